@@ -1,0 +1,18 @@
+using System.Globalization;
+
+namespace Parity.Cli.Output;
+
+/// <summary>How numbers are written in tables: enough digits to compare, invariant culture.</summary>
+public static class Figures
+{
+    public static string Loss(double? value) => value is { } v ? v.ToString("G6", CultureInfo.InvariantCulture) : "–";
+
+    public static string Accuracy(double? value) => value is { } v ? v.ToString("F4", CultureInfo.InvariantCulture) : "–";
+
+    /// <summary>The epochs worth a row: all of a short run, about twenty spread over a long one, always the last.</summary>
+    public static IEnumerable<T> Sample<T>(IReadOnlyList<T> rows, int target = 20)
+    {
+        var every = Math.Max(1, (rows.Count + target - 1) / target);
+        return rows.Where((_, i) => i % every == every - 1 || i == rows.Count - 1);
+    }
+}

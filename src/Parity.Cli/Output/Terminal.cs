@@ -1,0 +1,28 @@
+using Spectre.Console;
+
+namespace Parity.Cli.Output;
+
+/// <summary>Tables and progress bars on a writer; progress is drawn only on an interactive terminal, so logs and CI stay clean.</summary>
+public static class Terminal
+{
+    public static IAnsiConsole On(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(writer),
+        Interactive = writer == Console.Out && !Console.IsOutputRedirected ? InteractionSupport.Yes : InteractionSupport.No,
+        Ansi = writer == Console.Out && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+    });
+
+    /// <summary>Runs <paramref name="work"/> with a progress bar of <paramref name="total"/> ticks when the terminal can show one.</summary>
+    public static T WithProgress<T>(IAnsiConsole console, string label, int total, Func<Action, T> work)
+    {
+        if (!console.Profile.Capabilities.Interactive)
+            return work(() => { });
+        return console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask(Markup.Escape(label), maxValue: total);
+                return work(() => task.Increment(1));
+            });
+    }
+}

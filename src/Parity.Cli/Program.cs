@@ -1,0 +1,3 @@
+using Parity.Cli;
+
+return ParityCommandLine.Run(args, Console.Out, Console.Error);

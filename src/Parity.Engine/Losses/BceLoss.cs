@@ -1,0 +1,43 @@
+using System.Numerics;
+using Parity.Engine.Numerics;
+using Parity.Spec;
+
+namespace Parity.Engine.Losses;
+
+/// <summary>
+/// Binary cross-entropy on probabilities: L = −(y·log p + (1 − y)·log(1 − p)), each log clamped at
+/// −100 as PyTorch does so that p = 0 or 1 gives a finite loss.
+/// </summary>
+public sealed class BceLoss<T>(Reduction reduction) : Loss<T>(reduction) where T : unmanaged, IFloatingPointIeee754<T>
+{
+    const double LogFloor = -100;
+    static readonly T Epsilon = T.CreateChecked(1e-12);
+    Matrix<T>? _prediction, _target;
+
+    public override double Forward(Matrix<T> output, LossTargets<T> targets)
+    {
+        (_prediction, _target) = (output, targets.Values!);
+        var sum = 0.0;
+        for (var i = 0; i < output.Data.Length; i++)
+        {
+            var p = double.CreateChecked(output.Data[i]);
+            var y = double.CreateChecked(_target.Data[i]);
+            sum += (y - 1) * Math.Max(Math.Log(1 - p), LogFloor) - y * Math.Max(Math.Log(p), LogFloor);
+        }
+        return Reduce(sum, output.Data.Length);
+    }
+
+    // dL/dp = (p − y) / max((1 − p)·p, 1e-12) · scale  (binary_cross_entropy_backward)
+    public override Matrix<T> Backward()
+    {
+        var p = _prediction!;
+        var grad = Matrix<T>.Reuse(ref GradInput, p.Rows, p.Cols);
+        var scale = Scale(p.Data.Length);
+        for (var i = 0; i < p.Data.Length; i++)
+        {
+            var value = p.Data[i];
+            grad.Data[i] = (value - _target!.Data[i]) / T.Max((T.One - value) * value, Epsilon) * scale;
+        }
+        return grad;
+    }
+}

@@ -1,0 +1,29 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Parity.Engine.Numerics;
+
+namespace Parity.Engine.Modules.Activations;
+
+/// <summary>y = max(x, 0); the gradient at x = 0 is 0, as in PyTorch's threshold_backward.</summary>
+public sealed class Relu<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    Matrix<T>? _output, _gradInput;
+
+    public override Matrix<T> Forward(Matrix<T> input)
+    {
+        var output = Matrix<T>.Reuse(ref _output, input.Rows, input.Cols);
+        TensorPrimitives.Max(input.Data, T.Zero, output.Data);
+        return output;
+    }
+
+    // dx = g where y > 0, else 0
+    public override Matrix<T> Backward(Matrix<T> gradOutput)
+    {
+        var y = _output!.Data;
+        var g = gradOutput.Data;
+        var dx = Matrix<T>.Reuse(ref _gradInput, gradOutput.Rows, gradOutput.Cols);
+        for (var i = 0; i < g.Length; i++)
+            dx.Data[i] = y[i] > T.Zero ? g[i] : T.Zero;
+        return dx;
+    }
+}

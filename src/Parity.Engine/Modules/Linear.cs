@@ -1,0 +1,45 @@
+using System.Numerics;
+using Parity.Engine.Numerics;
+
+namespace Parity.Engine.Modules;
+
+/// <summary>y = x·Wᵀ + b, W [out, in] as nn.Linear stores it.</summary>
+public sealed class Linear<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    readonly Parameter<T> _weight;
+    readonly Parameter<T>? _bias;
+    Matrix<T>? _input, _output, _gradInput;
+
+    public Linear(int index, int inFeatures, int outFeatures, bool bias)
+    {
+        _weight = new Parameter<T>($"{index}.weight", [outFeatures, inFeatures], new Matrix<T>(outFeatures, inFeatures));
+        _bias = bias ? new Parameter<T>($"{index}.bias", [outFeatures], new Matrix<T>(1, outFeatures)) : null;
+        Parameters = _bias is null ? [_weight] : [_weight, _bias];
+    }
+
+    public override IReadOnlyList<Parameter<T>> Parameters { get; }
+
+    public override Matrix<T> Forward(Matrix<T> input)
+    {
+        _input = input;
+        var output = Matrix<T>.Reuse(ref _output, input.Rows, _weight.Value.Rows);
+        Gemm.Multiply(input, false, _weight.Value, true, output, accumulate: false);
+        if (_bias is not null)
+            for (var row = 0; row < output.Rows; row++)
+                System.Numerics.Tensors.TensorPrimitives.Add(output.Row(row), _bias.Value.Data, output.Row(row));
+        return output;
+    }
+
+    // dW += dYᵀ·X,  db += Σ_rows dY,  dX = dY·W
+    public override Matrix<T> Backward(Matrix<T> gradOutput)
+    {
+        var input = _input ?? throw new InvalidOperationException("backward before forward");
+        Gemm.Multiply(gradOutput, true, input, false, _weight.Grad, accumulate: true);
+        if (_bias is not null)
+            for (var row = 0; row < gradOutput.Rows; row++)
+                System.Numerics.Tensors.TensorPrimitives.Add(_bias.Grad.Data, gradOutput.Row(row), _bias.Grad.Data);
+        var gradInput = Matrix<T>.Reuse(ref _gradInput, gradOutput.Rows, _weight.Value.Cols);
+        Gemm.Multiply(gradOutput, false, _weight.Value, false, gradInput, accumulate: false);
+        return gradInput;
+    }
+}

@@ -1,0 +1,38 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Parity.Engine.Modules;
+using Parity.Spec;
+
+namespace Parity.Engine.Optimizers;
+
+/// <summary>torch.nn.utils.clip_grad_norm_ (one global 2-norm over all gradients) and clip_grad_value_.</summary>
+public static class GradientClipping
+{
+    public static void Apply<T>(ClipSpec clip, IReadOnlyList<Parameter<T>> parameters) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (clip.Kind == ClipKind.Norm)
+            ByNorm(parameters, clip.Threshold);
+        else
+            ByValue(parameters, clip.Threshold);
+    }
+
+    /// <summary>Returns the gradients' total 2-norm before clipping, as clip_grad_norm_ does.</summary>
+    // total = ‖(‖g₁‖, ‖g₂‖, …)‖₂;  g ← g·min(1, max / (total + 1e-6))
+    public static double ByNorm<T>(IReadOnlyList<Parameter<T>> parameters, double maxNorm) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var norms = parameters.Select(p => TensorPrimitives.Norm<T>(p.Grad.Data)).ToArray();
+        var total = TensorPrimitives.Norm<T>(norms);
+        var coefficient = T.CreateChecked(maxNorm) / (total + T.CreateChecked(1e-6));
+        if (coefficient < T.One)
+            foreach (var p in parameters)
+                TensorPrimitives.Multiply(p.Grad.Data, coefficient, p.Grad.Data);
+        return double.CreateChecked(total);
+    }
+
+    public static void ByValue<T>(IReadOnlyList<Parameter<T>> parameters, double limit) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var bound = T.CreateChecked(limit);
+        foreach (var p in parameters)
+            TensorPrimitives.Clamp(p.Grad.Data, -bound, bound, p.Grad.Data);
+    }
+}

@@ -1,0 +1,60 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace Parity.Spec.Data;
+
+/// <summary>
+/// Fashion-MNIST as Debian's <c>dataset-fashion-mnist</c> installs it: gzip'd idx files. Pixels are
+/// scaled to [0, 1]; a class subset is relabelled 0..k-1 in the order the spec lists it.
+/// </summary>
+public static class FashionMnistSource
+{
+    /// <summary>Where the data set is read from; PARITY_FASHION_MNIST overrides the Debian location.</summary>
+    public static string Folder =>
+        Environment.GetEnvironmentVariable("PARITY_FASHION_MNIST") is { Length: > 0 } folder ? folder : "/usr/share/datasets/fashion-mnist";
+
+    public static DataSplit Load(string split, string filePrefix, IReadOnlyList<int>? classes, int limit)
+    {
+        var images = ReadIdx(Path.Combine(Folder, $"{filePrefix}-images-idx3-ubyte.gz"), 0x803);
+        var labels = ReadIdx(Path.Combine(Folder, $"{filePrefix}-labels-idx1-ubyte.gz"), 0x801);
+        var relabel = classes is null ? null : classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
+
+        var rows = new List<int>();
+        for (var i = 0; i < labels.Length && rows.Count < limit; i++)
+            if (relabel is null || relabel.ContainsKey(labels[i]))
+                rows.Add(i);
+
+        const int pixels = DataShapes.FashionMnistPixels;
+        var x = new double[rows.Count * pixels];
+        var y = new int[rows.Count];
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var source = rows[r];
+            for (var p = 0; p < pixels; p++)
+                x[r * pixels + p] = images[source * pixels + p] / 255.0;
+            y[r] = relabel is null ? labels[source] : relabel[labels[source]];
+        }
+        return new DataSplit(split, rows.Count, pixels, x, y, null, 1);
+    }
+
+    static byte[] ReadIdx(string path, int magic)
+    {
+        if (!File.Exists(path))
+            throw new InputException($"{path}: Fashion-MNIST is not installed; install it with: apt-get install dataset-fashion-mnist (or set PARITY_FASHION_MNIST to a folder of its .gz files)");
+        try
+        {
+            using var stream = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+            using var memory = new MemoryStream();
+            stream.CopyTo(memory);
+            var bytes = memory.ToArray();
+            var header = 4 * (1 + (magic & 0xFF));
+            if (bytes.Length < header || BinaryPrimitives.ReadInt32BigEndian(bytes) != magic)
+                throw new InputException($"{path}: not an idx file of the expected kind; reinstall dataset-fashion-mnist");
+            return bytes[header..];
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InputException($"{path}: damaged gzip file ({e.Message}); reinstall dataset-fashion-mnist");
+        }
+    }
+}

@@ -1,0 +1,334 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Parity.Spec.Data;
+using Parity.Spec.Yaml;
+
+namespace Parity.Spec;
+
+/// <summary>
+/// Loads spec files into validated <see cref="ParitySpec"/>s. Validation is strict: an unknown key,
+/// a wrong type, a value out of range or an impossible combination is one <see cref="SpecException"/>
+/// naming file, line and column.
+/// </summary>
+public static partial class SpecLoader
+{
+    static readonly string[] TopKeys =
+        ["name", "description", "seed", "dtype", "data", "model", "init", "loss", "targets", "optimizer", "schedule", "clip", "train", "tolerance", "expect"];
+
+    /// <summary>One spec file, or every <c>*.yaml</c> / <c>*.yml</c> in a folder, in name order.</summary>
+    public static IReadOnlyList<ParitySpec> LoadAll(string specOrFolder)
+    {
+        if (Directory.Exists(specOrFolder))
+        {
+            var files = Directory.EnumerateFiles(specOrFolder)
+                .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)
+                .ToList();
+            if (files.Count == 0)
+                throw new InputException($"{specOrFolder}: no spec files (*.yaml) in this folder; pass a spec file or a folder of them");
+            var specs = files.Select(Load).ToList();
+            var clash = specs.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
+            if (clash is not null)
+                throw new InputException($"{clash.Last().SourcePath}: the name '{clash.Key}' is also used by {clash.First().SourcePath}; names must be unique, they name the report folders");
+            return specs;
+        }
+        return [Load(specOrFolder)];
+    }
+
+    public static ParitySpec Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new InputException($"{path}: no such spec file; pass the path of a .yaml spec or of a folder of them");
+        string text;
+        try
+        {
+            text = File.ReadAllText(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new SpecException(new SourceMark(path, 1, 1), "the file is not UTF-8 text; save it as UTF-8");
+        }
+        catch (IOException e)
+        {
+            throw new InputException($"{path}: cannot be read ({e.Message})");
+        }
+        return Parse(text, path);
+    }
+
+    public static ParitySpec Parse(string text, string path)
+    {
+        var root = new MappingReader(YamlTree.Parse(text, path), "", TopKeys);
+
+        var nameNode = root.Required("name");
+        var name = Scalars.Text(nameNode, "name");
+        if (!NamePattern().IsMatch(name))
+            throw new SpecException(nameNode.Mark, $"'name' is '{name}'; use lower-case letters, digits and '-' only (it names the report folder)");
+
+        var dtype = root.Optional("dtype") is { } dtypeNode
+            ? Scalars.Choice(dtypeNode, "dtype", new Dictionary<string, DType> { ["float64"] = DType.Float64, ["float32"] = DType.Float32 })
+            : DType.Float64;
+
+        var data = ReadData(root.Required("data"), path);
+        var shape = DataShapes.Of(data, root.Required("data").Mark);
+        var model = ReadModel(root.Required("model"), shape.Features);
+        var loss = ReadLoss(root.Required("loss"));
+        var oneHot = root.Optional("targets") is { } targetsNode
+            && Scalars.Choice(targetsNode, "targets", new Dictionary<string, bool> { ["one-hot"] = true, ["indices"] = false });
+
+        var spec = new ParitySpec(
+            Name: name,
+            Description: root.Text("description") ?? "",
+            Seed: Scalars.Integer(root.Required("seed"), "seed", 0, long.MaxValue),
+            DType: dtype,
+            Data: data,
+            Shape: shape,
+            Model: model,
+            Init: root.Optional("init") is { } initNode ? ReadInit(initNode) : new InitSpec(InitKind.TorchDefault),
+            Loss: loss,
+            OneHotTargets: oneHot,
+            Optimizer: ReadOptimizer(root.Required("optimizer")),
+            Schedule: root.Optional("schedule") is { } scheduleNode ? ReadSchedule(scheduleNode) : null,
+            Clip: root.Optional("clip") is { } clipNode ? ReadClip(clipNode) : null,
+            Train: ReadTraining(root.Required("train")),
+            Tolerance: root.Optional("tolerance") is { } toleranceNode ? ReadTolerance(toleranceNode) : new ToleranceSpec(null, null),
+            Expect: root.Optional("expect") is { } expectNode ? ReadExpect(expectNode) : ExpectSpec.None,
+            SourcePath: path);
+
+        SpecCombinations.Check(spec, root);
+        return spec;
+    }
+
+    static DataSpec ReadData(SpecNode node, string specPath)
+    {
+        var data = new MappingReader(node, "data", ["source", "train", "test", "validation", "classes", "path", "target"]);
+        var sourceNode = data.Required("source");
+        var source = Scalars.Choice(sourceNode, "data.source", new Dictionary<string, DataSource>
+        {
+            ["disk"] = DataSource.Disk, ["xor"] = DataSource.Xor, ["quadratic"] = DataSource.Quadratic,
+            ["fashion-mnist"] = DataSource.FashionMnist, ["csv"] = DataSource.Csv,
+        });
+        var synthetic = source is DataSource.Disk or DataSource.Xor or DataSource.Quadratic;
+        if (synthetic && !data.Has("train"))
+            throw new SpecException(data.Mark, $"'data' needs 'train', the number of samples to generate");
+
+        foreach (var (key, allowedFor) in new[] { ("classes", DataSource.FashionMnist), ("path", DataSource.Csv), ("target", DataSource.Csv) })
+            if (data.Optional(key) is { } extra && source != allowedFor)
+                throw new SpecException(extra.Mark, $"'data.{key}' applies to source {Keyword(allowedFor)} only; remove it");
+
+        IReadOnlyList<int>? classes = null;
+        if (data.Optional("classes") is { } classesNode)
+        {
+            var items = classesNode as SequenceNode
+                ?? throw new SpecException(classesNode.Mark, "'data.classes' must be a list of class numbers such as [0, 6]");
+            classes = items.Items.Select((c, i) => (int)Scalars.Integer(c, $"data.classes[{i}]", 0, 9)).ToList();
+            if (classes.Count < 2)
+                throw new SpecException(classesNode.Mark, "'data.classes' needs at least two classes");
+            if (classes.Distinct().Count() != classes.Count)
+                throw new SpecException(classesNode.Mark, "'data.classes' lists a class twice; each class once");
+        }
+
+        string? csvPath = null;
+        if (source == DataSource.Csv)
+        {
+            var pathNode = data.Required("path");
+            csvPath = System.IO.Path.GetFullPath(Scalars.Text(pathNode, "data.path"), System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(specPath))!);
+            if (!File.Exists(csvPath))
+                throw new SpecException(pathNode.Mark, $"'data.path': no file at {csvPath}; the path is relative to the spec file");
+            data.Required("target");
+        }
+
+        return new DataSpec(
+            source,
+            Train: (int)data.Integer("train", int.MaxValue, 1, 10_000_000),
+            Test: (int)data.Integer("test", synthetic ? 1000 : source == DataSource.Csv ? 0 : int.MaxValue, 0, 10_000_000),
+            Validation: data.Number("validation", 0, 0, 0.9),
+            Classes: classes,
+            Path: csvPath,
+            Target: data.Text("target"));
+    }
+
+    static readonly Dictionary<string, ActivationKind> Activations = new()
+    {
+        ["relu"] = ActivationKind.Relu, ["tanh"] = ActivationKind.Tanh, ["sigmoid"] = ActivationKind.Sigmoid,
+        ["softmax"] = ActivationKind.Softmax, ["identity"] = ActivationKind.Identity, ["leaky-relu"] = ActivationKind.LeakyRelu,
+    };
+
+    static IReadOnlyList<LayerSpec> ReadModel(SpecNode node, int inputFeatures)
+    {
+        var list = node as SequenceNode
+            ?? throw new SpecException(node.Mark, "'model' must be a list of layers such as '- linear: 25' and '- relu'");
+        var layers = new List<LayerSpec>();
+        var width = inputFeatures;
+        for (var index = 0; index < list.Items.Count; index++)
+        {
+            var path = $"model[{index}]";
+            var (word, settings) = Scalars.WordWithSettings(list.Items[index], path);
+            if (word.Value == "linear")
+            {
+                if (settings is null)
+                    throw new SpecException(word.Mark, $"'{path}': linear needs its output size, e.g. 'linear: 25'");
+                var (outFeatures, bias) = settings is ScalarNode
+                    ? ((int)Scalars.Integer(settings, $"{path}.linear", 1, 1_000_000), true)
+                    : ReadLinearSettings(new MappingReader(settings, $"{path}.linear", ["out", "bias"]));
+                layers.Add(new LinearLayer(index, width, outFeatures, bias, word.Mark));
+                width = outFeatures;
+                continue;
+            }
+            if (!Activations.TryGetValue(word.Value, out var kind))
+                throw new SpecException(word.Mark, $"'{path}' cannot be '{word.Value}'; {ClosestWord.Hint(word.Value, [.. Activations.Keys, "linear"])}");
+            var slope = 0.01;
+            if (kind == ActivationKind.LeakyRelu)
+            {
+                if (settings is not null)
+                    slope = new MappingReader(settings, $"{path}.leaky-relu", ["slope"]).Number("slope", 0.01, 0, 1);
+            }
+            else if (settings is not null)
+                throw new SpecException(settings.Mark, $"'{path}': {word.Value} takes no settings; write '- {word.Value}'");
+            layers.Add(new ActivationLayer(index, kind, slope, word.Mark));
+        }
+        if (!layers.OfType<LinearLayer>().Any())
+            throw new SpecException(node.Mark, "'model' has no linear layer, so nothing to train; add one such as '- linear: 1'");
+        return layers;
+    }
+
+    static (int Out, bool Bias) ReadLinearSettings(MappingReader linear) =>
+        ((int)Scalars.Integer(linear.Required("out"), linear.PathOf("out"), 1, 1_000_000), linear.Boolean("bias", true));
+
+    static InitSpec ReadInit(SpecNode node)
+    {
+        var (word, settings) = Scalars.WordWithSettings(node, "init");
+        var kind = Scalars.Choice(word, "init", new Dictionary<string, InitKind>
+        {
+            ["torch-default"] = InitKind.TorchDefault, ["xavier-uniform"] = InitKind.XavierUniform, ["xavier-normal"] = InitKind.XavierNormal,
+            ["kaiming-uniform"] = InitKind.KaimingUniform, ["kaiming-normal"] = InitKind.KaimingNormal,
+            ["normal"] = InitKind.Normal, ["uniform"] = InitKind.Uniform,
+        });
+        switch (kind)
+        {
+            case InitKind.Normal:
+            {
+                var normal = new MappingReader(settings ?? throw NeedsSettings(word, "{normal: {std: 0.1}}"), "init.normal", ["std"]);
+                return new InitSpec(kind, Std: Scalars.Number(normal.Required("std"), "init.normal.std", 0, 1e6, exclusiveMin: true));
+            }
+            case InitKind.Uniform:
+            {
+                var uniform = new MappingReader(settings ?? throw NeedsSettings(word, "{uniform: {low: -1, high: 1}}"), "init.uniform", ["low", "high"]);
+                var low = Scalars.Number(uniform.Required("low"), "init.uniform.low", -1e6, 1e6);
+                var highNode = uniform.Required("high");
+                var high = Scalars.Number(highNode, "init.uniform.high", -1e6, 1e6);
+                if (high <= low)
+                    throw new SpecException(highNode.Mark, $"'init.uniform.high' ({high}) must be greater than low ({low})");
+                return new InitSpec(kind, Low: low, High: high);
+            }
+            default:
+                if (settings is not null)
+                    throw new SpecException(settings.Mark, $"'init': {word.Value} takes no settings; write 'init: {word.Value}'");
+                return new InitSpec(kind);
+        }
+    }
+
+    static SpecException NeedsSettings(ScalarNode word, string example) =>
+        new(word.Mark, $"'init': {word.Value} needs its settings, e.g. init: {example}");
+
+    static readonly Dictionary<string, LossKind> Losses = new()
+    {
+        ["mse"] = LossKind.Mse, ["bce"] = LossKind.Bce, ["bce-with-logits"] = LossKind.BceWithLogits, ["cross-entropy"] = LossKind.CrossEntropy,
+    };
+
+    static LossSpec ReadLoss(SpecNode node)
+    {
+        if (node is ScalarNode)
+            return new LossSpec(Scalars.Choice(node, "loss", Losses), Reduction.Mean);
+        var loss = new MappingReader(node, "loss", ["kind", "reduction"]);
+        return new LossSpec(
+            Scalars.Choice(loss.Required("kind"), "loss.kind", Losses),
+            loss.Optional("reduction") is { } reduction
+                ? Scalars.Choice(reduction, "loss.reduction", new Dictionary<string, Reduction> { ["mean"] = Reduction.Mean, ["sum"] = Reduction.Sum })
+                : Reduction.Mean);
+    }
+
+    static SgdSpec ReadOptimizer(SpecNode node)
+    {
+        var optimizer = new MappingReader(node, "optimizer", ["sgd"]);
+        var sgd = new MappingReader(optimizer.Required("sgd"), "optimizer.sgd", ["lr", "momentum", "dampening", "weight_decay", "nesterov"]);
+        var spec = new SgdSpec(
+            Lr: Scalars.Number(sgd.Required("lr"), "optimizer.sgd.lr", 0, 1e6, exclusiveMin: true),
+            Momentum: sgd.Number("momentum", 0, 0, 1e6),
+            Dampening: sgd.Number("dampening", 0, 0, 1),
+            WeightDecay: sgd.Number("weight_decay", 0, 0, 1e6),
+            Nesterov: sgd.Boolean("nesterov", false));
+        // torch.optim.SGD refuses this combination with the same words.
+        if (spec.Nesterov && (spec.Momentum <= 0 || spec.Dampening != 0))
+            throw new SpecException(sgd.Optional("nesterov")!.Mark, "Nesterov momentum requires a momentum > 0 and zero dampening (as torch.optim.SGD does)");
+        return spec;
+    }
+
+    static ScheduleSpec ReadSchedule(SpecNode node)
+    {
+        var (word, settings) = Scalars.WordWithSettings(node, "schedule");
+        var kind = Scalars.Choice(word, "schedule", new Dictionary<string, ScheduleKind> { ["exponential"] = ScheduleKind.Exponential, ["step"] = ScheduleKind.Step });
+        var path = $"schedule.{word.Value}";
+        if (settings is null)
+            throw new SpecException(word.Mark, $"'schedule': {word.Value} needs its settings, e.g. {(kind == ScheduleKind.Step ? "{step: {size: 100, gamma: 0.5}}" : "{exponential: {gamma: 0.999}}")}");
+        var schedule = new MappingReader(settings, path, kind == ScheduleKind.Step ? ["size", "gamma"] : ["gamma"]);
+        return new ScheduleSpec(
+            kind,
+            Gamma: Scalars.Number(schedule.Required("gamma"), $"{path}.gamma", 0, 1, exclusiveMin: true),
+            StepSize: kind == ScheduleKind.Step ? (int)Scalars.Integer(schedule.Required("size"), $"{path}.size", 1, 1_000_000) : 1);
+    }
+
+    static ClipSpec ReadClip(SpecNode node)
+    {
+        var clip = new MappingReader(node, "clip", ["norm", "value"]);
+        if (clip.Has("norm") == clip.Has("value"))
+            throw new SpecException(clip.Mark, "'clip' takes exactly one of 'norm' (global 2-norm) or 'value' (elementwise)");
+        var kind = clip.Has("norm") ? ClipKind.Norm : ClipKind.Value;
+        var key = kind == ClipKind.Norm ? "norm" : "value";
+        return new ClipSpec(kind, Scalars.Number(clip.Required(key), $"clip.{key}", 0, 1e12, exclusiveMin: true));
+    }
+
+    static TrainingSpec ReadTraining(SpecNode node)
+    {
+        var train = new MappingReader(node, "train", ["epochs", "batch", "shuffle"]);
+        return new TrainingSpec(
+            Epochs: (int)Scalars.Integer(train.Required("epochs"), "train.epochs", 1, 1_000_000),
+            Batch: (int)Scalars.Integer(train.Required("batch"), "train.batch", 1, 10_000_000),
+            Shuffle: train.Boolean("shuffle", true));
+    }
+
+    static ToleranceSpec ReadTolerance(SpecNode node)
+    {
+        var tolerance = new MappingReader(node, "tolerance", ["gradient", "gradcheck"]);
+        Tolerance? gradient = null;
+        if (tolerance.Optional("gradient") is { } gradientNode)
+        {
+            var g = new MappingReader(gradientNode, "tolerance.gradient", ["atol", "rtol"]);
+            gradient = new Tolerance(g.Number("atol", 0, 0, 1), g.Number("rtol", 0, 0, 1));
+        }
+        GradcheckTolerance? gradcheck = null;
+        if (tolerance.Optional("gradcheck") is { } gradcheckNode)
+        {
+            var g = new MappingReader(gradcheckNode, "tolerance.gradcheck", ["eps", "atol", "rtol"]);
+            gradcheck = new GradcheckTolerance(g.Number("eps", 1e-6, 0, 1, exclusiveMin: true), g.Number("atol", 1e-5, 0, 1), g.Number("rtol", 1e-3, 0, 1));
+        }
+        return new ToleranceSpec(gradient, gradcheck);
+    }
+
+    static ExpectSpec ReadExpect(SpecNode node)
+    {
+        var expect = new MappingReader(node, "expect", ["test_accuracy", "test_loss", "train_loss"]);
+        return new ExpectSpec(
+            TestAccuracy: expect.Has("test_accuracy") ? expect.Number("test_accuracy", 0, 0, 1) : null,
+            TestLoss: expect.Has("test_loss") ? expect.Number("test_loss", 0, 0) : null,
+            TrainLoss: expect.Has("train_loss") ? expect.Number("train_loss", 0, 0) : null);
+    }
+
+    internal static string Keyword(DataSource source) => source switch
+    {
+        DataSource.FashionMnist => "fashion-mnist",
+        _ => source.ToString().ToLowerInvariant(),
+    };
+
+    [GeneratedRegex("^[a-z0-9-]+$")]
+    private static partial Regex NamePattern();
+}

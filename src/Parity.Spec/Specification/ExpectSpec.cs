@@ -1,0 +1,10 @@
+namespace Parity.Spec;
+
+/// <summary>
+/// What the workload should reach after the last epoch (the figure its seed project reported);
+/// a run that misses one does not pass. Null where the spec sets no expectation.
+/// </summary>
+public sealed record ExpectSpec(double? TestAccuracy, double? TestLoss, double? TrainLoss)
+{
+    public static readonly ExpectSpec None = new(null, null, null);
+}

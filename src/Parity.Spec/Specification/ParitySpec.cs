@@ -1,0 +1,62 @@
+namespace Parity.Spec;
+
+public enum DType { Float64, Float32 }
+
+/// <summary>
+/// One experiment, validated: everything both engines need to start from the same state and train
+/// the same way. Built by <see cref="SpecLoader"/>; immutable.
+/// </summary>
+public sealed record ParitySpec(
+    string Name,
+    string Description,
+    long Seed,
+    DType DType,
+    DataSpec Data,
+    DataShape Shape,
+    IReadOnlyList<LayerSpec> Model,
+    InitSpec Init,
+    LossSpec Loss,
+    bool OneHotTargets,
+    SgdSpec Optimizer,
+    ScheduleSpec? Schedule,
+    ClipSpec? Clip,
+    TrainingSpec Train,
+    ToleranceSpec Tolerance,
+    ExpectSpec Expect,
+    string SourcePath)
+{
+    public IEnumerable<LinearLayer> LinearLayers => Model.OfType<LinearLayer>();
+
+    public int OutputWidth => LinearLayers.Last().Out;
+
+    /// <summary>How the data's targets reach the loss.</summary>
+    public TargetEncoding TargetEncoding =>
+        Loss.Kind == LossKind.CrossEntropy ? TargetEncoding.ClassIndices
+        : OneHotTargets ? TargetEncoding.OneHot
+        : Shape.Classes is null ? TargetEncoding.Values
+        : TargetEncoding.Label;
+
+    /// <summary>How an output row becomes a predicted class (none for regression).</summary>
+    public AccuracyRule Accuracy =>
+        Shape.Classes is null ? AccuracyRule.None
+        : OutputWidth > 1 ? AccuracyRule.Argmax
+        : Loss.Kind == LossKind.BceWithLogits ? AccuracyRule.PositiveLogit
+        : AccuracyRule.AboveHalf;
+}
+
+/// <summary>What the data looks like, known before any sample is generated or read.</summary>
+public sealed record DataShape(int Features, int? Classes, int TargetWidth);
+
+public enum TargetEncoding
+{
+    /// <summary>int class index per row (cross-entropy).</summary>
+    ClassIndices,
+    /// <summary>one row of 0/1 per sample, width = classes.</summary>
+    OneHot,
+    /// <summary>the class index as a single float column (binary tasks).</summary>
+    Label,
+    /// <summary>regression targets as they are.</summary>
+    Values,
+}
+
+public enum AccuracyRule { None, Argmax, AboveHalf, PositiveLogit }

@@ -1,0 +1,3 @@
+namespace Parity.Spec;
+
+public sealed record TrainingSpec(int Epochs, int Batch, bool Shuffle);
