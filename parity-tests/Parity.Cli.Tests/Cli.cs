@@ -1,0 +1,42 @@
+namespace Parity.Cli.Tests;
+
+/// <summary>Runs the parity command in-process and captures what it prints.</summary>
+public static class Cli
+{
+    public static (int Exit, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = ParityCommandLine.Run(args, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    public static string BuiltInSpec(string name) => Path.Combine(RepositoryRoot, "parity-tests", "specs", name);
+
+    static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Parity.sln")))
+                return dir.FullName;
+        throw new InvalidOperationException("Parity.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>A temporary folder removed after the test.</summary>
+public sealed class TempFolder : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("parity-test-").FullName;
+
+    public string File(string name, string content)
+    {
+        var path = System.IO.Path.Combine(Path, name);
+        System.IO.File.WriteAllText(path, content);
+        return path;
+    }
+
+    public string this[string name] => System.IO.Path.Combine(Path, name);
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
+}

@@ -1,0 +1,127 @@
+using System.Text.Json;
+
+namespace Parity.Cli.Tests;
+
+public class TrainCommandTests
+{
+    // A spec no other test uses, written as a user would from the README.
+    const string UnseenSpec = """
+        name: unseen-leaky-sum
+        seed: 12345
+        dtype: float32
+        data: {source: disk, train: 400, test: 200, validation: 0.25}
+        model:
+          - linear: {out: 16, bias: true}
+          - leaky-relu: {slope: 0.05}
+          - linear: 1
+        init: xavier-uniform
+        loss: {kind: bce-with-logits, reduction: sum}
+        optimizer:
+          sgd: {lr: 0.005, momentum: 0.8, dampening: 0.1, weight_decay: 0.0001}
+        schedule: {step: {size: 15, gamma: 0.5}}
+        clip: {value: 2.0}
+        train: {epochs: 40, batch: 32}
+        expect: {test_accuracy: 0.8}
+        """;
+
+    [Fact]
+    public void An_unseen_spec_trains_and_writes_the_json_contract()
+    {
+        using var temp = new TempFolder();
+        var spec = temp.File("unseen.yaml", UnseenSpec);
+        var (exit, output, error) = Cli.Run("train", spec, "--json", temp["out.json"]);
+
+        Assert.True(exit == 0, error + output);
+        Assert.Contains("passed unseen-leaky-sum", output);
+        using var json = JsonDocument.Parse(File.ReadAllText(temp["out.json"]));
+        Assert.True(json.RootElement.GetProperty("passed").GetBoolean());
+        var result = json.RootElement.GetProperty("specs")[0];
+        Assert.Equal("unseen-leaky-sum", result.GetProperty("spec").GetString());
+        Assert.Equal("float32", result.GetProperty("dtype").GetString());
+        var epochs = result.GetProperty("epochs");
+        Assert.Equal(40, epochs.GetArrayLength());
+        var last = epochs[39].GetProperty("engine");
+        Assert.True(last.GetProperty("test_accuracy").GetDouble() >= 0.8);
+        Assert.True(last.GetProperty("validation_loss").GetDouble() > 0);
+        Assert.True(last.GetProperty("train_loss").GetDouble() < epochs[0].GetProperty("engine").GetProperty("train_loss").GetDouble());
+        Assert.Equal(JsonValueKind.Null, epochs[0].GetProperty("twin").ValueKind);
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("first_divergence").ValueKind);
+    }
+
+    [Fact]
+    public void The_disk_task_reaches_its_expected_accuracy()
+    {
+        using var temp = new TempFolder();
+        var (exit, output, error) = Cli.Run("train", Cli.BuiltInSpec("disk-relu-mse.yaml"), "--json", temp["out.json"]);
+
+        Assert.True(exit == 0, error + output);
+        using var json = JsonDocument.Parse(File.ReadAllText(temp["out.json"]));
+        var epochs = json.RootElement.GetProperty("specs")[0].GetProperty("epochs");
+        Assert.True(epochs[epochs.GetArrayLength() - 1].GetProperty("engine").GetProperty("test_accuracy").GetDouble() >= 0.95);
+    }
+
+    [Fact]
+    public void A_missed_expectation_exits_1_and_says_which()
+    {
+        using var temp = new TempFolder();
+        var spec = temp.File("short.yaml", UnseenSpec.Replace("epochs: 40", "epochs: 1").Replace("test_accuracy: 0.8", "test_accuracy: 0.999"));
+        var (exit, output, _) = Cli.Run("train", spec);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("failed unseen-leaky-sum: test accuracy", output);
+        Assert.Contains("< expected 0.999", output);
+    }
+
+    [Fact]
+    public void Training_twice_gives_bitwise_identical_results()
+    {
+        using var temp = new TempFolder();
+        var spec = temp.File("unseen.yaml", UnseenSpec);
+        Cli.Run("train", spec, "--json", temp["a.json"]);
+        Cli.Run("train", spec, "--json", temp["b.json"]);
+
+        Assert.Equal(File.ReadAllText(temp["a.json"]), File.ReadAllText(temp["b.json"]));
+    }
+
+    const string ValidTail = "seed: 1\ndata: {source: disk, train: 10}\nloss: mse\noptimizer: {sgd: {lr: 0.1}}\ntrain: {epochs: 1, batch: 5}\n";
+
+    [Theory]
+    [InlineData("name: bad\nmodel:\n  - linear: 1\n  - reul\n" + ValidTail, "spec.yaml:4:5: 'model[1]' cannot be 'reul'; did you mean 'relu'?")]
+    [InlineData("name: bad\nmodel: [{linear: 1}]\noptimiser: {}\n" + ValidTail, "spec.yaml:3:1: unknown key 'optimiser' in the spec; did you mean 'optimizer'?")]
+    public void A_bad_spec_exits_2_with_one_message_and_writes_nothing(string yaml, string expected)
+    {
+        using var temp = new TempFolder();
+        var spec = temp.File("spec.yaml", yaml);
+        var (exit, output, error) = Cli.Run("train", spec, "--json", temp["out.json"]);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Contains(expected, error.Replace(temp.Path + "/", ""));
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.DoesNotContain(" at ", error);
+        Assert.False(File.Exists(temp["out.json"]));
+    }
+
+    [Theory]
+    [InlineData("no such spec file", "train", "no-such-spec.yaml")]
+    [InlineData("Unrecognized command or argument '--bogus'", "train", "x.yaml", "--bogus")]
+    [InlineData("Unrecognized command or argument 'trian'", "trian", "x.yaml")]
+    [InlineData("Argument 'twin' not recognized", "train", "x.yaml", "--engine", "twin")]
+    public void Bad_arguments_exit_2(string expected, params string[] args)
+    {
+        var (exit, _, error) = Cli.Run(args);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, error);
+    }
+
+    [Fact]
+    public void A_json_path_in_a_missing_folder_is_refused_before_training()
+    {
+        var (exit, output, error) = Cli.Run("train", Cli.BuiltInSpec("xor-tanh-bce.yaml"), "--json", "/no/such/folder/out.json");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("the folder /no/such/folder does not exist", error);
+        Assert.Equal("", output);
+    }
+}
