@@ -201,7 +201,7 @@ public static partial class SpecLoader
         {
             ["torch-default"] = InitKind.TorchDefault, ["xavier-uniform"] = InitKind.XavierUniform, ["xavier-normal"] = InitKind.XavierNormal,
             ["kaiming-uniform"] = InitKind.KaimingUniform, ["kaiming-normal"] = InitKind.KaimingNormal,
-            ["normal"] = InitKind.Normal, ["uniform"] = InitKind.Uniform,
+            ["normal"] = InitKind.Normal, ["uniform"] = InitKind.Uniform, ["torch"] = InitKind.Torch,
         });
         switch (kind)
         {

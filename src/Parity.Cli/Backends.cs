@@ -1,0 +1,40 @@
+using Parity.Engine;
+using Parity.Spec;
+using Parity.Spec.Initialization;
+using Parity.Torch;
+using Parity.Torch.Twin;
+
+namespace Parity.Cli;
+
+/// <summary>Where the command line meets the concrete engines: their names, their shared initial state, their construction.</summary>
+public static class Backends
+{
+    public const string Engine = "engine", Twin = "twin", Both = "both";
+
+    public static IReadOnlyList<string> Selected(string choice) => choice == Both ? [Engine, Twin] : [choice];
+
+    /// <summary>The initial parameters every engine of a run starts from.</summary>
+    public static IReadOnlyList<HostTensor> InitialParameters(ParitySpec spec) => spec.Init.Kind == InitKind.Torch
+        ? Guarded(() => TorchInitialParameters.Create(spec))
+        : Spec.Initialization.InitialParameters.Create(spec);
+
+    public static IBackend Create(string name, ParitySpec spec, IReadOnlyList<HostTensor> initialParameters) => name switch
+    {
+        Engine => EngineBackend.Create(spec, initialParameters),
+        Twin => Guarded(() => new TwinBackend(spec, initialParameters)),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown engine"),
+    };
+
+    /// <summary>A missing libtorch is the machine's setup, not a crash: say what to install.</summary>
+    static T Guarded<T>(Func<T> create)
+    {
+        try
+        {
+            return create();
+        }
+        catch (DllNotFoundException e)
+        {
+            throw new InputException($"the libtorch twin cannot be loaded ({e.Message}); install libtorch with: apt-get install libtorch-dev libopenblas0-pthread, and rebuild");
+        }
+    }
+}
