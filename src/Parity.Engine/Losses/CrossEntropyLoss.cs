@@ -7,6 +7,8 @@ namespace Parity.Engine.Losses;
 /// <summary>
 /// Cross-entropy over logits with class indices: L_i = log Σ_j e^(x_ij) − x_i,y, through the
 /// log-sum-exp shifted by the row maximum; the mean divides by the number of rows.
+/// As in PyTorch's log_softmax, the maximum is subtracted before log Σ, never folded into one
+/// shift: rounding max + log Σ to the dtype would cost up to ulp(max) in every gradient.
 /// </summary>
 public sealed class CrossEntropyLoss<T>(Reduction reduction) : Loss<T>(reduction) where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -23,12 +25,13 @@ public sealed class CrossEntropyLoss<T>(Reduction reduction) : Loss<T>(reduction
             var target = _classes[row];
             if ((uint)target >= (uint)output.Cols)
                 throw new ArgumentOutOfRangeException(nameof(targets), $"class index {target} in row {row} is outside [0, {output.Cols})");
-            sum += LogSumExp(x) - double.CreateChecked(x[target]);
+            var (max, logSum) = ShiftedLogSumExp(x);
+            sum += logSum - (double.CreateChecked(x[target]) - max);
         }
         return Reduce(sum, output.Rows);
     }
 
-    // dL/dx_ij = (softmax(x_i)_j − [j = y_i])·scale
+    // dL/dx_ij = (softmax(x_i)_j − [j = y_i])·scale,  softmax = e^((x − max) − log Σ)
     public override Matrix<T> Backward()
     {
         var x = _logits!;
@@ -38,14 +41,16 @@ public sealed class CrossEntropyLoss<T>(Reduction reduction) : Loss<T>(reduction
         {
             var logits = x.Row(row);
             var g = grad.Row(row);
-            var shift = T.CreateChecked(LogSumExp(logits));
+            var (max, logSum) = ShiftedLogSumExp(logits);
+            var (rowMax, rowLogSum) = (T.CreateChecked(max), T.CreateChecked(logSum));
             for (var j = 0; j < g.Length; j++)
-                g[j] = (T.Exp(logits[j] - shift) - (j == _classes![row] ? T.One : T.Zero)) * scale;
+                g[j] = (T.Exp(logits[j] - rowMax - rowLogSum) - (j == _classes![row] ? T.One : T.Zero)) * scale;
         }
         return grad;
     }
 
-    static double LogSumExp(ReadOnlySpan<T> x)
+    /// <summary>The row maximum and log Σ_j e^(x_j − max).</summary>
+    static (double Max, double LogSum) ShiftedLogSumExp(ReadOnlySpan<T> x)
     {
         var max = double.NegativeInfinity;
         foreach (var value in x)
@@ -53,6 +58,6 @@ public sealed class CrossEntropyLoss<T>(Reduction reduction) : Loss<T>(reduction
         var sum = 0.0;
         foreach (var value in x)
             sum += Math.Exp(double.CreateChecked(value) - max);
-        return max + Math.Log(sum);
+        return (max, Math.Log(sum));
     }
 }

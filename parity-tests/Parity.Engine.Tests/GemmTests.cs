@@ -1,0 +1,58 @@
+using System.Numerics;
+using Parity.Engine.Numerics;
+
+namespace Parity.Engine.Tests;
+
+/// <summary>C = op(A)·op(B) (+ C) with op(A) [3, 5] and op(B) [5, 4], against a naive triple loop in float64.</summary>
+public class GemmTests
+{
+    const int M = 3, N = 4, K = 5;
+
+    public static IEnumerable<object[]> Cases =>
+        from transposeA in new[] { false, true }
+        from transposeB in new[] { false, true }
+        from accumulate in new[] { false, true }
+        select new object[] { transposeA, transposeB, accumulate };
+
+    [Theory, MemberData(nameof(Cases))]
+    public void DoubleMatchesNaiveProduct(bool transposeA, bool transposeB, bool accumulate) =>
+        CheckAgainstNaiveProduct<double>(transposeA, transposeB, accumulate, 1e-14);
+
+    [Theory, MemberData(nameof(Cases))]
+    public void SingleMatchesNaiveProduct(bool transposeA, bool transposeB, bool accumulate) =>
+        CheckAgainstNaiveProduct<float>(transposeA, transposeB, accumulate, 1e-5);
+
+    [Theory]
+    [InlineData(3, 5, false, 4, 4, false, 3, 4)]   // inner sizes 5 and 4
+    [InlineData(3, 5, true, 5, 4, false, 3, 4)]    // op(A) = Aᵀ is [5, 3]
+    [InlineData(3, 5, false, 5, 4, true, 3, 4)]    // op(B) = Bᵀ is [4, 5]
+    [InlineData(3, 5, false, 5, 4, false, 4, 3)]   // C should be [3, 4]
+    public void ShapesThatDoNotFitThrow(int aRows, int aCols, bool transposeA, int bRows, int bCols, bool transposeB, int cRows, int cCols) =>
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply(
+            new Matrix<double>(aRows, aCols), transposeA, new Matrix<double>(bRows, bCols), transposeB, new Matrix<double>(cRows, cCols), accumulate: false));
+
+    static void CheckAgainstNaiveProduct<T>(bool transposeA, bool transposeB, bool accumulate, double tolerance) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new Random(5);
+        var a = RandomMatrix<T>(transposeA ? K : M, transposeA ? M : K, random);
+        var b = RandomMatrix<T>(transposeB ? N : K, transposeB ? K : N, random);
+        // Filled either way: without accumulate its old values must be overwritten, not added to.
+        var c = RandomMatrix<T>(M, N, random);
+        var expected = new double[M * N];
+        for (var i = 0; i < M; i++)
+            for (var j = 0; j < N; j++)
+            {
+                var sum = accumulate ? double.CreateChecked(c[i, j]) : 0;
+                for (var k = 0; k < K; k++)
+                    sum += double.CreateChecked(transposeA ? a[k, i] : a[i, k]) * double.CreateChecked(transposeB ? b[j, k] : b[k, j]);
+                expected[i * N + j] = sum;
+            }
+
+        Gemm.Multiply(a, transposeA, b, transposeB, c, accumulate);
+
+        Elementwise.AssertClose(expected, c.ToDoubles(), tolerance);
+    }
+
+    static Matrix<T> RandomMatrix<T>(int rows, int cols, Random random) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Matrix<T>.From(rows, cols, Enumerable.Range(0, rows * cols).Select(_ => 2 * random.NextDouble() - 1).ToArray());
+}
