@@ -29,7 +29,7 @@ public class TrainCommandTests
     {
         using var temp = new TempFolder();
         var spec = temp.File("unseen.yaml", UnseenSpec);
-        var (exit, output, error) = Cli.Run("train", spec, "--json", temp["out.json"]);
+        var (exit, output, error) = Cli.Run("train", spec, "--engine", "engine", "--json", temp["out.json"]);
 
         Assert.True(exit == 0, error + output);
         Assert.Contains("passed unseen-leaky-sum", output);
@@ -46,6 +46,21 @@ public class TrainCommandTests
         Assert.True(last.GetProperty("train_loss").GetDouble() < epochs[0].GetProperty("engine").GetProperty("train_loss").GetDouble());
         Assert.Equal(JsonValueKind.Null, epochs[0].GetProperty("twin").ValueKind);
         Assert.Equal(JsonValueKind.Null, result.GetProperty("first_divergence").ValueKind);
+    }
+
+    [Fact]
+    public void Engine_and_twin_train_an_unseen_float64_spec_to_the_same_curve()
+    {
+        using var temp = new TempFolder();
+        var spec = temp.File("unseen.yaml", UnseenSpec.Replace("dtype: float32", "dtype: float64"));
+        var (exit, output, error) = Cli.Run("train", spec, "--json", temp["out.json"]);
+
+        Assert.True(exit == 0, error + output);
+        using var json = JsonDocument.Parse(File.ReadAllText(temp["out.json"]));
+        var result = json.RootElement.GetProperty("specs")[0];
+        Assert.InRange(result.GetProperty("max_loss_diff").GetDouble(), 0, 1e-9);
+        var last = result.GetProperty("epochs")[39];
+        Assert.Equal(last.GetProperty("engine").GetProperty("test_accuracy").GetDouble(), last.GetProperty("twin").GetProperty("test_accuracy").GetDouble());
     }
 
     [Fact]
@@ -68,7 +83,8 @@ public class TrainCommandTests
         var (exit, output, _) = Cli.Run("train", spec);
 
         Assert.Equal(1, exit);
-        Assert.Contains("failed unseen-leaky-sum: test accuracy", output);
+        Assert.Contains("failed unseen-leaky-sum: engine: test accuracy", output);
+        Assert.Contains("; twin: test accuracy", output);
         Assert.Contains("< expected 0.999", output);
     }
 
@@ -106,7 +122,7 @@ public class TrainCommandTests
     [InlineData("no such spec file", "train", "no-such-spec.yaml")]
     [InlineData("Unrecognized command or argument '--bogus'", "train", "x.yaml", "--bogus")]
     [InlineData("Unrecognized command or argument 'trian'", "trian", "x.yaml")]
-    [InlineData("Argument 'twin' not recognized", "train", "x.yaml", "--engine", "twin")]
+    [InlineData("Argument 'torch' not recognized", "train", "x.yaml", "--engine", "torch")]
     public void Bad_arguments_exit_2(string expected, params string[] args)
     {
         var (exit, _, error) = Cli.Run(args);
