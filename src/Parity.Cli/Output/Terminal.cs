@@ -5,12 +5,20 @@ namespace Parity.Cli.Output;
 /// <summary>Tables and progress bars on a writer; progress is drawn only on an interactive terminal, so logs and CI stay clean.</summary>
 public static class Terminal
 {
-    public static IAnsiConsole On(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
+    public static IAnsiConsole On(TextWriter writer)
     {
-        Out = new AnsiConsoleOutput(writer),
-        Interactive = writer == Console.Out && !Console.IsOutputRedirected ? InteractionSupport.Yes : InteractionSupport.No,
-        Ansi = writer == Console.Out && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
-    });
+        var terminal = writer == Console.Out && !Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Interactive = terminal ? InteractionSupport.Yes : InteractionSupport.No,
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+        });
+        // A log or a CI page has no width: keep verdict lines whole so they can be searched.
+        if (!terminal)
+            console.Profile.Width = 1000;
+        return console;
+    }
 
     /// <summary>Runs <paramref name="work"/> with a progress bar of <paramref name="total"/> ticks when the terminal can show one.</summary>
     public static T WithProgress<T>(IAnsiConsole console, string label, int total, Func<Action, T> work)
