@@ -16,6 +16,7 @@ public static class ParityCommandLine
     {
         var root = new RootCommand("Parity: is a hand-written backpropagation right, and if not, where and why.");
         root.Subcommands.Add(TrainCommand.Create(output));
+        root.Subcommands.Add(CheckCommand.Create(output));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -32,6 +33,11 @@ public static class ParityCommandLine
         catch (InputException e)
         {
             error.WriteLine($"parity: {e.Message}");
+            return BadInput;
+        }
+        catch (Torch.TorchException e)
+        {
+            error.WriteLine($"parity: libtorch refused the spec's computation: {e.Message}");
             return BadInput;
         }
     }

@@ -20,19 +20,21 @@ public static class EngineBackend
 public sealed class EngineBackend<T> : IBackend where T : unmanaged, IFloatingPointIeee754<T>
 {
     readonly ParitySpec _spec;
+    readonly EngineParts<T> _parts;
     readonly Sequential<T> _model;
     readonly Loss<T> _loss;
-    readonly Sgd<T> _optimizer;
-    readonly LearningRateSchedule? _schedule;
+    readonly IOptimizer _optimizer;
+    readonly ILearningRateSchedule? _schedule;
     Matrix<T>? _input, _targets;
 
-    public EngineBackend(ParitySpec spec, IReadOnlyList<HostTensor> initialParameters)
+    public EngineBackend(ParitySpec spec, IReadOnlyList<HostTensor> initialParameters, EngineParts<T>? parts = null)
     {
         _spec = spec;
-        _model = ModelBuilder.Model<T>(spec);
-        _loss = ModelBuilder.Loss<T>(spec.Loss);
-        _optimizer = new Sgd<T>(_model.Parameters, spec.Optimizer);
-        _schedule = spec.Schedule is null ? null : new LearningRateSchedule(spec.Schedule);
+        _parts = parts ?? EngineParts<T>.Standard;
+        _model = new Sequential<T>(spec.Model.Select(_parts.Layer).ToList());
+        _loss = _parts.Loss(spec.Loss);
+        _optimizer = _parts.Optimizer(_model.Parameters, spec.Optimizer);
+        _schedule = spec.Schedule is null ? null : _parts.Schedule(spec.Schedule);
         SetParameters(initialParameters);
     }
 
@@ -56,15 +58,47 @@ public sealed class EngineBackend<T> : IBackend where T : unmanaged, IFloatingPo
         }
     }
 
+    public IReadOnlyList<HostTensor> Forward(Batch batch)
+    {
+        var outputs = new List<HostTensor>();
+        var current = Input(batch);
+        for (var i = 0; i < _model.Modules.Count; i++)
+        {
+            current = _model.Modules[i].Forward(current);
+            outputs.Add(Host(i.ToString(), current));
+        }
+        return outputs;
+    }
+
+    public Gradients ComputeGradients(Batch batch)
+    {
+        ZeroGrad();
+        var loss = _loss.Forward(_model.Forward(Input(batch)), Targets(batch));
+        // Walk the modules backward by hand to record dL/d(output) of each layer on the way.
+        var layerOutputs = new HostTensor[_model.Modules.Count];
+        var gradient = _loss.Backward();
+        for (var i = _model.Modules.Count - 1; i >= 0; i--)
+        {
+            layerOutputs[i] = Host(i.ToString(), gradient);
+            gradient = _model.Modules[i].Backward(gradient);
+        }
+        var parameters = _model.Parameters.Select(p => new HostTensor(p.Name, p.Shape, p.Grad.ToDoubles())).ToList();
+        return new Gradients(loss, parameters, layerOutputs, Host("input", gradient));
+    }
+
+    public void Step()
+    {
+        if (_spec.Clip is not null)
+            _parts.Clip(_spec.Clip, _model.Parameters);
+        _optimizer.Step();
+    }
+
     public double TrainStep(Batch batch)
     {
-        foreach (var parameter in _model.Parameters)
-            parameter.ZeroGrad();
+        ZeroGrad();
         var loss = _loss.Forward(_model.Forward(Input(batch)), Targets(batch));
         _model.Backward(_loss.Backward());
-        if (_spec.Clip is not null)
-            GradientClipping.Apply(_spec.Clip, _model.Parameters);
-        _optimizer.Step();
+        Step();
         return loss;
     }
 
@@ -84,6 +118,14 @@ public sealed class EngineBackend<T> : IBackend where T : unmanaged, IFloatingPo
     public void Dispose()
     {
     }
+
+    void ZeroGrad()
+    {
+        foreach (var parameter in _model.Parameters)
+            parameter.ZeroGrad();
+    }
+
+    static HostTensor Host(string name, Matrix<T> matrix) => new(name, [matrix.Rows, matrix.Cols], matrix.ToDoubles());
 
     Matrix<T> Input(Batch batch)
     {

@@ -9,10 +9,7 @@ namespace Parity.Engine;
 /// <summary>Turns the spec's keywords into the engine's modules and loss: the one place a new op is named.</summary>
 public static class ModelBuilder
 {
-    public static Sequential<T> Model<T>(ParitySpec spec) where T : unmanaged, IFloatingPointIeee754<T> =>
-        new(spec.Model.Select(Layer<T>).ToList());
-
-    static Module<T> Layer<T>(LayerSpec layer) where T : unmanaged, IFloatingPointIeee754<T> => layer switch
+    public static Module<T> Layer<T>(LayerSpec layer) where T : unmanaged, IFloatingPointIeee754<T> => layer switch
     {
         LinearLayer linear => new Linear<T>(linear.Index, linear.In, linear.Out, linear.Bias),
         ActivationLayer { Kind: ActivationKind.Relu } => new Relu<T>(),

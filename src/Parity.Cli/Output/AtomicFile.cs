@@ -16,12 +16,14 @@ public static class AtomicFile
         return full;
     }
 
-    public static void Write(string path, string content)
+    public static void Write(string path, string content) => Write(path, System.Text.Encoding.UTF8.GetBytes(content));
+
+    public static void Write(string path, byte[] content)
     {
         var temporary = $"{path}.{Environment.ProcessId}.tmp";
         try
         {
-            File.WriteAllText(temporary, content);
+            File.WriteAllBytes(temporary, content);
             File.Move(temporary, path, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -6,7 +6,7 @@ namespace Parity.Engine.Optimizers;
 /// ExponentialLR and StepLR in their chainable form (lr ← lr·γ), stepped once per epoch as PyTorch's
 /// schedulers are: exponential every epoch, step every <c>size</c> epochs.
 /// </summary>
-public sealed class LearningRateSchedule(ScheduleSpec spec)
+public sealed class LearningRateSchedule(ScheduleSpec spec) : ILearningRateSchedule
 {
     int _epochs;
 

@@ -10,7 +10,7 @@ namespace Parity.Engine.Optimizers;
 /// g ← grad + wd·p;  b ← g on the first step, else μ·b + (1 − dampening)·g;
 /// g ← g + μ·b (Nesterov) or b;  p ← p − lr·g.
 /// </summary>
-public sealed class Sgd<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Sgd<T> : IOptimizer where T : unmanaged, IFloatingPointIeee754<T>
 {
     readonly IReadOnlyList<Parameter<T>> _parameters;
     readonly SgdSpec _options;
@@ -25,7 +25,6 @@ public sealed class Sgd<T> where T : unmanaged, IFloatingPointIeee754<T>
         _momentumBuffers = parameters.Select(p => new Matrix<T>(p.Value.Rows, p.Value.Cols)).ToArray();
     }
 
-    /// <summary>The current learning rate; schedules change it between epochs.</summary>
     public double Lr { get; set; }
 
     public void Step()

@@ -17,7 +17,16 @@ public interface IBackend : IDisposable
     /// <summary>Replaces every parameter's value; names and shapes must match.</summary>
     void SetParameters(IReadOnlyList<HostTensor> parameters);
 
-    /// <summary>One training step: zero the gradients, forward, loss, backward, clip, optimizer step. Returns the loss before the step.</summary>
+    /// <summary>The output of every layer of the model for a batch, in order, named by layer index ("0", "1", …); no gradient.</summary>
+    IReadOnlyList<HostTensor> Forward(Batch batch);
+
+    /// <summary>Zeroes the gradients, then forward, loss and backward on the batch — no clipping, no update.</summary>
+    Gradients ComputeGradients(Batch batch);
+
+    /// <summary>Clips the current gradients as the spec says and takes one optimizer step.</summary>
+    void Step();
+
+    /// <summary>One training step: <see cref="ComputeGradients"/> then <see cref="Step"/>, without copying anything out. Returns the loss before the step.</summary>
     double TrainStep(Batch batch);
 
     /// <summary>Loss and model outputs [Rows, outputs] for a batch, with no gradient and no update.</summary>
@@ -26,6 +35,13 @@ public interface IBackend : IDisposable
     /// <summary>Called after the last step of each epoch: advances the learning-rate schedule.</summary>
     void EndEpoch();
 }
+
+/// <summary>
+/// What one backward pass found: the loss, each parameter's gradient (by parameter name), the
+/// gradient with respect to each layer's output (named by layer index, in model order) and with
+/// respect to the batch's input features (named "input").
+/// </summary>
+public sealed record Gradients(double Loss, IReadOnlyList<HostTensor> Parameters, IReadOnlyList<HostTensor> LayerOutputs, HostTensor Input);
 
 /// <summary>A batch's loss and the model's outputs, row-major [Rows, Width].</summary>
 public sealed record Evaluation(double Loss, double[] Outputs, int Width);

@@ -42,6 +42,7 @@ internal static partial class Native
     [LibraryImport(Library)] internal static partial double pt_tensor_item(NativeHandle tensor);
     [LibraryImport(Library)] internal static partial IntPtr pt_tensor_grad(NativeHandle tensor);
     [LibraryImport(Library)] internal static partial void pt_tensor_backward(NativeHandle tensor);
+    [LibraryImport(Library)] internal static partial void pt_tensor_retain_grad(NativeHandle tensor);
     [LibraryImport(Library)] internal static partial IntPtr pt_tensor_detach(NativeHandle tensor);
 
     [LibraryImport(Library)] internal static partial IntPtr pt_linear(NativeHandle input, NativeHandle weight, IntPtr bias);

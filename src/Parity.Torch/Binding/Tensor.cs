@@ -38,6 +38,13 @@ public sealed class Tensor : IDisposable
         Native.Check();
     }
 
+    /// <summary>Keeps the gradient of this non-leaf tensor after backward, so <see cref="grad"/> can read it.</summary>
+    public void retain_grad()
+    {
+        Native.pt_tensor_retain_grad(Handle);
+        Native.Check();
+    }
+
     /// <summary>A copy outside the autograd graph.</summary>
     public Tensor detach() => new(Native.pt_tensor_detach(Handle));
 

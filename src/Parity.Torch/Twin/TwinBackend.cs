@@ -53,19 +53,49 @@ public sealed class TwinBackend : IBackend
         }
     }
 
-    public double TrainStep(Batch batch)
+    public IReadOnlyList<HostTensor> Forward(Batch batch)
+    {
+        using var noGrad = torch.no_grad();
+        using var input = Input(batch);
+        using var layers = new LayerOutputs(_spec, input, _byName);
+        return layers.Select((output, i) => Host(i.ToString(), output)).ToList();
+    }
+
+    public Gradients ComputeGradients(Batch batch)
     {
         _optimizer.zero_grad();
-        using var input = Input(batch);
+        using var input = Input(batch, requiresGrad: true);
         using var target = Target(batch);
-        using var output = Forward(input);
-        using var loss = TwinOps.Loss(_spec.Loss, output, target);
+        using var layers = new LayerOutputs(_spec, input, _byName);
+        foreach (var output in layers)
+            output.retain_grad();
+        using var loss = TwinOps.Loss(_spec.Loss, layers[^1], target);
         loss.backward();
+        return new Gradients(
+            loss.item<double>(),
+            _names.Select((name, i) => GradientOf(name, _parameters[i])).ToList(),
+            layers.Select((output, i) => GradientOf(i.ToString(), output)).ToList(),
+            GradientOf("input", input));
+    }
+
+    public void Step()
+    {
         if (_spec.Clip is { Kind: ClipKind.Norm } norm)
             torch.nn.utils.clip_grad_norm_(_parameters, norm.Threshold);
         else if (_spec.Clip is { Kind: ClipKind.Value } value)
             torch.nn.utils.clip_grad_value_(_parameters, value.Threshold);
         _optimizer.step();
+    }
+
+    public double TrainStep(Batch batch)
+    {
+        _optimizer.zero_grad();
+        using var input = Input(batch);
+        using var target = Target(batch);
+        using var layers = new LayerOutputs(_spec, input, _byName);
+        using var loss = TwinOps.Loss(_spec.Loss, layers[^1], target);
+        loss.backward();
+        Step();
         return loss.item<double>();
     }
 
@@ -74,9 +104,9 @@ public sealed class TwinBackend : IBackend
         using var noGrad = torch.no_grad();
         using var input = Input(batch);
         using var target = Target(batch);
-        using var output = Forward(input);
-        using var loss = TwinOps.Loss(_spec.Loss, output, target);
-        return new Evaluation(loss.item<double>(), output.data<double>(), (int)output.shape[1]);
+        using var layers = new LayerOutputs(_spec, input, _byName);
+        using var loss = TwinOps.Loss(_spec.Loss, layers[^1], target);
+        return new Evaluation(loss.item<double>(), layers[^1].data<double>(), (int)layers[^1].shape[1]);
     }
 
     public void EndEpoch() => _scheduler?.step();
@@ -89,22 +119,17 @@ public sealed class TwinBackend : IBackend
             parameter.Dispose();
     }
 
-    /// <summary>Runs the model, disposing each intermediate handle as soon as the next op holds it (autograd keeps its own references).</summary>
-    Tensor Forward(Tensor input)
+    static HostTensor Host(string name, Tensor tensor) => new(name, tensor.shape.Select(d => (int)d).ToArray(), tensor.data<double>());
+
+    /// <summary>The gradient libtorch accumulated in a tensor (zeros where autograd never reached it).</summary>
+    static HostTensor GradientOf(string name, Tensor tensor)
     {
-        var current = input;
-        foreach (var layer in _spec.Model)
-        {
-            var next = TwinOps.Layer(layer, current, _byName);
-            if (!ReferenceEquals(current, input) && !ReferenceEquals(next, current))
-                current.Dispose();
-            current = next;
-        }
-        // The caller disposes the result; never hand it the input it also disposes.
-        return ReferenceEquals(current, input) ? current.detach() : current;
+        using var grad = tensor.grad;
+        var shape = tensor.shape.Select(d => (int)d).ToArray();
+        return grad is null ? new HostTensor(name, shape, new double[shape.Aggregate(1, (a, b) => a * b)]) : Host(name, grad);
     }
 
-    Tensor Input(Batch batch) => torch.tensor(batch.X, [batch.Rows, batch.Features], _dtype);
+    Tensor Input(Batch batch, bool requiresGrad = false) => torch.tensor(batch.X, [batch.Rows, batch.Features], _dtype, requiresGrad);
 
     Tensor Target(Batch batch) => batch.Classes is { } classes
         ? torch.tensor(classes.Select(c => (long)c).ToArray(), [batch.Rows])

@@ -31,6 +31,7 @@ PT_API void pt_tensor_to_doubles(pt_tensor tensor, double* buffer, int64_t count
 PT_API double pt_tensor_item(pt_tensor tensor);
 PT_API pt_tensor pt_tensor_grad(pt_tensor tensor);
 PT_API void pt_tensor_backward(pt_tensor tensor);
+PT_API void pt_tensor_retain_grad(pt_tensor tensor);
 PT_API pt_tensor pt_tensor_detach(pt_tensor tensor);
 PT_API void pt_tensor_copy_from_doubles(pt_tensor tensor, const double* data, int64_t count);
 

@@ -95,4 +95,6 @@ PT_API pt_tensor pt_tensor_grad(pt_tensor tensor) {
 
 PT_API void pt_tensor_backward(pt_tensor tensor) { PT_GUARD(, parity::tensor_of(tensor).backward();); }
 
+PT_API void pt_tensor_retain_grad(pt_tensor tensor) { PT_GUARD(, parity::tensor_of(tensor).retain_grad();); }
+
 PT_API pt_tensor pt_tensor_detach(pt_tensor tensor) { PT_GUARD(nullptr, return parity::register_tensor(parity::tensor_of(tensor).detach().clone());); }

@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Globalization;
+using Parity.Cli.Output;
+using Parity.Harness.Checks;
+using Parity.Harness.Comparison;
+using Parity.Spec;
+using Parity.Spec.Data;
+using Spectre.Console;
+
+namespace Parity.Cli.Commands;
+
+/// <summary><c>parity check SPEC|DIR [--json FILE] [--dump DIR]</c>: is the engine's gradient right, and if not, where and why.</summary>
+public static class CheckCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var specArgument = new Argument<string>("spec") { Description = "A spec file, or a folder of them" };
+        var jsonOption = new Option<string?>("--json") { Description = "Also write the results as JSON to this file" };
+        var dumpOption = new Option<string?>("--dump") { Description = "Write parameters, batch and both engines' gradients as safetensors to this folder" };
+        var command = new Command("check", "Compare the engine's gradients and updates with libtorch's, and check both by finite differences") { specArgument, jsonOption, dumpOption };
+        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue(jsonOption), parse.GetValue(dumpOption), output));
+        return command;
+    }
+
+    static int Run(string specPath, string? jsonPath, string? dumpPath, TextWriter output)
+    {
+        var jsonFile = jsonPath is null ? null : AtomicFile.CheckWritable(jsonPath);
+        var dumpFolder = dumpPath is null ? null : CheckDumpFolder(dumpPath);
+        var specs = SpecLoader.LoadAll(specPath);
+        var console = Terminal.On(output);
+        var runner = new CheckRunner((spec, initial) => Backends.Create(Backends.Engine, spec, initial), (spec, initial) => Backends.Create(Backends.Twin, spec, initial));
+
+        var results = new List<CheckResult>();
+        foreach (var spec in specs)
+        {
+            var result = runner.Run(spec, DatasetLoader.Load(spec), Backends.InitialParameters(spec));
+            Print(console, result);
+            results.Add(result);
+        }
+        if (dumpFolder is not null)
+            foreach (var result in results)
+                CheckDump.Write(Directory.Exists(specPath) ? Path.Combine(dumpFolder, result.Spec.Name) : dumpFolder, result);
+        var report = new CheckReport(results.All(r => r.Passed), results.Select(CheckSpecReport.From).ToList());
+        if (jsonFile is not null)
+            AtomicFile.Write(jsonFile, Json.Serialize(report));
+        return report.Passed ? ParityCommandLine.Passed : ParityCommandLine.Failed;
+    }
+
+    static string CheckDumpFolder(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (File.Exists(full))
+            throw new InputException($"{path}: is a file; --dump takes a folder");
+        if (!Directory.Exists(Path.GetDirectoryName(full)))
+            throw new InputException($"{path}: the folder {Path.GetDirectoryName(full)} does not exist; create it first");
+        return full;
+    }
+
+    static void Print(IAnsiConsole console, CheckResult result)
+    {
+        var spec = result.Spec;
+        var g = result.Gradients;
+        var table = new Table()
+            .Title($"{spec.Name} · {spec.DType.ToString().ToLowerInvariant()} · first batch of epoch 1, {result.Batch.Rows} rows")
+            .Caption("engine vs libtorch; relative error over nonzero reference elements; ULPs in the spec's dtype")
+            .AddColumns("tensor", "shape", "max abs err", "max rel err", "ulp max / median", "cosine", "norm ratio", "ok");
+        foreach (var d in g.Parameters.Prepend(g.Loss).Append(g.Input))
+            table.AddRow(Markup.Escape(d.Name), Markup.Escape($"[{string.Join(", ", d.Shape)}]"), E(d.MaxAbsErr), E(d.MaxRelErr), $"{E(d.MaxUlp)} / {E(d.MedianUlp)}",
+                d.Cosine.ToString("F9", CultureInfo.InvariantCulture), d.NormRatio.ToString("F9", CultureInfo.InvariantCulture), d.Passed ? "[green]yes[/]" : "[red]no[/]");
+        console.Write(table);
+
+        Line(console, g.LayerOutputs.All(d => d.Passed) && g.LayerOutputGradients.All(d => d.Passed),
+            $"per layer: {g.LayerOutputs.Count(d => d.Passed)}/{g.LayerOutputs.Count} outputs and {g.LayerOutputGradients.Count(d => d.Passed)}/{g.LayerOutputGradients.Count} output gradients agree");
+        Line(console, result.Updates.Passed, result.Updates.Passed
+            ? $"updates: {result.Updates.Steps.Count} optimizer steps agree"
+            : $"updates: step {result.Updates.FirstFailure!.Step} parts");
+        foreach (var check in new[] { result.EngineGradcheck, result.TwinGradcheck })
+            Line(console, check.Passed, $"gradcheck {check.Backend} (float64, {check.Mode}): {check.Checked} checked, {check.Kinks} kinks skipped, max rel err {E(check.MaxRelErr)}");
+        foreach (var line in result.Diagnosis)
+            console.MarkupLine($"  [yellow]→[/] {Markup.Escape(line)}");
+        console.MarkupLine(result.Passed ? $"[green]passed[/] {Markup.Escape(spec.Name)}" : $"[red]failed[/] {Markup.Escape(spec.Name)}");
+        console.WriteLine();
+    }
+
+    static void Line(IAnsiConsole console, bool passed, string text) =>
+        console.MarkupLine($"  {(passed ? "[green]✓[/]" : "[red]✗[/]")} {Markup.Escape(text)}");
+
+    static string E(double value) => value.ToString("0.##E+0", CultureInfo.InvariantCulture);
+}

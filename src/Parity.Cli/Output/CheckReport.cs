@@ -1,0 +1,54 @@
+using Parity.Harness.Checks;
+using Parity.Harness.Comparison;
+
+namespace Parity.Cli.Output;
+
+/// <summary>The <c>parity check --json</c> document (DESIGN.md's fields, and more).</summary>
+public sealed record CheckReport(bool Passed, IReadOnlyList<CheckSpecReport> Specs);
+
+public sealed record CheckSpecReport(
+    string Spec,
+    string Dtype,
+    bool Passed,
+    int BatchRows,
+    LossReport Loss,
+    IReadOnlyList<DifferenceReport> Parameters,
+    DifferenceReport InputGradient,
+    IReadOnlyList<LayerReport> Layers,
+    UpdatesReport Updates,
+    GradcheckPair Gradcheck,
+    IReadOnlyList<string> Diagnosis)
+{
+    public static CheckSpecReport From(CheckResult result)
+    {
+        var g = result.Gradients;
+        return new CheckSpecReport(
+            result.Spec.Name, result.Spec.DType.ToString().ToLowerInvariant(), result.Passed, result.Batch.Rows,
+            new LossReport(g.Engine.Loss, g.Twin.Loss, g.Loss.Passed),
+            g.Parameters.Select(DifferenceReport.From).ToList(),
+            DifferenceReport.From(g.Input),
+            g.LayerOutputs.Zip(g.LayerOutputGradients, (o, d) => new LayerReport(int.Parse(o.Name, System.Globalization.CultureInfo.InvariantCulture), DifferenceReport.From(o), DifferenceReport.From(d))).ToList(),
+            new UpdatesReport(result.Updates.Passed, result.Updates.Steps.Count, result.Updates.FirstFailure?.Step),
+            new GradcheckPair(GradcheckReport.From(result.EngineGradcheck), GradcheckReport.From(result.TwinGradcheck)),
+            result.Diagnosis);
+    }
+}
+
+public sealed record LossReport(double Engine, double Twin, bool Passed);
+
+public sealed record DifferenceReport(string Name, int[] Shape, double MaxAbsErr, double MaxRelErr, double MaxUlp, double MedianUlp, double Cosine, double NormRatio, bool Passed)
+{
+    public static DifferenceReport From(TensorDifference d) => new(d.Name, d.Shape, d.MaxAbsErr, d.MaxRelErr, d.MaxUlp, d.MedianUlp, d.Cosine, d.NormRatio, d.Passed);
+}
+
+/// <summary>Layer <see cref="Layer"/>'s output (forward) and the gradient reaching that output (backward).</summary>
+public sealed record LayerReport(int Layer, DifferenceReport Output, DifferenceReport Gradient);
+
+public sealed record UpdatesReport(bool Passed, int StepsChecked, int? FirstFailure);
+
+public sealed record GradcheckPair(GradcheckReport Engine, GradcheckReport Twin);
+
+public sealed record GradcheckReport(bool Passed, string Mode, double MaxRelErr, int Checked, int Kinks, IReadOnlyList<GradcheckFailure> Failures)
+{
+    public static GradcheckReport From(GradcheckResult r) => new(r.Passed, r.Mode, r.MaxRelErr, r.Checked, r.Kinks, r.Failures);
+}

@@ -1,0 +1,65 @@
+using Parity.Harness.Diagnosis;
+using Parity.Spec;
+using Parity.Spec.Data;
+
+namespace Parity.Harness.Checks;
+
+/// <summary>Makes a backend from a spec and the initial parameters it must start from.</summary>
+public delegate IBackend BackendFactory(ParitySpec spec, IReadOnlyList<HostTensor> initialParameters);
+
+/// <summary>Everything <c>parity check</c> found for one spec.</summary>
+public sealed record CheckResult(
+    ParitySpec Spec,
+    Batch Batch,
+    IReadOnlyList<HostTensor> InitialParameters,
+    GradientParityResult Gradients,
+    UpdateParityResult Updates,
+    GradcheckResult EngineGradcheck,
+    GradcheckResult TwinGradcheck,
+    IReadOnlyList<string> Diagnosis)
+{
+    public bool Passed => Gradients.Passed && Updates.Passed && EngineGradcheck.Passed && TwinGradcheck.Passed;
+}
+
+/// <summary>
+/// Runs the checks of one spec on the first mini-batch of epoch 1: gradient parity, the optimizer
+/// over a few steps, and finite differences on each engine (in float64, whatever the spec's dtype),
+/// each from fresh backends built from the same initial parameters; then the diagnosis.
+/// </summary>
+public sealed class CheckRunner(BackendFactory engine, BackendFactory twin)
+{
+    public CheckResult Run(ParitySpec spec, Dataset data, IReadOnlyList<HostTensor> initial)
+    {
+        var batches = FirstBatches(spec, data);
+        GradientParityResult gradients;
+        using (var e = engine(spec, initial))
+        using (var t = twin(spec, initial))
+            gradients = GradientParity.Run(spec, e, t, batches[0]);
+
+        UpdateParityResult updates;
+        using (var e = engine(spec, initial))
+        using (var t = twin(spec, initial))
+            updates = UpdateParity.Run(spec, e, t, batches);
+
+        // A float32 model's parameters and data are exact in float64, where differences resolve.
+        var float64 = spec with { DType = DType.Float64 };
+        GradcheckResult engineCheck, twinCheck;
+        using (var e = engine(float64, initial))
+            engineCheck = FiniteDifferenceCheck.Run(float64, e, batches[0]);
+        using (var t = twin(float64, initial))
+            twinCheck = FiniteDifferenceCheck.Run(float64, t, batches[0]);
+
+        var diagnosis = GradientDiagnosis.Explain(spec, batches[0], gradients, updates, engineCheck, twinCheck);
+        return new CheckResult(spec, batches[0], initial, gradients, updates, engineCheck, twinCheck, diagnosis);
+    }
+
+    /// <summary>The mini-batches that open epoch 1, as training would see them.</summary>
+    static IReadOnlyList<Batch> FirstBatches(ParitySpec spec, Dataset data)
+    {
+        var order = BatchOrder.ForEpoch(spec, 1, data.Train.Rows);
+        var batches = new List<Batch>();
+        for (var start = 0; start < order.Length && batches.Count < UpdateParity.StepCount; start += spec.Train.Batch)
+            batches.Add(Batch.Gather(data.Train, order.AsSpan(start, Math.Min(spec.Train.Batch, order.Length - start)), spec.TargetEncoding, spec.Shape.Classes ?? 0));
+        return batches;
+    }
+}

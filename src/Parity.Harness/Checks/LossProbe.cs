@@ -1,0 +1,69 @@
+using Parity.Spec;
+
+namespace Parity.Harness.Checks;
+
+/// <summary>
+/// A direction in the space of parameters and input: a dense vector per tensor it moves (by name;
+/// the batch's features are "input"), zero elsewhere.
+/// </summary>
+public sealed record Direction(string Label, IReadOnlyDictionary<string, double[]> Components)
+{
+    public static Direction Coordinate(HostTensor tensor, int index)
+    {
+        var unit = new double[tensor.Count];
+        unit[index] = 1;
+        var position = tensor.Shape.Length == 2 ? $"{index / tensor.Shape[1]}, {index % tensor.Shape[1]}" : $"{index}";
+        return new Direction($"{tensor.Name}[{position}]", new Dictionary<string, double[]> { [tensor.Name] = unit });
+    }
+
+    /// <summary>u·∇L: the directional derivative the analytical gradient predicts.</summary>
+    public double Dot(IReadOnlyDictionary<string, HostTensor> gradients) =>
+        Components.Sum(c => c.Value.Select((u, i) => u * gradients[c.Key].Data[i]).Sum());
+}
+
+/// <summary>
+/// The numerical side of gradcheck: the loss at θ ± eps·u by central differences, with the backend's
+/// own forward and loss. A probe whose ± points put some ReLU input on different sides of zero
+/// straddles a kink, where the derivative is not defined: it is reported, not judged.
+/// </summary>
+public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, double eps)
+{
+    readonly IReadOnlyList<HostTensor> _parameters = backend.GetParameters();
+    readonly int[] _kinkLayers = spec.Model.OfType<ActivationLayer>()
+        .Where(a => a.Kind is ActivationKind.Relu or ActivationKind.LeakyRelu).Select(a => a.Index).ToArray();
+
+    public (double Derivative, bool Kink) Derivative(Direction direction)
+    {
+        var (plus, plusPattern) = LossAt(direction, eps);
+        var (minus, minusPattern) = LossAt(direction, -eps);
+        backend.SetParameters(_parameters);
+        return ((plus - minus) / (2 * eps), !plusPattern.SequenceEqual(minusPattern));
+    }
+
+    (double Loss, bool[] Pattern) LossAt(Direction direction, double step)
+    {
+        backend.SetParameters(_parameters.Select(p => Moved(p, direction, step)).ToList());
+        var moved = direction.Components.TryGetValue("input", out var u)
+            ? batch with { X = Moved(new HostTensor("input", [batch.Rows, batch.Features], batch.X), direction, step).Data }
+            : batch;
+        var loss = backend.Evaluate(moved).Loss;
+        return (loss, _kinkLayers.Length == 0 ? [] : SignPattern(moved));
+    }
+
+    static HostTensor Moved(HostTensor tensor, Direction direction, double step)
+    {
+        if (!direction.Components.TryGetValue(tensor.Name, out var u))
+            return tensor;
+        var data = (double[])tensor.Data.Clone();
+        for (var i = 0; i < data.Length; i++)
+            data[i] += step * u[i];
+        return tensor with { Data = data };
+    }
+
+    /// <summary>Which inputs of the ReLU-like layers are positive: a change between θ + eps·u and θ − eps·u is a kink crossed.</summary>
+    bool[] SignPattern(Batch moved)
+    {
+        var outputs = backend.Forward(moved);
+        return _kinkLayers.SelectMany(layer => (layer == 0 ? moved.X : outputs[layer - 1].Data).Select(v => v > 0)).ToArray();
+    }
+}

@@ -1,0 +1,110 @@
+using Parity.Harness.Checks;
+using Parity.Spec;
+
+namespace Parity.Harness.Diagnosis;
+
+/// <summary>
+/// Explains an update that parts from libtorch's by replaying the recorded steps under the usual
+/// mistakes in an SGD implementation and naming the one that reproduces the engine's parameters.
+/// This replay is diagnosis only: the engine and the twin never use it.
+/// </summary>
+public static class UpdateHypotheses
+{
+    sealed record Variant(string Explanation, bool VForm = false, bool WeightDecayAfter = false, bool NoNesterov = false,
+        bool DampenFirst = false, bool NoWeightDecay = false, bool ClipPerTensor = false, bool NoClip = false, bool NoMomentum = false);
+
+    static IEnumerable<Variant> Variants(ParitySpec spec)
+    {
+        var sgd = spec.Optimizer;
+        if (sgd.Momentum != 0)
+        {
+            yield return new("momentum is written as v ← μ·v − lr·g, p ← p + v; PyTorch keeps b ← μ·b + (1 − dampening)·g and applies the current lr to all of it, p ← p − lr·b (the two agree only while lr is constant and dampening is 0)", VForm: true);
+            yield return new("the momentum is missing: the update uses the gradient alone", NoMomentum: true);
+        }
+        if (sgd.WeightDecay != 0)
+        {
+            yield return new("weight decay is added after the momentum buffer, p ← p − lr·(b + wd·p); PyTorch adds wd·p to the gradient before it enters the buffer", WeightDecayAfter: true);
+            yield return new("weight decay is missing from the update (PyTorch: g ← g + wd·p)", NoWeightDecay: true);
+        }
+        if (sgd.Nesterov)
+            yield return new("the Nesterov look-ahead is missing: PyTorch steps along g + μ·b, not b", NoNesterov: true);
+        if (sgd.Momentum != 0 && sgd.Dampening != 0)
+            yield return new("dampening is applied on the first step: PyTorch's first momentum buffer is g itself, (1 − dampening) applies from the second step on", DampenFirst: true);
+        if (spec.Clip is { Kind: ClipKind.Norm })
+        {
+            yield return new("gradients are clipped by each tensor's own norm instead of one global norm over all of them (clip_grad_norm_)", ClipPerTensor: true);
+            yield return new("gradient clipping is missing", NoClip: true);
+        }
+        if (spec.Clip is { Kind: ClipKind.Value })
+            yield return new("gradient clipping is missing", NoClip: true);
+    }
+
+    public static string? Explain(ParitySpec spec, IReadOnlyList<UpdateStep> steps)
+    {
+        var failed = steps[^1];
+        var tolerance = spec.DType == DType.Float32 ? 1e-4 : 1e-9;
+        foreach (var variant in Variants(spec))
+        {
+            var predicted = Replay(spec, steps, variant);
+            var matches = predicted.Zip(failed.EngineAfter, (p, e) => p.Zip(e.Data, (x, y) => Math.Abs(x - y) <= tolerance * Math.Max(1, Math.Abs(y))).All(ok => ok)).All(ok => ok);
+            if (matches)
+                return variant.Explanation;
+        }
+        return null;
+    }
+
+    /// <summary>The parameters after the last recorded step, had the optimizer made the variant's mistake from the first step on.</summary>
+    static double[][] Replay(ParitySpec spec, IReadOnlyList<UpdateStep> steps, Variant variant)
+    {
+        var sgd = spec.Optimizer;
+        var parameters = steps[0].Before.Select(p => (double[])p.Data.Clone()).ToArray();
+        var buffers = parameters.Select(p => new double[p.Length]).ToArray();
+        var velocity = parameters.Select(p => new double[p.Length]).ToArray();
+        foreach (var step in steps)
+        {
+            var gradients = Clip(spec.Clip, step.Gradients.Select(g => (double[])g.Data.Clone()).ToArray(), variant);
+            for (var t = 0; t < parameters.Length; t++)
+            {
+                var (p, b, v) = (parameters[t], buffers[t], velocity[t]);
+                for (var i = 0; i < p.Length; i++)
+                {
+                    var g = gradients[t][i] + (variant.NoWeightDecay || variant.WeightDecayAfter ? 0 : sgd.WeightDecay * p[i]);
+                    if (sgd.Momentum == 0 || variant.NoMomentum)
+                    {
+                        p[i] -= step.Lr * g;
+                        continue;
+                    }
+                    if (variant.VForm)
+                    {
+                        v[i] = sgd.Momentum * v[i] - step.Lr * g;
+                        p[i] += v[i];
+                        continue;
+                    }
+                    b[i] = step.Step == 1 ? (variant.DampenFirst ? (1 - sgd.Dampening) * g : g) : sgd.Momentum * b[i] + (1 - sgd.Dampening) * g;
+                    var direction = sgd.Nesterov && !variant.NoNesterov ? g + sgd.Momentum * b[i] : b[i];
+                    p[i] -= step.Lr * (direction + (variant.WeightDecayAfter ? sgd.WeightDecay * p[i] : 0));
+                }
+            }
+        }
+        return parameters;
+    }
+
+    static double[][] Clip(ClipSpec? clip, double[][] gradients, Variant variant)
+    {
+        if (clip is null || variant.NoClip)
+            return gradients;
+        if (clip.Kind == ClipKind.Value)
+            return gradients.Select(g => g.Select(v => Math.Clamp(v, -clip.Threshold, clip.Threshold)).ToArray()).ToArray();
+        var groups = variant.ClipPerTensor ? gradients.Select(g => new[] { g }).ToArray() : [gradients];
+        foreach (var group in groups)
+        {
+            var total = Math.Sqrt(group.Sum(g => g.Sum(v => v * v)));
+            var coefficient = clip.Threshold / (total + 1e-6);
+            if (coefficient < 1)
+                foreach (var g in group)
+                    for (var i = 0; i < g.Length; i++)
+                        g[i] *= coefficient;
+        }
+        return gradients;
+    }
+}
