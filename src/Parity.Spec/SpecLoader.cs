@@ -48,7 +48,7 @@ public static partial class SpecLoader
         {
             throw new SpecException(new SourceMark(path, 1, 1), "the file is not UTF-8 text; save it as UTF-8");
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new InputException($"{path}: cannot be read ({e.Message})");
         }
@@ -68,8 +68,7 @@ public static partial class SpecLoader
             ? Scalars.Choice(dtypeNode, "dtype", new Dictionary<string, DType> { ["float64"] = DType.Float64, ["float32"] = DType.Float32 })
             : DType.Float64;
 
-        var data = ReadData(root.Required("data"), path);
-        var shape = DataShapes.Of(data, root.Required("data").Mark);
+        var (data, shape) = ReadData(root.Required("data"), path);
         var model = ReadModel(root.Required("model"), shape.Features);
         var loss = ReadLoss(root.Required("loss"));
         var oneHot = root.Optional("targets") is { } targetsNode
@@ -98,7 +97,7 @@ public static partial class SpecLoader
         return spec;
     }
 
-    static DataSpec ReadData(SpecNode node, string specPath)
+    static (DataSpec Data, DataShape Shape) ReadData(SpecNode node, string specPath)
     {
         var data = new MappingReader(node, "data", ["source", "train", "test", "validation", "classes", "path", "target"]);
         var sourceNode = data.Required("source");
@@ -131,13 +130,16 @@ public static partial class SpecLoader
         if (source == DataSource.Csv)
         {
             var pathNode = data.Required("path");
-            csvPath = System.IO.Path.GetFullPath(Scalars.Text(pathNode, "data.path"), System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(specPath))!);
+            var text = Scalars.Text(pathNode, "data.path");
+            if (text.Contains('\0'))
+                throw new SpecException(pathNode.Mark, "'data.path' holds a NUL character; write the file's path");
+            csvPath = System.IO.Path.GetFullPath(text, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(specPath))!);
             if (!File.Exists(csvPath))
                 throw new SpecException(pathNode.Mark, $"'data.path': no file at {csvPath}; the path is relative to the spec file");
             data.Required("target");
         }
 
-        return new DataSpec(
+        var spec = new DataSpec(
             source,
             Train: (int)data.Integer("train", int.MaxValue, 1, 10_000_000),
             Test: (int)data.Integer("test", synthetic ? 1000 : source == DataSource.Csv ? 0 : int.MaxValue, 0, 10_000_000),
@@ -145,6 +147,8 @@ public static partial class SpecLoader
             Classes: classes,
             Path: csvPath,
             Target: data.Text("target"));
+        // A csv's shape is read from the file; a missing target column is reported at 'target'.
+        return (spec, DataShapes.Of(spec, data.Optional("target")?.Mark ?? data.Mark));
     }
 
     static readonly Dictionary<string, ActivationKind> Activations = new()
@@ -152,6 +156,9 @@ public static partial class SpecLoader
         ["relu"] = ActivationKind.Relu, ["tanh"] = ActivationKind.Tanh, ["sigmoid"] = ActivationKind.Sigmoid,
         ["softmax"] = ActivationKind.Softmax, ["identity"] = ActivationKind.Identity, ["leaky-relu"] = ActivationKind.LeakyRelu,
     };
+
+    /// <summary>800 MB of float64 weights; far beyond it a layer's out × in overflows the int that sizes its array.</summary>
+    const long MaxWeightsPerLayer = 100_000_000;
 
     static IReadOnlyList<LayerSpec> ReadModel(SpecNode node, int inputFeatures)
     {
@@ -170,6 +177,8 @@ public static partial class SpecLoader
                 var (outFeatures, bias) = settings is ScalarNode
                     ? ((int)Scalars.Integer(settings, $"{path}.linear", 1, 1_000_000), true)
                     : ReadLinearSettings(new MappingReader(settings, $"{path}.linear", ["out", "bias"]));
+                if ((long)width * outFeatures > MaxWeightsPerLayer)
+                    throw new SpecException(word.Mark, $"'{path}': a linear layer of {width} x {outFeatures} has {(long)width * outFeatures} weights; the limit is {MaxWeightsPerLayer} per layer");
                 layers.Add(new LinearLayer(index, width, outFeatures, bias, word.Mark));
                 width = outFeatures;
                 continue;

@@ -20,7 +20,10 @@ public static class DatasetLoader
             return new Dataset(train, null, test);
 
         var order = SeededRandom.For(spec.Seed, "data.validation").Permutation(train.Rows);
-        var heldOut = (int)Math.Ceiling(data.Validation * train.Rows);
+        // In decimal, so that 0.07 of 100 rows is 7, not the 8 that 0.07 * 100 = 7.000000000000001 would give.
+        var heldOut = (int)Math.Ceiling((decimal)data.Validation * train.Rows);
+        if (heldOut == train.Rows)
+            throw new InputException($"{spec.SourcePath}: 'data.validation' {data.Validation} holds out all {train.Rows} training rows; lower it or add rows");
         return new Dataset(
             train.Select("train", order[heldOut..].Order().ToArray()),
             train.Select("validation", order[..heldOut].Order().ToArray()),

@@ -25,7 +25,7 @@ public static class Scalars
         if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
             throw new SpecException(node.Mark, $"'{path}' must be a whole number, not '{text}'");
         if (value < min || value > max)
-            throw new SpecException(node.Mark, $"'{path}' is {text}; it must be {Range(min, max, false)}");
+            throw new SpecException(node.Mark, $"'{path}' is {text}; it must be {Range(min, max == long.MaxValue ? double.PositiveInfinity : max, false)}");
         return value;
     }
 

@@ -26,7 +26,16 @@ public static class YamlTree
         }
         catch (YamlException e)
         {
-            throw new SpecException(MarkOf(file, e.Start), $"not valid YAML: {e.Message.TrimEnd('.')}. Check the indentation (spaces, not tabs) and the quoting near here");
+            // YamlDotNet places a tab error at the start of the file or of the value before it; point at the tab.
+            var mark = e.Message.Contains("tab") && YamlErrorPlaces.FirstIndentingTab(text, file) is { } tab ? tab : MarkOf(file, e.Start);
+            throw new SpecException(mark, $"not valid YAML: {e.Message.TrimEnd('.')}. Check the indentation (spaces, not tabs) and the quoting near here");
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet fails this way, with no position, when a '[' or '{' is left open across lines.
+            throw YamlErrorPlaces.UnclosedBracket(text, file) is (var mark, var bracket)
+                ? new SpecException(mark, $"not valid YAML: this '{bracket}' is not closed before the next line at its indentation; add its '{YamlErrorPlaces.Closer(bracket)}', or indent the lines that continue it")
+                : new SpecException(new SourceMark(file, 1, 1), "not valid YAML: check that every '[' and '{' is closed, and the indentation");
         }
     }
 

@@ -1,0 +1,74 @@
+namespace Parity.Spec.Tests;
+
+/// <summary>One key with a wrong, missing, misspelt or out-of-range value; each changes one line of <see cref="SpecText"/>.</summary>
+public class SpecValueErrorTests
+{
+    [Theory]
+    [InlineData("optimiser: {sgd: {lr: 0.1}}", "unknown key 'optimiser' in the spec; did you mean 'optimizer'? (valid: name, description,", 8, 1)]
+    [InlineData("optimizer: {sgd: {lr: 0.1, momentun: 0.9}}", "unknown key 'momentun' in 'optimizer.sgd'; did you mean 'momentum'?", 6, 28)]
+    [InlineData("train: {epochs: 1, batch: 5, shufle: false}", "unknown key 'shufle' in 'train'; did you mean 'shuffle'?", 7, 30)]
+    [InlineData("data: {train: 10}", "'data' needs the key 'source'", 3, 7)]
+    [InlineData("optimizer: {sgd: {momentum: 0.9}}", "'optimizer.sgd' needs the key 'lr'", 6, 18)]
+    [InlineData("data: {source: disk}", "'data' needs 'train', the number of samples to generate", 3, 7)]
+    public void Unknown_and_missing_keys(string overrides, string problem, int line, int column) =>
+        SpecText.AssertError(SpecText.With(overrides), problem, line, column);
+
+    [Theory]
+    [InlineData("name")]
+    [InlineData("seed")]
+    [InlineData("data")]
+    [InlineData("model")]
+    [InlineData("loss")]
+    [InlineData("optimizer")]
+    [InlineData("train")]
+    public void A_required_top_level_key_is_missing(string key) =>
+        SpecText.AssertError(SpecText.Without(key), $"the spec needs the key '{key}'", 1, 1);
+
+    [Theory]
+    [InlineData("seed: [1]", "'seed' must be a single value, not a list", 2, 7)]
+    [InlineData("seed: one", "'seed' must be a whole number, not 'one'", 2, 7)]
+    [InlineData("seed: 1.5", "'seed' must be a whole number, not '1.5'", 2, 7)]
+    [InlineData("optimizer: {sgd: {lr: [0.1]}}", "'optimizer.sgd.lr' must be a single value, not a list", 6, 23)]
+    [InlineData("optimizer: {sgd: {lr: fast}}", "'optimizer.sgd.lr' must be a finite number, not 'fast'", 6, 23)]
+    [InlineData("optimizer: {sgd: {lr: .nan}}", "'optimizer.sgd.lr' must be a finite number, not '.nan'", 6, 23)]
+    [InlineData("optimizer: {sgd: {lr: .inf}}", "'optimizer.sgd.lr' must be a finite number, not '.inf'", 6, 23)]
+    [InlineData("optimizer: {sgd: {lr: 1e999}}", "'optimizer.sgd.lr' must be a finite number, not '1e999'", 6, 23)]
+    [InlineData("train: {epochs: 1, batch: 5, shuffle: maybe}", "'train.shuffle' must be true or false, not 'maybe'", 7, 39)]
+    [InlineData("loss: [bce]", "'loss' must be a mapping with keys kind, reduction", 5, 7)]
+    public void Wrong_types(string overrides, string problem, int line, int column) =>
+        SpecText.AssertError(SpecText.With(overrides), problem, line, column);
+
+    [Theory]
+    [InlineData("optimizer: {sgd: {lr: -0.1}}", "'optimizer.sgd.lr' is -0.1; it must be > 0 and <= 1000000", 6, 23)]
+    [InlineData("optimizer: {sgd: {lr: 0.1, dampening: 1.5}}", "'optimizer.sgd.dampening' is 1.5; it must be >= 0 and <= 1", 6, 39)]
+    [InlineData("data: {source: disk, train: 10, validation: 0.95}", "'data.validation' is 0.95; it must be >= 0 and <= 0.9", 3, 45)]
+    [InlineData("data: {source: disk, train: 0}", "'data.train' is 0; it must be >= 1 and <= 10000000", 3, 29)]
+    [InlineData("train: {epochs: 0, batch: 5}", "'train.epochs' is 0; it must be >= 1 and <= 1000000", 7, 17)]
+    [InlineData("schedule: {exponential: {gamma: 0}}", "'schedule.exponential.gamma' is 0; it must be > 0 and <= 1", 8, 33)]
+    [InlineData("model: [linear: 4, {leaky-relu: {slope: 2}}, linear: 1, sigmoid]", "'model[1].leaky-relu.slope' is 2; it must be >= 0 and <= 1", 4, 41)]
+    [InlineData("init: {normal: {std: 0}}", "'init.normal.std' is 0; it must be > 0 and <= 1000000", 8, 22)]
+    [InlineData("init: {uniform: {low: 1, high: -1}}", "'init.uniform.high' (-1) must be greater than low (1)", 8, 32)]
+    [InlineData("data: {source: fashion-mnist, classes: [3]}", "'data.classes' needs at least two classes", 3, 40)]
+    [InlineData("model: [linear: 65536, linear: 65536, linear: 1, sigmoid]", "'model[1]': a linear layer of 65536 x 65536 has 4294967296 weights; the limit is 100000000 per layer", 4, 24)]
+    public void Values_out_of_range(string overrides, string problem, int line, int column) =>
+        SpecText.AssertError(SpecText.With(overrides), problem, line, column);
+
+    [Theory]
+    [InlineData("name: Probe", "'name' is 'Probe'; use lower-case letters, digits and '-' only", 1, 7)]
+    [InlineData("model: [linear: 4, reul, linear: 1, sigmoid]", "'model[1]' cannot be 'reul'; did you mean 'relu'? (valid: relu, tanh, sigmoid, softmax, identity, leaky-relu, linear)", 4, 20)]
+    [InlineData("model: [linear, relu, linear: 1, sigmoid]", "'model[0]': linear needs its output size, e.g. 'linear: 25'", 4, 9)]
+    [InlineData("model: [linear: 4, relu: 2, linear: 1, sigmoid]", "'model[1]': relu takes no settings; write '- relu'", 4, 26)]
+    [InlineData("model: [relu]", "'model' has no linear layer, so nothing to train", 4, 8)]
+    [InlineData("init: kaiming-unifrom", "'init' cannot be 'kaiming-unifrom'; did you mean 'kaiming-uniform'?", 8, 7)]
+    [InlineData("init: normal", "'init': normal needs its settings, e.g. init: {normal: {std: 0.1}}", 8, 7)]
+    [InlineData("loss: cross-entropie", "'loss' cannot be 'cross-entropie'; did you mean 'cross-entropy'?", 5, 7)]
+    [InlineData("loss: {kind: bce, reduction: average}", "'loss.reduction' cannot be 'average'; valid: mean, sum", 5, 30)]
+    [InlineData("data: {source: mnist, train: 10}", "'data.source' cannot be 'mnist'; valid: disk, xor, quadratic, fashion-mnist, csv", 3, 16)]
+    [InlineData("optimizer: {sgd: {lr: 0.1, nesterov: true}}", "Nesterov momentum requires a momentum > 0 and zero dampening", 6, 38)]
+    [InlineData("clip: {norm: 1, value: 0.5}", "'clip' takes exactly one of 'norm' (global 2-norm) or 'value' (elementwise)", 8, 7)]
+    [InlineData("data: {source: disk, train: 10, classes: [0, 6]}", "'data.classes' applies to source fashion-mnist only; remove it", 3, 42)]
+    [InlineData("data: {source: disk, train: 10, path: d.csv}", "'data.path' applies to source csv only; remove it", 3, 39)]
+    [InlineData("data: {source: csv, path: \"a\\0b\", target: y}", "'data.path' holds a NUL character", 3, 27)]
+    public void Bad_names_words_and_settings(string overrides, string problem, int line, int column) =>
+        SpecText.AssertError(SpecText.With(overrides), problem, line, column);
+}
