@@ -14,7 +14,7 @@ public static class CheckDump
         Directory.CreateDirectory(folder);
         var dtype = result.Spec.DType;
         var batch = result.Batch;
-        Save(folder, "params", result.InitialParameters.Select(p => new Safetensors.Entry(p.Name, p.Shape, p.Data, dtype)));
+        Save(folder, "params", result.InitialParameters.Select(p => new Safetensors.Entry(p.Name, p.Shape, p.Data, dtype)), Describe(result.Spec));
         var targets = batch.Classes is { } classes
             ? new Safetensors.Entry("y", [batch.Rows], null, Integers: classes.Select(c => (long)c).ToArray())
             : new Safetensors.Entry("y", [batch.Rows, batch.TargetWidth], batch.Targets, dtype);
@@ -27,6 +27,28 @@ public static class CheckDump
         gradients.Parameters.Select(g => new Safetensors.Entry(g.Name, g.Shape, g.Data, dtype))
             .Append(new Safetensors.Entry("loss", [1], [gradients.Loss], dtype));
 
-    static void Save(string folder, string name, IEnumerable<Safetensors.Entry> entries) =>
-        AtomicFile.Write(Path.Combine(folder, $"{name}.safetensors"), Safetensors.Encode(entries.ToList()));
+    static void Save(string folder, string name, IEnumerable<Safetensors.Entry> entries, IReadOnlyDictionary<string, string>? metadata = null) =>
+        AtomicFile.Write(Path.Combine(folder, $"{name}.safetensors"), Safetensors.Encode(entries.ToList(), metadata));
+
+    /// <summary>What a reader needs to rebuild the model and loss without the spec: one layer per ';' (e.g. "linear 2 25 bias;relu;leaky-relu 0.01").</summary>
+    static Dictionary<string, string> Describe(ParitySpec spec) => new()
+    {
+        ["spec"] = spec.Name,
+        ["dtype"] = spec.DType.ToString().ToLowerInvariant(),
+        ["layers"] = string.Join(";", spec.Model.Select(layer => layer switch
+        {
+            LinearLayer l => $"linear {l.In} {l.Out} {(l.Bias ? "bias" : "nobias")}",
+            ActivationLayer { Kind: ActivationKind.LeakyRelu } a => $"leaky-relu {a.Slope.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}",
+            ActivationLayer a => a.Kind.ToString().ToLowerInvariant(),
+            _ => throw new ArgumentOutOfRangeException(nameof(spec)),
+        })),
+        ["loss"] = spec.Loss.Kind switch
+        {
+            LossKind.Mse => "mse",
+            LossKind.Bce => "bce",
+            LossKind.BceWithLogits => "bce-with-logits",
+            _ => "cross-entropy",
+        },
+        ["reduction"] = spec.Loss.Reduction.ToString().ToLowerInvariant(),
+    };
 }

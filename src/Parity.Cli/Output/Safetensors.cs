@@ -15,9 +15,11 @@ public static class Safetensors
     /// <summary>A tensor to store: float values in the given dtype, or int64 values.</summary>
     public sealed record Entry(string Name, int[] Shape, double[]? Floats, DType DType = DType.Float64, long[]? Integers = null);
 
-    public static byte[] Encode(IReadOnlyList<Entry> entries)
+    public static byte[] Encode(IReadOnlyList<Entry> entries, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var header = new Dictionary<string, object>();
+        if (metadata is not null)
+            header["__metadata__"] = metadata;
         using var data = new MemoryStream();
         foreach (var entry in entries)
         {

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Parity.Cli.Tests;
+
+public class CheckCommandTests
+{
+    // A spec no other test uses: leaky-relu, sigmoid + BCE with sum reduction, nesterov, step schedule, clip by value.
+    const string UnseenSpec = """
+        name: unseen-check
+        seed: 99
+        data: {source: disk, train: 300, test: 100}
+        model:
+          - linear: 12
+          - leaky-relu: {slope: 0.1}
+          - linear: {out: 6, bias: false}
+          - tanh
+          - linear: 1
+          - sigmoid
+        init: {uniform: {low: -0.8, high: 0.8}}
+        loss: {kind: bce, reduction: sum}
+        optimizer:
+          sgd: {lr: 0.01, momentum: 0.5, nesterov: true, weight_decay: 0.001}
+        schedule: {step: {size: 2, gamma: 0.5}}
+        clip: {value: 0.3}
+        train: {epochs: 2, batch: 40}
+        """;
+
+    [Fact]
+    public void An_unseen_spec_checks_and_writes_the_json_contract()
+    {
+        using var temp = new TempFolder();
+        var (exit, output, error) = Cli.Run("check", temp.File("unseen.yaml", UnseenSpec), "--json", temp["check.json"]);
+
+        Assert.True(exit == 0, error + output);
+        using var json = JsonDocument.Parse(File.ReadAllText(temp["check.json"]));
+        Assert.True(json.RootElement.GetProperty("passed").GetBoolean());
+        var spec = json.RootElement.GetProperty("specs")[0];
+        Assert.Equal("unseen-check", spec.GetProperty("spec").GetString());
+        Assert.Equal(spec.GetProperty("loss").GetProperty("engine").GetDouble(), spec.GetProperty("loss").GetProperty("twin").GetDouble(), 1e-12);
+        var names = spec.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToArray();
+        Assert.Equal(new[] { "0.weight", "0.bias", "2.weight", "4.weight", "4.bias" }, names);
+        foreach (var parameter in spec.GetProperty("parameters").EnumerateArray())
+        {
+            Assert.True(parameter.GetProperty("passed").GetBoolean());
+            Assert.InRange(parameter.GetProperty("max_rel_err").GetDouble(), 0, 1e-9);
+            Assert.InRange(parameter.GetProperty("cosine").GetDouble(), 1 - 1e-12, 1 + 1e-12);
+        }
+        foreach (var side in new[] { "engine", "twin" })
+        {
+            var gradcheck = spec.GetProperty("gradcheck").GetProperty(side);
+            Assert.True(gradcheck.GetProperty("passed").GetBoolean());
+            Assert.Equal("full", gradcheck.GetProperty("mode").GetString());
+            // Every coordinate: 36 + 72 + 7 parameters and 40 × 2 inputs, each checked or set aside as a kink.
+            Assert.Equal(195, gradcheck.GetProperty("checked").GetInt32() + gradcheck.GetProperty("kinks").GetInt32());
+        }
+        Assert.Equal(0, spec.GetProperty("diagnosis").GetArrayLength());
+        Assert.Contains("passed unseen-check", output);
+    }
+
+    [Fact]
+    public void The_dumped_gradients_agree_with_PyTorch_recomputing_them()
+    {
+        using var temp = new TempFolder();
+        var (exit, output, error) = Cli.Run("check", temp.File("unseen.yaml", UnseenSpec), "--dump", temp["dump"]);
+        Assert.True(exit == 0, error + output);
+        Assert.Equal(new[] { "batch", "engine", "params", "twin" }, Directory.GetFiles(temp["dump"]).Select(Path.GetFileNameWithoutExtension).Order().ToArray());
+
+        var (agrees, report) = Recompute(temp["dump"]);
+        Assert.True(agrees, report);
+        Assert.Contains("unseen-check engine 0.weight", report);
+        Assert.Contains("unseen-check twin loss", report);
+
+        // The recomputation can fail: one gradient value changed in the engine's file is caught.
+        var engineFile = Path.Combine(temp["dump"], "engine.safetensors");
+        var bytes = File.ReadAllBytes(engineFile);
+        bytes[^9] ^= 0x40;
+        File.WriteAllBytes(engineFile, bytes);
+        var (stillAgrees, corrupted) = Recompute(temp["dump"]);
+        Assert.False(stillAgrees, corrupted);
+        Assert.Contains("DIFFERS", corrupted);
+    }
+
+    [Fact]
+    public void Checking_a_folder_dumps_one_subfolder_per_spec()
+    {
+        using var temp = new TempFolder();
+        var specs = Directory.CreateDirectory(temp["specs"]).FullName;
+        File.WriteAllText(Path.Combine(specs, "a.yaml"), UnseenSpec);
+        File.WriteAllText(Path.Combine(specs, "b.yaml"), UnseenSpec.Replace("name: unseen-check", "name: unseen-check-two"));
+        var (exit, _, error) = Cli.Run("check", specs, "--dump", temp["dump"]);
+
+        Assert.True(exit == 0, error);
+        Assert.Equal(new[] { "unseen-check", "unseen-check-two" }, Directory.GetDirectories(temp["dump"]).Select(Path.GetFileName).Order().ToArray());
+    }
+
+    [Fact]
+    public void A_dump_folder_under_a_missing_parent_is_refused_before_checking()
+    {
+        var (exit, output, error) = Cli.Run("check", Cli.BuiltInSpec("xor-tanh-bce.yaml"), "--dump", "/no/such/parent/dump");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("the folder /no/such/parent does not exist", error);
+        Assert.Equal("", output);
+    }
+
+    static (bool Agrees, string Report) Recompute(string dump)
+    {
+        var script = Path.Combine(Cli.RepositoryRoot, "parity-tests", "pytorch", "recompute_from_dump.py");
+        using var python = Process.Start(new ProcessStartInfo("/usr/bin/python3", [script, dump]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var report = python.StandardOutput.ReadToEnd() + python.StandardError.ReadToEnd();
+        python.WaitForExit();
+        return (python.ExitCode == 0, report);
+    }
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Recomputes, with PyTorch, the loss and gradients that `parity check --dump DIR` wrote, and
+compares them with the engine's and the twin's. Reads only the dump (safetensors files; the model
+is described in params.safetensors' metadata). Exit 0 when both agree with PyTorch, 1 otherwise.
+
+    python3 recompute_from_dump.py DIR [--rtol R --atol A]
+"""
+import argparse
+import json
+import struct
+import sys
+
+import torch
+
+DTYPES = {"F64": torch.float64, "F32": torch.float32, "I64": torch.int64}
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        (length,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(length))
+        data = f.read()
+    metadata = header.pop("__metadata__", {})
+    tensors = {}
+    for name, info in header.items():
+        start, end = info["data_offsets"]
+        tensors[name] = torch.frombuffer(bytearray(data[start:end]), dtype=DTYPES[info["dtype"]]).reshape(info["shape"])
+    return tensors, metadata
+
+
+def build_model(layers, dtype):
+    modules = []
+    for layer in layers.split(";"):
+        kind, *args = layer.split(" ")
+        if kind == "linear":
+            modules.append(torch.nn.Linear(int(args[0]), int(args[1]), bias=args[2] == "bias"))
+        elif kind == "leaky-relu":
+            modules.append(torch.nn.LeakyReLU(float(args[0])))
+        else:
+            modules.append({"relu": torch.nn.ReLU(), "tanh": torch.nn.Tanh(), "sigmoid": torch.nn.Sigmoid(),
+                            "softmax": torch.nn.Softmax(dim=1), "identity": torch.nn.Identity()}[kind])
+    return torch.nn.Sequential(*modules).to(dtype)
+
+
+def loss_function(kind, reduction):
+    return {"mse": torch.nn.MSELoss, "bce": torch.nn.BCELoss, "bce-with-logits": torch.nn.BCEWithLogitsLoss,
+            "cross-entropy": torch.nn.CrossEntropyLoss}[kind](reduction=reduction)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("dump")
+    parser.add_argument("--rtol", type=float, default=None)
+    parser.add_argument("--atol", type=float, default=None)
+    args = parser.parse_args()
+
+    params, meta = read_safetensors(f"{args.dump}/params.safetensors")
+    batch, _ = read_safetensors(f"{args.dump}/batch.safetensors")
+    dtype = torch.float32 if meta["dtype"] == "float32" else torch.float64
+    rtol = args.rtol if args.rtol is not None else (1e-4 if dtype == torch.float32 else 1e-9)
+    atol = args.atol if args.atol is not None else (1e-6 if dtype == torch.float32 else 1e-12)
+
+    model = build_model(meta["layers"], dtype)
+    model.load_state_dict(params)
+    loss = loss_function(meta["loss"], meta["reduction"])(model(batch["x"]), batch["y"])
+    loss.backward()
+    reference = {name: p.grad for name, p in model.named_parameters()}
+    reference["loss"] = loss.detach().reshape(1)
+
+    ok = True
+    for side in ("engine", "twin"):
+        computed, _ = read_safetensors(f"{args.dump}/{side}.safetensors")
+        for name, expected in reference.items():
+            got = computed[name]
+            close = torch.allclose(got, expected, rtol=rtol, atol=atol)
+            worst = (got - expected).abs().max().item()
+            print(f"{meta['spec']} {side} {name}: max abs diff {worst:.3g} {'ok' if close else 'DIFFERS'}")
+            ok &= close
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
