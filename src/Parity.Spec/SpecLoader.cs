@@ -13,7 +13,7 @@ namespace Parity.Spec;
 public static partial class SpecLoader
 {
     static readonly string[] TopKeys =
-        ["name", "description", "seed", "dtype", "data", "model", "init", "loss", "targets", "optimizer", "schedule", "clip", "train", "tolerance", "expect"];
+        ["name", "description", "seed", "dtype", "data", "model", "init", "loss", "targets", "optimizer", "schedule", "clip", "train", "tolerance", "expect", "grid"];
 
     /// <summary>One spec file, or every <c>*.yaml</c> / <c>*.yml</c> in a folder, in name order.</summary>
     public static IReadOnlyList<ParitySpec> LoadAll(string specOrFolder)
@@ -74,6 +74,7 @@ public static partial class SpecLoader
         var oneHot = root.Optional("targets") is { } targetsNode
             && Scalars.Choice(targetsNode, "targets", new Dictionary<string, bool> { ["one-hot"] = true, ["indices"] = false });
 
+        var optimizer = ReadOptimizer(root.Required("optimizer"));
         var spec = new ParitySpec(
             Name: name,
             Description: root.Text("description") ?? "",
@@ -85,12 +86,13 @@ public static partial class SpecLoader
             Init: root.Optional("init") is { } initNode ? ReadInit(initNode) : new InitSpec(InitKind.TorchDefault),
             Loss: loss,
             OneHotTargets: oneHot,
-            Optimizer: ReadOptimizer(root.Required("optimizer")),
+            Optimizer: optimizer,
             Schedule: root.Optional("schedule") is { } scheduleNode ? ReadSchedule(scheduleNode) : null,
             Clip: root.Optional("clip") is { } clipNode ? ReadClip(clipNode) : null,
             Train: ReadTraining(root.Required("train")),
             Tolerance: root.Optional("tolerance") is { } toleranceNode ? ReadTolerance(toleranceNode) : new ToleranceSpec(null, null),
             Expect: root.Optional("expect") is { } expectNode ? ReadExpect(expectNode) : ExpectSpec.None,
+            Grid: root.Optional("grid") is { } gridNode ? ReadGrid(gridNode, optimizer, data) : null,
             SourcePath: path);
 
         SpecCombinations.Check(spec, root);
@@ -259,17 +261,41 @@ public static partial class SpecLoader
     static SgdSpec ReadOptimizer(SpecNode node)
     {
         var optimizer = new MappingReader(node, "optimizer", ["sgd"]);
-        var sgd = new MappingReader(optimizer.Required("sgd"), "optimizer.sgd", ["lr", "momentum", "dampening", "weight_decay", "nesterov"]);
+        return ReadSgd(optimizer.Required("sgd"), "optimizer.sgd", defaults: null);
+    }
+
+    /// <summary>SGD's options; a grid entry leaves out what it takes from <paramref name="defaults"/>, the spec's optimizer.</summary>
+    static SgdSpec ReadSgd(SpecNode node, string path, SgdSpec? defaults)
+    {
+        var sgd = new MappingReader(node, path, ["lr", "momentum", "dampening", "weight_decay", "nesterov"]);
         var spec = new SgdSpec(
-            Lr: Scalars.Number(sgd.Required("lr"), "optimizer.sgd.lr", 0, 1e6, exclusiveMin: true),
-            Momentum: sgd.Number("momentum", 0, 0, 1e6),
-            Dampening: sgd.Number("dampening", 0, 0, 1),
-            WeightDecay: sgd.Number("weight_decay", 0, 0, 1e6),
-            Nesterov: sgd.Boolean("nesterov", false));
+            Lr: defaults is not null && !sgd.Has("lr") ? defaults.Lr : Scalars.Number(sgd.Required("lr"), $"{path}.lr", 0, 1e6, exclusiveMin: true),
+            Momentum: sgd.Number("momentum", defaults?.Momentum ?? 0, 0, 1e6),
+            Dampening: sgd.Number("dampening", defaults?.Dampening ?? 0, 0, 1),
+            WeightDecay: sgd.Number("weight_decay", defaults?.WeightDecay ?? 0, 0, 1e6),
+            Nesterov: sgd.Boolean("nesterov", defaults?.Nesterov ?? false));
         // torch.optim.SGD refuses this combination with the same words.
         if (spec.Nesterov && (spec.Momentum <= 0 || spec.Dampening != 0))
-            throw new SpecException(sgd.Optional("nesterov")!.Mark, "Nesterov momentum requires a momentum > 0 and zero dampening (as torch.optim.SGD does)");
+            throw new SpecException((sgd.Optional("nesterov") ?? node).Mark, "Nesterov momentum requires a momentum > 0 and zero dampening (as torch.optim.SGD does)");
         return spec;
+    }
+
+    static GridSpec ReadGrid(SpecNode node, SgdSpec optimizer, DataSpec data)
+    {
+        var grid = new MappingReader(node, "grid", ["select", "sgd"]);
+        var select = grid.Optional("select") is { } selectNode
+            ? Scalars.Choice(selectNode, "grid.select", new Dictionary<string, GridSelection>
+            {
+                ["validation_accuracy"] = GridSelection.ValidationAccuracy, ["validation_loss"] = GridSelection.ValidationLoss,
+            })
+            : GridSelection.ValidationAccuracy;
+        var entries = grid.Required("sgd") as SequenceNode
+            ?? throw new SpecException(grid.Required("sgd").Mark, "'grid.sgd' must be a list of optimizer settings such as '- {lr: 0.01, momentum: 0.9}'");
+        if (entries.Items.Count < 2)
+            throw new SpecException(entries.Mark, "'grid.sgd' needs at least two settings to choose between");
+        if (data.Validation == 0)
+            throw new SpecException(grid.Mark, "a grid picks its best setting on held-out data; set 'data.validation' (e.g. 0.1)");
+        return new GridSpec(select, entries.Items.Select((item, i) => ReadSgd(item, $"grid.sgd[{i}]", optimizer)).ToList());
     }
 
     static ScheduleSpec ReadSchedule(SpecNode node)
@@ -325,11 +351,12 @@ public static partial class SpecLoader
 
     static ExpectSpec ReadExpect(SpecNode node)
     {
-        var expect = new MappingReader(node, "expect", ["test_accuracy", "test_loss", "train_loss"]);
+        var expect = new MappingReader(node, "expect", ["test_accuracy", "test_loss", "train_loss", "reported"]);
         return new ExpectSpec(
             TestAccuracy: expect.Has("test_accuracy") ? expect.Number("test_accuracy", 0, 0, 1) : null,
             TestLoss: expect.Has("test_loss") ? expect.Number("test_loss", 0, 0) : null,
-            TrainLoss: expect.Has("train_loss") ? expect.Number("train_loss", 0, 0) : null);
+            TrainLoss: expect.Has("train_loss") ? expect.Number("train_loss", 0, 0) : null,
+            Reported: expect.Text("reported"));
     }
 
     internal static string Keyword(DataSource source) => source switch

@@ -12,10 +12,20 @@ public sealed record TrainSpecReport(
     IReadOnlyList<TrainEpochReport> Epochs,
     double? MaxLossDiff,
     double? MaxParamDrift,
-    FirstDivergenceReport? FirstDivergence);
+    FirstDivergenceReport? FirstDivergence,
+    IReadOnlyList<TrainStepReport>? Steps,
+    GridReport? Grid = null);
+
+/// <summary>A grid study: every setting's outcome, each engine's pick, and the confusion matrix [true][predicted] of each pick on the test split.</summary>
+public sealed record GridReport(IReadOnlyList<GridEntryReport> Entries, int EngineWinner, int TwinWinner, int[][] EngineConfusion, int[][] TwinConfusion);
+
+public sealed record GridEntryReport(double Lr, double Momentum, double Dampening, double WeightDecay, bool Nesterov, EngineEpochReport Engine, EngineEpochReport Twin, string Verdict);
+
+/// <summary>One lockstep step: each engine's loss before the update, and the largest parameter difference after it.</summary>
+public sealed record TrainStepReport(int Step, int Epoch, double EngineLoss, double TwinLoss, double ParamDrift);
 
 /// <summary>The first step at which the engines part beyond tolerance, and where.</summary>
-public sealed record FirstDivergenceReport(int Step, string Parameter, string Layer);
+public sealed record FirstDivergenceReport(int Step, int Epoch, string Parameter, string Layer, string Reason, double RelativeDrift, double LossDiff, double Bound);
 
 public sealed record TrainEpochReport(int Epoch, EngineEpochReport? Engine, EngineEpochReport? Twin);
 

@@ -3,7 +3,7 @@ using Parity.Spec.Data;
 
 namespace Parity.Harness.Training;
 
-/// <summary>Loss and accuracy of a backend over a whole split, in chunks so memory stays bounded on large splits.</summary>
+/// <summary>Loss, accuracy and confusion of a backend over a whole split, in chunks so memory stays bounded on large splits.</summary>
 public sealed class SplitEvaluator(ParitySpec spec)
 {
     const int ChunkRows = 4096;
@@ -14,18 +14,35 @@ public sealed class SplitEvaluator(ParitySpec spec)
             return null;
         var lossSum = 0.0;
         var correct = 0;
-        var all = Enumerable.Range(0, split.Rows).ToArray();
-        for (var start = 0; start < split.Rows; start += ChunkRows)
+        foreach (var (evaluation, start, rows) in Chunks(backend, split))
         {
-            var rows = all.AsSpan(start, Math.Min(ChunkRows, split.Rows - start));
-            var batch = Batch.Gather(split, rows, spec.TargetEncoding, spec.Shape.Classes ?? 0);
-            var evaluation = backend.Evaluate(batch);
             // A mean over the split is the row-weighted mean of the chunks' means; a sum adds up.
-            lossSum += spec.Loss.Reduction == Reduction.Mean ? evaluation.Loss * rows.Length : evaluation.Loss;
+            lossSum += spec.Loss.Reduction == Reduction.Mean ? evaluation.Loss * rows : evaluation.Loss;
             if (split.Labels is not null)
-                correct += Accuracy.CountCorrect(spec.Accuracy, evaluation, split.Labels.AsSpan(start, rows.Length));
+                correct += Accuracy.CountCorrect(spec.Accuracy, evaluation, split.Labels.AsSpan(start, rows));
         }
         var loss = spec.Loss.Reduction == Reduction.Mean ? lossSum / split.Rows : lossSum;
         return (loss, spec.Accuracy == AccuracyRule.None ? null : (double)correct / split.Rows);
+    }
+
+    /// <summary>counts[true class][predicted class] over the split (classification only).</summary>
+    public int[][] Confusion(IBackend backend, DataSplit split)
+    {
+        var classes = spec.Shape.Classes ?? throw new InvalidOperationException("a regression has no confusion matrix");
+        var counts = Enumerable.Range(0, classes).Select(_ => new int[classes]).ToArray();
+        foreach (var (evaluation, start, rows) in Chunks(backend, split))
+            for (var row = 0; row < rows; row++)
+                counts[split.Labels![start + row]][Accuracy.Predict(spec.Accuracy, evaluation.Outputs.AsSpan(row * evaluation.Width, evaluation.Width))]++;
+        return counts;
+    }
+
+    IEnumerable<(Evaluation Evaluation, int Start, int Rows)> Chunks(IBackend backend, DataSplit split)
+    {
+        var all = Enumerable.Range(0, split.Rows).ToArray();
+        for (var start = 0; start < split.Rows; start += ChunkRows)
+        {
+            var rows = Math.Min(ChunkRows, split.Rows - start);
+            yield return (backend.Evaluate(Batch.Gather(split, all.AsSpan(start, rows), spec.TargetEncoding, spec.Shape.Classes ?? 0)), start, rows);
+        }
     }
 }

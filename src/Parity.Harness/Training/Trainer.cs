@@ -4,8 +4,8 @@ using Parity.Spec.Data;
 namespace Parity.Harness.Training;
 
 /// <summary>
-/// Trains one backend per its spec: the spec's epochs, the seeded batch order, an evaluation of every
-/// split after each epoch. Reports progress per step.
+/// Trains backends per their spec, side by side: the spec's epochs, the seeded batch order, every
+/// backend given the same batch at every step, an evaluation of every split after each epoch.
 /// </summary>
 public sealed class Trainer(ParitySpec spec, Dataset data)
 {
@@ -13,20 +13,28 @@ public sealed class Trainer(ParitySpec spec, Dataset data)
 
     public int StepsPerEpoch => (data.Train.Rows + spec.Train.Batch - 1) / spec.Train.Batch;
 
-    public IReadOnlyList<EpochMetrics> Train(IBackend backend, Action? onStep = null)
+    public int TotalSteps => StepsPerEpoch * spec.Train.Epochs;
+
+    /// <summary>Per backend, its metrics per epoch. <paramref name="afterStep"/> sees every step's number, epoch and losses (one per backend).</summary>
+    public IReadOnlyList<IReadOnlyList<EpochMetrics>> Train(IReadOnlyList<IBackend> backends, Action<int, int, double[]>? afterStep = null)
     {
-        var epochs = new List<EpochMetrics>();
+        var epochs = backends.Select(_ => new List<EpochMetrics>()).ToArray();
+        var step = 0;
         for (var epoch = 1; epoch <= spec.Train.Epochs; epoch++)
         {
             var order = BatchOrder.ForEpoch(spec, epoch, data.Train.Rows);
             for (var start = 0; start < order.Length; start += spec.Train.Batch)
             {
                 var rows = order.AsSpan(start, Math.Min(spec.Train.Batch, order.Length - start));
-                backend.TrainStep(Batch.Gather(data.Train, rows, spec.TargetEncoding, spec.Shape.Classes ?? 0));
-                onStep?.Invoke();
+                var batch = Batch.Gather(data.Train, rows, spec.TargetEncoding, spec.Shape.Classes ?? 0);
+                var losses = backends.Select(b => b.TrainStep(batch)).ToArray();
+                afterStep?.Invoke(++step, epoch, losses);
             }
-            backend.EndEpoch();
-            epochs.Add(Measure(backend, epoch));
+            for (var i = 0; i < backends.Count; i++)
+            {
+                backends[i].EndEpoch();
+                epochs[i].Add(Measure(backends[i], epoch));
+            }
         }
         return epochs;
     }

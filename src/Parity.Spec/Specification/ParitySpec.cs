@@ -23,7 +23,8 @@ public sealed record ParitySpec(
     TrainingSpec Train,
     ToleranceSpec Tolerance,
     ExpectSpec Expect,
-    string SourcePath)
+    string SourcePath,
+    GridSpec? Grid = null)
 {
     public IEnumerable<LinearLayer> LinearLayers => Model.OfType<LinearLayer>();
 

@@ -1,0 +1,100 @@
+using Parity.Spec;
+using Parity.Spec.Data;
+
+namespace Parity.Harness.Training;
+
+/// <summary>The two engines after one lockstep step: their losses and how far their parameters lie apart.</summary>
+public sealed record StepDrift(int Step, int Epoch, double EngineLoss, double TwinLoss, double LossDiff, double Drift, double RelativeDrift, string Parameter, int Index);
+
+/// <summary>A step at which the engines part, and where: the parameter (and its layer) of the largest drift.</summary>
+public sealed record Divergence(int Step, int Epoch, string Parameter, string Layer, double RelativeDrift, double LossDiff, double Bound, string Reason);
+
+/// <summary>
+/// A lockstep run. <see cref="FirstDivergence"/> is a jump (or a NaN): the engines computed
+/// something different. <see cref="FirstBeyondRounding"/> is the first step past the rounding bound
+/// at all; without a jump, that is rounding amplified by sensitive dynamics, not a difference in
+/// what the engines compute.
+/// </summary>
+public sealed record LockstepResult(
+    IReadOnlyList<EpochMetrics> Engine,
+    IReadOnlyList<EpochMetrics> Twin,
+    IReadOnlyList<StepDrift> Steps,
+    Divergence? FirstBeyondRounding,
+    Divergence? FirstDivergence)
+{
+    public double MaxLossDiff => Steps.Select(s => s.LossDiff).DefaultIfEmpty(0).Max();
+
+    public double MaxParamDrift => Steps.Select(s => s.Drift).DefaultIfEmpty(0).Max();
+
+    /// <summary>No jump and no NaN: whatever drift there is, rounding explains it.</summary>
+    public bool Identical => FirstDivergence is null;
+
+    /// <summary>Within the rounding bound at every step.</summary>
+    public bool WithinRounding => FirstBeyondRounding is null;
+}
+
+/// <summary>
+/// Trains the engine and the twin in lockstep — same initial parameters, same batches in the same
+/// order — and after every step compares their losses and all their parameters against the bound
+/// rounding alone can explain (<see cref="RoundingBound"/>).
+/// </summary>
+public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
+{
+    readonly Trainer _trainer = new(spec, data);
+
+    public int TotalSteps => _trainer.TotalSteps;
+
+    public LockstepResult Train(IBackend engine, IBackend twin, Action? tick = null)
+    {
+        var steps = new List<StepDrift>();
+        Divergence? beyondRounding = null, divergence = null;
+        var metrics = _trainer.Train([engine, twin], (step, epoch, losses) =>
+        {
+            var drift = Measure(step, epoch, losses[0], losses[1], engine.GetParameters(), twin.GetParameters());
+            steps.Add(drift);
+            if (beyondRounding is null && Beyond(drift) is { } exit)
+            {
+                beyondRounding = exit;
+                // Leaving the rounding regime in one jump is a different computation; drifting out of it is not.
+                if (exit.RelativeDrift > RoundingBound.Jump * exit.Bound || exit.LossDiff > RoundingBound.Jump * exit.Bound)
+                    divergence = exit with { Reason = $"{exit.Reason}, in one jump to over {RoundingBound.Jump}× the rounding bound" };
+            }
+            if (divergence is null && !double.IsFinite(drift.EngineLoss + drift.TwinLoss + drift.Drift))
+                divergence = Beyond(drift);
+            tick?.Invoke();
+        });
+        return new LockstepResult(metrics[0], metrics[1], steps, beyondRounding, divergence);
+    }
+
+    static StepDrift Measure(int step, int epoch, double engineLoss, double twinLoss, IReadOnlyList<HostTensor> engine, IReadOnlyList<HostTensor> twin)
+    {
+        double drift = 0, scale = 0;
+        var (parameter, index) = (engine[0].Name, 0);
+        for (var t = 0; t < engine.Count; t++)
+            for (var i = 0; i < engine[t].Count; i++)
+            {
+                var difference = Math.Abs(engine[t].Data[i] - twin[t].Data[i]);
+                scale = Math.Max(scale, Math.Abs(twin[t].Data[i]));
+                // NaN compares false with everything: a NaN parameter is the largest drift there is.
+                if (double.IsNaN(difference) || difference > drift)
+                    (drift, parameter, index) = (double.IsNaN(difference) ? double.PositiveInfinity : difference, engine[t].Name, i);
+            }
+        var lossDiff = Math.Abs(engineLoss - twinLoss) / Math.Max(Math.Abs(twinLoss), double.Epsilon);
+        return new StepDrift(step, epoch, engineLoss, twinLoss, double.IsNaN(lossDiff) ? double.PositiveInfinity : lossDiff, drift, drift / Math.Max(scale, 1), parameter, index);
+    }
+
+    /// <summary>Whether step <paramref name="s"/> parts beyond rounding: a NaN/Inf, or a drift past <see cref="RoundingBound"/>.</summary>
+    Divergence? Beyond(StepDrift s)
+    {
+        var bound = RoundingBound.At(spec.DType, s.Step);
+        string? reason = !double.IsFinite(s.EngineLoss) || !double.IsFinite(s.TwinLoss) ? "the loss is NaN/Inf"
+            : double.IsInfinity(s.Drift) ? "a parameter is NaN/Inf"
+            : s.RelativeDrift > bound ? "the parameters part beyond rounding"
+            : s.LossDiff > bound ? "the losses part beyond rounding"
+            : null;
+        if (reason is null)
+            return null;
+        var layer = spec.Model[int.Parse(s.Parameter.Split('.')[0], System.Globalization.CultureInfo.InvariantCulture)];
+        return new Divergence(s.Step, s.Epoch, s.Parameter, $"layer {layer.Index} ({(layer is LinearLayer ? "linear" : "activation")})", s.RelativeDrift, s.LossDiff, bound, reason);
+    }
+}
