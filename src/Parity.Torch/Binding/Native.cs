@@ -29,6 +29,7 @@ internal static partial class Native
     [LibraryImport(Library)] internal static partial void pt_set_num_threads(int threads);
     [LibraryImport(Library)] internal static partial int pt_get_num_threads();
     [LibraryImport(Library)] internal static partial void pt_set_grad_enabled(int enabled);
+    [LibraryImport(Library)] internal static partial int pt_is_grad_enabled();
 
     [LibraryImport(Library)] internal static unsafe partial IntPtr pt_tensor_from_doubles(double* data, long* shape, int ndim, int dtype, int requiresGrad);
     [LibraryImport(Library)] internal static unsafe partial IntPtr pt_tensor_from_int64(long* data, long* shape, int ndim);

@@ -44,16 +44,22 @@ public static partial class torch
     /// <summary>Tensors alive on the native side (created and not yet disposed or finalized).</summary>
     public static long live_tensors() => Native.Check(Native.pt_live_tensors());
 
-    /// <summary>A scope with autograd off on this thread, as <c>using (torch.no_grad())</c> in TorchSharp.</summary>
+    public static bool is_grad_enabled() => Native.Check(Native.pt_is_grad_enabled()) != 0;
+
+    /// <summary>
+    /// A scope with autograd off on this thread, as <c>using (torch.no_grad())</c> in TorchSharp; its end
+    /// restores the mode it found, so that an inner scope does not turn autograd back on inside an outer one.
+    /// </summary>
     public static IDisposable no_grad()
     {
+        var scope = new GradScope(is_grad_enabled());
         Native.pt_set_grad_enabled(0);
         Native.Check();
-        return new GradScope();
+        return scope;
     }
 
-    sealed class GradScope : IDisposable
+    sealed class GradScope(bool enabledBefore) : IDisposable
     {
-        public void Dispose() => Native.pt_set_grad_enabled(1);
+        public void Dispose() => Native.pt_set_grad_enabled(enabledBefore ? 1 : 0);
     }
 }

@@ -45,12 +45,19 @@ public sealed class TwinBackend : IBackend
 
     public void SetParameters(IReadOnlyList<HostTensor> parameters)
     {
-        foreach (var tensor in parameters)
+        var byName = parameters.ToDictionary(p => p.Name);
+        var values = _names.Select((name, i) =>
         {
-            if (!_byName.TryGetValue(tensor.Name, out var parameter))
-                throw new ArgumentException($"the twin has no parameter {tensor.Name}");
-            parameter.copy_(tensor.Data);
-        }
+            if (!byName.TryGetValue(name, out var tensor))
+                throw new ArgumentException($"no value given for parameter {name}");
+            var shape = _parameters[i].shape;
+            // copy_ checks the element count only: a transposed weight would go in silently
+            if (!tensor.Shape.Select(d => (long)d).SequenceEqual(shape))
+                throw new ArgumentException($"parameter {name} is [{string.Join(", ", shape)}], the value given is {tensor.ShapeText}");
+            return tensor.Data;
+        }).ToList();
+        for (var i = 0; i < values.Count; i++)
+            _parameters[i].copy_(values[i]);
     }
 
     public IReadOnlyList<HostTensor> Forward(Batch batch)

@@ -70,4 +70,4 @@ void release_object(void* handle) {
 
 PT_API const char* pt_last_error() { return parity::last_error.empty() ? nullptr : parity::last_error.c_str(); }
 
-PT_API int64_t pt_live_tensors() { return parity::live_tensor_count(); }
+PT_API int64_t pt_live_tensors() { PT_GUARD(-1, return parity::live_tensor_count();); }

@@ -18,6 +18,7 @@ PT_API void pt_manual_seed(int64_t seed);
 PT_API void pt_set_num_threads(int32_t threads);
 PT_API int32_t pt_get_num_threads();
 PT_API void pt_set_grad_enabled(int32_t enabled);
+PT_API int32_t pt_is_grad_enabled();
 
 // Tensors. dtype is c10::ScalarType: 4 int64, 6 float32, 7 float64.
 PT_API pt_tensor pt_tensor_from_doubles(const double* data, const int64_t* shape, int32_t ndim, int32_t dtype, int32_t requires_grad);

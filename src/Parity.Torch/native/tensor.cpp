@@ -32,6 +32,8 @@ PT_API int32_t pt_get_num_threads() { PT_GUARD(0, return at::get_num_threads();)
 
 PT_API void pt_set_grad_enabled(int32_t enabled) { PT_GUARD(, at::GradMode::set_enabled(enabled != 0);); }
 
+PT_API int32_t pt_is_grad_enabled() { PT_GUARD(-1, return at::GradMode::is_enabled() ? 1 : 0;); }
+
 PT_API pt_tensor pt_tensor_from_doubles(const double* data, const int64_t* shape, int32_t ndim, int32_t dtype, int32_t requires_grad) {
   PT_GUARD(nullptr, {
     auto sizes = shape_of(shape, ndim);

@@ -1,0 +1,83 @@
+using Parity.Spec;
+using Parity.Torch.Twin;
+
+namespace Parity.Torch.Tests;
+
+/// <summary><c>init: torch</c>: libtorch's own nn.Linear initialisation from the spec's seed, named and shaped as the state_dict.</summary>
+[Collection(ProcessStateCollection.Name)]
+public class TorchInitialParametersTests
+{
+    static ParitySpec Spec(long seed, string dtype = "float64") => SpecLoader.Parse($$"""
+        name: torch-init
+        seed: {{seed}}
+        dtype: {{dtype}}
+        data: {source: quadratic, train: 8, test: 8}
+        model:
+          - linear: 16
+          - tanh
+          - linear: {out: 1, bias: false}
+        init: torch
+        loss: mse
+        optimizer:
+          sgd: {lr: 0.1}
+        train: {epochs: 1, batch: 8}
+        """, "test.yaml");
+
+    [Fact]
+    public void NamesAndShapesFollowTheStateDict()
+    {
+        var parameters = TorchInitialParameters.Create(Spec(3));
+
+        Assert.Equal(["0.weight", "0.bias", "2.weight"], parameters.Select(p => p.Name));
+        Assert.Equal([[16, 2], [16], [1, 16]], parameters.Select(p => p.Shape));
+        Assert.Equal([32, 16, 16], parameters.Select(p => p.Data.Length));
+    }
+
+    [Fact]
+    public void TheSameSeedGivesTheSameValuesAndAnotherSeedOthers()
+    {
+        var first = TorchInitialParameters.Create(Spec(3));
+        torch.manual_seed(99);
+        using (torch.nn.LinearDefault(4, 4))
+        {
+        }
+        var again = TorchInitialParameters.Create(Spec(3));
+        var other = TorchInitialParameters.Create(Spec(4));
+
+        for (var i = 0; i < first.Count; i++)
+        {
+            Assert.Equal(first[i].Data, again[i].Data);
+            Assert.All(first[i].Data.Zip(other[i].Data), pair => Assert.NotEqual(pair.First, pair.Second));
+        }
+    }
+
+    /// <summary>nn.Linear.reset_parameters: weight kaiming_uniform_(a = √5) and bias uniform, both within ±1/√fan_in.</summary>
+    [Theory]
+    [InlineData(3)]
+    [InlineData(265)]
+    public void ValuesAreUniformWithinOneOverRootFanIn(long seed)
+    {
+        var parameters = TorchInitialParameters.Create(Spec(seed));
+
+        foreach (var (parameter, fanIn) in parameters.Zip([2, 2, 16]))
+        {
+            var bound = 1 / Math.Sqrt(fanIn);
+            Assert.All(parameter.Data, v => Assert.InRange(v, -bound, bound));
+            // 16 or more uniform draws: the largest is near the bound, and both signs occur
+            Assert.InRange(parameter.Data.Max(Math.Abs), 0.7 * bound, bound);
+            Assert.Contains(parameter.Data, v => v < 0);
+            Assert.Contains(parameter.Data, v => v > 0);
+        }
+    }
+
+    [Theory]
+    [InlineData("float64")]
+    [InlineData("float32")]
+    public void ValuesAreFloat32NumbersWhateverTheSpecsDtype(string dtype)
+    {
+        var parameters = TorchInitialParameters.Create(Spec(7, dtype));
+
+        Assert.All(parameters.SelectMany(p => p.Data), v => Assert.Equal((double)(float)v, v));
+        Assert.Equal(TorchInitialParameters.Create(Spec(7, "float64")).SelectMany(p => p.Data), parameters.SelectMany(p => p.Data));
+    }
+}

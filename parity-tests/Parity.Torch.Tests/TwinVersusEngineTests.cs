@@ -1,0 +1,107 @@
+using Parity.Engine;
+using Parity.Spec;
+using Parity.Spec.Data;
+using Parity.Spec.Initialization;
+using Parity.Torch.Twin;
+using Xunit.Abstractions;
+
+namespace Parity.Torch.Tests;
+
+/// <summary>
+/// The twin and the from-scratch engine, built from one spec and its initial parameters and fed the
+/// same batches, stay together step by step: losses, parameters after each epoch, and the schedule
+/// (the engine's LearningRateSchedule is the reference for when the learning rate decays).
+/// </summary>
+public class TwinVersusEngineTests(ITestOutputHelper output)
+{
+    static readonly Dictionary<string, string> Specs = new()
+    {
+        ["nesterov-weight-decay-exponential-clip-norm"] = """
+            data: {source: quadratic, train: 120, test: 40}
+            model:
+              - linear: 8
+              - tanh
+              - linear: 1
+            loss: mse
+            optimizer:
+              sgd: {lr: 0.02, momentum: 0.9, nesterov: true, weight_decay: 0.01}
+            schedule: {exponential: {gamma: 0.5}}
+            clip: {norm: 1.0}
+            train: {epochs: 3, batch: 20}
+            """,
+        ["cross-entropy-dampening-step-clip-value"] = """
+            data: {source: disk, train: 200, test: 50}
+            model:
+              - linear: 12
+              - relu
+              - linear: 2
+            loss: cross-entropy
+            optimizer:
+              sgd: {lr: 0.5, momentum: 0.5, dampening: 0.2, weight_decay: 0.001}
+            schedule: {step: {size: 2, gamma: 0.1}}
+            clip: {value: 0.05}
+            train: {epochs: 3, batch: 25}
+            """,
+        ["bce-with-logits-sum-leaky-relu-softmax"] = """
+            data: {source: disk, train: 150, test: 50}
+            model:
+              - linear: 6
+              - {leaky-relu: {slope: 0.1}}
+              - linear: 6
+              - softmax
+              - linear: 1
+            loss: {kind: bce-with-logits, reduction: sum}
+            optimizer:
+              sgd: {lr: 0.01, momentum: 0.9}
+            schedule: {step: {size: 1, gamma: 0.8}}
+            train: {epochs: 3, batch: 30, shuffle: false}
+            """,
+    };
+
+    static ParitySpec Spec(string name, string dtype) =>
+        SpecLoader.Parse($"name: {name}\nseed: 17\ndtype: {dtype}\n{Specs[name]}", "test.yaml");
+
+    [Theory]
+    [InlineData("nesterov-weight-decay-exponential-clip-norm", "float64", 1e-10)]
+    [InlineData("cross-entropy-dampening-step-clip-value", "float64", 1e-10)]
+    [InlineData("bce-with-logits-sum-leaky-relu-softmax", "float64", 1e-10)]
+    [InlineData("nesterov-weight-decay-exponential-clip-norm", "float32", 1e-4)]
+    public void ThreeEpochsOnTheSameBatchesEndWithTheSameParameters(string name, string dtype, double tolerance)
+    {
+        var spec = Spec(name, dtype);
+        var data = DatasetLoader.Load(spec);
+        var initial = InitialParameters.Create(spec);
+        using var engine = EngineBackend.Create(spec, initial);
+        using var twin = new TwinBackend(spec, initial);
+
+        for (var epoch = 1; epoch <= spec.Train.Epochs; epoch++)
+        {
+            foreach (var batch in Training.EpochBatches(spec, data.Train, epoch))
+                Close.Equal(engine.TrainStep(batch), twin.TrainStep(batch), rtol: tolerance, atol: 0);
+            engine.EndEpoch();
+            twin.EndEpoch();
+            AssertSameParameters(engine.GetParameters(), twin.GetParameters(), tolerance, $"epoch {epoch}");
+        }
+
+        var test = Training.All(spec, data.Test);
+        var (engineEvaluation, twinEvaluation) = (engine.Evaluate(test), twin.Evaluate(test));
+        Close.Equal(engineEvaluation.Loss, twinEvaluation.Loss, rtol: tolerance, atol: 0);
+        Assert.Equal(engineEvaluation.Width, twinEvaluation.Width);
+        Close.Equal(engineEvaluation.Outputs, twinEvaluation.Outputs, rtol: tolerance, atol: tolerance);
+        // training moved every parameter: agreement is not that of two untouched copies
+        Assert.All(initial.Zip(twin.GetParameters()), pair => Assert.NotEqual(pair.First.Data, pair.Second.Data));
+    }
+
+    /// <summary>max |engine − twin| / max |engine| over each parameter tensor.</summary>
+    void AssertSameParameters(IReadOnlyList<HostTensor> engine, IReadOnlyList<HostTensor> twin, double tolerance, string when)
+    {
+        Assert.Equal(engine.Select(p => p.Name), twin.Select(p => p.Name));
+        foreach (var (e, t) in engine.Zip(twin))
+        {
+            Assert.Equal(e.Shape, t.Shape);
+            var error = e.Data.Zip(t.Data).Max(p => Math.Abs(p.First - p.Second)) / e.Data.Max(Math.Abs);
+            output.WriteLine($"{when} {e.Name}: relative difference {error:E2}");
+            Assert.True(error <= tolerance, $"{when}, {e.Name}: relative difference {error:E3} > {tolerance:E0}");
+        }
+    }
+}
