@@ -6,10 +6,12 @@ namespace Parity.Harness.Checks;
 /// <summary>
 /// Both engines from the same parameters on the same batch: every layer's output, the loss, the
 /// gradient reaching every layer's output, every parameter's gradient and the input's gradient.
+/// libtorch's layer outputs are kept as the reference the diagnosis reasons from.
 /// </summary>
 public sealed record GradientParityResult(
     Gradients Engine,
     Gradients Twin,
+    IReadOnlyList<HostTensor> TwinOutputs,
     TensorDifference Loss,
     IReadOnlyList<TensorDifference> LayerOutputs,
     IReadOnlyList<TensorDifference> LayerOutputGradients,
@@ -26,11 +28,12 @@ public static class GradientParity
     {
         var tolerance = Tolerances.Gradient(spec);
         var compare = (HostTensor a, HostTensor b) => TensorComparison.Compare(a, b, tolerance, spec.DType);
-        var outputs = engine.Forward(batch).Zip(twin.Forward(batch), compare).ToList();
+        var twinOutputs = twin.Forward(batch);
+        var outputs = engine.Forward(batch).Zip(twinOutputs, compare).ToList();
         var e = engine.ComputeGradients(batch);
         var t = twin.ComputeGradients(batch);
         return new GradientParityResult(
-            e, t,
+            e, t, twinOutputs,
             compare(new HostTensor("loss", [1], [e.Loss]), new HostTensor("loss", [1], [t.Loss])),
             outputs,
             e.LayerOutputs.Zip(t.LayerOutputs, compare).ToList(),

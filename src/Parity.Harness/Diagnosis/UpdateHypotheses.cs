@@ -5,13 +5,14 @@ namespace Parity.Harness.Diagnosis;
 
 /// <summary>
 /// Explains an update that parts from libtorch's by replaying the recorded steps under the usual
-/// mistakes in an SGD implementation and naming the one that reproduces the engine's parameters.
-/// This replay is diagnosis only: the engine and the twin never use it.
+/// mistakes in an SGD implementation and naming the ones that reproduce the engine's parameters after
+/// every step. This replay is diagnosis only: the engine and the twin never use it.
 /// </summary>
 public static class UpdateHypotheses
 {
     sealed record Variant(string Explanation, bool VForm = false, bool WeightDecayAfter = false, bool NoNesterov = false,
-        bool DampenFirst = false, bool NoWeightDecay = false, bool ClipPerTensor = false, bool NoClip = false, bool NoMomentum = false);
+        bool DampenFirst = false, bool NoWeightDecay = false, bool ClipPerTensor = false, bool NoClip = false, bool NoMomentum = false,
+        int LrShift = 0, bool NoSchedule = false);
 
     static IEnumerable<Variant> Variants(ParitySpec spec)
     {
@@ -31,62 +32,77 @@ public static class UpdateHypotheses
         if (sgd.Momentum != 0 && sgd.Dampening != 0)
             yield return new("dampening is applied on the first step: PyTorch's first momentum buffer is g itself, (1 − dampening) applies from the second step on", DampenFirst: true);
         if (spec.Clip is { Kind: ClipKind.Norm })
-        {
             yield return new("gradients are clipped by each tensor's own norm instead of one global norm over all of them (clip_grad_norm_)", ClipPerTensor: true);
+        if (spec.Clip is not null)
             yield return new("gradient clipping is missing", NoClip: true);
+        if (spec.Schedule is not null)
+        {
+            yield return new("the learning-rate schedule steps one epoch early: update k uses the rate PyTorch's scheduler sets for epoch k + 1 (an epoch counter off by one, or the scheduler stepped before the epoch's updates)", LrShift: 1);
+            yield return new("the learning-rate schedule steps one epoch late: update k uses the rate PyTorch's scheduler sets for epoch k − 1 (an epoch counter off by one, or the new rate applied an epoch after it is computed)", LrShift: -1);
+            yield return new("the learning-rate schedule is never applied: every update uses the initial lr", NoSchedule: true);
         }
-        if (spec.Clip is { Kind: ClipKind.Value })
-            yield return new("gradient clipping is missing", NoClip: true);
     }
 
+    /// <summary>The mistakes that reproduce the engine's parameters after every recorded step (usually one), joined; null when none does.</summary>
     public static string? Explain(ParitySpec spec, IReadOnlyList<UpdateStep> steps)
     {
-        var failed = steps[^1];
         var tolerance = spec.DType == DType.Float32 ? 1e-4 : 1e-9;
-        foreach (var variant in Variants(spec))
-        {
-            var predicted = Replay(spec, steps, variant);
-            var matches = predicted.Zip(failed.EngineAfter, (p, e) => p.Zip(e.Data, (x, y) => Math.Abs(x - y) <= tolerance * Math.Max(1, Math.Abs(y))).All(ok => ok)).All(ok => ok);
-            if (matches)
-                return variant.Explanation;
-        }
-        return null;
+        var matches = Variants(spec).Where(variant => Replay(spec, steps, variant).Zip(steps, (predicted, step) => Agrees(predicted, step.EngineAfter, tolerance)).All(ok => ok))
+            .Select(v => v.Explanation).ToList();
+        return matches.Count == 0 ? null : string.Join("; or ", matches);
     }
 
-    /// <summary>The parameters after the last recorded step, had the optimizer made the variant's mistake from the first step on.</summary>
-    static double[][] Replay(ParitySpec spec, IReadOnlyList<UpdateStep> steps, Variant variant)
+    static bool Agrees(double[][] predicted, IReadOnlyList<HostTensor> engine, double tolerance) =>
+        predicted.Zip(engine, (p, e) => p.Zip(e.Data, (x, y) => Math.Abs(x - y) <= tolerance * Math.Max(1, Math.Abs(y))).All(ok => ok)).All(ok => ok);
+
+    /// <summary>The parameters after each recorded step, had the optimizer made the variant's mistake from the first step on, fed the engine's own gradients.</summary>
+    static IEnumerable<double[][]> Replay(ParitySpec spec, IReadOnlyList<UpdateStep> steps, Variant variant)
     {
         var sgd = spec.Optimizer;
         var parameters = steps[0].Before.Select(p => (double[])p.Data.Clone()).ToArray();
         var buffers = parameters.Select(p => new double[p.Length]).ToArray();
-        var velocity = parameters.Select(p => new double[p.Length]).ToArray();
         foreach (var step in steps)
         {
-            var gradients = Clip(spec.Clip, step.Gradients.Select(g => (double[])g.Data.Clone()).ToArray(), variant);
+            var lr = variant.NoSchedule ? sgd.Lr : LrOfEpoch(spec, step.Step + variant.LrShift);
+            var gradients = Clip(spec.Clip, step.EngineGradients.Select(g => (double[])g.Data.Clone()).ToArray(), variant);
             for (var t = 0; t < parameters.Length; t++)
             {
-                var (p, b, v) = (parameters[t], buffers[t], velocity[t]);
+                var (p, b) = (parameters[t], buffers[t]);
                 for (var i = 0; i < p.Length; i++)
                 {
                     var g = gradients[t][i] + (variant.NoWeightDecay || variant.WeightDecayAfter ? 0 : sgd.WeightDecay * p[i]);
                     if (sgd.Momentum == 0 || variant.NoMomentum)
+                        p[i] -= lr * g;
+                    else if (variant.VForm)
                     {
-                        p[i] -= step.Lr * g;
-                        continue;
+                        // b holds the velocity v; Nesterov's look-ahead in this form is p ← p + μ·v − lr·g.
+                        b[i] = sgd.Momentum * b[i] - lr * g;
+                        p[i] += sgd.Nesterov ? sgd.Momentum * b[i] - lr * g : b[i];
                     }
-                    if (variant.VForm)
+                    else
                     {
-                        v[i] = sgd.Momentum * v[i] - step.Lr * g;
-                        p[i] += v[i];
-                        continue;
+                        b[i] = step.Step == 1 ? (variant.DampenFirst ? (1 - sgd.Dampening) * g : g) : sgd.Momentum * b[i] + (1 - sgd.Dampening) * g;
+                        var direction = sgd.Nesterov && !variant.NoNesterov ? g + sgd.Momentum * b[i] : b[i];
+                        p[i] -= lr * (direction + (variant.WeightDecayAfter ? sgd.WeightDecay * p[i] : 0));
                     }
-                    b[i] = step.Step == 1 ? (variant.DampenFirst ? (1 - sgd.Dampening) * g : g) : sgd.Momentum * b[i] + (1 - sgd.Dampening) * g;
-                    var direction = sgd.Nesterov && !variant.NoNesterov ? g + sgd.Momentum * b[i] : b[i];
-                    p[i] -= step.Lr * (direction + (variant.WeightDecayAfter ? sgd.WeightDecay * p[i] : 0));
                 }
             }
+            yield return parameters.Select(p => (double[])p.Clone()).ToArray();
         }
-        return parameters;
+    }
+
+    /// <summary>The learning rate PyTorch's scheduler gives during an epoch (1-based; earlier ones have the initial rate).</summary>
+    static double LrOfEpoch(ParitySpec spec, int epoch)
+    {
+        var lr = spec.Optimizer.Lr;
+        for (var finished = 1; finished < epoch; finished++)
+            lr = spec.Schedule switch
+            {
+                { Kind: ScheduleKind.Exponential } s => lr * s.Gamma,
+                { Kind: ScheduleKind.Step } s when finished % s.StepSize == 0 => lr * s.Gamma,
+                _ => lr,
+            };
+        return lr;
     }
 
     static double[][] Clip(ClipSpec? clip, double[][] gradients, Variant variant)

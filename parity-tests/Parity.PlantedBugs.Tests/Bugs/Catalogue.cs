@@ -1,0 +1,136 @@
+using Parity.Engine;
+using Parity.Engine.Modules;
+using Parity.Spec;
+
+namespace Parity.PlantedBugs.Tests.Bugs;
+
+/// <summary>
+/// A deliberately broken engine: the spec that exposes it, the engine with the one part swapped, and
+/// what one line of its diagnosis must say — fragments separated by "…", in this order.
+/// </summary>
+public sealed record PlantedBug(string Name, string Spec, EngineParts<double> Parts, string Diagnosis)
+{
+    public bool IsDiagnosedBy(string line)
+    {
+        var at = 0;
+        foreach (var fragment in Diagnosis.Split('…'))
+        {
+            at = line.IndexOf(fragment, at, StringComparison.Ordinal);
+            if (at < 0)
+                return false;
+            at += fragment.Length;
+        }
+        return true;
+    }
+}
+
+/// <summary>
+/// The planted bugs, each a realistic mistake in hand-written backpropagation or SGD. Every spec is a
+/// small float64 variant of one base spec, changed only where the bug needs it to show.
+/// </summary>
+public static class Catalogue
+{
+    static readonly EngineParts<double> Standard = EngineParts<double>.Standard;
+
+    static readonly string[] BaseSpec =
+    [
+        "seed: 5",
+        "data: {source: disk, train: 200, test: 10}",
+        "model: [linear: 8, tanh, linear: 1]",
+        "loss: mse",
+        "optimizer: {sgd: {lr: 0.1}}",
+        "train: {epochs: 1, batch: 50}",
+    ];
+
+    public static IReadOnlyList<PlantedBug> All { get; } =
+    [
+        Bug("sigmoid-backward-missing-factor", "model: [linear: 8, sigmoid, linear: 1]",
+            Standard with { Layer = Activation(ActivationKind.Sigmoid, _ => SigmoidMissingFactor.Create()) },
+            "gradients part at layer 1 (sigmoid, 2nd from the output)…it matches g·y: the (1 − y) factor of σ′ = y·(1 − y) is missing"),
+        Bug("tanh-backward-on-input", "model: [linear: 8, tanh, linear: 1]",
+            Standard with { Layer = Activation(ActivationKind.Tanh, _ => TanhDerivativeOfInput.Create()) },
+            "gradients part at layer 1 (tanh, 2nd from the output)…tanh′ = 1 − y² is taken on the input x instead of the output y = tanh x"),
+        Bug("relu-mask-inverted", "model: [linear: 8, relu, linear: 1]",
+            Standard with { Layer = Activation(ActivationKind.Relu, _ => ReluMaskInverted.Create()) },
+            "gradients part at layer 1 (relu, 2nd from the output)…the mask is inverted"),
+        Bug("leaky-relu-slope-forgotten", "model: [linear: 8, leaky-relu: {slope: 0.1}, linear: 1]",
+            Standard with { Layer = Activation(ActivationKind.LeakyRelu, LeakyReluSlopeForgotten.Create) },
+            "gradients part at layer 1 (leaky-relu, 2nd from the output)…the slope is forgotten: where x ≤ 0 the gradient is 0"),
+        Bug("softmax-backward-diagonal-only", "data: {source: quadratic, train: 200, test: 10}\nmodel: [linear: 6, softmax, linear: 1]",
+            Standard with { Layer = Activation(ActivationKind.Softmax, _ => SoftmaxDiagonalOnly.Create()) },
+            "gradients part at layer 1 (softmax, 2nd from the output)…only the diagonal of softmax's Jacobian"),
+        Bug("weight-gradient-transposed", "model: [linear: 6, tanh, linear: 6, tanh, linear: 1]",
+            Standard with { Layer = Linear(WeightGradientTransposed.Create) },
+            "the gradient of 2.weight is libtorch's transposed"),
+        Bug("bias-gradient-averaged", "",
+            Standard with { Layer = Linear(BiasGradientAveraged.Create) },
+            "only the bias gradients are wrong (0.bias, 2.bias)…0.02× that — 1/50, the batch size"),
+        Bug("bias-gradient-first-row", "",
+            Standard with { Layer = Linear(BiasGradientFirstRow.Create) },
+            "only the bias gradients are wrong (0.bias, 2.bias)…row 0's dL/dy alone: the sum over the rows is missing"),
+        Bug("mse-summed", "model: [linear: 8, tanh, linear: 2]\ntargets: one-hot",
+            Standard with { Loss = MseSummed.Create },
+            "the model's outputs agree but the loss does not…100 = rows × outputs: a sum where the spec says mean"),
+        Bug("mse-gradient-sign-flipped", "",
+            Standard with { Loss = MseGradientSignFlipped.Create },
+            "every gradient is -1× libtorch's — a sign flip"),
+        Bug("mse-gradient-missing-two", "",
+            Standard with { Loss = MseGradientMissingTwo.Create },
+            "every gradient is 0.5× libtorch's — ½: the factor 2 of d(p − y)²/dp missing"),
+        Bug("bce-log-unclamped", "model: [linear: 8, tanh, linear: 1, sigmoid]\nloss: bce\ninit: {normal: {std: 50}}",
+            Standard with { Loss = loss => new BceLogUnclamped(loss.Reduction) },
+            "the first NaN/Inf is the loss…is exactly 1 (saturated in float64)…PyTorch clamps each log of BCE at −100"),
+        Bug("cross-entropy-unshifted", "model: [linear: 8, relu, linear: 2]\nloss: cross-entropy\ninit: {normal: {std: 50}}",
+            Standard with { Loss = loss => new CrossEntropyUnshifted(loss.Reduction) },
+            "the first NaN/Inf is the loss…past 709.78 where e^x overflows float64…shifted by the row maximum"),
+        Bug("cross-entropy-gradient-not-averaged", "model: [linear: 8, tanh, linear: 2]\nloss: cross-entropy\ntrain: {epochs: 1, batch: 40}",
+            Standard with { Loss = loss => new CrossEntropyGradientNotAveraged(loss.Reduction) },
+            "every gradient is 40× libtorch's — the batch size 40: the loss takes the mean but its gradient is never divided by it"),
+        Bug("momentum-as-velocity", "optimizer: {sgd: {lr: 0.1, momentum: 0.9}}\nschedule: {exponential: {gamma: 0.5}}",
+            Standard with { Optimizer = MomentumAsVelocity.Create },
+            "momentum is written as v ← μ·v − lr·g, p ← p + v"),
+        Bug("weight-decay-after-momentum", "optimizer: {sgd: {lr: 0.1, momentum: 0.9, weight_decay: 0.01}}",
+            Standard with { Optimizer = (parameters, options) => new WeightDecayAfterMomentum(parameters, options) },
+            "weight decay is added after the momentum buffer"),
+        Bug("nesterov-ignored", "optimizer: {sgd: {lr: 0.1, momentum: 0.9, nesterov: true}}",
+            Standard with { Optimizer = NesterovIgnored.Create },
+            "the Nesterov look-ahead is missing"),
+        Bug("dampening-on-first-step", "optimizer: {sgd: {lr: 0.1, momentum: 0.9, dampening: 0.5}}",
+            Standard with { Optimizer = DampeningOnFirstStep.Create },
+            "dampening is applied on the first step"),
+        Bug("clip-norm-per-tensor", "clip: {norm: 0.1}",
+            Standard with { Clip = ClipNormPerTensor.Apply },
+            "clipped by each tensor's own norm instead of one global norm"),
+        Bug("schedule-one-epoch-early", "schedule: {step: {size: 2, gamma: 0.5}}",
+            Standard with { Schedule = schedule => new ScheduleOneEpochEarly(schedule) },
+            "the learning-rate schedule steps one epoch early"),
+    ];
+
+    static PlantedBug Bug(string name, string specChanges, EngineParts<double> parts, string diagnosis) =>
+        new(name, Spec(name, specChanges), parts, diagnosis);
+
+    /// <summary>The base spec named <paramref name="name"/>, each "key: value" line of <paramref name="changes"/> replacing the line of that key, or added.</summary>
+    static string Spec(string name, string changes)
+    {
+        var lines = BaseSpec.ToList();
+        foreach (var line in changes.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var at = lines.FindIndex(l => Key(l) == Key(line));
+            if (at >= 0)
+                lines[at] = line;
+            else
+                lines.Add(line);
+        }
+        return string.Join('\n', lines.Prepend($"name: {name}")) + "\n";
+    }
+
+    static string Key(string line) => line[..line.IndexOf(':')];
+
+    /// <summary>The standard layers, with every activation of <paramref name="kind"/> made by the bug.</summary>
+    static Func<LayerSpec, Module<double>> Activation(ActivationKind kind, Func<ActivationLayer, Module<double>> planted) =>
+        layer => layer is ActivationLayer activation && activation.Kind == kind ? planted(activation) : ModelBuilder.Layer<double>(layer);
+
+    /// <summary>The standard layers, with every linear layer made by the bug.</summary>
+    static Func<LayerSpec, Module<double>> Linear(Func<LinearLayer, Module<double>> planted) =>
+        layer => layer is LinearLayer linear ? planted(linear) : ModelBuilder.Layer<double>(layer);
+}

@@ -1,0 +1,30 @@
+using Parity.Engine.Losses;
+using Parity.Engine.Numerics;
+using Parity.Spec;
+
+namespace Parity.PlantedBugs.Tests.Bugs;
+
+/// <summary>
+/// The engine's MSE forward with its gradient replaced by an elementwise rule dp = rule(p, y, scale),
+/// scale being the mean's 1/n (or 1 for sum): each planted MSE-gradient bug is one such rule.
+/// </summary>
+sealed class MseWithGradient(Reduction reduction, Func<double, double, double, double> rule) : Loss<double>(reduction)
+{
+    readonly MseLoss<double> _mse = new(reduction);
+    Matrix<double>? _prediction, _target;
+
+    public override double Forward(Matrix<double> output, LossTargets<double> targets)
+    {
+        (_prediction, _target) = (output, targets.Values!);
+        return _mse.Forward(output, targets);
+    }
+
+    public override Matrix<double> Backward()
+    {
+        var grad = Matrix<double>.Reuse(ref GradInput, _prediction!.Rows, _prediction.Cols);
+        var scale = Scale(grad.Data.Length);
+        for (var i = 0; i < grad.Data.Length; i++)
+            grad.Data[i] = rule(_prediction.Data[i], _target!.Data[i], scale);
+        return grad;
+    }
+}

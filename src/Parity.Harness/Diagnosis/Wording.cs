@@ -1,0 +1,65 @@
+using System.Globalization;
+using Parity.Spec;
+
+namespace Parity.Harness.Diagnosis;
+
+/// <summary>How the diagnosis names layers, losses, numbers and ratios, the same way in every sentence.</summary>
+static class Wording
+{
+    /// <summary>"layer 2 (tanh, 3rd from the output)": the spec's index and, for a reader walking back from the loss, the position from the output.</summary>
+    public static string Layer(ParitySpec spec, int index)
+    {
+        var kind = spec.Model[index] switch
+        {
+            LinearLayer => "linear",
+            ActivationLayer { Kind: ActivationKind.LeakyRelu } => "leaky-relu",
+            ActivationLayer a => a.Kind.ToString().ToLowerInvariant(),
+            _ => "layer",
+        };
+        return $"layer {index} ({kind}, {Ordinal(spec.Model.Count - index)} from the output)";
+    }
+
+    /// <summary>The index of the layer a tensor belongs to: layer outputs are named "2", parameters "2.weight".</summary>
+    public static int LayerIndex(string name) => int.Parse(name.Split('.')[0], CultureInfo.InvariantCulture);
+
+    public static string Loss(LossSpec loss) => $"{loss.Kind switch
+    {
+        LossKind.Mse => "mse",
+        LossKind.Bce => "bce",
+        LossKind.BceWithLogits => "bce-with-logits",
+        _ => "cross-entropy",
+    }} ({loss.Reduction.ToString().ToLowerInvariant()}) loss";
+
+    public static string Number(double value) => value switch
+    {
+        double.PositiveInfinity => "∞",
+        double.NegativeInfinity => "−∞",
+        _ => value.ToString("G6", CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>
+    /// What a ratio between the engine and libtorch usually means, given the batch's sizes, as " — …"
+    /// or "". <paramref name="lossAgrees"/>: only the gradient carries the ratio, not the loss.
+    /// </summary>
+    public static string Meaning(ParitySpec spec, Batch batch, double ratio, bool lossAgrees)
+    {
+        var rows = batch.Rows;
+        var elements = batch.Rows * spec.OutputWidth;
+        var mean = spec.Loss.Reduction == Reduction.Mean;
+        var sumForMean = lossAgrees ? "the loss takes the mean but its gradient is never divided by it" : "a sum where the spec says mean";
+        var candidates = new List<(double Value, string Text)>
+        {
+            (-1, "a sign flip: the gradient is negated somewhere (e.g. y − p instead of p − y)"),
+            (rows, mean ? $"the batch size {rows}: {sumForMean}" : $"the batch size {rows}"),
+            (1.0 / rows, mean ? $"1/{rows}, the batch size: divided by the batch once too often" : $"1/{rows}: a mean where the spec says sum"),
+            (elements, $"{elements} = rows × outputs: {sumForMean}"),
+            (1.0 / elements, $"1/{elements} = 1/(rows × outputs): a mean where the spec says sum"),
+        };
+        if (spec.Loss.Kind == LossKind.Mse)
+            candidates.AddRange([(2, "2: the factor 2 of d(p − y)²/dp counted twice, or a ½ missing"), (0.5, "½: the factor 2 of d(p − y)²/dp missing")]);
+        var match = candidates.FirstOrDefault(c => RatioFit.Near(ratio, c.Value));
+        return match.Text is null ? "" : $" — {match.Text}";
+    }
+
+    static string Ordinal(int n) => n switch { 1 => "1st", 2 => "2nd", 3 => "3rd", _ => $"{n}th" };
+}
