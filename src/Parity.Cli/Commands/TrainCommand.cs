@@ -19,19 +19,34 @@ public static class TrainCommand
         var engineOption = new Option<string>("--engine") { Description = "Which engine trains; both trains them in lockstep", DefaultValueFactory = _ => Backends.Both };
         engineOption.AcceptOnlyFromAmong(Backends.Engine, Backends.Twin, Backends.Both);
         var jsonOption = new Option<string?>("--json") { Description = "Also write the results as JSON to this file" };
+        var seedsOption = new Option<int>("--seeds") { Description = "Train with K seeds (init and batch order) and test the engines' final figures for equivalence", DefaultValueFactory = _ => 1 };
+        seedsOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 1000)
+                result.AddError("--seeds takes a whole number from 1 to 1000 (2 or more for statistics)");
+        });
+        var marginOption = new Option<double>("--margin") { Description = "Equivalence margin with --seeds: absolute for accuracy, relative to the mean for loss", DefaultValueFactory = _ => 0.01 };
+        marginOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() is not (> 0 and < 1))
+                result.AddError("--margin takes a number between 0 and 1, e.g. 0.01");
+        });
 
-        var command = new Command("train", "Train per the spec and print train, validation and test figures per epoch") { specArgument, engineOption, jsonOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue(engineOption)!, parse.GetValue(jsonOption), output));
+        var command = new Command("train", "Train per the spec and print train, validation and test figures per epoch") { specArgument, engineOption, jsonOption, seedsOption, marginOption };
+        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue(engineOption)!, parse.GetValue(jsonOption), parse.GetValue(seedsOption), parse.GetValue(marginOption), output));
         return command;
     }
 
-    static int Run(string specPath, string engines, string? jsonPath, TextWriter output)
+    static int Run(string specPath, string engines, string? jsonPath, int seeds, double margin, TextWriter output)
     {
         var jsonFile = jsonPath is null ? null : AtomicFile.CheckWritable(jsonPath);
+        if (seeds > 1 && engines != Backends.Both)
+            throw new InputException("--seeds compares the two engines; leave out --engine (or pass --engine both)");
         var specs = SpecLoader.LoadAll(specPath);
         var console = Terminal.On(output);
         var reports = specs.Select(spec => engines != Backends.Both ? Alone(spec, engines, console)
             : spec.Grid is not null ? Grid(spec, console)
+            : seeds > 1 ? Seeds(spec, seeds, margin, console)
             : Lockstep(spec, console)).ToList();
         var report = new TrainReport(reports.All(r => r.Passed), reports);
         if (jsonFile is not null)
@@ -48,6 +63,22 @@ public static class TrainCommand
         using var twin = Backends.Create(Backends.Twin, spec, initial);
         var result = Terminal.WithProgress(console, $"{spec.Name} (lockstep)", trainer.TotalSteps, tick => trainer.Train(engine, twin, tick));
         return TrainOutput.Lockstep(console, spec, data, result);
+    }
+
+    /// <summary>K lockstep runs on the spec's data, seeds spec.Seed, spec.Seed + 1, … for init and batch order.</summary>
+    static TrainSpecReport Seeds(ParitySpec spec, int count, double margin, IAnsiConsole console)
+    {
+        var data = DatasetLoader.Load(spec);
+        var variants = Enumerable.Range(0, count).Select(i => spec with { Seed = spec.Seed + i }).ToList();
+        var results = Terminal.WithProgress(console, $"{spec.Name} ({count} seeds, lockstep)", new LockstepTrainer(spec, data).TotalSteps * count, tick =>
+            variants.Select(variant =>
+            {
+                var initial = Backends.InitialParameters(variant);
+                using var engine = Backends.Create(Backends.Engine, variant, initial);
+                using var twin = Backends.Create(Backends.Twin, variant, initial);
+                return new LockstepTrainer(variant, data).Train(engine, twin, tick);
+            }).ToList());
+        return TrainOutput.Seeds(console, spec, data, variants, results, margin);
     }
 
     static TrainSpecReport Grid(ParitySpec spec, IAnsiConsole console)

@@ -56,6 +56,48 @@ public static class TrainOutput
         };
     }
 
+    public static TrainSpecReport Seeds(IAnsiConsole console, ParitySpec spec, Dataset data, IReadOnlyList<ParitySpec> variants, IReadOnlyList<LockstepResult> results, double margin)
+    {
+        double Final(IReadOnlyList<EpochMetrics> epochs, bool accuracy) => accuracy ? epochs[^1].TestAccuracy ?? double.NaN : epochs[^1].TestLoss ?? double.NaN;
+        MetricStudy Study(bool accuracy)
+        {
+            var engine = results.Select(r => Final(r.Engine, accuracy)).ToList();
+            var twin = results.Select(r => Final(r.Twin, accuracy)).ToList();
+            var twinSummary = Harness.Statistics.SeedStatistics.Summarize(twin);
+            var scaledMargin = accuracy ? margin : margin * Math.Abs(twinSummary.Mean);
+            return new MetricStudy(Harness.Statistics.SeedStatistics.Summarize(engine), twinSummary, Harness.Statistics.SeedStatistics.Tost(engine, twin, scaledMargin));
+        }
+        var studies = new List<(string Name, MetricStudy Study)>();
+        if (spec.Accuracy != AccuracyRule.None)
+            studies.Add(("test accuracy", Study(accuracy: true)));
+        studies.Add(("test loss", Study(accuracy: false)));
+
+        var table = new Table().Title($"{spec.Name} · {results.Count} seeds ({variants[0].Seed}–{variants[^1].Seed}) · final test figures")
+            .AddColumns("metric", "engine mean ± sd (95 % CI)", "twin mean ± sd (95 % CI)", "mean difference", "margin", "TOST p (lower, upper)", "equivalent");
+        foreach (var (name, study) in studies)
+            table.AddRow(name, Spread(study.Engine), Spread(study.Twin), Figures.Loss(study.Equivalence.MeanDifference), Figures.Loss(study.Equivalence.Margin),
+                Markup.Escape($"{Figures.Loss(study.Equivalence.PLower)}, {Figures.Loss(study.Equivalence.PUpper)}"), study.Equivalence.Equivalent ? "[green]yes[/]" : "[red]no[/]");
+        console.Write(table);
+
+        var failures = results.Select((r, i) => (r, i)).Where(p => !p.r.Identical).Select(p => $"seed {variants[p.i].Seed}: {Verdict(spec, p.r)}").ToList();
+        failures.AddRange(results.SelectMany((r, i) => Missed(variants[i], Runs(r)).Select(m => $"seed {variants[i].Seed}: {m}")));
+        failures.AddRange(studies.Where(s => !s.Study.Equivalence.Equivalent).Select(s => $"{s.Name}: not shown equivalent within ±{Figures.Loss(s.Study.Equivalence.Margin)}"));
+        var verdict = failures.Count == 0
+            ? $"equivalent over {results.Count} seeds, every run {(results.All(r => r.WithinRounding) ? "identical up to rounding" : "without a jump")}"
+            : string.Join("; ", failures);
+        console.MarkupLine($"verdict: {Markup.Escape(verdict)}");
+        console.MarkupLine(failures.Count == 0 ? $"[green]passed[/] {Markup.Escape(spec.Name)}" : $"[red]failed[/] {Markup.Escape(spec.Name)}");
+        console.WriteLine();
+        return LockstepReport(spec, Runs(results[0]), failures, verdict, results[0]) with
+        {
+            Seeds = new SeedsReport(results.Count, variants.Select(v => v.Seed).ToList(),
+                studies.FirstOrDefault(s => s.Name == "test accuracy").Study, studies.Single(s => s.Name == "test loss").Study),
+        };
+    }
+
+    static string Spread(Harness.Statistics.Summary s) =>
+        Markup.Escape($"{Figures.Loss(s.Mean)} ± {Figures.Loss(s.StdDev)} [{Figures.Loss(s.CiLow)}, {Figures.Loss(s.CiHigh)}]");
+
     public static TrainSpecReport Alone(IAnsiConsole console, ParitySpec spec, Dataset data, string name, IReadOnlyList<EpochMetrics> epochs)
     {
         var runs = new Dictionary<string, IReadOnlyList<EpochMetrics>> { [name] = epochs };
