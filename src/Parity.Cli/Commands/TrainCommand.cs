@@ -32,14 +32,17 @@ public static class TrainCommand
                 result.AddError("--margin takes a number between 0 and 1, e.g. 0.01");
         });
 
-        var command = new Command("train", "Train per the spec and print train, validation and test figures per epoch") { specArgument, engineOption, jsonOption, seedsOption, marginOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue(engineOption)!, parse.GetValue(jsonOption), parse.GetValue(seedsOption), parse.GetValue(marginOption), output));
+        var readmeOption = new Option<string?>("--readme") { Description = "Write the results table into this Markdown file, between <!-- parity:train:begin --> and <!-- parity:train:end -->" };
+
+        var command = new Command("train", "Train per the spec and print train, validation and test figures per epoch") { specArgument, engineOption, jsonOption, seedsOption, marginOption, readmeOption };
+        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue(engineOption)!, parse.GetValue(jsonOption), parse.GetValue(seedsOption), parse.GetValue(marginOption), parse.GetValue(readmeOption), output));
         return command;
     }
 
-    static int Run(string specPath, string engines, string? jsonPath, int seeds, double margin, TextWriter output)
+    static int Run(string specPath, string engines, string? jsonPath, int seeds, double margin, string? readmePath, TextWriter output)
     {
         var jsonFile = jsonPath is null ? null : AtomicFile.CheckWritable(jsonPath);
+        var readme = readmePath is null ? null : ReadmeSection.CheckUpdatable(readmePath, "train");
         if (seeds > 1 && engines != Backends.Both)
             throw new InputException("--seeds compares the two engines; leave out --engine (or pass --engine both)");
         var specs = SpecLoader.LoadAll(specPath);
@@ -51,6 +54,8 @@ public static class TrainCommand
         var report = new TrainReport(reports.All(r => r.Passed), reports);
         if (jsonFile is not null)
             AtomicFile.Write(jsonFile, Json.Serialize(report));
+        if (readme is not null)
+            ReadmeSection.Replace(readme, "train", ResultsTable.Markdown(specs.Zip(reports).ToList()));
         return report.Passed ? ParityCommandLine.Passed : ParityCommandLine.Failed;
     }
 
