@@ -140,4 +140,52 @@ public class TrainCommandTests
         Assert.Contains("the folder /no/such/folder does not exist", error);
         Assert.Equal("", output);
     }
+
+    [Fact]
+    public void The_results_table_replaces_only_the_marked_lines_of_a_readme()
+    {
+        using var temp = new TempFolder();
+        var readme = temp.File("README.md", "# Title\nProse naming `<!-- parity:train:begin -->` stays.\n<!-- parity:train:begin -->\nold table\n<!-- parity:train:end -->\nAfter.\n");
+        var (exit, output, error) = Cli.Run("train", Cli.BuiltInSpec("xor-tanh-bce.yaml"), "--readme", readme);
+
+        Assert.True(exit == 0, error + output);
+        var lines = File.ReadAllLines(readme);
+        Assert.Equal("Prose naming `<!-- parity:train:begin -->` stays.", lines[1]);
+        Assert.DoesNotContain("old table", lines);
+        Assert.StartsWith("| `xor-tanh-bce` | XOR solved | 1.0000 test accuracy | 1.0000 test accuracy |", lines[5]);
+        Assert.Equal(["<!-- parity:train:end -->", "After."], lines[^2..]);
+    }
+
+    [Fact]
+    public void A_readme_without_the_markers_is_refused_before_training()
+    {
+        using var temp = new TempFolder();
+        var readme = temp.File("README.md", "# No markers here\n");
+        var (exit, output, error) = Cli.Run("train", Cli.BuiltInSpec("xor-tanh-bce.yaml"), "--readme", readme);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Contains("add the lines <!-- parity:train:begin --> and <!-- parity:train:end -->", error);
+        Assert.Equal("# No markers here\n", File.ReadAllText(readme));
+    }
+
+    [Fact]
+    public void Seeds_report_equivalence_statistics_for_both_engines()
+    {
+        using var temp = new TempFolder();
+        var spec = temp.File("unseen.yaml", UnseenSpec.Replace("dtype: float32", "dtype: float64").Replace("epochs: 40", "epochs: 5").Replace("expect: {test_accuracy: 0.8}", ""));
+        var (exit, output, error) = Cli.Run("train", spec, "--seeds", "3", "--json", temp["out.json"]);
+
+        Assert.True(exit == 0, error + output);
+        using var json = JsonDocument.Parse(File.ReadAllText(temp["out.json"]));
+        var seeds = json.RootElement.GetProperty("specs")[0].GetProperty("seeds");
+        Assert.Equal(3, seeds.GetProperty("count").GetInt32());
+        Assert.Equal([12345L, 12346L, 12347L], seeds.GetProperty("seed_values").EnumerateArray().Select(v => v.GetInt64()).ToArray());
+        var accuracy = seeds.GetProperty("test_accuracy");
+        Assert.Equal(accuracy.GetProperty("engine").GetProperty("mean").GetDouble(), accuracy.GetProperty("twin").GetProperty("mean").GetDouble(), 1e-12);
+        Assert.True(accuracy.GetProperty("engine").GetProperty("ci_low").GetDouble() <= accuracy.GetProperty("engine").GetProperty("mean").GetDouble());
+        Assert.True(accuracy.GetProperty("equivalence").GetProperty("equivalent").GetBoolean());
+        Assert.Equal(0.01, accuracy.GetProperty("equivalence").GetProperty("margin").GetDouble());
+        Assert.Contains("test accuracy", output);
+    }
 }

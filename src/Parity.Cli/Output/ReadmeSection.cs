@@ -3,9 +3,9 @@ using Parity.Spec;
 namespace Parity.Cli.Output;
 
 /// <summary>
-/// Replaces the part of a Markdown file between <c>&lt;!-- parity:NAME:begin --&gt;</c> and
-/// <c>&lt;!-- parity:NAME:end --&gt;</c> with generated text, so that the figures a README shows are
-/// the tool's own output.
+/// Replaces the lines of a Markdown file between the lines <c>&lt;!-- parity:NAME:begin --&gt;</c>
+/// and <c>&lt;!-- parity:NAME:end --&gt;</c> (each alone on its line, so prose may mention them)
+/// with generated text, so that the figures a README shows are the tool's own output.
 /// </summary>
 public static class ReadmeSection
 {
@@ -14,12 +14,13 @@ public static class ReadmeSection
         var (begin, end) = Markers(name);
         if (!File.Exists(path))
             throw new InputException($"{path}: no such file to update");
-        var text = File.ReadAllText(path);
-        var start = text.IndexOf(begin, StringComparison.Ordinal);
-        var stop = text.IndexOf(end, StringComparison.Ordinal);
+        var lines = File.ReadAllLines(path).ToList();
+        var (start, stop) = (lines.IndexOf(begin), lines.IndexOf(end));
         if (start < 0 || stop < start)
             throw new InputException($"{path}: has no section to update; add the lines {begin} and {end} where the table goes");
-        AtomicFile.Write(path, text[..(start + begin.Length)] + "\n" + markdown.TrimEnd() + "\n" + text[stop..]);
+        lines.RemoveRange(start + 1, stop - start - 1);
+        lines.InsertRange(start + 1, markdown.TrimEnd().Split('\n'));
+        AtomicFile.Write(path, string.Join("\n", lines) + "\n");
     }
 
     /// <summary>Fails early, before any work, when the file could not be updated later.</summary>
@@ -29,8 +30,8 @@ public static class ReadmeSection
         var full = Path.GetFullPath(path);
         if (!File.Exists(full))
             throw new InputException($"{path}: no such file to update");
-        var text = File.ReadAllText(full);
-        if (!text.Contains(begin, StringComparison.Ordinal) || !text.Contains(end, StringComparison.Ordinal))
+        var lines = File.ReadAllLines(full);
+        if (!lines.Contains(begin) || !lines.Contains(end))
             throw new InputException($"{path}: has no section to update; add the lines {begin} and {end} where the table goes");
         return full;
     }

@@ -20,7 +20,7 @@ public static class ResultsTable
         return text.ToString();
     }
 
-    static string Figure(Spec.ParitySpec spec, EngineEpochReport? side) => side switch
+    static string Figure(Spec.ParitySpec spec, Harness.Training.EpochMetrics? side) => side switch
     {
         null => "–",
         { TestAccuracy: { } accuracy } => $"{accuracy.ToString("F4", CultureInfo.InvariantCulture)} test accuracy",

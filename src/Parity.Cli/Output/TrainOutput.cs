@@ -51,7 +51,7 @@ public static class TrainOutput
         {
             Grid = new GridReport(
                 grid.Entries.Select(e => new GridEntryReport(e.Optimizer.Lr, e.Optimizer.Momentum, e.Optimizer.Dampening, e.Optimizer.WeightDecay, e.Optimizer.Nesterov,
-                    Side(e.Result.Engine[^1]), Side(e.Result.Twin[^1]), Verdict(spec, e.Result))).ToList(),
+                    e.Result.Engine[^1], e.Result.Twin[^1], Verdict(spec, e.Result))).ToList(),
                 grid.EngineWinner, grid.TwinWinner, grid.EngineConfusion, grid.TwinConfusion),
         };
     }
@@ -136,10 +136,9 @@ public static class TrainOutput
     static TrainSpecReport Report(ParitySpec spec, Dictionary<string, IReadOnlyList<EpochMetrics>> runs, IReadOnlyList<string> failures, string verdict) => new(
         spec.Name, spec.DType.ToString().ToLowerInvariant(), failures.Count == 0, verdict, failures,
         Enumerable.Range(0, spec.Train.Epochs).Select(i => new TrainEpochReport(i + 1,
-            runs.TryGetValue(Engine, out var e) ? Side(e[i]) : null, runs.TryGetValue(Twin, out var t) ? Side(t[i]) : null)).ToList(),
+            runs.TryGetValue(Engine, out var e) ? e[i] : null, runs.TryGetValue(Twin, out var t) ? t[i] : null)).ToList(),
         MaxLossDiff: null, MaxParamDrift: null, FirstDivergence: null, Steps: null);
 
-    static EngineEpochReport Side(EpochMetrics e) => new(e.TrainLoss, e.TrainAccuracy, e.ValidationLoss, e.ValidationAccuracy, e.TestLoss, e.TestAccuracy);
 
     static void Print(IAnsiConsole console, ParitySpec spec, Dataset data, Dictionary<string, IReadOnlyList<EpochMetrics>> runs, IReadOnlyList<string> failures, string verdict)
     {

@@ -1,3 +1,5 @@
+using Parity.Harness.Training;
+
 namespace Parity.Cli.Output;
 
 /// <summary>The <c>parity train --json</c> document (DESIGN.md); a side not run is null.</summary>
@@ -25,7 +27,7 @@ public sealed record MetricStudy(Harness.Statistics.Summary Engine, Harness.Stat
 /// <summary>A grid study: every setting's outcome, each engine's pick, and the confusion matrix [true][predicted] of each pick on the test split.</summary>
 public sealed record GridReport(IReadOnlyList<GridEntryReport> Entries, int EngineWinner, int TwinWinner, int[][] EngineConfusion, int[][] TwinConfusion);
 
-public sealed record GridEntryReport(double Lr, double Momentum, double Dampening, double WeightDecay, bool Nesterov, EngineEpochReport Engine, EngineEpochReport Twin, string Verdict);
+public sealed record GridEntryReport(double Lr, double Momentum, double Dampening, double WeightDecay, bool Nesterov, EpochMetrics Engine, EpochMetrics Twin, string Verdict);
 
 /// <summary>One lockstep step: each engine's loss before the update, and the largest parameter difference after it.</summary>
 public sealed record TrainStepReport(int Step, int Epoch, double EngineLoss, double TwinLoss, double ParamDrift);
@@ -33,12 +35,5 @@ public sealed record TrainStepReport(int Step, int Epoch, double EngineLoss, dou
 /// <summary>The first step at which the engines part beyond tolerance, and where.</summary>
 public sealed record FirstDivergenceReport(int Step, int Epoch, string Parameter, string Layer, string Reason, double RelativeDrift, double LossDiff, double Bound);
 
-public sealed record TrainEpochReport(int Epoch, EngineEpochReport? Engine, EngineEpochReport? Twin);
+public sealed record TrainEpochReport(int Epoch, EpochMetrics? Engine, EpochMetrics? Twin);
 
-public sealed record EngineEpochReport(
-    double TrainLoss,
-    double? TrainAccuracy,
-    double? ValidationLoss,
-    double? ValidationAccuracy,
-    double? TestLoss,
-    double? TestAccuracy);
