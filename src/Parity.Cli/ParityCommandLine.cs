@@ -17,6 +17,8 @@ public static class ParityCommandLine
         var root = new RootCommand("Parity: is a hand-written backpropagation right, and if not, where and why.");
         root.Subcommands.Add(TrainCommand.Create(output));
         root.Subcommands.Add(CheckCommand.Create(output));
+        root.Subcommands.Add(ReportCommand.Report(output));
+        root.Subcommands.Add(ReportCommand.Suite(output));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

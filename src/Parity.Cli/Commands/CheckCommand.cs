@@ -28,15 +28,7 @@ public static class CheckCommand
         var dumpFolder = dumpPath is null ? null : CheckDumpFolder(dumpPath);
         var specs = SpecLoader.LoadAll(specPath);
         var console = Terminal.On(output);
-        var runner = new CheckRunner((spec, initial) => Backends.Create(Backends.Engine, spec, initial), (spec, initial) => Backends.Create(Backends.Twin, spec, initial));
-
-        var results = new List<CheckResult>();
-        foreach (var spec in specs)
-        {
-            var result = runner.Run(spec, DatasetLoader.Load(spec), Backends.InitialParameters(spec));
-            Print(console, result);
-            results.Add(result);
-        }
+        var results = specs.Select(spec => CheckOne(spec, console)).ToList();
         if (dumpFolder is not null)
             foreach (var result in results)
                 CheckDump.Write(Directory.Exists(specPath) ? Path.Combine(dumpFolder, result.Spec.Name) : dumpFolder, result);
@@ -44,6 +36,15 @@ public static class CheckCommand
         if (jsonFile is not null)
             AtomicFile.Write(jsonFile, Json.Serialize(report));
         return report.Passed ? ParityCommandLine.Passed : ParityCommandLine.Failed;
+    }
+
+    /// <summary>All of <c>parity check</c>'s checks on one spec, printed.</summary>
+    public static CheckResult CheckOne(ParitySpec spec, IAnsiConsole console)
+    {
+        var runner = new CheckRunner((s, initial) => Backends.Create(Backends.Engine, s, initial), (s, initial) => Backends.Create(Backends.Twin, s, initial));
+        var result = runner.Run(spec, DatasetLoader.Load(spec), Backends.InitialParameters(spec));
+        Print(console, result);
+        return result;
     }
 
     static string CheckDumpFolder(string path)

@@ -48,9 +48,8 @@ public static class TrainCommand
         var specs = SpecLoader.LoadAll(specPath);
         var console = Terminal.On(output);
         var reports = specs.Select(spec => engines != Backends.Both ? Alone(spec, engines, console)
-            : spec.Grid is not null ? Grid(spec, console)
-            : seeds > 1 ? Seeds(spec, seeds, margin, console)
-            : Lockstep(spec, console)).ToList();
+            : seeds > 1 && spec.Grid is null ? Seeds(spec, seeds, margin, console)
+            : TrainBoth(spec, console)).ToList();
         var report = new TrainReport(reports.All(r => r.Passed), reports);
         if (jsonFile is not null)
             AtomicFile.Write(jsonFile, Json.Serialize(report));
@@ -58,6 +57,9 @@ public static class TrainCommand
             ReadmeSection.Replace(readme, "train", ResultsTable.Markdown(specs.Zip(reports).ToList()));
         return report.Passed ? ParityCommandLine.Passed : ParityCommandLine.Failed;
     }
+
+    /// <summary>Both engines in lockstep — once, or once per setting of the spec's grid — printed.</summary>
+    public static TrainSpecReport TrainBoth(ParitySpec spec, IAnsiConsole console) => spec.Grid is not null ? Grid(spec, console) : Lockstep(spec, console);
 
     static TrainSpecReport Lockstep(ParitySpec spec, IAnsiConsole console)
     {

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using Parity.Cli.Output;
+using Parity.Cli.Reports;
+using Parity.Spec;
+using Spectre.Console;
+
+namespace Parity.Cli.Commands;
+
+/// <summary>
+/// <c>parity report SPEC|DIR --out DIR</c> and <c>parity suite</c>: every check of each spec in one
+/// report per spec (report.md, report.html, result.json, junit.xml) and an index over them.
+/// </summary>
+public static class ReportCommand
+{
+    public const string SuiteSpecs = "parity-tests/specs", SuiteReports = "reports";
+
+    public static Command Report(TextWriter output)
+    {
+        var specArgument = new Argument<string>("spec") { Description = "A spec file, or a folder of them" };
+        var outOption = new Option<string>("--out") { Description = "The folder to write the reports to", Required = true };
+        var command = new Command("report", "Check, train in lockstep and write a report per spec with an index") { specArgument, outOption };
+        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue(outOption)!, output));
+        return command;
+    }
+
+    public static Command Suite(TextWriter output)
+    {
+        var outOption = new Option<string>("--out") { Description = "The folder to write the reports to", DefaultValueFactory = _ => SuiteReports };
+        var command = new Command("suite", $"Run the built-in suite ({SuiteSpecs}) end to end and write its reports (default: {SuiteReports}/)") { outOption };
+        command.SetAction(parse =>
+        {
+            if (!Directory.Exists(SuiteSpecs))
+                throw new InputException($"{Path.GetFullPath(SuiteSpecs)}: the built-in suite is not here; run parity suite from the repository's root");
+            return Run(SuiteSpecs, parse.GetValue(outOption)!, output);
+        });
+        return command;
+    }
+
+    static int Run(string specPath, string outPath, TextWriter output)
+    {
+        var folder = Path.GetFullPath(outPath);
+        if (File.Exists(folder) || !Directory.Exists(Path.GetDirectoryName(folder)))
+            throw new InputException($"{outPath}: --out must be a folder whose parent exists");
+        var specs = SpecLoader.LoadAll(specPath);
+        var console = Terminal.On(output);
+        var results = new List<SpecResult>();
+        foreach (var spec in specs)
+        {
+            var check = CheckSpecReport.From(CheckCommand.CheckOne(spec, console));
+            var train = TrainCommand.TrainBoth(spec, console);
+            var result = new SpecResult(spec.Name, spec.Description.Trim(), check.Passed && train.Passed, check, train);
+            Write(Path.Combine(folder, spec.Name), spec, result);
+            results.Add(result);
+        }
+        Directory.CreateDirectory(folder);
+        var index = ReportIndex.Markdown(results);
+        AtomicFile.Write(Path.Combine(folder, "README.md"), index);
+        AtomicFile.Write(Path.Combine(folder, "index.html"), ReportIndex.Html(results));
+        AtomicFile.Write(Path.Combine(folder, "junit.xml"), JunitReport.Write(results));
+        StepSummary.Append(index);
+        console.MarkupLine($"reports: {Markup.Escape(folder)} ({results.Count(r => r.Passed)} of {results.Count} passed)");
+        return results.All(r => r.Passed) ? ParityCommandLine.Passed : ParityCommandLine.Failed;
+    }
+
+    static void Write(string folder, ParitySpec spec, SpecResult result)
+    {
+        Directory.CreateDirectory(folder);
+        AtomicFile.Write(Path.Combine(folder, "report.md"), MarkdownReport.Write(spec, result));
+        AtomicFile.Write(Path.Combine(folder, "report.html"), HtmlReport.Write(spec, result));
+        AtomicFile.Write(Path.Combine(folder, "result.json"), Json.Serialize(result));
+        AtomicFile.Write(Path.Combine(folder, "junit.xml"), JunitReport.Write([result]));
+    }
+}

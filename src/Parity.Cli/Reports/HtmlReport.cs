@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Parity.Spec;
+
+namespace Parity.Cli.Reports;
+
+/// <summary>report.html: one self-contained page (inline CSS and SVG, nothing fetched) that opens offline.</summary>
+public static class HtmlReport
+{
+    public static string Write(ParitySpec spec, SpecResult result)
+    {
+        var check = result.Check;
+        var train = result.Train;
+        var body = new StringBuilder();
+        body.Append($"<h1>{E(spec.Name)} <span class=\"{(result.Passed ? "pass" : "fail")}\">{(result.Passed ? "passed" : "failed")}</span></h1>");
+        body.Append($"<p>{E(spec.Description.Trim())}</p><p class=\"meta\">{spec.DType.ToString().ToLowerInvariant()} · seed {spec.Seed} · {spec.Train.Epochs} epochs of batch {spec.Train.Batch}{(spec.Expect.Reported is { } r ? $" · the seed project reported: {E(r)}" : "")}</p>");
+
+        body.Append("<h2>Verdict</h2><ul>");
+        body.Append(Item(check.Parameters.All(p => p.Passed) && check.InputGradient.Passed && check.Loss.Passed, $"gradient parity on the first batch ({check.BatchRows} rows): max relative error {Format.E(result.MaxGradientRelErr)}"));
+        body.Append(Item(check.Updates.Passed, $"optimizer updates: {check.Updates.StepsChecked} steps"));
+        foreach (var (side, g) in new[] { ("engine", check.Gradcheck.Engine), ("twin", check.Gradcheck.Twin) })
+            body.Append(Item(g.Passed, $"finite differences, {side} ({g.Mode}): {g.Checked} checked, {g.Kinks} kinks, max relative error {Format.E(g.MaxRelErr)}"));
+        body.Append(Item(train.Passed, $"lockstep training: {train.Verdict}"));
+        body.Append("</ul>");
+        if (check.Diagnosis.Count > 0 || train.Failures.Count > 0)
+            body.Append("<h2>Diagnosis</h2><ul>").Append(string.Concat(check.Diagnosis.Concat(train.Failures).Select(l => $"<li>{E(l)}</li>"))).Append("</ul>");
+
+        body.Append("<h2>Training curves</h2><div class=\"charts\">");
+        var epochs = train.Epochs;
+        body.Append(SvgChart.Lines("Loss per epoch", "epoch", "loss",
+        [
+            Line("engine train", epochs.Select(e => (e.Epoch, e.Engine?.TrainLoss))),
+            Line("twin train", epochs.Select(e => (e.Epoch, e.Twin?.TrainLoss))),
+            Line("engine test", epochs.Select(e => (e.Epoch, e.Engine?.TestLoss))),
+            Line("twin test", epochs.Select(e => (e.Epoch, e.Twin?.TestLoss))),
+        ]));
+        if (epochs[^1].Engine?.TestAccuracy is not null)
+            body.Append(SvgChart.Lines("Test accuracy per epoch", "epoch", "accuracy",
+            [
+                Line("engine", epochs.Select(e => (e.Epoch, e.Engine?.TestAccuracy))),
+                Line("twin", epochs.Select(e => (e.Epoch, e.Twin?.TestAccuracy))),
+            ]));
+        if (train.Steps is { Count: > 0 } steps)
+            body.Append(SvgChart.Lines("Largest parameter difference after each step", "step", "max |engine − twin|",
+                [Line("engine vs twin", Thin(steps).Select(s => (s.Step, (double?)s.ParamDrift)))], logY: true));
+        body.Append(SvgChart.Bars("Gradient error per parameter", "max relative error",
+            check.Parameters.Append(check.InputGradient).Select(p => p.Name).ToList(),
+            [("engine vs twin", check.Parameters.Append(check.InputGradient).Select(p => Math.Max(p.MaxRelErr, 1e-17)).ToList())], logY: true));
+        body.Append("</div>");
+
+        body.Append("<h2>Gradient parity</h2><table><tr><th>tensor</th><th>shape</th><th>max abs err</th><th>max rel err</th><th>ULP max / median</th><th>cosine</th><th>norm ratio</th><th>ok</th></tr>");
+        foreach (var d in check.Parameters.Append(check.InputGradient))
+            body.Append($"<tr><td><code>{E(d.Name)}</code></td><td>[{string.Join(", ", d.Shape)}]</td><td>{Format.E(d.MaxAbsErr)}</td><td>{Format.E(d.MaxRelErr)}</td><td>{Format.E(d.MaxUlp)} / {Format.E(d.MedianUlp)}</td><td>{d.Cosine.ToString("F9", CultureInfo.InvariantCulture)}</td><td>{d.NormRatio.ToString("F9", CultureInfo.InvariantCulture)}</td><td>{(d.Passed ? "✅" : "❌")}</td></tr>");
+        body.Append("</table>");
+
+        body.Append("<h2>Epochs</h2><table><tr><th>epoch</th><th>train loss engine / twin</th><th>test loss</th><th>test accuracy</th></tr>");
+        foreach (var e in Output.Figures.Sample(epochs, 30))
+            body.Append($"<tr><td>{e.Epoch}</td><td>{Format.G(e.Engine?.TrainLoss)} / {Format.G(e.Twin?.TrainLoss)}</td><td>{Format.G(e.Engine?.TestLoss)} / {Format.G(e.Twin?.TestLoss)}</td><td>{Format.Accuracy(e.Engine?.TestAccuracy)} / {Format.Accuracy(e.Twin?.TestAccuracy)}</td></tr>");
+        body.Append("</table>");
+        return Page($"Parity — {spec.Name}", body.ToString());
+    }
+
+    public static string Page(string title, string body) =>
+        $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{E(title)}</title><style>{Style}</style></head><body>{body}</body></html>\n";
+
+    const string Style = "body{font-family:sans-serif;max-width:1400px;margin:2em auto;padding:0 1em;color:#222}"
+        + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:13px}"
+        + ".pass{color:#2a7d2a}.fail{color:#c0392b}.meta{color:#666}.charts{display:flex;flex-wrap:wrap;gap:16px}li{margin:4px 0}";
+
+    static Series Line(string name, IEnumerable<(int X, double? Y)> points) =>
+        new(name, points.Where(p => p.Y is not null).Select(p => ((double)p.X, p.Y!.Value)).ToList());
+
+    /// <summary>At most about a thousand points, each the largest of its stretch, so a spike is never lost.</summary>
+    static IEnumerable<Output.TrainStepReport> Thin(IReadOnlyList<Output.TrainStepReport> steps)
+    {
+        var every = Math.Max(1, steps.Count / 1000);
+        return steps.Chunk(every).Select(chunk => chunk.MaxBy(s => s.ParamDrift)!);
+    }
+
+    static string Item(bool passed, string text) => $"<li><span class=\"{(passed ? "pass" : "fail")}\">{(passed ? "✔" : "✘")}</span> {E(text)}</li>";
+
+    static string E(string text) => WebUtility.HtmlEncode(text);
+}

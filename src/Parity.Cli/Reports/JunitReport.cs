@@ -1,0 +1,31 @@
+using System.Xml.Linq;
+
+namespace Parity.Cli.Reports;
+
+/// <summary>junit.xml: one test suite per spec, one test case per check, so CI test reporters show Parity's verdicts.</summary>
+public static class JunitReport
+{
+    public static XElement Suite(SpecResult result)
+    {
+        var check = result.Check;
+        var cases = new (string Name, bool Passed, string Message)[]
+        {
+            ("gradient parity", check.Parameters.All(p => p.Passed) && check.InputGradient.Passed && check.Loss.Passed, string.Join("; ", check.Diagnosis)),
+            ("optimizer updates", check.Updates.Passed, $"parameters part after update {check.Updates.FirstFailure}"),
+            ("finite differences (engine)", check.Gradcheck.Engine.Passed, string.Join("; ", check.Gradcheck.Engine.Failures.Select(f => $"{f.Where}: numerical {f.Numerical} vs analytical {f.Analytical}"))),
+            ("finite differences (twin)", check.Gradcheck.Twin.Passed, string.Join("; ", check.Gradcheck.Twin.Failures.Select(f => $"{f.Where}: numerical {f.Numerical} vs analytical {f.Analytical}"))),
+            ("lockstep training", result.Train.Passed, string.Join("; ", result.Train.Failures)),
+        };
+        return new XElement("testsuite",
+            new XAttribute("name", result.Spec), new XAttribute("tests", cases.Length), new XAttribute("failures", cases.Count(c => !c.Passed)),
+            cases.Select(c => new XElement("testcase", new XAttribute("classname", $"parity.{result.Spec}"), new XAttribute("name", c.Name),
+                c.Passed ? null : new XElement("failure", new XAttribute("message", c.Message.Length > 0 ? c.Message : c.Name + " failed")))));
+    }
+
+    public static string Write(IEnumerable<SpecResult> results)
+    {
+        var suites = results.Select(Suite).ToList();
+        var root = suites.Count == 1 ? suites[0] : new XElement("testsuites", suites);
+        return new XDocument(new XDeclaration("1.0", "utf-8", null), root).Declaration + "\n" + root + "\n";
+    }
+}

@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text;
+using Parity.Spec;
+
+namespace Parity.Cli.Reports;
+
+/// <summary>report.md: tables and Mermaid xychart curves, as GitHub renders them.</summary>
+public static class MarkdownReport
+{
+    const int MaxPoints = 60;
+
+    public static string Write(ParitySpec spec, SpecResult result)
+    {
+        var check = result.Check;
+        var train = result.Train;
+        var text = new StringBuilder();
+        text.AppendLine($"# {spec.Name} — {Format.Mark(result.Passed)}").AppendLine();
+        if (spec.Description.Length > 0)
+            text.AppendLine(spec.Description.Trim()).AppendLine();
+        text.AppendLine($"{spec.DType.ToString().ToLowerInvariant()} · seed {spec.Seed} · {spec.Train.Epochs} epochs of batch {spec.Train.Batch}"
+            + (spec.Expect.Reported is { } reported ? $" · the seed project reported: {reported}" : "")).AppendLine();
+
+        text.AppendLine("## Summary").AppendLine();
+        text.AppendLine("| check | result |").AppendLine("|---|---|");
+        text.AppendLine($"| gradient parity (first batch, {check.BatchRows} rows) | {Format.Mark(check.Parameters.All(p => p.Passed) && check.InputGradient.Passed && check.Loss.Passed)}, max relative error {Format.E(result.MaxGradientRelErr)} |");
+        text.AppendLine($"| optimizer updates | {Format.Mark(check.Updates.Passed)}, {check.Updates.StepsChecked} steps |");
+        foreach (var (side, gradcheck) in new[] { ("engine", check.Gradcheck.Engine), ("twin", check.Gradcheck.Twin) })
+            text.AppendLine($"| finite differences, {side} ({gradcheck.Mode}) | {Format.Mark(gradcheck.Passed)}, {gradcheck.Checked} checked, {gradcheck.Kinks} kinks, max relative error {Format.E(gradcheck.MaxRelErr)} |");
+        text.AppendLine($"| lockstep training | {Format.Mark(train.Passed)}: {train.Verdict} |");
+        text.AppendLine($"| last epoch, engine / twin | test loss {Format.G(result.Last.Engine?.TestLoss)} / {Format.G(result.Last.Twin?.TestLoss)}, test accuracy {Format.Accuracy(result.Last.Engine?.TestAccuracy)} / {Format.Accuracy(result.Last.Twin?.TestAccuracy)} |");
+        text.AppendLine();
+
+        if (check.Diagnosis.Count > 0 || train.Failures.Count > 0)
+        {
+            text.AppendLine("## Diagnosis").AppendLine();
+            foreach (var line in check.Diagnosis.Concat(train.Failures))
+                text.AppendLine($"- {line}");
+            text.AppendLine();
+        }
+
+        text.AppendLine("## Gradient parity").AppendLine();
+        text.AppendLine("| tensor | shape | max abs err | max rel err | ULP max / median | cosine | norm ratio | ok |").AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var d in check.Parameters.Append(check.InputGradient))
+            text.AppendLine($"| `{d.Name}` | [{string.Join(", ", d.Shape)}] | {Format.E(d.MaxAbsErr)} | {Format.E(d.MaxRelErr)} | {Format.E(d.MaxUlp)} / {Format.E(d.MedianUlp)} | {d.Cosine.ToString("F9", CultureInfo.InvariantCulture)} | {d.NormRatio.ToString("F9", CultureInfo.InvariantCulture)} | {(d.Passed ? "✅" : "❌")} |");
+        text.AppendLine();
+
+        text.AppendLine("## Training curves").AppendLine();
+        text.AppendLine("Each chart: the first line is the engine, the second libtorch (they coincide when the engines agree).").AppendLine();
+        var epochs = Sample(train.Epochs);
+        Chart(text, "Train loss per epoch", "loss", epochs.Select(e => e.Epoch), epochs.Select(e => e.Engine?.TrainLoss), epochs.Select(e => e.Twin?.TrainLoss));
+        if (train.Epochs[^1].Engine?.TestAccuracy is not null)
+            Chart(text, "Test accuracy per epoch", "accuracy", epochs.Select(e => e.Epoch), epochs.Select(e => e.Engine?.TestAccuracy), epochs.Select(e => e.Twin?.TestAccuracy));
+        if (train.Steps is { Count: > 0 } steps)
+        {
+            var sampled = Sample(steps);
+            Chart(text, "Largest parameter difference after each step", "max |engine − twin|", sampled.Select(s => s.Step), sampled.Select(s => (double?)s.ParamDrift));
+            text.AppendLine($"Largest parameter difference over the run: {Format.E(train.MaxParamDrift ?? 0)}; largest relative loss difference: {Format.E(train.MaxLossDiff ?? 0)}.").AppendLine();
+        }
+
+        text.AppendLine("| epoch | train loss (engine / twin) | test loss | test accuracy |").AppendLine("|---|---|---|---|");
+        foreach (var e in epochs)
+            text.AppendLine($"| {e.Epoch} | {Format.G(e.Engine?.TrainLoss)} / {Format.G(e.Twin?.TrainLoss)} | {Format.G(e.Engine?.TestLoss)} / {Format.G(e.Twin?.TestLoss)} | {Format.Accuracy(e.Engine?.TestAccuracy)} / {Format.Accuracy(e.Twin?.TestAccuracy)} |");
+        return text.ToString();
+    }
+
+    static void Chart(StringBuilder text, string title, string yLabel, IEnumerable<int> x, params IEnumerable<double?>[] lines)
+    {
+        var xs = x.ToList();
+        text.AppendLine("```mermaid").AppendLine("xychart-beta");
+        text.AppendLine($"    title \"{title}\"");
+        text.AppendLine($"    x-axis [{string.Join(", ", xs)}]");
+        text.AppendLine($"    y-axis \"{yLabel}\"");
+        foreach (var line in lines)
+            text.AppendLine($"    line [{string.Join(", ", line.Select(v => v is { } d && double.IsFinite(d) ? d.ToString("G6", CultureInfo.InvariantCulture) : "0"))}]");
+        text.AppendLine("```").AppendLine();
+    }
+
+    static IReadOnlyList<T> Sample<T>(IReadOnlyList<T> rows) => Output.Figures.Sample(rows, MaxPoints).ToList();
+}

@@ -1,0 +1,36 @@
+using System.Net;
+using System.Text;
+
+namespace Parity.Cli.Reports;
+
+/// <summary>The index over a run's specs (README.md and index.html): pass/fail and the headline figures, linking each report.</summary>
+public static class ReportIndex
+{
+    public static string Markdown(IReadOnlyList<SpecResult> results)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("# Parity reports").AppendLine();
+        text.AppendLine($"{results.Count(r => r.Passed)} of {results.Count} specs passed. Each spec's report compares the from-scratch engine with its libtorch twin: gradients on the first batch, finite differences, and both engines trained in lockstep.").AppendLine();
+        text.AppendLine("| spec | result | max gradient rel. error | finite differences (engine / twin) | lockstep verdict | test accuracy or loss (engine / twin) |");
+        text.AppendLine("|---|---|---|---|---|---|");
+        foreach (var r in results)
+            text.AppendLine($"| [{r.Spec}]({r.Spec}/report.md) | {Format.Mark(r.Passed)} | {Format.E(r.MaxGradientRelErr)} | {Format.E(r.Check.Gradcheck.Engine.MaxRelErr)} / {Format.E(r.Check.Gradcheck.Twin.MaxRelErr)} | {r.Train.Verdict.Split(':')[0]} | {Headline(r)} |");
+        return text.ToString();
+    }
+
+    public static string Html(IReadOnlyList<SpecResult> results)
+    {
+        var rows = string.Concat(results.Select(r =>
+            $"<tr><td><a href=\"{r.Spec}/report.html\">{WebUtility.HtmlEncode(r.Spec)}</a></td><td class=\"{(r.Passed ? "pass" : "fail")}\">{(r.Passed ? "passed" : "failed")}</td>"
+            + $"<td>{Format.E(r.MaxGradientRelErr)}</td><td>{Format.E(r.Check.Gradcheck.Engine.MaxRelErr)} / {Format.E(r.Check.Gradcheck.Twin.MaxRelErr)}</td>"
+            + $"<td>{WebUtility.HtmlEncode(r.Train.Verdict.Split(':')[0])}</td><td>{WebUtility.HtmlEncode(Headline(r))}</td></tr>"));
+        return HtmlReport.Page("Parity reports",
+            $"<h1>Parity reports</h1><p>{results.Count(r => r.Passed)} of {results.Count} specs passed.</p>"
+            + "<table><tr><th>spec</th><th>result</th><th>max gradient rel. error</th><th>finite differences (engine / twin)</th><th>lockstep verdict</th><th>test accuracy or loss (engine / twin)</th></tr>"
+            + rows + "</table>");
+    }
+
+    static string Headline(SpecResult r) => r.Last.Engine?.TestAccuracy is not null
+        ? $"{Format.Accuracy(r.Last.Engine?.TestAccuracy)} / {Format.Accuracy(r.Last.Twin?.TestAccuracy)}"
+        : $"{Format.G(r.Last.Engine?.TestLoss)} / {Format.G(r.Last.Twin?.TestLoss)}";
+}

@@ -1,0 +1,14 @@
+using Parity.Cli.Output;
+
+namespace Parity.Cli.Reports;
+
+/// <summary>Everything a report shows for one spec (result.json): the check, the lockstep training, and their verdict.</summary>
+public sealed record SpecResult(string Spec, string Description, bool Passed, CheckSpecReport Check, TrainSpecReport Train)
+{
+    /// <summary>The figures a reader looks at first, for the index.</summary>
+    public double MaxGradientRelErr => Check.Parameters.Select(p => p.MaxRelErr).Append(Check.InputGradient.MaxRelErr).Max();
+
+    public EpochFigure Last => new(Train.Epochs[^1].Engine, Train.Epochs[^1].Twin);
+}
+
+public sealed record EpochFigure(Harness.Training.EpochMetrics? Engine, Harness.Training.EpochMetrics? Twin);
