@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Parity.Cli.Output;
+using Parity.Cli.Reports;
 using Parity.Harness.Checks;
 using Parity.Harness.Comparison;
 using Parity.Spec;
@@ -17,17 +18,27 @@ public static class CheckCommand
         var specArgument = new Argument<string>("spec") { Description = "A spec file, or a folder of them" };
         var jsonOption = new Option<string?>("--json") { Description = "Also write the results as JSON to this file" };
         var dumpOption = new Option<string?>("--dump") { Description = "Write parameters, batch and both engines' gradients as safetensors to this folder" };
-        var command = new Command("check", "Compare the engine's gradients and updates with libtorch's, and check both by finite differences") { specArgument, jsonOption, dumpOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue(jsonOption), parse.GetValue(dumpOption), output));
+        var baselineOption = new Option<string?>("--baseline") { Description = "Also train in lockstep and fail on regressions against this baseline (parity baseline)" };
+        var factorOption = new Option<double>("--factor") { Description = "With --baseline: how many times a gradient error may grow", DefaultValueFactory = _ => 10 };
+        factorOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() is not (>= 1 and <= 1e12))
+                result.AddError("--factor takes a number of at least 1, e.g. 10");
+        });
+        var command = new Command("check", "Compare the engine's gradients and updates with libtorch's, and check both by finite differences") { specArgument, jsonOption, dumpOption, baselineOption, factorOption };
+        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue(jsonOption), parse.GetValue(dumpOption), parse.GetValue(baselineOption), parse.GetValue(factorOption), output));
         return command;
     }
 
-    static int Run(string specPath, string? jsonPath, string? dumpPath, TextWriter output)
+    static int Run(string specPath, string? jsonPath, string? dumpPath, string? baselinePath, double factor, TextWriter output)
     {
         var jsonFile = jsonPath is null ? null : AtomicFile.CheckWritable(jsonPath);
         var dumpFolder = dumpPath is null ? null : CheckDumpFolder(dumpPath);
+        var baseline = baselinePath is null ? null : Baseline.Read(baselinePath);
         var specs = SpecLoader.LoadAll(specPath);
         var console = Terminal.On(output);
+        if (baseline is not null)
+            return AgainstBaseline(specs, baseline, factor, console);
         var results = specs.Select(spec => CheckOne(spec, console)).ToList();
         if (dumpFolder is not null)
             foreach (var result in results)
@@ -36,6 +47,30 @@ public static class CheckCommand
         if (jsonFile is not null)
             AtomicFile.Write(jsonFile, Json.Serialize(report));
         return report.Passed ? ParityCommandLine.Passed : ParityCommandLine.Failed;
+    }
+
+    /// <summary>Regression mode: each spec evaluated in full and compared with its baseline; the Markdown summary goes to GitHub's job summary too.</summary>
+    static int AgainstBaseline(IReadOnlyList<ParitySpec> specs, Baseline baseline, double factor, IAnsiConsole console)
+    {
+        var summary = new System.Text.StringBuilder("# Parity regression check\n\n| spec | result |\n|---|---|\n");
+        var failed = false;
+        foreach (var spec in specs)
+        {
+            var recorded = baseline.Specs.FirstOrDefault(b => b.Spec == spec.Name)
+                ?? throw new InputException($"the baseline has no spec named '{spec.Name}'; record it again with parity baseline");
+            var result = ReportCommand.Evaluate(spec, console);
+            var problems = BaselineComparison.Regressions(recorded, result, factor).ToList();
+            if (!result.Passed)
+                problems.Insert(0, "the spec's own checks fail");
+            failed |= problems.Count > 0;
+            foreach (var problem in problems)
+                console.MarkupLine($"[red]regression[/] {Markup.Escape(spec.Name)}: {Markup.Escape(problem)}");
+            if (problems.Count == 0)
+                console.MarkupLine($"[green]no regression[/] {Markup.Escape(spec.Name)}");
+            summary.AppendLine($"| {spec.Name} | {(problems.Count == 0 ? "✅ no regression" : "❌ " + string.Join("; ", problems))} |");
+        }
+        StepSummary.Append(summary.ToString());
+        return failed ? ParityCommandLine.Failed : ParityCommandLine.Passed;
     }
 
     /// <summary>All of <c>parity check</c>'s checks on one spec, printed.</summary>

@@ -46,9 +46,7 @@ public static class ReportCommand
         var results = new List<SpecResult>();
         foreach (var spec in specs)
         {
-            var check = CheckSpecReport.From(CheckCommand.CheckOne(spec, console));
-            var train = TrainCommand.TrainBoth(spec, console);
-            var result = new SpecResult(spec.Name, spec.Description.Trim(), check.Passed && train.Passed, check, train);
+            var result = Evaluate(spec, console);
             Write(Path.Combine(folder, spec.Name), spec, result);
             results.Add(result);
         }
@@ -60,6 +58,14 @@ public static class ReportCommand
         StepSummary.Append(index);
         console.MarkupLine($"reports: {Markup.Escape(folder)} ({results.Count(r => r.Passed)} of {results.Count} passed)");
         return results.All(r => r.Passed) ? ParityCommandLine.Passed : ParityCommandLine.Failed;
+    }
+
+    /// <summary>Everything Parity measures of one spec: the check, then both engines trained in lockstep.</summary>
+    public static SpecResult Evaluate(ParitySpec spec, IAnsiConsole console)
+    {
+        var check = CheckSpecReport.From(CheckCommand.CheckOne(spec, console));
+        var train = TrainCommand.TrainBoth(spec, console);
+        return new SpecResult(spec.Name, spec.Description.Trim(), check.Passed && train.Passed, check, train);
     }
 
     static void Write(string folder, ParitySpec spec, SpecResult result)

@@ -6,7 +6,7 @@ namespace Parity.Cli.Output;
 /// <summary>The JSON conventions of every machine-readable output: snake_case names, indented, nulls kept.</summary>
 public static class Json
 {
-    static readonly JsonSerializerOptions Options = new()
+    public static readonly JsonSerializerOptions Options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,

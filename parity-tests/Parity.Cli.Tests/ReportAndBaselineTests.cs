@@ -1,0 +1,124 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Xml.Linq;
+
+namespace Parity.Cli.Tests;
+
+// One class: these tests set GITHUB_STEP_SUMMARY, which is process-wide; xunit runs a class's tests one at a time.
+public class ReportAndBaselineTests
+{
+    const string Spec = """
+        name: unseen-report
+        seed: 4
+        data: {source: xor, train: 8, test: 4}
+        model: [linear: 3, tanh, linear: 1, sigmoid]
+        loss: bce
+        optimizer: {sgd: {lr: 0.5, momentum: 0.5}}
+        train: {epochs: 30, batch: 4}
+        """;
+
+    [Fact]
+    public void A_report_holds_every_file_and_the_index_links_it()
+    {
+        using var temp = new TempFolder();
+        var (exit, output, error) = Cli.Run("report", temp.File("unseen.yaml", Spec), "--out", temp["reports"]);
+
+        Assert.True(exit == 0, error + output);
+        var folder = Path.Combine(temp["reports"], "unseen-report");
+        Assert.Equal(new[] { "junit.xml", "report.html", "report.md", "result.json" }, Directory.GetFiles(folder).Select(Path.GetFileName).Order().ToArray());
+        Assert.Contains("[unseen-report](unseen-report/report.md) | ✅ passed", File.ReadAllText(Path.Combine(temp["reports"], "README.md")));
+        Assert.Contains("href=\"unseen-report/report.html\"", File.ReadAllText(Path.Combine(temp["reports"], "index.html")));
+
+        var html = File.ReadAllText(Path.Combine(folder, "report.html"));
+        Assert.Equal(4, html.Split("<svg class=\"chart\"").Length - 1);
+        Assert.Contains("class=\"series series-1\"", html);
+        Assert.Contains("class=\"legend\"", html);
+        Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", ""));
+
+        var markdown = File.ReadAllText(Path.Combine(folder, "report.md"));
+        Assert.Contains("```mermaid\nxychart-beta", markdown);
+        var junit = XDocument.Load(Path.Combine(folder, "junit.xml")).Root!;
+        Assert.Equal("5", junit.Attribute("tests")!.Value);
+        Assert.Equal("0", junit.Attribute("failures")!.Value);
+        using var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "result.json")));
+        Assert.True(result.RootElement.GetProperty("passed").GetBoolean());
+        Assert.Equal(30, result.RootElement.GetProperty("train").GetProperty("epochs").GetArrayLength());
+    }
+
+    [Fact]
+    public void Two_reports_of_the_same_spec_are_identical()
+    {
+        using var temp = new TempFolder();
+        var spec = temp.File("unseen.yaml", Spec);
+        Cli.Run("report", spec, "--out", temp["a"]);
+        Cli.Run("report", spec, "--out", temp["b"]);
+
+        foreach (var file in Directory.GetFiles(temp["a"], "*", SearchOption.AllDirectories))
+            Assert.Equal(File.ReadAllText(file), File.ReadAllText(file.Replace(temp["a"], temp["b"])));
+    }
+
+    [Fact]
+    public void A_baseline_check_passes_unchanged_and_names_each_planted_regression()
+    {
+        using var temp = new TempFolder();
+        var spec = temp.File("unseen.yaml", Spec);
+        var summary = temp.File("summary.md", "");
+        Assert.Equal(0, Cli.Run("baseline", spec, "--out", temp["baseline.json"]).Exit);
+
+        Environment.SetEnvironmentVariable("GITHUB_STEP_SUMMARY", summary);
+        try
+        {
+            var (exit, output, error) = Cli.Run("check", spec, "--baseline", temp["baseline.json"]);
+            Assert.True(exit == 0, error + output);
+            Assert.Contains("no regression unseen-report", output);
+            Assert.Contains("| unseen-report | ✅ no regression |", File.ReadAllText(summary));
+
+            // Planted: the baseline recorded another curve verdict than main gives.
+            var baseline = JsonNode.Parse(File.ReadAllText(temp["baseline.json"]))!;
+            baseline["specs"]![0]!["verdict"] = "diverged";
+            File.WriteAllText(temp["planted.json"], baseline.ToJsonString());
+            (exit, output, _) = Cli.Run("check", spec, "--baseline", temp["planted.json"]);
+
+            Assert.Equal(1, exit);
+            Assert.Contains("regression unseen-report: the curve verdict changed from \"diverged\" to \"identical up to rounding\"", output);
+            Assert.Contains("❌ the curve verdict changed", File.ReadAllText(summary));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GITHUB_STEP_SUMMARY", null);
+        }
+    }
+
+    [Fact]
+    public void A_missing_baseline_is_bad_input()
+    {
+        var (exit, _, error) = Cli.Run("check", Cli.BuiltInSpec("xor-tanh-bce.yaml"), "--baseline", "/no/such/baseline.json");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("no such baseline; record one with: parity baseline", error);
+    }
+
+    [Fact]
+    public void A_gradient_error_grown_past_the_factor_is_a_regression_and_rounding_noise_is_not()
+    {
+        using var temp = new TempFolder();
+        Cli.Run("report", temp.File("unseen.yaml", Spec), "--out", temp["reports"]);
+        var resultFile = Path.Combine(temp["reports"], "unseen-report", "result.json");
+        var main = JsonSerializer.Deserialize<Reports.SpecResult>(File.ReadAllText(resultFile), Output.Json.Options)!;
+        var baseline = Reports.BaselineSpec.From(main);
+        Assert.Empty(Reports.BaselineComparison.Regressions(baseline, main, 10));
+
+        // Planted: the first parameter's gradient now parts from libtorch's by 1e-9 relative.
+        var planted = JsonNode.Parse(File.ReadAllText(resultFile))!;
+        planted["check"]!["parameters"]![0]!["max_rel_err"] = 1e-9;
+        var regressed = JsonSerializer.Deserialize<Reports.SpecResult>(planted.ToJsonString(), Output.Json.Options)!;
+        var regression = Assert.Single(Reports.BaselineComparison.Regressions(baseline, regressed, 10));
+        Assert.StartsWith("the gradient error of 0.weight grew from", regression);
+        Assert.EndsWith("to 1E-9 (more than 10×)", regression);
+
+        // Below 10 ε an error is rounding: 2e-15 after 1e-17 is no regression.
+        planted["check"]!["parameters"]![0]!["max_rel_err"] = 2e-15;
+        var noisy = JsonSerializer.Deserialize<Reports.SpecResult>(planted.ToJsonString(), Output.Json.Options)!;
+        Assert.Empty(Reports.BaselineComparison.Regressions(baseline with { Gradients = baseline.Gradients.ToDictionary(g => g.Key, g => 1e-17) }, noisy, 10));
+    }
+}

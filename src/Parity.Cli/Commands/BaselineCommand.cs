@@ -1,0 +1,27 @@
+using System.CommandLine;
+using Parity.Cli.Output;
+using Parity.Cli.Reports;
+using Parity.Spec;
+
+namespace Parity.Cli.Commands;
+
+/// <summary><c>parity baseline SPEC|DIR --out FILE</c>: records the figures a later <c>parity check --baseline FILE</c> compares with.</summary>
+public static class BaselineCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var specArgument = new Argument<string>("spec") { Description = "A spec file, or a folder of them" };
+        var outOption = new Option<string>("--out") { Description = "The baseline file to write", Required = true };
+        var command = new Command("baseline", "Record gradient errors and curve verdicts for regression checks") { specArgument, outOption };
+        command.SetAction(parse =>
+        {
+            var file = AtomicFile.CheckWritable(parse.GetValue(outOption)!);
+            var specs = SpecLoader.LoadAll(parse.GetValue(specArgument)!);
+            var console = Terminal.On(output);
+            var results = specs.Select(spec => ReportCommand.Evaluate(spec, console)).ToList();
+            AtomicFile.Write(file, Json.Serialize(new Baseline(results.Select(BaselineSpec.From).ToList())));
+            return results.All(r => r.Passed) ? ParityCommandLine.Passed : ParityCommandLine.Failed;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Parity.Spec;
+
+namespace Parity.Cli.Reports;
+
+/// <summary>The figures a regression check compares against (<c>parity baseline</c>), per spec.</summary>
+public sealed record Baseline(IReadOnlyList<BaselineSpec> Specs)
+{
+    public static Baseline Read(string path)
+    {
+        if (!File.Exists(path))
+            throw new InputException($"{path}: no such baseline; record one with: parity baseline SPEC|DIR --out {path}");
+        try
+        {
+            return JsonSerializer.Deserialize<Baseline>(File.ReadAllText(path), Output.Json.Options)
+                ?? throw new InputException($"{path}: empty baseline; record it again with parity baseline");
+        }
+        catch (JsonException e)
+        {
+            throw new InputException($"{path}: not a Parity baseline ({e.Message}); record it again with parity baseline");
+        }
+    }
+}
+
+/// <summary>A spec's recorded figures: each gradient's max relative error against libtorch, the engine's finite-difference error, the curve verdict.</summary>
+public sealed record BaselineSpec(string Spec, string Dtype, IReadOnlyDictionary<string, double> Gradients, double Gradcheck, string Verdict)
+{
+    public static BaselineSpec From(SpecResult result) => new(
+        result.Spec, result.Check.Dtype,
+        result.Check.Parameters.Append(result.Check.InputGradient).ToDictionary(p => p.Name, p => p.MaxRelErr),
+        result.Check.Gradcheck.Engine.MaxRelErr,
+        VerdictKind(result.Train.Verdict));
+
+    /// <summary>The verdict's kind ("identical up to rounding", "diverged at step 12 (epoch 1)" → "diverged", …), without its figures.</summary>
+    public static string VerdictKind(string verdict) => verdict.Split(':')[0].Split(" at step")[0].Trim();
+}
+
+/// <summary>
+/// Compares a run with its baseline: a gradient error grown by more than <c>factor</c> (errors below a
+/// floor of 10 ε of the dtype count as the floor, so rounding noise never trips it), a finite-difference
+/// error grown likewise, or a changed curve verdict. Each regression is one sentence naming it.
+/// </summary>
+public static class BaselineComparison
+{
+    public static IReadOnlyList<string> Regressions(BaselineSpec baseline, SpecResult current, double factor)
+    {
+        var now = BaselineSpec.From(current);
+        var floor = 10 * Harness.Training.RoundingBound.Epsilon(now.Dtype == "float32" ? DType.Float32 : DType.Float64);
+        var regressions = new List<string>();
+        foreach (var (name, error) in now.Gradients)
+            if (baseline.Gradients.TryGetValue(name, out var before) && !(error <= factor * Math.Max(before, floor)))
+                regressions.Add($"the gradient error of {name} grew from {Format.E(before)} to {Format.E(error)} (more than {factor}×)");
+        if (!(now.Gradcheck <= factor * Math.Max(baseline.Gradcheck, 1e-6)))
+            regressions.Add($"the engine's finite-difference error grew from {Format.E(baseline.Gradcheck)} to {Format.E(now.Gradcheck)} (more than {factor}×)");
+        if (now.Verdict != baseline.Verdict)
+            regressions.Add($"the curve verdict changed from \"{baseline.Verdict}\" to \"{now.Verdict}\"");
+        return regressions;
+    }
+}
