@@ -51,7 +51,7 @@ public static class HtmlReport
 
         body.Append("<h2>Gradient parity</h2><table><tr><th>tensor</th><th>shape</th><th>max abs err</th><th>max rel err</th><th>ULP max / median</th><th>cosine</th><th>norm ratio</th><th>ok</th></tr>");
         foreach (var d in check.Parameters.Append(check.InputGradient))
-            body.Append($"<tr><td><code>{E(d.Name)}</code></td><td>[{string.Join(", ", d.Shape)}]</td><td>{Format.E(d.MaxAbsErr)}</td><td>{Format.E(d.MaxRelErr)}</td><td>{Format.E(d.MaxUlp)} / {Format.E(d.MedianUlp)}</td><td>{d.Cosine.ToString("F9", CultureInfo.InvariantCulture)}</td><td>{d.NormRatio.ToString("F9", CultureInfo.InvariantCulture)}</td><td>{(d.Passed ? "✅" : "❌")}</td></tr>");
+            body.Append($"<tr><td><code>{E(d.Name)}</code></td><td>[{string.Join(", ", d.Shape)}]</td><td>{Format.E(d.MaxAbsErr)}</td><td>{Format.E(d.MaxRelErr)}</td><td>{Format.E(d.MaxUlp)} / {Format.E(d.MedianUlp)}</td><td>{d.Cosine.ToString("F9", CultureInfo.InvariantCulture)}</td><td>{d.NormRatio.ToString("F9", CultureInfo.InvariantCulture)}</td><td class=\"{(d.Passed ? "pass" : "fail")}\">{(d.Passed ? "yes" : "no")}</td></tr>");
         body.Append("</table>");
 
         body.Append("<h2>Epochs</h2><table><tr><th>epoch</th><th>train loss engine / twin</th><th>test loss</th><th>test accuracy</th></tr>");
