@@ -37,7 +37,7 @@ def check(page, shots):
     for chart in charts:
         title = re.search(r"<title>(.*?)</title>", chart).group(1)
         for part in ["axis", "legend", "series-0"]:
-            if f'class="{part}"' not in chart and f"{part}\"" not in chart:
+            if not re.search(rf'class="(?:[^"]* )?{part}(?: [^"]*)?"', chart):
                 problems.append(f"{title}: no {part}")
         legend_entries = len(re.findall(r"<text[^>]*>[^<]+</text>", chart.split('class="legend"')[-1]))
         series = len(set(re.findall(r"series-(\d+)", chart)))
