@@ -6,7 +6,8 @@ namespace Parity.Cli;
 
 /// <summary>
 /// The <c>parity</c> command: parses arguments, runs a command, and maps outcomes to exit codes —
-/// 0 all passed, 1 a comparison or expectation failed, 2 bad input (one message, no stack trace).
+/// 0 all passed, 1 a comparison or expectation failed, 2 bad input (one message, no stack trace),
+/// 130 interrupted.
 /// </summary>
 public static class ParityCommandLine
 {
@@ -42,6 +43,11 @@ public static class ParityCommandLine
         {
             error.WriteLine($"parity: libtorch refused the spec's computation: {e.Message}");
             return BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            error.WriteLine("parity: interrupted; no output file was written or changed");
+            return Interruption.ExitCode;
         }
     }
 }

@@ -1,3 +1,4 @@
 using Parity.Cli;
 
+using var interruption = Interruption.Watch();
 return ParityCommandLine.Run(args, Console.Out, Console.Error);

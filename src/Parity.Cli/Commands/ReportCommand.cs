@@ -43,21 +43,45 @@ public static class ReportCommand
             throw new InputException($"{outPath}: --out must be a folder whose parent exists");
         var specs = SpecLoader.LoadAll(specPath);
         var console = Terminal.On(output);
-        var results = new List<SpecResult>();
-        foreach (var spec in specs)
+        // The reports are written beside the target and swapped in whole at the end, so that an
+        // interrupted or failed run leaves the previous reports as they were.
+        var staging = $"{folder}.partial-{Environment.ProcessId}";
+        try
         {
-            var result = Evaluate(spec, console);
-            Write(Path.Combine(folder, spec.Name), spec, result);
-            results.Add(result);
+            var results = new List<SpecResult>();
+            foreach (var spec in specs)
+            {
+                Interruption.Check();
+                var result = Evaluate(spec, console);
+                Write(Path.Combine(staging, spec.Name), spec, result);
+                results.Add(result);
+            }
+            var index = ReportIndex.Markdown(results);
+            AtomicFile.Write(Path.Combine(staging, "README.md"), index);
+            AtomicFile.Write(Path.Combine(staging, "index.html"), ReportIndex.Html(results));
+            AtomicFile.Write(Path.Combine(staging, "junit.xml"), JunitReport.Write(results));
+            Interruption.Check();
+            Swap(staging, folder);
+            StepSummary.Append(index);
+            console.MarkupLine($"reports: {Markup.Escape(folder)} ({results.Count(r => r.Passed)} of {results.Count} passed)");
+            return results.All(r => r.Passed) ? ParityCommandLine.Passed : ParityCommandLine.Failed;
         }
-        Directory.CreateDirectory(folder);
-        var index = ReportIndex.Markdown(results);
-        AtomicFile.Write(Path.Combine(folder, "README.md"), index);
-        AtomicFile.Write(Path.Combine(folder, "index.html"), ReportIndex.Html(results));
-        AtomicFile.Write(Path.Combine(folder, "junit.xml"), JunitReport.Write(results));
-        StepSummary.Append(index);
-        console.MarkupLine($"reports: {Markup.Escape(folder)} ({results.Count(r => r.Passed)} of {results.Count} passed)");
-        return results.All(r => r.Passed) ? ParityCommandLine.Passed : ParityCommandLine.Failed;
+        finally
+        {
+            if (Directory.Exists(staging))
+                Directory.Delete(staging, recursive: true);
+        }
+    }
+
+    /// <summary>Puts the staged folder in the target's place; the old reports go only once the new ones are there.</summary>
+    static void Swap(string staged, string target)
+    {
+        var old = $"{target}.old-{Environment.ProcessId}";
+        if (Directory.Exists(target))
+            Directory.Move(target, old);
+        Directory.Move(staged, target);
+        if (Directory.Exists(old))
+            Directory.Delete(old, recursive: true);
     }
 
     /// <summary>Everything Parity measures of one spec: the check, then both engines trained in lockstep.</summary>

@@ -23,14 +23,19 @@ public static class Terminal
     /// <summary>Runs <paramref name="work"/> with a progress bar of <paramref name="total"/> ticks when the terminal can show one.</summary>
     public static T WithProgress<T>(IAnsiConsole console, string label, int total, Func<Action, T> work)
     {
+        // Every tick is also a safe point for an interrupt.
         if (!console.Profile.Capabilities.Interactive)
-            return work(() => { });
+            return work(Interruption.Check);
         return console.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(context =>
             {
                 var task = context.AddTask(Markup.Escape(label), maxValue: total);
-                return work(() => task.Increment(1));
+                return work(() =>
+                {
+                    Interruption.Check();
+                    task.Increment(1);
+                });
             });
     }
 }
