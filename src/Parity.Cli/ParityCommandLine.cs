@@ -21,6 +21,7 @@ public static class ParityCommandLine
         root.Subcommands.Add(ReportCommand.Report(output));
         root.Subcommands.Add(ReportCommand.Suite(output));
         root.Subcommands.Add(BaselineCommand.Create(output));
+        root.Subcommands.Add(SoakCommand.Create(output));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using Parity.Cli.Output;
+using Parity.Spec;
+using Parity.Spec.Data;
+using Spectre.Console;
+
+namespace Parity.Cli.Commands;
+
+/// <summary>
+/// <c>parity soak SPEC [--steps N] [--readme FILE]</c>: trains both engines for N steps and checks that
+/// the process's resident memory and libtorch's live tensors stay flat (within 5 % after warm-up).
+/// </summary>
+public static partial class SoakCommand
+{
+    const double Tolerance = 0.05;
+    const int Samples = 10;
+
+    public static Command Create(TextWriter output)
+    {
+        var specArgument = new Argument<string>("spec") { Description = "A spec file" };
+        var stepsOption = new Option<int>("--steps") { Description = "Training steps per engine", DefaultValueFactory = _ => 100_000 };
+        stepsOption.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < Samples * 10)
+                r.AddError($"--steps takes a whole number of at least {Samples * 10}");
+        });
+        var readmeOption = new Option<string?>("--readme") { Description = "Write the figures into this Markdown file, between <!-- parity:soak:begin --> and <!-- parity:soak:end -->" };
+        var command = new Command("soak", "Train both engines for many steps and check that memory and live native tensors stay flat") { specArgument, stepsOption, readmeOption };
+        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue(stepsOption), parse.GetValue(readmeOption), output));
+        return command;
+    }
+
+    static int Run(string specPath, int steps, string? readmePath, TextWriter output)
+    {
+        var readme = readmePath is null ? null : ReadmeSection.CheckUpdatable(readmePath, "soak");
+        var spec = SpecLoader.Load(specPath);
+        var data = DatasetLoader.Load(spec);
+        var console = Terminal.On(output);
+        var initial = Backends.InitialParameters(spec);
+        using var engine = Backends.Create(Backends.Engine, spec, initial);
+        using var twin = Backends.Create(Backends.Twin, spec, initial);
+        var batches = Enumerable.Range(0, data.Train.Rows / spec.Train.Batch)
+            .Select(b => Batch.Gather(data.Train, BatchOrder.ForEpoch(spec, 1, data.Train.Rows).AsSpan(b * spec.Train.Batch, spec.Train.Batch), spec.TargetEncoding, spec.Shape.Classes ?? 0))
+            .ToList();
+
+        // Sample 0 is taken after the first tenth of the steps: allocators and pools have warmed up by then.
+        var samples = new List<(int Step, double RssMiB, long LiveTensors)>();
+        var every = steps / Samples;
+        var clock = Stopwatch.StartNew();
+        Terminal.WithProgress(console, $"{spec.Name} (soak, {steps} steps per engine)", steps, tick =>
+        {
+            for (var step = 1; step <= steps; step++)
+            {
+                var batch = batches[step % batches.Count];
+                engine.TrainStep(batch);
+                twin.TrainStep(batch);
+                if (step % batches.Count == 0)
+                {
+                    engine.EndEpoch();
+                    twin.EndEpoch();
+                }
+                if (step % every == 0)
+                    samples.Add((step, ResidentMiB(), Torch.torch.live_tensors()));
+                tick();
+            }
+            return 0;
+        });
+
+        var (first, last) = (samples[0], samples[^1]);
+        var rssGrowth = last.RssMiB / first.RssMiB - 1;
+        var passed = Math.Abs(rssGrowth) <= Tolerance && last.LiveTensors == first.LiveTensors;
+        var table = new StringBuilder();
+        table.AppendLine($"| step (each engine) | resident memory (MiB) | live libtorch tensors |").AppendLine("|---|---|---|");
+        foreach (var s in samples)
+            table.AppendLine($"| {s.Step:N0} | {s.RssMiB.ToString("F1", CultureInfo.InvariantCulture)} | {s.LiveTensors} |");
+        table.AppendLine().AppendLine($"`{spec.Name}`, {steps:N0} steps on each engine in {clock.Elapsed.TotalSeconds:F0} s on {Environment.ProcessorCount} cores: resident memory {(rssGrowth >= 0 ? "+" : "")}{(rssGrowth * 100).ToString("F2", CultureInfo.InvariantCulture)} % "
+            + $"from step {first.Step:N0} to step {last.Step:N0}, live tensors {first.LiveTensors} → {last.LiveTensors}: {(passed ? "flat within 5 %" : "NOT flat")}.");
+        console.Write(new Markup(Markup.Escape(table.ToString())));
+        console.WriteLine();
+        if (readme is not null)
+            ReadmeSection.Replace(readme, "soak", table.ToString());
+        return passed ? ParityCommandLine.Passed : ParityCommandLine.Failed;
+    }
+
+    /// <summary>Resident memory after a full collection and after glibc returns its freed pages, so that only what is held counts.</summary>
+    static double ResidentMiB()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        MallocTrim(0);
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64 / (1024.0 * 1024.0);
+    }
+
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int MallocTrim(nuint pad);
+}
