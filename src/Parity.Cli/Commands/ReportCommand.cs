@@ -26,18 +26,20 @@ public static class ReportCommand
     public static Command Suite(TextWriter output)
     {
         var outOption = new Option<string>("--out") { Description = "The folder to write the reports to", DefaultValueFactory = _ => SuiteReports };
-        var command = new Command("suite", $"Run the built-in suite ({SuiteSpecs}) end to end and write its reports (default: {SuiteReports}/)") { outOption };
+        var readmeOption = new Option<string?>("--readme") { Description = "Also write the results table into this Markdown file, between <!-- parity:train:begin --> and <!-- parity:train:end -->" };
+        var command = new Command("suite", $"Run the built-in suite ({SuiteSpecs}) end to end and write its reports (default: {SuiteReports}/)") { outOption, readmeOption };
         command.SetAction(parse =>
         {
             if (!Directory.Exists(SuiteSpecs))
                 throw new InputException($"{Path.GetFullPath(SuiteSpecs)}: the built-in suite is not here; run parity suite from the repository's root");
-            return Run(SuiteSpecs, parse.GetValue(outOption)!, output);
+            return Run(SuiteSpecs, parse.GetValue(outOption)!, output, parse.GetValue(readmeOption));
         });
         return command;
     }
 
-    static int Run(string specPath, string outPath, TextWriter output)
+    static int Run(string specPath, string outPath, TextWriter output, string? readmePath = null)
     {
+        var readme = readmePath is null ? null : ReadmeSection.CheckUpdatable(readmePath, "train");
         var folder = Path.GetFullPath(outPath);
         if (File.Exists(folder) || !Directory.Exists(Path.GetDirectoryName(folder)))
             throw new InputException($"{outPath}: --out must be a folder whose parent exists");
@@ -49,12 +51,14 @@ public static class ReportCommand
         try
         {
             var results = new List<SpecResult>();
+            var trained = new List<(ParitySpec, TrainSpecReport)>();
             foreach (var spec in specs)
             {
                 Interruption.Check();
                 var result = Evaluate(spec, console);
                 Write(Path.Combine(staging, spec.Name), spec, result);
                 results.Add(result);
+                trained.Add((spec, result.Train));
             }
             var index = ReportIndex.Markdown(results);
             AtomicFile.Write(Path.Combine(staging, "README.md"), index);
@@ -62,6 +66,8 @@ public static class ReportCommand
             AtomicFile.Write(Path.Combine(staging, "junit.xml"), JunitReport.Write(results));
             Interruption.Check();
             Swap(staging, folder);
+            if (readme is not null)
+                ReadmeSection.Replace(readme, "train", ResultsTable.Markdown(trained));
             StepSummary.Append(index);
             console.MarkupLine($"reports: {Markup.Escape(folder)} ({results.Count(r => r.Passed)} of {results.Count} passed)");
             return results.All(r => r.Passed) ? ParityCommandLine.Passed : ParityCommandLine.Failed;
