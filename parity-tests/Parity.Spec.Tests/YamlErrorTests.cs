@@ -24,6 +24,17 @@ public class YamlErrorTests
     public void Malformed_yaml_is_reported_where_it_is(string yaml, string problem, int line, int column) =>
         SpecText.AssertError(yaml, problem, line, column);
 
+    /// <summary>Reading nested text recursively would overflow the stack (and end the process) long before YamlDotNet objects.</summary>
+    [Theory]
+    [InlineData(65, true)]
+    [InlineData(20_000, true)]
+    [InlineData(20_000, false)]
+    public void Nesting_far_deeper_than_a_spec_is_refused(int depth, bool closed)
+    {
+        var yaml = $"name: probe\nseed: {new string('[', depth)}1{(closed ? new string(']', depth) : "")}\n";
+        SpecText.AssertError(yaml, "lists and mappings nest more than 64 levels deep here", 2, 70);
+    }
+
     [Fact]
     public void The_message_starts_with_file_line_and_column()
     {

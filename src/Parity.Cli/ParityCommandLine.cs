@@ -25,7 +25,7 @@ public static class ParityCommandLine
         if (parsed.Errors.Count > 0)
         {
             foreach (var problem in parsed.Errors)
-                error.WriteLine($"parity: {problem.Message}");
+                error.WriteLine($"parity: {InputException.OneLine(problem.Message)}");
             error.WriteLine("parity: see 'parity --help'");
             return BadInput;
         }
@@ -40,7 +40,7 @@ public static class ParityCommandLine
         }
         catch (Torch.TorchException e)
         {
-            error.WriteLine($"parity: libtorch refused the spec's computation: {e.Message}");
+            error.WriteLine($"parity: libtorch refused the spec's computation: {InputException.OneLine(e.Message)}");
             return BadInput;
         }
     }
