@@ -12,6 +12,8 @@ public static class ParityCommandLine
 {
     public const int Passed = 0, Failed = 1, BadInput = 2;
 
+    const int MaxThreads = 256;
+
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var root = new RootCommand("Parity: is a hand-written backpropagation right, and if not, where and why.");
@@ -20,6 +22,10 @@ public static class ParityCommandLine
         root.Subcommands.Add(ReportCommand.Report(output));
         root.Subcommands.Add(ReportCommand.Suite(output));
         root.Subcommands.Add(BaselineCommand.Create(output));
+        var threadsOption = NumberOption.Create("--threads", "Threads for libtorch and the BLAS under both engines, 1 to 256 (default: theirs)",
+            (int n) => n is >= 1 and <= MaxThreads, $"--threads takes a whole number from 1 to {MaxThreads}");
+        threadsOption.Recursive = true;
+        root.Options.Add(threadsOption);
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -31,6 +37,7 @@ public static class ParityCommandLine
         }
         try
         {
+            using var threads = parsed.GetResult(threadsOption) is null ? null : Backends.UseThreads(parsed.GetValue(threadsOption));
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (InputException e)
