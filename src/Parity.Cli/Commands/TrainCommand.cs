@@ -95,7 +95,14 @@ public static class TrainCommand
         var data = DatasetLoader.Load(spec);
         var trainer = new Trainer(spec, data);
         using var backend = Backends.Create(name, spec, Backends.InitialParameters(spec));
-        var epochs = Terminal.WithProgress(console, $"{spec.Name} ({name})", trainer.TotalSteps, tick => trainer.Train([backend], (_, _, _) => tick())[0]);
-        return TrainOutput.Alone(console, spec, data, name, epochs);
+        var watch = new NonFiniteWatch(spec);
+        var epochs = Terminal.WithProgress(console, $"{spec.Name} ({name})", trainer.TotalSteps, tick => trainer.Train([backend], (step, epoch, losses) =>
+        {
+            // The parameters are copied out only until the first NaN/Inf: that step is all the watch reports.
+            if (watch.First is null)
+                watch.Observe(step, epoch, [name], losses, [backend.GetParameters()]);
+            tick();
+        })[0]);
+        return TrainOutput.Alone(console, spec, data, name, epochs, watch.First);
     }
 }
