@@ -7,13 +7,13 @@ namespace Parity.Cli.Tests;
 [Collection(ThreadCountCollection.Name)]
 public class CommandDeterminismTests
 {
-    // Wide enough that both thread counts do work in parallel: 200 × 192 activations pass libtorch's
-    // grain size (32,768 elements) and the 200 × 192 × 192 products OpenBLAS's threading threshold.
+    // Wide enough that two threads share the work: 200 × 192 activations pass libtorch's grain size
+    // (32,768 elements) and the 200 × 192 × 32 products OpenBLAS's threading threshold (262,144).
     const string Spec = """
         name: determinism
         seed: 5
         data: {source: disk, train: 600, test: 400, validation: 0.1}
-        model: [linear: 192, relu, linear: 192, tanh, linear: 2]
+        model: [linear: 192, tanh, linear: 32, relu, linear: 2]
         loss: cross-entropy
         optimizer: {sgd: {lr: 0.05, momentum: 0.9, weight_decay: 0.0001}}
         schedule: {exponential: {gamma: 0.9}}
