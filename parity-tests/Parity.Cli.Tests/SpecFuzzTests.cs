@@ -40,7 +40,8 @@ public class SpecFuzzTests(ITestOutputHelper output)
         {
             var (bytes, applied) = SpecMutations.Mutate(originals[seed % originals.Length], new Random(seed));
             File.WriteAllBytes(path, bytes);
-            var probe = Task.Run(() => Probe(path));
+            var lines = LineCount(bytes);
+            var probe = Task.Run(() => Probe(path, lines));
             string? problem;
             try
             {
@@ -78,7 +79,7 @@ public class SpecFuzzTests(ITestOutputHelper output)
     }
 
     /// <summary>Loads the spec, then runs <c>parity check</c> on it; returns what went wrong, if anything.</summary>
-    static (Outcome, string?) Probe(string path)
+    static (Outcome, string?) Probe(string path, int lines)
     {
         ParitySpec spec;
         try
@@ -90,8 +91,11 @@ public class SpecFuzzTests(ITestOutputHelper output)
             var (exit, stdout, stderr) = Cli.Run("check", path);
             return (Outcome.Refused,
                 !refused.Message.StartsWith(path, StringComparison.Ordinal) ? $"the loader's message does not start with the file: {refused.Message}"
+                : refused is SpecException { Mark: var mark } && (mark.Line > lines || !refused.Message.StartsWith($"{mark}: ", StringComparison.Ordinal))
+                    ? $"the loader's message points outside the file's {lines} lines: {refused.Message}"
                 : refused.Message.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029') ? $"the loader's message holds control characters (a line break, a terminal escape): {refused.Message}"
                 : exit != ParityCommandLine.BadInput ? $"parity check exits {exit} on a spec the loader refuses"
+                : stderr.Contains("   at ") ? $"a stack trace:\n{stderr}"
                 : stderr != $"parity: {refused.Message}{Environment.NewLine}" ? $"stderr is not the loader's one line:\n{stderr}"
                 : stdout.Length > 0 ? $"parity check printed before refusing:\n{stdout}"
                 : null);
@@ -105,6 +109,13 @@ public class SpecFuzzTests(ITestOutputHelper output)
             : code is ParityCommandLine.Passed or ParityCommandLine.Failed ? null
             : code == ParityCommandLine.BadInput && error.StartsWith($"parity: {path}", StringComparison.Ordinal) && error.Count(c => c == '\n') == 1 ? null
             : $"parity check on a valid spec exits {code}:\n{error}");
+    }
+
+    /// <summary>The lines an editor shows: YAML breaks lines at \n, \r\n, \r, NEL, LS and PS, and so do most editors.</summary>
+    static int LineCount(byte[] bytes)
+    {
+        var text = Encoding.UTF8.GetString(bytes).Replace("\r\n", "\n");
+        return 1 + text.Count(c => c is '\n' or '\r' or '\u0085' or '\u2028' or '\u2029');
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ public class YamlErrorTests
 {
     [Theory]
     [InlineData("name: probe\nseed: [1\n", "not valid YAML: While parsing a flow sequence, did not find expected ',' or ']'", 3, 1)]
+    [InlineData("name: probe\nseed: [1", "not valid YAML: While parsing a flow sequence, did not find expected ',' or ']'", 2, 9)]
     [InlineData("name: probe\nseed: 1: 2\n", "not valid YAML: While scanning a plain scalar value, found invalid mapping", 2, 8)]
     [InlineData("name: probe\ndata: {source: disk, train: 10\nseed: 1\n", "not valid YAML: this '{' is not closed before the next line at its indentation; add its '}', or indent the lines that continue it", 2, 7)]
     [InlineData("model:\n  - [linear: 4, relu\n  - linear: 1\n", "not valid YAML: this '[' is not closed before the next line at its indentation; add its ']'", 2, 5)]

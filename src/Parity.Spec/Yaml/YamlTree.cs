@@ -30,7 +30,8 @@ public static class YamlTree
         catch (YamlException e)
         {
             // YamlDotNet places a tab error at the start of the file or of the value before it; point at the tab.
-            var mark = e.Message.Contains("tab") && YamlErrorPlaces.FirstIndentingTab(text, file) is { } tab ? tab : MarkOf(file, e.Start);
+            var mark = e.Message.Contains("tab") && YamlErrorPlaces.FirstIndentingTab(text, file) is { } tab ? tab
+                : YamlErrorPlaces.EndOfText(text, file, e.Start) ?? MarkOf(file, e.Start);
             throw new SpecException(mark, $"not valid YAML: {e.Message.TrimEnd('.')}. Check the indentation (spaces, not tabs) and the quoting near here");
         }
         catch (InvalidOperationException)
