@@ -123,6 +123,10 @@ public class TrainCommandTests
     [InlineData("Unrecognized command or argument '--bogus'", "train", "x.yaml", "--bogus")]
     [InlineData("Unrecognized command or argument 'trian'", "trian", "x.yaml")]
     [InlineData("Argument 'torch' not recognized", "train", "x.yaml", "--engine", "torch")]
+    [InlineData("--seeds takes a whole number from 1 to 1000", "train", "x.yaml", "--seeds", "two")]
+    [InlineData("--seeds takes a whole number from 1 to 1000", "train", "x.yaml", "--seeds", "0")]
+    [InlineData("--margin takes a number between 0 and 1", "train", "x.yaml", "--margin", "wide")]
+    [InlineData("--factor takes a number of at least 1", "check", "x.yaml", "--baseline", "b.json", "--factor", "ten")]
     public void Bad_arguments_exit_2(string expected, params string[] args)
     {
         var (exit, _, error) = Cli.Run(args);

@@ -69,16 +69,19 @@ public class SpecFileTests
         Assert.Equal($"{missing}: no such spec file; pass the path of a .yaml spec or of a folder of them", error.Message);
     }
 
-    [Fact]
-    public void A_file_that_is_not_utf8_is_refused_at_its_start()
+    [Theory]
+    [InlineData(new byte[] { 0xE9 }, 1, 17)]
+    [InlineData(new byte[] { (byte)'\n', (byte)'#', (byte)' ', 0xC3, 0xA9, 0xFF }, 2, 4)]
+    public void A_byte_that_is_not_utf8_is_refused_where_it_stands(byte[] tail, int line, int column)
     {
         using var folder = new TempFolder();
         var path = Path.Combine(folder.Path, "latin1.yaml");
-        File.WriteAllBytes(path, [.. "description: caf"u8, 0xE9, (byte)'\n']);
+        // A byte-order mark is not counted; 'é' as UTF-8 (C3 A9) is one column.
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. "description: caf"u8, .. tail, (byte)'\n']);
 
         var error = Assert.Throws<SpecException>(() => SpecLoader.Load(path));
-        Assert.Equal(new SourceMark(path, 1, 1), error.Mark);
-        Assert.Equal("the file is not UTF-8 text; save it as UTF-8", error.Problem);
+        Assert.Equal(new SourceMark(path, line, column), error.Mark);
+        Assert.Equal($"byte 0x{tail[^1]:X2} is not UTF-8 text; save the file as UTF-8", error.Problem);
     }
 
     [Fact]

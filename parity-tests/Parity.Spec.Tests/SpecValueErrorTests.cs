@@ -71,4 +71,19 @@ public class SpecValueErrorTests
     [InlineData("data: {source: csv, path: \"a\\0b\", target: y}", "'data.path' holds a NUL character", 3, 27)]
     public void Bad_names_words_and_settings(string overrides, string problem, int line, int column) =>
         SpecText.AssertError(SpecText.With(overrides), problem, line, column);
+
+    /// <summary>Text echoed from the file stays one printable line: a line break or a terminal escape would split or colour the message.</summary>
+    [Theory]
+    [InlineData("name: \"two\\nlines\"", "'name' is 'two\\nlines'; use lower-case", 1, 7)]
+    [InlineData("\"lo\\tss\": bce", "unknown key 'lo\\tss' in the spec", 8, 1)]
+    [InlineData("data: {source: \"\\e[31mdisk\", train: 10}", "'data.source' cannot be '\\u001B[31mdisk'", 3, 16)]
+    public void Echoed_values_are_escaped_onto_one_line(string overrides, string problem, int line, int column) =>
+        SpecText.AssertError(SpecText.With(overrides), problem, line, column);
+
+    [Fact]
+    public void A_long_value_is_echoed_cut_short()
+    {
+        var error = Assert.Throws<SpecException>(() => SpecText.ParseWith($"seed: {new string('9', 100_000)}"));
+        Assert.Equal($"'seed' must be a whole number, not '{new string('9', 40)}…' (100000 characters)", error.Problem);
+    }
 }

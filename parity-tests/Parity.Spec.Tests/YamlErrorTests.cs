@@ -5,6 +5,7 @@ public class YamlErrorTests
 {
     [Theory]
     [InlineData("name: probe\nseed: [1\n", "not valid YAML: While parsing a flow sequence, did not find expected ',' or ']'", 3, 1)]
+    [InlineData("name: probe\nseed: [1", "not valid YAML: While parsing a flow sequence, did not find expected ',' or ']'", 2, 9)]
     [InlineData("name: probe\nseed: 1: 2\n", "not valid YAML: While scanning a plain scalar value, found invalid mapping", 2, 8)]
     [InlineData("name: probe\ndata: {source: disk, train: 10\nseed: 1\n", "not valid YAML: this '{' is not closed before the next line at its indentation; add its '}', or indent the lines that continue it", 2, 7)]
     [InlineData("model:\n  - [linear: 4, relu\n  - linear: 1\n", "not valid YAML: this '[' is not closed before the next line at its indentation; add its ']'", 2, 5)]
@@ -23,6 +24,17 @@ public class YamlErrorTests
     [InlineData("[name]: probe\n", "a key must be a plain word, not a list or a mapping", 1, 1)]
     public void Malformed_yaml_is_reported_where_it_is(string yaml, string problem, int line, int column) =>
         SpecText.AssertError(yaml, problem, line, column);
+
+    /// <summary>Reading nested text recursively would overflow the stack (and end the process) long before YamlDotNet objects.</summary>
+    [Theory]
+    [InlineData(65, true)]
+    [InlineData(20_000, true)]
+    [InlineData(20_000, false)]
+    public void Nesting_far_deeper_than_a_spec_is_refused(int depth, bool closed)
+    {
+        var yaml = $"name: probe\nseed: {new string('[', depth)}1{(closed ? new string(']', depth) : "")}\n";
+        SpecText.AssertError(yaml, "lists and mappings nest more than 64 levels deep here", 2, 70);
+    }
 
     [Fact]
     public void The_message_starts_with_file_line_and_column()

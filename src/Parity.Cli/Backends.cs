@@ -1,4 +1,5 @@
 using Parity.Engine;
+using Parity.Engine.Numerics;
 using Parity.Spec;
 using Parity.Spec.Initialization;
 using Parity.Torch;
@@ -24,6 +25,27 @@ public static class Backends
         Twin => Guarded(() => new TwinBackend(spec, initialParameters)),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown engine"),
     };
+
+    /// <summary>
+    /// Runs libtorch (its intra-op threads) and the BLAS under both engines on <paramref name="threads"/>
+    /// threads until disposed, then gives them back the counts they had.
+    /// </summary>
+    public static IDisposable UseThreads(int threads)
+    {
+        var scope = Guarded(() => new ThreadScope(torch.get_num_threads(), Gemm.Threads));
+        torch.set_num_threads(threads);
+        Gemm.SetThreads(threads);
+        return scope;
+    }
+
+    sealed class ThreadScope(int torchThreads, int blasThreads) : IDisposable
+    {
+        public void Dispose()
+        {
+            torch.set_num_threads(torchThreads);
+            Gemm.SetThreads(blasThreads);
+        }
+    }
 
     /// <summary>A missing libtorch is the machine's setup, not a crash: say what to install.</summary>
     static T Guarded<T>(Func<T> create)

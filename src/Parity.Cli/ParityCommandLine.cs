@@ -13,6 +13,8 @@ public static class ParityCommandLine
 {
     public const int Passed = 0, Failed = 1, BadInput = 2;
 
+    const int MaxThreads = 256;
+
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var root = new RootCommand("Parity: is a hand-written backpropagation right, and if not, where and why.");
@@ -22,17 +24,22 @@ public static class ParityCommandLine
         root.Subcommands.Add(ReportCommand.Suite(output));
         root.Subcommands.Add(BaselineCommand.Create(output));
         root.Subcommands.Add(SoakCommand.Create(output));
+        var threadsOption = NumberOption.Create("--threads", "Threads for libtorch and the BLAS under both engines, 1 to 256 (default: theirs)",
+            (int n) => n is >= 1 and <= MaxThreads, $"--threads takes a whole number from 1 to {MaxThreads}");
+        threadsOption.Recursive = true;
+        root.Options.Add(threadsOption);
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
             foreach (var problem in parsed.Errors)
-                error.WriteLine($"parity: {problem.Message}");
+                error.WriteLine($"parity: {InputException.OneLine(problem.Message)}");
             error.WriteLine("parity: see 'parity --help'");
             return BadInput;
         }
         try
         {
+            using var threads = parsed.GetResult(threadsOption) is null ? null : Backends.UseThreads(parsed.GetValue(threadsOption));
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (InputException e)
@@ -42,7 +49,7 @@ public static class ParityCommandLine
         }
         catch (Torch.TorchException e)
         {
-            error.WriteLine($"parity: libtorch refused the spec's computation: {e.Message}");
+            error.WriteLine($"parity: libtorch refused the spec's computation: {InputException.OneLine(e.Message)}");
             return BadInput;
         }
         catch (OperationCanceledException)

@@ -39,20 +39,36 @@ public static partial class SpecLoader
     {
         if (!File.Exists(path))
             throw new InputException($"{path}: no such spec file; pass the path of a .yaml spec or of a folder of them");
-        string text;
+        byte[] bytes;
         try
         {
-            text = File.ReadAllText(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new SpecException(new SourceMark(path, 1, 1), "the file is not UTF-8 text; save it as UTF-8");
+            bytes = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new InputException($"{path}: cannot be read ({e.Message})");
         }
-        return Parse(text, path);
+        return Parse(Decode(bytes, path), path);
+    }
+
+    static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>The file's text, without a byte-order mark; a byte that is not UTF-8 is reported at its line and column.</summary>
+    static string Decode(byte[] bytes, string path)
+    {
+        var start = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
+        try
+        {
+            return StrictUtf8.GetString(bytes, start, bytes.Length - start);
+        }
+        catch (DecoderFallbackException e)
+        {
+            var at = start + e.Index;
+            var before = bytes.AsSpan(start, at - start);
+            var lineStart = before.LastIndexOf((byte)'\n') + 1;
+            var mark = new SourceMark(path, before.Count((byte)'\n') + 1, StrictUtf8.GetCharCount(before[lineStart..]) + 1);
+            throw new SpecException(mark, $"byte 0x{bytes[at]:X2} is not UTF-8 text; save the file as UTF-8");
+        }
     }
 
     public static ParitySpec Parse(string text, string path)
@@ -62,7 +78,7 @@ public static partial class SpecLoader
         var nameNode = root.Required("name");
         var name = Scalars.Text(nameNode, "name");
         if (!NamePattern().IsMatch(name))
-            throw new SpecException(nameNode.Mark, $"'name' is '{name}'; use lower-case letters, digits and '-' only (it names the report folder)");
+            throw new SpecException(nameNode.Mark, $"'name' is {Scalars.Quote(name)}; use lower-case letters, digits and '-' only (it names the report folder)");
 
         var dtype = root.Optional("dtype") is { } dtypeNode
             ? Scalars.Choice(dtypeNode, "dtype", new Dictionary<string, DType> { ["float64"] = DType.Float64, ["float32"] = DType.Float32 })
@@ -186,7 +202,7 @@ public static partial class SpecLoader
                 continue;
             }
             if (!Activations.TryGetValue(word.Value, out var kind))
-                throw new SpecException(word.Mark, $"'{path}' cannot be '{word.Value}'; {ClosestWord.Hint(word.Value, [.. Activations.Keys, "linear"])}");
+                throw new SpecException(word.Mark, $"'{path}' cannot be {Scalars.Quote(word.Value)}; {ClosestWord.Hint(word.Value, [.. Activations.Keys, "linear"])}");
             var slope = 0.01;
             if (kind == ActivationKind.LeakyRelu)
             {

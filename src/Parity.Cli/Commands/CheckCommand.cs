@@ -19,12 +19,8 @@ public static class CheckCommand
         var jsonOption = new Option<string?>("--json") { Description = "Also write the results as JSON to this file" };
         var dumpOption = new Option<string?>("--dump") { Description = "Write parameters, batch and both engines' gradients as safetensors to this folder" };
         var baselineOption = new Option<string?>("--baseline") { Description = "Also train in lockstep and fail on regressions against this baseline (parity baseline)" };
-        var factorOption = new Option<double>("--factor") { Description = "With --baseline: how many times a gradient error may grow", DefaultValueFactory = _ => 10 };
-        factorOption.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double>() is not (>= 1 and <= 1e12))
-                result.AddError("--factor takes a number of at least 1, e.g. 10");
-        });
+        var factorOption = NumberOption.Create("--factor", "With --baseline: how many times a gradient error may grow",
+            (double f) => f is >= 1 and <= 1e12, "--factor takes a number of at least 1, e.g. 10", fallback: 10);
         var command = new Command("check", "Compare the engine's gradients and updates with libtorch's, and check both by finite differences") { specArgument, jsonOption, dumpOption, baselineOption, factorOption };
         command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue(jsonOption), parse.GetValue(dumpOption), parse.GetValue(baselineOption), parse.GetValue(factorOption), output));
         return command;

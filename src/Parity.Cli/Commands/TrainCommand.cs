@@ -19,18 +19,10 @@ public static class TrainCommand
         var engineOption = new Option<string>("--engine") { Description = "Which engine trains; both trains them in lockstep", DefaultValueFactory = _ => Backends.Both };
         engineOption.AcceptOnlyFromAmong(Backends.Engine, Backends.Twin, Backends.Both);
         var jsonOption = new Option<string?>("--json") { Description = "Also write the results as JSON to this file" };
-        var seedsOption = new Option<int>("--seeds") { Description = "Train with K seeds (init and batch order) and test the engines' final figures for equivalence", DefaultValueFactory = _ => 1 };
-        seedsOption.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 1 or > 1000)
-                result.AddError("--seeds takes a whole number from 1 to 1000 (2 or more for statistics)");
-        });
-        var marginOption = new Option<double>("--margin") { Description = "Equivalence margin with --seeds: absolute for accuracy, relative to the mean for loss", DefaultValueFactory = _ => 0.01 };
-        marginOption.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double>() is not (> 0 and < 1))
-                result.AddError("--margin takes a number between 0 and 1, e.g. 0.01");
-        });
+        var seedsOption = NumberOption.Create("--seeds", "Train with K seeds (init and batch order) and test the engines' final figures for equivalence",
+            (int k) => k is >= 1 and <= 1000, "--seeds takes a whole number from 1 to 1000 (2 or more for statistics)", fallback: 1);
+        var marginOption = NumberOption.Create("--margin", "Equivalence margin with --seeds: absolute for accuracy, relative to the mean for loss",
+            (double m) => m is > 0 and < 1, "--margin takes a number between 0 and 1, e.g. 0.01", fallback: 0.01);
 
         var readmeOption = new Option<string?>("--readme") { Description = "Write the results table into this Markdown file, between <!-- parity:train:begin --> and <!-- parity:train:end -->" };
 
@@ -103,7 +95,14 @@ public static class TrainCommand
         var data = DatasetLoader.Load(spec);
         var trainer = new Trainer(spec, data);
         using var backend = Backends.Create(name, spec, Backends.InitialParameters(spec));
-        var epochs = Terminal.WithProgress(console, $"{spec.Name} ({name})", trainer.TotalSteps, tick => trainer.Train([backend], (_, _, _) => tick())[0]);
-        return TrainOutput.Alone(console, spec, data, name, epochs);
+        var watch = new NonFiniteWatch(spec);
+        var epochs = Terminal.WithProgress(console, $"{spec.Name} ({name})", trainer.TotalSteps, tick => trainer.Train([backend], (step, epoch, losses) =>
+        {
+            // The parameters are copied out only until the first NaN/Inf: that step is all the watch reports.
+            if (watch.First is null)
+                watch.Observe(step, epoch, [name], losses, [backend.GetParameters()]);
+            tick();
+        })[0]);
+        return TrainOutput.Alone(console, spec, data, name, epochs, watch.First);
     }
 }

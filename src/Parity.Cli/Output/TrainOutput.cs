@@ -98,25 +98,38 @@ public static class TrainOutput
     static string Spread(Harness.Statistics.Summary s) =>
         Markup.Escape($"{Figures.Loss(s.Mean)} ± {Figures.Loss(s.StdDev)} [{Figures.Loss(s.CiLow)}, {Figures.Loss(s.CiHigh)}]");
 
-    public static TrainSpecReport Alone(IAnsiConsole console, ParitySpec spec, Dataset data, string name, IReadOnlyList<EpochMetrics> epochs)
+    public static TrainSpecReport Alone(IAnsiConsole console, ParitySpec spec, Dataset data, string name, IReadOnlyList<EpochMetrics> epochs, NonFinite? nonFinite)
     {
         var runs = new Dictionary<string, IReadOnlyList<EpochMetrics>> { [name] = epochs };
         var failures = Missed(spec, runs);
-        var verdict = failures.Count == 0 ? $"{name} alone: trained as expected" : $"{name} alone: expectation missed";
+        var verdict = nonFinite is not null ? $"{name} alone: {nonFinite.Where}"
+            : failures.Count == 0 ? $"{name} alone: trained as expected" : $"{name} alone: expectation missed";
+        if (nonFinite is not null)
+            failures.Insert(0, verdict);
         Print(console, spec, data, runs, failures, verdict);
-        return Report(spec, runs, failures, verdict);
+        return Report(spec, runs, failures, verdict) with { NonFinite = nonFinite };
     }
 
     static string Verdict(ParitySpec spec, LockstepResult result)
     {
         var maxDrift = Figures.Loss(result.Steps.Select(s => s.RelativeDrift).DefaultIfEmpty(0).Max());
+        if (result.NonFinite is { } n)
+            return $"{n.Where}, {InWhich(n)}" + (result.FirstDivergence is { } jump && jump.Step < n.Step ? $"; before it, the engines {Parted(jump)}" : "");
         if (result.FirstDivergence is { } d)
-            return $"diverged at step {d.Step} (epoch {d.Epoch}): {d.Reason}; largest drift in {d.Parameter}, {d.Layer}: relative drift {Figures.Loss(d.RelativeDrift)}, loss difference {Figures.Loss(d.LossDiff)}, rounding bound {Figures.Loss(d.Bound)}";
+            return Parted(d);
         if (result.FirstBeyondRounding is { } b)
             return $"rounding amplified by the dynamics: no jump, but from step {b.Step} (epoch {b.Epoch}) the drift grows past the rounding bound "
                 + $"(parameter drift {Figures.Loss(b.RelativeDrift)}, loss difference {Figures.Loss(b.LossDiff)}, bound {Figures.Loss(b.Bound)}; max drift {maxDrift}) — the training is too sensitive for its curves to be compared step for step";
         return $"identical up to rounding: max relative parameter drift {maxDrift} over {result.Steps.Count} steps (bound at the last step {Figures.Loss(RoundingBound.At(spec.DType, result.Steps.Count))})";
     }
+
+    static string Parted(Divergence d) =>
+        $"diverged at step {d.Step} (epoch {d.Epoch}): {d.Reason}; largest drift in {d.Parameter}, {d.Layer}: relative drift {Figures.Loss(d.RelativeDrift)}, loss difference {Figures.Loss(d.LossDiff)}, rounding bound {Figures.Loss(d.Bound)}";
+
+    /// <summary>A NaN in both engines is the spec's training blowing up, never a match; in one engine only, the two compute differently.</summary>
+    static string InWhich(NonFinite n) => n.Backends.Count > 1
+        ? "in both engines: the training itself blows up; lower the learning rate or the scale of the initial weights, or clip the gradients"
+        : $"in the {n.Backends[0]} only, while the {(n.Backends[0] == Engine ? Twin : Engine)} stays finite: the two compute differently there";
 
     static Dictionary<string, IReadOnlyList<EpochMetrics>> Runs(LockstepResult result) => new() { [Engine] = result.Engine, [Twin] = result.Twin };
 
@@ -131,6 +144,7 @@ public static class TrainOutput
             FirstDivergence = result.FirstDivergence is not { } d ? null
                 : new FirstDivergenceReport(d.Step, d.Epoch, d.Parameter, d.Layer, d.Reason, d.RelativeDrift, d.LossDiff, d.Bound),
             Steps = result.Steps.Select(s => new TrainStepReport(s.Step, s.Epoch, s.EngineLoss, s.TwinLoss, s.Drift)).ToList(),
+            NonFinite = result.NonFinite,
         };
 
     static TrainSpecReport Report(ParitySpec spec, Dictionary<string, IReadOnlyList<EpochMetrics>> runs, IReadOnlyList<string> failures, string verdict) => new(

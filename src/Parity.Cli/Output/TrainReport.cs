@@ -17,7 +17,8 @@ public sealed record TrainSpecReport(
     FirstDivergenceReport? FirstDivergence,
     IReadOnlyList<TrainStepReport>? Steps,
     GridReport? Grid = null,
-    SeedsReport? Seeds = null);
+    SeedsReport? Seeds = null,
+    NonFinite? NonFinite = null);
 
 /// <summary>K seeds (init and batch order) per engine: the final test figures' spread and whether the engines are equivalent.</summary>
 public sealed record SeedsReport(int Count, IReadOnlyList<long> SeedValues, MetricStudy? TestAccuracy, MetricStudy TestLoss);

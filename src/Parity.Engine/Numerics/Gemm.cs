@@ -15,6 +15,7 @@ public static unsafe class Gemm
     static readonly delegate* unmanaged<int, int, int, int, int, int, double, double*, int, double*, int, double, double*, int, void> Dgemm;
     static readonly delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> Sgemm;
     static readonly delegate* unmanaged<int, void> SetThreadsExport;
+    static readonly delegate* unmanaged<int> GetThreadsExport;
 
     /// <summary>"openblas" or "managed": which implementation multiplies.</summary>
     public static string Provider { get; }
@@ -27,6 +28,7 @@ public static unsafe class Gemm
         Dgemm = (delegate* unmanaged<int, int, int, int, int, int, double, double*, int, double*, int, double, double*, int, void>)NativeLibrary.GetExport(library, "cblas_dgemm");
         Sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)NativeLibrary.GetExport(library, "cblas_sgemm");
         SetThreadsExport = (delegate* unmanaged<int, void>)NativeLibrary.GetExport(library, "openblas_set_num_threads");
+        GetThreadsExport = (delegate* unmanaged<int>)NativeLibrary.GetExport(library, "openblas_get_num_threads");
         Provider = "openblas";
     }
 
@@ -36,6 +38,9 @@ public static unsafe class Gemm
         if (SetThreadsExport != null)
             SetThreadsExport(threads);
     }
+
+    /// <summary>The threads the BLAS multiplies with: 1 for the managed fallback.</summary>
+    public static int Threads => GetThreadsExport != null ? GetThreadsExport() : 1;
 
     public static void Multiply<T>(Matrix<T> a, bool transposeA, Matrix<T> b, bool transposeB, Matrix<T> c, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -37,6 +37,29 @@ static class FirstNonFinite
         return null;
     }
 
+    /// <summary>
+    /// The first update after which a parameter is NaN/Inf though the first batch's gradients were finite:
+    /// in both engines the spec's training blows up; in one only, that engine's update differs.
+    /// </summary>
+    public static string? InUpdates(UpdateParityResult updates)
+    {
+        foreach (var step in updates.Steps)
+        {
+            var engine = step.EngineAfter.FirstOrDefault(t => t.Data.Any(v => !double.IsFinite(v)));
+            var twin = step.TwinAfter.FirstOrDefault(t => t.Data.Any(v => !double.IsFinite(v)));
+            if (engine is null && twin is null)
+                continue;
+            var where = $"the parameters become NaN/Inf after update {step.Step} of {UpdateParity.StepCount}, first in {(engine ?? twin)!.Name}";
+            return (engine, twin) switch
+            {
+                ({ }, { }) => $"{where}, in both engines (libtorch's too): the spec's training itself blows up; lower the learning rate, or clip the gradients",
+                ({ }, null) => $"{where}, in the engine only; libtorch's stay finite: the engine's update overflows where libtorch's does not",
+                _ => $"{where}, in libtorch only; the engine's stay finite: the engine's update is not libtorch's",
+            };
+        }
+        return null;
+    }
+
     /// <summary>What libtorch's value at the same place says: a NaN in the twin too is the spec's, not the engine's.</summary>
     static string Control(double engine, double twin) => (double.IsFinite(engine), double.IsFinite(twin)) switch
     {

@@ -128,6 +128,12 @@ public static class GradientDiagnosis
 
     static void Update(ParitySpec spec, UpdateParityResult updates, UpdateStep failure, List<string> lines)
     {
+        // Past a NaN/Inf, every optimizer hypothesis fits as badly as any other.
+        if (FirstNonFinite.InUpdates(updates) is { } blowUp)
+        {
+            lines.Add(blowUp);
+            return;
+        }
         var first = failure.Differences.First(d => !d.Passed);
         lines.Add($"gradients agree, but the parameters part after update {failure.Step} of {UpdateParity.StepCount} (first at {first.Name}, max rel err {Number(first.MaxRelErr)})"
             + (failure.Step > 1 ? ": the earlier updates agreed, so the optimizer's state across steps differs" : ""));

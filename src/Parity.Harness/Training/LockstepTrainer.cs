@@ -10,23 +10,24 @@ public sealed record StepDrift(int Step, int Epoch, double EngineLoss, double Tw
 public sealed record Divergence(int Step, int Epoch, string Parameter, string Layer, double RelativeDrift, double LossDiff, double Bound, string Reason);
 
 /// <summary>
-/// A lockstep run. <see cref="FirstDivergence"/> is a jump (or a NaN): the engines computed
-/// something different. <see cref="FirstBeyondRounding"/> is the first step past the rounding bound
-/// at all; without a jump, that is rounding amplified by sensitive dynamics, not a difference in
-/// what the engines compute.
+/// A lockstep run. <see cref="FirstDivergence"/> is a jump or a NaN/Inf: the engines computed
+/// something different, or the training blew up (<see cref="NonFinite"/>, in one engine or both).
+/// <see cref="FirstBeyondRounding"/> is the first step past the rounding bound at all; without a
+/// jump, that is rounding amplified by sensitive dynamics, not a difference in what the engines compute.
 /// </summary>
 public sealed record LockstepResult(
     IReadOnlyList<EpochMetrics> Engine,
     IReadOnlyList<EpochMetrics> Twin,
     IReadOnlyList<StepDrift> Steps,
     Divergence? FirstBeyondRounding,
-    Divergence? FirstDivergence)
+    Divergence? FirstDivergence,
+    NonFinite? NonFinite = null)
 {
     public double MaxLossDiff => Steps.Select(s => s.LossDiff).DefaultIfEmpty(0).Max();
 
     public double MaxParamDrift => Steps.Select(s => s.Drift).DefaultIfEmpty(0).Max();
 
-    /// <summary>No jump and no NaN: whatever drift there is, rounding explains it.</summary>
+    /// <summary>No jump and no NaN/Inf — not even the same NaN in both engines: whatever drift there is, rounding explains it.</summary>
     public bool Identical => FirstDivergence is null;
 
     /// <summary>Within the rounding bound at every step.</summary>
@@ -48,22 +49,30 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
     {
         var steps = new List<StepDrift>();
         Divergence? beyondRounding = null, divergence = null;
+        var watch = new NonFiniteWatch(spec);
         var metrics = _trainer.Train([engine, twin], (step, epoch, losses) =>
         {
-            var drift = Measure(step, epoch, losses[0], losses[1], engine.GetParameters(), twin.GetParameters());
+            var (engineParameters, twinParameters) = (engine.GetParameters(), twin.GetParameters());
+            var drift = Measure(step, epoch, losses[0], losses[1], engineParameters, twinParameters);
             steps.Add(drift);
-            if (beyondRounding is null && Beyond(drift) is { } exit)
+            if (watch.Observe(step, epoch, [engine.Name, twin.Name], losses, [engineParameters, twinParameters]))
+            {
+                // A NaN/Inf always lies beyond rounding; where it appeared says more than where the drift is largest.
+                var exit = Beyond(drift)!;
+                var nonFinite = watch.First!;
+                beyondRounding ??= exit;
+                divergence ??= exit with { Parameter = nonFinite.Parameter ?? exit.Parameter, Layer = nonFinite.Layer ?? exit.Layer, Reason = nonFinite.Where };
+            }
+            else if (beyondRounding is null && Beyond(drift) is { } exit)
             {
                 beyondRounding = exit;
                 // Leaving the rounding regime in one jump is a different computation; drifting out of it is not.
                 if (exit.RelativeDrift > RoundingBound.Jump * exit.Bound || exit.LossDiff > RoundingBound.Jump * exit.Bound)
                     divergence = exit with { Reason = $"{exit.Reason}, in one jump to over {RoundingBound.Jump}× the rounding bound" };
             }
-            if (divergence is null && !double.IsFinite(drift.EngineLoss + drift.TwinLoss + drift.Drift))
-                divergence = Beyond(drift);
             tick?.Invoke();
         });
-        return new LockstepResult(metrics[0], metrics[1], steps, beyondRounding, divergence);
+        return new LockstepResult(metrics[0], metrics[1], steps, beyondRounding, divergence, watch.First);
     }
 
     static StepDrift Measure(int step, int epoch, double engineLoss, double twinLoss, IReadOnlyList<HostTensor> engine, IReadOnlyList<HostTensor> twin)
@@ -92,9 +101,6 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
             : s.RelativeDrift > bound ? "the parameters part beyond rounding"
             : s.LossDiff > bound ? "the losses part beyond rounding"
             : null;
-        if (reason is null)
-            return null;
-        var layer = spec.Model[int.Parse(s.Parameter.Split('.')[0], System.Globalization.CultureInfo.InvariantCulture)];
-        return new Divergence(s.Step, s.Epoch, s.Parameter, $"layer {layer.Index} ({(layer is LinearLayer ? "linear" : "activation")})", s.RelativeDrift, s.LossDiff, bound, reason);
+        return reason is null ? null : new Divergence(s.Step, s.Epoch, s.Parameter, NonFiniteWatch.LayerOf(spec, s.Parameter), s.RelativeDrift, s.LossDiff, bound, reason);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsvHelper;
+using Parity.Spec.Yaml;
 
 namespace Parity.Spec.Data;
 
@@ -27,7 +28,7 @@ public static class CsvSource
         var header = headers.ToArray();
         var targetColumn = Array.IndexOf(header, data.Target);
         if (targetColumn < 0)
-            throw new SpecException(mark, $"'data.target' is '{data.Target}' but {path} has no such column; columns: {string.Join(", ", header)}");
+            throw new SpecException(mark, $"'data.target' is {Scalars.Quote(data.Target!)} but {path} has no such column; columns: {string.Join(", ", header)}");
 
         var features = new List<double>();
         var targets = new List<double>();
@@ -40,7 +41,7 @@ public static class CsvSource
             {
                 var cell = csv.GetString(column);
                 if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
-                    throw new InputException($"{path}:{line}: column '{header[column]}' holds '{cell}', not a finite number");
+                    throw new InputException($"{path}:{line}: column '{header[column]}' holds {Scalars.Quote(cell)}, not a finite number");
                 (column == targetColumn ? targets : features).Add(value);
             }
         }

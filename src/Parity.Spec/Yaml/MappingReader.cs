@@ -18,7 +18,7 @@ public sealed class MappingReader
             ?? throw new SpecException(node.Mark, $"{Describe(path)} must be a mapping with keys {string.Join(", ", keys)}");
         foreach (var (key, _) in _mapping.Entries)
             if (!keys.Contains(key.Value))
-                throw new SpecException(key.Mark, $"unknown key '{key.Value}' in {Describe(path)}; {ClosestWord.Hint(key.Value, keys)}");
+                throw new SpecException(key.Mark, $"unknown key {Scalars.Quote(key.Value)} in {Describe(path)}; {ClosestWord.Hint(key.Value, keys)}");
     }
 
     public SpecNode? Optional(string key) => _mapping.Entries.FirstOrDefault(e => e.Key.Value == key).Value;

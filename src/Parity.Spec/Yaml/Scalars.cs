@@ -13,9 +13,9 @@ public static class Scalars
     {
         var text = Text(node, path);
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
-            throw new SpecException(node.Mark, $"'{path}' must be a finite number, not '{text}'");
+            throw new SpecException(node.Mark, $"'{path}' must be a finite number, not {Quote(text)}");
         if (value < min || value > max || (exclusiveMin && value == min))
-            throw new SpecException(node.Mark, $"'{path}' is {text}; it must be {Range(min, max, exclusiveMin)}");
+            throw new SpecException(node.Mark, $"'{path}' is {Shown(text)}; it must be {Range(min, max, exclusiveMin)}");
         return value;
     }
 
@@ -23,9 +23,9 @@ public static class Scalars
     {
         var text = Text(node, path);
         if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
-            throw new SpecException(node.Mark, $"'{path}' must be a whole number, not '{text}'");
+            throw new SpecException(node.Mark, $"'{path}' must be a whole number, not {Quote(text)}");
         if (value < min || value > max)
-            throw new SpecException(node.Mark, $"'{path}' is {text}; it must be {Range(min, max == long.MaxValue ? double.PositiveInfinity : max, false)}");
+            throw new SpecException(node.Mark, $"'{path}' is {Shown(text)}; it must be {Range(min, max == long.MaxValue ? double.PositiveInfinity : max, false)}");
         return value;
     }
 
@@ -33,7 +33,7 @@ public static class Scalars
     {
         "true" or "True" or "yes" => true,
         "false" or "False" or "no" => false,
-        var text => throw new SpecException(node.Mark, $"'{path}' must be true or false, not '{text}'"),
+        var text => throw new SpecException(node.Mark, $"'{path}' must be true or false, not {Quote(text)}"),
     };
 
     /// <summary>One of a fixed set of words, mapped to its meaning.</summary>
@@ -42,7 +42,7 @@ public static class Scalars
         var text = Text(node, path);
         return options.TryGetValue(text, out var value)
             ? value
-            : throw new SpecException(node.Mark, $"'{path}' cannot be '{text}'; {ClosestWord.Hint(text, options.Keys.ToArray())}");
+            : throw new SpecException(node.Mark, $"'{path}' cannot be {Quote(text)}; {ClosestWord.Hint(text, options.Keys.ToArray())}");
     }
 
     /// <summary>
@@ -61,6 +61,18 @@ public static class Scalars
                 throw new SpecException(node.Mark, $"'{path}' must be a word or a one-key mapping such as {{name: settings}}");
         }
     }
+
+    /// <summary>A value of the file as a message quotes it: on one line, and cut short when long.</summary>
+    public static string Quote(string text) => text.Length <= ShownLength
+        ? $"'{InputException.OneLine(text)}'"
+        : $"'{InputException.OneLine(text[..ShownLength])}…' ({text.Length} characters)";
+
+    /// <summary><see cref="Quote"/> without the quotes, for numbers.</summary>
+    public static string Shown(string text) => text.Length <= ShownLength
+        ? InputException.OneLine(text)
+        : $"{InputException.OneLine(text[..ShownLength])}… ({text.Length} characters)";
+
+    const int ShownLength = 40;
 
     static string KindOf(SpecNode node) => node is MappingNode ? "mapping" : "list";
 

@@ -2,8 +2,9 @@ namespace Parity.Spec.Yaml;
 
 /// <summary>
 /// Where the mistake is, for the YAML errors that YamlDotNet reports without a useful position: a tab
-/// in the indentation (reported at the file's start) and a flow collection left open across lines
-/// (an InvalidOperationException with no position at all). A light scan of the text, used only
+/// in the indentation (reported at the file's start), the end of a file without a final line break
+/// (reported on a line after the last) and a flow collection left open across lines (an
+/// InvalidOperationException with no position at all). A light scan of the text, used only
 /// once YamlDotNet has failed.
 /// </summary>
 static class YamlErrorPlaces
@@ -20,6 +21,18 @@ static class YamlErrorPlaces
                 return new SourceMark(file, line + 1, tab + 1);
         }
         return null;
+    }
+
+    /// <summary>
+    /// Where a file that ends without a line break ends, for an error YamlDotNet places at the end of the
+    /// text: it counts one line more, a line the editor does not have.
+    /// </summary>
+    public static SourceMark? EndOfText(string text, string file, YamlDotNet.Core.Mark mark)
+    {
+        if (mark.Index < text.Length || text.Length == 0 || text[^1] is '\n' or '\r' or '\u0085' or '\u2028' or '\u2029')
+            return null;
+        var lastLine = text[(text.LastIndexOfAny(['\n', '\r', '\u0085', '\u2028', '\u2029']) + 1)..];
+        return new SourceMark(file, (int)Math.Max(1, mark.Line - 1), lastLine.Length + 1);
     }
 
     /// <summary>
