@@ -22,12 +22,8 @@ public static partial class SoakCommand
     public static Command Create(TextWriter output)
     {
         var specArgument = new Argument<string>("spec") { Description = "A spec file" };
-        var stepsOption = new Option<int>("--steps") { Description = "Training steps per engine", DefaultValueFactory = _ => 100_000 };
-        stepsOption.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < Samples * 10)
-                r.AddError($"--steps takes a whole number of at least {Samples * 10}");
-        });
+        var stepsOption = NumberOption.Create("--steps", "Training steps per engine", (int n) => n >= Samples * 10,
+            $"--steps takes a whole number of at least {Samples * 10}", fallback: 100_000);
         var readmeOption = new Option<string?>("--readme") { Description = "Write the figures into this Markdown file, between <!-- parity:soak:begin --> and <!-- parity:soak:end -->" };
         var command = new Command("soak", "Train both engines for many steps and check that memory and live native tensors stay flat") { specArgument, stepsOption, readmeOption };
         command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue(stepsOption), parse.GetValue(readmeOption), output));
