@@ -14,9 +14,12 @@ public static class ParityCommandLine
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
+        // Before any native library loads: how libtorch and OpenBLAS wait and allocate (NativeSettings).
+        NativeSettings.ConfigureProcess();
         var root = new RootCommand("Parity: is a hand-written backpropagation right, and if not, where and why.");
         root.Subcommands.Add(TrainCommand.Create(output));
         root.Subcommands.Add(CheckCommand.Create(output));
+        root.Subcommands.Add(BenchCommand.Create(output));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -17,21 +17,31 @@ public static class EngineBackend
     };
 }
 
-public sealed class EngineBackend<T> : IBackend where T : unmanaged, IFloatingPointIeee754<T>
+/// <summary>
+/// A steady-state training step allocates nothing: every buffer is kept from the step before (a new
+/// one only when a batch's shape changes), and the loop over the model, the loss, clipping and the
+/// optimizer use arrays, index loops and structs.
+/// </summary>
+public sealed class EngineBackend<T> : IPhasedBackend where T : unmanaged, IFloatingPointIeee754<T>
 {
     readonly ParitySpec _spec;
     readonly EngineParts<T> _parts;
     readonly Sequential<T> _model;
+    readonly Parameter<T>[] _parameters;
     readonly Loss<T> _loss;
     readonly IOptimizer _optimizer;
     readonly ILearningRateSchedule? _schedule;
+    // The batch as the engine holds it: features in T, and float targets or class indices.
     Matrix<T>? _input, _targets;
+    int[]? _classes;
+    bool _classesLoaded;
 
     public EngineBackend(ParitySpec spec, IReadOnlyList<HostTensor> initialParameters, EngineParts<T>? parts = null)
     {
         _spec = spec;
         _parts = parts ?? EngineParts<T>.Standard;
         _model = new Sequential<T>(spec.Model.Select(_parts.Layer).ToList());
+        _parameters = [.. _model.Parameters];
         _loss = _parts.Loss(spec.Loss);
         _optimizer = _parts.Optimizer(_model.Parameters, spec.Optimizer);
         _schedule = spec.Schedule is null ? null : _parts.Schedule(spec.Schedule);
@@ -95,12 +105,28 @@ public sealed class EngineBackend<T> : IBackend where T : unmanaged, IFloatingPo
 
     public double TrainStep(Batch batch)
     {
-        ZeroGrad();
-        var loss = _loss.Forward(_model.Forward(Input(batch)), Targets(batch));
-        _model.Backward(_loss.Backward());
+        Load(batch);
+        var loss = ForwardLoss();
+        Backward();
         Step();
         return loss;
     }
+
+    public void Load(Batch batch)
+    {
+        Input(batch);
+        Targets(batch);
+    }
+
+    void IPhasedBackend.Forward() => ForwardLoss();
+
+    double ForwardLoss()
+    {
+        ZeroGrad();
+        return _loss.Forward(_model.Forward(_input!), LoadedTargets);
+    }
+
+    public void Backward() => _model.BackwardToParameters(_loss.Backward());
 
     public Evaluation Evaluate(Batch batch)
     {
@@ -121,7 +147,7 @@ public sealed class EngineBackend<T> : IBackend where T : unmanaged, IFloatingPo
 
     void ZeroGrad()
     {
-        foreach (var parameter in _model.Parameters)
+        foreach (var parameter in _parameters)
             parameter.ZeroGrad();
     }
 
@@ -137,9 +163,18 @@ public sealed class EngineBackend<T> : IBackend where T : unmanaged, IFloatingPo
     LossTargets<T> Targets(Batch batch)
     {
         if (batch.Classes is not null)
-            return new LossTargets<T>(null, batch.Classes);
-        var targets = Matrix<T>.Reuse(ref _targets, batch.Rows, batch.TargetWidth);
-        targets.CopyFrom(batch.Targets);
-        return new LossTargets<T>(targets, null);
+        {
+            // A copy: the engine holds its batch, whatever the caller does to the array afterwards.
+            if (_classes?.Length != batch.Rows)
+                _classes = new int[batch.Rows];
+            batch.Classes.CopyTo(_classes, 0);
+            _classesLoaded = true;
+            return LoadedTargets;
+        }
+        Matrix<T>.Reuse(ref _targets, batch.Rows, batch.TargetWidth).CopyFrom(batch.Targets);
+        _classesLoaded = false;
+        return LoadedTargets;
     }
+
+    LossTargets<T> LoadedTargets => _classesLoaded ? new(null, _classes) : new(_targets, null);
 }

@@ -8,7 +8,7 @@ public sealed class Linear<T> : Module<T> where T : unmanaged, IFloatingPointIee
 {
     readonly Parameter<T> _weight;
     readonly Parameter<T>? _bias;
-    Matrix<T>? _input, _output, _gradInput;
+    Matrix<T>? _input, _output, _gradInput, _ones;
 
     public Linear(int index, int inFeatures, int outFeatures, bool bias)
     {
@@ -19,27 +19,32 @@ public sealed class Linear<T> : Module<T> where T : unmanaged, IFloatingPointIee
 
     public override IReadOnlyList<Parameter<T>> Parameters { get; }
 
+    // y = b, then y += x·Wᵀ inside the product: addmm's order, and no separate pass to add the bias.
     public override Matrix<T> Forward(Matrix<T> input)
     {
         _input = input;
         var output = Matrix<T>.Reuse(ref _output, input.Rows, _weight.Value.Rows);
-        Gemm.Multiply(input, false, _weight.Value, true, output, accumulate: false);
         if (_bias is not null)
-            for (var row = 0; row < output.Rows; row++)
-                System.Numerics.Tensors.TensorPrimitives.Add(output.Row(row), _bias.Value.Data, output.Row(row));
+            output.FillRows(_bias.Value.Data);
+        Gemm.Multiply(input, false, _weight.Value, true, output, accumulate: _bias is not null);
         return output;
     }
 
     // dW += dYᵀ·X,  db += Σ_rows dY,  dX = dY·W
     public override Matrix<T> Backward(Matrix<T> gradOutput)
     {
-        var input = _input ?? throw new InvalidOperationException("backward before forward");
-        Gemm.Multiply(gradOutput, true, input, false, _weight.Grad, accumulate: true);
-        if (_bias is not null)
-            for (var row = 0; row < gradOutput.Rows; row++)
-                System.Numerics.Tensors.TensorPrimitives.Add(_bias.Grad.Data, gradOutput.Row(row), _bias.Grad.Data);
+        BackwardToParameters(gradOutput);
         var gradInput = Matrix<T>.Reuse(ref _gradInput, gradOutput.Rows, _weight.Value.Cols);
         Gemm.Multiply(gradOutput, false, _weight.Value, false, gradInput, accumulate: false);
         return gradInput;
+    }
+
+    public override void BackwardToParameters(Matrix<T> gradOutput)
+    {
+        var input = _input ?? throw new InvalidOperationException("backward before forward");
+        Gemm.Multiply(gradOutput, true, input, false, _weight.Grad, accumulate: true);
+        // db += 1ᵀ·dY: the column sums, as a product
+        if (_bias is not null)
+            Gemm.Multiply(Matrix<T>.Ones(ref _ones, gradOutput.Rows), false, gradOutput, false, _bias.Grad, accumulate: true);
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace Parity.Engine.Numerics;
 
@@ -28,6 +29,29 @@ public sealed class Matrix<T>(int rows, int cols) where T : unmanaged, IFloating
         return buffer;
     }
 
+    /// <summary>A [1, cols] row of ones kept in <paramref name="buffer"/> (the vector that turns a product into column sums).</summary>
+    public static Matrix<T> Ones(ref Matrix<T>? buffer, int cols)
+    {
+        if (buffer is null || buffer.Cols != cols)
+        {
+            buffer = new Matrix<T>(1, cols);
+            Array.Fill(buffer.Data, T.One);
+        }
+        return buffer;
+    }
+
+    /// <summary>Every row set to <paramref name="row"/>: one row copied, then the filled part doubled, so a thousand narrow rows take ten copies, not a thousand.</summary>
+    public void FillRows(ReadOnlySpan<T> row)
+    {
+        if (row.Length != Cols)
+            throw new ArgumentException($"a row of {row.Length} values for a [{Rows}, {Cols}] matrix");
+        if (Rows == 0)
+            return;
+        row.CopyTo(Data);
+        for (var filled = Cols; filled < Data.Length; filled *= 2)
+            Data.AsSpan(0, Math.Min(filled, Data.Length - filled)).CopyTo(Data.AsSpan(filled));
+    }
+
     public static Matrix<T> From(int rows, int cols, ReadOnlySpan<double> values)
     {
         var matrix = new Matrix<T>(rows, cols);
@@ -39,15 +63,14 @@ public sealed class Matrix<T>(int rows, int cols) where T : unmanaged, IFloating
     {
         if (values.Length != Data.Length)
             throw new ArgumentException($"expected {Data.Length} values for a [{Rows}, {Cols}] matrix, got {values.Length}");
-        for (var i = 0; i < Data.Length; i++)
-            Data[i] = T.CreateChecked(values[i]);
+        // Rounds each float64 to the nearest T (exact for float64), vectorised.
+        TensorPrimitives.ConvertTruncating(values, Data.AsSpan());
     }
 
     public double[] ToDoubles()
     {
         var values = new double[Data.Length];
-        for (var i = 0; i < Data.Length; i++)
-            values[i] = double.CreateChecked(Data[i]);
+        TensorPrimitives.ConvertTruncating<T, double>(Data, values);
         return values;
     }
 }
