@@ -20,7 +20,9 @@ public static class EngineBackend
 /// <summary>
 /// A steady-state training step allocates nothing: every buffer is kept from the step before (a new
 /// one only when a batch's shape changes), and the loop over the model, the loss, clipping and the
-/// optimizer use arrays, index loops and structs.
+/// optimizer use arrays, index loops and structs. A training step on a batch of small products runs
+/// on several threads (<see cref="RowSplit{T}"/>); everything else — and every result the harness
+/// compares layer by layer — runs on the calling thread.
 /// </summary>
 public sealed class EngineBackend<T> : IPhasedBackend where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -35,6 +37,10 @@ public sealed class EngineBackend<T> : IPhasedBackend where T : unmanaged, IFloa
     Matrix<T>? _input, _targets;
     int[]? _classes;
     bool _classesLoaded;
+    // in·out of the widest linear layer: with the batch's rows, whether splitting the rows pays.
+    readonly long _largestLayer;
+    RowSplit<T>? _split;
+    bool _splitLoaded;
 
     public EngineBackend(ParitySpec spec, IReadOnlyList<HostTensor> initialParameters, EngineParts<T>? parts = null)
     {
@@ -42,6 +48,7 @@ public sealed class EngineBackend<T> : IPhasedBackend where T : unmanaged, IFloa
         _parts = parts ?? EngineParts<T>.Standard;
         _model = new Sequential<T>(spec.Model.Select(_parts.Layer).ToList());
         _parameters = [.. _model.Parameters];
+        _largestLayer = spec.LinearLayers.Max(l => (long)l.In * l.Out);
         _loss = _parts.Loss(spec.Loss);
         _optimizer = _parts.Optimizer(_model.Parameters, spec.Optimizer);
         _schedule = spec.Schedule is null ? null : _parts.Schedule(spec.Schedule);
@@ -114,19 +121,39 @@ public sealed class EngineBackend<T> : IPhasedBackend where T : unmanaged, IFloa
 
     public void Load(Batch batch)
     {
-        Input(batch);
-        Targets(batch);
+        var parts = RowSplit<T>.PartsFor(batch.Rows, _largestLayer, Gemm.Threads);
+        _splitLoaded = parts > 1;
+        if (!_splitLoaded)
+        {
+            Input(batch);
+            Targets(batch);
+            return;
+        }
+        if (_split is null || !_split.Fits(parts, Gemm.Threads))
+        {
+            _split?.Dispose();
+            _split = new RowSplit<T>(_model, _loss, Replicate, parts, Gemm.Threads);
+        }
+        _split.Load(batch, parts);
     }
 
     void IPhasedBackend.Forward() => ForwardLoss();
 
     double ForwardLoss()
     {
+        if (_splitLoaded)
+            return _split!.Forward();
         ZeroGrad();
         return _loss.Forward(_model.Forward(_input!), LoadedTargets);
     }
 
-    public void Backward() => _model.BackwardToParameters(_loss.Backward());
+    public void Backward()
+    {
+        if (_splitLoaded)
+            _split!.Backward();
+        else
+            _model.BackwardToParameters(_loss.Backward());
+    }
 
     public Evaluation Evaluate(Batch batch)
     {
@@ -141,9 +168,10 @@ public sealed class EngineBackend<T> : IPhasedBackend where T : unmanaged, IFloa
             _optimizer.Lr = _schedule.NextLr(_optimizer.Lr);
     }
 
-    public void Dispose()
-    {
-    }
+    public void Dispose() => _split?.Dispose();
+
+    /// <summary>Another model and loss from the same parts, for a part of a split batch.</summary>
+    (Sequential<T>, Loss<T>) Replicate() => (new Sequential<T>(_spec.Model.Select(_parts.Layer).ToList()), _parts.Loss(_spec.Loss));
 
     void ZeroGrad()
     {
@@ -155,6 +183,8 @@ public sealed class EngineBackend<T> : IPhasedBackend where T : unmanaged, IFloa
 
     Matrix<T> Input(Batch batch)
     {
+        // The phases run on what this call loads now.
+        _splitLoaded = false;
         var input = Matrix<T>.Reuse(ref _input, batch.Rows, batch.Features);
         input.CopyFrom(batch.X);
         return input;

@@ -34,11 +34,23 @@ public static unsafe class Gemm
         Provider = "openblas";
     }
 
+    /// <summary>The thread count of the last <see cref="SetThreads"/> (at first, the cores): the engine's own parallel work follows it too.</summary>
+    public static int Threads { get; private set; } = Environment.ProcessorCount;
+
     /// <summary>
-    /// The BLAS's thread count (the managed fallback is single-threaded). OpenBLAS keeps one thread
-    /// pool per process, so this sets libtorch's matrix products too when the twin is loaded alongside.
+    /// The engine's thread count, and the BLAS's (the managed fallback is single-threaded). OpenBLAS
+    /// keeps one thread pool per process, so this sets libtorch's matrix products too when the twin
+    /// is loaded alongside.
     /// </summary>
     public static void SetThreads(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        Threads = threads;
+        SetBlasThreads(threads);
+    }
+
+    /// <summary>The BLAS's threads alone: 1 while the engine runs products on threads of its own (<see cref="RowSplit{T}"/>), then back.</summary>
+    internal static void SetBlasThreads(int threads)
     {
         if (SetThreadsExport != null)
             SetThreadsExport(threads);
