@@ -29,27 +29,46 @@ public sealed class Matrix<T>(int rows, int cols) where T : unmanaged, IFloating
         return buffer;
     }
 
-    /// <summary>A [1, cols] row of ones kept in <paramref name="buffer"/> (the vector that turns a product into column sums).</summary>
-    public static Matrix<T> Ones(ref Matrix<T>? buffer, int cols)
-    {
-        if (buffer is null || buffer.Cols != cols)
-        {
-            buffer = new Matrix<T>(1, cols);
-            Array.Fill(buffer.Data, T.One);
-        }
-        return buffer;
-    }
-
-    /// <summary>Every row set to <paramref name="row"/>: one row copied, then the filled part doubled, so a thousand narrow rows take ten copies, not a thousand.</summary>
-    public void FillRows(ReadOnlySpan<T> row)
+    /// <summary>Adds <paramref name="row"/> to every row (a bias): one addition per element, vectorised along the row.</summary>
+    public void AddToRows(ReadOnlySpan<T> row)
     {
         if (row.Length != Cols)
             throw new ArgumentException($"a row of {row.Length} values for a [{Rows}, {Cols}] matrix");
-        if (Rows == 0)
-            return;
-        row.CopyTo(Data);
-        for (var filled = Cols; filled < Data.Length; filled *= 2)
-            Data.AsSpan(0, Math.Min(filled, Data.Length - filled)).CopyTo(Data.AsSpan(filled));
+        for (var r = 0; r < Rows; r++)
+        {
+            var target = Row(r);
+            var j = 0;
+            for (; j <= Cols - Vector<T>.Count; j += Vector<T>.Count)
+                (new Vector<T>(target[j..]) + new Vector<T>(row[j..])).CopyTo(target[j..]);
+            for (; j < Cols; j++)
+                target[j] += row[j];
+        }
+    }
+
+    /// <summary>
+    /// sums[j] += Σ_r this[r, j], adding the rows in order as libtorch's sum over dim 0 does (a float32
+    /// bias gradient summed in another order sends lockstep training 600× further from libtorch);
+    /// vectorised across the columns, each column's running sum held in a register.
+    /// </summary>
+    public void AddColumnSumsTo(Span<T> sums)
+    {
+        if (sums.Length != Cols)
+            throw new ArgumentException($"{sums.Length} sums for a [{Rows}, {Cols}] matrix");
+        var j = 0;
+        for (; j <= Cols - Vector<T>.Count; j += Vector<T>.Count)
+        {
+            var sum = new Vector<T>(sums[j..]);
+            for (var r = 0; r < Rows; r++)
+                sum += new Vector<T>(Data, r * Cols + j);
+            sum.CopyTo(sums[j..]);
+        }
+        for (; j < Cols; j++)
+        {
+            var sum = sums[j];
+            for (var r = 0; r < Rows; r++)
+                sum += Data[r * Cols + j];
+            sums[j] = sum;
+        }
     }
 
     public static Matrix<T> From(int rows, int cols, ReadOnlySpan<double> values)
