@@ -59,6 +59,9 @@ public sealed class EngineBackend<T> : IPhasedBackend where T : unmanaged, IFloa
 
     public IReadOnlyList<Parameter<T>> Parameters => _model.Parameters;
 
+    /// <summary>How many parts the loaded batch's training step is split into across threads (1: the calling thread alone).</summary>
+    public int LoadedParts => _splitLoaded ? _split!.Active : 1;
+
     public IReadOnlyList<HostTensor> GetParameters() =>
         _model.Parameters.Select(p => new HostTensor(p.Name, p.Shape, p.Value.ToDoubles())).ToList();
 

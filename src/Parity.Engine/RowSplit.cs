@@ -63,6 +63,9 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
         return threads > 1 && parts > 1 && rows * largestLayer <= MaxSplitProduct ? parts : 1;
     }
 
+    /// <summary>The parts the loaded batch is split into.</summary>
+    public int Active => _active;
+
     /// <summary>Whether this split was made for that many parts and threads.</summary>
     public bool Fits(int parts, int threads) => parts <= _parts.Length && threads == _threads.Length + 1;
 
