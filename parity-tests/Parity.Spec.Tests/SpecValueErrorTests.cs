@@ -50,6 +50,8 @@ public class SpecValueErrorTests
     [InlineData("init: {uniform: {low: 1, high: -1}}", "'init.uniform.high' (-1) must be greater than low (1)", 8, 32)]
     [InlineData("data: {source: fashion-mnist, classes: [3]}", "'data.classes' needs at least two classes", 3, 40)]
     [InlineData("model: [linear: 65536, linear: 65536, linear: 1, sigmoid]", "'model[1]': a linear layer of 65536 x 65536 has 4294967296 weights; the limit is 100000000 per layer", 4, 24)]
+    [InlineData("bench: {max_ratio: 0}", "'bench.max_ratio' is 0; it must be > 0 and <= 1000", 8, 20)]
+    [InlineData("bench: {max_alloc_bytes: -1}", "'bench.max_alloc_bytes' is -1; it must be >= 0", 8, 26)]
     public void Values_out_of_range(string overrides, string problem, int line, int column) =>
         SpecText.AssertError(SpecText.With(overrides), problem, line, column);
 
@@ -69,6 +71,9 @@ public class SpecValueErrorTests
     [InlineData("data: {source: disk, train: 10, classes: [0, 6]}", "'data.classes' applies to source fashion-mnist only; remove it", 3, 42)]
     [InlineData("data: {source: disk, train: 10, path: d.csv}", "'data.path' applies to source csv only; remove it", 3, 39)]
     [InlineData("data: {source: csv, path: \"a\\0b\", target: y}", "'data.path' holds a NUL character", 3, 27)]
+    [InlineData("bench: {max_ratios: 0.5}", "unknown key 'max_ratios' in 'bench'; did you mean 'max_ratio'?", 8, 9)]
+    [InlineData("bench: {}", "'bench' needs a target: max_ratio (engine over libtorch per training step, e.g. 0.5) or max_alloc_bytes (per engine step, e.g. 0)", 8, 8)]
+    [InlineData("bench: {max_alloc_bytes: 0.5}", "'bench.max_alloc_bytes' must be a whole number, not '0.5'", 8, 26)]
     public void Bad_names_words_and_settings(string overrides, string problem, int line, int column) =>
         SpecText.AssertError(SpecText.With(overrides), problem, line, column);
 

@@ -32,6 +32,7 @@ public class ValidSpecTests
           gradient: {atol: 1.0e-12, rtol: 1.0e-9}
           gradcheck: {eps: 1.0e-6, atol: 1.0e-5, rtol: 1.0e-3}
         expect: {test_accuracy: 0.9, train_loss: 0.1}
+        bench: {max_ratio: 0.5, max_alloc_bytes: 0}
         """;
 
     static SourceMark At(int line, int column) => new(SpecText.File, line, column);
@@ -65,6 +66,7 @@ public class ValidSpecTests
         Assert.Equal(new TrainingSpec(3, 20, false), spec.Train);
         Assert.Equal(new ToleranceSpec(new Tolerance(1e-12, 1e-9), new GradcheckTolerance(1e-6, 1e-5, 1e-3)), spec.Tolerance);
         Assert.Equal(new ExpectSpec(0.9, null, 0.1), spec.Expect);
+        Assert.Equal(new BenchSpec(0.5, 0), spec.Bench);
         Assert.Equal(SpecText.File, spec.SourcePath);
         Assert.Equal(2, spec.OutputWidth);
     }
@@ -86,7 +88,14 @@ public class ValidSpecTests
         Assert.Equal(new TrainingSpec(1, 5, true), spec.Train);
         Assert.Equal(new ToleranceSpec(null, null), spec.Tolerance);
         Assert.Equal(ExpectSpec.None, spec.Expect);
+        Assert.Null(spec.Bench);
     }
+
+    [Theory]
+    [InlineData("bench: {max_ratio: 1.05}", 1.05, null)]
+    [InlineData("bench: {max_alloc_bytes: 64}", null, 64L)]
+    public void A_bench_block_may_set_either_target(string line, double? ratio, long? bytes) =>
+        Assert.Equal(new BenchSpec(ratio, bytes), SpecText.ParseWith(line).Bench);
 
     [Theory]
     [InlineData("init: torch-default", InitKind.TorchDefault, 0, 0, 0)]

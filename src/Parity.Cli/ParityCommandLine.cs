@@ -17,9 +17,12 @@ public static class ParityCommandLine
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
+        // Before any native library loads: how libtorch and OpenBLAS wait and allocate (NativeSettings).
+        NativeSettings.ConfigureProcess();
         var root = new RootCommand("Parity: is a hand-written backpropagation right, and if not, where and why.");
         root.Subcommands.Add(TrainCommand.Create(output));
         root.Subcommands.Add(CheckCommand.Create(output));
+        root.Subcommands.Add(BenchCommand.Create(output));
         root.Subcommands.Add(ReportCommand.Report(output));
         root.Subcommands.Add(ReportCommand.Suite(output));
         root.Subcommands.Add(BaselineCommand.Create(output));

@@ -17,21 +17,38 @@ public static class EngineBackend
     };
 }
 
-public sealed class EngineBackend<T> : IBackend where T : unmanaged, IFloatingPointIeee754<T>
+/// <summary>
+/// A steady-state training step allocates nothing: every buffer is kept from the step before (a new
+/// one only when a batch's shape changes), and the loop over the model, the loss, clipping and the
+/// optimizer use arrays, index loops and structs. A training step on a batch of small products runs
+/// on several threads (<see cref="RowSplit{T}"/>); everything else — and every result the harness
+/// compares layer by layer — runs on the calling thread.
+/// </summary>
+public sealed class EngineBackend<T> : IPhasedBackend where T : unmanaged, IFloatingPointIeee754<T>
 {
     readonly ParitySpec _spec;
     readonly EngineParts<T> _parts;
     readonly Sequential<T> _model;
+    readonly Parameter<T>[] _parameters;
     readonly Loss<T> _loss;
     readonly IOptimizer _optimizer;
     readonly ILearningRateSchedule? _schedule;
+    // The batch as the engine holds it: features in T, and float targets or class indices.
     Matrix<T>? _input, _targets;
+    int[]? _classes;
+    bool _classesLoaded;
+    // in·out of the widest linear layer: with the batch's rows, whether splitting the rows pays.
+    readonly long _largestLayer;
+    RowSplit<T>? _split;
+    bool _splitLoaded;
 
     public EngineBackend(ParitySpec spec, IReadOnlyList<HostTensor> initialParameters, EngineParts<T>? parts = null)
     {
         _spec = spec;
         _parts = parts ?? EngineParts<T>.Standard;
         _model = new Sequential<T>(spec.Model.Select(_parts.Layer).ToList());
+        _parameters = [.. _model.Parameters];
+        _largestLayer = spec.LinearLayers.Max(l => (long)l.In * l.Out);
         _loss = _parts.Loss(spec.Loss);
         _optimizer = _parts.Optimizer(_model.Parameters, spec.Optimizer);
         _schedule = spec.Schedule is null ? null : _parts.Schedule(spec.Schedule);
@@ -41,6 +58,9 @@ public sealed class EngineBackend<T> : IBackend where T : unmanaged, IFloatingPo
     public string Name => "engine";
 
     public IReadOnlyList<Parameter<T>> Parameters => _model.Parameters;
+
+    /// <summary>How many parts the loaded batch's training step is split into across threads (1: the calling thread alone).</summary>
+    public int LoadedParts => _splitLoaded ? _split!.Active : 1;
 
     public IReadOnlyList<HostTensor> GetParameters() =>
         _model.Parameters.Select(p => new HostTensor(p.Name, p.Shape, p.Value.ToDoubles())).ToList();
@@ -95,11 +115,47 @@ public sealed class EngineBackend<T> : IBackend where T : unmanaged, IFloatingPo
 
     public double TrainStep(Batch batch)
     {
-        ZeroGrad();
-        var loss = _loss.Forward(_model.Forward(Input(batch)), Targets(batch));
-        _model.Backward(_loss.Backward());
+        Load(batch);
+        var loss = ForwardLoss();
+        Backward();
         Step();
         return loss;
+    }
+
+    public void Load(Batch batch)
+    {
+        var parts = RowSplit<T>.PartsFor(batch.Rows, _largestLayer, Gemm.Threads);
+        _splitLoaded = parts > 1;
+        if (!_splitLoaded)
+        {
+            Input(batch);
+            Targets(batch);
+            return;
+        }
+        if (_split is null || !_split.Fits(parts, Gemm.Threads))
+        {
+            _split?.Dispose();
+            _split = new RowSplit<T>(_model, _loss, Replicate, parts, Gemm.Threads);
+        }
+        _split.Load(batch, parts);
+    }
+
+    void IPhasedBackend.Forward() => ForwardLoss();
+
+    double ForwardLoss()
+    {
+        if (_splitLoaded)
+            return _split!.Forward();
+        ZeroGrad();
+        return _loss.Forward(_model.Forward(_input!), LoadedTargets);
+    }
+
+    public void Backward()
+    {
+        if (_splitLoaded)
+            _split!.Backward();
+        else
+            _model.BackwardToParameters(_loss.Backward());
     }
 
     public Evaluation Evaluate(Batch batch)
@@ -115,13 +171,14 @@ public sealed class EngineBackend<T> : IBackend where T : unmanaged, IFloatingPo
             _optimizer.Lr = _schedule.NextLr(_optimizer.Lr);
     }
 
-    public void Dispose()
-    {
-    }
+    public void Dispose() => _split?.Dispose();
+
+    /// <summary>Another model and loss from the same parts, for a part of a split batch.</summary>
+    (Sequential<T>, Loss<T>) Replicate() => (new Sequential<T>(_spec.Model.Select(_parts.Layer).ToList()), _parts.Loss(_spec.Loss));
 
     void ZeroGrad()
     {
-        foreach (var parameter in _model.Parameters)
+        foreach (var parameter in _parameters)
             parameter.ZeroGrad();
     }
 
@@ -129,6 +186,8 @@ public sealed class EngineBackend<T> : IBackend where T : unmanaged, IFloatingPo
 
     Matrix<T> Input(Batch batch)
     {
+        // The phases run on what this call loads now.
+        _splitLoaded = false;
         var input = Matrix<T>.Reuse(ref _input, batch.Rows, batch.Features);
         input.CopyFrom(batch.X);
         return input;
@@ -137,9 +196,18 @@ public sealed class EngineBackend<T> : IBackend where T : unmanaged, IFloatingPo
     LossTargets<T> Targets(Batch batch)
     {
         if (batch.Classes is not null)
-            return new LossTargets<T>(null, batch.Classes);
-        var targets = Matrix<T>.Reuse(ref _targets, batch.Rows, batch.TargetWidth);
-        targets.CopyFrom(batch.Targets);
-        return new LossTargets<T>(targets, null);
+        {
+            // A copy: the engine holds its batch, whatever the caller does to the array afterwards.
+            if (_classes?.Length != batch.Rows)
+                _classes = new int[batch.Rows];
+            batch.Classes.CopyTo(_classes, 0);
+            _classesLoaded = true;
+            return LoadedTargets;
+        }
+        Matrix<T>.Reuse(ref _targets, batch.Rows, batch.TargetWidth).CopyFrom(batch.Targets);
+        _classesLoaded = false;
+        return LoadedTargets;
     }
+
+    LossTargets<T> LoadedTargets => _classesLoaded ? new(null, _classes) : new(_targets, null);
 }

@@ -13,7 +13,7 @@ namespace Parity.Spec;
 public static partial class SpecLoader
 {
     static readonly string[] TopKeys =
-        ["name", "description", "seed", "dtype", "data", "model", "init", "loss", "targets", "optimizer", "schedule", "clip", "train", "tolerance", "expect", "grid"];
+        ["name", "description", "seed", "dtype", "data", "model", "init", "loss", "targets", "optimizer", "schedule", "clip", "train", "tolerance", "expect", "grid", "bench"];
 
     /// <summary>One spec file, or every <c>*.yaml</c> / <c>*.yml</c> in a folder, in name order.</summary>
     public static IReadOnlyList<ParitySpec> LoadAll(string specOrFolder)
@@ -109,6 +109,7 @@ public static partial class SpecLoader
             Tolerance: root.Optional("tolerance") is { } toleranceNode ? ReadTolerance(toleranceNode) : new ToleranceSpec(null, null),
             Expect: root.Optional("expect") is { } expectNode ? ReadExpect(expectNode) : ExpectSpec.None,
             Grid: root.Optional("grid") is { } gridNode ? ReadGrid(gridNode, optimizer, data) : null,
+            Bench: root.Optional("bench") is { } benchNode ? ReadBench(benchNode) : null,
             SourcePath: path);
 
         SpecCombinations.Check(spec, root);
@@ -373,6 +374,16 @@ public static partial class SpecLoader
             TestLoss: expect.Has("test_loss") ? expect.Number("test_loss", 0, 0) : null,
             TrainLoss: expect.Has("train_loss") ? expect.Number("train_loss", 0, 0) : null,
             Reported: expect.Text("reported"));
+    }
+
+    static BenchSpec ReadBench(SpecNode node)
+    {
+        var bench = new MappingReader(node, "bench", ["max_ratio", "max_alloc_bytes"]);
+        if (!bench.Has("max_ratio") && !bench.Has("max_alloc_bytes"))
+            throw new SpecException(bench.Mark, "'bench' needs a target: max_ratio (engine over libtorch per training step, e.g. 0.5) or max_alloc_bytes (per engine step, e.g. 0)");
+        return new BenchSpec(
+            MaxRatio: bench.Optional("max_ratio") is { } ratio ? Scalars.Number(ratio, "bench.max_ratio", 0, 1000, exclusiveMin: true) : null,
+            MaxAllocBytes: bench.Optional("max_alloc_bytes") is { } bytes ? Scalars.Integer(bytes, "bench.max_alloc_bytes", 0, long.MaxValue) : null);
     }
 
     internal static string Keyword(DataSource source) => source switch

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using Parity.Engine.Numerics;
 using Parity.Spec;
 
@@ -12,7 +13,7 @@ public sealed class BceLoss<T>(Reduction reduction) : Loss<T>(reduction) where T
 {
     const double LogFloor = -100;
     static readonly T Epsilon = T.CreateChecked(1e-12);
-    Matrix<T>? _prediction, _target;
+    Matrix<T>? _prediction, _target, _denominator;
 
     public override double Forward(Matrix<T> output, LossTargets<T> targets)
     {
@@ -30,14 +31,15 @@ public sealed class BceLoss<T>(Reduction reduction) : Loss<T>(reduction) where T
     // dL/dp = (p − y) / max((1 − p)·p, 1e-12) · scale  (binary_cross_entropy_backward)
     public override Matrix<T> Backward()
     {
-        var p = _prediction!;
-        var grad = Matrix<T>.Reuse(ref GradInput, p.Rows, p.Cols);
-        var scale = Scale(p.Data.Length);
-        for (var i = 0; i < p.Data.Length; i++)
-        {
-            var value = p.Data[i];
-            grad.Data[i] = (value - _target!.Data[i]) / T.Max((T.One - value) * value, Epsilon) * scale;
-        }
+        var p = _prediction!.Data;
+        var denominator = Matrix<T>.Reuse(ref _denominator, _prediction.Rows, _prediction.Cols).Data;
+        var grad = Matrix<T>.Reuse(ref GradInput, _prediction.Rows, _prediction.Cols);
+        TensorPrimitives.Subtract(T.One, p, denominator);
+        TensorPrimitives.Multiply<T>(denominator, p, denominator);
+        TensorPrimitives.Max(denominator, Epsilon, denominator);
+        TensorPrimitives.Subtract<T>(p, _target!.Data, grad.Data);
+        TensorPrimitives.Divide<T>(grad.Data, denominator, grad.Data);
+        TensorPrimitives.Multiply(grad.Data, Scale(p.Length), grad.Data);
         return grad;
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using Parity.Engine.Numerics;
 using Parity.Spec;
 
@@ -31,9 +32,9 @@ public sealed class BceWithLogitsLoss<T>(Reduction reduction) : Loss<T>(reductio
     {
         var x = _logits!;
         var grad = Matrix<T>.Reuse(ref GradInput, x.Rows, x.Cols);
-        var scale = Scale(x.Data.Length);
-        for (var i = 0; i < x.Data.Length; i++)
-            grad.Data[i] = (T.One / (T.One + T.Exp(-x.Data[i])) - _target!.Data[i]) * scale;
+        TensorPrimitives.Sigmoid<T>(x.Data, grad.Data);
+        TensorPrimitives.Subtract<T>(grad.Data, _target!.Data, grad.Data);
+        TensorPrimitives.Multiply(grad.Data, Scale(x.Data.Length), grad.Data);
         return grad;
     }
 }

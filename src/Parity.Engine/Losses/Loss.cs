@@ -4,8 +4,8 @@ using Parity.Spec;
 
 namespace Parity.Engine.Losses;
 
-/// <summary>The targets a loss compares against: float rows, or class indices (cross-entropy).</summary>
-public sealed record LossTargets<T>(Matrix<T>? Values, int[]? Classes) where T : unmanaged, IFloatingPointIeee754<T>;
+/// <summary>The targets a loss compares against: float rows, or class indices (cross-entropy). A struct, so that handing targets to a loss allocates nothing.</summary>
+public readonly record struct LossTargets<T>(Matrix<T>? Values, int[]? Classes) where T : unmanaged, IFloatingPointIeee754<T>;
 
 /// <summary>
 /// A loss over a batch: <see cref="Forward"/> returns the reduced value, <see cref="Backward"/> the

@@ -15,4 +15,11 @@ public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
     public abstract Matrix<T> Forward(Matrix<T> input);
 
     public abstract Matrix<T> Backward(Matrix<T> gradOutput);
+
+    /// <summary>
+    /// Backward for the model's first layer in a training step, where nothing needs dL/d(input): only
+    /// the parameter gradients. A module whose dL/d(input) costs a matrix product skips it (as autograd
+    /// does for an input that does not require grad); the others just run <see cref="Backward"/>.
+    /// </summary>
+    public virtual void BackwardToParameters(Matrix<T> gradOutput) => Backward(gradOutput);
 }

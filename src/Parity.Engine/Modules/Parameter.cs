@@ -8,10 +8,18 @@ public sealed class Parameter<T>(string name, int[] shape, Matrix<T> value) wher
 {
     public string Name { get; } = name;
     public int[] Shape { get; } = shape;
-    public Matrix<T> Value { get; } = value;
+    public Matrix<T> Value { get; private set; } = value;
 
     /// <summary>Accumulated by backward (as .grad in PyTorch) until <see cref="ZeroGrad"/>.</summary>
     public Matrix<T> Grad { get; } = new(value.Rows, value.Cols);
 
     public void ZeroGrad() => Array.Clear(Grad.Data);
+
+    /// <summary>Makes this parameter use <paramref name="source"/>'s values, the same matrix (a replica of a model for part of a batch); its gradient stays its own.</summary>
+    internal void ShareValue(Parameter<T> source)
+    {
+        if (!source.Shape.SequenceEqual(Shape))
+            throw new ArgumentException($"parameter {Name} is [{string.Join(", ", Shape)}], {source.Name} is [{string.Join(", ", source.Shape)}]");
+        Value = source.Value;
+    }
 }

@@ -6,21 +6,31 @@ namespace Parity.Engine.Modules;
 /// <summary>Modules applied in order; backward visits them in reverse.</summary>
 public sealed class Sequential<T>(IReadOnlyList<Module<T>> modules) : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public IReadOnlyList<Module<T>> Modules { get; } = modules;
+    // An array, not the list: a foreach over an IReadOnlyList allocates its enumerator on every step.
+    readonly Module<T>[] _modules = [.. modules];
 
-    public override IReadOnlyList<Parameter<T>> Parameters { get; } = modules.SelectMany(m => m.Parameters).ToList();
+    public IReadOnlyList<Module<T>> Modules => _modules;
+
+    public override IReadOnlyList<Parameter<T>> Parameters { get; } = modules.SelectMany(m => m.Parameters).ToArray();
 
     public override Matrix<T> Forward(Matrix<T> input)
     {
-        foreach (var module in Modules)
+        foreach (var module in _modules)
             input = module.Forward(input);
         return input;
     }
 
     public override Matrix<T> Backward(Matrix<T> gradOutput)
     {
-        for (var i = Modules.Count - 1; i >= 0; i--)
-            gradOutput = Modules[i].Backward(gradOutput);
+        for (var i = _modules.Length - 1; i >= 0; i--)
+            gradOutput = _modules[i].Backward(gradOutput);
         return gradOutput;
+    }
+
+    public override void BackwardToParameters(Matrix<T> gradOutput)
+    {
+        for (var i = _modules.Length - 1; i > 0; i--)
+            gradOutput = _modules[i].Backward(gradOutput);
+        _modules[0].BackwardToParameters(gradOutput);
     }
 }

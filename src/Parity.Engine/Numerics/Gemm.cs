@@ -14,8 +14,9 @@ public static unsafe class Gemm
 
     static readonly delegate* unmanaged<int, int, int, int, int, int, double, double*, int, double*, int, double, double*, int, void> Dgemm;
     static readonly delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> Sgemm;
+    static readonly delegate* unmanaged<int, int, int, int, double, double*, int, double*, int, double, double*, int, void> Dgemv;
+    static readonly delegate* unmanaged<int, int, int, int, float, float*, int, float*, int, float, float*, int, void> Sgemv;
     static readonly delegate* unmanaged<int, void> SetThreadsExport;
-    static readonly delegate* unmanaged<int> GetThreadsExport;
 
     /// <summary>"openblas" or "managed": which implementation multiplies.</summary>
     public static string Provider { get; }
@@ -27,20 +28,33 @@ public static unsafe class Gemm
             return;
         Dgemm = (delegate* unmanaged<int, int, int, int, int, int, double, double*, int, double*, int, double, double*, int, void>)NativeLibrary.GetExport(library, "cblas_dgemm");
         Sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)NativeLibrary.GetExport(library, "cblas_sgemm");
+        Dgemv = (delegate* unmanaged<int, int, int, int, double, double*, int, double*, int, double, double*, int, void>)NativeLibrary.GetExport(library, "cblas_dgemv");
+        Sgemv = (delegate* unmanaged<int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)NativeLibrary.GetExport(library, "cblas_sgemv");
         SetThreadsExport = (delegate* unmanaged<int, void>)NativeLibrary.GetExport(library, "openblas_set_num_threads");
-        GetThreadsExport = (delegate* unmanaged<int>)NativeLibrary.GetExport(library, "openblas_get_num_threads");
         Provider = "openblas";
     }
 
-    /// <summary>The BLAS's thread count (the managed fallback is single-threaded).</summary>
+    /// <summary>The thread count of the last <see cref="SetThreads"/> (at first, the cores): the engine's own parallel work follows it too.</summary>
+    public static int Threads { get; private set; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// The engine's thread count, and the BLAS's (the managed fallback is single-threaded). OpenBLAS
+    /// keeps one thread pool per process, so this sets libtorch's matrix products too when the twin
+    /// is loaded alongside.
+    /// </summary>
     public static void SetThreads(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        Threads = threads;
+        SetBlasThreads(threads);
+    }
+
+    /// <summary>The BLAS's threads alone: 1 while the engine runs products on threads of its own (<see cref="RowSplit{T}"/>), then back.</summary>
+    internal static void SetBlasThreads(int threads)
     {
         if (SetThreadsExport != null)
             SetThreadsExport(threads);
     }
-
-    /// <summary>The threads the BLAS multiplies with: 1 for the managed fallback.</summary>
-    public static int Threads => GetThreadsExport != null ? GetThreadsExport() : 1;
 
     public static void Multiply<T>(Matrix<T> a, bool transposeA, Matrix<T> b, bool transposeB, Matrix<T> c, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -51,41 +65,43 @@ public static unsafe class Gemm
             throw new ArgumentException($"gemm shapes do not fit: op(A) [{m}, {k}] · op(B) [{kb}, {n}] → C [{c.Rows}, {c.Cols}]");
         if (m == 0 || n == 0)
             return;
-
-        // The casts through object are checks the JIT removes once T is known.
-        if (typeof(T) == typeof(double))
-            Double((double[])(object)a.Data, transposeA, a.Cols, (double[])(object)b.Data, transposeB, b.Cols, (double[])(object)c.Data, m, n, k, accumulate ? 1 : 0);
-        else if (typeof(T) == typeof(float))
-            Single((float[])(object)a.Data, transposeA, a.Cols, (float[])(object)b.Data, transposeB, b.Cols, (float[])(object)c.Data, m, n, k, accumulate ? 1 : 0);
-        else
+        if (typeof(T) != typeof(double) && typeof(T) != typeof(float))
             throw new NotSupportedException($"the engine computes in float32 or float64, not {typeof(T).Name}");
-    }
 
-    // lda, ldb: the row lengths of A and B as stored; C's is n.
-    static void Double(double[] a, bool ta, int lda, double[] b, bool tb, int ldb, double[] c, int m, int n, int k, double beta)
-    {
-        if (Dgemm != null)
+        // lda, ldb: the row lengths of A and B as stored; C's is n.
+        var (lda, ldb) = (a.Cols, b.Cols);
+        if (Dgemm == null)
         {
-            fixed (double* pa = a, pb = b, pc = c)
-                Dgemm(RowMajor, ta ? Trans : NoTrans, tb ? Trans : NoTrans, m, n, k, 1.0, pa, lda, pb, ldb, beta, pc, n);
+            // Row-major C = op(A)·op(B) is column-major Cᵀ = op(B)ᵀ·op(A)ᵀ over the same memory.
+            ((ILinearAlgebraProvider<T>)LinearAlgebraControl.Provider).MatrixMultiplyWithUpdate(
+                transposeB ? Transpose.Transpose : Transpose.DontTranspose, transposeA ? Transpose.Transpose : Transpose.DontTranspose,
+                T.One, b.Data, ldb, transposeB ? n : k, a.Data, lda, transposeA ? k : m, accumulate ? T.One : T.Zero, c.Data);
             return;
         }
-        // Row-major C = op(A)·op(B) is column-major Cᵀ = op(B)ᵀ·op(A)ᵀ over the same memory.
-        LinearAlgebraControl.Provider.MatrixMultiplyWithUpdate(
-            tb ? Transpose.Transpose : Transpose.DontTranspose, ta ? Transpose.Transpose : Transpose.DontTranspose,
-            1.0, b, ldb, tb ? n : k, a, lda, ta ? k : m, beta, c);
+        var (ta, tb) = (transposeA ? Trans : NoTrans, transposeB ? Trans : NoTrans);
+        fixed (T* pa = a.Data, pb = b.Data, pc = c.Data)
+        {
+            // A product with one output column or row is a matrix-vector product: gemv skips gemm's packing,
+            // several times faster at these shapes (a layer of one output, a bias gradient).
+            if (n == 1)
+                Gemv(transposeA, a.Rows, a.Cols, pa, pb, pc, accumulate);
+            else if (m == 1)
+                Gemv(!transposeB, b.Rows, b.Cols, pb, pa, pc, accumulate);
+            // The type tests are constants once T is known: the JIT keeps one branch.
+            else if (typeof(T) == typeof(double))
+                Dgemm(RowMajor, ta, tb, m, n, k, 1.0, (double*)pa, lda, (double*)pb, ldb, accumulate ? 1.0 : 0.0, (double*)pc, n);
+            else
+                Sgemm(RowMajor, ta, tb, m, n, k, 1f, (float*)pa, lda, (float*)pb, ldb, accumulate ? 1f : 0f, (float*)pc, n);
+        }
     }
 
-    static void Single(float[] a, bool ta, int lda, float[] b, bool tb, int ldb, float[] c, int m, int n, int k, float beta)
+    // y = op(A)·x (+ y), A [rows, cols] row-major, x and y contiguous.
+    static void Gemv<T>(bool transpose, int rows, int cols, T* a, T* x, T* y, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (Sgemm != null)
-        {
-            fixed (float* pa = a, pb = b, pc = c)
-                Sgemm(RowMajor, ta ? Trans : NoTrans, tb ? Trans : NoTrans, m, n, k, 1f, pa, lda, pb, ldb, beta, pc, n);
-            return;
-        }
-        LinearAlgebraControl.Provider.MatrixMultiplyWithUpdate(
-            tb ? Transpose.Transpose : Transpose.DontTranspose, ta ? Transpose.Transpose : Transpose.DontTranspose,
-            1f, b, ldb, tb ? n : k, a, lda, ta ? k : m, beta, c);
+        var trans = transpose ? Trans : NoTrans;
+        if (typeof(T) == typeof(double))
+            Dgemv(RowMajor, trans, rows, cols, 1.0, (double*)a, cols, (double*)x, 1, accumulate ? 1.0 : 0.0, (double*)y, 1);
+        else
+            Sgemv(RowMajor, trans, rows, cols, 1f, (float*)a, cols, (float*)x, 1, accumulate ? 1f : 0f, (float*)y, 1);
     }
 }

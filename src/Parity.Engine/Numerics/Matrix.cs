@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace Parity.Engine.Numerics;
 
@@ -28,6 +29,48 @@ public sealed class Matrix<T>(int rows, int cols) where T : unmanaged, IFloating
         return buffer;
     }
 
+    /// <summary>Adds <paramref name="row"/> to every row (a bias): one addition per element, vectorised along the row.</summary>
+    public void AddToRows(ReadOnlySpan<T> row)
+    {
+        if (row.Length != Cols)
+            throw new ArgumentException($"a row of {row.Length} values for a [{Rows}, {Cols}] matrix");
+        for (var r = 0; r < Rows; r++)
+        {
+            var target = Row(r);
+            var j = 0;
+            for (; j <= Cols - Vector<T>.Count; j += Vector<T>.Count)
+                (new Vector<T>(target[j..]) + new Vector<T>(row[j..])).CopyTo(target[j..]);
+            for (; j < Cols; j++)
+                target[j] += row[j];
+        }
+    }
+
+    /// <summary>
+    /// sums[j] += Σ_r this[r, j], adding the rows in order as libtorch's sum over dim 0 does (a float32
+    /// bias gradient summed in another order sends lockstep training 600× further from libtorch);
+    /// vectorised across the columns, each column's running sum held in a register.
+    /// </summary>
+    public void AddColumnSumsTo(Span<T> sums)
+    {
+        if (sums.Length != Cols)
+            throw new ArgumentException($"{sums.Length} sums for a [{Rows}, {Cols}] matrix");
+        var j = 0;
+        for (; j <= Cols - Vector<T>.Count; j += Vector<T>.Count)
+        {
+            var sum = new Vector<T>(sums[j..]);
+            for (var r = 0; r < Rows; r++)
+                sum += new Vector<T>(Data, r * Cols + j);
+            sum.CopyTo(sums[j..]);
+        }
+        for (; j < Cols; j++)
+        {
+            var sum = sums[j];
+            for (var r = 0; r < Rows; r++)
+                sum += Data[r * Cols + j];
+            sums[j] = sum;
+        }
+    }
+
     public static Matrix<T> From(int rows, int cols, ReadOnlySpan<double> values)
     {
         var matrix = new Matrix<T>(rows, cols);
@@ -39,15 +82,14 @@ public sealed class Matrix<T>(int rows, int cols) where T : unmanaged, IFloating
     {
         if (values.Length != Data.Length)
             throw new ArgumentException($"expected {Data.Length} values for a [{Rows}, {Cols}] matrix, got {values.Length}");
-        for (var i = 0; i < Data.Length; i++)
-            Data[i] = T.CreateChecked(values[i]);
+        // Rounds each float64 to the nearest T (exact for float64), vectorised.
+        TensorPrimitives.ConvertTruncating(values, Data.AsSpan());
     }
 
     public double[] ToDoubles()
     {
         var values = new double[Data.Length];
-        for (var i = 0; i < Data.Length; i++)
-            values[i] = double.CreateChecked(Data[i]);
+        TensorPrimitives.ConvertTruncating<T, double>(Data, values);
         return values;
     }
 }

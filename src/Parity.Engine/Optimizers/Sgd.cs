@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using Parity.Engine.Modules;
 using Parity.Engine.Numerics;
 using Parity.Spec;
@@ -9,12 +10,15 @@ namespace Parity.Engine.Optimizers;
 /// torch.optim.SGD, step for step:
 /// g ← grad + wd·p;  b ← g on the first step, else μ·b + (1 − dampening)·g;
 /// g ← g + μ·b (Nesterov) or b;  p ← p − lr·g.
+/// Each line is one vectorised pass over a parameter; the products are rounded as written.
 /// </summary>
 public sealed class Sgd<T> : IOptimizer where T : unmanaged, IFloatingPointIeee754<T>
 {
     readonly IReadOnlyList<Parameter<T>> _parameters;
     readonly SgdSpec _options;
     readonly Matrix<T>[] _momentumBuffers;
+    // g where it is not the gradient itself (weight decay, Nesterov): the gradient is left as backward made it, as in PyTorch.
+    readonly Matrix<T>[] _directions;
     bool _hasMomentumBuffers;
 
     public Sgd(IReadOnlyList<Parameter<T>> parameters, SgdSpec options)
@@ -22,32 +26,46 @@ public sealed class Sgd<T> : IOptimizer where T : unmanaged, IFloatingPointIeee7
         _parameters = parameters;
         _options = options;
         Lr = options.Lr;
-        _momentumBuffers = parameters.Select(p => new Matrix<T>(p.Value.Rows, p.Value.Cols)).ToArray();
+        _momentumBuffers = [.. parameters.Select(p => new Matrix<T>(options.Momentum != 0 ? p.Value.Rows : 0, p.Value.Cols))];
+        _directions = [.. parameters.Select(p => new Matrix<T>(options.WeightDecay != 0 || options.Nesterov ? p.Value.Rows : 0, p.Value.Cols))];
     }
 
     public double Lr { get; set; }
 
     public void Step()
     {
-        var weightDecay = T.CreateChecked(_options.WeightDecay);
-        var momentum = T.CreateChecked(_options.Momentum);
-        var keep = T.CreateChecked(1 - _options.Dampening);
-        var lr = T.CreateChecked(Lr);
+        var (momentum, keep, lr) = (T.CreateChecked(_options.Momentum), T.CreateChecked(1 - _options.Dampening), T.CreateChecked(Lr));
         for (var k = 0; k < _parameters.Count; k++)
         {
             var p = _parameters[k].Value.Data;
-            var grad = _parameters[k].Grad.Data;
-            var buffer = _momentumBuffers[k].Data;
-            for (var i = 0; i < p.Length; i++)
+            ReadOnlySpan<T> g = _parameters[k].Grad.Data;
+            var direction = _directions[k].Data;
+            if (_options.WeightDecay != 0)
             {
-                var g = _options.WeightDecay != 0 ? grad[i] + weightDecay * p[i] : grad[i];
-                if (_options.Momentum != 0)
-                {
-                    buffer[i] = _hasMomentumBuffers ? momentum * buffer[i] + keep * g : g;
-                    g = _options.Nesterov ? g + momentum * buffer[i] : buffer[i];
-                }
-                p[i] -= lr * g;
+                TensorPrimitives.MultiplyAdd(p, T.CreateChecked(_options.WeightDecay), g, direction);
+                g = direction;
             }
+            if (_options.Momentum != 0)
+            {
+                var buffer = _momentumBuffers[k].Data;
+                if (!_hasMomentumBuffers)
+                    g.CopyTo(buffer);
+                else
+                {
+                    // μ·b + (1 − dampening)·g, each product rounded before the sum
+                    TensorPrimitives.Multiply(buffer, momentum, buffer);
+                    TensorPrimitives.MultiplyAdd(g, keep, buffer, buffer);
+                }
+                if (_options.Nesterov)
+                {
+                    TensorPrimitives.MultiplyAdd(buffer, momentum, g, direction);
+                    g = direction;
+                }
+                else
+                    g = buffer;
+            }
+            // p + (−lr)·g rounds exactly as p − lr·g
+            TensorPrimitives.MultiplyAdd(g, -lr, p, p);
         }
         _hasMomentumBuffers = true;
     }

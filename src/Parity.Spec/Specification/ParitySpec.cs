@@ -24,7 +24,8 @@ public sealed record ParitySpec(
     ToleranceSpec Tolerance,
     ExpectSpec Expect,
     string SourcePath,
-    GridSpec? Grid = null)
+    GridSpec? Grid = null,
+    BenchSpec? Bench = null)
 {
     public IEnumerable<LinearLayer> LinearLayers => Model.OfType<LinearLayer>();
 

@@ -7,7 +7,7 @@ namespace Parity.Torch.Twin;
 /// The libtorch twin behind the backend contract: parameters are libtorch leaf tensors, and every
 /// forward, loss, gradient, clipping, update and schedule step is libtorch's — no formula of ours.
 /// </summary>
-public sealed class TwinBackend : IBackend
+public sealed class TwinBackend : IPhasedBackend
 {
     readonly ParitySpec _spec;
     readonly ScalarType _dtype;
@@ -16,6 +16,10 @@ public sealed class TwinBackend : IBackend
     readonly Dictionary<string, Tensor> _byName = [];
     readonly SGD _optimizer;
     readonly LRScheduler? _scheduler;
+    // IPhasedBackend: the loaded batch as libtorch tensors, and the graph of the last forward until its backward.
+    Tensor? _loadedInput, _loadedTarget;
+    LayerOutputs? _graph;
+    Tensor? _graphLoss;
 
     public TwinBackend(ParitySpec spec, IReadOnlyList<HostTensor> initialParameters)
     {
@@ -106,6 +110,30 @@ public sealed class TwinBackend : IBackend
         return loss.item<double>();
     }
 
+    public void Load(Batch batch)
+    {
+        ReleaseLoaded();
+        (_loadedInput, _loadedTarget) = (Input(batch), Target(batch));
+    }
+
+    public void Forward()
+    {
+        if (_loadedInput is null || _loadedTarget is null)
+            throw new InvalidOperationException("Forward before Load: load a batch first");
+        _optimizer.zero_grad();
+        ReleaseGraph();
+        _graph = new LayerOutputs(_spec, _loadedInput, _byName);
+        _graphLoss = TwinOps.Loss(_spec.Loss, _graph[^1], _loadedTarget);
+    }
+
+    public void Backward()
+    {
+        var loss = _graphLoss ?? throw new InvalidOperationException("Backward before Forward");
+        loss.backward();
+        // What a Python loop frees when the iteration's tensors go out of scope.
+        ReleaseGraph();
+    }
+
     public Evaluation Evaluate(Batch batch)
     {
         using var noGrad = torch.no_grad();
@@ -120,10 +148,26 @@ public sealed class TwinBackend : IBackend
 
     public void Dispose()
     {
+        ReleaseLoaded();
         _scheduler?.Dispose();
         _optimizer.Dispose();
         foreach (var parameter in _parameters)
             parameter.Dispose();
+    }
+
+    void ReleaseGraph()
+    {
+        _graphLoss?.Dispose();
+        _graph?.Dispose();
+        (_graphLoss, _graph) = (null, null);
+    }
+
+    void ReleaseLoaded()
+    {
+        ReleaseGraph();
+        _loadedInput?.Dispose();
+        _loadedTarget?.Dispose();
+        (_loadedInput, _loadedTarget) = (null, null);
     }
 
     static HostTensor Host(string name, Tensor tensor) => new(name, tensor.shape.Select(d => (int)d).ToArray(), tensor.data<double>());

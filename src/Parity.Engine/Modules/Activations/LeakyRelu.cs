@@ -13,19 +13,15 @@ public sealed class LeakyRelu<T>(double slope) : Module<T> where T : unmanaged, 
     {
         _input = input;
         var output = Matrix<T>.Reuse(ref _output, input.Rows, input.Cols);
-        for (var i = 0; i < input.Data.Length; i++)
-            output.Data[i] = input.Data[i] > T.Zero ? input.Data[i] : input.Data[i] * _slope;
+        BySign.Select<T>(input.Data, input.Data, _slope, output.Data);
         return output;
     }
 
     // dx = g for x > 0, slope·g otherwise (leaky_relu_backward)
     public override Matrix<T> Backward(Matrix<T> gradOutput)
     {
-        var x = _input!.Data;
-        var g = gradOutput.Data;
         var dx = Matrix<T>.Reuse(ref _gradInput, gradOutput.Rows, gradOutput.Cols);
-        for (var i = 0; i < g.Length; i++)
-            dx.Data[i] = x[i] > T.Zero ? g[i] : g[i] * _slope;
+        BySign.Select<T>(_input!.Data, gradOutput.Data, _slope, dx.Data);
         return dx;
     }
 }

@@ -16,14 +16,11 @@ public sealed class Relu<T> : Module<T> where T : unmanaged, IFloatingPointIeee7
         return output;
     }
 
-    // dx = g where y > 0, else 0
+    // dx = g where y > 0, else 0 (y > 0 exactly where x > 0)
     public override Matrix<T> Backward(Matrix<T> gradOutput)
     {
-        var y = _output!.Data;
-        var g = gradOutput.Data;
         var dx = Matrix<T>.Reuse(ref _gradInput, gradOutput.Rows, gradOutput.Cols);
-        for (var i = 0; i < g.Length; i++)
-            dx.Data[i] = y[i] > T.Zero ? g[i] : T.Zero;
+        BySign.Select<T>(_output!.Data, gradOutput.Data, T.Zero, dx.Data);
         return dx;
     }
 }

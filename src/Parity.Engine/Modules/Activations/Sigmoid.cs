@@ -19,10 +19,10 @@ public sealed class Sigmoid<T> : Module<T> where T : unmanaged, IFloatingPointIe
     public override Matrix<T> Backward(Matrix<T> gradOutput)
     {
         var y = _output!.Data;
-        var g = gradOutput.Data;
         var dx = Matrix<T>.Reuse(ref _gradInput, gradOutput.Rows, gradOutput.Cols);
-        for (var i = 0; i < g.Length; i++)
-            dx.Data[i] = g[i] * (T.One - y[i]) * y[i];
+        TensorPrimitives.Subtract(T.One, y, dx.Data);
+        TensorPrimitives.Multiply<T>(gradOutput.Data, dx.Data, dx.Data);
+        TensorPrimitives.Multiply<T>(dx.Data, y, dx.Data);
         return dx;
     }
 }

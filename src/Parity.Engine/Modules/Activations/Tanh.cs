@@ -15,14 +15,14 @@ public sealed class Tanh<T> : Module<T> where T : unmanaged, IFloatingPointIeee7
         return output;
     }
 
-    // dx = g·(1 − y²)  (tanh_backward)
+    // dx = g·(1 − y²)  (tanh_backward; y² first, as there)
     public override Matrix<T> Backward(Matrix<T> gradOutput)
     {
         var y = _output!.Data;
-        var g = gradOutput.Data;
         var dx = Matrix<T>.Reuse(ref _gradInput, gradOutput.Rows, gradOutput.Cols);
-        for (var i = 0; i < g.Length; i++)
-            dx.Data[i] = g[i] * (T.One - y[i] * y[i]);
+        TensorPrimitives.Multiply<T>(y, y, dx.Data);
+        TensorPrimitives.Subtract(T.One, dx.Data, dx.Data);
+        TensorPrimitives.Multiply<T>(gradOutput.Data, dx.Data, dx.Data);
         return dx;
     }
 }

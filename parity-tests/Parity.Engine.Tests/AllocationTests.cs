@@ -1,0 +1,106 @@
+using Parity.Engine.Numerics;
+using Parity.Spec;
+using Parity.Spec.Data;
+using Parity.Spec.Initialization;
+
+namespace Parity.Engine.Tests;
+
+/// <summary>
+/// Tests that set the engine's thread count (process-wide) run alone, so that no other test's
+/// batches are split, or not, behind its back.
+/// </summary>
+[CollectionDefinition(nameof(EngineThreads), DisableParallelization = true)]
+public sealed class EngineThreads;
+
+/// <summary>
+/// A steady-state training step allocates nothing, whatever the spec's layers, loss, optimizer and
+/// clipping, in float64 and float32, on the calling thread alone or split across threads. An
+/// allocation count, not a timing.
+/// </summary>
+[Collection(nameof(EngineThreads))]
+public class AllocationTests
+{
+    public static TheoryData<string, string> Specs => new()
+    {
+        { "float64", "model: [linear: 16, relu, linear: 8, {leaky-relu: {slope: 0.1}}, linear: 6, tanh, linear: 2]\nloss: cross-entropy\noptimizer: {sgd: {lr: 0.1, momentum: 0.9, nesterov: true, weight_decay: 0.01}}\nclip: {norm: 1.0}" },
+        { "float32", "model: [linear: 16, relu, linear: 8, {leaky-relu: {slope: 0.1}}, linear: 6, tanh, linear: 2]\nloss: cross-entropy\noptimizer: {sgd: {lr: 0.1, momentum: 0.9, nesterov: true, weight_decay: 0.01}}\nclip: {norm: 1.0}" },
+        { "float64", "model: [linear: 12, sigmoid, linear: 6, softmax, linear: 2]\nloss: {kind: mse, reduction: sum}\ntargets: one-hot\noptimizer: {sgd: {lr: 0.05, momentum: 0.5, dampening: 0.3}}\nclip: {value: 0.5}" },
+        { "float32", "model: [linear: 12, sigmoid, linear: 6, softmax, linear: 2]\nloss: {kind: mse, reduction: sum}\ntargets: one-hot\noptimizer: {sgd: {lr: 0.05, momentum: 0.5, dampening: 0.3}}\nclip: {value: 0.5}" },
+        { "float64", "model: [linear: 8, tanh, linear: 1, sigmoid]\nloss: bce\noptimizer: {sgd: {lr: 0.1}}" },
+        { "float32", "model: [linear: {out: 8, bias: false}, identity, linear: 1]\nloss: bce-with-logits\noptimizer: {sgd: {lr: 0.1, weight_decay: 0.001}}" },
+    };
+
+    static (IBackend Backend, Batch Batch) Setup(string dtype, string body, int rows)
+    {
+        var spec = SpecLoader.Parse($"name: allocations\nseed: 3\ndtype: {dtype}\ndata: {{source: disk, train: 600}}\n{body}\ntrain: {{epochs: 1, batch: {rows}}}\n", "allocations.yaml");
+        var data = DatasetLoader.Load(spec);
+        var batch = Batch.Gather(data.Train, Enumerable.Range(0, rows).ToArray(), spec.TargetEncoding, spec.Shape.Classes ?? 0);
+        return (EngineBackend.Create(spec, InitialParameters.Create(spec)), batch);
+    }
+
+    static int LoadedParts(IBackend backend) => backend switch
+    {
+        EngineBackend<double> e => e.LoadedParts,
+        EngineBackend<float> e => e.LoadedParts,
+        _ => throw new ArgumentException("not the engine", nameof(backend)),
+    };
+
+    static long BytesPerSteps(IBackend backend, Batch batch, int steps)
+    {
+        // The first steps make the buffers (and run the JIT); from then on, the same shapes reuse them.
+        for (var i = 0; i < 5; i++)
+            backend.TrainStep(batch);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < steps; i++)
+            backend.TrainStep(batch);
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    [Theory, MemberData(nameof(Specs))]
+    public void A_steady_state_train_step_allocates_nothing(string dtype, string body)
+    {
+        var threads = Gemm.Threads;
+        try
+        {
+            Gemm.SetThreads(1);
+            var (backend, batch) = Setup(dtype, body, rows: 50);
+            using (backend)
+                Assert.Equal(0, BytesPerSteps(backend, batch, steps: 20));
+        }
+        finally
+        {
+            Gemm.SetThreads(threads);
+        }
+    }
+
+    [Theory, MemberData(nameof(Specs))]
+    public void A_train_step_split_across_threads_allocates_nothing_either(string dtype, string body)
+    {
+        var threads = Gemm.Threads;
+        try
+        {
+            Gemm.SetThreads(2);
+            var (backend, batch) = Setup(dtype, body, rows: 512);
+            using (backend)
+            {
+                Assert.Equal(0, BytesPerSteps(backend, batch, steps: 20));
+                Assert.Equal(4, LoadedParts(backend));
+                // The engine's other threads do not show on this thread's counter; the process's does, along
+                // with whatever the test runner allocates meanwhile: the quietest of a few windows counts.
+                var fewest = long.MaxValue;
+                for (var window = 0; window < 5 && fewest > 0; window++)
+                {
+                    var before = GC.GetTotalAllocatedBytes(precise: true);
+                    for (var i = 0; i < 20; i++)
+                        backend.TrainStep(batch);
+                    fewest = Math.Min(fewest, GC.GetTotalAllocatedBytes(precise: true) - before);
+                }
+                Assert.Equal(0, fewest);
+            }
+        }
+        finally
+        {
+            Gemm.SetThreads(threads);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+using System.CommandLine;
+using System.Globalization;
+using Parity.Cli.Output;
+using Parity.Engine.Numerics;
+using Parity.Harness.Benchmarks;
+using Parity.Spec;
+using Parity.Spec.Data;
+using Spectre.Console;
+
+namespace Parity.Cli.Commands;
+
+/// <summary>
+/// <c>parity bench SPEC|DIR [--json FILE] [--threads N] [--sweep batch=a,b,c|width=a,b,c] [--readme FILE]</c>:
+/// forward, backward, optimizer step and the full training step of the engine and of libtorch, timed in
+/// one process with the same threads; the spec's <c>bench</c> targets decide the exit code.
+/// </summary>
+public static class BenchCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var specArgument = new Argument<string>("spec") { Description = "A spec file, or a folder of them" };
+        var jsonOption = new Option<string?>("--json") { Description = "Also write the results as JSON to this file" };
+        var sweepOption = new Option<string?>("--sweep") { Description = "Also time the spec at several batch sizes or hidden widths and fit the growth exponent: batch=64,256,1024 or width=64,128,256" };
+        var minTimeOption = new Option<double>("--min-time") { Description = "Seconds of timed steps per engine at least; more until the median is stable", DefaultValueFactory = _ => 2 };
+        minTimeOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() is not (>= 0 and <= 600))
+                result.AddError("--min-time takes seconds from 0 to 600, e.g. --min-time 2");
+        });
+        var repetitionsOption = new Option<int?>("--repetitions") { Description = "Time exactly this many steps per engine (after as many untimed ones), instead of --min-time" };
+        repetitionsOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1 or > 1_000_000)
+                result.AddError("--repetitions takes a whole number from 1 to 1000000, e.g. --repetitions 50");
+        });
+        var readmeOption = new Option<string?>("--readme") { Description = "Write the runtime table into this Markdown file, between <!-- parity:bench:begin --> and <!-- parity:bench:end -->" };
+
+        var command = new Command("bench", "Time forward, backward, optimizer step and training step of the engine and of libtorch, side by side")
+            { specArgument, jsonOption, sweepOption, minTimeOption, repetitionsOption, readmeOption };
+        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue(jsonOption), Threads(parse), parse.GetValue(sweepOption),
+            new BenchmarkOptions(parse.GetValue(minTimeOption), parse.GetValue(repetitionsOption)), parse.GetValue(readmeOption), output));
+        return command;
+    }
+
+    /// <summary>The global --threads (ParityCommandLine), else the machine's cores: both engines always get the same count.</summary>
+    static int Threads(ParseResult parse) => parse.GetValue<int?>("--threads") ?? Environment.ProcessorCount;
+
+    static int Run(string specPath, string? jsonPath, int threads, string? sweepText, BenchmarkOptions options, string? readmePath, TextWriter output)
+    {
+        var jsonFile = jsonPath is null ? null : AtomicFile.CheckWritable(jsonPath);
+        var readme = readmePath is null ? null : ReadmeSection.CheckUpdatable(readmePath, "bench");
+        var sweep = sweepText is null ? null : SweepRequest.Parse(sweepText);
+        var specs = SpecLoader.LoadAll(specPath);
+        if (sweep is { Parameter: SweepParameter.Width } && specs.FirstOrDefault(s => s.LinearLayers.Count() < 2) is { } shallow)
+            throw new InputException($"{shallow.SourcePath}: --sweep width varies the hidden linear layers, and this model has none; sweep batch instead");
+
+        var machine = Machine.Current();
+        NativeSettings.SetThreads(threads);
+        var console = Terminal.On(output);
+        var runner = new BenchmarkRunner(
+            (spec, initial) => Backends.Create(Backends.Engine, spec, initial),
+            (spec, initial) => Backends.Create(Backends.Twin, spec, initial),
+            options);
+
+        var reports = new List<BenchSpecReport>();
+        var results = new List<(BenchmarkResult Result, IReadOnlyList<TargetResult> Targets)>();
+        foreach (var spec in specs)
+        {
+            var data = DatasetLoader.Load(spec);
+            var result = runner.Run(spec, data, Backends.InitialParameters(spec));
+            var targets = BenchTargets.Check(result);
+            var sweepResult = sweep is null ? null
+                : ScalingSweep.Run(spec, sweep.Parameter, sweep.Values, variant => runner.Run(variant, data, Backends.InitialParameters(variant)));
+            Print(console, result, threads, targets, sweepResult);
+            reports.Add(BenchSpecReport.From(result, threads, targets, sweepResult));
+            results.Add((result, targets));
+        }
+
+        var report = new BenchReport(reports.All(r => r.Passed), new MachineReport(machine.Cpu, machine.Cores, machine.LoadAverage, Gemm.Provider), threads, reports);
+        if (jsonFile is not null)
+            AtomicFile.Write(jsonFile, Json.Serialize(report));
+        if (readme is not null)
+            ReadmeSection.Replace(readme, "bench", RuntimeTable.Markdown(results, machine, threads));
+        return report.Passed ? ParityCommandLine.Passed : ParityCommandLine.Failed;
+    }
+
+    static void Print(IAnsiConsole console, BenchmarkResult result, int threads, IReadOnlyList<TargetResult> targets, SweepResult? sweep)
+    {
+        var (engine, twin) = (result.Engine, result.Twin);
+        var table = new Table()
+            .Title($"{result.Spec.Name} · {result.Spec.DType.ToString().ToLowerInvariant()} · batch {result.Rows} · {threads} thread{(threads == 1 ? "" : "s")}")
+            .Caption($"median ms (interquartile range) over {engine.Repetitions} engine and {twin.Repetitions} libtorch steps")
+            .AddColumns("phase", "engine", "libtorch", "engine / libtorch");
+        foreach (var (phase, e, t) in new[] { ("forward", engine.Forward, twin.Forward), ("backward", engine.Backward, twin.Backward), ("step", engine.Step, twin.Step), ("train step", engine.TrainStep, twin.TrainStep) })
+            table.AddRow(phase, Ms(e), Ms(t), Ratio(e.MedianMs / t.MedianMs));
+        table.AddRow("GFLOP/s", Number(engine.Gflops), Number(twin.Gflops), "");
+        table.AddRow("bytes allocated per step", Number(engine.AllocBytesPerStep), Number(twin.AllocBytesPerStep), "");
+        console.Write(table);
+
+        foreach (var (side, timing) in new[] { ("engine", engine), ("libtorch", twin) })
+            if (!timing.Stable)
+                console.MarkupLine($"  [yellow]![/] {side}: the median still moved by more than {BenchmarkOptions.StableWithin:P0} in the last round; the machine may be busy");
+        foreach (var target in targets)
+            console.MarkupLine($"  {(target.Passed ? "[green]✓[/]" : "[red]✗[/]")} {Markup.Escape(TargetText(target))}");
+
+        if (sweep is not null)
+        {
+            var sweepTable = new Table().Title($"{result.Spec.Name}: train step by {sweep.Parameter.ToString().ToLowerInvariant()}")
+                .AddColumns(sweep.Parameter.ToString().ToLowerInvariant(), "engine ms", "libtorch ms", "engine / libtorch", "engine GFLOP/s", "libtorch GFLOP/s");
+            foreach (var point in sweep.Points)
+                sweepTable.AddRow(point.Value.ToString(CultureInfo.InvariantCulture), Number(point.Result.Engine.TrainStep.MedianMs), Number(point.Result.Twin.TrainStep.MedianMs),
+                    Ratio(point.Result.Ratio), Number(point.Result.Engine.Gflops), Number(point.Result.Twin.Gflops));
+            console.Write(sweepTable);
+            console.MarkupLine($"  growth exponent k of t ≈ c·{sweep.Parameter.ToString().ToLowerInvariant()}ᵏ: engine {Number(sweep.EngineExponent)}, libtorch {Number(sweep.TwinExponent)}");
+        }
+        var passed = targets.All(t => t.Passed);
+        console.MarkupLine(passed ? $"[green]passed[/] {Markup.Escape(result.Spec.Name)}" : $"[red]failed[/] {Markup.Escape(result.Spec.Name)}");
+        console.WriteLine();
+    }
+
+    static string TargetText(TargetResult target) => target.Name switch
+    {
+        BenchTargets.MaxRatio => $"engine / libtorch train step {Number(target.Measured)} (target ≤ {Number(target.Limit)})",
+        BenchTargets.MaxAllocBytes => $"engine allocates {Number(target.Measured)} bytes per step (target ≤ {Number(target.Limit)})",
+        _ => $"{target.Name}: {Number(target.Measured)} (target ≤ {Number(target.Limit)})",
+    };
+
+    static string Ms(PhaseTiming timing) => $"{Number(timing.MedianMs)} ({Number(timing.IqrMs)})";
+
+    static string Ratio(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
+
+    static string Number(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
+}
+
+/// <summary>A parsed <c>--sweep</c>: batch=a,b,c or width=a,b,c.</summary>
+public sealed record SweepRequest(SweepParameter Parameter, IReadOnlyList<int> Values)
+{
+    const string Usage = "--sweep takes batch=a,b,c or width=a,b,c with at least two different sizes, e.g. --sweep batch=64,256,1024";
+
+    public static SweepRequest Parse(string text)
+    {
+        var parts = text.Split('=', 2);
+        if (parts.Length != 2)
+            throw new InputException($"{Usage}; got '{text}'");
+        var (parameter, most) = parts[0].Trim() switch
+        {
+            "batch" => (SweepParameter.Batch, 1_000_000),
+            "width" => (SweepParameter.Width, 65_536),
+            var other => throw new InputException($"{Usage}; '{other}' is neither batch nor width"),
+        };
+        var values = new List<int>();
+        foreach (var item in parts[1].Split(','))
+        {
+            if (!int.TryParse(item.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1 || value > most)
+                throw new InputException($"{Usage}; '{item.Trim()}' is not a size from 1 to {most}");
+            values.Add(value);
+        }
+        if (values.Distinct().Count() < 2)
+            throw new InputException($"{Usage}; got '{text}'");
+        return new SweepRequest(parameter, values);
+    }
+}

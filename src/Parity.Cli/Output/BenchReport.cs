@@ -1,0 +1,73 @@
+using Parity.Harness.Benchmarks;
+
+namespace Parity.Cli.Output;
+
+/// <summary>The <c>parity bench --json</c> document (DESIGN.md): per spec, each engine's figures and their ratio.</summary>
+public sealed record BenchReport(bool Passed, MachineReport Machine, int Threads, IReadOnlyList<BenchSpecReport> Specs);
+
+public sealed record MachineReport(string Cpu, int Cores, double LoadAverage, string Blas);
+
+public sealed record BenchSpecReport(
+    string Spec,
+    string Dtype,
+    int Threads,
+    int Batch,
+    bool Passed,
+    BenchSideReport Engine,
+    BenchSideReport Twin,
+    double Ratio,
+    FlopReport Flops,
+    IReadOnlyList<TargetReport> Targets,
+    BenchSweepReport? Sweep)
+{
+    public static BenchSpecReport From(BenchmarkResult result, int threads, IReadOnlyList<TargetResult> targets, SweepResult? sweep) => new(
+        result.Spec.Name,
+        result.Spec.DType.ToString().ToLowerInvariant(),
+        threads,
+        result.Rows,
+        targets.All(t => t.Passed),
+        BenchSideReport.From(result.Engine),
+        BenchSideReport.From(result.Twin),
+        result.Ratio,
+        new FlopReport(result.Flops.Forward, result.Flops.Backward, result.Flops.Step, result.Flops.TrainStep),
+        targets.Select(t => new TargetReport(t.Name, t.Limit, t.Measured, t.Passed)).ToList(),
+        sweep is null ? null : BenchSweepReport.From(sweep));
+}
+
+/// <summary>Medians in milliseconds; <see cref="Iqr"/> holds each phase's interquartile range.</summary>
+public sealed record BenchSideReport(
+    double ForwardMs,
+    double BackwardMs,
+    double StepMs,
+    double TrainStepMs,
+    double AllocBytesPerStep,
+    double Gflops,
+    PhasesReport Iqr,
+    int Repetitions,
+    bool Stable)
+{
+    public static BenchSideReport From(BackendTiming timing) => new(
+        timing.Forward.MedianMs, timing.Backward.MedianMs, timing.Step.MedianMs, timing.TrainStep.MedianMs,
+        timing.AllocBytesPerStep, timing.Gflops,
+        new PhasesReport(timing.Forward.IqrMs, timing.Backward.IqrMs, timing.Step.IqrMs, timing.TrainStep.IqrMs),
+        timing.Repetitions, timing.Stable);
+}
+
+public sealed record PhasesReport(double ForwardMs, double BackwardMs, double StepMs, double TrainStepMs);
+
+public sealed record FlopReport(long Forward, long Backward, long Step, long TrainStep);
+
+public sealed record TargetReport(string Name, double Limit, double Measured, bool Passed);
+
+/// <summary>The sweep's points (each train step median of both engines) and the fitted exponents k of t ≈ c·valueᵏ.</summary>
+public sealed record BenchSweepReport(string Parameter, IReadOnlyList<SweepPointReport> Points, double EngineExponent, double TwinExponent)
+{
+    public static BenchSweepReport From(SweepResult sweep) => new(
+        sweep.Parameter.ToString().ToLowerInvariant(),
+        sweep.Points.Select(p => new SweepPointReport(p.Value, p.Result.Engine.TrainStep.MedianMs, p.Result.Twin.TrainStep.MedianMs, p.Result.Ratio,
+            p.Result.Engine.Gflops, p.Result.Twin.Gflops)).ToList(),
+        sweep.EngineExponent,
+        sweep.TwinExponent);
+}
+
+public sealed record SweepPointReport(int Value, double EngineTrainStepMs, double TwinTrainStepMs, double Ratio, double EngineGflops, double TwinGflops);

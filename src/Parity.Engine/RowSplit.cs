@@ -1,0 +1,265 @@
+using System.Diagnostics;
+using System.Numerics;
+using System.Numerics.Tensors;
+using Parity.Engine.Losses;
+using Parity.Engine.Modules;
+using Parity.Engine.Numerics;
+using Parity.Spec;
+
+namespace Parity.Engine;
+
+/// <summary>
+/// Data parallelism inside one training step, for models whose matrix products are too small for
+/// the BLAS's own threads to pay (a 1000×25·25×25 product gains little from two threads, and its
+/// output lands in the other core's cache for the next op): the batch's rows are split into a few
+/// contiguous parts, each with a replica of the model (its own activations and gradients, the same
+/// parameter values), the engine's threads take the parts one by one — forward and loss, then
+/// backward — with the BLAS single-threaded, and the parts' gradients are then added into the
+/// model's, each weighted by its share of the loss's mean. A thread that gets no core (the machine
+/// is busy) just takes no part: the others finish the step. Two forks and joins per step; the
+/// threads are made once and the step allocates nothing.
+/// </summary>
+sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Rows below which a part's products are too short to be worth handing out.</summary>
+    public const int MinRowsPerPart = 64;
+
+    /// <summary>Multiply-adds of the batch's largest product above which the BLAS's own threads do better.</summary>
+    public const long MaxSplitProduct = 1L << 22;
+
+    /// <summary>Parts per thread: more than one, so that a thread held up costs a part, not half the step.</summary>
+    const int PartsPerThread = 2;
+
+    readonly Part[] _parts;
+    readonly PartThread[] _threads;
+    readonly Reduction _reduction;
+    readonly Signal _done = new();
+    int _active, _next, _remaining;
+    Phase _phase;
+    Exception? _error;
+
+    /// <summary>Part 0 is the backend's own model and loss; each other part gets a replica from <paramref name="replicate"/>.</summary>
+    public RowSplit(Sequential<T> model, Loss<T> loss, Func<(Sequential<T> Model, Loss<T> Loss)> replicate, int parts, int threads)
+    {
+        _reduction = loss.Reduction;
+        _parts = new Part[parts];
+        _parts[0] = new Part(model, loss);
+        for (var k = 1; k < parts; k++)
+        {
+            var (replica, replicaLoss) = replicate();
+            for (var i = 0; i < replica.Parameters.Count; i++)
+                replica.Parameters[i].ShareValue(model.Parameters[i]);
+            _parts[k] = new Part(replica, replicaLoss);
+        }
+        _threads = [.. Enumerable.Range(1, threads - 1).Select(_ => new PartThread(this))];
+    }
+
+    enum Phase { Forward, Backward }
+
+    /// <summary>How many parts a batch of <paramref name="rows"/> is worth splitting into on <paramref name="threads"/> threads (1: not at all).</summary>
+    public static int PartsFor(int rows, long largestLayer, int threads)
+    {
+        var parts = Math.Min(PartsPerThread * threads, rows / MinRowsPerPart);
+        return threads > 1 && parts > 1 && rows * largestLayer <= MaxSplitProduct ? parts : 1;
+    }
+
+    /// <summary>The parts the loaded batch is split into.</summary>
+    public int Active => _active;
+
+    /// <summary>Whether this split was made for that many parts and threads.</summary>
+    public bool Fits(int parts, int threads) => parts <= _parts.Length && threads == _threads.Length + 1;
+
+    /// <summary>Copies the batch's rows into <paramref name="parts"/> parts.</summary>
+    public void Load(Batch batch, int parts)
+    {
+        _active = parts;
+        for (var k = 0; k < parts; k++)
+        {
+            var (start, end) = ((int)((long)batch.Rows * k / parts), (int)((long)batch.Rows * (k + 1) / parts));
+            _parts[k].Load(batch, start, end - start);
+            // The mean over the whole batch is the row-weighted mean of the parts' means.
+            _parts[k].Weight = _reduction == Reduction.Mean ? T.CreateChecked(end - start) / T.CreateChecked(batch.Rows) : T.One;
+        }
+    }
+
+    /// <summary>Zero grad, forward and loss on every part; returns the batch's loss.</summary>
+    public double Forward()
+    {
+        Run(Phase.Forward);
+        var loss = 0.0;
+        for (var k = 0; k < _active; k++)
+            loss += double.CreateChecked(_parts[k].Weight) * _parts[k].LossValue;
+        return double.CreateChecked(T.CreateChecked(loss));
+    }
+
+    /// <summary>Backward on every part, then g = Σ weightₖ·gₖ into the model's own gradients (part 0's).</summary>
+    public void Backward()
+    {
+        Run(Phase.Backward);
+        var parameters = _parts[0].Model.Parameters;
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var sum = parameters[i].Grad.Data;
+            if (_parts[0].Weight != T.One)
+                TensorPrimitives.Multiply(sum, _parts[0].Weight, sum);
+            for (var k = 1; k < _active; k++)
+                TensorPrimitives.MultiplyAdd(_parts[k].Model.Parameters[i].Grad.Data, _parts[k].Weight, sum, sum);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var thread in _threads)
+            thread.Dispose();
+    }
+
+    /// <summary>Hands the parts out to this thread and the engine's others, and returns when every part has run.</summary>
+    void Run(Phase phase)
+    {
+        Gemm.SetBlasThreads(1);
+        try
+        {
+            // Phase and count first: a thread late from the last phase may start taking parts as soon as _next is reset.
+            _phase = phase;
+            Volatile.Write(ref _remaining, _active);
+            Interlocked.Exchange(ref _next, 0);
+            foreach (var thread in _threads)
+                thread.Wake();
+            TakeParts();
+            _done.Wait();
+        }
+        finally
+        {
+            Gemm.SetBlasThreads(Gemm.Threads);
+        }
+        if (_error is { } error)
+        {
+            _error = null;
+            throw new InvalidOperationException($"a part of the batch failed: {error.Message}", error);
+        }
+    }
+
+    void TakeParts()
+    {
+        int k;
+        while ((k = Interlocked.Increment(ref _next) - 1) < _active)
+        {
+            try
+            {
+                _parts[k].Run(_phase == Phase.Forward);
+            }
+            catch (Exception e)
+            {
+                _error ??= e;
+            }
+            if (Interlocked.Decrement(ref _remaining) == 0)
+                _done.Set();
+        }
+    }
+
+    /// <summary>One part of the batch and the model that runs it.</summary>
+    sealed class Part(Sequential<T> model, Loss<T> loss)
+    {
+        Matrix<T>? _input, _targets;
+        int[]? _classes;
+
+        public Sequential<T> Model { get; } = model;
+        public T Weight { get; set; } = T.One;
+        public double LossValue { get; private set; }
+
+        public void Load(Batch batch, int start, int rows)
+        {
+            var input = Matrix<T>.Reuse(ref _input, rows, batch.Features);
+            input.CopyFrom(batch.X.AsSpan(start * batch.Features, rows * batch.Features));
+            if (batch.Classes is not null)
+            {
+                if (_classes?.Length != rows)
+                    _classes = new int[rows];
+                batch.Classes.AsSpan(start, rows).CopyTo(_classes);
+            }
+            else
+                Matrix<T>.Reuse(ref _targets, rows, batch.TargetWidth).CopyFrom(batch.Targets.AsSpan(start * batch.TargetWidth, rows * batch.TargetWidth));
+        }
+
+        public void Run(bool forward)
+        {
+            if (forward)
+            {
+                for (var i = 0; i < Model.Parameters.Count; i++)
+                    Model.Parameters[i].ZeroGrad();
+                LossValue = loss.Forward(Model.Forward(_input!), _classes is not null ? new(null, _classes) : new(_targets, null));
+            }
+            else
+                Model.BackwardToParameters(loss.Backward());
+        }
+    }
+
+    /// <summary>One of the engine's threads: woken for each phase, it takes parts until none is left.</summary>
+    sealed class PartThread : IDisposable
+    {
+        readonly RowSplit<T> _split;
+        readonly Thread _thread;
+        readonly Signal _wake = new();
+        volatile bool _stop;
+
+        public PartThread(RowSplit<T> split)
+        {
+            _split = split;
+            _thread = new Thread(Loop) { IsBackground = true, Name = "parity engine part" };
+            _thread.Start();
+        }
+
+        public void Wake() => _wake.Set();
+
+        public void Dispose()
+        {
+            _stop = true;
+            _wake.Set();
+            _thread.Join();
+        }
+
+        void Loop()
+        {
+            while (true)
+            {
+                _wake.Wait();
+                if (_stop)
+                    return;
+                _split.TakeParts();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A one-shot signal that resets itself: Wait spins for up to 50 µs — within a step the next phase
+    /// follows in microseconds — then sleeps until Set, so an idle engine leaves the cores to others
+    /// (libtorch, in lockstep training and the benchmark).
+    /// </summary>
+    sealed class Signal
+    {
+        static readonly long SpinTicks = Stopwatch.Frequency / 20_000;
+        readonly object _lock = new();
+        volatile bool _set;
+
+        public void Set()
+        {
+            lock (_lock)
+            {
+                _set = true;
+                Monitor.Pulse(_lock);
+            }
+        }
+
+        public void Wait()
+        {
+            var deadline = Stopwatch.GetTimestamp() + SpinTicks;
+            while (!_set && Stopwatch.GetTimestamp() < deadline)
+                Thread.SpinWait(16);
+            if (!_set)
+                lock (_lock)
+                    while (!_set)
+                        Monitor.Wait(_lock);
+            _set = false;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using Parity.Harness.Checks;
+using Parity.Spec;
+using Parity.Spec.Data;
+
+namespace Parity.Harness.Benchmarks;
+
+/// <summary>
+/// How long to measure. With <see cref="Repetitions"/>, exactly that many timed steps per backend
+/// (after as many untimed ones); otherwise at least <see cref="MinSeconds"/> of timed steps per
+/// backend, more until one more round moves the median by less than <see cref="StableWithin"/>, and at most
+/// five times as long.
+/// </summary>
+public sealed record BenchmarkOptions(double MinSeconds = 2, int? Repetitions = null)
+{
+    public const double StableWithin = 0.01;
+    public const int MaxTimesMinimum = 5;
+}
+
+/// <summary>Both backends' figures on one spec at one batch size, and their ratio.</summary>
+public sealed record BenchmarkResult(ParitySpec Spec, int Rows, FlopCount Flops, BackendTiming Engine, BackendTiming Twin)
+{
+    /// <summary>engine.train_step / twin.train_step, medians.</summary>
+    public double Ratio => Engine.TrainStep.MedianMs / Twin.TrainStep.MedianMs;
+}
+
+/// <summary>
+/// Times the engine and the twin on a spec in one process: both load the same batch (the spec's
+/// batch size, the first rows of epoch 1's order), then take training steps on it in alternating
+/// rounds — so that a change in the machine's load falls on both alike — each phase timed on its own.
+/// Steps keep updating the parameters, as training does; the batch stays.
+/// </summary>
+public sealed class BenchmarkRunner(BackendFactory engine, BackendFactory twin, BenchmarkOptions options)
+{
+    public BenchmarkResult Run(ParitySpec spec, Dataset data, IReadOnlyList<HostTensor> initial)
+    {
+        var batch = BatchOf(spec, data);
+        var flops = FlopCount.Of(spec, batch.Rows);
+        using var e = Phased(engine(spec, initial));
+        using var t = Phased(twin(spec, initial));
+        e.Load(batch);
+        t.Load(batch);
+        var (engineSamples, twinSamples) = options.Repetitions is { } repetitions ? Fixed(e, t, repetitions) : UntilStable(e, t);
+        return new BenchmarkResult(spec, batch.Rows, flops, engineSamples.Summary(flops, Stable(engineSamples)), twinSamples.Summary(flops, Stable(twinSamples)));
+    }
+
+    /// <summary>The spec's batch size of rows from epoch 1's order, starting over when the training split is smaller.</summary>
+    public static Batch BatchOf(ParitySpec spec, Dataset data)
+    {
+        var order = BatchOrder.ForEpoch(spec, 1, data.Train.Rows);
+        var rows = Enumerable.Range(0, spec.Train.Batch).Select(i => order[i % order.Length]).ToArray();
+        return Batch.Gather(data.Train, rows, spec.TargetEncoding, spec.Shape.Classes ?? 0);
+    }
+
+    static IPhasedBackend Phased(IBackend backend) => backend as IPhasedBackend
+        ?? throw new InvalidOperationException($"backend '{backend.Name}' cannot time its phases: it does not implement {nameof(IPhasedBackend)}");
+
+    (PhaseSampler, PhaseSampler) Fixed(IPhasedBackend e, IPhasedBackend t, int repetitions)
+    {
+        PhaseSampler.WarmUp(e, repetitions);
+        PhaseSampler.WarmUp(t, repetitions);
+        var (engineSamples, twinSamples) = (new PhaseSampler(e, repetitions), new PhaseSampler(t, repetitions));
+        var round = Math.Max(1, repetitions / 4);
+        while (!engineSamples.Full || !twinSamples.Full)
+        {
+            engineSamples.Record(round);
+            twinSamples.Record(round);
+        }
+        return (engineSamples, twinSamples);
+    }
+
+    (PhaseSampler, PhaseSampler) UntilStable(IPhasedBackend e, IPhasedBackend t)
+    {
+        // A first guess of each step's time sizes the rounds: about a tenth of the minimum time each.
+        PhaseSampler.WarmUp(e, 3);
+        PhaseSampler.WarmUp(t, 3);
+        var (engineRound, twinRound) = (RoundSteps(e), RoundSteps(t));
+
+        // Warm-up in the same alternation as the timing: the JIT's second tier, caches and both thread pools settle.
+        for (var round = 0; round < 4; round++)
+        {
+            PhaseSampler.WarmUp(e, engineRound);
+            PhaseSampler.WarmUp(t, twinRound);
+        }
+
+        var most = options.MinSeconds * BenchmarkOptions.MaxTimesMinimum;
+        var engineSamples = new PhaseSampler(e, Capacity(engineRound));
+        var twinSamples = new PhaseSampler(t, Capacity(twinRound));
+        while (!(Settled(engineSamples) && Settled(twinSamples)))
+        {
+            engineSamples.Record(engineRound);
+            twinSamples.Record(twinRound);
+            var overtime = engineSamples.Seconds >= most && twinSamples.Seconds >= most;
+            if (overtime || engineSamples.Full || twinSamples.Full)
+                break;
+        }
+        return (engineSamples, twinSamples);
+
+        int RoundSteps(IPhasedBackend backend)
+        {
+            var start = System.Diagnostics.Stopwatch.GetTimestamp();
+            PhaseSampler.WarmUp(backend, 5);
+            var stepSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds / 5;
+            return (int)Math.Clamp(options.MinSeconds / 10 / stepSeconds, 1, 100_000);
+        }
+
+        // Enough for the longest run, at one round a tenth of the minimum time: ten rounds per minimum, plus a margin for steps faster than the guess.
+        int Capacity(int round) => (int)Math.Min(4L * round * 10 * BenchmarkOptions.MaxTimesMinimum, 4_000_000);
+
+        bool Settled(PhaseSampler samples) => samples.Seconds >= options.MinSeconds && Stable(samples);
+    }
+
+    /// <summary>Whether the last round moved the median by less than <see cref="BenchmarkOptions.StableWithin"/>: judged again on the final samples, whichever way the run ended.</summary>
+    static bool Stable(PhaseSampler samples) => samples.Stable(BenchmarkOptions.StableWithin);
+}
