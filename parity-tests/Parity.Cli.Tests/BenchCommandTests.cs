@@ -116,7 +116,7 @@ public class BenchCommandTests
     }
 
     [Theory]
-    [InlineData("--threads 0", "--threads takes a whole number from 1 to 1024")]
+    [InlineData("--threads 0", "--threads takes a whole number from 1 to 256")]
     [InlineData("--min-time -1", "--min-time takes seconds from 0 to 600")]
     [InlineData("--repetitions 0", "--repetitions takes a whole number from 1 to 1000000")]
     [InlineData("--sweep batch=64", "--sweep takes batch=a,b,c or width=a,b,c with at least two different sizes")]
