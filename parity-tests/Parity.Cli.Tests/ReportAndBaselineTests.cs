@@ -30,7 +30,8 @@ public class ReportAndBaselineTests
         Assert.Contains("href=\"unseen-report/report.html\"", File.ReadAllText(Path.Combine(temp["reports"], "index.html")));
 
         var html = File.ReadAllText(Path.Combine(folder, "report.html"));
-        Assert.Equal(4, html.Split("<svg class=\"chart\"").Length - 1);
+        Assert.Equal(5, html.Split("<svg class=\"chart\"").Length - 1);
+        Assert.Contains("Runtime per phase", html);
         Assert.Contains("class=\"series series-1\"", html);
         Assert.Contains("class=\"legend\"", html);
         Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", ""));
@@ -54,7 +55,7 @@ public class ReportAndBaselineTests
         Cli.Run("report", spec, "--out", temp["b"]);
 
         foreach (var file in Directory.GetFiles(temp["a"], "*", SearchOption.AllDirectories))
-            Assert.Equal(File.ReadAllText(file), File.ReadAllText(file.Replace(temp["a"], temp["b"])));
+            Assert.Equal(CommittedReportsTests.WithoutTimings(File.ReadAllText(file)), CommittedReportsTests.WithoutTimings(File.ReadAllText(file.Replace(temp["a"], temp["b"]))));
     }
 
     [Fact]
@@ -115,6 +116,13 @@ public class ReportAndBaselineTests
         var regression = Assert.Single(Reports.BaselineComparison.Regressions(baseline, regressed, 10));
         Assert.StartsWith("the gradient error of 0.weight grew from", regression);
         Assert.EndsWith("to 1E-9 (more than 10×)", regression);
+
+        // Planted: the training step became twice as slow relative to libtorch's.
+        var slower = JsonNode.Parse(File.ReadAllText(resultFile))!;
+        slower["bench"]!["ratio"] = 2 * baseline.Ratio!.Value;
+        var slow = JsonSerializer.Deserialize<Reports.SpecResult>(slower.ToJsonString(), Output.Json.Options)!;
+        Assert.StartsWith("the runtime ratio engine/libtorch worsened from", Assert.Single(Reports.BaselineComparison.Regressions(baseline, slow, 10)));
+        Assert.Empty(Reports.BaselineComparison.Regressions(baseline, slow, 10, margin: 1.5));
 
         // Below 10 ε an error is rounding: 2e-15 after 1e-17 is no regression.
         planted["check"]!["parameters"]![0]!["max_rel_err"] = 2e-15;

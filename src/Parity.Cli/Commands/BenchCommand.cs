@@ -84,6 +84,19 @@ public static class BenchCommand
         return report.Passed ? ParityCommandLine.Passed : ParityCommandLine.Failed;
     }
 
+    /// <summary>One spec timed at the process's thread count (for reports); its targets judged, printed.</summary>
+    public static BenchSpecReport BenchOne(ParitySpec spec, IAnsiConsole console, BenchmarkOptions options)
+    {
+        var runner = new BenchmarkRunner(
+            (s, initial) => Backends.Create(Backends.Engine, s, initial),
+            (s, initial) => Backends.Create(Backends.Twin, s, initial),
+            options);
+        var result = runner.Run(spec, DatasetLoader.Load(spec), Backends.InitialParameters(spec));
+        var targets = BenchTargets.Check(result);
+        Print(console, result, Gemm.Threads, targets, null);
+        return BenchSpecReport.From(result, Gemm.Threads, targets, null);
+    }
+
     static void Print(IAnsiConsole console, BenchmarkResult result, int threads, IReadOnlyList<TargetResult> targets, SweepResult? sweep)
     {
         var (engine, twin) = (result.Engine, result.Twin);

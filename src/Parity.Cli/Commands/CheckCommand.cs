@@ -21,12 +21,14 @@ public static class CheckCommand
         var baselineOption = new Option<string?>("--baseline") { Description = "Also train in lockstep and fail on regressions against this baseline (parity baseline)" };
         var factorOption = NumberOption.Create("--factor", "With --baseline: how many times a gradient error may grow",
             (double f) => f is >= 1 and <= 1e12, "--factor takes a number of at least 1, e.g. 10", fallback: 10);
-        var command = new Command("check", "Compare the engine's gradients and updates with libtorch's, and check both by finite differences") { specArgument, jsonOption, dumpOption, baselineOption, factorOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue(jsonOption), parse.GetValue(dumpOption), parse.GetValue(baselineOption), parse.GetValue(factorOption), output));
+        var marginOption = NumberOption.Create("--margin", "With --baseline: how much worse the runtime ratio engine/libtorch may get, e.g. 0.25 for 25 %",
+            (double m) => m is > 0 and <= 100, "--margin takes a fraction greater than 0, e.g. 0.25", fallback: BaselineComparison.DefaultMargin);
+        var command = new Command("check", "Compare the engine's gradients and updates with libtorch's, and check both by finite differences") { specArgument, jsonOption, dumpOption, baselineOption, factorOption, marginOption };
+        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue(jsonOption), parse.GetValue(dumpOption), parse.GetValue(baselineOption), parse.GetValue(factorOption), parse.GetValue(marginOption), output));
         return command;
     }
 
-    static int Run(string specPath, string? jsonPath, string? dumpPath, string? baselinePath, double factor, TextWriter output)
+    static int Run(string specPath, string? jsonPath, string? dumpPath, string? baselinePath, double factor, double margin, TextWriter output)
     {
         var jsonFile = jsonPath is null ? null : AtomicFile.CheckWritable(jsonPath);
         var dumpFolder = dumpPath is null ? null : CheckDumpFolder(dumpPath);
@@ -34,7 +36,7 @@ public static class CheckCommand
         var specs = SpecLoader.LoadAll(specPath);
         var console = Terminal.On(output);
         if (baseline is not null)
-            return AgainstBaseline(specs, baseline, factor, console);
+            return AgainstBaseline(specs, baseline, factor, margin, console);
         var results = specs.Select(spec => CheckOne(spec, console)).ToList();
         if (dumpFolder is not null)
             foreach (var result in results)
@@ -46,7 +48,7 @@ public static class CheckCommand
     }
 
     /// <summary>Regression mode: each spec evaluated in full and compared with its baseline; the Markdown summary goes to GitHub's job summary too.</summary>
-    static int AgainstBaseline(IReadOnlyList<ParitySpec> specs, Baseline baseline, double factor, IAnsiConsole console)
+    static int AgainstBaseline(IReadOnlyList<ParitySpec> specs, Baseline baseline, double factor, double margin, IAnsiConsole console)
     {
         var summary = new System.Text.StringBuilder("# Parity regression check\n\n| spec | result |\n|---|---|\n");
         var failed = false;
@@ -55,7 +57,7 @@ public static class CheckCommand
             var recorded = baseline.Specs.FirstOrDefault(b => b.Spec == spec.Name)
                 ?? throw new InputException($"the baseline has no spec named '{spec.Name}'; record it again with parity baseline");
             var result = ReportCommand.Evaluate(spec, console);
-            var problems = BaselineComparison.Regressions(recorded, result, factor).ToList();
+            var problems = BaselineComparison.Regressions(recorded, result, factor, margin).ToList();
             if (!result.Passed)
                 problems.Insert(0, "the spec's own checks fail");
             failed |= problems.Count > 0;

@@ -90,12 +90,14 @@ public static class ReportCommand
             Directory.Delete(old, recursive: true);
     }
 
-    /// <summary>Everything Parity measures of one spec: the check, then both engines trained in lockstep.</summary>
+    /// <summary>Everything Parity measures of one spec: the check, both engines trained in lockstep, and a short benchmark of their steps.</summary>
     public static SpecResult Evaluate(ParitySpec spec, IAnsiConsole console)
     {
         var check = CheckSpecReport.From(CheckCommand.CheckOne(spec, console));
         var train = TrainCommand.TrainBoth(spec, console);
-        return new SpecResult(spec.Name, spec.Description.Trim(), check.Passed && train.Passed, check, train);
+        Interruption.Check();
+        var bench = BenchCommand.BenchOne(spec, console, new Harness.Benchmarks.BenchmarkOptions(MinSeconds: 0.5));
+        return new SpecResult(spec.Name, spec.Description.Trim(), check.Passed && train.Passed && bench.Passed, check, train, bench);
     }
 
     static void Write(string folder, ParitySpec spec, SpecResult result)

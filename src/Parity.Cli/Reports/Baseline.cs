@@ -23,13 +23,14 @@ public sealed record Baseline(IReadOnlyList<BaselineSpec> Specs)
 }
 
 /// <summary>A spec's recorded figures: each gradient's max relative error against libtorch, the engine's finite-difference error, the curve verdict.</summary>
-public sealed record BaselineSpec(string Spec, string Dtype, IReadOnlyDictionary<string, double> Gradients, double Gradcheck, string Verdict)
+public sealed record BaselineSpec(string Spec, string Dtype, IReadOnlyDictionary<string, double> Gradients, double Gradcheck, string Verdict, double? Ratio = null)
 {
     public static BaselineSpec From(SpecResult result) => new(
         result.Spec, result.Check.Dtype,
         result.Check.Parameters.Append(result.Check.InputGradient).ToDictionary(p => p.Name, p => p.MaxRelErr),
         result.Check.Gradcheck.Engine.MaxRelErr,
-        VerdictKind(result.Train.Verdict));
+        VerdictKind(result.Train.Verdict),
+        result.Bench?.Ratio);
 
     /// <summary>The verdict's kind ("identical up to rounding", "diverged at step 12 (epoch 1)" → "diverged", …), without its figures.</summary>
     public static string VerdictKind(string verdict) => verdict.Split(':')[0].Split(" at step")[0].Trim();
@@ -38,11 +39,14 @@ public sealed record BaselineSpec(string Spec, string Dtype, IReadOnlyDictionary
 /// <summary>
 /// Compares a run with its baseline: a gradient error grown by more than <c>factor</c> (errors below a
 /// floor of 10 ε of the dtype count as the floor, so rounding noise never trips it), a finite-difference
-/// error grown likewise, or a changed curve verdict. Each regression is one sentence naming it.
+/// error grown likewise, a changed curve verdict, or a runtime ratio (engine / libtorch) worse by more
+/// than <c>margin</c>. Each regression is one sentence naming it.
 /// </summary>
 public static class BaselineComparison
 {
-    public static IReadOnlyList<string> Regressions(BaselineSpec baseline, SpecResult current, double factor)
+    public const double DefaultMargin = 0.25;
+
+    public static IReadOnlyList<string> Regressions(BaselineSpec baseline, SpecResult current, double factor, double margin = DefaultMargin)
     {
         var now = BaselineSpec.From(current);
         var floor = 10 * Harness.Training.RoundingBound.Epsilon(now.Dtype == "float32" ? DType.Float32 : DType.Float64);
@@ -54,6 +58,8 @@ public static class BaselineComparison
             regressions.Add($"the engine's finite-difference error grew from {Format.E(baseline.Gradcheck)} to {Format.E(now.Gradcheck)} (more than {factor}×)");
         if (now.Verdict != baseline.Verdict)
             regressions.Add($"the curve verdict changed from \"{baseline.Verdict}\" to \"{now.Verdict}\"");
+        if (baseline.Ratio is { } recordedRatio && now.Ratio is { } ratio && ratio > recordedRatio * (1 + margin))
+            regressions.Add($"the runtime ratio engine/libtorch worsened from {recordedRatio.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)} to {ratio.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)} (more than {margin * 100:F0} %)");
         return regressions;
     }
 }

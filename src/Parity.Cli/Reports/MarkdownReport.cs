@@ -57,6 +57,17 @@ public static class MarkdownReport
             text.AppendLine($"Largest parameter difference over the run: {Format.E(train.MaxParamDrift ?? 0)}; largest relative loss difference: {Format.E(train.MaxLossDiff ?? 0)}.").AppendLine();
         }
 
+        if (result.Bench is { } bench)
+        {
+            // Timings differ from run to run: they stand between markers so comparisons can set them aside.
+            text.AppendLine("## Runtime").AppendLine().AppendLine("<!-- timings -->");
+            text.AppendLine($"Median milliseconds per phase at batch {bench.Batch} on {bench.Threads} threads (engine / libtorch); ratio of the full training step {bench.Ratio.ToString("F3", CultureInfo.InvariantCulture)}.").AppendLine();
+            text.AppendLine("| phase | engine | libtorch |").AppendLine("|---|---|---|");
+            foreach (var (phase, e, t) in Phases(bench))
+                text.AppendLine($"| {phase} | {e.ToString("F4", CultureInfo.InvariantCulture)} | {t.ToString("F4", CultureInfo.InvariantCulture)} |");
+            text.AppendLine("<!-- /timings -->").AppendLine();
+        }
+
         text.AppendLine("| epoch | train loss (engine / twin) | test loss | test accuracy |").AppendLine("|---|---|---|---|");
         foreach (var e in epochs)
             text.AppendLine($"| {e.Epoch} | {Format.G(e.Engine?.TrainLoss)} / {Format.G(e.Twin?.TrainLoss)} | {Format.G(e.Engine?.TestLoss)} / {Format.G(e.Twin?.TestLoss)} | {Format.Accuracy(e.Engine?.TestAccuracy)} / {Format.Accuracy(e.Twin?.TestAccuracy)} |");
@@ -74,6 +85,14 @@ public static class MarkdownReport
             text.AppendLine($"    line [{string.Join(", ", line.Select(v => v is { } d && double.IsFinite(d) ? d.ToString("G6", CultureInfo.InvariantCulture) : "0"))}]");
         text.AppendLine("```").AppendLine();
     }
+
+    public static IEnumerable<(string Phase, double Engine, double Twin)> Phases(Output.BenchSpecReport bench) =>
+    [
+        ("forward", bench.Engine.ForwardMs, bench.Twin.ForwardMs),
+        ("backward", bench.Engine.BackwardMs, bench.Twin.BackwardMs),
+        ("optimizer step", bench.Engine.StepMs, bench.Twin.StepMs),
+        ("training step", bench.Engine.TrainStepMs, bench.Twin.TrainStepMs),
+    ];
 
     static IReadOnlyList<T> Sample<T>(IReadOnlyList<T> rows) => Output.Figures.Sample(rows, MaxPoints).ToList();
 }

@@ -2,8 +2,11 @@ using Parity.Cli.Output;
 
 namespace Parity.Cli.Reports;
 
-/// <summary>Everything a report shows for one spec (result.json): the check, the lockstep training, and their verdict.</summary>
-public sealed record SpecResult(string Spec, string Description, bool Passed, CheckSpecReport Check, TrainSpecReport Train)
+/// <summary>
+/// Everything a report shows for one spec (result.json): the check, the lockstep training, their
+/// verdict, and last the runtime — the only timings, kept last so that comparisons can set them aside.
+/// </summary>
+public sealed record SpecResult(string Spec, string Description, bool Passed, CheckSpecReport Check, TrainSpecReport Train, BenchSpecReport? Bench = null)
 {
     /// <summary>The figures a reader looks at first, for the index.</summary>
     public double MaxGradientRelErr => Check.Parameters.Select(p => p.MaxRelErr).Append(Check.InputGradient.MaxRelErr).Max();
