@@ -99,7 +99,7 @@ public static class CheckCommand
             .Caption("engine vs libtorch; relative error over nonzero reference elements; ULPs in the spec's dtype")
             .AddColumns("tensor", "shape", "max abs err", "max rel err", "ulp max / median", "cosine", "norm ratio", "ok");
         foreach (var d in g.Parameters.Prepend(g.Loss).Append(g.Input))
-            table.AddRow(Markup.Escape(d.Name), Markup.Escape($"[{string.Join(", ", d.Shape)}]"), E(d.MaxAbsErr), E(d.MaxRelErr), $"{E(d.MaxUlp)} / {E(d.MedianUlp)}",
+            table.AddRow(Markup.Escape(d.Name), Markup.Escape($"[{string.Join(", ", d.Shape)}]"), Figures.Scientific(d.MaxAbsErr), Figures.Scientific(d.MaxRelErr), $"{Figures.Scientific(d.MaxUlp)} / {Figures.Scientific(d.MedianUlp)}",
                 d.Cosine.ToString("F9", CultureInfo.InvariantCulture), d.NormRatio.ToString("F9", CultureInfo.InvariantCulture), d.Passed ? "[green]yes[/]" : "[red]no[/]");
         console.Write(table);
 
@@ -109,7 +109,7 @@ public static class CheckCommand
             ? $"updates: {result.Updates.Steps.Count} optimizer steps agree"
             : $"updates: step {result.Updates.FirstFailure!.Step} parts");
         foreach (var check in new[] { result.EngineGradcheck, result.TwinGradcheck })
-            Line(console, check.Passed, $"gradcheck {check.Backend} (float64, {check.Mode}): {check.Checked} checked, {check.Kinks} kinks skipped, max rel err {E(check.MaxRelErr)}");
+            Line(console, check.Passed, $"gradcheck {check.Backend} (float64, {check.Mode}): {check.Checked} checked, {check.Kinks} kinks skipped, max rel err {Figures.Scientific(check.MaxRelErr)}");
         foreach (var line in result.Diagnosis)
             console.MarkupLine($"  [yellow]→[/] {Markup.Escape(line)}");
         console.MarkupLine(result.Passed ? $"[green]passed[/] {Markup.Escape(spec.Name)}" : $"[red]failed[/] {Markup.Escape(spec.Name)}");
@@ -118,6 +118,4 @@ public static class CheckCommand
 
     static void Line(IAnsiConsole console, bool passed, string text) =>
         console.MarkupLine($"  {(passed ? "[green]✓[/]" : "[red]✗[/]")} {Markup.Escape(text)}");
-
-    static string E(double value) => value.ToString("0.##E+0", CultureInfo.InvariantCulture);
 }

@@ -9,6 +9,11 @@ public static class Figures
 
     public static string Accuracy(double? value) => value is { } v ? v.ToString("F4", CultureInfo.InvariantCulture) : "–";
 
+    /// <summary>Errors, drifts and ULPs: two significant decimals and the exponent.</summary>
+    public static string Scientific(double value) => value.ToString("0.##E+0", CultureInfo.InvariantCulture);
+
+    public static string Mark(bool passed) => passed ? "✅ passed" : "❌ failed";
+
     /// <summary>The epochs worth a row: all of a short run, about twenty spread over a long one, always the last.</summary>
     public static IEnumerable<T> Sample<T>(IReadOnlyList<T> rows, int target = 20)
     {

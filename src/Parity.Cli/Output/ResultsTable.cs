@@ -15,7 +15,7 @@ public static class ResultsTable
         {
             var last = report.Epochs[^1];
             text.AppendLine($"| `{spec.Name}` | {spec.Expect.Reported ?? "–"} | {Figure(spec, last.Engine)} | {Figure(spec, last.Twin)} | "
-                + $"{(report.MaxLossDiff is { } d ? d.ToString("0.##E+0", CultureInfo.InvariantCulture) : "–")} | {(report.Passed ? "✅" : "❌")} {Short(report.Verdict)} |");
+                + $"{(report.MaxLossDiff is { } d ? Figures.Scientific(d) : "–")} | {(report.Passed ? "✅" : "❌")} {Short(report.Verdict)} |");
         }
         return text.ToString();
     }

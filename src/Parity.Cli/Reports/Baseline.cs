@@ -1,3 +1,4 @@
+using Parity.Cli.Output;
 using System.Text.Json;
 using Parity.Spec;
 
@@ -53,9 +54,9 @@ public static class BaselineComparison
         var regressions = new List<string>();
         foreach (var (name, error) in now.Gradients)
             if (baseline.Gradients.TryGetValue(name, out var before) && !(error <= factor * Math.Max(before, floor)))
-                regressions.Add($"the gradient error of {name} grew from {Format.E(before)} to {Format.E(error)} (more than {factor}×)");
+                regressions.Add($"the gradient error of {name} grew from {Figures.Scientific(before)} to {Figures.Scientific(error)} (more than {factor}×)");
         if (!(now.Gradcheck <= factor * Math.Max(baseline.Gradcheck, 1e-6)))
-            regressions.Add($"the engine's finite-difference error grew from {Format.E(baseline.Gradcheck)} to {Format.E(now.Gradcheck)} (more than {factor}×)");
+            regressions.Add($"the engine's finite-difference error grew from {Figures.Scientific(baseline.Gradcheck)} to {Figures.Scientific(now.Gradcheck)} (more than {factor}×)");
         if (now.Verdict != baseline.Verdict)
             regressions.Add($"the curve verdict changed from \"{baseline.Verdict}\" to \"{now.Verdict}\"");
         if (baseline.Ratio is { } recordedRatio && now.Ratio is { } ratio && ratio > recordedRatio * (1 + margin))

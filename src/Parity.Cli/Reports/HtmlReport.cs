@@ -1,3 +1,4 @@
+using Parity.Cli.Output;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -17,10 +18,10 @@ public static class HtmlReport
         body.Append($"<p>{E(spec.Description.Trim())}</p><p class=\"meta\">{spec.DType.ToString().ToLowerInvariant()} · seed {spec.Seed} · {spec.Train.Epochs} epochs of batch {spec.Train.Batch}{(spec.Expect.Reported is { } r ? $" · the seed project reported: {E(r)}" : "")}</p>");
 
         body.Append("<h2>Verdict</h2><ul>");
-        body.Append(Item(check.Parameters.All(p => p.Passed) && check.InputGradient.Passed && check.Loss.Passed, $"gradient parity on the first batch ({check.BatchRows} rows): max relative error {Format.E(result.MaxGradientRelErr)}"));
+        body.Append(Item(check.Parameters.All(p => p.Passed) && check.InputGradient.Passed && check.Loss.Passed, $"gradient parity on the first batch ({check.BatchRows} rows): max relative error {Figures.Scientific(result.MaxGradientRelErr)}"));
         body.Append(Item(check.Updates.Passed, $"optimizer updates: {check.Updates.StepsChecked} steps"));
         foreach (var (side, g) in new[] { ("engine", check.Gradcheck.Engine), ("twin", check.Gradcheck.Twin) })
-            body.Append(Item(g.Passed, $"finite differences, {side} ({g.Mode}): {g.Checked} checked, {g.Kinks} kinks, max relative error {Format.E(g.MaxRelErr)}"));
+            body.Append(Item(g.Passed, $"finite differences, {side} ({g.Mode}): {g.Checked} checked, {g.Kinks} kinks, max relative error {Figures.Scientific(g.MaxRelErr)}"));
         body.Append(Item(train.Passed, $"lockstep training: {train.Verdict}"));
         body.Append("</ul>");
         if (check.Diagnosis.Count > 0 || train.Failures.Count > 0)
@@ -58,12 +59,12 @@ public static class HtmlReport
 
         body.Append("<h2>Gradient parity</h2><table><tr><th>tensor</th><th>shape</th><th>max abs err</th><th>max rel err</th><th>ULP max / median</th><th>cosine</th><th>norm ratio</th><th>ok</th></tr>");
         foreach (var d in check.Parameters.Append(check.InputGradient))
-            body.Append($"<tr><td><code>{E(d.Name)}</code></td><td>[{string.Join(", ", d.Shape)}]</td><td>{Format.E(d.MaxAbsErr)}</td><td>{Format.E(d.MaxRelErr)}</td><td>{Format.E(d.MaxUlp)} / {Format.E(d.MedianUlp)}</td><td>{d.Cosine.ToString("F9", CultureInfo.InvariantCulture)}</td><td>{d.NormRatio.ToString("F9", CultureInfo.InvariantCulture)}</td><td class=\"{(d.Passed ? "pass" : "fail")}\">{(d.Passed ? "yes" : "no")}</td></tr>");
+            body.Append($"<tr><td><code>{E(d.Name)}</code></td><td>[{string.Join(", ", d.Shape)}]</td><td>{Figures.Scientific(d.MaxAbsErr)}</td><td>{Figures.Scientific(d.MaxRelErr)}</td><td>{Figures.Scientific(d.MaxUlp)} / {Figures.Scientific(d.MedianUlp)}</td><td>{d.Cosine.ToString("F9", CultureInfo.InvariantCulture)}</td><td>{d.NormRatio.ToString("F9", CultureInfo.InvariantCulture)}</td><td class=\"{(d.Passed ? "pass" : "fail")}\">{(d.Passed ? "yes" : "no")}</td></tr>");
         body.Append("</table>");
 
         body.Append("<h2>Epochs</h2><table><tr><th>epoch</th><th>train loss engine / twin</th><th>test loss</th><th>test accuracy</th></tr>");
         foreach (var e in Output.Figures.Sample(epochs, 30))
-            body.Append($"<tr><td>{e.Epoch}</td><td>{Format.G(e.Engine?.TrainLoss)} / {Format.G(e.Twin?.TrainLoss)}</td><td>{Format.G(e.Engine?.TestLoss)} / {Format.G(e.Twin?.TestLoss)}</td><td>{Format.Accuracy(e.Engine?.TestAccuracy)} / {Format.Accuracy(e.Twin?.TestAccuracy)}</td></tr>");
+            body.Append($"<tr><td>{e.Epoch}</td><td>{Figures.Loss(e.Engine?.TrainLoss)} / {Figures.Loss(e.Twin?.TrainLoss)}</td><td>{Figures.Loss(e.Engine?.TestLoss)} / {Figures.Loss(e.Twin?.TestLoss)}</td><td>{Figures.Accuracy(e.Engine?.TestAccuracy)} / {Figures.Accuracy(e.Twin?.TestAccuracy)}</td></tr>");
         body.Append("</table>");
         return Page($"Parity — {spec.Name}", body.ToString());
     }

@@ -1,3 +1,4 @@
+using Parity.Cli.Output;
 using System.Globalization;
 using System.Text;
 using Parity.Spec;
@@ -14,7 +15,7 @@ public static class MarkdownReport
         var check = result.Check;
         var train = result.Train;
         var text = new StringBuilder();
-        text.AppendLine($"# {spec.Name} — {Format.Mark(result.Passed)}").AppendLine();
+        text.AppendLine($"# {spec.Name} — {Figures.Mark(result.Passed)}").AppendLine();
         if (spec.Description.Length > 0)
             text.AppendLine(spec.Description.Trim()).AppendLine();
         text.AppendLine($"{spec.DType.ToString().ToLowerInvariant()} · seed {spec.Seed} · {spec.Train.Epochs} epochs of batch {spec.Train.Batch}"
@@ -22,12 +23,12 @@ public static class MarkdownReport
 
         text.AppendLine("## Summary").AppendLine();
         text.AppendLine("| check | result |").AppendLine("|---|---|");
-        text.AppendLine($"| gradient parity (first batch, {check.BatchRows} rows) | {Format.Mark(check.Parameters.All(p => p.Passed) && check.InputGradient.Passed && check.Loss.Passed)}, max relative error {Format.E(result.MaxGradientRelErr)} |");
-        text.AppendLine($"| optimizer updates | {Format.Mark(check.Updates.Passed)}, {check.Updates.StepsChecked} steps |");
+        text.AppendLine($"| gradient parity (first batch, {check.BatchRows} rows) | {Figures.Mark(check.Parameters.All(p => p.Passed) && check.InputGradient.Passed && check.Loss.Passed)}, max relative error {Figures.Scientific(result.MaxGradientRelErr)} |");
+        text.AppendLine($"| optimizer updates | {Figures.Mark(check.Updates.Passed)}, {check.Updates.StepsChecked} steps |");
         foreach (var (side, gradcheck) in new[] { ("engine", check.Gradcheck.Engine), ("twin", check.Gradcheck.Twin) })
-            text.AppendLine($"| finite differences, {side} ({gradcheck.Mode}) | {Format.Mark(gradcheck.Passed)}, {gradcheck.Checked} checked, {gradcheck.Kinks} kinks, max relative error {Format.E(gradcheck.MaxRelErr)} |");
-        text.AppendLine($"| lockstep training | {Format.Mark(train.Passed)}: {train.Verdict} |");
-        text.AppendLine($"| last epoch, engine / twin | test loss {Format.G(result.Last.Engine?.TestLoss)} / {Format.G(result.Last.Twin?.TestLoss)}, test accuracy {Format.Accuracy(result.Last.Engine?.TestAccuracy)} / {Format.Accuracy(result.Last.Twin?.TestAccuracy)} |");
+            text.AppendLine($"| finite differences, {side} ({gradcheck.Mode}) | {Figures.Mark(gradcheck.Passed)}, {gradcheck.Checked} checked, {gradcheck.Kinks} kinks, max relative error {Figures.Scientific(gradcheck.MaxRelErr)} |");
+        text.AppendLine($"| lockstep training | {Figures.Mark(train.Passed)}: {train.Verdict} |");
+        text.AppendLine($"| last epoch, engine / twin | test loss {Figures.Loss(result.Last.Engine?.TestLoss)} / {Figures.Loss(result.Last.Twin?.TestLoss)}, test accuracy {Figures.Accuracy(result.Last.Engine?.TestAccuracy)} / {Figures.Accuracy(result.Last.Twin?.TestAccuracy)} |");
         text.AppendLine();
 
         if (check.Diagnosis.Count > 0 || train.Failures.Count > 0)
@@ -41,7 +42,7 @@ public static class MarkdownReport
         text.AppendLine("## Gradient parity").AppendLine();
         text.AppendLine("| tensor | shape | max abs err | max rel err | ULP max / median | cosine | norm ratio | ok |").AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var d in check.Parameters.Append(check.InputGradient))
-            text.AppendLine($"| `{d.Name}` | [{string.Join(", ", d.Shape)}] | {Format.E(d.MaxAbsErr)} | {Format.E(d.MaxRelErr)} | {Format.E(d.MaxUlp)} / {Format.E(d.MedianUlp)} | {d.Cosine.ToString("F9", CultureInfo.InvariantCulture)} | {d.NormRatio.ToString("F9", CultureInfo.InvariantCulture)} | {(d.Passed ? "✅" : "❌")} |");
+            text.AppendLine($"| `{d.Name}` | [{string.Join(", ", d.Shape)}] | {Figures.Scientific(d.MaxAbsErr)} | {Figures.Scientific(d.MaxRelErr)} | {Figures.Scientific(d.MaxUlp)} / {Figures.Scientific(d.MedianUlp)} | {d.Cosine.ToString("F9", CultureInfo.InvariantCulture)} | {d.NormRatio.ToString("F9", CultureInfo.InvariantCulture)} | {(d.Passed ? "✅" : "❌")} |");
         text.AppendLine();
 
         text.AppendLine("## Training curves").AppendLine();
@@ -54,7 +55,7 @@ public static class MarkdownReport
         {
             var sampled = Sample(steps);
             Chart(text, "Largest parameter difference after each step", "max |engine − twin|", sampled.Select(s => s.Step), sampled.Select(s => (double?)s.ParamDrift));
-            text.AppendLine($"Largest parameter difference over the run: {Format.E(train.MaxParamDrift ?? 0)}; largest relative loss difference: {Format.E(train.MaxLossDiff ?? 0)}.").AppendLine();
+            text.AppendLine($"Largest parameter difference over the run: {Figures.Scientific(train.MaxParamDrift ?? 0)}; largest relative loss difference: {Figures.Scientific(train.MaxLossDiff ?? 0)}.").AppendLine();
         }
 
         if (result.Bench is { } bench)
@@ -70,7 +71,7 @@ public static class MarkdownReport
 
         text.AppendLine("| epoch | train loss (engine / twin) | test loss | test accuracy |").AppendLine("|---|---|---|---|");
         foreach (var e in epochs)
-            text.AppendLine($"| {e.Epoch} | {Format.G(e.Engine?.TrainLoss)} / {Format.G(e.Twin?.TrainLoss)} | {Format.G(e.Engine?.TestLoss)} / {Format.G(e.Twin?.TestLoss)} | {Format.Accuracy(e.Engine?.TestAccuracy)} / {Format.Accuracy(e.Twin?.TestAccuracy)} |");
+            text.AppendLine($"| {e.Epoch} | {Figures.Loss(e.Engine?.TrainLoss)} / {Figures.Loss(e.Twin?.TrainLoss)} | {Figures.Loss(e.Engine?.TestLoss)} / {Figures.Loss(e.Twin?.TestLoss)} | {Figures.Accuracy(e.Engine?.TestAccuracy)} / {Figures.Accuracy(e.Twin?.TestAccuracy)} |");
         return text.ToString();
     }
 

@@ -1,3 +1,4 @@
+using Parity.Cli.Output;
 using System.Net;
 using System.Text;
 
@@ -14,7 +15,7 @@ public static class ReportIndex
         text.AppendLine("| spec | result | max gradient rel. error | finite differences (engine / twin) | lockstep verdict | test accuracy or loss (engine / twin) |");
         text.AppendLine("|---|---|---|---|---|---|");
         foreach (var r in results)
-            text.AppendLine($"| [{r.Spec}]({r.Spec}/report.md) | {Format.Mark(r.Passed)} | {Format.E(r.MaxGradientRelErr)} | {Format.E(r.Check.Gradcheck.Engine.MaxRelErr)} / {Format.E(r.Check.Gradcheck.Twin.MaxRelErr)} | {r.Train.Verdict.Split(':')[0]} | {Headline(r)} |");
+            text.AppendLine($"| [{r.Spec}]({r.Spec}/report.md) | {Figures.Mark(r.Passed)} | {Figures.Scientific(r.MaxGradientRelErr)} | {Figures.Scientific(r.Check.Gradcheck.Engine.MaxRelErr)} / {Figures.Scientific(r.Check.Gradcheck.Twin.MaxRelErr)} | {r.Train.Verdict.Split(':')[0]} | {Headline(r)} |");
         return text.ToString();
     }
 
@@ -22,7 +23,7 @@ public static class ReportIndex
     {
         var rows = string.Concat(results.Select(r =>
             $"<tr><td><a href=\"{r.Spec}/report.html\">{WebUtility.HtmlEncode(r.Spec)}</a></td><td class=\"{(r.Passed ? "pass" : "fail")}\">{(r.Passed ? "passed" : "failed")}</td>"
-            + $"<td>{Format.E(r.MaxGradientRelErr)}</td><td>{Format.E(r.Check.Gradcheck.Engine.MaxRelErr)} / {Format.E(r.Check.Gradcheck.Twin.MaxRelErr)}</td>"
+            + $"<td>{Figures.Scientific(r.MaxGradientRelErr)}</td><td>{Figures.Scientific(r.Check.Gradcheck.Engine.MaxRelErr)} / {Figures.Scientific(r.Check.Gradcheck.Twin.MaxRelErr)}</td>"
             + $"<td>{WebUtility.HtmlEncode(r.Train.Verdict.Split(':')[0])}</td><td>{WebUtility.HtmlEncode(Headline(r))}</td></tr>"));
         return HtmlReport.Page("Parity reports",
             $"<h1>Parity reports</h1><p>{results.Count(r => r.Passed)} of {results.Count} specs passed.</p>"
@@ -31,6 +32,6 @@ public static class ReportIndex
     }
 
     static string Headline(SpecResult r) => r.Last.Engine?.TestAccuracy is not null
-        ? $"{Format.Accuracy(r.Last.Engine?.TestAccuracy)} / {Format.Accuracy(r.Last.Twin?.TestAccuracy)}"
-        : $"{Format.G(r.Last.Engine?.TestLoss)} / {Format.G(r.Last.Twin?.TestLoss)}";
+        ? $"{Figures.Accuracy(r.Last.Engine?.TestAccuracy)} / {Figures.Accuracy(r.Last.Twin?.TestAccuracy)}"
+        : $"{Figures.Loss(r.Last.Engine?.TestLoss)} / {Figures.Loss(r.Last.Twin?.TestLoss)}";
 }
