@@ -1,5 +1,5 @@
 using Parity.Engine.Numerics;
-using Parity.Torch;
+
 
 namespace Parity.Cli.Tests;
 
@@ -68,15 +68,15 @@ public class CommandDeterminismTests
     static string Untimed(string text) => System.Text.RegularExpressions.Regex.Replace(CommittedReportsTests.WithoutTimings(text), @"""ratio"": [^,\n]*", "");
 
     [Fact]
-    public void Threads_apply_to_libtorch_and_the_blas_for_the_command_and_are_given_back()
+    public void Threads_apply_to_torchsharp_and_the_blas_for_the_command_and_are_given_back()
     {
-        var before = (torch.get_num_threads(), Gemm.Threads);
+        var before = (Parity.Torch.Twin.TorchRuntime.Threads, Gemm.Threads);
         using (Backends.UseThreads(1))
-            Assert.Equal((1, 1), (torch.get_num_threads(), Gemm.Threads));
-        Assert.Equal(before, (torch.get_num_threads(), Gemm.Threads));
+            Assert.Equal((1, 1), (Parity.Torch.Twin.TorchRuntime.Threads, Gemm.Threads));
+        Assert.Equal(before, (Parity.Torch.Twin.TorchRuntime.Threads, Gemm.Threads));
         using (Backends.UseThreads(3))
-            Assert.Equal((3, 3), (torch.get_num_threads(), Gemm.Threads));
-        Assert.Equal(before, (torch.get_num_threads(), Gemm.Threads));
+            Assert.Equal((3, 3), (Parity.Torch.Twin.TorchRuntime.Threads, Gemm.Threads));
+        Assert.Equal(before, (Parity.Torch.Twin.TorchRuntime.Threads, Gemm.Threads));
     }
 
     [Theory]

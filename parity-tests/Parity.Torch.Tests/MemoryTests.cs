@@ -67,6 +67,6 @@ public class MemoryTests(ITestOutputHelper output)
         malloc_trim(0);
         var process = Process.GetCurrentProcess();
         process.Refresh();
-        return (torch.live_tensors(), process.WorkingSet64);
+        return (TorchRuntime.LiveTensors, process.WorkingSet64);
     }
 }

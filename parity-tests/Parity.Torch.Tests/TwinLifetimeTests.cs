@@ -1,11 +1,12 @@
 using Parity.Spec;
 using Parity.Spec.Data;
 using Parity.Spec.Initialization;
+using System.Runtime.InteropServices;
 using Parity.Torch.Twin;
 
 namespace Parity.Torch.Tests;
 
-/// <summary>The twin holds one native tensor per parameter while it lives, whatever it does, and none once disposed.</summary>
+/// <summary>The twin holds one tensor per parameter (and SGD's momentum buffers) while it lives, whatever it does, and none once disposed.</summary>
 [Collection(ProcessStateCollection.Name)]
 public class TwinLifetimeTests
 {
@@ -35,28 +36,31 @@ public class TwinLifetimeTests
 
         var twin = new TwinBackend(Spec, initial);
         var holding = before + initial.Count;
-        Assert.Equal(holding, torch.live_tensors());
+        Assert.Equal(holding, TorchRuntime.LiveTensors);
         for (var epoch = 1; epoch <= Spec.Train.Epochs; epoch++)
         {
             foreach (var batch in Training.EpochBatches(Spec, data.Train, epoch))
             {
                 twin.TrainStep(batch);
-                Assert.Equal(holding, torch.live_tensors());
+                // TorchSharp's SGD, like PyTorch's, keeps a momentum buffer per parameter from the first step on.
+                if (epoch == 1 && holding == before + initial.Count)
+                    holding += initial.Count;
+                Assert.Equal(holding, TorchRuntime.LiveTensors);
             }
             twin.EndEpoch();
             twin.Evaluate(test);
             twin.SetParameters(twin.GetParameters());
-            Assert.Equal(holding, torch.live_tensors());
+            Assert.Equal(holding, TorchRuntime.LiveTensors);
         }
         twin.Dispose();
 
-        Assert.Equal(before, torch.live_tensors());
+        Assert.Equal(before, TorchRuntime.LiveTensors);
     }
 
     [Theory]
     [InlineData("three features for a model of two", "mat1 and mat2 shapes cannot be multiplied (4x3 and 2x6)")]
-    [InlineData("targets for three rows of four", "3 values do not fill a tensor of shape [4, 1]")]
-    public void AFaultyBatchRaisesLibtorchsMessageAndLeavesNoTensorBehind(string fault, string message)
+    [InlineData("targets for three rows of four", "mismatched total size creating a tensor")]
+    public void AFaultyBatchRaisesTorchSharpsMessageAndLeavesNoTensorBehind(string fault, string message)
     {
         var data = DatasetLoader.Load(Spec);
         var good = Training.EpochBatches(Spec, data.Train, 1).First();
@@ -66,12 +70,12 @@ public class TwinLifetimeTests
         var before = ProcessStateCollection.SettledLiveTensors();
         using var twin = new TwinBackend(Spec, InitialParameters.Create(Spec));
 
-        var exception = Assert.Throws<TorchException>(() => twin.TrainStep(bad));
+        var exception = Assert.ThrowsAny<Exception>(() => twin.TrainStep(bad));
         Assert.Contains(message, exception.Message);
-        Assert.Contains(message, Assert.Throws<TorchException>(() => twin.Evaluate(bad)).Message);
+        Assert.Contains(message, Assert.ThrowsAny<Exception>(() => twin.Evaluate(bad)).Message);
 
-        Assert.Equal(before + 4, torch.live_tensors());
+        Assert.Equal(before + 4, TorchRuntime.LiveTensors);
         Assert.True(double.IsFinite(twin.TrainStep(good)));
-        Assert.Equal(before + 4, torch.live_tensors());
+        Assert.Equal(before + 4 + 4, TorchRuntime.LiveTensors); // and a momentum buffer each
     }
 }

@@ -2,7 +2,6 @@ using Parity.Engine;
 using Parity.Engine.Numerics;
 using Parity.Spec;
 using Parity.Spec.Initialization;
-using Parity.Torch;
 using Parity.Torch.Twin;
 
 namespace Parity.Cli;
@@ -27,13 +26,13 @@ public static class Backends
     };
 
     /// <summary>
-    /// Runs libtorch (its intra-op threads) and the BLAS under both engines on <paramref name="threads"/>
+    /// Runs TorchSharp (libtorch's intra-op threads) and the engine's BLAS on <paramref name="threads"/>
     /// threads until disposed, then gives them back the counts they had.
     /// </summary>
     public static IDisposable UseThreads(int threads)
     {
-        var scope = Guarded(() => new ThreadScope(torch.get_num_threads(), Gemm.Threads));
-        torch.set_num_threads(threads);
+        var scope = Guarded(() => new ThreadScope(TorchRuntime.Threads, Gemm.Threads));
+        TorchRuntime.Threads = threads;
         Gemm.SetThreads(threads);
         return scope;
     }
@@ -42,21 +41,21 @@ public static class Backends
     {
         public void Dispose()
         {
-            torch.set_num_threads(torchThreads);
+            TorchRuntime.Threads = torchThreads;
             Gemm.SetThreads(blasThreads);
         }
     }
 
-    /// <summary>A missing libtorch is the machine's setup, not a crash: say what to install.</summary>
+    /// <summary>A TorchSharp that cannot load is the machine's setup, not a crash: say what to do.</summary>
     static T Guarded<T>(Func<T> create)
     {
         try
         {
             return create();
         }
-        catch (DllNotFoundException e)
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or NotSupportedException)
         {
-            throw new InputException($"the libtorch twin cannot be loaded ({e.Message}); install libtorch with: apt-get install libtorch-dev libopenblas0-pthread, and rebuild");
+            throw new InputException($"TorchSharp's native library cannot be loaded ({InputException.OneLine((e.InnerException ?? e).Message.Split('\n')[0])}); rebuild Parity on this machine (dotnet build -c Release), which makes it loadable");
         }
     }
 }

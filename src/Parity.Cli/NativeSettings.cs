@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using Parity.Engine.Numerics;
-using Parity.Torch;
+using Parity.Torch.Twin;
 
 namespace Parity.Cli;
 
@@ -50,7 +50,7 @@ public static class NativeSettings
     /// <summary>Sets libtorch's intra-op threads and the BLAS's (both engines': one OpenBLAS per process) to <paramref name="threads"/>.</summary>
     public static void SetThreads(int threads)
     {
-        torch.set_num_threads(threads);
+        TorchRuntime.Threads = threads;
         Gemm.SetThreads(threads);
     }
 

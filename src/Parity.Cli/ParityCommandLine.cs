@@ -1,6 +1,8 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Parity.Cli.Commands;
 using Parity.Spec;
+using Parity.Torch.Twin;
 
 namespace Parity.Cli;
 
@@ -50,10 +52,15 @@ public static class ParityCommandLine
             error.WriteLine($"parity: {e.Message}");
             return BadInput;
         }
-        catch (Torch.TorchException e)
+        catch (ExternalException e) when (TorchRuntime.IsInputError(e))
         {
-            error.WriteLine($"parity: libtorch refused the spec's computation: {InputException.OneLine(e.Message)}");
+            error.WriteLine($"parity: TorchSharp refused the spec's computation: {FirstLine(e.Message)}; check the spec's layer sizes and the data's features and classes");
             return BadInput;
+        }
+        catch (ExternalException e)
+        {
+            error.WriteLine($"parity: TorchSharp failed inside the reference, not because of the spec: {FirstLine(e.Message)}");
+            return Failed;
         }
         catch (OperationCanceledException)
         {
@@ -61,4 +68,7 @@ public static class ParityCommandLine
             return Interruption.ExitCode;
         }
     }
+
+    /// <summary>libtorch's message without the C++ backtrace it appends.</summary>
+    static string FirstLine(string message) => InputException.OneLine(message.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? message);
 }

@@ -60,7 +60,7 @@ public static partial class SoakCommand
                     twin.EndEpoch();
                 }
                 if (step % every == 0)
-                    samples.Add((step, ResidentMiB(), Torch.torch.live_tensors()));
+                    samples.Add((step, ResidentMiB(), Torch.Twin.TorchRuntime.LiveTensors));
                 tick();
             }
             return 0;
@@ -70,7 +70,7 @@ public static partial class SoakCommand
         var rssGrowth = last.RssMiB / first.RssMiB - 1;
         var passed = Math.Abs(rssGrowth) <= Tolerance && last.LiveTensors == first.LiveTensors;
         var table = new StringBuilder();
-        table.AppendLine($"| step (each engine) | resident memory (MiB) | live libtorch tensors |").AppendLine("|---|---|---|");
+        table.AppendLine($"| step (each engine) | resident memory (MiB) | live TorchSharp tensors |").AppendLine("|---|---|---|");
         foreach (var s in samples)
             table.AppendLine($"| {s.Step:N0} | {s.RssMiB.ToString("F1", CultureInfo.InvariantCulture)} | {s.LiveTensors} |");
         table.AppendLine().AppendLine($"`{spec.Name}`, {steps:N0} steps on each engine in {clock.Elapsed.TotalSeconds:F0} s on {Environment.ProcessorCount} cores: resident memory {(rssGrowth >= 0 ? "+" : "")}{(rssGrowth * 100).ToString("F2", CultureInfo.InvariantCulture)} % "

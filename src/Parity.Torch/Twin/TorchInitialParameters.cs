@@ -1,24 +1,26 @@
 using Parity.Spec;
+using static TorchSharp.torch;
 
 namespace Parity.Torch.Twin;
 
 /// <summary>
-/// <c>init: torch</c>: libtorch seeded with the spec's seed initialises each nn.Linear with its own
-/// default scheme, in layer order; those values are then every engine's initial parameters. libtorch
-/// initialises in float32, its default dtype, so a float64 model holds them exactly.
+/// <c>init: torch</c>: TorchSharp seeded with the spec's seed initialises each <c>nn.Linear</c> with its
+/// own default scheme, in layer order, as <c>torch.manual_seed(seed)</c> then <c>nn.Linear(...)</c> do in
+/// PyTorch; those values are then every engine's initial parameters. Modules initialise in float32,
+/// the default dtype, so a float64 model holds them exactly.
 /// </summary>
 public static class TorchInitialParameters
 {
     public static IReadOnlyList<HostTensor> Create(ParitySpec spec)
     {
-        torch.manual_seed(spec.Seed);
+        manual_seed(spec.Seed);
         var tensors = new List<HostTensor>();
         foreach (var layer in spec.LinearLayers)
         {
-            using var linear = torch.nn.LinearDefault(layer.In, layer.Out, layer.Bias);
-            tensors.Add(new HostTensor(layer.WeightName, [layer.Out, layer.In], linear.weight.data<double>()));
-            if (linear.bias is not null)
-                tensors.Add(new HostTensor(layer.BiasName, [layer.Out], linear.bias.data<double>()));
+            using var linear = nn.Linear(layer.In, layer.Out, hasBias: layer.Bias);
+            tensors.Add(HostTensors.ToHost(layer.WeightName, linear.weight!));
+            if (linear.bias is { } bias)
+                tensors.Add(HostTensors.ToHost(layer.BiasName, bias));
         }
         return tensors;
     }

@@ -1,25 +1,27 @@
 using Parity.Spec;
-using Parity.Torch.Modules;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Parity.Torch.Twin;
 
 /// <summary>
-/// The libtorch twin behind the backend contract: parameters are libtorch leaf tensors, and every
-/// forward, loss, gradient, clipping, update and schedule step is libtorch's — no formula of ours.
+/// The TorchSharp twin behind the backend contract: parameters are TorchSharp <c>Parameter</c>s, and
+/// every forward, loss, gradient, clipping, update and schedule step is TorchSharp's — no formula of
+/// ours. Each call runs in a dispose scope, so no tensor outlives it but the parameters, the loaded
+/// batch and the graph between <see cref="Forward()"/> and <see cref="Backward"/>.
 /// </summary>
 public sealed class TwinBackend : IPhasedBackend
 {
     readonly ParitySpec _spec;
     readonly ScalarType _dtype;
-    readonly List<Tensor> _parameters = [];
+    readonly List<Parameter> _parameters = [];
     readonly List<string> _names = [];
     readonly Dictionary<string, Tensor> _byName = [];
     readonly SGD _optimizer;
-    readonly LRScheduler? _scheduler;
-    // IPhasedBackend: the loaded batch as libtorch tensors, and the graph of the last forward until its backward.
-    Tensor? _loadedInput, _loadedTarget;
-    LayerOutputs? _graph;
-    Tensor? _graphLoss;
+    readonly optim.lr_scheduler.LRScheduler? _scheduler;
+    // IPhasedBackend: the loaded batch, and the loss of the last forward until its backward (its graph holds the rest).
+    Tensor? _loadedInput, _loadedTarget, _graphLoss;
 
     public TwinBackend(ParitySpec spec, IReadOnlyList<HostTensor> initialParameters)
     {
@@ -27,25 +29,27 @@ public sealed class TwinBackend : IPhasedBackend
         _dtype = spec.DType == DType.Float32 ? ScalarType.Float32 : ScalarType.Float64;
         foreach (var initial in initialParameters)
         {
-            var parameter = torch.tensor(initial.Data, initial.Shape.Select(d => (long)d).ToArray(), _dtype, requires_grad: true);
+            // Parameter takes the tensor's native handle over, and with it its place in TorchSharp's live count.
+            var parameter = new Parameter(HostTensors.ToTorch(initial.Data, initial.Shape.Select(d => (long)d).ToArray(), _dtype), requires_grad: true);
+            parameter.DetachFromDisposeScope();
             _parameters.Add(parameter);
             _names.Add(initial.Name);
             _byName[initial.Name] = parameter;
         }
         var sgd = spec.Optimizer;
-        _optimizer = torch.optim.SGD(_parameters, sgd.Lr, sgd.Momentum, sgd.Dampening, sgd.WeightDecay, sgd.Nesterov);
+        _optimizer = optim.SGD(_parameters, sgd.Lr, sgd.Momentum, sgd.Dampening, sgd.WeightDecay, sgd.Nesterov);
+        // TorchSharp's schedulers, like PyTorch's, take their initial step in the constructor.
         _scheduler = spec.Schedule switch
         {
-            { Kind: ScheduleKind.Exponential } exponential => torch.optim.lr_scheduler.ExponentialLR(_optimizer, exponential.Gamma),
-            { Kind: ScheduleKind.Step } step => torch.optim.lr_scheduler.StepLR(_optimizer, step.StepSize, step.Gamma),
+            { Kind: ScheduleKind.Exponential } exponential => optim.lr_scheduler.ExponentialLR(_optimizer, exponential.Gamma),
+            { Kind: ScheduleKind.Step } step => optim.lr_scheduler.StepLR(_optimizer, step.StepSize, step.Gamma),
             _ => null,
         };
     }
 
     public string Name => "twin";
 
-    public IReadOnlyList<HostTensor> GetParameters() =>
-        _names.Select((name, i) => new HostTensor(name, _parameters[i].shape.Select(d => (int)d).ToArray(), _parameters[i].data<double>())).ToList();
+    public IReadOnlyList<HostTensor> GetParameters() => _names.Select((name, i) => HostTensors.ToHost(name, _parameters[i])).ToList();
 
     public void SetParameters(IReadOnlyList<HostTensor> parameters)
     {
@@ -55,35 +59,36 @@ public sealed class TwinBackend : IPhasedBackend
             if (!byName.TryGetValue(name, out var tensor))
                 throw new ArgumentException($"no value given for parameter {name}");
             var shape = _parameters[i].shape;
-            // copy_ checks the element count only: a transposed weight would go in silently
+            // copy_ broadcasts: a [1, n] value would fill an [m, n] weight silently
             if (!tensor.Shape.Select(d => (long)d).SequenceEqual(shape))
                 throw new ArgumentException($"parameter {name} is [{string.Join(", ", shape)}], the value given is {tensor.ShapeText}");
-            return tensor.Data;
+            return tensor;
         }).ToList();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
         for (var i = 0; i < values.Count; i++)
-            _parameters[i].copy_(values[i]);
+            _parameters[i].copy_(HostTensors.ToTorch(values[i].Data, _parameters[i].shape, _dtype));
     }
 
     public IReadOnlyList<HostTensor> Forward(Batch batch)
     {
-        using var noGrad = torch.no_grad();
-        using var input = Input(batch);
-        using var layers = new LayerOutputs(_spec, input, _byName);
-        return layers.Select((output, i) => Host(i.ToString(), output)).ToList();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return LayerOutputs.Run(_spec, Input(batch), _byName).Select((output, i) => HostTensors.ToHost(i.ToString(), output)).ToList();
     }
 
     public Gradients ComputeGradients(Batch batch)
     {
+        using var scope = NewDisposeScope();
         _optimizer.zero_grad();
-        using var input = Input(batch, requiresGrad: true);
-        using var target = Target(batch);
-        using var layers = new LayerOutputs(_spec, input, _byName);
-        foreach (var output in layers)
+        var input = Input(batch).requires_grad_(true);
+        var layers = LayerOutputs.Run(_spec, input, _byName);
+        foreach (var output in layers.Where(output => !ReferenceEquals(output, input)))
             output.retain_grad();
-        using var loss = TwinOps.Loss(_spec.Loss, layers[^1], target);
+        var loss = TwinOps.Loss(_spec.Loss, layers[^1], Target(batch));
         loss.backward();
         return new Gradients(
-            loss.item<double>(),
+            Scalar(loss),
             _names.Select((name, i) => GradientOf(name, _parameters[i])).ToList(),
             layers.Select((output, i) => GradientOf(i.ToString(), output)).ToList(),
             GradientOf("input", input));
@@ -91,29 +96,29 @@ public sealed class TwinBackend : IPhasedBackend
 
     public void Step()
     {
+        using var scope = NewDisposeScope();
         if (_spec.Clip is { Kind: ClipKind.Norm } norm)
-            torch.nn.utils.clip_grad_norm_(_parameters, norm.Threshold);
+            nn.utils.clip_grad_norm_(_parameters, norm.Threshold);
         else if (_spec.Clip is { Kind: ClipKind.Value } value)
-            torch.nn.utils.clip_grad_value_(_parameters, value.Threshold);
+            nn.utils.clip_grad_value_(_parameters, value.Threshold);
         _optimizer.step();
     }
 
     public double TrainStep(Batch batch)
     {
+        using var scope = NewDisposeScope();
         _optimizer.zero_grad();
-        using var input = Input(batch);
-        using var target = Target(batch);
-        using var layers = new LayerOutputs(_spec, input, _byName);
-        using var loss = TwinOps.Loss(_spec.Loss, layers[^1], target);
+        var loss = TwinOps.Loss(_spec.Loss, LayerOutputs.Run(_spec, Input(batch), _byName)[^1], Target(batch));
         loss.backward();
         Step();
-        return loss.item<double>();
+        return Scalar(loss);
     }
 
     public void Load(Batch batch)
     {
         ReleaseLoaded();
-        (_loadedInput, _loadedTarget) = (Input(batch), Target(batch));
+        _loadedInput = Input(batch).DetachFromDisposeScope();
+        _loadedTarget = Target(batch).DetachFromDisposeScope();
     }
 
     public void Forward()
@@ -122,8 +127,9 @@ public sealed class TwinBackend : IPhasedBackend
             throw new InvalidOperationException("Forward before Load: load a batch first");
         _optimizer.zero_grad();
         ReleaseGraph();
-        _graph = new LayerOutputs(_spec, _loadedInput, _byName);
-        _graphLoss = TwinOps.Loss(_spec.Loss, _graph[^1], _loadedTarget);
+        using var scope = NewDisposeScope();
+        // The layer outputs' handles go with the scope; the autograd graph keeps what backward needs.
+        _graphLoss = TwinOps.Loss(_spec.Loss, LayerOutputs.Run(_spec, _loadedInput, _byName)[^1], _loadedTarget).DetachFromDisposeScope();
     }
 
     public void Backward()
@@ -136,12 +142,11 @@ public sealed class TwinBackend : IPhasedBackend
 
     public Evaluation Evaluate(Batch batch)
     {
-        using var noGrad = torch.no_grad();
-        using var input = Input(batch);
-        using var target = Target(batch);
-        using var layers = new LayerOutputs(_spec, input, _byName);
-        using var loss = TwinOps.Loss(_spec.Loss, layers[^1], target);
-        return new Evaluation(loss.item<double>(), layers[^1].data<double>(), (int)layers[^1].shape[1]);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var output = LayerOutputs.Run(_spec, Input(batch), _byName)[^1];
+        var loss = TwinOps.Loss(_spec.Loss, output, Target(batch));
+        return new Evaluation(Scalar(loss), HostTensors.ToHost(output), (int)output.shape[1]);
     }
 
     public void EndEpoch() => _scheduler?.step();
@@ -149,7 +154,6 @@ public sealed class TwinBackend : IPhasedBackend
     public void Dispose()
     {
         ReleaseLoaded();
-        _scheduler?.Dispose();
         _optimizer.Dispose();
         foreach (var parameter in _parameters)
             parameter.Dispose();
@@ -158,8 +162,7 @@ public sealed class TwinBackend : IPhasedBackend
     void ReleaseGraph()
     {
         _graphLoss?.Dispose();
-        _graph?.Dispose();
-        (_graphLoss, _graph) = (null, null);
+        _graphLoss = null;
     }
 
     void ReleaseLoaded()
@@ -170,19 +173,16 @@ public sealed class TwinBackend : IPhasedBackend
         (_loadedInput, _loadedTarget) = (null, null);
     }
 
-    static HostTensor Host(string name, Tensor tensor) => new(name, tensor.shape.Select(d => (int)d).ToArray(), tensor.data<double>());
+    static double Scalar(Tensor loss) => HostTensors.ToHost(loss)[0];
 
-    /// <summary>The gradient libtorch accumulated in a tensor (zeros where autograd never reached it).</summary>
-    static HostTensor GradientOf(string name, Tensor tensor)
-    {
-        using var grad = tensor.grad;
-        var shape = tensor.shape.Select(d => (int)d).ToArray();
-        return grad is null ? new HostTensor(name, shape, new double[shape.Aggregate(1, (a, b) => a * b)]) : Host(name, grad);
-    }
+    /// <summary>The gradient TorchSharp accumulated in a tensor (zeros where autograd never reached it).</summary>
+    static HostTensor GradientOf(string name, Tensor tensor) => tensor.grad is { } grad
+        ? HostTensors.ToHost(name, grad)
+        : new HostTensor(name, HostTensors.Shape(tensor), new double[tensor.numel()]);
 
-    Tensor Input(Batch batch, bool requiresGrad = false) => torch.tensor(batch.X, [batch.Rows, batch.Features], _dtype, requiresGrad);
+    Tensor Input(Batch batch) => HostTensors.ToTorch(batch.X, [batch.Rows, batch.Features], _dtype);
 
     Tensor Target(Batch batch) => batch.Classes is { } classes
-        ? torch.tensor(classes.Select(c => (long)c).ToArray(), [batch.Rows])
-        : torch.tensor(batch.Targets, [batch.Rows, batch.TargetWidth], _dtype);
+        ? tensor(classes.Select(c => (long)c).ToArray(), [batch.Rows], ScalarType.Int64)
+        : HostTensors.ToTorch(batch.Targets!, [batch.Rows, batch.TargetWidth], _dtype);
 }

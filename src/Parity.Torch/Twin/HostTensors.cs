@@ -1,0 +1,28 @@
+using Parity.Spec;
+using static TorchSharp.torch;
+
+namespace Parity.Torch.Twin;
+
+/// <summary>Tensors across the contract: host float64 arrays in, TorchSharp tensors of the spec's dtype out, and back.</summary>
+public static class HostTensors
+{
+    /// <summary>A new tensor of <paramref name="dtype"/> holding <paramref name="data"/> (float64 rounded once, as the engine rounds).</summary>
+    public static Tensor ToTorch(double[] data, long[] shape, ScalarType dtype)
+    {
+        // TorchSharp makes intermediate tensors on the way; the scope disposes them, the result moves out.
+        using var scope = NewDisposeScope();
+        var values = tensor(data, shape, ScalarType.Float64);
+        return (dtype == ScalarType.Float64 ? values : values.to_type(dtype)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>A tensor's values in float64, row-major (a float32 value converts exactly).</summary>
+    public static double[] ToHost(Tensor tensor)
+    {
+        using var scope = NewDisposeScope();
+        return tensor.detach().to_type(ScalarType.Float64).contiguous().data<double>().ToArray();
+    }
+
+    public static HostTensor ToHost(string name, Tensor tensor) => new(name, Shape(tensor), ToHost(tensor));
+
+    public static int[] Shape(Tensor tensor) => tensor.shape.Select(d => (int)d).ToArray();
+}
