@@ -42,7 +42,7 @@ public class StepBenchmarks
         Gemm.SetThreads(Threads);
         var spec = SpecLoader.Load(Path.Combine(RepositoryRoot(), "parity-tests", "bench", "disk-mlp-f64-b1000.yaml"));
         var data = DatasetLoader.Load(spec);
-        _batch = Batch.Gather(data.Train, BatchOrder.ForEpoch(spec, 1, data.Train.Rows), spec.TargetEncoding, 0);
+        _batch = Batches.Gather(data.Train, BatchOrder.ForEpoch(spec, 1, data.Train.Rows), spec.TargetEncoding, 0);
         _disk = EngineBackend.Create(spec, InitialParameters.Create(spec));
     }
 

@@ -39,7 +39,7 @@ public class RowSplitTests
             for (var step = 0; step < losses.Length; step++)
             {
                 var rows = Enumerable.Range(0, spec.Train.Batch).Select(i => order[(step * spec.Train.Batch + i) % order.Length]).ToArray();
-                losses[step] = backend.TrainStep(Batch.Gather(data.Train, rows, spec.TargetEncoding, spec.Shape.Classes ?? 0));
+                losses[step] = backend.TrainStep(Batches.Gather(data.Train, rows, spec.TargetEncoding, spec.Shape.Classes ?? 0));
                 parts = backend is EngineBackend<double> d ? d.LoadedParts : ((EngineBackend<float>)backend).LoadedParts;
             }
             return (losses, backend.GetParameters().SelectMany(p => p.Data).ToArray(), parts);
@@ -89,7 +89,7 @@ public class RowSplitTests
             Gemm.SetThreads(threads);
             var data = DatasetLoader.Load(spec);
             using var backend = (EngineBackend<double>)EngineBackend.Create(spec, InitialParameters.Create(spec));
-            backend.Load(Batch.Gather(data.Train, Enumerable.Range(0, rows).ToArray(), spec.TargetEncoding, 0));
+            backend.Load(Batches.Gather(data.Train, Enumerable.Range(0, rows).ToArray(), spec.TargetEncoding, 0));
             return backend.LoadedParts;
         }
         finally

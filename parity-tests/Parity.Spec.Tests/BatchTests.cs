@@ -12,7 +12,7 @@ public class BatchTests
     [Fact]
     public void Class_indices_stay_integers()
     {
-        var batch = Batch.Gather(Classes, Rows, TargetEncoding.ClassIndices, 3);
+        var batch = Batches.Gather(Classes, Rows, TargetEncoding.ClassIndices, 3);
         Assert.Equal((2, 2), (batch.Rows, batch.Features));
         Assert.Equal([20, 21, 0, 1], batch.X);
         Assert.Equal([1, 2], batch.Classes!);
@@ -22,7 +22,7 @@ public class BatchTests
     [Fact]
     public void One_hot_rows_have_one_column_per_class()
     {
-        var batch = Batch.Gather(Classes, Rows, TargetEncoding.OneHot, 3);
+        var batch = Batches.Gather(Classes, Rows, TargetEncoding.OneHot, 3);
         Assert.Null(batch.Classes);
         Assert.Equal(3, batch.TargetWidth);
         Assert.Equal([0, 1, 0, 0, 0, 1], batch.Targets!);
@@ -31,7 +31,7 @@ public class BatchTests
     [Fact]
     public void A_label_is_one_float_column()
     {
-        var batch = Batch.Gather(Classes, Rows, TargetEncoding.Label, 2);
+        var batch = Batches.Gather(Classes, Rows, TargetEncoding.Label, 2);
         Assert.Null(batch.Classes);
         Assert.Equal(1, batch.TargetWidth);
         Assert.Equal([1, 2], batch.Targets!);
@@ -40,7 +40,7 @@ public class BatchTests
     [Fact]
     public void Values_keep_every_target_column()
     {
-        var batch = Batch.Gather(Regression, Rows, TargetEncoding.Values, 0);
+        var batch = Batches.Gather(Regression, Rows, TargetEncoding.Values, 0);
         Assert.Equal([20, 21, 0, 1], batch.X);
         Assert.Equal(2, batch.TargetWidth);
         Assert.Equal([4.5, 5.5, 0.5, 1.5], batch.Targets!);

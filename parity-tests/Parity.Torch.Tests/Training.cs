@@ -13,12 +13,12 @@ static class Training
     {
         var order = BatchOrder.ForEpoch(spec, epoch, train.Rows);
         for (var start = 0; start < order.Length; start += spec.Train.Batch)
-            yield return Batch.Gather(train, order.AsSpan(start, Math.Min(spec.Train.Batch, order.Length - start)), spec.TargetEncoding, spec.Shape.Classes ?? 0);
+            yield return Batches.Gather(train, order.AsSpan(start, Math.Min(spec.Train.Batch, order.Length - start)), spec.TargetEncoding, spec.Shape.Classes ?? 0);
     }
 
     /// <summary>The whole split as one batch.</summary>
     public static Batch All(ParitySpec spec, DataSplit split) =>
-        Batch.Gather(split, Enumerable.Range(0, split.Rows).ToArray(), spec.TargetEncoding, spec.Shape.Classes ?? 0);
+        Batches.Gather(split, Enumerable.Range(0, split.Rows).ToArray(), spec.TargetEncoding, spec.Shape.Classes ?? 0);
 
     static string RepositoryRoot()
     {

@@ -40,7 +40,7 @@ public static partial class SoakCommand
         using var engine = Backends.Create(Backends.Engine, spec, initial);
         using var twin = Backends.Create(Backends.Twin, spec, initial);
         var batches = Enumerable.Range(0, data.Train.Rows / spec.Train.Batch)
-            .Select(b => Batch.Gather(data.Train, BatchOrder.ForEpoch(spec, 1, data.Train.Rows).AsSpan(b * spec.Train.Batch, spec.Train.Batch), spec.TargetEncoding, spec.Shape.Classes ?? 0))
+            .Select(b => Batches.Gather(data.Train, BatchOrder.ForEpoch(spec, 1, data.Train.Rows).AsSpan(b * spec.Train.Batch, spec.Train.Batch), spec.TargetEncoding, spec.Shape.Classes ?? 0))
             .ToList();
 
         // Sample 0 is taken after the first tenth of the steps: allocators and pools have warmed up by then.

@@ -48,7 +48,7 @@ public sealed class BenchmarkRunner(BackendFactory engine, BackendFactory twin, 
     {
         var order = BatchOrder.ForEpoch(spec, 1, data.Train.Rows);
         var rows = Enumerable.Range(0, spec.Train.Batch).Select(i => order[i % order.Length]).ToArray();
-        return Batch.Gather(data.Train, rows, spec.TargetEncoding, spec.Shape.Classes ?? 0);
+        return Batches.Gather(data.Train, rows, spec.TargetEncoding, spec.Shape.Classes ?? 0);
     }
 
     static IPhasedBackend Phased(IBackend backend) => backend as IPhasedBackend

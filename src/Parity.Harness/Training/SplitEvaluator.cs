@@ -42,7 +42,7 @@ public sealed class SplitEvaluator(ParitySpec spec)
         for (var start = 0; start < split.Rows; start += ChunkRows)
         {
             var rows = Math.Min(ChunkRows, split.Rows - start);
-            yield return (backend.Evaluate(Batch.Gather(split, all.AsSpan(start, rows), spec.TargetEncoding, spec.Shape.Classes ?? 0)), start, rows);
+            yield return (backend.Evaluate(Batches.Gather(split, all.AsSpan(start, rows), spec.TargetEncoding, spec.Shape.Classes ?? 0)), start, rows);
         }
     }
 }

@@ -1,4 +1,4 @@
-namespace Parity.Spec;
+namespace Parity.Contract;
 
 /// <summary>
 /// A named tensor in host memory, row-major, in float64 whatever the engine's dtype (a float32 value

@@ -1,8 +1,8 @@
-namespace Parity.Spec;
+namespace Parity.Contract;
 
 /// <summary>
-/// What the harness needs of an engine — the from-scratch engine, the libtorch twin, or a user's own.
-/// An engine is built from a <see cref="ParitySpec"/> and its initial parameters; every exchange is
+/// What the harness needs of an engine — the from-scratch engine, the TorchSharp twin, or a user's own.
+/// An engine is built from a <see cref="ModelDescription"/> and its initial parameters; every exchange is
 /// in host memory (<see cref="HostTensor"/>, <see cref="Batch"/>), parameters named as PyTorch's
 /// state_dict (<c>0.weight</c>, <c>0.bias</c>, …).
 /// </summary>
@@ -35,13 +35,3 @@ public interface IBackend : IDisposable
     /// <summary>Called after the last step of each epoch: advances the learning-rate schedule.</summary>
     void EndEpoch();
 }
-
-/// <summary>
-/// What one backward pass found: the loss, each parameter's gradient (by parameter name), the
-/// gradient with respect to each layer's output (named by layer index, in model order) and with
-/// respect to the batch's input features (named "input").
-/// </summary>
-public sealed record Gradients(double Loss, IReadOnlyList<HostTensor> Parameters, IReadOnlyList<HostTensor> LayerOutputs, HostTensor Input);
-
-/// <summary>A batch's loss and the model's outputs, row-major [Rows, Width].</summary>
-public sealed record Evaluation(double Loss, double[] Outputs, int Width);

@@ -2,11 +2,8 @@ using Parity.Spec.Data;
 
 namespace Parity.Spec;
 
-/// <summary>
-/// A mini-batch as every engine receives it: features [Rows, Features] and the targets in the form
-/// the spec's loss takes — class indices, or float rows [Rows, TargetWidth].
-/// </summary>
-public sealed record Batch(int Rows, int Features, double[] X, int[]? Classes, double[]? Targets, int TargetWidth)
+/// <summary>Mini-batches cut from a data split, in the form the contract's <see cref="Batch"/> carries.</summary>
+public static class Batches
 {
     /// <summary>The rows of <paramref name="split"/> at <paramref name="indices"/>, targets encoded as <paramref name="encoding"/> says.</summary>
     public static Batch Gather(DataSplit split, ReadOnlySpan<int> indices, TargetEncoding encoding, int classes)

@@ -1,4 +1,4 @@
-namespace Parity.Spec;
+namespace Parity.Contract;
 
 /// <summary>
 /// Optional, for benchmarks: a training step split into its three phases on a batch the engine holds

@@ -1,0 +1,27 @@
+using System.Text.Json.Nodes;
+
+namespace Parity.Contract;
+
+/// <summary>
+/// One part of a model description — a layer, the loss, the optimizer, the schedule, the clipping — as
+/// a kind in PyTorch's words, kebab-case (<c>linear</c>, <c>leaky-relu</c>, <c>cross-entropy</c>,
+/// <c>sgd</c>), and its options under PyTorch's argument names (<c>out_features</c>,
+/// <c>negative_slope</c>, <c>weight_decay</c>). Options are JSON values, exactly as the engine
+/// protocol sends them.
+/// </summary>
+public record Described(string Kind, JsonObject Options)
+{
+    public double Number(string name) => Required(name).GetValue<double>();
+
+    public double Number(string name, double fallback) => Options[name] is { } value ? value.GetValue<double>() : fallback;
+
+    public int Integer(string name) => Required(name).GetValue<int>();
+
+    public bool Flag(string name, bool fallback = false) => Options[name] is { } value ? value.GetValue<bool>() : fallback;
+
+    public string Word(string name, string fallback) => Options[name] is { } value ? value.GetValue<string>() : fallback;
+
+    public int[] Integers(string name) => Required(name).AsArray().Select(value => value!.GetValue<int>()).ToArray();
+
+    JsonNode Required(string name) => Options[name] ?? throw new KeyNotFoundException($"{Kind} has no option '{name}'");
+}

@@ -1,0 +1,31 @@
+namespace Parity.Contract;
+
+/// <summary>
+/// Everything an engine builds itself from, with no spec file to parse: the dtype ("float32" or
+/// "float64"), the shape of one input sample, the layers in order, the parameters in state_dict
+/// order, the loss, the optimizer, and the optional schedule (stepped once per epoch) and gradient
+/// clipping (before each step). The seed is for engines that draw anything themselves.
+/// </summary>
+/// <remarks>
+/// Kinds and options in this version:
+/// layers <c>linear {in_features, out_features, bias}</c>, <c>relu</c>, <c>leaky-relu {negative_slope}</c>,
+/// <c>tanh</c>, <c>sigmoid</c>, <c>softmax {dim}</c>, <c>identity</c>;
+/// losses <c>mse</c>, <c>bce</c>, <c>bce-with-logits</c>, <c>cross-entropy</c>, each <c>{reduction: mean|sum}</c>;
+/// optimizer <c>sgd {lr, momentum, dampening, weight_decay, nesterov}</c>;
+/// schedules <c>exponential {gamma}</c>, <c>step {step_size, gamma}</c>;
+/// clipping <c>norm {max_norm}</c> (<c>clip_grad_norm_</c>), <c>value {clip_value}</c> (<c>clip_grad_value_</c>).
+/// </remarks>
+public sealed record ModelDescription(
+    string Name,
+    string DType,
+    int[] InputShape,
+    IReadOnlyList<LayerDescription> Layers,
+    IReadOnlyList<ParameterDescription> Parameters,
+    Described Loss,
+    Described Optimizer,
+    Described? Schedule,
+    Described? Clip,
+    long Seed)
+{
+    public bool IsFloat32 => DType == "float32";
+}
