@@ -70,7 +70,7 @@ public class BenchCommandTests
         var (exit, output, error) = Cli.Run(Args("bench", spec, "--json", temp["bench.json"]));
 
         Assert.True(exit == 1, error + output);
-        Assert.Contains("✗ engine / libtorch train step", output);
+        Assert.Contains("✗ engine / TorchSharp train step", output);
         Assert.Contains("(target ≤ 1E-06)", output);
         Assert.Contains("failed bench-small", output);
         using var json = JsonDocument.Parse(File.ReadAllText(temp["bench.json"]));

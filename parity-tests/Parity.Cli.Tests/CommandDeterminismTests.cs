@@ -7,7 +7,7 @@ namespace Parity.Cli.Tests;
 [Collection(ThreadCountCollection.Name)]
 public class CommandDeterminismTests
 {
-    // Wide enough that two threads share the work: 200 × 192 activations pass libtorch's grain size
+    // Wide enough that two threads share the work: 200 × 192 activations pass TorchSharp's grain size
     // (32,768 elements) and the 200 × 192 × 32 products OpenBLAS's threading threshold (262,144).
     const string Spec = """
         name: determinism

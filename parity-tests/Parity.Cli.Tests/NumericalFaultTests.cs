@@ -60,7 +60,7 @@ public class NumericalFaultTests
 
         Assert.True(exit == 1, error + output);
         Assert.Equal("", error);
-        Assert.Contains("the parameters become NaN/Inf after update 4 of 4, first in 2.weight, in both engines (libtorch's too): the spec's training itself blows up", output);
+        Assert.Contains("the parameters become NaN/Inf after update 4 of 4, first in 2.weight, in both engines (TorchSharp's too): the spec's training itself blows up", output);
         Assert.DoesNotContain("   at ", output);
     }
 

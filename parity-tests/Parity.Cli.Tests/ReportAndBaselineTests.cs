@@ -109,7 +109,7 @@ public class ReportAndBaselineTests
         var baseline = Reports.BaselineSpec.From(main);
         Assert.Empty(Reports.BaselineComparison.Regressions(baseline, main, 10));
 
-        // Planted: the first parameter's gradient now parts from libtorch's by 1e-9 relative.
+        // Planted: the first parameter's gradient now parts from TorchSharp's by 1e-9 relative.
         var planted = JsonNode.Parse(File.ReadAllText(resultFile))!;
         planted["check"]!["parameters"]![0]!["max_rel_err"] = 1e-9;
         var regressed = JsonSerializer.Deserialize<Reports.SpecResult>(planted.ToJsonString(), Output.Json.Options)!;
@@ -117,11 +117,11 @@ public class ReportAndBaselineTests
         Assert.StartsWith("the gradient error of 0.weight grew from", regression);
         Assert.EndsWith("to 1E-9 (more than 10×)", regression);
 
-        // Planted: the training step became twice as slow relative to libtorch's.
+        // Planted: the training step became twice as slow relative to TorchSharp's.
         var slower = JsonNode.Parse(File.ReadAllText(resultFile))!;
         slower["bench"]!["ratio"] = 2 * baseline.Ratio!.Value;
         var slow = JsonSerializer.Deserialize<Reports.SpecResult>(slower.ToJsonString(), Output.Json.Options)!;
-        Assert.StartsWith("the runtime ratio engine/libtorch worsened from", Assert.Single(Reports.BaselineComparison.Regressions(baseline, slow, 10)));
+        Assert.StartsWith("the runtime ratio engine/TorchSharp worsened from", Assert.Single(Reports.BaselineComparison.Regressions(baseline, slow, 10)));
         Assert.Empty(Reports.BaselineComparison.Regressions(baseline, slow, 10, margin: 1.5));
 
         // Below 10 ε an error is rounding: 2e-15 after 1e-17 is no regression.

@@ -1,7 +1,7 @@
 namespace Parity.Cli.Tests;
 
 /// <summary>
-/// Tests that change the process-wide thread counts of libtorch and OpenBLAS run here, apart from the
+/// Tests that change the process-wide thread counts of TorchSharp and OpenBLAS run here, apart from the
 /// parallel ones: another test comparing two of its own runs must not see the count change between them.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]

@@ -6,7 +6,7 @@ using Parity.Torch.Twin;
 
 namespace Parity.PlantedBugs.Tests;
 
-/// <summary>Runs <c>parity check</c>'s checks on one spec, with the given engine against the libtorch twin.</summary>
+/// <summary>Runs <c>parity check</c>'s checks on one spec, with the given engine against the TorchSharp twin.</summary>
 static class ParityCheck
 {
     public static CheckResult Run(ParitySpec spec, BackendFactory engine)

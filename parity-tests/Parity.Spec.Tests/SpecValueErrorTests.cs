@@ -72,7 +72,7 @@ public class SpecValueErrorTests
     [InlineData("data: {source: disk, train: 10, path: d.csv}", "'data.path' applies to source csv only; remove it", 3, 39)]
     [InlineData("data: {source: csv, path: \"a\\0b\", target: y}", "'data.path' holds a NUL character", 3, 27)]
     [InlineData("bench: {max_ratios: 0.5}", "unknown key 'max_ratios' in 'bench'; did you mean 'max_ratio'?", 8, 9)]
-    [InlineData("bench: {}", "'bench' needs a target: max_ratio (engine over libtorch per training step, e.g. 0.5) or max_alloc_bytes (per engine step, e.g. 0)", 8, 8)]
+    [InlineData("bench: {}", "'bench' needs a target: max_ratio (engine over TorchSharp per training step, e.g. 0.5) or max_alloc_bytes (per engine step, e.g. 0)", 8, 8)]
     [InlineData("bench: {max_alloc_bytes: 0.5}", "'bench.max_alloc_bytes' must be a whole number, not '0.5'", 8, 26)]
     public void Bad_names_words_and_settings(string overrides, string problem, int line, int column) =>
         SpecText.AssertError(SpecText.With(overrides), problem, line, column);

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 
 namespace Parity.Torch.Tests;
 
-/// <summary>Every step's native tensors and libtorch's buffers are freed: a long run keeps the process's memory flat.</summary>
+/// <summary>Every step's native tensors and TorchSharp's buffers are freed: a long run keeps the process's memory flat.</summary>
 [Collection(ProcessStateCollection.Name)]
 public class MemoryTests(ITestOutputHelper output)
 {

@@ -7,7 +7,7 @@ namespace Parity.Torch.Tests;
 
 /// <summary>
 /// TorchSharp's schedulers stepped once per epoch decay the PyTorch way — StepLR(size) first after
-/// epoch size — because, like PyTorch's, they take their initial step in the constructor. (libtorch's
+/// epoch size — because, like PyTorch's, they take their initial step in the constructor. (TorchSharp's
 /// C++ StepLR does not, and the former shim had to take that step itself.)
 /// </summary>
 public class SchedulerTests

@@ -3,7 +3,7 @@ using Parity.Torch.Twin;
 
 namespace Parity.Torch.Tests;
 
-/// <summary><c>init: torch</c>: libtorch's own nn.Linear initialisation from the spec's seed, named and shaped as the state_dict.</summary>
+/// <summary><c>init: torch</c>: TorchSharp's own nn.Linear initialisation from the spec's seed, named and shaped as the state_dict.</summary>
 [Collection(ProcessStateCollection.Name)]
 public class TorchInitialParametersTests
 {

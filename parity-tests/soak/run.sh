@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Soak test (outside CI: it takes a few minutes): 100,000 steps of the disk spec on both engines;
-# resident memory and libtorch's live tensors must stay flat within 5 %. Writes its figures into
+# resident memory and TorchSharp's live tensors must stay flat within 5 %. Writes its figures into
 # README.md's "Soak" section. Run from the repository root.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -26,7 +26,7 @@ public static class Backends
     };
 
     /// <summary>
-    /// Runs TorchSharp (libtorch's intra-op threads) and the engine's BLAS on <paramref name="threads"/>
+    /// Runs TorchSharp (TorchSharp's intra-op threads) and the engine's BLAS on <paramref name="threads"/>
     /// threads until disposed, then gives them back the counts they had.
     /// </summary>
     public static IDisposable UseThreads(int threads)

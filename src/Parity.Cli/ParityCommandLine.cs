@@ -19,7 +19,7 @@ public static class ParityCommandLine
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        // Before any native library loads: how libtorch and OpenBLAS wait and allocate (NativeSettings).
+        // Before any native library loads: how TorchSharp and OpenBLAS wait and allocate (NativeSettings).
         NativeSettings.ConfigureProcess();
         var root = new RootCommand("Parity: is a hand-written backpropagation right, and if not, where and why.");
         root.Subcommands.Add(TrainCommand.Create(output));
@@ -29,7 +29,7 @@ public static class ParityCommandLine
         root.Subcommands.Add(ReportCommand.Suite(output));
         root.Subcommands.Add(BaselineCommand.Create(output));
         root.Subcommands.Add(SoakCommand.Create(output));
-        var threadsOption = NumberOption.Create("--threads", "Threads for libtorch and the BLAS under both engines, 1 to 256 (default: theirs)",
+        var threadsOption = NumberOption.Create("--threads", "Threads for TorchSharp and the BLAS under both engines, 1 to 256 (default: theirs)",
             (int n) => n is >= 1 and <= MaxThreads, $"--threads takes a whole number from 1 to {MaxThreads}");
         threadsOption.Recursive = true;
         root.Options.Add(threadsOption);
@@ -69,6 +69,6 @@ public static class ParityCommandLine
         }
     }
 
-    /// <summary>libtorch's message without the C++ backtrace it appends.</summary>
+    /// <summary>TorchSharp's message without the C++ backtrace it appends.</summary>
     static string FirstLine(string message) => InputException.OneLine(message.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? message);
 }

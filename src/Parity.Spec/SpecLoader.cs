@@ -380,7 +380,7 @@ public static partial class SpecLoader
     {
         var bench = new MappingReader(node, "bench", ["max_ratio", "max_alloc_bytes"]);
         if (!bench.Has("max_ratio") && !bench.Has("max_alloc_bytes"))
-            throw new SpecException(bench.Mark, "'bench' needs a target: max_ratio (engine over libtorch per training step, e.g. 0.5) or max_alloc_bytes (per engine step, e.g. 0)");
+            throw new SpecException(bench.Mark, "'bench' needs a target: max_ratio (engine over TorchSharp per training step, e.g. 0.5) or max_alloc_bytes (per engine step, e.g. 0)");
         return new BenchSpec(
             MaxRatio: bench.Optional("max_ratio") is { } ratio ? Scalars.Number(ratio, "bench.max_ratio", 0, 1000, exclusiveMin: true) : null,
             MaxAllocBytes: bench.Optional("max_alloc_bytes") is { } bytes ? Scalars.Integer(bytes, "bench.max_alloc_bytes", 0, long.MaxValue) : null);

@@ -11,7 +11,7 @@ namespace Parity.Cli.Commands;
 
 /// <summary>
 /// <c>parity bench SPEC|DIR [--json FILE] [--threads N] [--sweep batch=a,b,c|width=a,b,c] [--readme FILE]</c>:
-/// forward, backward, optimizer step and the full training step of the engine and of libtorch, timed in
+/// forward, backward, optimizer step and the full training step of the engine and of TorchSharp, timed in
 /// one process with the same threads; the spec's <c>bench</c> targets decide the exit code.
 /// </summary>
 public static class BenchCommand
@@ -35,7 +35,7 @@ public static class BenchCommand
         });
         var readmeOption = new Option<string?>("--readme") { Description = "Write the runtime table into this Markdown file, between <!-- parity:bench:begin --> and <!-- parity:bench:end -->" };
 
-        var command = new Command("bench", "Time forward, backward, optimizer step and training step of the engine and of libtorch, side by side")
+        var command = new Command("bench", "Time forward, backward, optimizer step and training step of the engine and of TorchSharp, side by side")
             { specArgument, jsonOption, sweepOption, minTimeOption, repetitionsOption, readmeOption };
         command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue(jsonOption), Threads(parse), parse.GetValue(sweepOption),
             new BenchmarkOptions(parse.GetValue(minTimeOption), parse.GetValue(repetitionsOption)), parse.GetValue(readmeOption), output));
@@ -102,15 +102,15 @@ public static class BenchCommand
         var (engine, twin) = (result.Engine, result.Twin);
         var table = new Table()
             .Title($"{result.Spec.Name} · {result.Spec.DType.ToString().ToLowerInvariant()} · batch {result.Rows} · {threads} thread{(threads == 1 ? "" : "s")}")
-            .Caption($"median ms (interquartile range) over {engine.Repetitions} engine and {twin.Repetitions} libtorch steps")
-            .AddColumns("phase", "engine", "libtorch", "engine / libtorch");
+            .Caption($"median ms (interquartile range) over {engine.Repetitions} engine and {twin.Repetitions} TorchSharp steps")
+            .AddColumns("phase", "engine", "TorchSharp", "engine / TorchSharp");
         foreach (var (phase, e, t) in new[] { ("forward", engine.Forward, twin.Forward), ("backward", engine.Backward, twin.Backward), ("step", engine.Step, twin.Step), ("train step", engine.TrainStep, twin.TrainStep) })
             table.AddRow(phase, Ms(e), Ms(t), Ratio(e.MedianMs / t.MedianMs));
         table.AddRow("GFLOP/s", Number(engine.Gflops), Number(twin.Gflops), "");
         table.AddRow("bytes allocated per step", Number(engine.AllocBytesPerStep), Number(twin.AllocBytesPerStep), "");
         console.Write(table);
 
-        foreach (var (side, timing) in new[] { ("engine", engine), ("libtorch", twin) })
+        foreach (var (side, timing) in new[] { ("engine", engine), ("TorchSharp", twin) })
             if (!timing.Stable)
                 console.MarkupLine($"  [yellow]![/] {side}: the median still moved by more than {BenchmarkOptions.StableWithin:P0} in the last round; the machine may be busy");
         foreach (var target in targets)
@@ -119,12 +119,12 @@ public static class BenchCommand
         if (sweep is not null)
         {
             var sweepTable = new Table().Title($"{result.Spec.Name}: train step by {sweep.Parameter.ToString().ToLowerInvariant()}")
-                .AddColumns(sweep.Parameter.ToString().ToLowerInvariant(), "engine ms", "libtorch ms", "engine / libtorch", "engine GFLOP/s", "libtorch GFLOP/s");
+                .AddColumns(sweep.Parameter.ToString().ToLowerInvariant(), "engine ms", "TorchSharp ms", "engine / TorchSharp", "engine GFLOP/s", "TorchSharp GFLOP/s");
             foreach (var point in sweep.Points)
                 sweepTable.AddRow(point.Value.ToString(CultureInfo.InvariantCulture), Number(point.Result.Engine.TrainStep.MedianMs), Number(point.Result.Twin.TrainStep.MedianMs),
                     Ratio(point.Result.Ratio), Number(point.Result.Engine.Gflops), Number(point.Result.Twin.Gflops));
             console.Write(sweepTable);
-            console.MarkupLine($"  growth exponent k of t ≈ c·{sweep.Parameter.ToString().ToLowerInvariant()}ᵏ: engine {Number(sweep.EngineExponent)}, libtorch {Number(sweep.TwinExponent)}");
+            console.MarkupLine($"  growth exponent k of t ≈ c·{sweep.Parameter.ToString().ToLowerInvariant()}ᵏ: engine {Number(sweep.EngineExponent)}, TorchSharp {Number(sweep.TwinExponent)}");
         }
         var passed = targets.All(t => t.Passed);
         console.MarkupLine(passed ? $"[green]passed[/] {Markup.Escape(result.Spec.Name)}" : $"[red]failed[/] {Markup.Escape(result.Spec.Name)}");
@@ -133,7 +133,7 @@ public static class BenchCommand
 
     static string TargetText(TargetResult target) => target.Name switch
     {
-        BenchTargets.MaxRatio => $"engine / libtorch train step {Number(target.Measured)} (target ≤ {Number(target.Limit)})",
+        BenchTargets.MaxRatio => $"engine / TorchSharp train step {Number(target.Measured)} (target ≤ {Number(target.Limit)})",
         BenchTargets.MaxAllocBytes => $"engine allocates {Number(target.Measured)} bytes per step (target ≤ {Number(target.Limit)})",
         _ => $"{target.Name}: {Number(target.Measured)} (target ≤ {Number(target.Limit)})",
     };

@@ -21,9 +21,9 @@ public static class CheckCommand
         var baselineOption = new Option<string?>("--baseline") { Description = "Also train in lockstep and fail on regressions against this baseline (parity baseline)" };
         var factorOption = NumberOption.Create("--factor", "With --baseline: how many times a gradient error may grow",
             (double f) => f is >= 1 and <= 1e12, "--factor takes a number of at least 1, e.g. 10", fallback: 10);
-        var marginOption = NumberOption.Create("--margin", "With --baseline: how much worse the runtime ratio engine/libtorch may get, e.g. 0.25 for 25 %",
+        var marginOption = NumberOption.Create("--margin", "With --baseline: how much worse the runtime ratio engine/TorchSharp may get, e.g. 0.25 for 25 %",
             (double m) => m is > 0 and <= 100, "--margin takes a fraction greater than 0, e.g. 0.25", fallback: BaselineComparison.DefaultMargin);
-        var command = new Command("check", "Compare the engine's gradients and updates with libtorch's, and check both by finite differences") { specArgument, jsonOption, dumpOption, baselineOption, factorOption, marginOption };
+        var command = new Command("check", "Compare the engine's gradients and updates with TorchSharp's, and check both by finite differences") { specArgument, jsonOption, dumpOption, baselineOption, factorOption, marginOption };
         command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue(jsonOption), parse.GetValue(dumpOption), parse.GetValue(baselineOption), parse.GetValue(factorOption), parse.GetValue(marginOption), output));
         return command;
     }
@@ -96,7 +96,7 @@ public static class CheckCommand
         var g = result.Gradients;
         var table = new Table()
             .Title($"{spec.Name} · {spec.DType.ToString().ToLowerInvariant()} · first batch of epoch 1, {result.Batch.Rows} rows")
-            .Caption("engine vs libtorch; relative error over nonzero reference elements; ULPs in the spec's dtype")
+            .Caption("engine vs TorchSharp; relative error over nonzero reference elements; ULPs in the spec's dtype")
             .AddColumns("tensor", "shape", "max abs err", "max rel err", "ulp max / median", "cosine", "norm ratio", "ok");
         foreach (var d in g.Parameters.Prepend(g.Loss).Append(g.Input))
             table.AddRow(Markup.Escape(d.Name), Markup.Escape($"[{string.Join(", ", d.Shape)}]"), Figures.Scientific(d.MaxAbsErr), Figures.Scientific(d.MaxRelErr), $"{Figures.Scientific(d.MaxUlp)} / {Figures.Scientific(d.MedianUlp)}",

@@ -12,7 +12,7 @@ namespace Parity.Cli.Commands;
 
 /// <summary>
 /// <c>parity soak SPEC [--steps N] [--readme FILE]</c>: trains both engines for N steps and checks that
-/// the process's resident memory and libtorch's live tensors stay flat (within 5 % after warm-up).
+/// the process's resident memory and TorchSharp's live tensors stay flat (within 5 % after warm-up).
 /// </summary>
 public static partial class SoakCommand
 {

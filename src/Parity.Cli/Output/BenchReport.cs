@@ -2,7 +2,7 @@ using Parity.Harness.Benchmarks;
 
 namespace Parity.Cli.Output;
 
-/// <summary>The <c>parity bench --json</c> document (DESIGN.md): per spec, each engine's figures and their ratio.</summary>
+/// <summary>The <c>parity bench --json</c> document (fields in the README): per spec, each engine's figures and their ratio.</summary>
 public sealed record BenchReport(bool Passed, MachineReport Machine, int Threads, IReadOnlyList<BenchSpecReport> Specs);
 
 public sealed record MachineReport(string Cpu, int Cores, double LoadAverage, string Blas);

@@ -3,7 +3,7 @@ using Parity.Harness.Comparison;
 
 namespace Parity.Cli.Output;
 
-/// <summary>The <c>parity check --json</c> document (DESIGN.md's fields, and more).</summary>
+/// <summary>The <c>parity check --json</c> document (its fields are in the README).</summary>
 public sealed record CheckReport(bool Passed, IReadOnlyList<CheckSpecReport> Specs);
 
 public sealed record CheckSpecReport(

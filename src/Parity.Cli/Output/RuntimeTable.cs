@@ -12,9 +12,9 @@ public static class RuntimeTable
         var text = new StringBuilder();
         var plural = threads == 1 ? "" : "s";
         text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"Measured on {machine.Cpu} ({machine.Cores} cores, one-minute load average {machine.LoadAverage:F2} at the start), {threads} thread{plural} for libtorch and for OpenBLAS alike; medians (interquartile range) in ms of the full training step (zero grad, forward, loss, backward, SGD step) on one resident batch."));
+            $"Measured on {machine.Cpu} ({machine.Cores} cores, one-minute load average {machine.LoadAverage:F2} at the start), {threads} thread{plural} for TorchSharp and for OpenBLAS alike; medians (interquartile range) in ms of the full training step (zero grad, forward, loss, backward, SGD step) on one resident batch."));
         text.AppendLine();
-        text.AppendLine("| workload | model | dtype | batch | engine ms | libtorch ms | engine / libtorch | engine GFLOP/s | engine bytes per step | targets |");
+        text.AppendLine("| workload | model | dtype | batch | engine ms | TorchSharp ms | engine / TorchSharp | engine GFLOP/s | engine bytes per step | targets |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var (result, targets) in runs)
         {

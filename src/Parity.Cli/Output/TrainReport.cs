@@ -2,7 +2,7 @@ using Parity.Harness.Training;
 
 namespace Parity.Cli.Output;
 
-/// <summary>The <c>parity train --json</c> document (DESIGN.md); a side not run is null.</summary>
+/// <summary>The <c>parity train --json</c> document (its fields are in the README); a side not run is null.</summary>
 public sealed record TrainReport(bool Passed, IReadOnlyList<TrainSpecReport> Specs);
 
 public sealed record TrainSpecReport(

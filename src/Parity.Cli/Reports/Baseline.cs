@@ -23,7 +23,7 @@ public sealed record Baseline(IReadOnlyList<BaselineSpec> Specs)
     }
 }
 
-/// <summary>A spec's recorded figures: each gradient's max relative error against libtorch, the engine's finite-difference error, the curve verdict.</summary>
+/// <summary>A spec's recorded figures: each gradient's max relative error against TorchSharp, the engine's finite-difference error, the curve verdict.</summary>
 public sealed record BaselineSpec(string Spec, string Dtype, IReadOnlyDictionary<string, double> Gradients, double Gradcheck, string Verdict, double? Ratio = null)
 {
     public static BaselineSpec From(SpecResult result) => new(
@@ -40,7 +40,7 @@ public sealed record BaselineSpec(string Spec, string Dtype, IReadOnlyDictionary
 /// <summary>
 /// Compares a run with its baseline: a gradient error grown by more than <c>factor</c> (errors below a
 /// floor of 10 ε of the dtype count as the floor, so rounding noise never trips it), a finite-difference
-/// error grown likewise, a changed curve verdict, or a runtime ratio (engine / libtorch) worse by more
+/// error grown likewise, a changed curve verdict, or a runtime ratio (engine / TorchSharp) worse by more
 /// than <c>margin</c>. Each regression is one sentence naming it.
 /// </summary>
 public static class BaselineComparison
@@ -60,7 +60,7 @@ public static class BaselineComparison
         if (now.Verdict != baseline.Verdict)
             regressions.Add($"the curve verdict changed from \"{baseline.Verdict}\" to \"{now.Verdict}\"");
         if (baseline.Ratio is { } recordedRatio && now.Ratio is { } ratio && ratio > recordedRatio * (1 + margin))
-            regressions.Add($"the runtime ratio engine/libtorch worsened from {recordedRatio.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)} to {ratio.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)} (more than {margin * 100:F0} %)");
+            regressions.Add($"the runtime ratio engine/TorchSharp worsened from {recordedRatio.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)} to {ratio.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)} (more than {margin * 100:F0} %)");
         return regressions;
     }
 }

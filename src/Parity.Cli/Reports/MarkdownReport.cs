@@ -46,7 +46,7 @@ public static class MarkdownReport
         text.AppendLine();
 
         text.AppendLine("## Training curves").AppendLine();
-        text.AppendLine("Each chart: the first line is the engine, the second libtorch (they coincide when the engines agree).").AppendLine();
+        text.AppendLine("Each chart: the first line is the engine, the second TorchSharp (they coincide when the engines agree).").AppendLine();
         var epochs = Sample(train.Epochs);
         Chart(text, "Train loss per epoch", "loss", epochs.Select(e => e.Epoch), epochs.Select(e => e.Engine?.TrainLoss), epochs.Select(e => e.Twin?.TrainLoss));
         if (train.Epochs[^1].Engine?.TestAccuracy is not null)
@@ -62,8 +62,8 @@ public static class MarkdownReport
         {
             // Timings differ from run to run: they stand between markers so comparisons can set them aside.
             text.AppendLine("## Runtime").AppendLine().AppendLine("<!-- timings -->");
-            text.AppendLine($"Median milliseconds per phase at batch {bench.Batch} on {bench.Threads} threads (engine / libtorch); ratio of the full training step {bench.Ratio.ToString("F3", CultureInfo.InvariantCulture)}.").AppendLine();
-            text.AppendLine("| phase | engine | libtorch |").AppendLine("|---|---|---|");
+            text.AppendLine($"Median milliseconds per phase at batch {bench.Batch} on {bench.Threads} threads (engine / TorchSharp); ratio of the full training step {bench.Ratio.ToString("F3", CultureInfo.InvariantCulture)}.").AppendLine();
+            text.AppendLine("| phase | engine | TorchSharp |").AppendLine("|---|---|---|");
             foreach (var (phase, e, t) in Phases(bench))
                 text.AppendLine($"| {phase} | {e.ToString("F4", CultureInfo.InvariantCulture)} | {t.ToString("F4", CultureInfo.InvariantCulture)} |");
             text.AppendLine("<!-- /timings -->").AppendLine();

@@ -11,7 +11,7 @@ public static class ReportIndex
     {
         var text = new StringBuilder();
         text.AppendLine("# Parity reports").AppendLine();
-        text.AppendLine($"{results.Count(r => r.Passed)} of {results.Count} specs passed. Each spec's report compares the from-scratch engine with its libtorch twin: gradients on the first batch, finite differences, and both engines trained in lockstep.").AppendLine();
+        text.AppendLine($"{results.Count(r => r.Passed)} of {results.Count} specs passed. Each spec's report compares the from-scratch engine with its TorchSharp twin: gradients on the first batch, finite differences, and both engines trained in lockstep.").AppendLine();
         text.AppendLine("| spec | result | max gradient rel. error | finite differences (engine / twin) | lockstep verdict | test accuracy or loss (engine / twin) |");
         text.AppendLine("|---|---|---|---|---|---|");
         foreach (var r in results)

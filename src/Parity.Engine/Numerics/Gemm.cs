@@ -5,8 +5,9 @@ using MathNet.Numerics.Providers.LinearAlgebra;
 namespace Parity.Engine.Numerics;
 
 /// <summary>
-/// C = op(A)·op(B) (+ C when accumulating), row-major. Calls OpenBLAS when it can be loaded (the BLAS
-/// libtorch uses here), else MathNet's managed provider; PARITY_BLAS=managed forces the fallback.
+/// C = op(A)·op(B) (+ C when accumulating), row-major. Calls OpenBLAS when it can be loaded (Debian's
+/// libopenblas0-pthread; the TorchSharp twin multiplies with its own oneMKL), else MathNet's managed
+/// provider; PARITY_BLAS=managed forces the fallback.
 /// </summary>
 public static unsafe class Gemm
 {
@@ -39,8 +40,7 @@ public static unsafe class Gemm
 
     /// <summary>
     /// The engine's thread count, and the BLAS's (the managed fallback is single-threaded). OpenBLAS
-    /// keeps one thread pool per process, so this sets libtorch's matrix products too when the twin
-    /// is loaded alongside.
+    /// keeps one thread pool per process; TorchSharp's products have their own threads, set apart.
     /// </summary>
     public static void SetThreads(int threads)
     {

@@ -5,7 +5,7 @@ namespace Parity.Harness.Benchmarks;
 /// <summary>One target a spec's <c>bench</c> block sets, and what was measured against it.</summary>
 public sealed record TargetResult(string Name, double Limit, double Measured, bool Passed);
 
-/// <summary>Judges a benchmark against the spec's targets: the engine/libtorch ratio of the training step, and the engine's managed bytes per step.</summary>
+/// <summary>Judges a benchmark against the spec's targets: the engine/TorchSharp ratio of the training step, and the engine's managed bytes per step.</summary>
 public static class BenchTargets
 {
     public const string MaxRatio = "max_ratio", MaxAllocBytes = "max_alloc_bytes";

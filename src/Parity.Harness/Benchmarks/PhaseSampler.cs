@@ -24,7 +24,7 @@ public sealed class PhaseSampler(IPhasedBackend backend, int capacity)
     /// <summary>Total wall time of the recorded steps, in seconds.</summary>
     public double Seconds { get; private set; }
 
-    /// <summary>Steps not recorded: the JIT, caches, libtorch's allocator and the thread pools settle.</summary>
+    /// <summary>Steps not recorded: the JIT, caches, TorchSharp's allocator and the thread pools settle.</summary>
     public static void WarmUp(IPhasedBackend backend, int steps)
     {
         for (var i = 0; i < steps; i++)

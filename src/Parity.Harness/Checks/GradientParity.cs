@@ -6,7 +6,7 @@ namespace Parity.Harness.Checks;
 /// <summary>
 /// Both engines from the same parameters on the same batch: every layer's output, the loss, the
 /// gradient reaching every layer's output, every parameter's gradient and the input's gradient.
-/// libtorch's layer outputs are kept as the reference the diagnosis reasons from.
+/// TorchSharp's layer outputs are kept as the reference the diagnosis reasons from.
 /// </summary>
 public sealed record GradientParityResult(
     Gradients Engine,

@@ -4,8 +4,8 @@ using Parity.Spec;
 namespace Parity.Harness.Checks;
 
 /// <summary>
-/// One optimizer step as both engines took it: libtorch's parameters before, the raw gradients the
-/// engine stepped with (libtorch's too while the parameters agree), and each engine's parameters after.
+/// One optimizer step as both engines took it: TorchSharp's parameters before, the raw gradients the
+/// engine stepped with (TorchSharp's too while the parameters agree), and each engine's parameters after.
 /// </summary>
 public sealed record UpdateStep(
     int Step,

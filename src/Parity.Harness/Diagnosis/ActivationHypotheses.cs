@@ -3,8 +3,8 @@ using Parity.Spec;
 namespace Parity.Harness.Diagnosis;
 
 /// <summary>
-/// Explains an activation whose backward parts from libtorch's by the usual mistakes in its local
-/// derivative. Each candidate is a rule dx = g·f(x, y), evaluated on libtorch's input x and output y
+/// Explains an activation whose backward parts from TorchSharp's by the usual mistakes in its local
+/// derivative. Each candidate is a rule dx = g·f(x, y), evaluated on TorchSharp's input x and output y
 /// and on the gradient g reaching the output (which agrees); the one that reproduces the engine's dx
 /// is named. Diagnosis only: no engine uses these rules.
 /// </summary>

@@ -52,20 +52,20 @@ static class FirstNonFinite
             var where = $"the parameters become NaN/Inf after update {step.Step} of {UpdateParity.StepCount}, first in {(engine ?? twin)!.Name}";
             return (engine, twin) switch
             {
-                ({ }, { }) => $"{where}, in both engines (libtorch's too): the spec's training itself blows up; lower the learning rate, or clip the gradients",
-                ({ }, null) => $"{where}, in the engine only; libtorch's stay finite: the engine's update overflows where libtorch's does not",
-                _ => $"{where}, in libtorch only; the engine's stay finite: the engine's update is not libtorch's",
+                ({ }, { }) => $"{where}, in both engines (TorchSharp's too): the spec's training itself blows up; lower the learning rate, or clip the gradients",
+                ({ }, null) => $"{where}, in the engine only; TorchSharp's stay finite: the engine's update overflows where TorchSharp's does not",
+                _ => $"{where}, in TorchSharp only; the engine's stay finite: the engine's update is not TorchSharp's",
             };
         }
         return null;
     }
 
-    /// <summary>What libtorch's value at the same place says: a NaN in the twin too is the spec's, not the engine's.</summary>
+    /// <summary>What TorchSharp's value at the same place says: a NaN in the twin too is the spec's, not the engine's.</summary>
     static string Control(double engine, double twin) => (double.IsFinite(engine), double.IsFinite(twin)) switch
     {
-        (_, true) => "; libtorch's stays finite",
-        (false, false) => " (libtorch's too: the spec itself blows up here)",
-        (true, false) => " — in libtorch's only: the spec itself blows up here",
+        (_, true) => "; TorchSharp's stays finite",
+        (false, false) => " (TorchSharp's too: the spec itself blows up here)",
+        (true, false) => " — in TorchSharp's only: the spec itself blows up here",
     };
 
     /// <summary>Which output made the loss overflow or take log 0, and what PyTorch does there instead.</summary>

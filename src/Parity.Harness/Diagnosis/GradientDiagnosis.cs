@@ -6,7 +6,7 @@ using static Parity.Harness.Diagnosis.Wording;
 namespace Parity.Harness.Diagnosis;
 
 /// <summary>
-/// Turns the comparisons of a check into sentences: where the engine first parts from libtorch
+/// Turns the comparisons of a check into sentences: where the engine first parts from TorchSharp
 /// (forward, loss, backward, update), what the difference looks like (a constant ratio, a sign, a
 /// transpose, only the biases, the first NaN), and what that usually means.
 /// </summary>
@@ -28,9 +28,9 @@ public static class GradientDiagnosis
         }
         if (!engineCheck.Passed && engineCheck.Failures.FirstOrDefault() is { } miss)
             lines.Add($"finite differences disagree with the engine's gradient at {miss.Where}: numerical {Number(miss.Numerical)} vs analytical {Number(miss.Analytical)} "
-                + $"({engineCheck.Failures.Count} shown){(twinCheck.Passed ? "; libtorch passes the same check" : "")}");
+                + $"({engineCheck.Failures.Count} shown){(twinCheck.Passed ? "; TorchSharp passes the same check" : "")}");
         if (!twinCheck.Passed && twinCheck.Failures.FirstOrDefault() is { } control)
-            lines.Add($"the libtorch control fails gradcheck too, at {control.Where} (numerical {Number(control.Numerical)} vs analytical {Number(control.Analytical)}): "
+            lines.Add($"the TorchSharp control fails gradcheck too, at {control.Where} (numerical {Number(control.Numerical)} vs analytical {Number(control.Analytical)}): "
                 + "the loss is not smooth enough here for eps; try other tolerance.gradcheck settings");
         return lines;
     }
@@ -44,7 +44,7 @@ public static class GradientDiagnosis
             return;
         }
         if (!parity.Loss.Passed)
-            lines.Add($"the model's outputs agree but the loss does not: engine {Number(parity.Engine.Loss)} vs libtorch {Number(parity.Twin.Loss)}"
+            lines.Add($"the model's outputs agree but the loss does not: engine {Number(parity.Engine.Loss)} vs TorchSharp {Number(parity.Twin.Loss)}"
                 + Meaning(spec, batch, parity.Engine.Loss / parity.Twin.Loss, lossAgrees: false) + $"; check the {Loss(spec.Loss)} forward");
     }
 
@@ -57,11 +57,11 @@ public static class GradientDiagnosis
         var twin = parity.Twin.Parameters.Append(parity.Twin.Input).ToList();
 
         if (RatioFit.Common(engine.Zip(twin, (e, t) => (e.Data, t.Data))) is { } ratio && !RatioFit.Near(ratio, 1))
-            lines.Add($"every gradient is {Number(ratio)}× libtorch's{Meaning(spec, batch, ratio, parity.Loss.Passed)}");
+            lines.Add($"every gradient is {Number(ratio)}× TorchSharp's{Meaning(spec, batch, ratio, parity.Loss.Passed)}");
 
         foreach (var (difference, e, t) in parity.Parameters.Zip(parity.Engine.Parameters, parity.Twin.Parameters))
             if (!difference.Passed && e.Shape.Length == 2 && IsTransposed(e, t))
-                lines.Add($"the gradient of {e.Name} is libtorch's transposed: for y = x·Wᵀ the weight gradient is dYᵀ·X, shaped [out, in] like W");
+                lines.Add($"the gradient of {e.Name} is TorchSharp's transposed: for y = x·Wᵀ the weight gradient is dYᵀ·X, shaped [out, in] like W");
 
         var biases = parity.Parameters.Where(d => !d.Passed).ToList();
         if (biases.Count > 0 && biases.All(d => d.Name.EndsWith(".bias", StringComparison.Ordinal)) && parity.Input.Passed)
@@ -115,7 +115,7 @@ public static class GradientDiagnosis
             if (passedBack.Passed)
                 continue;
             var (engine, twin) = i > 0 ? (parity.Engine.LayerOutputs[i - 1], parity.Twin.LayerOutputs[i - 1]) : (parity.Engine.Input, parity.Twin.Input);
-            var ratio = RatioFit.Of(engine.Data, twin.Data) is { } r && !RatioFit.Near(r, 1) ? $", {Number(r)}× libtorch's{Meaning(spec, batch, r, parity.Loss.Passed)}" : "";
+            var ratio = RatioFit.Of(engine.Data, twin.Data) is { } r && !RatioFit.Near(r, 1) ? $", {Number(r)}× TorchSharp's{Meaning(spec, batch, r, parity.Loss.Passed)}" : "";
             var mistake = spec.Model[i] is ActivationLayer activation
                 ? ActivationHypotheses.Explain(activation, i > 0 ? parity.TwinOutputs[i - 1].Data : batch.X, parity.TwinOutputs[i].Data,
                     parity.Twin.LayerOutputs[i].Data, engine.Data, Tolerances.Gradient(spec))
@@ -141,7 +141,7 @@ public static class GradientDiagnosis
             lines.Add(explanation);
         else if (RatioFit.Common(failure.EngineAfter.Zip(failure.TwinAfter, failure.Before).Select(p =>
                      (p.First.Data.Zip(p.Third.Data, (a, b) => a - b).ToArray(), p.Second.Data.Zip(p.Third.Data, (a, b) => a - b).ToArray()))) is { } r)
-            lines.Add($"the engine's update is {Number(r)}× libtorch's: check the learning rate and its schedule");
+            lines.Add($"the engine's update is {Number(r)}× TorchSharp's: check the learning rate and its schedule");
     }
 
     static bool IsTransposed(HostTensor engine, HostTensor twin)

@@ -4,7 +4,7 @@ using Parity.Spec;
 namespace Parity.Harness.Diagnosis;
 
 /// <summary>
-/// Explains an update that parts from libtorch's by replaying the recorded steps under the usual
+/// Explains an update that parts from TorchSharp's by replaying the recorded steps under the usual
 /// mistakes in an SGD implementation and naming the ones that reproduce the engine's parameters after
 /// every step. This replay is diagnosis only: the engine and the twin never use it.
 /// </summary>

@@ -38,7 +38,7 @@ static class Wording
     };
 
     /// <summary>
-    /// What a ratio between the engine and libtorch usually means, given the batch's sizes, as " — …"
+    /// What a ratio between the engine and TorchSharp usually means, given the batch's sizes, as " — …"
     /// or "". <paramref name="lossAgrees"/>: only the gradient carries the ratio, not the loss.
     /// </summary>
     public static string Meaning(ParitySpec spec, Batch batch, double ratio, bool lossAgrees)

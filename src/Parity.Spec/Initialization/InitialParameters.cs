@@ -10,7 +10,7 @@ public static class InitialParameters
     public static IReadOnlyList<HostTensor> Create(ParitySpec spec)
     {
         if (spec.Init.Kind == InitKind.Torch)
-            throw new InvalidOperationException("init: torch is libtorch's own initialisation; the twin makes it (Parity.Torch's TorchInitialParameters)");
+            throw new InvalidOperationException("init: torch is TorchSharp's own initialisation; the twin makes it (Parity.Torch's TorchInitialParameters)");
         var random = SeededRandom.For(spec.Seed, "init");
         var tensors = new List<HostTensor>();
         foreach (var layer in spec.LinearLayers)

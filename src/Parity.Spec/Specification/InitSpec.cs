@@ -3,7 +3,7 @@ namespace Parity.Spec;
 public enum InitKind
 {
     TorchDefault, XavierUniform, XavierNormal, KaimingUniform, KaimingNormal, Normal, Uniform,
-    /// <summary>libtorch's own seeded default initialisation, made by the twin and handed to the engine.</summary>
+    /// <summary>TorchSharp's own seeded default initialisation, made by the twin and handed to the engine.</summary>
     Torch,
 }
 
