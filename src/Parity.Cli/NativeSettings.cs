@@ -5,23 +5,24 @@ using Parity.Torch.Twin;
 namespace Parity.Cli;
 
 /// <summary>
-/// The one place where the process's native libraries are tuned, so that the engine and libtorch are
-/// both fast when they take turns in one process (lockstep training, the benchmark). Three pools of
-/// threads share the cores: libtorch's OpenMP pool (libgomp, its elementwise kernels), OpenBLAS's
-/// pthread pool (one libopenblas.so.0 per process: libtorch's products and the engine's alike) and
-/// the engine's own (<c>RowSplit</c>). Measured on this project's 2-core machine:
+/// The one place where the process's native libraries are tuned, so that the engine and TorchSharp
+/// are both fast when they take turns in one process (lockstep training, the benchmark). Three pools
+/// of threads share the cores: TorchSharp's OpenMP pool (its own libgomp, which oneMKL's products and
+/// libtorch's elementwise kernels run on), OpenBLAS's pthread pool (the engine's products) and the
+/// engine's own (<c>RowSplit</c>). Each setting is kept because a measurement on this project's
+/// 2-core machine supports it:
 /// <list type="bullet">
-/// <item><c>OMP_WAIT_POLICY=PASSIVE</c>: an idle OpenMP thread sleeps at once instead of spinning;
-/// spinning against OpenBLAS's threads, the twin's float64 Fashion-MNIST step took a median 24 ms
-/// instead of about 5.</item>
+/// <item>No <c>OMP_WAIT_POLICY</c>: with libtorch 1.13 over OpenBLAS, <c>PASSIVE</c> (idle OpenMP
+/// threads sleep at once) was a 5× gain; with TorchSharp's libtorch 2.10 and oneMKL it halves
+/// TorchSharp's speed — its Fashion-MNIST float32 step took 2.98–3.36 ms under PASSIVE and 1.58–1.65
+/// ms under libgomp's default (spin briefly, then sleep), the engine's 1.31 ms either way — so
+/// libgomp's default stands.</item>
 /// <item><c>OPENBLAS_THREAD_TIMEOUT=20</c>: an idle OpenBLAS thread spins (on sched_yield) for 2^20
 /// cycles, about 0.4 ms — long enough to stay awake between one step's products — instead of 2^28,
-/// about 0.1 s, which spilled into the engine's turn: the engine's disk step, alternating with
-/// libtorch, went from 240–390 µs (quartiles) to 240–260. At 2^16, waking it cost libtorch 30 %.</item>
+/// about 0.1 s, which spills into TorchSharp's turn on the same two cores.</item>
 /// <item>glibc returns a freed block above 128 KiB to the kernel at once, so every libtorch tensor of
 /// that size (a 1000×25 float64 activation) costs fresh pages and their faults. Keeping such blocks
-/// in the heap (<c>mallopt</c>) took the twin's one-thread disk step from 0.87 to 0.66 ms (median)
-/// and its system time from 1.1 s to 0.1 s over 5,000 steps; the engine allocates nothing per step.</item>
+/// in the heap (<c>mallopt</c>) spares TorchSharp those faults; the engine allocates nothing per step.</item>
 /// </list>
 /// The thread counts themselves (<see cref="SetThreads"/>) can change at any time; the rest is read
 /// once, when each library loads.
@@ -32,11 +33,10 @@ public static class NativeSettings
 
     /// <summary>
     /// Sets what the native libraries read once, when they load: call it before the first call into
-    /// libtorch or OpenBLAS. An environment variable the user has set is left as it is.
+    /// TorchSharp or OpenBLAS. An environment variable the user has set is left as it is.
     /// </summary>
     public static void ConfigureProcess()
     {
-        SetDefault("OMP_WAIT_POLICY", "PASSIVE");
         SetDefault("OPENBLAS_THREAD_TIMEOUT", "20");
         if (OperatingSystem.IsLinux())
         {
@@ -47,7 +47,7 @@ public static class NativeSettings
         }
     }
 
-    /// <summary>Sets libtorch's intra-op threads and the BLAS's (both engines': one OpenBLAS per process) to <paramref name="threads"/>.</summary>
+    /// <summary>Sets TorchSharp's intra-op threads, the engine's BLAS's and the engine's own to <paramref name="threads"/>.</summary>
     public static void SetThreads(int threads)
     {
         TorchRuntime.Threads = threads;
