@@ -32,7 +32,7 @@ public class EngineBackendTests
         var spec = Spec(dtype);
         var initial = InitialParameters.Create(spec);
 
-        using var backend = EngineBackend.Create(spec, initial);
+        using var backend = EngineBackend.Create(ModelDescriptions.Describe(spec), initial);
 
         Assert.IsType(backendType, backend);
         var parameters = backend.GetParameters();
@@ -49,7 +49,7 @@ public class EngineBackendTests
     {
         var spec = Spec("float64");
         var initial = InitialParameters.Create(spec);
-        using var backend = EngineBackend.Create(spec, initial);
+        using var backend = EngineBackend.Create(ModelDescriptions.Describe(spec), initial);
         var weight = initial[0];
 
         var transposed = initial.Select(p => p == weight ? p with { Shape = [weight.Shape[1], weight.Shape[0]] } : p).ToList();
@@ -63,7 +63,7 @@ public class EngineBackendTests
     public void EvaluateComputesTheModelAndTrainStepReportsTheLossBeforeTheStep(string dtype, double tolerance)
     {
         var spec = Spec(dtype);
-        using var backend = EngineBackend.Create(spec, InitialParameters.Create(spec));
+        using var backend = EngineBackend.Create(ModelDescriptions.Describe(spec), InitialParameters.Create(spec));
         var p = backend.GetParameters().Select(t => t.Data).ToArray();
         var (w1, b1, w2, b2) = (p[0], p[1], p[2], p[3]);
 
@@ -93,7 +93,7 @@ public class EngineBackendTests
     {
         var spec = Spec("float64");
         var initial = InitialParameters.Create(spec);
-        using var backend = EngineBackend.Create(spec, initial);
+        using var backend = EngineBackend.Create(ModelDescriptions.Describe(spec), initial);
 
         backend.TrainStep(Xor);
         var after = backend.GetParameters();

@@ -35,7 +35,7 @@ public class TwinBackendTests
         var spec = Spec(dtype);
         var initial = InitialParameters.Create(spec);
 
-        using var twin = new TwinBackend(spec, initial);
+        using var twin = new TwinBackend(ModelDescriptions.Describe(spec), initial);
 
         Assert.Equal("twin", twin.Name);
         var parameters = twin.GetParameters();
@@ -49,7 +49,7 @@ public class TwinBackendTests
     {
         var spec = Spec("float64");
         var initial = InitialParameters.Create(spec);
-        using var twin = new TwinBackend(spec, initial);
+        using var twin = new TwinBackend(ModelDescriptions.Describe(spec), initial);
         var replaced = initial.Select(p => p with { Data = p.Data.Select(v => -3 * v + 0.125).ToArray() }).ToList();
 
         twin.SetParameters(replaced);
@@ -62,7 +62,7 @@ public class TwinBackendTests
     {
         var spec = Spec("float64");
         var initial = InitialParameters.Create(spec);
-        using var twin = new TwinBackend(spec, initial);
+        using var twin = new TwinBackend(ModelDescriptions.Describe(spec), initial);
         var weight = initial[0];
 
         var transposed = initial.Select(p => p == weight ? p with { Shape = [weight.Shape[1], weight.Shape[0]] } : p).ToList();
@@ -79,7 +79,7 @@ public class TwinBackendTests
     public void EvaluateComputesTheModelAndTrainStepReportsTheLossBeforeTheStep(string dtype, double tolerance)
     {
         var spec = Spec(dtype);
-        using var twin = new TwinBackend(spec, InitialParameters.Create(spec));
+        using var twin = new TwinBackend(ModelDescriptions.Describe(spec), InitialParameters.Create(spec));
         var p = twin.GetParameters().Select(t => t.Data).ToArray();
         var (w1, b1, w2, b2) = (p[0], p[1], p[2], p[3]);
 

@@ -15,13 +15,15 @@ public static class Backends
 
     /// <summary>The initial parameters every engine of a run starts from.</summary>
     public static IReadOnlyList<HostTensor> InitialParameters(ParitySpec spec) => spec.Init.Kind == InitKind.Torch
-        ? Guarded(() => TorchInitialParameters.Create(spec))
+        ? Guarded(() => TorchInitialParameters.Create(ModelDescriptions.Describe(spec)))
         : Spec.Initialization.InitialParameters.Create(spec);
 
-    public static IBackend Create(string name, ParitySpec spec, IReadOnlyList<HostTensor> initialParameters) => name switch
+    public static IBackend Create(string name, ParitySpec spec, IReadOnlyList<HostTensor> initialParameters) => Create(name, ModelDescriptions.Describe(spec), initialParameters);
+
+    public static IBackend Create(string name, ModelDescription model, IReadOnlyList<HostTensor> initialParameters) => name switch
     {
-        Engine => EngineBackend.Create(spec, initialParameters),
-        Twin => Guarded(() => new TwinBackend(spec, initialParameters)),
+        Engine => EngineBackend.Create(model, initialParameters),
+        Twin => Guarded(() => new TwinBackend(model, initialParameters)),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown engine"),
     };
 

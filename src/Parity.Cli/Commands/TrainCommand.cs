@@ -86,7 +86,7 @@ public static class TrainCommand
         var study = new GridStudy(spec, data);
         var initial = Backends.InitialParameters(spec);
         var result = Terminal.WithProgress(console, $"{spec.Name} (grid of {spec.Grid!.Optimizers.Count}, lockstep)", study.TotalSteps,
-            tick => study.Run(variant => (Backends.Create(Backends.Engine, variant, initial), Backends.Create(Backends.Twin, variant, initial)), tick));
+            tick => study.Run((model, initial) => Backends.Create(Backends.Engine, model, initial), (model, initial) => Backends.Create(Backends.Twin, model, initial), initial, tick));
         return TrainOutput.Grid(console, spec, data, result);
     }
 

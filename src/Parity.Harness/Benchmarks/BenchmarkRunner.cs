@@ -35,8 +35,9 @@ public sealed class BenchmarkRunner(BackendFactory engine, BackendFactory twin, 
     {
         var batch = BatchOf(spec, data);
         var flops = FlopCount.Of(spec, batch.Rows);
-        using var e = Phased(engine(spec, initial));
-        using var t = Phased(twin(spec, initial));
+        var model = ModelDescriptions.Describe(spec);
+        using var e = Phased(engine(model, initial));
+        using var t = Phased(twin(model, initial));
         e.Load(batch);
         t.Load(batch);
         var (engineSamples, twinSamples) = options.Repetitions is { } repetitions ? Fixed(e, t, repetitions) : UntilStable(e, t);
