@@ -70,14 +70,17 @@ public sealed class EngineBackend<T> : IPhasedBackend where T : unmanaged, IFloa
     public void SetParameters(IReadOnlyList<HostTensor> parameters)
     {
         var byName = parameters.ToDictionary(p => p.Name);
-        foreach (var parameter in _model.Parameters)
+        // Every value checked before any is copied: a refused call changes nothing.
+        var values = _parameters.Select(parameter =>
         {
             if (!byName.TryGetValue(parameter.Name, out var tensor))
                 throw new ArgumentException($"no value given for parameter {parameter.Name}");
             if (!tensor.Shape.SequenceEqual(parameter.Shape))
                 throw new ArgumentException($"parameter {parameter.Name} is [{string.Join(", ", parameter.Shape)}], the value given is {tensor.ShapeText}");
-            parameter.Value.CopyFrom(tensor.Data);
-        }
+            return tensor;
+        }).ToList();
+        for (var i = 0; i < _parameters.Length; i++)
+            _parameters[i].Value.CopyFrom(values[i].Data);
     }
 
     public IReadOnlyList<HostTensor> Forward(Batch batch)

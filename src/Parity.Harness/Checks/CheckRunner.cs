@@ -4,9 +4,6 @@ using Parity.Spec.Data;
 
 namespace Parity.Harness.Checks;
 
-/// <summary>Makes a backend from a model description and the initial parameters it must start from.</summary>
-public delegate IBackend BackendFactory(ModelDescription model, IReadOnlyList<HostTensor> initialParameters);
-
 /// <summary>Everything <c>parity check</c> found for one spec.</summary>
 public sealed record CheckResult(
     ParitySpec Spec,

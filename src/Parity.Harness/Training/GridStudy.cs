@@ -1,4 +1,3 @@
-using Parity.Harness.Checks;
 using Parity.Spec;
 using Parity.Spec.Data;
 
