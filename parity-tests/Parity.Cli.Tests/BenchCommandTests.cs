@@ -36,6 +36,8 @@ public class BenchCommandTests
         using var json = JsonDocument.Parse(File.ReadAllText(temp["bench.json"]));
         var root = json.RootElement;
         Assert.True(root.GetProperty("passed").GetBoolean());
+        Assert.Equal("Parity built-in engine", root.GetProperty("engine").GetString());
+        Assert.Equal("TorchSharp 0.107.0 (libtorch 2.10.0)", root.GetProperty("reference").GetString());
         Assert.True(root.GetProperty("machine").GetProperty("cores").GetInt32() >= 1);
         var spec = root.GetProperty("specs")[0];
         Assert.Equal("bench-small", spec.GetProperty("spec").GetString());
