@@ -52,8 +52,8 @@ public sealed class ExampleEngine : IBackend
         var mean = model.Loss.Word("reduction", "mean") == "mean";
         _loss = model.Loss.Kind switch
         {
-            "mse" => new MseLoss(mean),
-            "bce" => new BceLoss(mean),
+            "mse" => (Loss)ElementwiseLoss.Mse(mean),
+            "bce" => ElementwiseLoss.Bce(mean),
             "cross-entropy" => new CrossEntropyLoss(mean),
             var other => throw new NotSupportedException($"the C# example has no loss '{other}'"),
         };

@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace Parity.Torch.Twin;
 
-/// <summary>Tensors across the contract: host float64 arrays in, TorchSharp tensors of the spec's dtype out, and back.</summary>
+/// <summary>Tensors across the contract: host float64 arrays in, TorchSharp tensors of the model's dtype out, and back.</summary>
 public static class HostTensors
 {
     /// <summary>A new tensor of <paramref name="dtype"/> holding <paramref name="data"/> (float64 rounded once, as the engine rounds).</summary>
