@@ -17,8 +17,8 @@ namespace Parity.Benchmarks;
 [MemoryDiagnoser]
 public class StepBenchmarks
 {
-    readonly CrossEntropyLoss<float> _crossEntropy = new(Reduction.Mean);
-    readonly MseLoss<double> _mse = new(Reduction.Mean);
+    readonly CrossEntropyLoss<float> _crossEntropy = new(Parity.Engine.Losses.Reduction.Mean);
+    readonly MseLoss<double> _mse = new(Parity.Engine.Losses.Reduction.Mean);
     Matrix<float> _logits = null!;
     Matrix<double> _prediction = null!, _target = null!;
     int[] _classes = null!;
@@ -37,13 +37,13 @@ public class StepBenchmarks
         // The Fashion-MNIST MLP's parameters, 784·256 + 256 + 256·128 + 128 + 128·10 + 10, with momentum.
         var parameters = new[] { (256, 784), (1, 256), (128, 256), (1, 128), (10, 128), (1, 10) }
             .Select((shape, i) => new Parameter<float>($"{i}", [shape.Item1, shape.Item2], GemmBenchmarks.Random<float>(shape.Item1, shape.Item2))).ToList();
-        _sgd = new Sgd<float>(parameters, new SgdSpec(0.05, Momentum: 0.9));
+        _sgd = new Sgd<float>(parameters, new SgdOptions(0.05, Momentum: 0.9));
         _sgd.Step();
         Gemm.SetThreads(Threads);
         var spec = SpecLoader.Load(Path.Combine(RepositoryRoot(), "parity-tests", "bench", "disk-mlp-f64-b1000.yaml"));
         var data = DatasetLoader.Load(spec);
         _batch = Batches.Gather(data.Train, BatchOrder.ForEpoch(spec, 1, data.Train.Rows), spec.TargetEncoding, 0);
-        _disk = EngineBackend.Create(spec, InitialParameters.Create(spec));
+        _disk = EngineBackend.Create(ModelDescriptions.Describe(spec), InitialParameters.Create(spec));
     }
 
     [GlobalCleanup]

@@ -41,15 +41,15 @@ public class NumericalFaultTests
     }
 
     [Theory]
-    [InlineData("engine")]
-    [InlineData("twin")]
-    public void Each_engine_alone_reports_the_same_step_and_parameter(string engine)
+    [InlineData("engine", "engine")]
+    [InlineData("reference", "twin")]
+    public void Each_side_alone_reports_the_same_step_and_parameter(string side, string name)
     {
         using var temp = new TempFolder();
-        var (exit, output, error) = Cli.Run("train", temp.File("blow-up.yaml", BlowUp), "--engine", engine);
+        var (exit, output, error) = Cli.Run("train", temp.File("blow-up.yaml", BlowUp), "--side", side);
 
         Assert.True(exit == 1, error + output);
-        Assert.Contains($"verdict: {engine} alone: {Where}", output);
+        Assert.Contains($"verdict: {name} alone: {Where}", output);
     }
 
     [Fact]
@@ -88,8 +88,9 @@ public class NumericalFaultTests
     {
         var spec = SpecLoader.Parse(BlowUp.Replace("lr: 1000000", "lr: 0.01"), "small.yaml");
         var initial = InitialParameters.Create(spec);
-        using var engine = Backends.Create(Backends.Engine, spec, initial);
-        using var twin = Backends.Create(Backends.Twin, spec, initial);
+        var model = ModelDescriptions.Describe(spec);
+        using var engine = Backends.Resolve(Backends.Builtin).Create(model, initial);
+        using var twin = Backends.Reference(model, initial);
         var step = 0;
 
         var result = new LockstepTrainer(spec, DatasetLoader.Load(spec)).Train(engine, twin, () =>

@@ -29,7 +29,7 @@ public class TrainCommandTests
     {
         using var temp = new TempFolder();
         var spec = temp.File("unseen.yaml", UnseenSpec);
-        var (exit, output, error) = Cli.Run("train", spec, "--engine", "engine", "--json", temp["out.json"]);
+        var (exit, output, error) = Cli.Run("train", spec, "--side", "engine", "--json", temp["out.json"]);
 
         Assert.True(exit == 0, error + output);
         Assert.Contains("passed unseen-leaky-sum", output);
@@ -122,7 +122,7 @@ public class TrainCommandTests
     [InlineData("no such spec file", "train", "no-such-spec.yaml")]
     [InlineData("Unrecognized command or argument '--bogus'", "train", "x.yaml", "--bogus")]
     [InlineData("Unrecognized command or argument 'trian'", "trian", "x.yaml")]
-    [InlineData("Argument 'torch' not recognized", "train", "x.yaml", "--engine", "torch")]
+    [InlineData("Argument 'torch' not recognized", "train", "x.yaml", "--side", "torch")]
     [InlineData("--seeds takes a whole number from 1 to 1000", "train", "x.yaml", "--seeds", "two")]
     [InlineData("--seeds takes a whole number from 1 to 1000", "train", "x.yaml", "--seeds", "0")]
     [InlineData("--margin takes a number between 0 and 1", "train", "x.yaml", "--margin", "wide")]

@@ -35,7 +35,7 @@ public class AllocationTests
         var spec = SpecLoader.Parse($"name: allocations\nseed: 3\ndtype: {dtype}\ndata: {{source: disk, train: 600}}\n{body}\ntrain: {{epochs: 1, batch: {rows}}}\n", "allocations.yaml");
         var data = DatasetLoader.Load(spec);
         var batch = Batches.Gather(data.Train, Enumerable.Range(0, rows).ToArray(), spec.TargetEncoding, spec.Shape.Classes ?? 0);
-        return (EngineBackend.Create(spec, InitialParameters.Create(spec)), batch);
+        return (EngineBackend.Create(ModelDescriptions.Describe(spec), InitialParameters.Create(spec)), batch);
     }
 
     static int LoadedParts(IBackend backend) => backend switch

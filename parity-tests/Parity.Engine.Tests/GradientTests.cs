@@ -2,7 +2,6 @@ using Parity.Engine.Losses;
 using Parity.Engine.Modules;
 using Parity.Engine.Modules.Activations;
 using Parity.Engine.Numerics;
-using Parity.Spec;
 
 namespace Parity.Engine.Tests;
 

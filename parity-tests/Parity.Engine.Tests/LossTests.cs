@@ -1,7 +1,6 @@
 using System.Numerics;
 using Parity.Engine.Losses;
 using Parity.Engine.Numerics;
-using Parity.Spec;
 
 namespace Parity.Engine.Tests;
 

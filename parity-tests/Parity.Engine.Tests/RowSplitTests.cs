@@ -32,7 +32,7 @@ public class RowSplitTests
         {
             Gemm.SetThreads(threads);
             var data = DatasetLoader.Load(spec);
-            using var backend = EngineBackend.Create(spec, InitialParameters.Create(spec));
+            using var backend = EngineBackend.Create(ModelDescriptions.Describe(spec), InitialParameters.Create(spec));
             var order = BatchOrder.ForEpoch(spec, 1, data.Train.Rows);
             var losses = new double[10];
             var parts = 0;
@@ -88,7 +88,7 @@ public class RowSplitTests
         {
             Gemm.SetThreads(threads);
             var data = DatasetLoader.Load(spec);
-            using var backend = (EngineBackend<double>)EngineBackend.Create(spec, InitialParameters.Create(spec));
+            using var backend = (EngineBackend<double>)EngineBackend.Create(ModelDescriptions.Describe(spec), InitialParameters.Create(spec));
             backend.Load(Batches.Gather(data.Train, Enumerable.Range(0, rows).ToArray(), spec.TargetEncoding, 0));
             return backend.LoadedParts;
         }

@@ -1,7 +1,6 @@
 using Parity.Engine.Modules;
 using Parity.Engine.Numerics;
 using Parity.Engine.Optimizers;
-using Parity.Spec;
 
 namespace Parity.Engine.Tests;
 
@@ -30,7 +29,7 @@ public class SgdTests
     {
         var parameter = new Parameter<double>("0.weight", [1, 1], Matrix<double>.From(1, 1, [1]));
         parameter.Grad.CopyFrom([0.5]);
-        var sgd = new Sgd<double>([parameter], new SgdSpec(0.1, momentum, dampening, weightDecay, nesterov));
+        var sgd = new Sgd<double>([parameter], new SgdOptions(0.1, momentum, dampening, weightDecay, nesterov));
 
         var values = new List<double>();
         for (var step = 0; step < 3; step++)
@@ -50,7 +49,7 @@ public class SgdTests
         var second = new Parameter<double>("0.bias", [1], Matrix<double>.From(1, 1, [0]));
         first.Grad.CopyFrom([1, -1]);
         second.Grad.CopyFrom([2]);
-        var sgd = new Sgd<double>([first, second], new SgdSpec(0.5, Momentum: 0.5));
+        var sgd = new Sgd<double>([first, second], new SgdOptions(0.5, Momentum: 0.5));
 
         sgd.Step();
         sgd.Lr = 0.25;

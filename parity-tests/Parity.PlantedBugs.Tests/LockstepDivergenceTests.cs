@@ -1,5 +1,5 @@
 using Parity.Engine;
-using Parity.Engine.Modules;
+using Parity.Engine.Optimizers;
 using Parity.Harness.Training;
 using Parity.PlantedBugs.Tests.Bugs;
 using Parity.Spec;
@@ -26,8 +26,8 @@ public class LockstepDivergenceTests
     {
         var spec = SpecLoader.Parse(Spec, "lockstep-divergence.yaml");
         var initial = InitialParameters.Create(spec);
-        using var engine = new EngineBackend<double>(spec, initial, parts);
-        using var twin = new TwinBackend(spec, initial);
+        using var engine = new EngineBackend<double>(ModelDescriptions.Describe(spec), initial, parts);
+        using var twin = new TwinBackend(ModelDescriptions.Describe(spec), initial);
         return new LockstepTrainer(spec, DatasetLoader.Load(spec)).Train(engine, twin);
     }
 
@@ -46,7 +46,10 @@ public class LockstepDivergenceTests
     public void Momentum_written_as_velocity_diverges_at_the_second_step()
     {
         // With dampening the velocity form agrees with PyTorch on the first step and parts on the second.
-        var result = Train(EngineParts<double>.Standard with { Optimizer = MomentumAsVelocity.Create });
+        var result = Train(EngineParts<double>.Standard with
+        {
+            Optimizers = EngineParts<double>.Standard.Optimizers.With("sgd", (parameters, sgd) => MomentumAsVelocity.Create(parameters, SgdOptions.From(sgd))),
+        });
 
         var divergence = Assert.IsType<Divergence>(result.FirstDivergence);
         Assert.Equal(2, divergence.Step);
@@ -60,7 +63,7 @@ public class LockstepDivergenceTests
     {
         var result = Train(EngineParts<double>.Standard with
         {
-            Layer = layer => layer is LinearLayer { Index: 2 } last ? BiasGradientAveraged.Create(last) : ModelBuilder.Layer<double>(layer),
+            Layers = EngineParts<double>.Standard.Layers.With("linear", layer => layer.Index == 2 ? BiasGradientAveraged.Create(layer) : EngineParts<double>.Standard.Layers["linear"](layer)),
         });
 
         var divergence = Assert.IsType<Divergence>(result.FirstDivergence);

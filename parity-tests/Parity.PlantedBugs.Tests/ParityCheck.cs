@@ -11,7 +11,7 @@ static class ParityCheck
 {
     public static CheckResult Run(ParitySpec spec, BackendFactory engine)
     {
-        var initial = spec.Init.Kind == InitKind.Torch ? TorchInitialParameters.Create(spec) : InitialParameters.Create(spec);
+        var initial = spec.Init.Kind == InitKind.Torch ? TorchInitialParameters.Create(ModelDescriptions.Describe(spec)) : InitialParameters.Create(spec);
         var runner = new CheckRunner(engine, (s, parameters) => new TwinBackend(s, parameters));
         return runner.Run(spec, DatasetLoader.Load(spec), initial);
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Parity.Spec;
 using Parity.Spec.Data;
 using Parity.Spec.Initialization;
 using Parity.Torch.Twin;
@@ -25,7 +26,7 @@ public class MemoryTests(ITestOutputHelper output)
         // ten epochs of batches, made once and cycled, so that the managed heap does not grow with the run
         var epochs = Enumerable.Range(1, 10).Select(epoch => Training.EpochBatches(spec, data.Train, epoch).ToArray()).ToArray();
         var batchesPerEpoch = epochs[0].Length;
-        using var twin = new TwinBackend(spec, InitialParameters.Create(spec));
+        using var twin = new TwinBackend(ModelDescriptions.Describe(spec), InitialParameters.Create(spec));
         var step = 0;
         void Train(int steps)
         {

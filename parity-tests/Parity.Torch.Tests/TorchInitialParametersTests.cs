@@ -26,7 +26,7 @@ public class TorchInitialParametersTests
     [Fact]
     public void NamesAndShapesFollowTheStateDict()
     {
-        var parameters = TorchInitialParameters.Create(Spec(3));
+        var parameters = TorchInitialParameters.Create(ModelDescriptions.Describe(Spec(3)));
 
         Assert.Equal(["0.weight", "0.bias", "2.weight"], parameters.Select(p => p.Name));
         Assert.Equal([[16, 2], [16], [1, 16]], parameters.Select(p => p.Shape));
@@ -36,12 +36,12 @@ public class TorchInitialParametersTests
     [Fact]
     public void TheSameSeedGivesTheSameValuesAndAnotherSeedOthers()
     {
-        var first = TorchInitialParameters.Create(Spec(3));
+        var first = TorchInitialParameters.Create(ModelDescriptions.Describe(Spec(3)));
         // draws in between, from another seed, change nothing: Create seeds the generator itself
         TorchSharp.torch.manual_seed(99);
         TorchSharp.torch.rand(4, 4).Dispose();
-        var again = TorchInitialParameters.Create(Spec(3));
-        var other = TorchInitialParameters.Create(Spec(4));
+        var again = TorchInitialParameters.Create(ModelDescriptions.Describe(Spec(3)));
+        var other = TorchInitialParameters.Create(ModelDescriptions.Describe(Spec(4)));
 
         for (var i = 0; i < first.Count; i++)
         {
@@ -56,7 +56,7 @@ public class TorchInitialParametersTests
     [InlineData(265)]
     public void ValuesAreUniformWithinOneOverRootFanIn(long seed)
     {
-        var parameters = TorchInitialParameters.Create(Spec(seed));
+        var parameters = TorchInitialParameters.Create(ModelDescriptions.Describe(Spec(seed)));
 
         foreach (var (parameter, fanIn) in parameters.Zip([2, 2, 16]))
         {
@@ -74,9 +74,9 @@ public class TorchInitialParametersTests
     [InlineData("float32")]
     public void ValuesAreFloat32NumbersWhateverTheSpecsDtype(string dtype)
     {
-        var parameters = TorchInitialParameters.Create(Spec(7, dtype));
+        var parameters = TorchInitialParameters.Create(ModelDescriptions.Describe(Spec(7, dtype)));
 
         Assert.All(parameters.SelectMany(p => p.Data), v => Assert.Equal((double)(float)v, v));
-        Assert.Equal(TorchInitialParameters.Create(Spec(7, "float64")).SelectMany(p => p.Data), parameters.SelectMany(p => p.Data));
+        Assert.Equal(TorchInitialParameters.Create(ModelDescriptions.Describe(Spec(7, "float64"))).SelectMany(p => p.Data), parameters.SelectMany(p => p.Data));
     }
 }

@@ -34,7 +34,7 @@ public class TwinLifetimeTests
         var test = Training.All(Spec, data.Test);
         var before = ProcessStateCollection.SettledLiveTensors();
 
-        var twin = new TwinBackend(Spec, initial);
+        var twin = new TwinBackend(ModelDescriptions.Describe(Spec), initial);
         var holding = before + initial.Count;
         Assert.Equal(holding, TorchRuntime.LiveTensors);
         for (var epoch = 1; epoch <= Spec.Train.Epochs; epoch++)
@@ -68,7 +68,7 @@ public class TwinLifetimeTests
             ? new Batch(4, 3, new double[12], null, new double[4], 1)
             : new Batch(4, 2, new double[8], null, new double[3], 1);
         var before = ProcessStateCollection.SettledLiveTensors();
-        using var twin = new TwinBackend(Spec, InitialParameters.Create(Spec));
+        using var twin = new TwinBackend(ModelDescriptions.Describe(Spec), InitialParameters.Create(Spec));
 
         var exception = Assert.ThrowsAny<Exception>(() => twin.TrainStep(bad));
         Assert.Contains(message, exception.Message);

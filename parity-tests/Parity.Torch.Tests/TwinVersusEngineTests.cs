@@ -71,8 +71,8 @@ public class TwinVersusEngineTests(ITestOutputHelper output)
         var spec = Spec(name, dtype);
         var data = DatasetLoader.Load(spec);
         var initial = InitialParameters.Create(spec);
-        using var engine = EngineBackend.Create(spec, initial);
-        using var twin = new TwinBackend(spec, initial);
+        using var engine = EngineBackend.Create(ModelDescriptions.Describe(spec), initial);
+        using var twin = new TwinBackend(ModelDescriptions.Describe(spec), initial);
 
         for (var epoch = 1; epoch <= spec.Train.Epochs; epoch++)
         {

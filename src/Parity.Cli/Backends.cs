@@ -6,24 +6,37 @@ using Parity.Torch.Twin;
 
 namespace Parity.Cli;
 
-/// <summary>Where the command line meets the concrete engines: their names, their shared initial state, their construction.</summary>
+/// <summary>
+/// Where the command line meets the concrete engines: the engine under test that <c>--engine</c> names,
+/// the TorchSharp reference it is checked against, their shared initial state and threads.
+/// </summary>
 public static class Backends
 {
-    public const string Engine = "engine", Twin = "twin", Both = "both";
+    /// <summary>The global option that names the engine under test, and its default: Parity's own engine.</summary>
+    public const string EngineOption = "--engine", Builtin = "builtin";
 
-    public static IReadOnlyList<string> Selected(string choice) => choice == Both ? [Engine, Twin] : [choice];
+    /// <summary>
+    /// The engine under test for an <c>--engine</c> value: <c>builtin</c>, or the path of a .NET assembly
+    /// (<see cref="EngineAssembly"/>). The one place a new kind of engine is told apart.
+    /// </summary>
+    public static EngineUnderTest Resolve(string engine) => engine switch
+    {
+        Builtin => new EngineUnderTest("Parity built-in engine", EngineBackend.Create),
+        "engine" or "twin" or "both" => throw new InputException($"--engine {engine}: --engine now names the engine under test (builtin, or PATH.dll); to train one side alone, use train --side engine|reference"),
+        _ => EngineAssembly.Load(engine),
+    };
+
+    /// <summary>The reference every engine is checked against: the TorchSharp twin.</summary>
+    public static IBackend Reference(ModelDescription model, IReadOnlyList<HostTensor> initialParameters) =>
+        Guarded(() => new TwinBackend(model, initialParameters));
+
+    /// <summary>"TorchSharp 0.107.0 (TorchSharp 2.10.0)", as reports name the reference.</summary>
+    public static string ReferenceName => Guarded(() => TorchRuntime.Description);
 
     /// <summary>The initial parameters every engine of a run starts from.</summary>
     public static IReadOnlyList<HostTensor> InitialParameters(ParitySpec spec) => spec.Init.Kind == InitKind.Torch
-        ? Guarded(() => TorchInitialParameters.Create(spec))
+        ? Guarded(() => TorchInitialParameters.Create(ModelDescriptions.Describe(spec)))
         : Spec.Initialization.InitialParameters.Create(spec);
-
-    public static IBackend Create(string name, ParitySpec spec, IReadOnlyList<HostTensor> initialParameters) => name switch
-    {
-        Engine => EngineBackend.Create(spec, initialParameters),
-        Twin => Guarded(() => new TwinBackend(spec, initialParameters)),
-        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown engine"),
-    };
 
     /// <summary>
     /// Runs TorchSharp (TorchSharp's intra-op threads) and the engine's BLAS on <paramref name="threads"/>

@@ -33,6 +33,14 @@ public static class ParityCommandLine
             (int n) => n is >= 1 and <= MaxThreads, $"--threads takes a whole number from 1 to {MaxThreads}");
         threadsOption.Recursive = true;
         root.Options.Add(threadsOption);
+        // Every command checks the engine under test against the TorchSharp reference; --engine names it.
+        var engineOption = new Option<string>(Backends.EngineOption)
+        {
+            Description = $"The engine under test: {Backends.Builtin} (Parity's own, the default), or PATH.dll, a .NET assembly with one public class implementing Parity.Contract.IBackend",
+            DefaultValueFactory = _ => Backends.Builtin,
+            Recursive = true,
+        };
+        root.Options.Add(engineOption);
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -3,17 +3,17 @@ using Parity.Engine.Losses;
 using Parity.Engine.Modules;
 using Parity.Engine.Numerics;
 using Parity.Engine.Optimizers;
-using Parity.Spec;
 
 namespace Parity.Engine;
 
-/// <summary>The from-scratch engine behind the backend contract, in the spec's dtype.</summary>
+/// <summary>The from-scratch engine behind the backend contract, in the model's dtype.</summary>
 public static class EngineBackend
 {
-    public static IBackend Create(ParitySpec spec, IReadOnlyList<HostTensor> initialParameters) => spec.DType switch
+    public static IBackend Create(ModelDescription model, IReadOnlyList<HostTensor> initialParameters) => model.DType switch
     {
-        DType.Float32 => new EngineBackend<float>(spec, initialParameters),
-        _ => new EngineBackend<double>(spec, initialParameters),
+        "float32" => new EngineBackend<float>(model, initialParameters),
+        "float64" => new EngineBackend<double>(model, initialParameters),
+        var other => throw new ArgumentException($"the built-in engine computes in float32 or float64, not {other}"),
     };
 }
 
@@ -26,13 +26,14 @@ public static class EngineBackend
 /// </summary>
 public sealed class EngineBackend<T> : IPhasedBackend where T : unmanaged, IFloatingPointIeee754<T>
 {
-    readonly ParitySpec _spec;
+    readonly ModelDescription _description;
     readonly EngineParts<T> _parts;
     readonly Sequential<T> _model;
     readonly Parameter<T>[] _parameters;
     readonly Loss<T> _loss;
     readonly IOptimizer _optimizer;
     readonly ILearningRateSchedule? _schedule;
+    readonly Action<IReadOnlyList<Parameter<T>>>? _clip;
     // The batch as the engine holds it: features in T, and float targets or class indices.
     Matrix<T>? _input, _targets;
     int[]? _classes;
@@ -42,16 +43,17 @@ public sealed class EngineBackend<T> : IPhasedBackend where T : unmanaged, IFloa
     RowSplit<T>? _split;
     bool _splitLoaded;
 
-    public EngineBackend(ParitySpec spec, IReadOnlyList<HostTensor> initialParameters, EngineParts<T>? parts = null)
+    public EngineBackend(ModelDescription model, IReadOnlyList<HostTensor> initialParameters, EngineParts<T>? parts = null)
     {
-        _spec = spec;
+        _description = model;
         _parts = parts ?? EngineParts<T>.Standard;
-        _model = new Sequential<T>(spec.Model.Select(_parts.Layer).ToList());
+        (_model, _loss) = Replicate();
         _parameters = [.. _model.Parameters];
-        _largestLayer = spec.LinearLayers.Max(l => (long)l.In * l.Out);
-        _loss = _parts.Loss(spec.Loss);
-        _optimizer = _parts.Optimizer(_model.Parameters, spec.Optimizer);
-        _schedule = spec.Schedule is null ? null : _parts.Schedule(spec.Schedule);
+        // A weight [out, in] is a product's in·out multiply-adds per row.
+        _largestLayer = model.Parameters.Where(p => p.Shape.Length == 2).Select(p => (long)p.Shape[0] * p.Shape[1]).DefaultIfEmpty(0).Max();
+        _optimizer = _parts.Optimizers[model.Optimizer.Kind](_model.Parameters, model.Optimizer);
+        _schedule = model.Schedule is { } schedule ? _parts.Schedules[schedule.Kind](schedule) : null;
+        _clip = model.Clip is { } clip ? _parts.Clips[clip.Kind](clip) : null;
         SetParameters(initialParameters);
     }
 
@@ -68,14 +70,17 @@ public sealed class EngineBackend<T> : IPhasedBackend where T : unmanaged, IFloa
     public void SetParameters(IReadOnlyList<HostTensor> parameters)
     {
         var byName = parameters.ToDictionary(p => p.Name);
-        foreach (var parameter in _model.Parameters)
+        // Every value checked before any is copied: a refused call changes nothing.
+        var values = _parameters.Select(parameter =>
         {
             if (!byName.TryGetValue(parameter.Name, out var tensor))
                 throw new ArgumentException($"no value given for parameter {parameter.Name}");
             if (!tensor.Shape.SequenceEqual(parameter.Shape))
                 throw new ArgumentException($"parameter {parameter.Name} is [{string.Join(", ", parameter.Shape)}], the value given is {tensor.ShapeText}");
-            parameter.Value.CopyFrom(tensor.Data);
-        }
+            return tensor;
+        }).ToList();
+        for (var i = 0; i < _parameters.Length; i++)
+            _parameters[i].Value.CopyFrom(values[i].Data);
     }
 
     public IReadOnlyList<HostTensor> Forward(Batch batch)
@@ -108,8 +113,7 @@ public sealed class EngineBackend<T> : IPhasedBackend where T : unmanaged, IFloa
 
     public void Step()
     {
-        if (_spec.Clip is not null)
-            _parts.Clip(_spec.Clip, _model.Parameters);
+        _clip?.Invoke(_model.Parameters);
         _optimizer.Step();
     }
 
@@ -173,8 +177,9 @@ public sealed class EngineBackend<T> : IPhasedBackend where T : unmanaged, IFloa
 
     public void Dispose() => _split?.Dispose();
 
-    /// <summary>Another model and loss from the same parts, for a part of a split batch.</summary>
-    (Sequential<T>, Loss<T>) Replicate() => (new Sequential<T>(_spec.Model.Select(_parts.Layer).ToList()), _parts.Loss(_spec.Loss));
+    /// <summary>A model and loss made from the parts: the backend's own, and one more for each part of a split batch.</summary>
+    (Sequential<T>, Loss<T>) Replicate() =>
+        (new Sequential<T>(_description.Layers.Select(layer => _parts.Layers[layer.Kind](layer)).ToList()), _parts.Losses[_description.Loss.Kind](_description.Loss));
 
     void ZeroGrad()
     {

@@ -1,28 +1,62 @@
 using System.Numerics;
 using Parity.Engine.Losses;
 using Parity.Engine.Modules;
+using Parity.Engine.Modules.Activations;
 using Parity.Engine.Optimizers;
-using Parity.Spec;
 
 namespace Parity.Engine;
 
 /// <summary>
-/// What an engine is assembled from, one factory per kind of part. <see cref="Standard"/> is the
-/// engine; a variant with one part swapped is how a user's alternative (or a deliberately broken
-/// one, in the tests) is checked against libtorch through the same backend.
+/// What an engine is assembled from: for each part of a model description — layers, loss, optimizer,
+/// gradient clipping, learning-rate schedule — a table from the description's kind to a factory.
+/// <see cref="Standard"/> is the engine, and the one place where a kind meets its implementation; a
+/// variant with one factory swapped (<see cref="KindTable{TFactory}.With"/>) is how a user's
+/// alternative, or a deliberately broken part in the tests, is checked against libtorch through the
+/// same backend. Factories run when the backend is built, never during a step: clipping and schedules
+/// are handed out ready to run, their options already read.
 /// </summary>
 public sealed record EngineParts<T>(
-    Func<LayerSpec, Module<T>> Layer,
-    Func<LossSpec, Loss<T>> Loss,
-    Func<IReadOnlyList<Parameter<T>>, SgdSpec, IOptimizer> Optimizer,
-    Action<ClipSpec, IReadOnlyList<Parameter<T>>> Clip,
-    Func<ScheduleSpec, ILearningRateSchedule> Schedule)
+    KindTable<Func<LayerDescription, Module<T>>> Layers,
+    KindTable<Func<Described, Loss<T>>> Losses,
+    KindTable<Func<IReadOnlyList<Parameter<T>>, Described, IOptimizer>> Optimizers,
+    KindTable<Func<Described, Action<IReadOnlyList<Parameter<T>>>>> Clips,
+    KindTable<Func<Described, ILearningRateSchedule>> Schedules)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static EngineParts<T> Standard { get; } = new(
-        ModelBuilder.Layer<T>,
-        ModelBuilder.Loss<T>,
-        (parameters, options) => new Sgd<T>(parameters, options),
-        GradientClipping.Apply,
-        schedule => new LearningRateSchedule(schedule));
+        new("layer", new Dictionary<string, Func<LayerDescription, Module<T>>>
+        {
+            ["linear"] = layer => new Linear<T>(layer.Index, layer.Integer("in_features"), layer.Integer("out_features"), layer.Flag("bias", true)),
+            ["relu"] = _ => new Relu<T>(),
+            ["leaky-relu"] = layer => new LeakyRelu<T>(layer.Number("negative_slope", 0.01)),
+            ["tanh"] = _ => new Tanh<T>(),
+            ["sigmoid"] = _ => new Sigmoid<T>(),
+            ["softmax"] = layer => layer.Integer("dim") is 1 or -1 ? new Softmax<T>() : throw new ArgumentException($"layer {layer.Index}: the built-in engine takes softmax over the features (dim 1) only"),
+            ["identity"] = _ => new Identity<T>(),
+        }),
+        new("loss", new Dictionary<string, Func<Described, Loss<T>>>
+        {
+            ["mse"] = loss => new MseLoss<T>(ReductionOption.Of(loss)),
+            ["bce"] = loss => new BceLoss<T>(ReductionOption.Of(loss)),
+            ["bce-with-logits"] = loss => new BceWithLogitsLoss<T>(ReductionOption.Of(loss)),
+            ["cross-entropy"] = loss => new CrossEntropyLoss<T>(ReductionOption.Of(loss)),
+        }),
+        new("optimizer", new Dictionary<string, Func<IReadOnlyList<Parameter<T>>, Described, IOptimizer>>
+        {
+            ["sgd"] = (parameters, sgd) => new Sgd<T>(parameters, SgdOptions.From(sgd)),
+        }),
+        new("gradient clipping", new Dictionary<string, Func<Described, Action<IReadOnlyList<Parameter<T>>>>>
+        {
+            ["norm"] = clip => ClipByNorm(clip.Number("max_norm")),
+            ["value"] = clip => ClipByValue(clip.Number("clip_value")),
+        }),
+        new("learning-rate schedule", new Dictionary<string, Func<Described, ILearningRateSchedule>>
+        {
+            ["exponential"] = schedule => new ExponentialSchedule(schedule.Number("gamma")),
+            ["step"] = schedule => new StepSchedule(schedule.Integer("step_size"), schedule.Number("gamma")),
+        }));
+
+    static Action<IReadOnlyList<Parameter<T>>> ClipByNorm(double maxNorm) => parameters => GradientClipping.ByNorm(parameters, maxNorm);
+
+    static Action<IReadOnlyList<Parameter<T>>> ClipByValue(double limit) => parameters => GradientClipping.ByValue(parameters, limit);
 }

@@ -4,7 +4,6 @@ using System.Numerics.Tensors;
 using Parity.Engine.Losses;
 using Parity.Engine.Modules;
 using Parity.Engine.Numerics;
-using Parity.Spec;
 
 namespace Parity.Engine;
 

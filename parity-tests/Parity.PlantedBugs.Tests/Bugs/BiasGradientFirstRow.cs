@@ -1,11 +1,10 @@
 using Parity.Engine.Modules;
-using Parity.Spec;
 
 namespace Parity.PlantedBugs.Tests.Bugs;
 
 /// <summary>db = dY[0], the single-sample rule kept for a batch: the sum over the batch's rows is missing.</summary>
 static class BiasGradientFirstRow
 {
-    public static Module<double> Create(LinearLayer layer) => new LinearWithGradientEdit(layer, (_, bias, _, gradOutput) =>
+    public static Module<double> Create(LayerDescription layer) => new LinearWithGradientEdit(layer, (_, bias, _, gradOutput) =>
         gradOutput.Row(0).CopyTo(bias!.Grad.Data));
 }

@@ -1,6 +1,7 @@
 using Parity.Engine;
+using Parity.Engine.Losses;
 using Parity.Engine.Modules;
-using Parity.Spec;
+using Parity.Engine.Optimizers;
 
 namespace Parity.PlantedBugs.Tests.Bugs;
 
@@ -45,64 +46,64 @@ public static class Catalogue
     public static IReadOnlyList<PlantedBug> All { get; } =
     [
         Bug("sigmoid-backward-missing-factor", "model: [linear: 8, sigmoid, linear: 1]",
-            Standard with { Layer = Activation(ActivationKind.Sigmoid, _ => SigmoidMissingFactor.Create()) },
+            Layer("sigmoid", _ => SigmoidMissingFactor.Create()),
             "gradients part at layer 1 (sigmoid, 2nd from the output)…it matches g·y: the (1 − y) factor of σ′ = y·(1 − y) is missing"),
         Bug("tanh-backward-on-input", "model: [linear: 8, tanh, linear: 1]",
-            Standard with { Layer = Activation(ActivationKind.Tanh, _ => TanhDerivativeOfInput.Create()) },
+            Layer("tanh", _ => TanhDerivativeOfInput.Create()),
             "gradients part at layer 1 (tanh, 2nd from the output)…tanh′ = 1 − y² is taken on the input x instead of the output y = tanh x"),
         Bug("relu-mask-inverted", "model: [linear: 8, relu, linear: 1]",
-            Standard with { Layer = Activation(ActivationKind.Relu, _ => ReluMaskInverted.Create()) },
+            Layer("relu", _ => ReluMaskInverted.Create()),
             "gradients part at layer 1 (relu, 2nd from the output)…the mask is inverted"),
         Bug("leaky-relu-slope-forgotten", "model: [linear: 8, leaky-relu: {slope: 0.1}, linear: 1]",
-            Standard with { Layer = Activation(ActivationKind.LeakyRelu, LeakyReluSlopeForgotten.Create) },
+            Layer("leaky-relu", LeakyReluSlopeForgotten.Create),
             "gradients part at layer 1 (leaky-relu, 2nd from the output)…the slope is forgotten: where x ≤ 0 the gradient is 0"),
         Bug("softmax-backward-diagonal-only", "data: {source: quadratic, train: 200, test: 10}\nmodel: [linear: 6, softmax, linear: 1]",
-            Standard with { Layer = Activation(ActivationKind.Softmax, _ => SoftmaxDiagonalOnly.Create()) },
+            Layer("softmax", _ => SoftmaxDiagonalOnly.Create()),
             "gradients part at layer 1 (softmax, 2nd from the output)…only the diagonal of softmax's Jacobian"),
         Bug("weight-gradient-transposed", "model: [linear: 6, tanh, linear: 6, tanh, linear: 1]",
-            Standard with { Layer = Linear(WeightGradientTransposed.Create) },
+            Layer("linear", WeightGradientTransposed.Create),
             "the gradient of 2.weight is TorchSharp's transposed"),
         Bug("bias-gradient-averaged", "",
-            Standard with { Layer = Linear(BiasGradientAveraged.Create) },
+            Layer("linear", BiasGradientAveraged.Create),
             "only the bias gradients are wrong (0.bias, 2.bias)…0.02× that — 1/50, the batch size"),
         Bug("bias-gradient-first-row", "",
-            Standard with { Layer = Linear(BiasGradientFirstRow.Create) },
+            Layer("linear", BiasGradientFirstRow.Create),
             "only the bias gradients are wrong (0.bias, 2.bias)…row 0's dL/dy alone: the sum over the rows is missing"),
         Bug("mse-summed", "model: [linear: 8, tanh, linear: 2]\ntargets: one-hot",
-            Standard with { Loss = MseSummed.Create },
+            Loss("mse", MseSummed.Create),
             "the model's outputs agree but the loss does not…100 = rows × outputs: a sum where the spec says mean"),
         Bug("mse-gradient-sign-flipped", "",
-            Standard with { Loss = MseGradientSignFlipped.Create },
+            Loss("mse", MseGradientSignFlipped.Create),
             "every gradient is -1× TorchSharp's — a sign flip"),
         Bug("mse-gradient-missing-two", "",
-            Standard with { Loss = MseGradientMissingTwo.Create },
+            Loss("mse", MseGradientMissingTwo.Create),
             "every gradient is 0.5× TorchSharp's — ½: the factor 2 of d(p − y)²/dp missing"),
         Bug("bce-log-unclamped", "model: [linear: 8, tanh, linear: 1, sigmoid]\nloss: bce\ninit: {normal: {std: 50}}",
-            Standard with { Loss = loss => new BceLogUnclamped(loss.Reduction) },
+            Loss("bce", loss => new BceLogUnclamped(ReductionOption.Of(loss))),
             "the first NaN/Inf is the loss…is exactly 1 (saturated in float64)…PyTorch clamps each log of BCE at −100"),
         Bug("cross-entropy-unshifted", "model: [linear: 8, relu, linear: 2]\nloss: cross-entropy\ninit: {normal: {std: 50}}",
-            Standard with { Loss = loss => new CrossEntropyUnshifted(loss.Reduction) },
+            Loss("cross-entropy", loss => new CrossEntropyUnshifted(ReductionOption.Of(loss))),
             "the first NaN/Inf is the loss…past 709.78 where e^x overflows float64…shifted by the row maximum"),
         Bug("cross-entropy-gradient-not-averaged", "model: [linear: 8, tanh, linear: 2]\nloss: cross-entropy\ntrain: {epochs: 1, batch: 40}",
-            Standard with { Loss = loss => new CrossEntropyGradientNotAveraged(loss.Reduction) },
+            Loss("cross-entropy", loss => new CrossEntropyGradientNotAveraged(ReductionOption.Of(loss))),
             "every gradient is 40× TorchSharp's — the batch size 40: the loss takes the mean but its gradient is never divided by it"),
         Bug("momentum-as-velocity", "optimizer: {sgd: {lr: 0.1, momentum: 0.9}}\nschedule: {exponential: {gamma: 0.5}}",
-            Standard with { Optimizer = MomentumAsVelocity.Create },
+            Sgd(MomentumAsVelocity.Create),
             "momentum is written as v ← μ·v − lr·g, p ← p + v"),
         Bug("weight-decay-after-momentum", "optimizer: {sgd: {lr: 0.1, momentum: 0.9, weight_decay: 0.01}}",
-            Standard with { Optimizer = (parameters, options) => new WeightDecayAfterMomentum(parameters, options) },
+            Sgd((parameters, options) => new WeightDecayAfterMomentum(parameters, options)),
             "weight decay is added after the momentum buffer"),
         Bug("nesterov-ignored", "optimizer: {sgd: {lr: 0.1, momentum: 0.9, nesterov: true}}",
-            Standard with { Optimizer = NesterovIgnored.Create },
+            Sgd(NesterovIgnored.Create),
             "the Nesterov look-ahead is missing"),
         Bug("dampening-on-first-step", "optimizer: {sgd: {lr: 0.1, momentum: 0.9, dampening: 0.5}}",
-            Standard with { Optimizer = DampeningOnFirstStep.Create },
+            Sgd(DampeningOnFirstStep.Create),
             "dampening is applied on the first step"),
         Bug("clip-norm-per-tensor", "clip: {norm: 0.1}",
-            Standard with { Clip = ClipNormPerTensor.Apply },
+            Standard with { Clips = Standard.Clips.With("norm", ClipNormPerTensor.Create) },
             "clipped by each tensor's own norm instead of one global norm"),
         Bug("schedule-one-epoch-early", "schedule: {step: {size: 2, gamma: 0.5}}",
-            Standard with { Schedule = schedule => new ScheduleOneEpochEarly(schedule) },
+            Standard with { Schedules = Standard.Schedules.With("step", schedule => new ScheduleOneEpochEarly(schedule.Integer("step_size"), schedule.Number("gamma"))) },
             "the learning-rate schedule steps one epoch early"),
     ];
 
@@ -126,11 +127,15 @@ public static class Catalogue
 
     static string Key(string line) => line[..line.IndexOf(':')];
 
-    /// <summary>The standard layers, with every activation of <paramref name="kind"/> made by the bug.</summary>
-    static Func<LayerSpec, Module<double>> Activation(ActivationKind kind, Func<ActivationLayer, Module<double>> planted) =>
-        layer => layer is ActivationLayer activation && activation.Kind == kind ? planted(activation) : ModelBuilder.Layer<double>(layer);
+    /// <summary>The standard engine, with every layer of <paramref name="kind"/> made by the bug.</summary>
+    static EngineParts<double> Layer(string kind, Func<LayerDescription, Module<double>> planted) =>
+        Standard with { Layers = Standard.Layers.With(kind, planted) };
 
-    /// <summary>The standard layers, with every linear layer made by the bug.</summary>
-    static Func<LayerSpec, Module<double>> Linear(Func<LinearLayer, Module<double>> planted) =>
-        layer => layer is LinearLayer linear ? planted(linear) : ModelBuilder.Layer<double>(layer);
+    /// <summary>The standard engine, with the loss of <paramref name="kind"/> made by the bug.</summary>
+    static EngineParts<double> Loss(string kind, Func<Described, Loss<double>> planted) =>
+        Standard with { Losses = Standard.Losses.With(kind, planted) };
+
+    /// <summary>The standard engine, with SGD made by the bug from the description's options.</summary>
+    static EngineParts<double> Sgd(Func<IReadOnlyList<Parameter<double>>, SgdOptions, IOptimizer> planted) =>
+        Standard with { Optimizers = Standard.Optimizers.With("sgd", (parameters, sgd) => planted(parameters, SgdOptions.From(sgd))) };
 }

@@ -1,6 +1,6 @@
+using Parity.Engine;
 using Parity.Engine.Modules;
 using Parity.Engine.Numerics;
-using Parity.Spec;
 
 namespace Parity.PlantedBugs.Tests.Bugs;
 
@@ -11,9 +11,9 @@ delegate void GradientEdit(Parameter<double> weight, Parameter<double>? bias, Ma
 /// The engine's Linear, with one parameter gradient rewritten by the planted bug after its backward;
 /// forward, dX and the other gradient stay the engine's.
 /// </summary>
-sealed class LinearWithGradientEdit(LinearLayer layer, GradientEdit edit) : Module<double>
+sealed class LinearWithGradientEdit(LayerDescription layer, GradientEdit edit) : Module<double>
 {
-    readonly Linear<double> _linear = new(layer.Index, layer.In, layer.Out, layer.Bias);
+    readonly Module<double> _linear = EngineParts<double>.Standard.Layers["linear"](layer);
     Matrix<double>? _input;
 
     public override IReadOnlyList<Parameter<double>> Parameters => _linear.Parameters;

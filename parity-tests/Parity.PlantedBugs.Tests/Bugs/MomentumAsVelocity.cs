@@ -1,6 +1,5 @@
 using Parity.Engine.Modules;
 using Parity.Engine.Optimizers;
-using Parity.Spec;
 
 namespace Parity.PlantedBugs.Tests.Bugs;
 
@@ -11,7 +10,7 @@ namespace Parity.PlantedBugs.Tests.Bugs;
 /// </summary>
 static class MomentumAsVelocity
 {
-    public static IOptimizer Create(IReadOnlyList<Parameter<double>> parameters, SgdSpec options) =>
+    public static IOptimizer Create(IReadOnlyList<Parameter<double>> parameters, SgdOptions options) =>
         new ElementwiseSgd(parameters, options.Lr, (double p, double g, double lr, ref double velocity) =>
         {
             velocity = options.Momentum * velocity - lr * (g + options.WeightDecay * p);

@@ -1,6 +1,5 @@
 using Parity.Engine.Losses;
 using Parity.Engine.Numerics;
-using Parity.Spec;
 
 namespace Parity.PlantedBugs.Tests.Bugs;
 

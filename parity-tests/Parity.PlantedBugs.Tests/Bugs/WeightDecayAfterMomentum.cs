@@ -1,6 +1,5 @@
 using Parity.Engine.Modules;
 using Parity.Engine.Optimizers;
-using Parity.Spec;
 
 namespace Parity.PlantedBugs.Tests.Bugs;
 
@@ -8,7 +7,7 @@ namespace Parity.PlantedBugs.Tests.Bugs;
 /// Weight decay applied beside the momentum step, p ← p − lr·(b + wd·p), instead of added to the
 /// gradient before it enters the buffer: the decay never accumulates momentum.
 /// </summary>
-sealed class WeightDecayAfterMomentum(IReadOnlyList<Parameter<double>> parameters, SgdSpec options) : IOptimizer
+sealed class WeightDecayAfterMomentum(IReadOnlyList<Parameter<double>> parameters, SgdOptions options) : IOptimizer
 {
     readonly Sgd<double> _withoutDecay = new(parameters, options with { WeightDecay = 0 });
 

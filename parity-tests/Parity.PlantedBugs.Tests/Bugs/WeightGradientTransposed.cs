@@ -1,6 +1,5 @@
 using Parity.Engine.Modules;
 using Parity.Engine.Numerics;
-using Parity.Spec;
 
 namespace Parity.PlantedBugs.Tests.Bugs;
 
@@ -10,7 +9,7 @@ namespace Parity.PlantedBugs.Tests.Bugs;
 /// </summary>
 static class WeightGradientTransposed
 {
-    public static Module<double> Create(LinearLayer layer) => new LinearWithGradientEdit(layer, (weight, _, input, gradOutput) =>
+    public static Module<double> Create(LayerDescription layer) => new LinearWithGradientEdit(layer, (weight, _, input, gradOutput) =>
     {
         var gradient = new Matrix<double>(input.Cols, gradOutput.Cols);
         Gemm.Multiply(input, true, gradOutput, false, gradient, accumulate: false);

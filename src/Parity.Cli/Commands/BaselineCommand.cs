@@ -5,7 +5,7 @@ using Parity.Spec;
 
 namespace Parity.Cli.Commands;
 
-/// <summary><c>parity baseline SPEC|DIR --out FILE</c>: records the figures a later <c>parity check --baseline FILE</c> compares with.</summary>
+/// <summary><c>parity baseline SPEC|DIR --out FILE [--engine builtin|PATH.dll]</c>: records the figures a later <c>parity check --baseline FILE</c> compares with.</summary>
 public static class BaselineCommand
 {
     public static Command Create(TextWriter output)
@@ -17,9 +17,11 @@ public static class BaselineCommand
         {
             var file = AtomicFile.CheckWritable(parse.GetValue(outOption)!);
             var specs = SpecLoader.LoadAll(parse.GetValue(specArgument)!);
+            var engine = Backends.Resolve(parse.GetValue<string>(Backends.EngineOption)!);
             var console = Terminal.On(output);
-            var results = specs.Select(spec => ReportCommand.Evaluate(spec, console)).ToList();
-            AtomicFile.Write(file, Json.Serialize(new Baseline(results.Select(BaselineSpec.From).ToList())));
+            Terminal.Sides(console, engine);
+            var results = specs.Select(spec => ReportCommand.Evaluate(spec, engine, console)).ToList();
+            AtomicFile.Write(file, Json.Serialize(new Baseline(engine.Name, results.Select(BaselineSpec.From).ToList())));
             return results.All(r => r.Passed) ? ParityCommandLine.Passed : ParityCommandLine.Failed;
         });
         return command;

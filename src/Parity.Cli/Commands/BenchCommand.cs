@@ -10,9 +10,9 @@ using Spectre.Console;
 namespace Parity.Cli.Commands;
 
 /// <summary>
-/// <c>parity bench SPEC|DIR [--json FILE] [--threads N] [--sweep batch=a,b,c|width=a,b,c] [--readme FILE]</c>:
-/// forward, backward, optimizer step and the full training step of the engine and of TorchSharp, timed in
-/// one process with the same threads; the spec's <c>bench</c> targets decide the exit code.
+/// <c>parity bench SPEC|DIR [--engine builtin|PATH.dll] [--json FILE] [--threads N] [--sweep batch=a,b,c|width=a,b,c] [--readme FILE]</c>:
+/// forward, backward, optimizer step and the full training step of the engine under test and of
+/// TorchSharp, timed in one process with the same threads; the spec's <c>bench</c> targets decide the exit code.
 /// </summary>
 public static class BenchCommand
 {
@@ -37,7 +37,7 @@ public static class BenchCommand
 
         var command = new Command("bench", "Time forward, backward, optimizer step and training step of the engine and of TorchSharp, side by side")
             { specArgument, jsonOption, sweepOption, minTimeOption, repetitionsOption, readmeOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue(jsonOption), Threads(parse), parse.GetValue(sweepOption),
+        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(jsonOption), Threads(parse), parse.GetValue(sweepOption),
             new BenchmarkOptions(parse.GetValue(minTimeOption), parse.GetValue(repetitionsOption)), parse.GetValue(readmeOption), output));
         return command;
     }
@@ -45,7 +45,7 @@ public static class BenchCommand
     /// <summary>The global --threads (ParityCommandLine), else the machine's cores: both engines always get the same count.</summary>
     static int Threads(ParseResult parse) => parse.GetValue<int?>("--threads") ?? Environment.ProcessorCount;
 
-    static int Run(string specPath, string? jsonPath, int threads, string? sweepText, BenchmarkOptions options, string? readmePath, TextWriter output)
+    static int Run(string specPath, string engineChoice, string? jsonPath, int threads, string? sweepText, BenchmarkOptions options, string? readmePath, TextWriter output)
     {
         var jsonFile = jsonPath is null ? null : AtomicFile.CheckWritable(jsonPath);
         var readme = readmePath is null ? null : ReadmeSection.CheckUpdatable(readmePath, "bench");
@@ -54,29 +54,30 @@ public static class BenchCommand
         if (sweep is { Parameter: SweepParameter.Width } && specs.FirstOrDefault(s => s.LinearLayers.Count() < 2) is { } shallow)
             throw new InputException($"{shallow.SourcePath}: --sweep width varies the hidden linear layers, and this model has none; sweep batch instead");
 
+        var engine = Backends.Resolve(engineChoice);
         var machine = Machine.Current();
         NativeSettings.SetThreads(threads);
         var console = Terminal.On(output);
-        var runner = new BenchmarkRunner(
-            (spec, initial) => Backends.Create(Backends.Engine, spec, initial),
-            (spec, initial) => Backends.Create(Backends.Twin, spec, initial),
-            options);
+        Terminal.Sides(console, engine);
+        var runner = new BenchmarkRunner(engine.Create, Backends.Reference, options);
+        BenchmarkResult Timed(ParitySpec spec, Dataset data) => runner.Run(spec, data, Backends.InitialParameters(spec))
+            ?? throw new InputException($"--engine: {engine.Name} does not implement IPhasedBackend, which parity bench needs to time forward, backward and step apart; implement it (see the README's backend contract), or use check, train and report");
 
         var reports = new List<BenchSpecReport>();
         var results = new List<(BenchmarkResult Result, IReadOnlyList<TargetResult> Targets)>();
         foreach (var spec in specs)
         {
             var data = DatasetLoader.Load(spec);
-            var result = runner.Run(spec, data, Backends.InitialParameters(spec));
+            var result = Timed(spec, data);
             var targets = BenchTargets.Check(result);
             var sweepResult = sweep is null ? null
-                : ScalingSweep.Run(spec, sweep.Parameter, sweep.Values, variant => runner.Run(variant, data, Backends.InitialParameters(variant)));
+                : ScalingSweep.Run(spec, sweep.Parameter, sweep.Values, variant => Timed(variant, data));
             Print(console, result, threads, targets, sweepResult);
             reports.Add(BenchSpecReport.From(result, threads, targets, sweepResult));
             results.Add((result, targets));
         }
 
-        var report = new BenchReport(reports.All(r => r.Passed), new MachineReport(machine.Cpu, machine.Cores, machine.LoadAverage, Gemm.Provider), threads, reports);
+        var report = new BenchReport(reports.All(r => r.Passed), engine.Name, Backends.ReferenceName, new MachineReport(machine.Cpu, machine.Cores, machine.LoadAverage, Gemm.Provider), threads, reports);
         if (jsonFile is not null)
             AtomicFile.Write(jsonFile, Json.Serialize(report));
         if (readme is not null)
@@ -84,14 +85,15 @@ public static class BenchCommand
         return report.Passed ? ParityCommandLine.Passed : ParityCommandLine.Failed;
     }
 
-    /// <summary>One spec timed at the process's thread count (for reports); its targets judged, printed.</summary>
-    public static BenchSpecReport BenchOne(ParitySpec spec, IAnsiConsole console, BenchmarkOptions options)
+    /// <summary>One spec timed at the process's thread count (for reports); its targets judged, printed. Null for an engine whose phases cannot be timed apart.</summary>
+    public static BenchSpecReport? BenchOne(ParitySpec spec, EngineUnderTest engine, IAnsiConsole console, BenchmarkOptions options)
     {
-        var runner = new BenchmarkRunner(
-            (s, initial) => Backends.Create(Backends.Engine, s, initial),
-            (s, initial) => Backends.Create(Backends.Twin, s, initial),
-            options);
-        var result = runner.Run(spec, DatasetLoader.Load(spec), Backends.InitialParameters(spec));
+        var runner = new BenchmarkRunner(engine.Create, Backends.Reference, options);
+        if (runner.Run(spec, DatasetLoader.Load(spec), Backends.InitialParameters(spec)) is not { } result)
+        {
+            console.MarkupLine($"  [yellow]![/] runtime not measured: {Markup.Escape(engine.Name)} does not implement IPhasedBackend");
+            return null;
+        }
         var targets = BenchTargets.Check(result);
         Print(console, result, Gemm.Threads, targets, null);
         return BenchSpecReport.From(result, Gemm.Threads, targets, null);

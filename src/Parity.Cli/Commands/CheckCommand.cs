@@ -10,7 +10,7 @@ using Spectre.Console;
 
 namespace Parity.Cli.Commands;
 
-/// <summary><c>parity check SPEC|DIR [--json FILE] [--dump DIR]</c>: is the engine's gradient right, and if not, where and why.</summary>
+/// <summary><c>parity check SPEC|DIR [--engine builtin|PATH.dll] [--json FILE] [--dump DIR]</c>: is the engine's gradient right, and if not, where and why.</summary>
 public static class CheckCommand
 {
     public static Command Create(TextWriter output)
@@ -24,39 +24,43 @@ public static class CheckCommand
         var marginOption = NumberOption.Create("--margin", "With --baseline: how much worse the runtime ratio engine/TorchSharp may get, e.g. 0.25 for 25 %",
             (double m) => m is > 0 and <= 100, "--margin takes a fraction greater than 0, e.g. 0.25", fallback: BaselineComparison.DefaultMargin);
         var command = new Command("check", "Compare the engine's gradients and updates with TorchSharp's, and check both by finite differences") { specArgument, jsonOption, dumpOption, baselineOption, factorOption, marginOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue(jsonOption), parse.GetValue(dumpOption), parse.GetValue(baselineOption), parse.GetValue(factorOption), parse.GetValue(marginOption), output));
+        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(jsonOption), parse.GetValue(dumpOption), parse.GetValue(baselineOption), parse.GetValue(factorOption), parse.GetValue(marginOption), output));
         return command;
     }
 
-    static int Run(string specPath, string? jsonPath, string? dumpPath, string? baselinePath, double factor, double margin, TextWriter output)
+    static int Run(string specPath, string engineChoice, string? jsonPath, string? dumpPath, string? baselinePath, double factor, double margin, TextWriter output)
     {
         var jsonFile = jsonPath is null ? null : AtomicFile.CheckWritable(jsonPath);
         var dumpFolder = dumpPath is null ? null : CheckDumpFolder(dumpPath);
         var baseline = baselinePath is null ? null : Baseline.Read(baselinePath);
         var specs = SpecLoader.LoadAll(specPath);
+        var engine = Backends.Resolve(engineChoice);
         var console = Terminal.On(output);
+        Terminal.Sides(console, engine);
         if (baseline is not null)
-            return AgainstBaseline(specs, baseline, factor, margin, console);
-        var results = specs.Select(spec => CheckOne(spec, console)).ToList();
+            return AgainstBaseline(specs, engine, baseline, factor, margin, console);
+        var results = specs.Select(spec => CheckOne(spec, engine, console)).ToList();
         if (dumpFolder is not null)
             foreach (var result in results)
                 CheckDump.Write(Directory.Exists(specPath) ? Path.Combine(dumpFolder, result.Spec.Name) : dumpFolder, result);
-        var report = new CheckReport(results.All(r => r.Passed), results.Select(CheckSpecReport.From).ToList());
+        var report = new CheckReport(results.All(r => r.Passed), engine.Name, Backends.ReferenceName, results.Select(CheckSpecReport.From).ToList());
         if (jsonFile is not null)
             AtomicFile.Write(jsonFile, Json.Serialize(report));
         return report.Passed ? ParityCommandLine.Passed : ParityCommandLine.Failed;
     }
 
     /// <summary>Regression mode: each spec evaluated in full and compared with its baseline; the Markdown summary goes to GitHub's job summary too.</summary>
-    static int AgainstBaseline(IReadOnlyList<ParitySpec> specs, Baseline baseline, double factor, double margin, IAnsiConsole console)
+    static int AgainstBaseline(IReadOnlyList<ParitySpec> specs, EngineUnderTest engine, Baseline baseline, double factor, double margin, IAnsiConsole console)
     {
+        if (baseline.Engine != engine.Name)
+            throw new InputException($"the baseline holds the figures of {baseline.Engine}, and this run checks {engine.Name}; record a baseline for it with parity baseline --engine");
         var summary = new System.Text.StringBuilder("# Parity regression check\n\n| spec | result |\n|---|---|\n");
         var failed = false;
         foreach (var spec in specs)
         {
             var recorded = baseline.Specs.FirstOrDefault(b => b.Spec == spec.Name)
                 ?? throw new InputException($"the baseline has no spec named '{spec.Name}'; record it again with parity baseline");
-            var result = ReportCommand.Evaluate(spec, console);
+            var result = ReportCommand.Evaluate(spec, engine, console);
             var problems = BaselineComparison.Regressions(recorded, result, factor, margin).ToList();
             if (!result.Passed)
                 problems.Insert(0, "the spec's own checks fail");
@@ -71,10 +75,10 @@ public static class CheckCommand
         return failed ? ParityCommandLine.Failed : ParityCommandLine.Passed;
     }
 
-    /// <summary>All of <c>parity check</c>'s checks on one spec, printed.</summary>
-    public static CheckResult CheckOne(ParitySpec spec, IAnsiConsole console)
+    /// <summary>All of <c>parity check</c>'s checks on one spec, the engine under test against the reference, printed.</summary>
+    public static CheckResult CheckOne(ParitySpec spec, EngineUnderTest engine, IAnsiConsole console)
     {
-        var runner = new CheckRunner((s, initial) => Backends.Create(Backends.Engine, s, initial), (s, initial) => Backends.Create(Backends.Twin, s, initial));
+        var runner = new CheckRunner(engine.Create, Backends.Reference);
         var result = runner.Run(spec, DatasetLoader.Load(spec), Backends.InitialParameters(spec));
         Print(console, result);
         return result;

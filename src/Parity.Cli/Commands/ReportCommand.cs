@@ -7,8 +7,9 @@ using Spectre.Console;
 namespace Parity.Cli.Commands;
 
 /// <summary>
-/// <c>parity report SPEC|DIR --out DIR</c> and <c>parity suite</c>: every check of each spec in one
-/// report per spec (report.md, report.html, result.json, junit.xml) and an index over them.
+/// <c>parity report SPEC|DIR --out DIR [--engine builtin|PATH.dll]</c> and <c>parity suite</c>: every check of
+/// each spec in one report per spec (report.md, report.html, result.json, junit.xml) and an index over
+/// them, naming the engine under test and the reference.
 /// </summary>
 public static class ReportCommand
 {
@@ -19,7 +20,7 @@ public static class ReportCommand
         var specArgument = new Argument<string>("spec") { Description = "A spec file, or a folder of them" };
         var outOption = new Option<string>("--out") { Description = "The folder to write the reports to", Required = true };
         var command = new Command("report", "Check, train in lockstep and write a report per spec with an index") { specArgument, outOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue(outOption)!, output));
+        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(outOption)!, output));
         return command;
     }
 
@@ -32,19 +33,21 @@ public static class ReportCommand
         {
             if (!Directory.Exists(SuiteSpecs))
                 throw new InputException($"{Path.GetFullPath(SuiteSpecs)}: the built-in suite is not here; run parity suite from the repository's root");
-            return Run(SuiteSpecs, parse.GetValue(outOption)!, output, parse.GetValue(readmeOption));
+            return Run(SuiteSpecs, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(outOption)!, output, parse.GetValue(readmeOption));
         });
         return command;
     }
 
-    static int Run(string specPath, string outPath, TextWriter output, string? readmePath = null)
+    static int Run(string specPath, string engineChoice, string outPath, TextWriter output, string? readmePath = null)
     {
         var readme = readmePath is null ? null : ReadmeSection.CheckUpdatable(readmePath, "train");
         var folder = Path.GetFullPath(outPath);
         if (File.Exists(folder) || !Directory.Exists(Path.GetDirectoryName(folder)))
             throw new InputException($"{outPath}: --out must be a folder whose parent exists");
         var specs = SpecLoader.LoadAll(specPath);
+        var engine = Backends.Resolve(engineChoice);
         var console = Terminal.On(output);
+        Terminal.Sides(console, engine);
         // The reports are written beside the target and swapped in whole at the end, so that an
         // interrupted or failed run leaves the previous reports as they were.
         var staging = $"{folder}.partial-{Environment.ProcessId}";
@@ -55,7 +58,7 @@ public static class ReportCommand
             foreach (var spec in specs)
             {
                 Interruption.Check();
-                var result = Evaluate(spec, console);
+                var result = Evaluate(spec, engine, console);
                 Write(Path.Combine(staging, spec.Name), spec, result);
                 results.Add(result);
                 trained.Add((spec, result.Train));
@@ -90,14 +93,18 @@ public static class ReportCommand
             Directory.Delete(old, recursive: true);
     }
 
-    /// <summary>Everything Parity measures of one spec: the check, both engines trained in lockstep, and a short benchmark of their steps.</summary>
-    public static SpecResult Evaluate(ParitySpec spec, IAnsiConsole console)
+    /// <summary>
+    /// Everything Parity measures of one spec: the check, the engine under test and the reference trained
+    /// in lockstep, and a short benchmark of their steps (left out for an engine whose phases cannot be timed).
+    /// </summary>
+    public static SpecResult Evaluate(ParitySpec spec, EngineUnderTest engine, IAnsiConsole console)
     {
-        var check = CheckSpecReport.From(CheckCommand.CheckOne(spec, console));
-        var train = TrainCommand.TrainBoth(spec, console);
+        var check = CheckSpecReport.From(CheckCommand.CheckOne(spec, engine, console));
+        var train = TrainCommand.TrainBoth(spec, engine, console);
         Interruption.Check();
-        var bench = BenchCommand.BenchOne(spec, console, new Harness.Benchmarks.BenchmarkOptions(MinSeconds: 0.5));
-        return new SpecResult(spec.Name, spec.Description.Trim(), check.Passed && train.Passed && bench.Passed, check, train, bench);
+        var bench = BenchCommand.BenchOne(spec, engine, console, new Harness.Benchmarks.BenchmarkOptions(MinSeconds: 0.5));
+        return new SpecResult(spec.Name, spec.Description.Trim(), engine.Name, Backends.ReferenceName,
+            check.Passed && train.Passed && bench?.Passed != false, check, train, bench);
     }
 
     static void Write(string folder, ParitySpec spec, SpecResult result)

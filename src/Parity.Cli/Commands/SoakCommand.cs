@@ -11,7 +11,7 @@ using Spectre.Console;
 namespace Parity.Cli.Commands;
 
 /// <summary>
-/// <c>parity soak SPEC [--steps N] [--readme FILE]</c>: trains both engines for N steps and checks that
+/// <c>parity soak SPEC [--engine builtin|PATH.dll] [--steps N] [--readme FILE]</c>: trains the engine under test and the reference for N steps and checks that
 /// the process's resident memory and TorchSharp's live tensors stay flat (within 5 % after warm-up).
 /// </summary>
 public static partial class SoakCommand
@@ -26,19 +26,22 @@ public static partial class SoakCommand
             $"--steps takes a whole number of at least {Samples * 10}", fallback: 100_000);
         var readmeOption = new Option<string?>("--readme") { Description = "Write the figures into this Markdown file, between <!-- parity:soak:begin --> and <!-- parity:soak:end -->" };
         var command = new Command("soak", "Train both engines for many steps and check that memory and live native tensors stay flat") { specArgument, stepsOption, readmeOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue(stepsOption), parse.GetValue(readmeOption), output));
+        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(stepsOption), parse.GetValue(readmeOption), output));
         return command;
     }
 
-    static int Run(string specPath, int steps, string? readmePath, TextWriter output)
+    static int Run(string specPath, string engineChoice, int steps, string? readmePath, TextWriter output)
     {
         var readme = readmePath is null ? null : ReadmeSection.CheckUpdatable(readmePath, "soak");
         var spec = SpecLoader.Load(specPath);
         var data = DatasetLoader.Load(spec);
+        var underTest = Backends.Resolve(engineChoice);
         var console = Terminal.On(output);
+        Terminal.Sides(console, underTest);
         var initial = Backends.InitialParameters(spec);
-        using var engine = Backends.Create(Backends.Engine, spec, initial);
-        using var twin = Backends.Create(Backends.Twin, spec, initial);
+        var model = ModelDescriptions.Describe(spec);
+        using var engine = underTest.Create(model, initial);
+        using var twin = Backends.Reference(model, initial);
         var batches = Enumerable.Range(0, data.Train.Rows / spec.Train.Batch)
             .Select(b => Batches.Gather(data.Train, BatchOrder.ForEpoch(spec, 1, data.Train.Rows).AsSpan(b * spec.Train.Batch, spec.Train.Batch), spec.TargetEncoding, spec.Shape.Classes ?? 0))
             .ToList();

@@ -8,16 +8,20 @@ using Spectre.Console;
 namespace Parity.Cli.Commands;
 
 /// <summary>
-/// <c>parity train SPEC|DIR [--engine engine|twin|both] [--json FILE]</c>: trains per the spec —
-/// both engines in lockstep by default, every setting of a grid — and prints per-epoch figures and the verdict.
+/// <c>parity train SPEC|DIR [--engine builtin|PATH.dll] [--side engine|reference|both] [--json FILE]</c>: trains
+/// per the spec — the engine under test and the reference in lockstep by default, every setting of a
+/// grid — and prints per-epoch figures and the verdict.
 /// </summary>
 public static class TrainCommand
 {
+    /// <summary>The values of <c>--side</c>.</summary>
+    const string EngineSide = "engine", ReferenceSide = "reference", Both = "both";
+
     public static Command Create(TextWriter output)
     {
         var specArgument = new Argument<string>("spec") { Description = "A spec file, or a folder of them" };
-        var engineOption = new Option<string>("--engine") { Description = "Which engine trains; both trains them in lockstep", DefaultValueFactory = _ => Backends.Both };
-        engineOption.AcceptOnlyFromAmong(Backends.Engine, Backends.Twin, Backends.Both);
+        var sideOption = new Option<string>("--side") { Description = "Which side trains: the engine under test, the TorchSharp reference, or both in lockstep", DefaultValueFactory = _ => Both };
+        sideOption.AcceptOnlyFromAmong(EngineSide, ReferenceSide, Both);
         var jsonOption = new Option<string?>("--json") { Description = "Also write the results as JSON to this file" };
         var seedsOption = NumberOption.Create("--seeds", "Train with K seeds (init and batch order) and test the engines' final figures for equivalence",
             (int k) => k is >= 1 and <= 1000, "--seeds takes a whole number from 1 to 1000 (2 or more for statistics)", fallback: 1);
@@ -26,23 +30,29 @@ public static class TrainCommand
 
         var readmeOption = new Option<string?>("--readme") { Description = "Write the results table into this Markdown file, between <!-- parity:train:begin --> and <!-- parity:train:end -->" };
 
-        var command = new Command("train", "Train per the spec and print train, validation and test figures per epoch") { specArgument, engineOption, jsonOption, seedsOption, marginOption, readmeOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue(engineOption)!, parse.GetValue(jsonOption), parse.GetValue(seedsOption), parse.GetValue(marginOption), parse.GetValue(readmeOption), output));
+        var command = new Command("train", "Train per the spec and print train, validation and test figures per epoch") { specArgument, sideOption, jsonOption, seedsOption, marginOption, readmeOption };
+        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(sideOption)!, parse.GetValue(jsonOption), parse.GetValue(seedsOption), parse.GetValue(marginOption), parse.GetValue(readmeOption), output));
         return command;
     }
 
-    static int Run(string specPath, string engines, string? jsonPath, int seeds, double margin, string? readmePath, TextWriter output)
+    static int Run(string specPath, string engineChoice, string side, string? jsonPath, int seeds, double margin, string? readmePath, TextWriter output)
     {
         var jsonFile = jsonPath is null ? null : AtomicFile.CheckWritable(jsonPath);
         var readme = readmePath is null ? null : ReadmeSection.CheckUpdatable(readmePath, "train");
-        if (seeds > 1 && engines != Backends.Both)
-            throw new InputException("--seeds compares the two engines; leave out --engine (or pass --engine both)");
+        if (seeds > 1 && side != Both)
+            throw new InputException("--seeds compares the two sides; leave out --side (or pass --side both)");
         var specs = SpecLoader.LoadAll(specPath);
+        var engine = Backends.Resolve(engineChoice);
         var console = Terminal.On(output);
-        var reports = specs.Select(spec => engines != Backends.Both ? Alone(spec, engines, console)
-            : seeds > 1 && spec.Grid is null ? Seeds(spec, seeds, margin, console)
-            : TrainBoth(spec, console)).ToList();
-        var report = new TrainReport(reports.All(r => r.Passed), reports);
+        Terminal.Sides(console, engine);
+        var reports = specs.Select(spec => side switch
+        {
+            EngineSide => Alone(spec, Sides.Engine, engine.Create, console),
+            ReferenceSide => Alone(spec, Sides.Twin, Backends.Reference, console),
+            _ when seeds > 1 && spec.Grid is null => Seeds(spec, engine, seeds, margin, console),
+            _ => TrainBoth(spec, engine, console),
+        }).ToList();
+        var report = new TrainReport(reports.All(r => r.Passed), engine.Name, Backends.ReferenceName, reports);
         if (jsonFile is not null)
             AtomicFile.Write(jsonFile, Json.Serialize(report));
         if (readme is not null)
@@ -50,22 +60,24 @@ public static class TrainCommand
         return report.Passed ? ParityCommandLine.Passed : ParityCommandLine.Failed;
     }
 
-    /// <summary>Both engines in lockstep — once, or once per setting of the spec's grid — printed.</summary>
-    public static TrainSpecReport TrainBoth(ParitySpec spec, IAnsiConsole console) => spec.Grid is not null ? Grid(spec, console) : Lockstep(spec, console);
+    /// <summary>The engine under test and the reference in lockstep — once, or once per setting of the spec's grid — printed.</summary>
+    public static TrainSpecReport TrainBoth(ParitySpec spec, EngineUnderTest engine, IAnsiConsole console) =>
+        spec.Grid is not null ? Grid(spec, engine, console) : Lockstep(spec, engine, console);
 
-    static TrainSpecReport Lockstep(ParitySpec spec, IAnsiConsole console)
+    static TrainSpecReport Lockstep(ParitySpec spec, EngineUnderTest engine, IAnsiConsole console)
     {
         var data = DatasetLoader.Load(spec);
         var trainer = new LockstepTrainer(spec, data);
         var initial = Backends.InitialParameters(spec);
-        using var engine = Backends.Create(Backends.Engine, spec, initial);
-        using var twin = Backends.Create(Backends.Twin, spec, initial);
-        var result = Terminal.WithProgress(console, $"{spec.Name} (lockstep)", trainer.TotalSteps, tick => trainer.Train(engine, twin, tick));
+        var model = ModelDescriptions.Describe(spec);
+        using var tested = engine.Create(model, initial);
+        using var twin = Backends.Reference(model, initial);
+        var result = Terminal.WithProgress(console, $"{spec.Name} (lockstep)", trainer.TotalSteps, tick => trainer.Train(tested, twin, tick));
         return TrainOutput.Lockstep(console, spec, data, result);
     }
 
     /// <summary>K lockstep runs on the spec's data, seeds spec.Seed, spec.Seed + 1, … for init and batch order.</summary>
-    static TrainSpecReport Seeds(ParitySpec spec, int count, double margin, IAnsiConsole console)
+    static TrainSpecReport Seeds(ParitySpec spec, EngineUnderTest engine, int count, double margin, IAnsiConsole console)
     {
         var data = DatasetLoader.Load(spec);
         var variants = Enumerable.Range(0, count).Select(i => spec with { Seed = spec.Seed + i }).ToList();
@@ -73,28 +85,30 @@ public static class TrainCommand
             variants.Select(variant =>
             {
                 var initial = Backends.InitialParameters(variant);
-                using var engine = Backends.Create(Backends.Engine, variant, initial);
-                using var twin = Backends.Create(Backends.Twin, variant, initial);
-                return new LockstepTrainer(variant, data).Train(engine, twin, tick);
+                var model = ModelDescriptions.Describe(variant);
+                using var tested = engine.Create(model, initial);
+                using var twin = Backends.Reference(model, initial);
+                return new LockstepTrainer(variant, data).Train(tested, twin, tick);
             }).ToList());
         return TrainOutput.Seeds(console, spec, data, variants, results, margin);
     }
 
-    static TrainSpecReport Grid(ParitySpec spec, IAnsiConsole console)
+    static TrainSpecReport Grid(ParitySpec spec, EngineUnderTest engine, IAnsiConsole console)
     {
         var data = DatasetLoader.Load(spec);
         var study = new GridStudy(spec, data);
         var initial = Backends.InitialParameters(spec);
         var result = Terminal.WithProgress(console, $"{spec.Name} (grid of {spec.Grid!.Optimizers.Count}, lockstep)", study.TotalSteps,
-            tick => study.Run(variant => (Backends.Create(Backends.Engine, variant, initial), Backends.Create(Backends.Twin, variant, initial)), tick));
+            tick => study.Run(engine.Create, Backends.Reference, initial, tick));
         return TrainOutput.Grid(console, spec, data, result);
     }
 
-    static TrainSpecReport Alone(ParitySpec spec, string name, IAnsiConsole console)
+    /// <summary>One side trained by itself, named <paramref name="name"/> in the figures.</summary>
+    static TrainSpecReport Alone(ParitySpec spec, string name, BackendFactory create, IAnsiConsole console)
     {
         var data = DatasetLoader.Load(spec);
         var trainer = new Trainer(spec, data);
-        using var backend = Backends.Create(name, spec, Backends.InitialParameters(spec));
+        using var backend = create(ModelDescriptions.Describe(spec), Backends.InitialParameters(spec));
         var watch = new NonFiniteWatch(spec);
         var epochs = Terminal.WithProgress(console, $"{spec.Name} ({name})", trainer.TotalSteps, tick => trainer.Train([backend], (step, epoch, losses) =>
         {

@@ -2,8 +2,8 @@ using Parity.Harness.Benchmarks;
 
 namespace Parity.Cli.Output;
 
-/// <summary>The <c>parity bench --json</c> document (fields in the README): per spec, each engine's figures and their ratio.</summary>
-public sealed record BenchReport(bool Passed, MachineReport Machine, int Threads, IReadOnlyList<BenchSpecReport> Specs);
+/// <summary>The <c>parity bench --json</c> document (the README gives its fields): the engine under test and the reference by name, the machine, and per spec each side's figures and their ratio.</summary>
+public sealed record BenchReport(bool Passed, string Engine, string Reference, MachineReport Machine, int Threads, IReadOnlyList<BenchSpecReport> Specs);
 
 public sealed record MachineReport(string Cpu, int Cores, double LoadAverage, string Blas);
 

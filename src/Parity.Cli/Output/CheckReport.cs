@@ -3,8 +3,8 @@ using Parity.Harness.Comparison;
 
 namespace Parity.Cli.Output;
 
-/// <summary>The <c>parity check --json</c> document (its fields are in the README).</summary>
-public sealed record CheckReport(bool Passed, IReadOnlyList<CheckSpecReport> Specs);
+/// <summary>The <c>parity check --json</c> document (the README gives its fields): the engine under test and the reference by name, and each spec's figures.</summary>
+public sealed record CheckReport(bool Passed, string Engine, string Reference, IReadOnlyList<CheckSpecReport> Specs);
 
 public sealed record CheckSpecReport(
     string Spec,

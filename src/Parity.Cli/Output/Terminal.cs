@@ -20,6 +20,10 @@ public static class Terminal
         return console;
     }
 
+    /// <summary>The line that opens every command's output: what is checked against what.</summary>
+    public static void Sides(IAnsiConsole console, EngineUnderTest engine) =>
+        console.MarkupLine($"engine under test: {Markup.Escape(engine.Name)} · reference: {Markup.Escape(Backends.ReferenceName)}");
+
     /// <summary>Runs <paramref name="work"/> with a progress bar of <paramref name="total"/> ticks when the terminal can show one.</summary>
     public static T WithProgress<T>(IAnsiConsole console, string label, int total, Func<Action, T> work)
     {

@@ -9,7 +9,7 @@ namespace Parity.Cli.Output;
 /// <summary>What <c>parity train</c> prints and reports for a run: the epoch table, the verdict, the JSON record.</summary>
 public static class TrainOutput
 {
-    const string Engine = Backends.Engine, Twin = Backends.Twin;
+    const string Engine = Sides.Engine, Twin = Sides.Twin;
 
     public static TrainSpecReport Lockstep(IAnsiConsole console, ParitySpec spec, Dataset data, LockstepResult result)
     {

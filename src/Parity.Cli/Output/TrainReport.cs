@@ -2,8 +2,8 @@ using Parity.Harness.Training;
 
 namespace Parity.Cli.Output;
 
-/// <summary>The <c>parity train --json</c> document (its fields are in the README); a side not run is null.</summary>
-public sealed record TrainReport(bool Passed, IReadOnlyList<TrainSpecReport> Specs);
+/// <summary>The <c>parity train --json</c> document (the README gives its fields): the engine under test and the reference by name, and each spec's figures; a side not run is null.</summary>
+public sealed record TrainReport(bool Passed, string Engine, string Reference, IReadOnlyList<TrainSpecReport> Specs);
 
 public sealed record TrainSpecReport(
     string Spec,

@@ -4,8 +4,8 @@ using Parity.Spec;
 
 namespace Parity.Cli.Reports;
 
-/// <summary>The figures a regression check compares against (<c>parity baseline</c>), per spec.</summary>
-public sealed record Baseline(IReadOnlyList<BaselineSpec> Specs)
+/// <summary>The figures a regression check compares against (<c>parity baseline</c>): the engine they were recorded for, and per spec its figures.</summary>
+public sealed record Baseline(string Engine, IReadOnlyList<BaselineSpec> Specs)
 {
     public static Baseline Read(string path)
     {
@@ -13,8 +13,12 @@ public sealed record Baseline(IReadOnlyList<BaselineSpec> Specs)
             throw new InputException($"{path}: no such baseline; record one with: parity baseline SPEC|DIR --out {path}");
         try
         {
-            return JsonSerializer.Deserialize<Baseline>(File.ReadAllText(path), Output.Json.Options)
+            var baseline = JsonSerializer.Deserialize<Baseline>(File.ReadAllText(path), Output.Json.Options)
                 ?? throw new InputException($"{path}: empty baseline; record it again with parity baseline");
+            // Baselines from before engines were named hold no engine: whose figures they are is unknown.
+            return baseline.Engine is null
+                ? throw new InputException($"{path}: the baseline does not name the engine it was recorded for; record it again with parity baseline")
+                : baseline;
         }
         catch (JsonException e)
         {

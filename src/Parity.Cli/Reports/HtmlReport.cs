@@ -15,7 +15,8 @@ public static class HtmlReport
         var train = result.Train;
         var body = new StringBuilder();
         body.Append($"<h1>{E(spec.Name)} <span class=\"{(result.Passed ? "pass" : "fail")}\">{(result.Passed ? "passed" : "failed")}</span></h1>");
-        body.Append($"<p>{E(spec.Description.Trim())}</p><p class=\"meta\">{spec.DType.ToString().ToLowerInvariant()} · seed {spec.Seed} · {spec.Train.Epochs} epochs of batch {spec.Train.Batch}{(spec.Expect.Reported is { } r ? $" · the seed project reported: {E(r)}" : "")}</p>");
+        body.Append($"<p>{E(spec.Description.Trim())}</p><p class=\"meta\">{spec.DType.ToString().ToLowerInvariant()} · seed {spec.Seed} · {spec.Train.Epochs} epochs of batch {spec.Train.Batch}{(spec.Expect.Reported is { } r ? $" · the seed project reported: {E(r)}" : "")}</p>"
+            + $"<p class=\"meta\">engine under test: <strong>{E(result.Engine)}</strong> · reference: {E(result.Reference)}</p>");
 
         body.Append("<h2>Verdict</h2><ul>");
         body.Append(Item(check.Parameters.All(p => p.Passed) && check.InputGradient.Passed && check.Loss.Passed, $"gradient parity on the first batch ({check.BatchRows} rows): max relative error {Figures.Scientific(result.MaxGradientRelErr)}"));

@@ -18,6 +18,9 @@ public static class JunitReport
         };
         return new XElement("testsuite",
             new XAttribute("name", result.Spec), new XAttribute("tests", cases.Length), new XAttribute("failures", cases.Count(c => !c.Passed)),
+            new XElement("properties",
+                new XElement("property", new XAttribute("name", "engine"), new XAttribute("value", result.Engine)),
+                new XElement("property", new XAttribute("name", "reference"), new XAttribute("value", result.Reference))),
             cases.Select(c => new XElement("testcase", new XAttribute("classname", $"parity.{result.Spec}"), new XAttribute("name", c.Name),
                 c.Passed ? null : new XElement("failure", new XAttribute("message", c.Message.Length > 0 ? c.Message : c.Name + " failed")))));
     }

@@ -20,6 +20,7 @@ public static class MarkdownReport
             text.AppendLine(spec.Description.Trim()).AppendLine();
         text.AppendLine($"{spec.DType.ToString().ToLowerInvariant()} · seed {spec.Seed} · {spec.Train.Epochs} epochs of batch {spec.Train.Batch}"
             + (spec.Expect.Reported is { } reported ? $" · the seed project reported: {reported}" : "")).AppendLine();
+        text.AppendLine($"Engine under test: **{result.Engine}** · reference: {result.Reference}").AppendLine();
 
         text.AppendLine("## Summary").AppendLine();
         text.AppendLine("| check | result |").AppendLine("|---|---|");
@@ -68,6 +69,8 @@ public static class MarkdownReport
                 text.AppendLine($"| {phase} | {e.ToString("F4", CultureInfo.InvariantCulture)} | {t.ToString("F4", CultureInfo.InvariantCulture)} |");
             text.AppendLine("<!-- /timings -->").AppendLine();
         }
+        else
+            text.AppendLine("## Runtime").AppendLine().AppendLine($"Not measured: {result.Engine} does not implement IPhasedBackend, whose phases the benchmark times apart.").AppendLine();
 
         text.AppendLine("| epoch | train loss (engine / twin) | test loss | test accuracy |").AppendLine("|---|---|---|---|");
         foreach (var e in epochs)

@@ -1,6 +1,5 @@
 using System.Numerics;
 using Parity.Engine.Numerics;
-using Parity.Spec;
 
 namespace Parity.Engine.Losses;
 

@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using Parity.Engine.Numerics;
-using Parity.Spec;
 
 namespace Parity.Engine.Losses;
 

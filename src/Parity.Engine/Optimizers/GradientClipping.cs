@@ -1,21 +1,12 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using Parity.Engine.Modules;
-using Parity.Spec;
 
 namespace Parity.Engine.Optimizers;
 
 /// <summary>torch.nn.utils.clip_grad_norm_ (one global 2-norm over all gradients) and clip_grad_value_.</summary>
 public static class GradientClipping
 {
-    public static void Apply<T>(ClipSpec clip, IReadOnlyList<Parameter<T>> parameters) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (clip.Kind == ClipKind.Norm)
-            ByNorm(parameters, clip.Threshold);
-        else
-            ByValue(parameters, clip.Threshold);
-    }
-
     /// <summary>Returns the gradients' total 2-norm before clipping, as clip_grad_norm_ does.</summary>
     // total = ‖(‖g₁‖, ‖g₂‖, …)‖₂;  g ← g·min(1, max / (total + 1e-6))
     public static double ByNorm<T>(IReadOnlyList<Parameter<T>> parameters, double maxNorm) where T : unmanaged, IFloatingPointIeee754<T>

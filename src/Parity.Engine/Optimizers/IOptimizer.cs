@@ -8,9 +8,3 @@ public interface IOptimizer
 
     void Step();
 }
-
-/// <summary>Gives the learning rate for the next epoch from the current one.</summary>
-public interface ILearningRateSchedule
-{
-    double NextLr(double lr);
-}

@@ -2,7 +2,6 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using Parity.Engine.Modules;
 using Parity.Engine.Numerics;
-using Parity.Spec;
 
 namespace Parity.Engine.Optimizers;
 
@@ -15,13 +14,13 @@ namespace Parity.Engine.Optimizers;
 public sealed class Sgd<T> : IOptimizer where T : unmanaged, IFloatingPointIeee754<T>
 {
     readonly IReadOnlyList<Parameter<T>> _parameters;
-    readonly SgdSpec _options;
+    readonly SgdOptions _options;
     readonly Matrix<T>[] _momentumBuffers;
     // g where it is not the gradient itself (weight decay, Nesterov): the gradient is left as backward made it, as in PyTorch.
     readonly Matrix<T>[] _directions;
     bool _hasMomentumBuffers;
 
-    public Sgd(IReadOnlyList<Parameter<T>> parameters, SgdSpec options)
+    public Sgd(IReadOnlyList<Parameter<T>> parameters, SgdOptions options)
     {
         _parameters = parameters;
         _options = options;

@@ -31,12 +31,16 @@ public sealed record BenchmarkResult(ParitySpec Spec, int Rows, FlopCount Flops,
 /// </summary>
 public sealed class BenchmarkRunner(BackendFactory engine, BackendFactory twin, BenchmarkOptions options)
 {
-    public BenchmarkResult Run(ParitySpec spec, Dataset data, IReadOnlyList<HostTensor> initial)
+    /// <summary>Both backends timed on the spec; null when the engine does not implement <see cref="IPhasedBackend"/>, so that its phases cannot be timed apart.</summary>
+    public BenchmarkResult? Run(ParitySpec spec, Dataset data, IReadOnlyList<HostTensor> initial)
     {
         var batch = BatchOf(spec, data);
         var flops = FlopCount.Of(spec, batch.Rows);
-        using var e = Phased(engine(spec, initial));
-        using var t = Phased(twin(spec, initial));
+        var model = ModelDescriptions.Describe(spec);
+        using var engineBackend = engine(model, initial);
+        if (engineBackend is not IPhasedBackend e)
+            return null;
+        using var t = Phased(twin(model, initial));
         e.Load(batch);
         t.Load(batch);
         var (engineSamples, twinSamples) = options.Repetitions is { } repetitions ? Fixed(e, t, repetitions) : UntilStable(e, t);

@@ -4,9 +4,6 @@ using Parity.Spec.Data;
 
 namespace Parity.Harness.Checks;
 
-/// <summary>Makes a backend from a spec and the initial parameters it must start from.</summary>
-public delegate IBackend BackendFactory(ParitySpec spec, IReadOnlyList<HostTensor> initialParameters);
-
 /// <summary>Everything <c>parity check</c> found for one spec.</summary>
 public sealed record CheckResult(
     ParitySpec Spec,
@@ -31,22 +28,24 @@ public sealed class CheckRunner(BackendFactory engine, BackendFactory twin)
     public CheckResult Run(ParitySpec spec, Dataset data, IReadOnlyList<HostTensor> initial)
     {
         var batches = FirstBatches(spec, data);
+        var model = ModelDescriptions.Describe(spec);
         GradientParityResult gradients;
-        using (var e = engine(spec, initial))
-        using (var t = twin(spec, initial))
+        using (var e = engine(model, initial))
+        using (var t = twin(model, initial))
             gradients = GradientParity.Run(spec, e, t, batches[0]);
 
         UpdateParityResult updates;
-        using (var e = engine(spec, initial))
-        using (var t = twin(spec, initial))
+        using (var e = engine(model, initial))
+        using (var t = twin(model, initial))
             updates = UpdateParity.Run(spec, e, t, batches);
 
         // A float32 model's parameters and data are exact in float64, where differences resolve.
         var float64 = spec with { DType = DType.Float64 };
+        var model64 = ModelDescriptions.Describe(float64);
         GradcheckResult engineCheck, twinCheck;
-        using (var e = engine(float64, initial))
+        using (var e = engine(model64, initial))
             engineCheck = FiniteDifferenceCheck.Run(float64, e, batches[0]);
-        using (var t = twin(float64, initial))
+        using (var t = twin(model64, initial))
             twinCheck = FiniteDifferenceCheck.Run(float64, t, batches[0]);
 
         var diagnosis = GradientDiagnosis.Explain(spec, batches[0], gradients, updates, engineCheck, twinCheck);

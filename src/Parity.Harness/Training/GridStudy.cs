@@ -20,16 +20,16 @@ public sealed class GridStudy(ParitySpec spec, Dataset data)
 {
     public int TotalSteps => new Trainer(spec, data).TotalSteps * spec.Grid!.Optimizers.Count;
 
-    public GridResult Run(Func<ParitySpec, (IBackend Engine, IBackend Twin)> create, Action? tick = null)
+    public GridResult Run(BackendFactory engineFactory, BackendFactory twinFactory, IReadOnlyList<HostTensor> initial, Action? tick = null)
     {
         var entries = new List<GridEntry>();
         var confusions = new List<(int[][] Engine, int[][] Twin)>();
         foreach (var optimizer in spec.Grid!.Optimizers)
         {
             var variant = spec with { Optimizer = optimizer, Grid = null };
-            var (engine, twin) = create(variant);
-            using (engine)
-            using (twin)
+            var model = ModelDescriptions.Describe(variant);
+            using (var engine = engineFactory(model, initial))
+            using (var twin = twinFactory(model, initial))
             {
                 entries.Add(new GridEntry(optimizer, new LockstepTrainer(variant, data).Train(engine, twin, tick)));
                 var evaluator = new SplitEvaluator(variant);

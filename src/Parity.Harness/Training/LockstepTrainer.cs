@@ -55,7 +55,7 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
             var (engineParameters, twinParameters) = (engine.GetParameters(), twin.GetParameters());
             var drift = Measure(step, epoch, losses[0], losses[1], engineParameters, twinParameters);
             steps.Add(drift);
-            if (watch.Observe(step, epoch, [engine.Name, twin.Name], losses, [engineParameters, twinParameters]))
+            if (watch.Observe(step, epoch, [Sides.Engine, Sides.Twin], losses, [engineParameters, twinParameters]))
             {
                 // A NaN/Inf always lies beyond rounding; where it appeared says more than where the drift is largest.
                 var exit = Beyond(drift)!;

@@ -1,26 +1,25 @@
-using Parity.Spec;
 using static TorchSharp.torch;
 
 namespace Parity.Torch.Twin;
 
 /// <summary>
-/// <c>init: torch</c>: TorchSharp seeded with the spec's seed initialises each <c>nn.Linear</c> with its
+/// <c>init: torch</c>: TorchSharp seeded with the model's seed initialises each <c>nn.Linear</c> with its
 /// own default scheme, in layer order, as <c>torch.manual_seed(seed)</c> then <c>nn.Linear(...)</c> do in
 /// PyTorch; those values are then every engine's initial parameters. Modules initialise in float32,
 /// the default dtype, so a float64 model holds them exactly.
 /// </summary>
 public static class TorchInitialParameters
 {
-    public static IReadOnlyList<HostTensor> Create(ParitySpec spec)
+    public static IReadOnlyList<HostTensor> Create(ModelDescription model)
     {
-        manual_seed(spec.Seed);
+        manual_seed(model.Seed);
         var tensors = new List<HostTensor>();
-        foreach (var layer in spec.LinearLayers)
+        foreach (var layer in model.Layers.Where(layer => layer.Kind == "linear"))
         {
-            using var linear = nn.Linear(layer.In, layer.Out, hasBias: layer.Bias);
-            tensors.Add(HostTensors.ToHost(layer.WeightName, linear.weight!));
-            if (linear.bias is { } bias)
-                tensors.Add(HostTensors.ToHost(layer.BiasName, bias));
+            using var linear = nn.Linear(layer.Integer("in_features"), layer.Integer("out_features"), hasBias: layer.Flag("bias", true));
+            // "weight", then "bias": under the layer's index, the state_dict's names.
+            foreach (var (name, parameter) in linear.named_parameters())
+                tensors.Add(HostTensors.ToHost($"{layer.Index}.{name}", parameter));
         }
         return tensors;
     }

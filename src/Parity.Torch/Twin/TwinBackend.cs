@@ -1,4 +1,3 @@
-using Parity.Spec;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -13,38 +12,43 @@ namespace Parity.Torch.Twin;
 /// </summary>
 public sealed class TwinBackend : IPhasedBackend
 {
-    readonly ParitySpec _spec;
     readonly ScalarType _dtype;
     readonly List<Parameter> _parameters = [];
-    readonly List<string> _names = [];
-    readonly Dictionary<string, Tensor> _byName = [];
-    readonly SGD _optimizer;
+    readonly string[] _names;
+    readonly long[][] _shapes;
+    readonly Func<Tensor, Tensor>[] _layers;
+    readonly Func<Tensor, Tensor, Tensor> _loss;
+    readonly optim.Optimizer _optimizer;
     readonly optim.lr_scheduler.LRScheduler? _scheduler;
+    readonly Action<IReadOnlyList<Parameter>>? _clip;
     // IPhasedBackend: the loaded batch, and the loss of the last forward until its backward (its graph holds the rest).
     Tensor? _loadedInput, _loadedTarget, _graphLoss;
 
-    public TwinBackend(ParitySpec spec, IReadOnlyList<HostTensor> initialParameters)
+    public TwinBackend(ModelDescription model, IReadOnlyList<HostTensor> initialParameters)
     {
-        _spec = spec;
-        _dtype = spec.DType == DType.Float32 ? ScalarType.Float32 : ScalarType.Float64;
-        foreach (var initial in initialParameters)
+        _dtype = model.DType switch
         {
+            "float32" => ScalarType.Float32,
+            "float64" => ScalarType.Float64,
+            var other => throw new ArgumentException($"the TorchSharp twin computes in float32 or float64, not {other}"),
+        };
+        _names = [.. model.Parameters.Select(p => p.Name)];
+        _shapes = [.. model.Parameters.Select(p => p.Shape.Select(d => (long)d).ToArray())];
+        foreach (var (initial, shape) in InOrder(initialParameters).Zip(_shapes))
+        {
+            // Each parameter made from its initial values, not filled in afterwards: libtorch's products
+            // may round differently with the memory a tensor starts in, and lockstep results stay as they were.
             // Parameter takes the tensor's native handle over, and with it its place in TorchSharp's live count.
-            var parameter = new Parameter(HostTensors.ToTorch(initial.Data, initial.Shape.Select(d => (long)d).ToArray(), _dtype), requires_grad: true);
+            var parameter = new Parameter(HostTensors.ToTorch(initial.Data, shape, _dtype), requires_grad: true);
             parameter.DetachFromDisposeScope();
             _parameters.Add(parameter);
-            _names.Add(initial.Name);
-            _byName[initial.Name] = parameter;
         }
-        var sgd = spec.Optimizer;
-        _optimizer = optim.SGD(_parameters, sgd.Lr, sgd.Momentum, sgd.Dampening, sgd.WeightDecay, sgd.Nesterov);
-        // TorchSharp's schedulers, like PyTorch's, take their initial step in the constructor.
-        _scheduler = spec.Schedule switch
-        {
-            { Kind: ScheduleKind.Exponential } exponential => optim.lr_scheduler.ExponentialLR(_optimizer, exponential.Gamma),
-            { Kind: ScheduleKind.Step } step => optim.lr_scheduler.StepLR(_optimizer, step.StepSize, step.Gamma),
-            _ => null,
-        };
+        var byName = _names.Zip(_parameters).ToDictionary(p => p.First, p => p.Second);
+        _layers = [.. model.Layers.Select(layer => TwinOps.Layer(layer, byName))];
+        _loss = TwinOps.Loss(model.Loss);
+        _optimizer = TwinOps.Optimizer(_parameters, model.Optimizer);
+        _scheduler = model.Schedule is { } schedule ? TwinOps.Schedule(_optimizer, schedule) : null;
+        _clip = model.Clip is { } clip ? TwinOps.Clip(clip) : null;
     }
 
     public string Name => "twin";
@@ -53,28 +57,18 @@ public sealed class TwinBackend : IPhasedBackend
 
     public void SetParameters(IReadOnlyList<HostTensor> parameters)
     {
-        var byName = parameters.ToDictionary(p => p.Name);
-        var values = _names.Select((name, i) =>
-        {
-            if (!byName.TryGetValue(name, out var tensor))
-                throw new ArgumentException($"no value given for parameter {name}");
-            var shape = _parameters[i].shape;
-            // copy_ broadcasts: a [1, n] value would fill an [m, n] weight silently
-            if (!tensor.Shape.Select(d => (long)d).SequenceEqual(shape))
-                throw new ArgumentException($"parameter {name} is [{string.Join(", ", shape)}], the value given is {tensor.ShapeText}");
-            return tensor;
-        }).ToList();
+        var values = InOrder(parameters);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         for (var i = 0; i < values.Count; i++)
-            _parameters[i].copy_(HostTensors.ToTorch(values[i].Data, _parameters[i].shape, _dtype));
+            _parameters[i].copy_(HostTensors.ToTorch(values[i].Data, _shapes[i], _dtype));
     }
 
     public IReadOnlyList<HostTensor> Forward(Batch batch)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        return LayerOutputs.Run(_spec, Input(batch), _byName).Select((output, i) => HostTensors.ToHost(i.ToString(), output)).ToList();
+        return LayerOutputs.Run(_layers, Input(batch)).Select((output, i) => HostTensors.ToHost(i.ToString(), output)).ToList();
     }
 
     public Gradients ComputeGradients(Batch batch)
@@ -82,10 +76,10 @@ public sealed class TwinBackend : IPhasedBackend
         using var scope = NewDisposeScope();
         _optimizer.zero_grad();
         var input = Input(batch).requires_grad_(true);
-        var layers = LayerOutputs.Run(_spec, input, _byName);
+        var layers = LayerOutputs.Run(_layers, input);
         foreach (var output in layers.Where(output => !ReferenceEquals(output, input)))
             output.retain_grad();
-        var loss = TwinOps.Loss(_spec.Loss, layers[^1], Target(batch));
+        var loss = _loss(layers[^1], Target(batch));
         loss.backward();
         return new Gradients(
             Scalar(loss),
@@ -97,10 +91,7 @@ public sealed class TwinBackend : IPhasedBackend
     public void Step()
     {
         using var scope = NewDisposeScope();
-        if (_spec.Clip is { Kind: ClipKind.Norm } norm)
-            nn.utils.clip_grad_norm_(_parameters, norm.Threshold);
-        else if (_spec.Clip is { Kind: ClipKind.Value } value)
-            nn.utils.clip_grad_value_(_parameters, value.Threshold);
+        _clip?.Invoke(_parameters);
         _optimizer.step();
     }
 
@@ -108,7 +99,7 @@ public sealed class TwinBackend : IPhasedBackend
     {
         using var scope = NewDisposeScope();
         _optimizer.zero_grad();
-        var loss = TwinOps.Loss(_spec.Loss, LayerOutputs.Run(_spec, Input(batch), _byName)[^1], Target(batch));
+        var loss = _loss(LayerOutputs.Run(_layers, Input(batch))[^1], Target(batch));
         loss.backward();
         Step();
         return Scalar(loss);
@@ -129,7 +120,7 @@ public sealed class TwinBackend : IPhasedBackend
         ReleaseGraph();
         using var scope = NewDisposeScope();
         // The layer outputs' handles go with the scope; the autograd graph keeps what backward needs.
-        _graphLoss = TwinOps.Loss(_spec.Loss, LayerOutputs.Run(_spec, _loadedInput, _byName)[^1], _loadedTarget).DetachFromDisposeScope();
+        _graphLoss = _loss(LayerOutputs.Run(_layers, _loadedInput)[^1], _loadedTarget).DetachFromDisposeScope();
     }
 
     public void Backward()
@@ -144,8 +135,8 @@ public sealed class TwinBackend : IPhasedBackend
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var output = LayerOutputs.Run(_spec, Input(batch), _byName)[^1];
-        var loss = TwinOps.Loss(_spec.Loss, output, Target(batch));
+        var output = LayerOutputs.Run(_layers, Input(batch))[^1];
+        var loss = _loss(output, Target(batch));
         return new Evaluation(Scalar(loss), HostTensors.ToHost(output), (int)output.shape[1]);
     }
 
@@ -157,6 +148,21 @@ public sealed class TwinBackend : IPhasedBackend
         _optimizer.Dispose();
         foreach (var parameter in _parameters)
             parameter.Dispose();
+    }
+
+    /// <summary>A value for every described parameter, in state_dict order, each of its parameter's shape.</summary>
+    List<HostTensor> InOrder(IReadOnlyList<HostTensor> parameters)
+    {
+        var byName = parameters.ToDictionary(p => p.Name);
+        return _names.Select((name, i) =>
+        {
+            if (!byName.TryGetValue(name, out var tensor))
+                throw new ArgumentException($"no value given for parameter {name}");
+            // copy_ broadcasts: a [1, n] value would fill an [m, n] weight silently
+            if (!tensor.Shape.Select(d => (long)d).SequenceEqual(_shapes[i]))
+                throw new ArgumentException($"parameter {name} is [{string.Join(", ", _shapes[i])}], the value given is {tensor.ShapeText}");
+            return tensor;
+        }).ToList();
     }
 
     void ReleaseGraph()

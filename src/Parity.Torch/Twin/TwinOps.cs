@@ -1,35 +1,96 @@
-using Parity.Spec;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
 namespace Parity.Torch.Twin;
 
-/// <summary>The spec's layers and losses as TorchSharp calls: the twin's one place where a spec keyword meets an op.</summary>
+/// <summary>
+/// The model description's kinds as TorchSharp calls: the twin's one place where a kind meets an op,
+/// one registration each. Each factory runs once, when the twin is built, and returns the call with
+/// its options (and a layer's parameters) bound, ready for every forward and step.
+/// </summary>
 public static class TwinOps
 {
-    public static Tensor Layer(LayerSpec layer, Tensor input, IReadOnlyDictionary<string, Tensor> parameters) => layer switch
+    static readonly Dictionary<string, Func<LayerDescription, IReadOnlyDictionary<string, Parameter>, Func<Tensor, Tensor>>> Layers = new()
     {
-        LinearLayer linear => F.linear(input, parameters[linear.WeightName], linear.Bias ? parameters[linear.BiasName] : null),
-        ActivationLayer { Kind: ActivationKind.Relu } => F.relu(input),
-        ActivationLayer { Kind: ActivationKind.LeakyRelu } leaky => F.leaky_relu(input, leaky.Slope),
-        ActivationLayer { Kind: ActivationKind.Tanh } => F.tanh(input),
-        ActivationLayer { Kind: ActivationKind.Sigmoid } => F.sigmoid(input),
-        ActivationLayer { Kind: ActivationKind.Softmax } => F.softmax(input, 1),
-        ActivationLayer { Kind: ActivationKind.Identity } => input,
-        _ => throw new ArgumentOutOfRangeException(nameof(layer), layer, "no TorchSharp op for this layer"),
+        ["linear"] = (layer, parameters) =>
+        {
+            var weight = parameters[$"{layer.Index}.weight"];
+            var bias = layer.Flag("bias", true) ? parameters[$"{layer.Index}.bias"] : null;
+            return input => F.linear(input, weight, bias);
+        },
+        ["relu"] = (_, _) => input => F.relu(input),
+        ["leaky-relu"] = (layer, _) =>
+        {
+            var slope = layer.Number("negative_slope", 0.01);
+            return input => F.leaky_relu(input, slope);
+        },
+        ["tanh"] = (_, _) => input => F.tanh(input),
+        ["sigmoid"] = (_, _) => input => F.sigmoid(input),
+        ["softmax"] = (layer, _) =>
+        {
+            var dim = layer.Integer("dim");
+            return input => F.softmax(input, dim);
+        },
+        // nn.Identity returns its input, the same tensor.
+        ["identity"] = (_, _) => input => input,
     };
 
-    public static Tensor Loss(LossSpec loss, Tensor output, Tensor target)
+    static readonly Dictionary<string, Func<nn.Reduction, Func<Tensor, Tensor, Tensor>>> Losses = new()
     {
-        var reduction = loss.Reduction == Reduction.Sum ? nn.Reduction.Sum : nn.Reduction.Mean;
-        return loss.Kind switch
+        ["mse"] = reduction => (output, target) => F.mse_loss(output, target, reduction),
+        ["bce"] = reduction => (output, target) => F.binary_cross_entropy(output, target, reduction: reduction),
+        ["bce-with-logits"] = reduction => (output, target) => F.binary_cross_entropy_with_logits(output, target, reduction: reduction),
+        ["cross-entropy"] = reduction => (output, target) => F.cross_entropy(output, target, reduction: reduction),
+    };
+
+    static readonly Dictionary<string, Func<IReadOnlyList<Parameter>, Described, optim.Optimizer>> Optimizers = new()
+    {
+        ["sgd"] = (parameters, sgd) => optim.SGD(parameters, sgd.Number("lr"), sgd.Number("momentum", 0), sgd.Number("dampening", 0), sgd.Number("weight_decay", 0), sgd.Flag("nesterov")),
+    };
+
+    // TorchSharp's schedulers, like PyTorch's, take their initial step in the constructor.
+    static readonly Dictionary<string, Func<optim.Optimizer, Described, optim.lr_scheduler.LRScheduler>> Schedules = new()
+    {
+        ["exponential"] = (optimizer, schedule) => optim.lr_scheduler.ExponentialLR(optimizer, schedule.Number("gamma")),
+        ["step"] = (optimizer, schedule) => optim.lr_scheduler.StepLR(optimizer, schedule.Integer("step_size"), schedule.Number("gamma")),
+    };
+
+    static readonly Dictionary<string, Func<Described, Action<IReadOnlyList<Parameter>>>> Clips = new()
+    {
+        ["norm"] = clip =>
         {
-            LossKind.Mse => F.mse_loss(output, target, reduction),
-            LossKind.Bce => F.binary_cross_entropy(output, target, reduction: reduction),
-            LossKind.BceWithLogits => F.binary_cross_entropy_with_logits(output, target, reduction: reduction),
-            LossKind.CrossEntropy => F.cross_entropy(output, target, reduction: reduction),
-            _ => throw new ArgumentOutOfRangeException(nameof(loss), loss.Kind, "no TorchSharp loss of this kind"),
-        };
-    }
+            var maxNorm = clip.Number("max_norm");
+            return parameters => nn.utils.clip_grad_norm_(parameters, maxNorm);
+        },
+        ["value"] = clip =>
+        {
+            var limit = clip.Number("clip_value");
+            return parameters => nn.utils.clip_grad_value_(parameters, limit);
+        },
+    };
+
+    /// <summary>The layer as a call on its input, bound to its parameters (by state_dict name) and options.</summary>
+    public static Func<Tensor, Tensor> Layer(LayerDescription layer, IReadOnlyDictionary<string, Parameter> parameters) =>
+        Of(Layers, "layer", layer.Kind)(layer, parameters);
+
+    /// <summary>The loss as a call on the model's output and the targets.</summary>
+    public static Func<Tensor, Tensor, Tensor> Loss(Described loss) => Of(Losses, "loss", loss.Kind)(loss.Word("reduction", "mean") switch
+    {
+        "mean" => nn.Reduction.Mean,
+        "sum" => nn.Reduction.Sum,
+        var other => throw new ArgumentException($"{loss.Kind}: reduction '{other}' is neither mean nor sum"),
+    });
+
+    public static optim.Optimizer Optimizer(IReadOnlyList<Parameter> parameters, Described optimizer) => Of(Optimizers, "optimizer", optimizer.Kind)(parameters, optimizer);
+
+    public static optim.lr_scheduler.LRScheduler Schedule(optim.Optimizer optimizer, Described schedule) => Of(Schedules, "learning-rate schedule", schedule.Kind)(optimizer, schedule);
+
+    /// <summary>The clipping as a call on the parameters' current gradients.</summary>
+    public static Action<IReadOnlyList<Parameter>> Clip(Described clip) => Of(Clips, "gradient clipping", clip.Kind)(clip);
+
+    static TFactory Of<TFactory>(Dictionary<string, TFactory> table, string part, string kind) => table.TryGetValue(kind, out var factory)
+        ? factory
+        : throw new ArgumentException($"the TorchSharp twin has no {part} '{kind}'; it has {string.Join(", ", table.Keys.Order(StringComparer.Ordinal))}");
 }

@@ -1,0 +1,55 @@
+using Parity.Conformance.Tests.ContractBugs;
+using Parity.Engine;
+
+namespace Parity.Conformance.Tests;
+
+/// <summary>Every check of the kit can fail: each planted contract bug, the built-in engine with one behaviour broken, is found by its check and by no other.</summary>
+public class KitFindsPlantedBugsTests
+{
+    static readonly Dictionary<string, (string Check, BackendFactory Create)> Bugs = new()
+    {
+        ["own initial values"] = ("state-dict", OwnInitialValues.Create),
+        ["set parameters rounds to float32"] = ("parameter-round-trip", Wrapped(engine => new SetParametersRoundsToFloat32(engine))),
+        ["set parameters not strict"] = ("parameter-round-trip", Wrapped(engine => new SetParametersNotStrict(engine))),
+        ["forward named from one"] = ("forward-layers", Wrapped(engine => new ForwardNamedFromOne(engine))),
+        ["gradients accumulate"] = ("gradients-without-update", Wrapped(engine => new GradientsAccumulate(engine))),
+        ["step doubles the learning rate"] = ("step-follows-sgd", Wrapped(engine => new StepDoublesTheLearningRate(engine))),
+        ["train step without step"] = ("train-step", Wrapped(engine => new TrainStepWithoutStep(engine))),
+        ["evaluate trains"] = ("evaluate", Wrapped(engine => new EvaluateTrains(engine))),
+        ["end of epoch ignored"] = ("end-epoch", Wrapped(engine => new EndEpochIgnored(engine))),
+    };
+
+    static BackendFactory Wrapped(Func<IBackend, IBackend> bug) =>
+        (model, initial) => bug(EngineBackend.Create(model, initial));
+
+    /// <summary>Momentum, Nesterov, weight decay, norm clipping and a step schedule of γ = 0.1 every epoch, in float64.</summary>
+    static readonly ConformanceCase Case = ConformanceCases.Standard.Single(c => c.Name == "relu-cross-entropy-float64");
+
+    public static TheoryData<string> BugNames => new(Bugs.Keys);
+
+    [Theory]
+    [MemberData(nameof(BugNames))]
+    public void EachPlantedBugIsFoundByItsCheckAlone(string bug)
+    {
+        var (check, create) = Bugs[bug];
+
+        var findings = ConformanceKit.Run(create, Case);
+
+        Assert.NotEmpty(findings);
+        Assert.All(findings, finding => Assert.Equal(check, finding.Check));
+    }
+
+    [Fact]
+    public void EveryCheckHasAPlantedBug() =>
+        Assert.Equal(ConformanceKit.Checks.Select(c => c.Name).Order(), Bugs.Values.Select(b => b.Check).Distinct().Order());
+
+    [Fact]
+    public void VerifyThrowsWithEveryFindingInItsMessage()
+    {
+        var error = Assert.Throws<ConformanceException>(() => ConformanceKit.Verify(Bugs["end of epoch ignored"].Create, Case));
+
+        Assert.Equal(error.Findings.Count, error.Message.Split('\n').Length - 1);
+        Assert.StartsWith("the backend breaks the engine contract in ", error.Message);
+        Assert.Contains("end-epoch on relu-cross-entropy-float64: after EndEpoch (step schedule, the step 0.1× the first)", error.Message);
+    }
+}

@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Parity.Cli;
+using Parity.Conformance;
+using Parity.Spec;
+
+namespace Parity.Examples.Tests;
+
+/// <summary>
+/// examples/csharp-engine, built from the Parity.Contract package alone, passes the conformance kit,
+/// <c>parity check</c> and lockstep <c>parity train</c> on the built-in specs it has the layers for; with
+/// its planted bug, check fails and names the bias gradients. One class: the bug is switched by an
+/// environment variable, which the tests must not set under each other.
+/// </summary>
+public class CSharpExampleTests(ExampleBuild example) : IClassFixture<ExampleBuild>
+{
+    static readonly string[] Layers = ["linear", "relu", "tanh", "sigmoid"], Losses = ["mse", "bce", "cross-entropy"];
+
+    /// <summary>Whole Fashion-MNIST trainings take minutes with the example's plain loops; their check covers the same code.</summary>
+    static readonly string[] TooLongToTrain = ["fashion-mnist-grid", "fashion-mnist-mlp"];
+
+    static IEnumerable<string> Covered() => Directory.EnumerateFiles(Path.Combine(ExampleBuild.RepositoryRoot, "parity-tests", "specs"), "*.yaml")
+        .Where(file =>
+        {
+            var model = ModelDescriptions.Describe(SpecLoader.Load(file));
+            return model.Layers.All(layer => Layers.Contains(layer.Kind)) && Losses.Contains(model.Loss.Kind);
+        })
+        .Select(file => Path.GetFileNameWithoutExtension(file)!)
+        .Order(StringComparer.Ordinal);
+
+    public static TheoryData<string> CoveredSpecs => new(Covered());
+
+    public static TheoryData<string> TrainedSpecs => new(Covered().Except(TooLongToTrain));
+
+    public static TheoryData<string> Cases => new(ConformanceCases.Standard.Select(c => c.Name));
+
+    static string Spec(string name) => Path.Combine(ExampleBuild.RepositoryRoot, "parity-tests", "specs", name + ".yaml");
+
+    static (int Exit, string Output, string Error) Parity(params string[] args)
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var exit = ParityCommandLine.Run(args, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    /// <summary>The example has no softmax: the one built-in spec with it is left out, and only it.</summary>
+    [Fact]
+    public void Every_built_in_spec_but_the_softmax_one_is_covered() => Assert.Equal(
+        ["disk-deep-sigmoid-bce", "disk-deep-tanh-mse", "disk-relu-mse", "disk-three-layers", "fashion-mnist-2class-float32", "fashion-mnist-grid", "fashion-mnist-mlp", "xor-tanh-bce"],
+        Covered());
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void The_example_keeps_the_engine_contract(string name) =>
+        ConformanceKit.Verify(example.Engine.Create, ConformanceCases.Standard.Single(c => c.Name == name));
+
+    [Theory]
+    [MemberData(nameof(CoveredSpecs))]
+    public void Check_passes_on_every_covered_spec(string name)
+    {
+        var (exit, output, error) = Parity("check", Spec(name), "--engine", example.Assembly);
+
+        Assert.True(exit == 0, error + output);
+        Assert.StartsWith("engine under test: CSharpEngine · reference: TorchSharp 0.107.0 (TorchSharp 2.10.0)", output);
+    }
+
+    [Theory]
+    [MemberData(nameof(TrainedSpecs))]
+    public void Lockstep_training_is_identical_up_to_rounding(string name)
+    {
+        var (exit, output, error) = Parity("train", Spec(name), "--engine", example.Assembly);
+
+        Assert.True(exit == 0, error + output);
+        Assert.Contains("verdict: identical up to rounding", output);
+    }
+
+    [Fact]
+    public void With_the_planted_bug_check_fails_and_names_the_bias_gradients()
+    {
+        var (exit, output, error) = WithBug(() => Parity("check", Spec("disk-three-layers"), "--engine", example.Assembly));
+
+        Assert.True(exit == 1, error + output);
+        Assert.Contains("only the bias gradients are wrong (0.bias, 2.bias, 4.bias)", output);
+        Assert.Contains("1/50, the batch size", output);
+    }
+
+    [Fact]
+    public void With_the_planted_bug_lockstep_training_diverges_at_the_first_step()
+    {
+        var (exit, output, error) = WithBug(() => Parity("train", Spec("disk-three-layers"), "--engine", example.Assembly));
+
+        Assert.True(exit == 1, error + output);
+        Assert.Contains("verdict: diverged at step 1 (epoch 1)", output);
+    }
+
+    [Fact]
+    public void A_report_names_the_example_by_its_assembly_and_leaves_out_the_runtime()
+    {
+        var folder = Directory.CreateTempSubdirectory("parity-example-report-").FullName;
+        try
+        {
+            var (exit, output, error) = Parity("report", Spec("xor-tanh-bce"), "--engine", example.Assembly, "--out", Path.Combine(folder, "reports"));
+
+            Assert.True(exit == 0, error + output);
+            var report = Path.Combine(folder, "reports", "xor-tanh-bce");
+            Assert.Contains("Engine under test: **CSharpEngine** · reference: TorchSharp 0.107.0 (TorchSharp 2.10.0)", File.ReadAllText(Path.Combine(report, "report.md")));
+            Assert.Contains("Not measured: CSharpEngine does not implement IPhasedBackend", File.ReadAllText(Path.Combine(report, "report.md")));
+            using var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(report, "result.json")));
+            Assert.Equal("CSharpEngine", result.RootElement.GetProperty("engine").GetString());
+            Assert.Equal("TorchSharp 0.107.0 (TorchSharp 2.10.0)", result.RootElement.GetProperty("reference").GetString());
+            Assert.Equal(JsonValueKind.Null, result.RootElement.GetProperty("bench").ValueKind);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    static T WithBug<T>(Func<T> run)
+    {
+        Environment.SetEnvironmentVariable("PARITY_EXAMPLE_BUG", "bias-grad-mean");
+        try
+        {
+            return run();
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PARITY_EXAMPLE_BUG", null);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+namespace Parity.Conformance;
+
+/// <summary>
+/// What the checks run a backend on: a model, the parameters it starts from, and a mini-batch. Any
+/// model the engine supports makes a case (<see cref="Generate"/>); <see cref="ConformanceCases.Standard"/>
+/// holds a few ready-made ones.
+/// </summary>
+public sealed record ConformanceCase(string Name, ModelDescription Model, IReadOnlyList<HostTensor> InitialParameters, Batch Batch)
+{
+    /// <summary>
+    /// A case for <paramref name="model"/> with seeded values: parameters uniform in ±1/√fan_in (as
+    /// nn.Linear draws them), features uniform in [0, 1), and targets the model's loss takes — class
+    /// indices for cross-entropy, 0/1 labels for the binary losses, values in [0, 1) for MSE — every
+    /// value held exactly in the model's dtype.
+    /// </summary>
+    public static ConformanceCase Generate(string name, ModelDescription model, int rows = 8, int seed = 1)
+    {
+        var random = new Random(seed);
+        double Draw(double low, double high) => Exact(model, low + (high - low) * random.NextDouble());
+        var parameters = model.Parameters.Select(p =>
+        {
+            var bound = 1 / Math.Sqrt(model.Parameters.First(w => w.Layer == p.Layer && w.Shape.Length == 2).Shape[1]);
+            return new HostTensor(p.Name, p.Shape, [.. Enumerable.Range(0, p.Shape.Aggregate(1, (n, d) => n * d)).Select(_ => Draw(-bound, bound))]);
+        }).ToList();
+        var features = model.InputShape.Aggregate(1, (n, d) => n * d);
+        var outputs = model.Layers[^1].OutputShape.Aggregate(1, (n, d) => n * d);
+        double[] x = [.. Enumerable.Range(0, rows * features).Select(_ => Draw(0, 1))];
+        var batch = model.Loss.Kind switch
+        {
+            "cross-entropy" => new Batch(rows, features, x, [.. Enumerable.Range(0, rows).Select(_ => random.Next(outputs))], null, 0),
+            "bce" or "bce-with-logits" => new Batch(rows, features, x, null, [.. Enumerable.Range(0, rows * outputs).Select(_ => (double)random.Next(2))], outputs),
+            _ => new Batch(rows, features, x, null, [.. Enumerable.Range(0, rows * outputs).Select(_ => Draw(0, 1))], outputs),
+        };
+        return new ConformanceCase(name, model, parameters, batch);
+    }
+
+    /// <summary>The value as the model's dtype holds it, so that a round trip through the engine is exact.</summary>
+    internal static double Exact(ModelDescription model, double value) => model.IsFloat32 ? (float)value : value;
+
+    public override string ToString() => Name;
+}
