@@ -22,6 +22,7 @@ public static class Backends
     {
         Engine => EngineBackend.Create(spec, initialParameters),
         Twin => Guarded(() => new TwinBackend(spec, initialParameters)),
+        _ when ExecEngine.Names(name) => ExecEngine.Create(name, spec, initialParameters),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown engine"),
     };
 

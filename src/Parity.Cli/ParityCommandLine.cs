@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Parity.Cli.Commands;
+using Parity.Protocol;
 using Parity.Spec;
 using Parity.Torch.Twin;
 
@@ -33,6 +34,10 @@ public static class ParityCommandLine
             (int n) => n is >= 1 and <= MaxThreads, $"--threads takes a whole number from 1 to {MaxThreads}");
         threadsOption.Recursive = true;
         root.Options.Add(threadsOption);
+        var engineTimeoutOption = NumberOption.Create("--engine-timeout", "Seconds an engine started with --engine exec:COMMAND may take to answer one request (default 60)",
+            (double s) => s is > 0 and <= 86_400, "--engine-timeout takes seconds greater than 0, up to 86400, e.g. 60", fallback: ExecEngine.DefaultTimeoutSeconds);
+        engineTimeoutOption.Recursive = true;
+        root.Options.Add(engineTimeoutOption);
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -45,6 +50,7 @@ public static class ParityCommandLine
         try
         {
             using var threads = parsed.GetResult(threadsOption) is null ? null : Backends.UseThreads(parsed.GetValue(threadsOption));
+            using var engines = ExecEngine.Use(TimeSpan.FromSeconds(parsed.GetValue(engineTimeoutOption)), error);
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (InputException e)
@@ -61,6 +67,11 @@ public static class ParityCommandLine
         {
             error.WriteLine($"parity: TorchSharp failed inside the reference, not because of the spec: {FirstLine(e.Message)}");
             return Failed;
+        }
+        catch (ProtocolException e)
+        {
+            error.WriteLine($"parity: {e.Message}");
+            return e.ExitCode;
         }
         catch (OperationCanceledException)
         {

@@ -23,21 +23,24 @@ public static class CheckCommand
             (double f) => f is >= 1 and <= 1e12, "--factor takes a number of at least 1, e.g. 10", fallback: 10);
         var marginOption = NumberOption.Create("--margin", "With --baseline: how much worse the runtime ratio engine/libtorch may get, e.g. 0.25 for 25 %",
             (double m) => m is > 0 and <= 100, "--margin takes a fraction greater than 0, e.g. 0.25", fallback: BaselineComparison.DefaultMargin);
-        var command = new Command("check", "Compare the engine's gradients and updates with libtorch's, and check both by finite differences") { specArgument, jsonOption, dumpOption, baselineOption, factorOption, marginOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue(jsonOption), parse.GetValue(dumpOption), parse.GetValue(baselineOption), parse.GetValue(factorOption), parse.GetValue(marginOption), output));
+        var engineOption = EngineOption.Create();
+        var command = new Command("check", "Compare the engine's gradients and updates with libtorch's, and check both by finite differences") { specArgument, jsonOption, dumpOption, baselineOption, factorOption, marginOption, engineOption };
+        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue(jsonOption), parse.GetValue(dumpOption), parse.GetValue(baselineOption), parse.GetValue(factorOption), parse.GetValue(marginOption), parse.GetValue(engineOption)!, output));
         return command;
     }
 
-    static int Run(string specPath, string? jsonPath, string? dumpPath, string? baselinePath, double factor, double margin, TextWriter output)
+    static int Run(string specPath, string? jsonPath, string? dumpPath, string? baselinePath, double factor, double margin, string engine, TextWriter output)
     {
         var jsonFile = jsonPath is null ? null : AtomicFile.CheckWritable(jsonPath);
         var dumpFolder = dumpPath is null ? null : CheckDumpFolder(dumpPath);
+        if (baselinePath is not null && engine != Backends.Engine)
+            throw new InputException("--baseline records and checks the built-in engine; leave out --engine");
         var baseline = baselinePath is null ? null : Baseline.Read(baselinePath);
         var specs = SpecLoader.LoadAll(specPath);
         var console = Terminal.On(output);
         if (baseline is not null)
             return AgainstBaseline(specs, baseline, factor, margin, console);
-        var results = specs.Select(spec => CheckOne(spec, console)).ToList();
+        var results = specs.Select(spec => CheckOne(spec, console, engine)).ToList();
         if (dumpFolder is not null)
             foreach (var result in results)
                 CheckDump.Write(Directory.Exists(specPath) ? Path.Combine(dumpFolder, result.Spec.Name) : dumpFolder, result);
@@ -72,9 +75,9 @@ public static class CheckCommand
     }
 
     /// <summary>All of <c>parity check</c>'s checks on one spec, printed.</summary>
-    public static CheckResult CheckOne(ParitySpec spec, IAnsiConsole console)
+    public static CheckResult CheckOne(ParitySpec spec, IAnsiConsole console, string engine = Backends.Engine)
     {
-        var runner = new CheckRunner((s, initial) => Backends.Create(Backends.Engine, s, initial), (s, initial) => Backends.Create(Backends.Twin, s, initial));
+        var runner = new CheckRunner((s, initial) => Backends.Create(engine, s, initial), (s, initial) => Backends.Create(Backends.Twin, s, initial));
         var result = runner.Run(spec, DatasetLoader.Load(spec), Backends.InitialParameters(spec));
         Print(console, result);
         return result;
