@@ -151,12 +151,13 @@ public sealed class ProcessBackend : IBackend, IEngineTiming
     {
         var dtype = _model.IsFloat32 ? SafetensorsDType.F32 : SafetensorsDType.F64;
         var sent = reply.Tensors;
-        foreach (var (name, _) in expected)
-            if (!sent.ContainsKey(name))
-                throw _process.Fault(reply.Request, $"the response has no tensor '{name}'; it sent {Names(sent.Keys)}, and Parity expects {Names(expected.Select(e => e.Name))}");
-        foreach (var name in sent.Keys)
-            if (!expected.Any(e => e.Name == name))
-                throw _process.Fault(reply.Request, $"the response has a tensor '{name}' that the request does not ask for; Parity expects {Names(expected.Select(e => e.Name))}");
+        var missing = expected.Select(e => e.Name).Where(name => !sent.ContainsKey(name)).ToList();
+        var unasked = sent.Keys.Where(name => !expected.Any(e => e.Name == name)).ToList();
+        if (missing.Count > 0)
+            throw _process.Fault(reply.Request, $"the response has no tensor {Names(missing)}"
+                + (unasked.Count > 0 ? $"; it sent {Names(unasked)} instead, which the request does not ask for" : ""));
+        if (unasked.Count > 0)
+            throw _process.Fault(reply.Request, $"the response has tensor {Names(unasked)}, which the request does not ask for; Parity expects {Names(expected.Select(e => e.Name))}");
         foreach (var (name, shape) in expected)
         {
             var tensor = sent[name];

@@ -1,0 +1,77 @@
+namespace Parity.Protocol.Tests;
+
+/// <summary>
+/// The example engine (examples/numpy-engine), a student's numpy backpropagation speaking the protocol,
+/// against the twin: check and lockstep training pass on the built-in specs whose layers it has, and
+/// its planted bug is found and explained.
+/// </summary>
+public class NumpyEngineTests
+{
+    [Theory]
+    [InlineData("xor-tanh-bce")]
+    [InlineData("quadratic-softmax-clip")]
+    [InlineData("disk-three-layers")]
+    [InlineData("disk-relu-mse")]
+    [InlineData("disk-deep-sigmoid-bce")]
+    [InlineData("disk-deep-tanh-mse")]
+    [InlineData("fashion-mnist-2class-float32")]
+    public void Check_passes(string spec)
+    {
+        var (exit, output, error) = Engines.Run("check", Engines.Spec($"{spec}.yaml"), "--engine", Engines.Numpy());
+
+        Assert.True(exit == 0, output + error);
+        Assert.Contains($"passed {spec}", output);
+        // The engine checked by finite differences is the one in the other process, by its handshake name.
+        Assert.Contains("gradcheck numpy-engine (float64, ", output);
+    }
+
+    /// <summary>
+    /// Lockstep training on the specs that together use every layer, loss, optimizer setting, schedule
+    /// and clipping of the example; the deep disk specs (the same parts, 3,000 steps each) are left to
+    /// check, to keep the project within a minute.
+    /// </summary>
+    [Theory]
+    [InlineData("xor-tanh-bce")]
+    [InlineData("quadratic-softmax-clip")]
+    [InlineData("disk-three-layers")]
+    [InlineData("disk-relu-mse")]
+    public void Lockstep_training_is_identical_up_to_rounding(string spec)
+    {
+        var (exit, output, error) = Engines.Run("train", Engines.Spec($"{spec}.yaml"), "--engine", Engines.Numpy());
+
+        Assert.True(exit == 0, output + error);
+        Assert.Contains("verdict: identical up to rounding", output);
+        Assert.Contains($"passed {spec}", output);
+    }
+
+    [Fact]
+    public void The_planted_bias_bug_fails_check_with_the_bias_diagnosis()
+    {
+        var (exit, output, error) = Engines.Run("check", Engines.Spec("disk-three-layers.yaml"), "--engine", Engines.Numpy("--bug bias-grad-mean"));
+
+        Assert.True(exit == 1, output + error);
+        Assert.Matches(@"│ 0\.bias\s+│ \[32\].*│ no\s+│", output);
+        Assert.Contains("only the bias gradients are wrong (0.bias, 2.bias, 4.bias)", output);
+        Assert.Contains("1/50, the batch size: divided by the batch once too often", output);
+        Assert.Contains("failed disk-three-layers", output);
+    }
+
+    [Fact]
+    public void The_engine_built_directly_holds_the_initial_parameters_and_its_process_ends_with_it()
+    {
+        var spec = Spec.SpecLoader.LoadAll(Engines.Spec("xor-tanh-bce.yaml")).Single();
+        var initial = Spec.Initialization.InitialParameters.Create(spec);
+        var log = new StringWriter();
+        int pid;
+        using (var engine = new ProcessBackend(Engines.Numpy()["exec:".Length..], Spec.ModelDescriptions.Describe(spec), initial, TimeSpan.FromSeconds(60), log))
+        {
+            pid = engine.ProcessId;
+            Assert.Equal("numpy-engine", engine.Name);
+            Assert.False(Engines.Gone(pid));
+            var parameters = engine.GetParameters();
+            Assert.Equal(initial.Select(p => p.Name), parameters.Select(p => p.Name));
+            Assert.All(initial.Zip(parameters), pair => Assert.Equal(pair.First.Data, pair.Second.Data));
+        }
+        Assert.True(Engines.Gone(pid));
+    }
+}
