@@ -35,17 +35,19 @@ public static class BenchCommand
         });
         var readmeOption = new Option<string?>("--readme") { Description = "Write the runtime table into this Markdown file, between <!-- parity:bench:begin --> and <!-- parity:bench:end -->" };
 
+        var engineOption = EngineOption.Create();
+
         var command = new Command("bench", "Time forward, backward, optimizer step and training step of the engine and of libtorch, side by side")
-            { specArgument, jsonOption, sweepOption, minTimeOption, repetitionsOption, readmeOption };
+            { specArgument, jsonOption, sweepOption, minTimeOption, repetitionsOption, readmeOption, engineOption };
         command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue(jsonOption), Threads(parse), parse.GetValue(sweepOption),
-            new BenchmarkOptions(parse.GetValue(minTimeOption), parse.GetValue(repetitionsOption)), parse.GetValue(readmeOption), output));
+            new BenchmarkOptions(parse.GetValue(minTimeOption), parse.GetValue(repetitionsOption)), parse.GetValue(readmeOption), parse.GetValue(engineOption)!, output));
         return command;
     }
 
     /// <summary>The global --threads (ParityCommandLine), else the machine's cores: both engines always get the same count.</summary>
     static int Threads(ParseResult parse) => parse.GetValue<int?>("--threads") ?? Environment.ProcessorCount;
 
-    static int Run(string specPath, string? jsonPath, int threads, string? sweepText, BenchmarkOptions options, string? readmePath, TextWriter output)
+    static int Run(string specPath, string? jsonPath, int threads, string? sweepText, BenchmarkOptions options, string? readmePath, string engine, TextWriter output)
     {
         var jsonFile = jsonPath is null ? null : AtomicFile.CheckWritable(jsonPath);
         var readme = readmePath is null ? null : ReadmeSection.CheckUpdatable(readmePath, "bench");
@@ -58,7 +60,7 @@ public static class BenchCommand
         NativeSettings.SetThreads(threads);
         var console = Terminal.On(output);
         var runner = new BenchmarkRunner(
-            (spec, initial) => Backends.Create(Backends.Engine, spec, initial),
+            (spec, initial) => Backends.Create(engine, spec, initial),
             (spec, initial) => Backends.Create(Backends.Twin, spec, initial),
             options);
 
@@ -105,11 +107,16 @@ public static class BenchCommand
             .Caption($"median ms (interquartile range) over {engine.Repetitions} engine and {twin.Repetitions} libtorch steps")
             .AddColumns("phase", "engine", "libtorch", "engine / libtorch");
         foreach (var (phase, e, t) in new[] { ("forward", engine.Forward, twin.Forward), ("backward", engine.Backward, twin.Backward), ("step", engine.Step, twin.Step), ("train step", engine.TrainStep, twin.TrainStep) })
-            table.AddRow(phase, Ms(e), Ms(t), Ratio(e.MedianMs / t.MedianMs));
+            table.AddRow(phase, Ms(e), Ms(t), e is null || t is null ? "–" : Ratio(e.MedianMs / t.MedianMs));
         table.AddRow("GFLOP/s", Number(engine.Gflops), Number(twin.Gflops), "");
         table.AddRow("bytes allocated per step", Number(engine.AllocBytesPerStep), Number(twin.AllocBytesPerStep), "");
         console.Write(table);
 
+        if (engine.Source == TimingSource.Engine)
+            console.MarkupLine($"  {Markup.Escape(engine.Backend)}: each phase timed by the engine itself (time_phases)");
+        if (engine.Source == TimingSource.TrainStep)
+            console.MarkupLine($"  [yellow]![/] {Markup.Escape(engine.Backend)} cannot be timed phase by phase: whole training steps timed from Parity, "
+                + "including the handing over of the batch (for an engine in another process, the protocol's encoding and pipe)");
         foreach (var (side, timing) in new[] { ("engine", engine), ("libtorch", twin) })
             if (!timing.Stable)
                 console.MarkupLine($"  [yellow]![/] {side}: the median still moved by more than {BenchmarkOptions.StableWithin:P0} in the last round; the machine may be busy");
@@ -138,11 +145,11 @@ public static class BenchCommand
         _ => $"{target.Name}: {Number(target.Measured)} (target ≤ {Number(target.Limit)})",
     };
 
-    static string Ms(PhaseTiming timing) => $"{Number(timing.MedianMs)} ({Number(timing.IqrMs)})";
+    static string Ms(PhaseTiming? timing) => timing is null ? "–" : $"{Number(timing.MedianMs)} ({Number(timing.IqrMs)})";
 
     static string Ratio(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
 
-    static string Number(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
+    static string Number(double? value) => value?.ToString("G4", CultureInfo.InvariantCulture) ?? "–";
 }
 
 /// <summary>A parsed <c>--sweep</c>: batch=a,b,c or width=a,b,c.</summary>
