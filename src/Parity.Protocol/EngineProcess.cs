@@ -162,7 +162,7 @@ public sealed class EngineProcess : IDisposable
         Stop();
     }
 
-    /// <summary>A protocol violation found in an answer: stops the engine, and every later request fails the same way.</summary>
+    /// <summary>A protocol violation found in an answer, as the exception to throw: every later request fails the same way, and <see cref="Dispose"/> does not ask the engine to shut down.</summary>
     public ProtocolException Fault(string request, string problem, int exitCode = ProtocolException.EngineBroken)
     {
         _fault = new ProtocolException($"engine '{Name}', request {request}: {problem}", exitCode);
@@ -178,7 +178,10 @@ public sealed class EngineProcess : IDisposable
         if (_disposed)
             return;
         _disposed = true;
-        _watchdog.Dispose();
+        // Waits for a watchdog callback already running, so that nothing touches the process after it is disposed.
+        using (var stopped = new ManualResetEvent(false))
+            if (_watchdog.Dispose(stopped))
+                stopped.WaitOne();
         try
         {
             _process.StandardInput.Close();
@@ -247,17 +250,24 @@ public sealed class EngineProcess : IDisposable
 
     void PumpStderr()
     {
-        string? line;
-        while ((line = _process.StandardError.ReadLine()) is not null)
+        try
         {
-            lock (_lastStderr)
+            string? line;
+            while ((line = _process.StandardError.ReadLine()) is not null)
             {
-                _lastStderr.Enqueue(line);
-                if (_lastStderr.Count > StderrLinesKept)
-                    _lastStderr.Dequeue();
+                lock (_lastStderr)
+                {
+                    _lastStderr.Enqueue(line);
+                    if (_lastStderr.Count > StderrLinesKept)
+                        _lastStderr.Dequeue();
+                }
+                lock (_log)
+                    _log.WriteLine($"[{Name}] {line}");
             }
-            lock (_log)
-                _log.WriteLine($"[{Name}] {line}");
+        }
+        catch (Exception e) when (e is ObjectDisposedException or IOException)
+        {
+            // The engine's own children kept its stderr open past Dispose, which closed the pipe: nothing more to pass on.
         }
     }
 
