@@ -2,8 +2,9 @@ namespace Parity.Protocol.Tests;
 
 /// <summary>
 /// The example engine (examples/numpy-engine), a student's numpy backpropagation speaking the protocol,
-/// against the twin: check and lockstep training pass on the built-in specs whose layers it has, and
-/// its planted bug is found and explained.
+/// against the twin: check passes on the built-in specs — all but the two large Fashion-MNIST ones,
+/// whose parts the others cover (see <see cref="NumpyTrainingTests"/>) — and its planted bug is found
+/// and explained.
 /// </summary>
 public class NumpyEngineTests
 {
@@ -23,25 +24,6 @@ public class NumpyEngineTests
         Assert.Contains($"passed {spec}", output);
         // The engine checked by finite differences is the one in the other process, by its handshake name.
         Assert.Contains("gradcheck numpy-engine (float64, ", output);
-    }
-
-    /// <summary>
-    /// Lockstep training on the specs that together use every layer, loss, optimizer setting, schedule
-    /// and clipping of the example; the deep disk specs (the same parts, 3,000 steps each) are left to
-    /// check, to keep the project within a minute.
-    /// </summary>
-    [Theory]
-    [InlineData("xor-tanh-bce")]
-    [InlineData("quadratic-softmax-clip")]
-    [InlineData("disk-three-layers")]
-    [InlineData("disk-relu-mse")]
-    public void Lockstep_training_is_identical_up_to_rounding(string spec)
-    {
-        var (exit, output, error) = Engines.Run("train", Engines.Spec($"{spec}.yaml"), "--engine", Engines.Numpy());
-
-        Assert.True(exit == 0, output + error);
-        Assert.Contains("verdict: identical up to rounding", output);
-        Assert.Contains($"passed {spec}", output);
     }
 
     [Fact]
