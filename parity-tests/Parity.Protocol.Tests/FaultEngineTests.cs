@@ -52,6 +52,44 @@ public class FaultEngineTests
         Assert.Contains($"\"{quoted}{new string('x', 200 - quoted.Length)}…\"; an engine prints responses alone on stdout, anything else on stderr", LastLine(error));
     }
 
+    [Theory]
+    [InlineData("hello", "{\"id\": \"{id}\", \"result\": {}}", "engine 'python3', request 'hello' (id 1): its standard output has a line that is not a protocol response: \"{\\\"id\\\": \\\"1\\\", \\\"result\\\": {}}\"")]
+    [InlineData("hello", "{\"id\": {id}, \"result\": {\"protocol\": \"1\", \"engine\": \"x\"}}", "engine 'python3', request 'hello' (id 1): the result \"{\\\"protocol\\\": \\\"1\\\", \\\"engine\\\": \\\"x\\\"}\" has no \"protocol\" number")]
+    [InlineData("hello", "{\"id\": {id}, \"result\": {\"protocol\": 1, \"engine\": \"two\\nlines\"}}", "engine 'python3', request 'hello' (id 1): the result \"{\\\"protocol\\\": 1, \\\"engine\\\": \\\"two\\\\nlines\\\"}\" has no \"engine\" name (a string on one line)")]
+    [InlineData("hello", "{\"id\": {id}, \"result\": [1]}", "engine 'python3', request 'hello' (id 1): the response has neither a \"result\" object nor an \"error\"")]
+    [InlineData("hello", "{\"id\": {id}, \"error\": {\"code\": \"oops\"}}", "engine 'python3', request 'hello' (id 1): the error \"{\\\"code\\\": \\\"oops\\\"}\" has no code not-implemented or failed")]
+    [InlineData("get_parameters", "{\"id\": {id}, \"result\": {}, \"tensors\": \"@@@\"}", "engine 'stub', request 'get_parameters' (id 5): its \"tensors\" is not a base64 string")]
+    [InlineData("get_parameters", "{\"id\": {id}, \"result\": {}, \"tensors\": \"AAAA\"}", "engine 'stub', request 'get_parameters' (id 5): its tensors are not valid safetensors: 3 bytes are too few")]
+    [InlineData("gradients", "{\"id\": {id}, \"result\": {\"loss\": NaN}}", "engine 'stub', request 'gradients' (id 4): its standard output has a line that is not a protocol response: \"{\\\"id\\\": 4, \\\"result\\\": {\\\"loss\\\": NaN}}\"; JSON has no NaN or Infinity: write them as the strings \"NaN\", \"Infinity\", \"-Infinity\"")]
+    [InlineData("gradients", "{\"id\": {id}, \"result\": {}}", "engine 'stub', request 'gradients' (id 4): the response has no tensor '0.weight', '0.bias', '2.weight', '2.bias', 'output.0', 'output.1', 'output.2', 'output.3', 'input'")]
+    public void A_malformed_response_is_named(string method, string line, string message)
+    {
+        var (exit, output, error) = Engines.Run("check", Xor, "--engine", Engines.Fault("raw_reply.py", $"{method} '{line}'"));
+
+        Assert.True(exit == 2, output + error);
+        Assert.StartsWith($"parity: {message}", LastLine(error));
+        Assert.All(Engines.AnnouncedProcesses(error), pid => Assert.True(Engines.Gone(pid)));
+    }
+
+    [Fact]
+    public void A_loss_that_is_no_number_is_named()
+    {
+        var (exit, output, error) = Engines.Run("train", Xor, "--engine", Engines.Fault("raw_reply.py", "train_step '{\"id\": {id}, \"result\": {\"loss\": \"low\"}}'"));
+
+        Assert.True(exit == 2, output + error);
+        Assert.Equal("parity: engine 'stub', request 'train_step' (id 3): the result \"{\\\"loss\\\": \\\"low\\\"}\" has no \"loss\" number", LastLine(error));
+    }
+
+    [Fact]
+    public void A_loss_of_NaN_crosses_as_a_string_and_is_a_divergence_not_a_fault()
+    {
+        var (exit, output, error) = Engines.Run("train", Xor, "--engine", Engines.Fault("raw_reply.py", "train_step '{\"id\": {id}, \"result\": {\"loss\": \"NaN\"}}'"));
+
+        Assert.True(exit == 1, output + error);
+        Assert.Contains("diverged to NaN/Inf at step 1 (epoch 1) in the loss, in the stub only, while the twin stays finite", output);
+        Assert.DoesNotContain("parity: ", error);
+    }
+
     [Fact]
     public void An_engine_that_exits_at_once_fails_the_handshake()
     {

@@ -117,7 +117,7 @@ public sealed class ProcessBackend : IBackend, IEngineTiming
     void Hello()
     {
         var reply = _channel.Call("hello", new JsonObject { ["protocol"] = ProtocolVersion });
-        if (!reply.Result.TryGetProperty("protocol", out var protocol) || !protocol.TryGetInt32(out var version))
+        if (!reply.Result.TryGetProperty("protocol", out var protocol) || protocol.ValueKind != JsonValueKind.Number || !protocol.TryGetInt32(out var version))
             throw _process.Fault(reply.Request, $"the result {EngineProcess.Quote(reply.Result.GetRawText())} has no \"protocol\" number");
         if (version != ProtocolVersion)
             throw _process.Fault(reply.Request, $"the engine speaks protocol version {version}; this Parity speaks version {ProtocolVersion}");

@@ -41,7 +41,8 @@ public sealed class ProtocolChannel(EngineProcess process)
         using (document)
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("id", out var idElement) || !idElement.TryGetInt64(out var answeredId))
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("id", out var idElement)
+                || idElement.ValueKind != JsonValueKind.Number || !idElement.TryGetInt64(out var answeredId))
                 throw NotAResponse(request, line);
             if (answeredId != id)
                 throw process.Fault(request, $"the response has id {answeredId}; each response must carry its request's id, one response per request, in order");
@@ -59,7 +60,11 @@ public sealed class ProtocolChannel(EngineProcess process)
     string Last(string method) => $"'{method}' (id {_lastId})";
 
     ProtocolException NotAResponse(string request, string line) => process.Fault(request,
-        $"its standard output has a line that is not a protocol response: {EngineProcess.Quote(line)}; an engine prints responses alone on stdout, anything else on stderr");
+        $"its standard output has a line that is not a protocol response: {EngineProcess.Quote(line)}; "
+        + (line.Contains("NaN") || line.Contains("Infinity")
+            // Python's json.dumps writes them so by default.
+            ? "JSON has no NaN or Infinity: write them as the strings \"NaN\", \"Infinity\", \"-Infinity\""
+            : "an engine prints responses alone on stdout, anything else on stderr"));
 
     EngineReply? Error(string request, JsonElement error)
     {

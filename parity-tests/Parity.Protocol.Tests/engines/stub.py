@@ -58,6 +58,10 @@ class Stub:
     def answer_id(self, request):
         return request["id"]
 
+    def raw_line(self, request):
+        """A line to write instead of the response, or None."""
+        return None
+
 
 def shapes(text):
     """The shape of each tensor of a base64 safetensors blob: the header is all a stub needs."""
@@ -89,6 +93,11 @@ def serve(engine):
     print(f"pid {os.getpid()}", file=sys.stderr, flush=True)
     for line in sys.stdin:
         request = json.loads(line)
+        raw = engine.raw_line(request)
+        if raw is not None:
+            sys.stdout.write(raw + "\n")
+            sys.stdout.flush()
+            continue
         method = getattr(engine, request["method"], None)
         if method is None:
             respond({"id": request["id"], "error": {"code": "not-implemented", "message": f"no {request['method']} in this engine"}})
