@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -77,7 +78,8 @@ public sealed class EngineProcess : IDisposable
         var name = Path.GetFileName(words[0]);
         try
         {
-            var process = Process.Start(start) ?? throw new ProtocolException($"engine '{name}': '{command}' did not start", ProtocolException.EngineBroken);
+            var process = new Process { StartInfo = start };
+            process.Start();
             process.StandardInput.AutoFlush = false;
             return new EngineProcess(process, name, timeout, log);
         }
@@ -108,7 +110,7 @@ public sealed class EngineProcess : IDisposable
             return _process.StandardOutput.ReadLine();
         });
         if (_timedOut)
-            throw Fault(request, $"no answer within {_timeout.TotalSeconds:0.###} s (--engine-timeout); the engine was stopped{LastStderr()}");
+            throw Fault(request, $"no answer within {_timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s (--engine-timeout); the engine was stopped{LastStderr()}");
         return response ?? throw Fault(request, Exited());
     }
 

@@ -39,9 +39,6 @@ public sealed class ProcessBackend : IBackend, IEngineTiming
     /// <summary>The name the engine gave itself in the handshake.</summary>
     public string Name => _process.Name;
 
-    /// <summary>The version the engine gave in the handshake, or "".</summary>
-    public string Version { get; private set; } = "";
-
     public int ProcessId => _process.Id;
 
     public IReadOnlyList<HostTensor> GetParameters()
@@ -125,7 +122,6 @@ public sealed class ProcessBackend : IBackend, IEngineTiming
             || engine.GetString() is not { Length: > 0 } name || name.Any(char.IsControl))
             throw _process.Fault(reply.Request, $"the result {EngineProcess.Quote(reply.Result.GetRawText())} has no \"engine\" name (a string on one line)");
         _process.Name = name;
-        Version = reply.Result.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
     }
 
     IEnumerable<(string Name, int[] Shape)> ParameterShapes() => _model.Parameters.Select(p => (p.Name, p.Shape));
