@@ -10,7 +10,7 @@ public class FaultEngineTests
     static readonly string Xor = Engines.Spec("xor-tanh-bce.yaml");
 
     [Theory]
-    [InlineData("slow.py", "", 2, "engine 'stub', request 'gradients' (id 4): no answer within 3 s (--engine-timeout); the engine was stopped")]
+    [InlineData("slow.py", "", 2, "engine 'stub', request 'gradients' (id 4): no answer within 10 s (--engine-timeout); the engine was stopped")]
     [InlineData("crashing.py", "", 2, "engine 'stub', request 'gradients' (id 4): the engine exited with code 3 before answering; its last lines on stderr: ")]
     [InlineData("crashing.py", "--signal", 2, "engine 'stub', request 'gradients' (id 4): the engine was killed by signal 9 (SIGKILL) before answering")]
     [InlineData("garbage.py", "", 2, "engine 'stub', request 'gradients' (id 4): its standard output has a line that is not a protocol response: \"debug: computing gradients for xxx")]
@@ -23,7 +23,8 @@ public class FaultEngineTests
     [InlineData("wrong_version.py", "", 2, "engine 'python3', request 'hello' (id 1): the engine speaks protocol version 2; this Parity speaks version 1")]
     public void A_faulty_engine_is_one_message_and_an_exit_code_and_leaves_no_process(string script, string options, int exitCode, string message)
     {
-        var (exit, output, error) = Engines.Run("check", Xor, "--engine-timeout", "3", "--engine", Engines.Fault(script, options));
+        // A time limit well above what a busy machine takes for the requests before the slow one.
+        var (exit, output, error) = Engines.Run("check", Xor, "--engine-timeout", "10", "--engine", Engines.Fault(script, options));
 
         Assert.True(exit == exitCode, output + error);
         Assert.Equal($"parity: {message}", LastLine(error)[..(message.Length + "parity: ".Length)]);
