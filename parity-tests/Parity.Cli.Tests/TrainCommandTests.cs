@@ -123,6 +123,7 @@ public class TrainCommandTests
     [InlineData("Unrecognized command or argument '--bogus'", "train", "x.yaml", "--bogus")]
     [InlineData("Unrecognized command or argument 'trian'", "trian", "x.yaml")]
     [InlineData("Argument 'torch' not recognized", "train", "x.yaml", "--side", "torch")]
+    [InlineData("--engine-timeout takes seconds greater than 0, up to 86400", "check", "x.yaml", "--engine-timeout", "0")]
     [InlineData("--seeds takes a whole number from 1 to 1000", "train", "x.yaml", "--seeds", "two")]
     [InlineData("--seeds takes a whole number from 1 to 1000", "train", "x.yaml", "--seeds", "0")]
     [InlineData("--margin takes a number between 0 and 1", "train", "x.yaml", "--margin", "wide")]

@@ -136,13 +136,23 @@ public class BenchmarkTests
         Assert.Empty(BenchTargets.Check(Result(Spec("[linear: 1]"), engineMs: 9, twinMs: 1)));
     }
 
-    static BenchmarkResult Result(ParitySpec spec, double engineMs, double twinMs, double engineBytes = 0)
+    [Fact]
+    public void An_engine_whose_bytes_were_not_counted_is_judged_on_the_ratio_alone()
+    {
+        var spec = Spec("[linear: 1]", "bench: {max_ratio: 0.5, max_alloc_bytes: 0}");
+
+        var targets = BenchTargets.Check(Result(spec, engineMs: 1, twinMs: 2, engineBytes: null));
+
+        Assert.Equal(["max_ratio"], targets.Select(t => t.Name));
+    }
+
+    static BenchmarkResult Result(ParitySpec spec, double engineMs, double twinMs, double? engineBytes = 0)
     {
         var flops = FlopCount.Of(spec, spec.Train.Batch);
-        BackendTiming Timing(string name, double ms, double bytes)
+        BackendTiming Timing(string name, double ms, double? bytes)
         {
             var phase = new PhaseTiming(ms, ms, ms);
-            return new BackendTiming(name, phase, phase, phase, phase, bytes, flops.GflopsAt(ms), 1, true);
+            return new BackendTiming(name, phase, phase, phase, phase, bytes, flops.GflopsAt(ms), 1, true, bytes is null ? TimingSource.Engine : TimingSource.Phases);
         }
         return new BenchmarkResult(spec, spec.Train.Batch, flops, Timing("engine", engineMs, engineBytes), Timing("twin", twinMs, 0));
     }

@@ -16,13 +16,15 @@ public static class Backends
     public const string EngineOption = "--engine", Builtin = "builtin";
 
     /// <summary>
-    /// The engine under test for an <c>--engine</c> value: <c>builtin</c>, or the path of a .NET assembly
+    /// The engine under test for an <c>--engine</c> value: <c>builtin</c>, <c>exec:COMMAND</c> (an engine
+    /// in another process, <see cref="ExecEngine"/>), or the path of a .NET assembly
     /// (<see cref="EngineAssembly"/>). The one place a new kind of engine is told apart.
     /// </summary>
     public static EngineUnderTest Resolve(string engine) => engine switch
     {
         Builtin => new EngineUnderTest("Parity built-in engine", EngineBackend.Create),
-        "engine" or "twin" or "both" => throw new InputException($"--engine {engine}: --engine now names the engine under test (builtin, or PATH.dll); to train one side alone, use train --side engine|reference"),
+        _ when ExecEngine.Names(engine) => ExecEngine.Resolve(engine),
+        "engine" or "twin" or "both" => throw new InputException($"--engine {engine}: --engine now names the engine under test (builtin, exec:COMMAND or PATH.dll); to train one side alone, use train --side engine|reference"),
         _ => EngineAssembly.Load(engine),
     };
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Parity.Cli.Commands;
+using Parity.Protocol;
 using Parity.Spec;
 using Parity.Torch.Twin;
 
@@ -36,11 +37,15 @@ public static class ParityCommandLine
         // Every command checks the engine under test against the TorchSharp reference; --engine names it.
         var engineOption = new Option<string>(Backends.EngineOption)
         {
-            Description = $"The engine under test: {Backends.Builtin} (Parity's own, the default), or PATH.dll, a .NET assembly with one public class implementing Parity.Contract.IBackend",
+            Description = $"The engine under test: {Backends.Builtin} (Parity's own, the default), {ExecEngine.Prefix}COMMAND (an engine in another process speaking Parity's protocol), or PATH.dll (a .NET assembly with one public class implementing Parity.Contract.IBackend)",
             DefaultValueFactory = _ => Backends.Builtin,
             Recursive = true,
         };
         root.Options.Add(engineOption);
+        var engineTimeoutOption = NumberOption.Create("--engine-timeout", "Seconds an engine started with --engine exec:COMMAND may take to answer one request (default 60)",
+            (double s) => s is > 0 and <= 86_400, "--engine-timeout takes seconds greater than 0, up to 86400, e.g. 60", fallback: ExecEngine.DefaultTimeoutSeconds);
+        engineTimeoutOption.Recursive = true;
+        root.Options.Add(engineTimeoutOption);
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -53,6 +58,7 @@ public static class ParityCommandLine
         try
         {
             using var threads = parsed.GetResult(threadsOption) is null ? null : Backends.UseThreads(parsed.GetValue(threadsOption));
+            using var engines = ExecEngine.Use(TimeSpan.FromSeconds(parsed.GetValue(engineTimeoutOption)), error);
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (InputException e)
@@ -69,6 +75,11 @@ public static class ParityCommandLine
         {
             error.WriteLine($"parity: TorchSharp failed inside the reference, not because of the spec: {FirstLine(e.Message)}");
             return Failed;
+        }
+        catch (ProtocolException e)
+        {
+            error.WriteLine($"parity: {e.Message}");
+            return e.ExitCode;
         }
         catch (OperationCanceledException)
         {

@@ -60,8 +60,7 @@ public static class BenchCommand
         var console = Terminal.On(output);
         Terminal.Sides(console, engine);
         var runner = new BenchmarkRunner(engine.Create, Backends.Reference, options);
-        BenchmarkResult Timed(ParitySpec spec, Dataset data) => runner.Run(spec, data, Backends.InitialParameters(spec))
-            ?? throw new InputException($"--engine: {engine.Name} does not implement IPhasedBackend, which parity bench needs to time forward, backward and step apart; implement it (see the README's backend contract), or use check, train and report");
+        BenchmarkResult Timed(ParitySpec spec, Dataset data) => runner.Run(spec, data, Backends.InitialParameters(spec));
 
         var reports = new List<BenchSpecReport>();
         var results = new List<(BenchmarkResult Result, IReadOnlyList<TargetResult> Targets)>();
@@ -107,11 +106,16 @@ public static class BenchCommand
             .Caption($"median ms (interquartile range) over {engine.Repetitions} engine and {twin.Repetitions} TorchSharp steps")
             .AddColumns("phase", "engine", "TorchSharp", "engine / TorchSharp");
         foreach (var (phase, e, t) in new[] { ("forward", engine.Forward, twin.Forward), ("backward", engine.Backward, twin.Backward), ("step", engine.Step, twin.Step), ("train step", engine.TrainStep, twin.TrainStep) })
-            table.AddRow(phase, Ms(e), Ms(t), Ratio(e.MedianMs / t.MedianMs));
+            table.AddRow(phase, Ms(e), Ms(t), e is null || t is null ? "–" : Ratio(e.MedianMs / t.MedianMs));
         table.AddRow("GFLOP/s", Number(engine.Gflops), Number(twin.Gflops), "");
         table.AddRow("bytes allocated per step", Number(engine.AllocBytesPerStep), Number(twin.AllocBytesPerStep), "");
         console.Write(table);
 
+        if (engine.Source == TimingSource.Engine)
+            console.MarkupLine($"  {Markup.Escape(engine.Backend)}: each phase timed by the engine itself (time_phases)");
+        if (engine.Source == TimingSource.TrainStep)
+            console.MarkupLine($"  [yellow]![/] {Markup.Escape(engine.Backend)} cannot be timed phase by phase: whole training steps timed from Parity, "
+                + "including the handing over of the batch (for an engine in another process, the protocol's encoding and pipe)");
         foreach (var (side, timing) in new[] { ("engine", engine), ("TorchSharp", twin) })
             if (!timing.Stable)
                 console.MarkupLine($"  [yellow]![/] {side}: the median still moved by more than {BenchmarkOptions.StableWithin:P0} in the last round; the machine may be busy");
@@ -140,11 +144,11 @@ public static class BenchCommand
         _ => $"{target.Name}: {Number(target.Measured)} (target ≤ {Number(target.Limit)})",
     };
 
-    static string Ms(PhaseTiming timing) => $"{Number(timing.MedianMs)} ({Number(timing.IqrMs)})";
+    static string Ms(PhaseTiming? timing) => timing is null ? "–" : $"{Number(timing.MedianMs)} ({Number(timing.IqrMs)})";
 
     static string Ratio(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
 
-    static string Number(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
+    static string Number(double? value) => value?.ToString("G4", CultureInfo.InvariantCulture) ?? "–";
 }
 
 /// <summary>A parsed <c>--sweep</c>: batch=a,b,c or width=a,b,c.</summary>

@@ -34,26 +34,33 @@ public sealed record BenchSpecReport(
         sweep is null ? null : BenchSweepReport.From(sweep));
 }
 
-/// <summary>Medians in milliseconds; <see cref="Iqr"/> holds each phase's interquartile range.</summary>
+/// <summary>
+/// Medians in milliseconds; <see cref="Iqr"/> holds each phase's interquartile range. A phase not timed
+/// apart, or bytes not counted, are null; <see cref="Timing"/> says where the times come from: "phases"
+/// (each phase timed in Parity's process), "engine" (the engine's own clock), "train_step" (whole steps
+/// timed from Parity, the handing over included).
+/// </summary>
 public sealed record BenchSideReport(
-    double ForwardMs,
-    double BackwardMs,
-    double StepMs,
+    double? ForwardMs,
+    double? BackwardMs,
+    double? StepMs,
     double TrainStepMs,
-    double AllocBytesPerStep,
+    double? AllocBytesPerStep,
     double Gflops,
     PhasesReport Iqr,
     int Repetitions,
-    bool Stable)
+    bool Stable,
+    string Timing)
 {
     public static BenchSideReport From(BackendTiming timing) => new(
-        timing.Forward.MedianMs, timing.Backward.MedianMs, timing.Step.MedianMs, timing.TrainStep.MedianMs,
+        timing.Forward?.MedianMs, timing.Backward?.MedianMs, timing.Step?.MedianMs, timing.TrainStep.MedianMs,
         timing.AllocBytesPerStep, timing.Gflops,
-        new PhasesReport(timing.Forward.IqrMs, timing.Backward.IqrMs, timing.Step.IqrMs, timing.TrainStep.IqrMs),
-        timing.Repetitions, timing.Stable);
+        new PhasesReport(timing.Forward?.IqrMs, timing.Backward?.IqrMs, timing.Step?.IqrMs, timing.TrainStep.IqrMs),
+        timing.Repetitions, timing.Stable,
+        timing.Source switch { TimingSource.Phases => "phases", TimingSource.Engine => "engine", _ => "train_step" });
 }
 
-public sealed record PhasesReport(double ForwardMs, double BackwardMs, double StepMs, double TrainStepMs);
+public sealed record PhasesReport(double? ForwardMs, double? BackwardMs, double? StepMs, double TrainStepMs);
 
 public sealed record FlopReport(long Forward, long Backward, long Step, long TrainStep);
 

@@ -1,4 +1,5 @@
 using Parity.Harness.Checks;
+using Parity.Protocol;
 using Parity.Spec;
 
 namespace Parity.Cli.Output;
@@ -12,23 +13,23 @@ public static class CheckDump
     public static void Write(string folder, CheckResult result)
     {
         Directory.CreateDirectory(folder);
-        var dtype = result.Spec.DType;
+        var float32 = result.Spec.DType == DType.Float32;
         var batch = result.Batch;
-        Save(folder, "params", result.InitialParameters.Select(p => new Safetensors.Entry(p.Name, p.Shape, p.Data, dtype)), Describe(result.Spec));
+        Save(folder, "params", result.InitialParameters.Select(p => SafetensorsTensor.Float(p.Name, p.Shape, p.Data, float32)), Describe(result.Spec));
         var targets = batch.Classes is { } classes
-            ? new Safetensors.Entry("y", [batch.Rows], null, Integers: classes.Select(c => (long)c).ToArray())
-            : new Safetensors.Entry("y", [batch.Rows, batch.TargetWidth], batch.Targets, dtype);
-        Save(folder, "batch", [new Safetensors.Entry("x", [batch.Rows, batch.Features], batch.X, dtype), targets]);
-        Save(folder, "engine", Gradients(result.Gradients.Engine, dtype));
-        Save(folder, "twin", Gradients(result.Gradients.Twin, dtype));
+            ? SafetensorsTensor.Int64("y", [batch.Rows], classes.Select(c => (long)c).ToArray())
+            : SafetensorsTensor.Float("y", [batch.Rows, batch.TargetWidth], batch.Targets!, float32);
+        Save(folder, "batch", [SafetensorsTensor.Float("x", [batch.Rows, batch.Features], batch.X, float32), targets]);
+        Save(folder, "engine", Gradients(result.Gradients.Engine, float32));
+        Save(folder, "twin", Gradients(result.Gradients.Twin, float32));
     }
 
-    static IEnumerable<Safetensors.Entry> Gradients(Gradients gradients, DType dtype) =>
-        gradients.Parameters.Select(g => new Safetensors.Entry(g.Name, g.Shape, g.Data, dtype))
-            .Append(new Safetensors.Entry("loss", [1], [gradients.Loss], dtype));
+    static IEnumerable<SafetensorsTensor> Gradients(Gradients gradients, bool float32) =>
+        gradients.Parameters.Select(g => SafetensorsTensor.Float(g.Name, g.Shape, g.Data, float32))
+            .Append(SafetensorsTensor.Float("loss", [1], [gradients.Loss], float32));
 
-    static void Save(string folder, string name, IEnumerable<Safetensors.Entry> entries, IReadOnlyDictionary<string, string>? metadata = null) =>
-        AtomicFile.Write(Path.Combine(folder, $"{name}.safetensors"), Safetensors.Encode(entries.ToList(), metadata));
+    static void Save(string folder, string name, IEnumerable<SafetensorsTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
+        AtomicFile.Write(Path.Combine(folder, $"{name}.safetensors"), SafetensorsCodec.Encode(tensors.ToList(), metadata));
 
     /// <summary>What a reader needs to rebuild the model and loss without the spec: one layer per ';' (e.g. "linear 2 25 bias;relu;leaky-relu 0.01").</summary>
     static Dictionary<string, string> Describe(ParitySpec spec) => new()

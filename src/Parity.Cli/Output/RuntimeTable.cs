@@ -22,7 +22,7 @@ public static class RuntimeTable
             var model = string.Join('-', spec.LinearLayers.Select(l => l.In).Append(spec.OutputWidth));
             var dtype = spec.DType.ToString().ToLowerInvariant();
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| `{spec.Name}` | {model} | {dtype} | {result.Rows} | {Ms(result.Engine.TrainStep)} | {Ms(result.Twin.TrainStep)} | {result.Ratio:F2} | {result.Engine.Gflops:F1} | {result.Engine.AllocBytesPerStep:0.#} | {Targets(targets)} |"));
+                $"| `{spec.Name}` | {model} | {dtype} | {result.Rows} | {Ms(result.Engine.TrainStep)} | {Ms(result.Twin.TrainStep)} | {result.Ratio:F2} | {result.Engine.Gflops:F1} | {result.Engine.AllocBytesPerStep?.ToString("0.#", CultureInfo.InvariantCulture) ?? "–"} | {Targets(targets)} |"));
         }
         return text.ToString();
     }

@@ -129,7 +129,7 @@ public static class TrainOutput
     /// <summary>A NaN in both engines is the spec's training blowing up, never a match; in one engine only, the two compute differently.</summary>
     static string InWhich(NonFinite n) => n.Backends.Count > 1
         ? "in both engines: the training itself blows up; lower the learning rate or the scale of the initial weights, or clip the gradients"
-        : $"in the {n.Backends[0]} only, while the {(n.Backends[0] == Engine ? Twin : Engine)} stays finite: the two compute differently there";
+        : $"in the {n.Backends[0]} only, while the {(n.Backends[0] == Twin ? "engine" : Twin)} stays finite: the two compute differently there";
 
     static Dictionary<string, IReadOnlyList<EpochMetrics>> Runs(LockstepResult result) => new() { [Engine] = result.Engine, [Twin] = result.Twin };
 

@@ -90,13 +90,15 @@ public static class MarkdownReport
         text.AppendLine("```").AppendLine();
     }
 
+    /// <summary>The phases both engines were timed in apart, and the whole training step.</summary>
     public static IEnumerable<(string Phase, double Engine, double Twin)> Phases(Output.BenchSpecReport bench) =>
-    [
-        ("forward", bench.Engine.ForwardMs, bench.Twin.ForwardMs),
-        ("backward", bench.Engine.BackwardMs, bench.Twin.BackwardMs),
-        ("optimizer step", bench.Engine.StepMs, bench.Twin.StepMs),
-        ("training step", bench.Engine.TrainStepMs, bench.Twin.TrainStepMs),
-    ];
+        new (string Phase, double? Engine, double? Twin)[]
+        {
+            ("forward", bench.Engine.ForwardMs, bench.Twin.ForwardMs),
+            ("backward", bench.Engine.BackwardMs, bench.Twin.BackwardMs),
+            ("optimizer step", bench.Engine.StepMs, bench.Twin.StepMs),
+            ("training step", bench.Engine.TrainStepMs, bench.Twin.TrainStepMs),
+        }.Where(p => p.Engine is not null && p.Twin is not null).Select(p => (p.Phase, p.Engine!.Value, p.Twin!.Value));
 
     static IReadOnlyList<T> Sample<T>(IReadOnlyList<T> rows) => Output.Figures.Sample(rows, MaxPoints).ToList();
 }

@@ -26,23 +26,20 @@ public sealed record BenchmarkResult(ParitySpec Spec, int Rows, FlopCount Flops,
 /// <summary>
 /// Times the engine and the twin on a spec in one process: both load the same batch (the spec's
 /// batch size, the first rows of epoch 1's order), then take training steps on it in alternating
-/// rounds — so that a change in the machine's load falls on both alike — each phase timed on its own.
-/// Steps keep updating the parameters, as training does; the batch stays.
+/// rounds — so that a change in the machine's load falls on both alike — each phase timed on its own
+/// where the engine allows it (<see cref="IStepTimer.For"/>). Steps keep updating the parameters, as
+/// training does; the batch stays.
 /// </summary>
 public sealed class BenchmarkRunner(BackendFactory engine, BackendFactory twin, BenchmarkOptions options)
 {
-    /// <summary>Both backends timed on the spec; null when the engine does not implement <see cref="IPhasedBackend"/>, so that its phases cannot be timed apart.</summary>
-    public BenchmarkResult? Run(ParitySpec spec, Dataset data, IReadOnlyList<HostTensor> initial)
+    public BenchmarkResult Run(ParitySpec spec, Dataset data, IReadOnlyList<HostTensor> initial)
     {
         var batch = BatchOf(spec, data);
         var flops = FlopCount.Of(spec, batch.Rows);
         var model = ModelDescriptions.Describe(spec);
         using var engineBackend = engine(model, initial);
-        if (engineBackend is not IPhasedBackend e)
-            return null;
-        using var t = Phased(twin(model, initial));
-        e.Load(batch);
-        t.Load(batch);
+        using var twinBackend = twin(model, initial);
+        var (e, t) = (IStepTimer.For(engineBackend, batch), IStepTimer.For(twinBackend, batch));
         var (engineSamples, twinSamples) = options.Repetitions is { } repetitions ? Fixed(e, t, repetitions) : UntilStable(e, t);
         return new BenchmarkResult(spec, batch.Rows, flops, engineSamples.Summary(flops, Stable(engineSamples)), twinSamples.Summary(flops, Stable(twinSamples)));
     }
@@ -55,13 +52,10 @@ public sealed class BenchmarkRunner(BackendFactory engine, BackendFactory twin, 
         return Batches.Gather(data.Train, rows, spec.TargetEncoding, spec.Shape.Classes ?? 0);
     }
 
-    static IPhasedBackend Phased(IBackend backend) => backend as IPhasedBackend
-        ?? throw new InvalidOperationException($"backend '{backend.Name}' cannot time its phases: it does not implement {nameof(IPhasedBackend)}");
-
-    (PhaseSampler, PhaseSampler) Fixed(IPhasedBackend e, IPhasedBackend t, int repetitions)
+    (PhaseSampler, PhaseSampler) Fixed(IStepTimer e, IStepTimer t, int repetitions)
     {
-        PhaseSampler.WarmUp(e, repetitions);
-        PhaseSampler.WarmUp(t, repetitions);
+        e.WarmUp(repetitions);
+        t.WarmUp(repetitions);
         var (engineSamples, twinSamples) = (new PhaseSampler(e, repetitions), new PhaseSampler(t, repetitions));
         var round = Math.Max(1, repetitions / 4);
         while (!engineSamples.Full || !twinSamples.Full)
@@ -72,18 +66,18 @@ public sealed class BenchmarkRunner(BackendFactory engine, BackendFactory twin, 
         return (engineSamples, twinSamples);
     }
 
-    (PhaseSampler, PhaseSampler) UntilStable(IPhasedBackend e, IPhasedBackend t)
+    (PhaseSampler, PhaseSampler) UntilStable(IStepTimer e, IStepTimer t)
     {
         // A first guess of each step's time sizes the rounds: about a tenth of the minimum time each.
-        PhaseSampler.WarmUp(e, 3);
-        PhaseSampler.WarmUp(t, 3);
+        e.WarmUp(3);
+        t.WarmUp(3);
         var (engineRound, twinRound) = (RoundSteps(e), RoundSteps(t));
 
         // Warm-up in the same alternation as the timing: the JIT's second tier, caches and both thread pools settle.
         for (var round = 0; round < 4; round++)
         {
-            PhaseSampler.WarmUp(e, engineRound);
-            PhaseSampler.WarmUp(t, twinRound);
+            e.WarmUp(engineRound);
+            t.WarmUp(twinRound);
         }
 
         var most = options.MinSeconds * BenchmarkOptions.MaxTimesMinimum;
@@ -99,10 +93,10 @@ public sealed class BenchmarkRunner(BackendFactory engine, BackendFactory twin, 
         }
         return (engineSamples, twinSamples);
 
-        int RoundSteps(IPhasedBackend backend)
+        int RoundSteps(IStepTimer timer)
         {
             var start = System.Diagnostics.Stopwatch.GetTimestamp();
-            PhaseSampler.WarmUp(backend, 5);
+            timer.WarmUp(5);
             var stepSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds / 5;
             return (int)Math.Clamp(options.MinSeconds / 10 / stepSeconds, 1, 100_000);
         }

@@ -17,14 +17,19 @@ public sealed record PhaseTiming(double MedianMs, double LowerQuartileMs, double
     }
 }
 
-/// <summary>One backend's figures on one spec: each phase's timing, the managed bytes it allocated per step, and the GFLOP/s of its training step.</summary>
+/// <summary>
+/// One backend's figures on one spec: each phase's timing (null when only whole steps were timed), the
+/// managed bytes it allocated per step (null for an engine outside Parity's process), the GFLOP/s of its
+/// training step, and where the times come from.
+/// </summary>
 public sealed record BackendTiming(
     string Backend,
-    PhaseTiming Forward,
-    PhaseTiming Backward,
-    PhaseTiming Step,
+    PhaseTiming? Forward,
+    PhaseTiming? Backward,
+    PhaseTiming? Step,
     PhaseTiming TrainStep,
-    double AllocBytesPerStep,
+    double? AllocBytesPerStep,
     double Gflops,
     int Repetitions,
-    bool Stable);
+    bool Stable,
+    TimingSource Source);

@@ -1,0 +1,67 @@
+namespace Parity.Protocol.Tests;
+
+/// <summary>
+/// The example engine (examples/numpy-engine), a student's numpy backpropagation speaking the protocol,
+/// against the twin: check passes on the built-in specs whose parts it has, and its planted bug is
+/// found and explained.
+/// </summary>
+public class NumpyEngineTests
+{
+    /// <summary>
+    /// The built-in specs but the two large Fashion-MNIST ones: the ten-class MLP and the grid of seven
+    /// settings take minutes through the protocol, and use no part of the engine the others leave out.
+    /// </summary>
+    public static TheoryData<string> CoveredSpecs =>
+    [
+        "xor-tanh-bce",
+        "quadratic-softmax-clip",
+        "disk-three-layers",
+        "disk-relu-mse",
+        "disk-deep-sigmoid-bce",
+        "disk-deep-tanh-mse",
+        "fashion-mnist-2class-float32",
+    ];
+
+    [Theory]
+    [MemberData(nameof(CoveredSpecs))]
+    public void Check_passes(string spec)
+    {
+        var (exit, output, error) = Engines.Run("check", Engines.Spec($"{spec}.yaml"), "--engine", Engines.Numpy());
+
+        Assert.True(exit == 0, output + error);
+        Assert.Contains($"passed {spec}", output);
+        // The engine checked by finite differences is the one in the other process, by its handshake name.
+        Assert.Contains("gradcheck numpy-engine (float64, ", output);
+    }
+
+    [Fact]
+    public void The_planted_bias_bug_fails_check_with_the_bias_diagnosis()
+    {
+        var (exit, output, error) = Engines.Run("check", Engines.Spec("disk-three-layers.yaml"), "--engine", Engines.Numpy("--bug bias-grad-mean"));
+
+        Assert.True(exit == 1, output + error);
+        Assert.Matches(@"│ 0\.bias\s+│ \[32\].*│ no\s+│", output);
+        Assert.Contains("only the bias gradients are wrong (0.bias, 2.bias, 4.bias)", output);
+        Assert.Contains("1/50, the batch size: divided by the batch once too often", output);
+        Assert.Contains("failed disk-three-layers", output);
+    }
+
+    [Fact]
+    public void The_engine_built_directly_holds_the_initial_parameters_and_its_process_ends_with_it()
+    {
+        var spec = Spec.SpecLoader.LoadAll(Engines.Spec("xor-tanh-bce.yaml")).Single();
+        var initial = Spec.Initialization.InitialParameters.Create(spec);
+        var log = new StringWriter();
+        int pid;
+        using (var engine = new ProcessBackend(Engines.Numpy()["exec:".Length..], Spec.ModelDescriptions.Describe(spec), initial, TimeSpan.FromSeconds(60), log))
+        {
+            pid = engine.ProcessId;
+            Assert.Equal("numpy-engine", engine.Name);
+            Assert.False(Engines.Gone(pid));
+            var parameters = engine.GetParameters();
+            Assert.Equal(initial.Select(p => p.Name), parameters.Select(p => p.Name));
+            Assert.All(initial.Zip(parameters), pair => Assert.Equal(pair.First.Data, pair.Second.Data));
+        }
+        Assert.True(Engines.Gone(pid));
+    }
+}

@@ -1,0 +1,9 @@
+"""Has no 'gradients'."""
+import stub
+
+
+class NotImplementing(stub.Stub):
+    gradients = None
+
+
+stub.serve(NotImplementing())

@@ -1,0 +1,42 @@
+using Parity.Protocol;
+
+namespace Parity.Cli;
+
+/// <summary>
+/// <c>--engine exec:COMMAND</c>: the engine under test runs in another process, in any language, and
+/// speaks Parity's line protocol (<see cref="ProcessBackend"/>). The time limit per request
+/// (<c>--engine-timeout</c>) and the writer its stderr goes to hold for one run of the command line,
+/// and for that run alone: runs side by side in one process (the tests) keep their own.
+/// </summary>
+public static class ExecEngine
+{
+    public const string Prefix = "exec:";
+
+    public const double DefaultTimeoutSeconds = 60;
+
+    static readonly AsyncLocal<Settings?> Current = new();
+
+    public static bool Names(string engine) => engine.StartsWith(Prefix, StringComparison.Ordinal);
+
+    /// <summary>Until disposed, engines started on this flow of control use <paramref name="timeout"/> and write their stderr to <paramref name="log"/>.</summary>
+    public static IDisposable Use(TimeSpan timeout, TextWriter log)
+    {
+        var previous = Current.Value;
+        Current.Value = new Settings(timeout, TextWriter.Synchronized(log));
+        return new Restore(previous);
+    }
+
+    /// <summary>The engine <c>exec:COMMAND</c> names, started anew for every model a run builds.</summary>
+    public static EngineUnderTest Resolve(string engine) => new(engine, (model, initialParameters) =>
+    {
+        var settings = Current.Value ?? new Settings(TimeSpan.FromSeconds(DefaultTimeoutSeconds), Console.Error);
+        return new ProcessBackend(engine[Prefix.Length..], model, initialParameters, settings.Timeout, settings.Log);
+    });
+
+    sealed record Settings(TimeSpan Timeout, TextWriter Log);
+
+    sealed class Restore(Settings? previous) : IDisposable
+    {
+        public void Dispose() => Current.Value = previous;
+    }
+}

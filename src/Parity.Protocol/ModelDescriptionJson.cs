@@ -1,0 +1,41 @@
+using System.Text.Json.Nodes;
+
+namespace Parity.Protocol;
+
+/// <summary>
+/// A <see cref="ModelDescription"/> as the <c>build</c> request sends it: snake_case keys, each layer,
+/// loss, optimizer, schedule and clipping as <c>{"kind", "options"}</c> with PyTorch's argument names.
+/// </summary>
+public static class ModelDescriptionJson
+{
+    public static JsonObject Of(ModelDescription model) => new()
+    {
+        ["name"] = model.Name,
+        ["dtype"] = model.DType,
+        ["input_shape"] = Shape(model.InputShape),
+        ["layers"] = new JsonArray(model.Layers.Select(layer => (JsonNode)new JsonObject
+        {
+            ["index"] = layer.Index,
+            ["kind"] = layer.Kind,
+            ["options"] = layer.Options.DeepClone(),
+            ["input_shape"] = Shape(layer.InputShape),
+            ["output_shape"] = Shape(layer.OutputShape),
+        }).ToArray()),
+        ["parameters"] = new JsonArray(model.Parameters.Select(parameter => (JsonNode)new JsonObject
+        {
+            ["name"] = parameter.Name,
+            ["shape"] = Shape(parameter.Shape),
+            ["layer"] = parameter.Layer,
+        }).ToArray()),
+        ["loss"] = Part(model.Loss),
+        ["optimizer"] = Part(model.Optimizer),
+        ["schedule"] = model.Schedule is null ? null : Part(model.Schedule),
+        ["clip"] = model.Clip is null ? null : Part(model.Clip),
+        ["seed"] = model.Seed,
+    };
+
+    // Options are copied: a JSON node belongs to one parent, and the description keeps its own.
+    static JsonObject Part(Described part) => new() { ["kind"] = part.Kind, ["options"] = part.Options.DeepClone() };
+
+    static JsonArray Shape(int[] shape) => new(shape.Select(n => (JsonNode)n).ToArray());
+}

@@ -1,0 +1,197 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Parity.Protocol;
+
+/// <summary>
+/// An engine in another process, in any language, as an <see cref="IBackend"/>: each call is one
+/// request of protocol version 1 (README, "Engines in other languages"), and every tensor that comes
+/// back is checked — its name, shape and dtype — before the harness sees it. Floating tensors cross
+/// in the model's dtype, class indices as int64.
+/// </summary>
+public sealed class ProcessBackend : IBackend, IEngineTiming
+{
+    public const int ProtocolVersion = 1;
+
+    readonly EngineProcess _process;
+    readonly ProtocolChannel _channel;
+    readonly ModelDescription _model;
+    bool _timesPhases = true;
+
+    /// <summary>Starts the engine, shakes hands and has it build <paramref name="model"/> from <paramref name="initialParameters"/>.</summary>
+    public ProcessBackend(string command, ModelDescription model, IReadOnlyList<HostTensor> initialParameters, TimeSpan timeout, TextWriter log)
+    {
+        _model = model;
+        _process = EngineProcess.Start(command, timeout, log);
+        _channel = new ProtocolChannel(_process);
+        try
+        {
+            Hello();
+            Expect(_channel.Call("build", new JsonObject { ["model"] = ModelDescriptionJson.Of(model) }, Parameters(initialParameters)), []);
+        }
+        catch
+        {
+            _process.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The name the engine gave itself in the handshake.</summary>
+    public string Name => _process.Name;
+
+    public int ProcessId => _process.Id;
+
+    public IReadOnlyList<HostTensor> GetParameters()
+    {
+        var values = Expect(_channel.Call("get_parameters"), ParameterShapes().ToList());
+        return _model.Parameters.Select(p => new HostTensor(p.Name, p.Shape, values[p.Name])).ToList();
+    }
+
+    public void SetParameters(IReadOnlyList<HostTensor> parameters) =>
+        Expect(_channel.Call("set_parameters", tensors: Parameters(parameters)), []);
+
+    public IReadOnlyList<HostTensor> Forward(Batch batch)
+    {
+        var shapes = _model.Layers.Select(layer => (Name: layer.Index.ToString(), Shape: Rows(batch, layer.OutputShape))).ToList();
+        var values = Expect(_channel.Call("forward", tensors: [Input(batch)]), shapes);
+        return shapes.Select(s => new HostTensor(s.Name, s.Shape, values[s.Name])).ToList();
+    }
+
+    public Gradients ComputeGradients(Batch batch)
+    {
+        var layers = _model.Layers.Select(layer => (Name: $"output.{layer.Index}", Shape: Rows(batch, layer.OutputShape))).ToList();
+        var input = (Name: "input", Shape: Rows(batch, _model.InputShape));
+        var reply = _channel.Call("gradients", tensors: Examples(batch));
+        var values = Expect(reply, ParameterShapes().Concat(layers).Append(input).ToList());
+        return new Gradients(
+            Number(reply, "loss"),
+            _model.Parameters.Select(p => new HostTensor(p.Name, p.Shape, values[p.Name])).ToList(),
+            layers.Select((l, i) => new HostTensor(_model.Layers[i].Index.ToString(), l.Shape, values[l.Name])).ToList(),
+            new HostTensor(input.Name, input.Shape, values[input.Name]));
+    }
+
+    public void Step() => Expect(_channel.Call("step"), []);
+
+    public double TrainStep(Batch batch)
+    {
+        var reply = _channel.Call("train_step", tensors: Examples(batch));
+        Expect(reply, []);
+        return Number(reply, "loss");
+    }
+
+    public Evaluation Evaluate(Batch batch)
+    {
+        var width = _model.Layers[^1].OutputShape.Aggregate(1, (product, n) => product * n);
+        var reply = _channel.Call("evaluate", tensors: Examples(batch));
+        var values = Expect(reply, [("output", [batch.Rows, width])]);
+        return new Evaluation(Number(reply, "loss"), values["output"], width);
+    }
+
+    public void EndEpoch() => Expect(_channel.Call("end_epoch"), []);
+
+    /// <summary>The engine's own timing of each phase (<c>time_phases</c>); null once it answers that it cannot.</summary>
+    public PhaseSeconds? TimePhases(Batch batch, int repetitions)
+    {
+        if (!_timesPhases)
+            return null;
+        var reply = _channel.TryCall("time_phases", new JsonObject { ["repetitions"] = repetitions }, Examples(batch));
+        if (reply is null)
+        {
+            _timesPhases = false;
+            return null;
+        }
+        Expect(reply, []);
+        return new PhaseSeconds(Seconds(reply, "forward", repetitions), Seconds(reply, "backward", repetitions), Seconds(reply, "step", repetitions));
+    }
+
+    /// <summary>Asks the engine to shut down, then stops its process (see <see cref="EngineProcess.Dispose"/>).</summary>
+    public void Dispose()
+    {
+        _channel.Shutdown();
+        _process.Dispose();
+    }
+
+    void Hello()
+    {
+        var reply = _channel.Call("hello", new JsonObject { ["protocol"] = ProtocolVersion });
+        if (!reply.Result.TryGetProperty("protocol", out var protocol) || protocol.ValueKind != JsonValueKind.Number || !protocol.TryGetInt32(out var version))
+            throw _process.Fault(reply.Request, $"the result {EngineProcess.Quote(reply.Result.GetRawText())} has no \"protocol\" number");
+        if (version != ProtocolVersion)
+            throw _process.Fault(reply.Request, $"the engine speaks protocol version {version}; this Parity speaks version {ProtocolVersion}");
+        if (!reply.Result.TryGetProperty("engine", out var engine) || engine.ValueKind != JsonValueKind.String
+            || engine.GetString() is not { Length: > 0 } name || name.Any(char.IsControl))
+            throw _process.Fault(reply.Request, $"the result {EngineProcess.Quote(reply.Result.GetRawText())} has no \"engine\" name (a string on one line)");
+        _process.Name = name;
+    }
+
+    IEnumerable<(string Name, int[] Shape)> ParameterShapes() => _model.Parameters.Select(p => (p.Name, p.Shape));
+
+    static int[] Rows(Batch batch, int[] sampleShape) => [batch.Rows, .. sampleShape];
+
+    List<SafetensorsTensor> Parameters(IReadOnlyList<HostTensor> parameters) =>
+        parameters.Select(p => SafetensorsTensor.Float(p.Name, p.Shape, p.Data, _model.IsFloat32)).ToList();
+
+    SafetensorsTensor Input(Batch batch) => SafetensorsTensor.Float("x", Rows(batch, _model.InputShape), batch.X, _model.IsFloat32);
+
+    /// <summary>The batch's features and targets: float rows <c>y</c>, or int64 class indices <c>classes</c>.</summary>
+    List<SafetensorsTensor> Examples(Batch batch) =>
+    [
+        Input(batch),
+        batch.Classes is { } classes
+            ? SafetensorsTensor.Int64("classes", [batch.Rows], classes.Select(c => (long)c).ToArray())
+            : SafetensorsTensor.Float("y", [batch.Rows, batch.TargetWidth], batch.Targets!, _model.IsFloat32),
+    ];
+
+    /// <summary>The reply's tensors, exactly the expected names, each in the expected shape and the model's dtype.</summary>
+    Dictionary<string, double[]> Expect(EngineReply reply, IReadOnlyCollection<(string Name, int[] Shape)> expected)
+    {
+        var dtype = _model.IsFloat32 ? SafetensorsDType.F32 : SafetensorsDType.F64;
+        var sent = reply.Tensors;
+        var missing = expected.Select(e => e.Name).Where(name => !sent.ContainsKey(name)).ToList();
+        var unasked = sent.Keys.Where(name => !expected.Any(e => e.Name == name)).ToList();
+        if (missing.Count > 0)
+            throw _process.Fault(reply.Request, $"the response has no tensor {Names(missing)}"
+                + (unasked.Count > 0 ? $"; it sent {Names(unasked)} instead, which the request does not ask for" : ""));
+        if (unasked.Count > 0)
+            throw _process.Fault(reply.Request, $"the response has tensor {Names(unasked)}, which the request does not ask for; Parity expects {Names(expected.Select(e => e.Name))}");
+        foreach (var (name, shape) in expected)
+        {
+            var tensor = sent[name];
+            if (tensor.DType != dtype)
+                throw _process.Fault(reply.Request, $"tensor '{name}' is {tensor.DType}, expected {dtype}: the model is {_model.DType}, and floating tensors cross in the model's dtype");
+            if (!tensor.Shape.SequenceEqual(shape))
+                throw _process.Fault(reply.Request, $"tensor '{name}' has shape {tensor.ShapeText}, expected [{string.Join(", ", shape)}]");
+        }
+        return expected.ToDictionary(e => e.Name, e => sent[e.Name].Floats!);
+    }
+
+    static string Names(IEnumerable<string> names) => names.Any() ? string.Join(", ", names.Select(n => $"'{n}'")) : "none";
+
+    /// <summary>A number of the result; JSON has no NaN or infinity, so the strings "NaN", "Infinity" and "-Infinity" stand for them.</summary>
+    double Number(EngineReply reply, string key) => reply.Result.TryGetProperty(key, out var value) && Value(value) is { } number
+        ? number
+        : throw _process.Fault(reply.Request, $"the result {EngineProcess.Quote(reply.Result.GetRawText())} has no \"{key}\" number");
+
+    static double? Value(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Number => element.GetDouble(),
+        JsonValueKind.String => element.GetString() switch
+        {
+            "NaN" => double.NaN,
+            "Infinity" => double.PositiveInfinity,
+            "-Infinity" => double.NegativeInfinity,
+            _ => null,
+        },
+        _ => null,
+    };
+
+    double[] Seconds(EngineReply reply, string phase, int repetitions)
+    {
+        var seconds = reply.Result.TryGetProperty(phase, out var array) && array.ValueKind == JsonValueKind.Array
+            ? array.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Number ? e.GetDouble() : -1).ToArray()
+            : [];
+        if (seconds.Length != repetitions || seconds.Any(s => !(s >= 0) || double.IsInfinity(s)))
+            throw _process.Fault(reply.Request, $"\"{phase}\" must be {repetitions} times in seconds, one per repetition; the result is {EngineProcess.Quote(reply.Result.GetRawText())}");
+        return seconds;
+    }
+}
