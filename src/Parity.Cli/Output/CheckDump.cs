@@ -30,7 +30,7 @@ public static class CheckDump
     static void Save(string folder, string name, IEnumerable<Safetensors.Entry> entries, IReadOnlyDictionary<string, string>? metadata = null) =>
         AtomicFile.Write(Path.Combine(folder, $"{name}.safetensors"), Safetensors.Encode(entries.ToList(), metadata));
 
-    /// <summary>What a reader needs to rebuild the model and loss without the spec: one layer per ';' (e.g. "linear 2 25 bias;relu;leaky-relu 0.01").</summary>
+    /// <summary>What a reader needs to rebuild the model and loss without the spec: one layer per ';' (e.g. "linear 2 25 bias;relu;leaky-relu 0.01;softplus 1 20"), an op's option values in its catalogue order.</summary>
     static Dictionary<string, string> Describe(ParitySpec spec) => new()
     {
         ["spec"] = spec.Name,
@@ -38,8 +38,7 @@ public static class CheckDump
         ["layers"] = string.Join(";", spec.Model.Select(layer => layer switch
         {
             LinearLayer l => $"linear {l.In} {l.Out} {(l.Bias ? "bias" : "nobias")}",
-            ActivationLayer { Kind: ActivationKind.LeakyRelu } a => $"leaky-relu {a.Slope.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}",
-            ActivationLayer a => a.Kind.ToString().ToLowerInvariant(),
+            ActivationLayer a => string.Join(" ", a.Settings.Values.Prepend(a.Keyword)),
             _ => throw new ArgumentOutOfRangeException(nameof(spec)),
         })),
         ["loss"] = spec.Loss.Kind switch

@@ -22,13 +22,7 @@ public sealed record FlopCount(long Forward, long Backward, long Step)
         // the bias: added forward, summed over the rows backward
         LinearLayer { Bias: true } => (1, 1),
         LinearLayer => (0, 0),
-        ActivationLayer { Kind: ActivationKind.Identity } => (0, 0),
-        ActivationLayer { Kind: ActivationKind.Relu } => (1, 1),
-        ActivationLayer { Kind: ActivationKind.LeakyRelu } => (2, 2),
-        // tanh, sigmoid: the function, then g·(1 − y²) or g·(1 − y)·y
-        ActivationLayer { Kind: ActivationKind.Tanh or ActivationKind.Sigmoid } => (1, 3),
-        // shift, exp, sum, divide; then a dot product, subtract, multiply
-        ActivationLayer { Kind: ActivationKind.Softmax } => (4, 4),
+        ActivationLayer activation => (activation.Op.ForwardFlops, activation.Op.BackwardFlops),
         _ => throw new ArgumentOutOfRangeException(nameof(layer), layer, "no FLOP rule for this layer"),
     };
 

@@ -12,8 +12,7 @@ static class Wording
         var kind = spec.Model[index] switch
         {
             LinearLayer => "linear",
-            ActivationLayer { Kind: ActivationKind.LeakyRelu } => "leaky-relu",
-            ActivationLayer a => a.Kind.ToString().ToLowerInvariant(),
+            ActivationLayer a => a.Keyword,
             _ => "layer",
         };
         return $"layer {index} ({kind}, {Ordinal(spec.Model.Count - index)} from the output)";
