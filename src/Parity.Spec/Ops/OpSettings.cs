@@ -14,9 +14,6 @@ public sealed class OpSettings(JsonObject values) : IEquatable<OpSettings>
     /// <summary>A fresh copy for a model description, which owns its options.</summary>
     public JsonObject ToJson() => (JsonObject)values.DeepClone();
 
-    /// <summary>The values in option order, as the dump writes them: "0.01", "none", "1 20".</summary>
-    public IEnumerable<string> Values => values.Select(v => v.Value!.ToJsonString().Trim('"'));
-
     public bool Equals(OpSettings? other) => other is not null && JsonNode.DeepEquals(values, other.ToJson());
 
     public override bool Equals(object? obj) => Equals(obj as OpSettings);
