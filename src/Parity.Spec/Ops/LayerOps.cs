@@ -79,6 +79,11 @@ public static class LayerOps
             HasKinks = true,
             Mistakes = settings => Elu(settings.Number("alpha")),
         },
+        // σ(x), then x·σ; then g·σ·(1 + x·(1 − σ))
+        new("silu", 2, 5)
+        {
+            Mistakes = _ => [new("it matches g·σ(x): the x·σ(x)·(1 − σ(x)) term of SiLU's derivative σ(x)·(1 + x·(1 − σ(x))) is missing", (x, y) => 1 / (1 + Math.Exp(-x)))],
+        },
         // log(1 + exp(β·x))/β, x itself where β·x > threshold; then g·σ(β·x)
         new("softplus", 4, 3)
         {

@@ -48,6 +48,7 @@ public static class TwinOps
             var alpha = layer.Number("alpha", 1);
             return input => F.elu(input, alpha);
         },
+        ["silu"] = (_, _) => input => F.silu(input),
         ["softplus"] = (layer, _) =>
         {
             var (beta, threshold) = (layer.Number("beta", 1), layer.Number("threshold", 20));
