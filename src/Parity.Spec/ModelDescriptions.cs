@@ -34,7 +34,7 @@ public static class ModelDescriptions
             [spec.Shape.Features],
             layers,
             parameters,
-            new Described(Keyword(spec.Loss.Kind), new JsonObject { ["reduction"] = spec.Loss.Reduction == Reduction.Sum ? "sum" : "mean" }),
+            new Described(spec.Loss.Op.Keyword, new JsonObject { ["reduction"] = spec.Loss.Reduction == Reduction.Sum ? "sum" : "mean" }),
             new Described("sgd", new JsonObject { ["lr"] = sgd.Lr, ["momentum"] = sgd.Momentum, ["dampening"] = sgd.Dampening, ["weight_decay"] = sgd.WeightDecay, ["nesterov"] = sgd.Nesterov }),
             spec.Schedule switch
             {
@@ -50,13 +50,4 @@ public static class ModelDescriptions
             },
             spec.Seed);
     }
-
-    static string Keyword(LossKind kind) => kind switch
-    {
-        LossKind.Mse => "mse",
-        LossKind.Bce => "bce",
-        LossKind.BceWithLogits => "bce-with-logits",
-        LossKind.CrossEntropy => "cross-entropy",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "a loss with no description"),
-    };
 }

@@ -262,10 +262,7 @@ public static partial class SpecLoader
     static SpecException NeedsSettings(ScalarNode word, string example) =>
         new(word.Mark, $"'init': {word.Value} needs its settings, e.g. init: {example}");
 
-    static readonly Dictionary<string, LossKind> Losses = new()
-    {
-        ["mse"] = LossKind.Mse, ["bce"] = LossKind.Bce, ["bce-with-logits"] = LossKind.BceWithLogits, ["cross-entropy"] = LossKind.CrossEntropy,
-    };
+    static readonly Dictionary<string, LossKind> Losses = LossOps.All.ToDictionary(op => op.Keyword, op => op.Kind);
 
     static LossSpec ReadLoss(SpecNode node)
     {

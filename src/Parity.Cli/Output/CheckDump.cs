@@ -41,13 +41,7 @@ public static class CheckDump
             ActivationLayer a => string.Join(" ", a.Op.Describe(a.Settings).Select(o => $"{o.Key}={o.Value!.ToJsonString().Trim('"')}").Prepend(a.Keyword)),
             _ => throw new ArgumentOutOfRangeException(nameof(spec)),
         })),
-        ["loss"] = spec.Loss.Kind switch
-        {
-            LossKind.Mse => "mse",
-            LossKind.Bce => "bce",
-            LossKind.BceWithLogits => "bce-with-logits",
-            _ => "cross-entropy",
-        },
+        ["loss"] = spec.Loss.Op.Keyword,
         ["reduction"] = spec.Loss.Reduction.ToString().ToLowerInvariant(),
     };
 }

@@ -45,10 +45,10 @@ public sealed record FlopCount(long Forward, long Backward, long Step)
             forward += (long)rows * width * elementForward;
             backward += (long)rows * width * elementBackward;
         }
-        // The loss: a few operations per output forward (difference, square, sum; or shift, exp, sum), two backward.
+        // The loss: its catalogue entry's few operations per output.
         var outputs = (long)rows * spec.OutputWidth;
-        forward += 3 * outputs;
-        backward += 2 * outputs;
+        forward += spec.Loss.Op.ForwardFlops * outputs;
+        backward += spec.Loss.Op.BackwardFlops * outputs;
         return new FlopCount(forward, backward, StepPerParameter(spec) * ParameterCount(spec));
     }
 
