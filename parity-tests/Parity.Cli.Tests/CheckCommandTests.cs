@@ -85,6 +85,21 @@ public class CheckCommandTests
     }
 
     [Fact]
+    public void PyTorch_rebuilds_every_catalogue_op_from_the_dump()
+    {
+        using var temp = new TempFolder();
+        var layers = string.Concat(Parity.Spec.LayerOps.All.Select(op => $"  - linear: 5\n  - {op.Keyword}\n"));
+        var spec = $"name: every-op\nseed: 5\ndata: {{source: quadratic, train: 20, test: 10}}\nmodel:\n{layers}  - linear: 1\nloss: mse\noptimizer: {{sgd: {{lr: 0.01}}}}\ntrain: {{epochs: 1, batch: 10}}\n";
+        var (exit, output, error) = Cli.Run("check", temp.File("every-op.yaml", spec), "--dump", temp["dump"]);
+        Assert.True(exit == 0, error + output);
+
+        var (agrees, report) = Recompute(temp["dump"]);
+
+        Assert.True(agrees, report);
+        Assert.Contains("every-op engine 0.weight", report);
+    }
+
+    [Fact]
     public void Checking_a_folder_dumps_one_subfolder_per_spec()
     {
         using var temp = new TempFolder();

@@ -14,11 +14,11 @@ public class EnginePartsTests
     public void AKindTheEngineLacksIsRefusedNamingItAndTheKindsItHas()
     {
         var model = Model("relu");
-        var unknown = model with { Layers = [.. model.Layers.Select(l => l.Index == 1 ? l with { Kind = "gelu" } : l)] };
+        var unknown = model with { Layers = [.. model.Layers.Select(l => l.Index == 1 ? l with { Kind = "prelu" } : l)] };
 
         var error = Assert.Throws<ArgumentException>(() => EngineBackend.Create(unknown, []));
 
-        Assert.Equal("the built-in engine has no layer 'gelu'; it has identity, leaky-relu, linear, relu, sigmoid, softmax, tanh", error.Message);
+        Assert.Equal("the built-in engine has no layer 'prelu'; it has elu, gelu, identity, leaky-relu, linear, log-softmax, relu, sigmoid, silu, softmax, softplus, tanh", error.Message);
     }
 
     [Fact]

@@ -28,17 +28,37 @@ def read_safetensors(path):
     return tensors, metadata
 
 
+class Functional(torch.nn.Module):
+    """A parameter-free layer as its torch.nn.functional call (kind with '-' as '_') and its options."""
+
+    def __init__(self, function, options):
+        super().__init__()
+        self.function, self.options = function, options
+
+    def forward(self, x):
+        return self.function(x, **self.options)
+
+
+def option_value(text):
+    for convert in (int, float):
+        try:
+            return convert(text)
+        except ValueError:
+            pass
+    return text
+
+
 def build_model(layers, dtype):
     modules = []
     for layer in layers.split(";"):
         kind, *args = layer.split(" ")
         if kind == "linear":
             modules.append(torch.nn.Linear(int(args[0]), int(args[1]), bias=args[2] == "bias"))
-        elif kind == "leaky-relu":
-            modules.append(torch.nn.LeakyReLU(float(args[0])))
+        elif kind == "identity":
+            modules.append(torch.nn.Identity())
         else:
-            modules.append({"relu": torch.nn.ReLU(), "tanh": torch.nn.Tanh(), "sigmoid": torch.nn.Sigmoid(),
-                            "softmax": torch.nn.Softmax(dim=1), "identity": torch.nn.Identity()}[kind])
+            options = {name: option_value(value) for name, value in (arg.split("=", 1) for arg in args)}
+            modules.append(Functional(getattr(torch.nn.functional, kind.replace("-", "_")), options))
     return torch.nn.Sequential(*modules).to(dtype)
 
 

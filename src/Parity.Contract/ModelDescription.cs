@@ -8,8 +8,9 @@ namespace Parity.Contract;
 /// </summary>
 /// <remarks>
 /// Kinds and options in this version:
-/// layers <c>linear {in_features, out_features, bias}</c>, <c>relu</c>, <c>leaky-relu {negative_slope}</c>,
-/// <c>tanh</c>, <c>sigmoid</c>, <c>softmax {dim}</c>, <c>identity</c>;
+/// layers <c>linear {in_features, out_features, bias}</c> and the parameter-free ops of the spec's op
+/// catalogue (the README's table "Layers and model-description kinds" lists each with its options), such as
+/// <c>leaky-relu {negative_slope}</c>, <c>softmax {dim}</c> or <c>gelu {approximate}</c>;
 /// losses <c>mse</c>, <c>bce</c>, <c>bce-with-logits</c>, <c>cross-entropy</c>, each <c>{reduction: mean|sum}</c>;
 /// optimizer <c>sgd {lr, momentum, dampening, weight_decay, nesterov}</c>;
 /// schedules <c>exponential {gamma}</c>, <c>step {step_size, gamma}</c>;

@@ -1,7 +1,6 @@
 using System.Numerics;
 using Parity.Engine.Losses;
 using Parity.Engine.Modules;
-using Parity.Engine.Modules.Activations;
 using Parity.Engine.Optimizers;
 
 namespace Parity.Engine;
@@ -9,7 +8,7 @@ namespace Parity.Engine;
 /// <summary>
 /// What an engine is assembled from: for each part of a model description — layers, loss, optimizer,
 /// gradient clipping, learning-rate schedule — a table from the description's kind to a factory.
-/// <see cref="Standard"/> is the engine, and the one place where a kind meets its implementation; a
+/// <see cref="Standard"/> is the engine: its layers are the module classes marked with <see cref="LayerKindAttribute"/>, the other parts registered here; a
 /// variant with one factory swapped (<see cref="KindTable{TFactory}.With"/>) is how a user's
 /// alternative, or a deliberately broken part in the tests, is checked against libtorch through the
 /// same backend. Factories run when the backend is built, never during a step: clipping and schedules
@@ -24,16 +23,7 @@ public sealed record EngineParts<T>(
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static EngineParts<T> Standard { get; } = new(
-        new("layer", new Dictionary<string, Func<LayerDescription, Module<T>>>
-        {
-            ["linear"] = layer => new Linear<T>(layer.Index, layer.Integer("in_features"), layer.Integer("out_features"), layer.Flag("bias", true)),
-            ["relu"] = _ => new Relu<T>(),
-            ["leaky-relu"] = layer => new LeakyRelu<T>(layer.Number("negative_slope", 0.01)),
-            ["tanh"] = _ => new Tanh<T>(),
-            ["sigmoid"] = _ => new Sigmoid<T>(),
-            ["softmax"] = layer => layer.Integer("dim") is 1 or -1 ? new Softmax<T>() : throw new ArgumentException($"layer {layer.Index}: the built-in engine takes softmax over the features (dim 1) only"),
-            ["identity"] = _ => new Identity<T>(),
-        }),
+        new("layer", LayerKinds.Discover<T>()),
         new("loss", new Dictionary<string, Func<Described, Loss<T>>>
         {
             ["mse"] = loss => new MseLoss<T>(ReductionOption.Of(loss)),

@@ -15,9 +15,7 @@ public static class ModelDescriptions
             var (kind, options, outWidth) = layer switch
             {
                 LinearLayer linear => ("linear", new JsonObject { ["in_features"] = linear.In, ["out_features"] = linear.Out, ["bias"] = linear.Bias }, linear.Out),
-                ActivationLayer { Kind: ActivationKind.LeakyRelu } leaky => ("leaky-relu", new JsonObject { ["negative_slope"] = leaky.Slope }, width),
-                ActivationLayer { Kind: ActivationKind.Softmax } => ("softmax", new JsonObject { ["dim"] = 1 }, width),
-                ActivationLayer activation => (Keyword(activation.Kind), new JsonObject(), width),
+                ActivationLayer activation => (activation.Keyword, activation.Op.Describe(activation.Settings), width),
                 _ => throw new ArgumentOutOfRangeException(nameof(spec), layer, "a layer with no description"),
             };
             layers.Add(new LayerDescription(layer.Index, kind, options, [width], [outWidth]));
@@ -36,7 +34,7 @@ public static class ModelDescriptions
             [spec.Shape.Features],
             layers,
             parameters,
-            new Described(Keyword(spec.Loss.Kind), new JsonObject { ["reduction"] = spec.Loss.Reduction == Reduction.Sum ? "sum" : "mean" }),
+            new Described(spec.Loss.Op.Keyword, new JsonObject { ["reduction"] = spec.Loss.Reduction == Reduction.Sum ? "sum" : "mean" }),
             new Described("sgd", new JsonObject { ["lr"] = sgd.Lr, ["momentum"] = sgd.Momentum, ["dampening"] = sgd.Dampening, ["weight_decay"] = sgd.WeightDecay, ["nesterov"] = sgd.Nesterov }),
             spec.Schedule switch
             {
@@ -52,22 +50,4 @@ public static class ModelDescriptions
             },
             spec.Seed);
     }
-
-    static string Keyword(ActivationKind kind) => kind switch
-    {
-        ActivationKind.Relu => "relu",
-        ActivationKind.Tanh => "tanh",
-        ActivationKind.Sigmoid => "sigmoid",
-        ActivationKind.Identity => "identity",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "described with options"),
-    };
-
-    static string Keyword(LossKind kind) => kind switch
-    {
-        LossKind.Mse => "mse",
-        LossKind.Bce => "bce",
-        LossKind.BceWithLogits => "bce-with-logits",
-        LossKind.CrossEntropy => "cross-entropy",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "a loss with no description"),
-    };
 }

@@ -170,12 +170,6 @@ public static partial class SpecLoader
         return (spec, DataShapes.Of(spec, data.Optional("target")?.Mark ?? data.Mark));
     }
 
-    static readonly Dictionary<string, ActivationKind> Activations = new()
-    {
-        ["relu"] = ActivationKind.Relu, ["tanh"] = ActivationKind.Tanh, ["sigmoid"] = ActivationKind.Sigmoid,
-        ["softmax"] = ActivationKind.Softmax, ["identity"] = ActivationKind.Identity, ["leaky-relu"] = ActivationKind.LeakyRelu,
-    };
-
     /// <summary>800 MB of float64 weights; far beyond it a layer's out × in overflows the int that sizes its array.</summary>
     const long MaxWeightsPerLayer = 100_000_000;
 
@@ -202,21 +196,31 @@ public static partial class SpecLoader
                 width = outFeatures;
                 continue;
             }
-            if (!Activations.TryGetValue(word.Value, out var kind))
-                throw new SpecException(word.Mark, $"'{path}' cannot be {Scalars.Quote(word.Value)}; {ClosestWord.Hint(word.Value, [.. Activations.Keys, "linear"])}");
-            var slope = 0.01;
-            if (kind == ActivationKind.LeakyRelu)
-            {
-                if (settings is not null)
-                    slope = new MappingReader(settings, $"{path}.leaky-relu", ["slope"]).Number("slope", 0.01, 0, 1);
-            }
-            else if (settings is not null)
-                throw new SpecException(settings.Mark, $"'{path}': {word.Value} takes no settings; write '- {word.Value}'");
-            layers.Add(new ActivationLayer(index, kind, slope, word.Mark));
+            var op = LayerOps.Find(word.Value)
+                ?? throw new SpecException(word.Mark, $"'{path}' cannot be {Scalars.Quote(word.Value)}; {ClosestWord.Hint(word.Value, [.. LayerOps.Keywords, "linear"])}");
+            layers.Add(new ActivationLayer(index, op, ReadSettings(op, settings, word, path), word.Mark));
         }
         if (!layers.OfType<LinearLayer>().Any())
             throw new SpecException(node.Mark, "'model' has no linear layer, so nothing to train; add one such as '- linear: 1'");
         return layers;
+    }
+
+    /// <summary>The op's options from its settings mapping, each checked against the catalogue's range or words; defaults for the rest.</summary>
+    static OpSettings ReadSettings(LayerOp op, SpecNode? settings, ScalarNode word, string path)
+    {
+        if (op.Options.Count == 0)
+            return settings is null ? OpSettings.None
+                : throw new SpecException(settings.Mark, $"'{path}': {word.Value} takes no settings; write '- {word.Value}'");
+        var reader = settings is null ? null : new MappingReader(settings, $"{path}.{word.Value}", op.Options.Select(o => o.SpecKey).ToArray());
+        var values = new System.Text.Json.Nodes.JsonObject();
+        foreach (var option in op.Options)
+        {
+            var node = reader?.Optional(option.SpecKey);
+            values[option.Name] = node is null ? option.Default.DeepClone()
+                : option.Words is { } words ? System.Text.Json.Nodes.JsonValue.Create(Scalars.Choice(node, reader!.PathOf(option.SpecKey), words.ToDictionary(w => w)))
+                : System.Text.Json.Nodes.JsonValue.Create(Scalars.Number(node, reader!.PathOf(option.SpecKey), option.Min, option.Max, option.ExclusiveMin));
+        }
+        return new OpSettings(values);
     }
 
     static (int Out, bool Bias) ReadLinearSettings(MappingReader linear) =>
@@ -258,10 +262,7 @@ public static partial class SpecLoader
     static SpecException NeedsSettings(ScalarNode word, string example) =>
         new(word.Mark, $"'init': {word.Value} needs its settings, e.g. init: {example}");
 
-    static readonly Dictionary<string, LossKind> Losses = new()
-    {
-        ["mse"] = LossKind.Mse, ["bce"] = LossKind.Bce, ["bce-with-logits"] = LossKind.BceWithLogits, ["cross-entropy"] = LossKind.CrossEntropy,
-    };
+    static readonly Dictionary<string, LossKind> Losses = LossOps.All.ToDictionary(op => op.Keyword, op => op.Kind);
 
     static LossSpec ReadLoss(SpecNode node)
     {

@@ -31,7 +31,7 @@ public static class CheckDump
     static void Save(string folder, string name, IEnumerable<SafetensorsTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
         AtomicFile.Write(Path.Combine(folder, $"{name}.safetensors"), SafetensorsCodec.Encode(tensors.ToList(), metadata));
 
-    /// <summary>What a reader needs to rebuild the model and loss without the spec: one layer per ';' (e.g. "linear 2 25 bias;relu;leaky-relu 0.01").</summary>
+    /// <summary>What a reader needs to rebuild the model and loss without the spec: one layer per ';' (e.g. "linear 2 25 bias;relu;leaky-relu negative_slope=0.01;softmax dim=1"): an op's options under PyTorch's argument names, so that a reader calls torch.nn.functional by the kind with them.</summary>
     static Dictionary<string, string> Describe(ParitySpec spec) => new()
     {
         ["spec"] = spec.Name,
@@ -39,17 +39,10 @@ public static class CheckDump
         ["layers"] = string.Join(";", spec.Model.Select(layer => layer switch
         {
             LinearLayer l => $"linear {l.In} {l.Out} {(l.Bias ? "bias" : "nobias")}",
-            ActivationLayer { Kind: ActivationKind.LeakyRelu } a => $"leaky-relu {a.Slope.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}",
-            ActivationLayer a => a.Kind.ToString().ToLowerInvariant(),
+            ActivationLayer a => string.Join(" ", a.Op.Describe(a.Settings).Select(o => $"{o.Key}={o.Value!.ToJsonString().Trim('"')}").Prepend(a.Keyword)),
             _ => throw new ArgumentOutOfRangeException(nameof(spec)),
         })),
-        ["loss"] = spec.Loss.Kind switch
-        {
-            LossKind.Mse => "mse",
-            LossKind.Bce => "bce",
-            LossKind.BceWithLogits => "bce-with-logits",
-            _ => "cross-entropy",
-        },
+        ["loss"] = spec.Loss.Op.Keyword,
         ["reduction"] = spec.Loss.Reduction.ToString().ToLowerInvariant(),
     };
 }

@@ -4,6 +4,7 @@ using Parity.Engine.Numerics;
 namespace Parity.Engine.Modules;
 
 /// <summary>y = x·Wᵀ + b, W [out, in] as nn.Linear stores it.</summary>
+[LayerKind("linear")]
 public sealed class Linear<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     readonly Parameter<T> _weight;
@@ -16,6 +17,9 @@ public sealed class Linear<T> : Module<T> where T : unmanaged, IFloatingPointIee
         _bias = bias ? new Parameter<T>($"{index}.bias", [outFeatures], new Matrix<T>(1, outFeatures)) : null;
         Parameters = _bias is null ? [_weight] : [_weight, _bias];
     }
+
+    public static Module<T> From(LayerDescription layer) =>
+        new Linear<T>(layer.Index, layer.Integer("in_features"), layer.Integer("out_features"), layer.Flag("bias", true));
 
     public override IReadOnlyList<Parameter<T>> Parameters { get; }
 

@@ -22,13 +22,7 @@ public sealed record FlopCount(long Forward, long Backward, long Step)
         // the bias: added forward, summed over the rows backward
         LinearLayer { Bias: true } => (1, 1),
         LinearLayer => (0, 0),
-        ActivationLayer { Kind: ActivationKind.Identity } => (0, 0),
-        ActivationLayer { Kind: ActivationKind.Relu } => (1, 1),
-        ActivationLayer { Kind: ActivationKind.LeakyRelu } => (2, 2),
-        // tanh, sigmoid: the function, then g·(1 − y²) or g·(1 − y)·y
-        ActivationLayer { Kind: ActivationKind.Tanh or ActivationKind.Sigmoid } => (1, 3),
-        // shift, exp, sum, divide; then a dot product, subtract, multiply
-        ActivationLayer { Kind: ActivationKind.Softmax } => (4, 4),
+        ActivationLayer activation => (activation.Op.ForwardFlops, activation.Op.BackwardFlops),
         _ => throw new ArgumentOutOfRangeException(nameof(layer), layer, "no FLOP rule for this layer"),
     };
 
@@ -51,10 +45,10 @@ public sealed record FlopCount(long Forward, long Backward, long Step)
             forward += (long)rows * width * elementForward;
             backward += (long)rows * width * elementBackward;
         }
-        // The loss: a few operations per output forward (difference, square, sum; or shift, exp, sum), two backward.
+        // The loss: its catalogue entry's few operations per output.
         var outputs = (long)rows * spec.OutputWidth;
-        forward += 3 * outputs;
-        backward += 2 * outputs;
+        forward += spec.Loss.Op.ForwardFlops * outputs;
+        backward += spec.Loss.Op.BackwardFlops * outputs;
         return new FlopCount(forward, backward, StepPerParameter(spec) * ParameterCount(spec));
     }
 

@@ -24,13 +24,13 @@ public sealed record Direction(string Label, IReadOnlyDictionary<string, double[
 /// <summary>
 /// The numerical side of gradcheck: the loss at θ ± eps·u by central differences, with the backend's
 /// own forward and loss. A probe whose ± points put some ReLU input on different sides of zero
-/// straddles a kink, where the derivative is not defined: it is reported, not judged.
+/// straddles a kink (of an op the catalogue marks as kinked, at 0), where the derivative is not defined: it is reported, not judged.
 /// </summary>
 public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, double eps)
 {
     readonly IReadOnlyList<HostTensor> _parameters = backend.GetParameters();
     readonly int[] _kinkLayers = spec.Model.OfType<ActivationLayer>()
-        .Where(a => a.Kind is ActivationKind.Relu or ActivationKind.LeakyRelu).Select(a => a.Index).ToArray();
+        .Where(a => a.Op.HasKinks).Select(a => a.Index).ToArray();
 
     public (double Derivative, bool Kink) Derivative(Direction direction)
     {
@@ -60,7 +60,7 @@ public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, do
         return tensor with { Data = data };
     }
 
-    /// <summary>Which inputs of the ReLU-like layers are positive: a change between θ + eps·u and θ − eps·u is a kink crossed.</summary>
+    /// <summary>Which inputs of the kinked layers are positive: a change between θ + eps·u and θ − eps·u is a kink crossed.</summary>
     bool[] SignPattern(Batch moved)
     {
         var outputs = backend.Forward(moved);

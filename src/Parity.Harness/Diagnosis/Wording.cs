@@ -12,8 +12,7 @@ static class Wording
         var kind = spec.Model[index] switch
         {
             LinearLayer => "linear",
-            ActivationLayer { Kind: ActivationKind.LeakyRelu } => "leaky-relu",
-            ActivationLayer a => a.Kind.ToString().ToLowerInvariant(),
+            ActivationLayer a => a.Keyword,
             _ => "layer",
         };
         return $"layer {index} ({kind}, {Ordinal(spec.Model.Count - index)} from the output)";
@@ -22,13 +21,7 @@ static class Wording
     /// <summary>The index of the layer a tensor belongs to: layer outputs are named "2", parameters "2.weight".</summary>
     public static int LayerIndex(string name) => int.Parse(name.Split('.')[0], CultureInfo.InvariantCulture);
 
-    public static string Loss(LossSpec loss) => $"{loss.Kind switch
-    {
-        LossKind.Mse => "mse",
-        LossKind.Bce => "bce",
-        LossKind.BceWithLogits => "bce-with-logits",
-        _ => "cross-entropy",
-    }} ({loss.Reduction.ToString().ToLowerInvariant()}) loss";
+    public static string Loss(LossSpec loss) => $"{loss.Op.Keyword} ({loss.Reduction.ToString().ToLowerInvariant()}) loss";
 
     public static string Number(double value) => value switch
     {

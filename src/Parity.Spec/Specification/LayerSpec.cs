@@ -9,10 +9,8 @@ public sealed record LinearLayer(int Index, int In, int Out, bool Bias, SourceMa
     public string BiasName => $"{Index}.bias";
 }
 
-public enum ActivationKind { Relu, Tanh, Sigmoid, Softmax, Identity, LeakyRelu }
-
-public sealed record ActivationLayer(int Index, ActivationKind Kind, double Slope, SourceMark Mark) : LayerSpec(Index, Mark)
+/// <summary>A parameter-free layer: its op from <see cref="LayerOps"/> and its option values.</summary>
+public sealed record ActivationLayer(int Index, LayerOp Op, OpSettings Settings, SourceMark Mark) : LayerSpec(Index, Mark)
 {
-    /// <summary>Whether the activation's output always lies in [0, 1] (what BCE requires of its input).</summary>
-    public bool IsProbability => Kind is ActivationKind.Sigmoid or ActivationKind.Softmax;
+    public string Keyword => Op.Keyword;
 }

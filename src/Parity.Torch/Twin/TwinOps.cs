@@ -33,6 +33,27 @@ public static class TwinOps
             var dim = layer.Integer("dim");
             return input => F.softmax(input, dim);
         },
+        ["log-softmax"] = (layer, _) =>
+        {
+            var dim = layer.Integer("dim");
+            return input => F.log_softmax(input, dim);
+        },
+        ["gelu"] = (layer, _) =>
+        {
+            var approximate = Enum.Parse<GELU.Approximate>(layer.Word("approximate", "none"));
+            return input => F.gelu(input, approximate);
+        },
+        ["elu"] = (layer, _) =>
+        {
+            var alpha = layer.Number("alpha", 1);
+            return input => F.elu(input, alpha);
+        },
+        ["silu"] = (_, _) => input => F.silu(input),
+        ["softplus"] = (layer, _) =>
+        {
+            var (beta, threshold) = (layer.Number("beta", 1), layer.Number("threshold", 20));
+            return input => F.softplus(input, beta, threshold);
+        },
         // nn.Identity returns its input, the same tensor.
         ["identity"] = (_, _) => input => input,
     };

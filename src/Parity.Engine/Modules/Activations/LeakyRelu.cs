@@ -4,9 +4,13 @@ using Parity.Engine.Numerics;
 namespace Parity.Engine.Modules.Activations;
 
 /// <summary>y = x for x > 0, slope·x otherwise.</summary>
+[LayerKind("leaky-relu")]
 public sealed class LeakyRelu<T>(double slope) : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     readonly T _slope = T.CreateChecked(slope);
+
+    public static Module<T> From(LayerDescription layer) => new LeakyRelu<T>(layer.Number("negative_slope", 0.01));
+
     Matrix<T>? _input, _output, _gradInput;
 
     public override Matrix<T> Forward(Matrix<T> input)

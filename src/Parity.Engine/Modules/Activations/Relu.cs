@@ -5,6 +5,7 @@ using Parity.Engine.Numerics;
 namespace Parity.Engine.Modules.Activations;
 
 /// <summary>y = max(x, 0); the gradient at x = 0 is 0, as in PyTorch's threshold_backward.</summary>
+[LayerKind("relu")]
 public sealed class Relu<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     Matrix<T>? _output, _gradInput;

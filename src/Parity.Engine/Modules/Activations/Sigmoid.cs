@@ -4,6 +4,7 @@ using Parity.Engine.Numerics;
 
 namespace Parity.Engine.Modules.Activations;
 
+[LayerKind("sigmoid")]
 public sealed class Sigmoid<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     Matrix<T>? _output, _gradInput;

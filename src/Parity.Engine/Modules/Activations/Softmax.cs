@@ -5,9 +5,17 @@ using Parity.Engine.Numerics;
 namespace Parity.Engine.Modules.Activations;
 
 /// <summary>Softmax over each row (dim = 1), shifted by the row's maximum so exp never overflows.</summary>
+[LayerKind("softmax")]
 public sealed class Softmax<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     Matrix<T>? _output, _gradInput;
+
+    public static Module<T> From(LayerDescription layer)
+    {
+        FeatureDim.Require(layer);
+        return new Softmax<T>();
+    }
+
 
     public override Matrix<T> Forward(Matrix<T> input)
     {

@@ -4,6 +4,7 @@ using Parity.Engine.Numerics;
 
 namespace Parity.Engine.Modules.Activations;
 
+[LayerKind("tanh")]
 public sealed class Tanh<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     Matrix<T>? _output, _gradInput;

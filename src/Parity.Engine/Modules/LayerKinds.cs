@@ -1,0 +1,19 @@
+using System.Numerics;
+using System.Reflection;
+
+namespace Parity.Engine.Modules;
+
+/// <summary>The engine's layer factories by kind, discovered from the <see cref="LayerKindAttribute"/>s of its module classes.</summary>
+public static class LayerKinds
+{
+    public static Dictionary<string, Func<LayerDescription, Module<T>>> Discover<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(LayerKindAttribute).Assembly.GetTypes()
+            .Select(type => (Type: type, Attribute: type.GetCustomAttribute<LayerKindAttribute>()))
+            .Where(found => found.Attribute is not null)
+            .ToDictionary(found => found.Attribute!.Kind, found => Factory<T>(found.Type.MakeGenericType(typeof(T))));
+
+    static Func<LayerDescription, Module<T>> Factory<T>(Type module) where T : unmanaged, IFloatingPointIeee754<T> =>
+        module.GetMethod("From", BindingFlags.Public | BindingFlags.Static, [typeof(LayerDescription)]) is { } from
+            ? from.CreateDelegate<Func<LayerDescription, Module<T>>>()
+            : _ => (Module<T>)Activator.CreateInstance(module)!;
+}

@@ -1,0 +1,32 @@
+using System.Text.Json.Nodes;
+
+namespace Parity.Spec;
+
+/// <summary>
+/// Everything Parity knows about a parameter-free layer op, in one place: the spec keyword (also the
+/// model description's kind), its options, options fixed for the built-in engines (softmax's dim 1),
+/// its nominal FLOPs per element forward and backward (for bench), whether its derivative has kinks
+/// (finite differences straddling one are reported, not judged), whether its output is a probability
+/// (what bce requires), and the usual mistakes in its backward (for diagnosis).
+/// </summary>
+public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops)
+{
+    public IReadOnlyList<OpOption> Options { get; init; } = [];
+
+    public Func<JsonObject> Fixed { get; init; } = () => [];
+
+    public bool HasKinks { get; init; }
+
+    public bool IsProbability { get; init; }
+
+    public Func<OpSettings, IReadOnlyList<LayerMistake>> Mistakes { get; init; } = _ => [];
+
+    /// <summary>The options as the model description carries them: the layer's values, then the fixed ones.</summary>
+    public JsonObject Describe(OpSettings settings)
+    {
+        var options = settings.ToJson();
+        foreach (var (name, value) in Fixed())
+            options[name] = value?.DeepClone();
+        return options;
+    }
+}

@@ -1,0 +1,128 @@
+namespace Parity.Spec;
+
+/// <summary>
+/// The catalogue of parameter-free layer ops: one registration per op, read by the spec loader, the
+/// model description, bench's FLOP count, gradcheck's kinks, the diagnosis and the dump. A new
+/// activation is an entry here, its engine module and its TorchSharp mapping.
+/// </summary>
+public static class LayerOps
+{
+    public static IReadOnlyList<LayerOp> All { get; } =
+    [
+        new("identity", 0, 0),
+        // max(x, 0); then g where y > 0
+        new("relu", 1, 1)
+        {
+            HasKinks = true,
+            Mistakes = _ =>
+            [
+                new("the mask is inverted: the gradient passes where x ≤ 0 and stops where x > 0", (x, y) => x > 0 ? 0 : 1),
+                new("the mask is missing: the gradient passes everywhere, also where x ≤ 0", (x, y) => 1),
+            ],
+        },
+        new("leaky-relu", 2, 2)
+        {
+            Options = [OpOption.Number("negative_slope", 0.01, 0, 1, specKey: "slope")],
+            HasKinks = true,
+            Mistakes = settings => Slope(settings.Number("negative_slope")),
+        },
+        // the function, then g·(1 − y²)
+        new("tanh", 1, 3)
+        {
+            Mistakes = _ =>
+            [
+                new("it matches g·(1 − x²): tanh′ = 1 − y² is taken on the input x instead of the output y = tanh x", (x, y) => 1 - x * x),
+                new("it matches g·(1 − y): the square of tanh′ = 1 − y² is missing", (x, y) => 1 - y),
+            ],
+        },
+        // the function, then g·(1 − y)·y
+        new("sigmoid", 1, 3)
+        {
+            IsProbability = true,
+            Mistakes = _ =>
+            [
+                new("it matches g·y: the (1 − y) factor of σ′ = y·(1 − y) is missing", (x, y) => y),
+                new("it matches g·(1 − y): the y factor of σ′ = y·(1 − y) is missing", (x, y) => 1 - y),
+                new("it matches g·x·(1 − x): σ′ = y·(1 − y) is taken on the input x instead of the output y = σ(x)", (x, y) => x * (1 - x)),
+            ],
+        },
+        // shift, exp, sum, divide; then a dot product, subtract, multiply
+        new("softmax", 4, 4)
+        {
+            Fixed = () => new() { ["dim"] = 1 },
+            IsProbability = true,
+            Mistakes = _ =>
+            [
+                new("it matches g·y·(1 − y): only the diagonal of softmax's Jacobian diag(y) − y·yᵀ is used; dx = y ⊙ (g − Σⱼ gⱼ·yⱼ)", (x, y) => y * (1 - y)),
+                new("it matches y ⊙ g: the −Σⱼ gⱼ·yⱼ term of dx = y ⊙ (g − Σⱼ gⱼ·yⱼ) is missing", (x, y) => y),
+            ],
+        },
+        // shift, exp, sum, log, subtract; then a sum, exp, multiply, subtract
+        new("log-softmax", 5, 4)
+        {
+            Fixed = () => new() { ["dim"] = 1 },
+            Mistakes = _ => [new("it matches g: the −softmax(x)·Σⱼ gⱼ term of log-softmax's dx = g − softmax(x)·Σⱼ gⱼ is missing", (x, y) => 1)],
+        },
+        // x·Φ(x) by erf, or the tanh form; then Φ(x) + x·φ(x)
+        new("gelu", 8, 10)
+        {
+            Options = [OpOption.Choice("approximate", "none", "tanh")],
+            Mistakes = settings => settings.Word("approximate") == "none"
+                ? [new("it matches the derivative of GELU's tanh approximation: approximate 'none' asks for the exact x·Φ(x), whose derivative is Φ(x) + x·φ(x)", GeluTanhDerivative)]
+                : [],
+        },
+        // alpha·(exp(x) − 1) below 0; then g·(y + alpha) there
+        new("elu", 3, 2)
+        {
+            Options = [OpOption.Number("alpha", 1, 0, 100)],
+            // for alpha ≠ 1 the derivative jumps from alpha to 1 at 0
+            HasKinks = true,
+            Mistakes = settings => Elu(settings.Number("alpha")),
+        },
+        // σ(x), then x·σ; then g·σ·(1 + x·(1 − σ))
+        new("silu", 2, 5)
+        {
+            Mistakes = _ => [new("it matches g·σ(x): the x·σ(x)·(1 − σ(x)) term of SiLU's derivative σ(x)·(1 + x·(1 − σ(x))) is missing", (x, y) => 1 / (1 + Math.Exp(-x)))],
+        },
+        // log(1 + exp(β·x))/β, x itself where β·x > threshold; then g·σ(β·x)
+        new("softplus", 4, 3)
+        {
+            Options = [OpOption.Number("beta", 1, 0, 100, exclusiveMin: true), OpOption.Number("threshold", 20, 0, 1000, exclusiveMin: true)],
+            Mistakes = settings => Softplus(settings.Number("beta"), settings.Number("threshold")),
+        },
+    ];
+
+    static readonly Dictionary<string, LayerOp> ByKeyword = All.ToDictionary(op => op.Keyword);
+
+    public static IEnumerable<string> Keywords => ByKeyword.Keys;
+
+    public static LayerOp? Find(string keyword) => ByKeyword.GetValueOrDefault(keyword);
+
+    public static LayerOp Of(string keyword) => ByKeyword[keyword];
+
+    static LayerMistake[] Slope(double slope) =>
+    [
+        new($"the slope is forgotten: where x ≤ 0 the gradient is 0, as for ReLU, instead of slope·g = {slope}·g", (x, y) => x > 0 ? 1 : 0),
+        new($"the slope is forgotten: where x ≤ 0 the gradient passes unscaled instead of as slope·g = {slope}·g", (x, y) => 1),
+        new("the branches are swapped: slope·g where x > 0, g where x ≤ 0", (x, y) => x > 0 ? slope : 1),
+    ];
+
+    static LayerMistake[] Elu(double alpha) =>
+    [
+        new($"it matches g·y where x ≤ 0: ELU's derivative there is y + alpha = alpha·exp(x), alpha = {alpha}", (x, y) => x > 0 ? 1 : y),
+        new($"it matches g·(alpha·exp(x) − 1) where x ≤ 0: ELU's derivative there is alpha·exp(x), alpha = {alpha}", (x, y) => x > 0 ? 1 : alpha * Math.Exp(x) - 1),
+    ];
+
+    static LayerMistake[] Softplus(double beta, double threshold) =>
+    [
+        new($"it matches g·σ(β·x) everywhere: softplus's threshold {threshold} is ignored, above it PyTorch's softplus is x and passes g unchanged", (x, y) => 1 / (1 + Math.Exp(-beta * x))),
+        new($"it matches g·σ(x): β = {beta} is left out of softplus's derivative σ(β·x)", (x, y) => beta * x > threshold ? 1 : 1 / (1 + Math.Exp(-x))),
+    ];
+
+    static double GeluTanhDerivative(double x, double y)
+    {
+        var k = Math.Sqrt(2 / Math.PI);
+        var t = Math.Tanh(k * (x + 0.044715 * x * x * x));
+        return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * k * (1 + 3 * 0.044715 * x * x);
+    }
+}
