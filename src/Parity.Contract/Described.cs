@@ -21,6 +21,8 @@ public record Described(string Kind, JsonObject Options)
 
     public string Word(string name, string fallback) => Options[name] is { } value ? value.GetValue<string>() : fallback;
 
+    public double[] Numbers(string name) => Required(name).AsArray().Select(value => value!.GetValue<double>()).ToArray();
+
     public int[] Integers(string name) => Required(name).AsArray().Select(value => value!.GetValue<int>()).ToArray();
 
     JsonNode Required(string name) => Options[name] ?? throw new KeyNotFoundException($"{Kind} has no option '{name}'");

@@ -44,6 +44,10 @@ public sealed record EngineParts<T>(
         new("optimizer", new Dictionary<string, Func<IReadOnlyList<Parameter<T>>, Described, IOptimizer>>
         {
             ["sgd"] = (parameters, sgd) => new Sgd<T>(parameters, SgdOptions.From(sgd)),
+            ["adam"] = (parameters, adam) => new Adam<T>(parameters, AdamOptions.From(adam)),
+            ["adamw"] = (parameters, adamw) => new Adam<T>(parameters, AdamOptions.From(adamw)),
+            ["rmsprop"] = (parameters, rmsprop) => new Rmsprop<T>(parameters, RmspropOptions.From(rmsprop)),
+            ["adagrad"] = (parameters, adagrad) => new Adagrad<T>(parameters, AdagradOptions.From(adagrad)),
         }),
         new("gradient clipping", new Dictionary<string, Func<Described, Action<IReadOnlyList<Parameter<T>>>>>
         {

@@ -29,7 +29,6 @@ public static class ModelDescriptions
             }
             width = outWidth;
         }
-        var sgd = spec.Optimizer;
         return new ModelDescription(
             spec.Name,
             spec.DType == DType.Float32 ? "float32" : "float64",
@@ -37,7 +36,7 @@ public static class ModelDescriptions
             layers,
             parameters,
             new Described(Keyword(spec.Loss.Kind), new JsonObject { ["reduction"] = spec.Loss.Reduction == Reduction.Sum ? "sum" : "mean" }),
-            new Described("sgd", new JsonObject { ["lr"] = sgd.Lr, ["momentum"] = sgd.Momentum, ["dampening"] = sgd.Dampening, ["weight_decay"] = sgd.WeightDecay, ["nesterov"] = sgd.Nesterov }),
+            spec.Optimizer.Describe(),
             spec.Schedule switch
             {
                 { Kind: ScheduleKind.Exponential } exponential => new Described("exponential", new JsonObject { ["gamma"] = exponential.Gamma }),

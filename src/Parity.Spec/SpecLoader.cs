@@ -275,10 +275,59 @@ public static partial class SpecLoader
                 : Reduction.Mean);
     }
 
-    static SgdSpec ReadOptimizer(SpecNode node)
+    static readonly string[] OptimizerKinds = ["sgd", "adam", "adamw", "rmsprop", "adagrad"];
+
+    static OptimizerSpec ReadOptimizer(SpecNode node)
     {
-        var optimizer = new MappingReader(node, "optimizer", ["sgd"]);
-        return ReadSgd(optimizer.Required("sgd"), "optimizer.sgd", defaults: null);
+        var optimizer = new MappingReader(node, "optimizer", OptimizerKinds);
+        var kinds = OptimizerKinds.Where(optimizer.Has).ToList();
+        if (kinds.Count != 1)
+            throw new SpecException(node.Mark, $"'optimizer' takes exactly one of {string.Join(", ", OptimizerKinds)}, e.g. {{adam: {{lr: 0.001}}}}");
+        var (kind, settings) = (kinds[0], optimizer.Required(kinds[0]));
+        var path = $"optimizer.{kind}";
+        return kind switch
+        {
+            "sgd" => ReadSgd(settings, path, defaults: null),
+            "adam" or "adamw" => ReadAdam(settings, path, decoupled: kind == "adamw"),
+            "rmsprop" => ReadRmsprop(settings, path),
+            _ => ReadAdagrad(settings, path),
+        };
+    }
+
+    /// <summary>Adam's or AdamW's options, torch.optim's defaults where left out (AdamW's weight decay 0.01).</summary>
+    static AdamSpec ReadAdam(SpecNode node, string path, bool decoupled)
+    {
+        var adam = new MappingReader(node, path, ["lr", "betas", "eps", "weight_decay", "amsgrad"]);
+        var (beta1, beta2) = adam.Optional("betas") is { } betas ? ReadBetas(betas, adam.PathOf("betas")) : (0.9, 0.999);
+        return new AdamSpec(
+            adam.Number("lr", 0.001, 0, 1e6, exclusiveMin: true), beta1, beta2,
+            adam.Number("eps", 1e-8, 0, 1), adam.Number("weight_decay", decoupled ? 0.01 : 0, 0, 1e6),
+            adam.Boolean("amsgrad", false), decoupled);
+    }
+
+    static (double, double) ReadBetas(SpecNode node, string path)
+    {
+        if (node is not SequenceNode { Items.Count: 2 } pair)
+            throw new SpecException(node.Mark, $"'{path}' must be two numbers in [0, 1), e.g. [0.9, 0.999]");
+        return (Scalars.Number(pair.Items[0], $"{path}[0]", 0, 0.999999999), Scalars.Number(pair.Items[1], $"{path}[1]", 0, 0.999999999));
+    }
+
+    static RmspropSpec ReadRmsprop(SpecNode node, string path)
+    {
+        var rmsprop = new MappingReader(node, path, ["lr", "alpha", "eps", "weight_decay", "momentum", "centered"]);
+        return new RmspropSpec(
+            rmsprop.Number("lr", 0.01, 0, 1e6, exclusiveMin: true), rmsprop.Number("alpha", 0.99, 0, 1),
+            rmsprop.Number("eps", 1e-8, 0, 1), rmsprop.Number("weight_decay", 0, 0, 1e6),
+            rmsprop.Number("momentum", 0, 0, 1e6), rmsprop.Boolean("centered", false));
+    }
+
+    static AdagradSpec ReadAdagrad(SpecNode node, string path)
+    {
+        var adagrad = new MappingReader(node, path, ["lr", "lr_decay", "weight_decay", "eps", "initial_accumulator_value"]);
+        return new AdagradSpec(
+            adagrad.Number("lr", 0.01, 0, 1e6, exclusiveMin: true), adagrad.Number("lr_decay", 0, 0, 1e6),
+            adagrad.Number("weight_decay", 0, 0, 1e6), adagrad.Number("eps", 1e-10, 0, 1),
+            adagrad.Number("initial_accumulator_value", 0, 0, 1e6));
     }
 
     /// <summary>SGD's options; a grid entry leaves out what it takes from <paramref name="defaults"/>, the spec's optimizer.</summary>
@@ -297,9 +346,11 @@ public static partial class SpecLoader
         return spec;
     }
 
-    static GridSpec ReadGrid(SpecNode node, SgdSpec optimizer, DataSpec data)
+    static GridSpec ReadGrid(SpecNode node, OptimizerSpec optimizer, DataSpec data)
     {
         var grid = new MappingReader(node, "grid", ["select", "sgd"]);
+        if (optimizer is not SgdSpec sgd)
+            throw new SpecException(node.Mark, "'grid.sgd' varies SGD's settings; the spec's optimizer must then be 'optimizer: {sgd: {...}}'");
         var select = grid.Optional("select") is { } selectNode
             ? Scalars.Choice(selectNode, "grid.select", new Dictionary<string, GridSelection>
             {
@@ -312,7 +363,7 @@ public static partial class SpecLoader
             throw new SpecException(entries.Mark, "'grid.sgd' needs at least two settings to choose between");
         if (data.Validation == 0)
             throw new SpecException(grid.Mark, "a grid picks its best setting on held-out data; set 'data.validation' (e.g. 0.1)");
-        return new GridSpec(select, entries.Items.Select((item, i) => ReadSgd(item, $"grid.sgd[{i}]", optimizer)).ToList());
+        return new GridSpec(select, entries.Items.Select((item, i) => ReadSgd(item, $"grid.sgd[{i}]", sgd)).ToList());
     }
 
     static ScheduleSpec ReadSchedule(SpecNode node)

@@ -14,9 +14,8 @@ public static class UpdateHypotheses
         bool DampenFirst = false, bool NoWeightDecay = false, bool ClipPerTensor = false, bool NoClip = false, bool NoMomentum = false,
         int LrShift = 0, bool NoSchedule = false);
 
-    static IEnumerable<Variant> Variants(ParitySpec spec)
+    static IEnumerable<Variant> Variants(ParitySpec spec, SgdSpec sgd)
     {
-        var sgd = spec.Optimizer;
         if (sgd.Momentum != 0)
         {
             yield return new("momentum is written as v ← μ·v − lr·g, p ← p + v; PyTorch keeps b ← μ·b + (1 − dampening)·g and applies the current lr to all of it, p ← p − lr·b (the two agree only while lr is constant and dampening is 0)", VForm: true);
@@ -46,8 +45,11 @@ public static class UpdateHypotheses
     /// <summary>The mistakes that reproduce the engine's parameters after every recorded step (usually one), joined; null when none does.</summary>
     public static string? Explain(ParitySpec spec, IReadOnlyList<UpdateStep> steps)
     {
+        // The replay knows SGD's mistakes; other optimizers are diagnosed by their state (UpdateParity).
+        if (spec.Optimizer is not SgdSpec sgd)
+            return null;
         var tolerance = spec.DType == DType.Float32 ? 1e-4 : 1e-9;
-        var matches = Variants(spec).Where(variant => Replay(spec, steps, variant).Zip(steps, (predicted, step) => Agrees(predicted, step.EngineAfter, tolerance)).All(ok => ok))
+        var matches = Variants(spec, sgd).Where(variant => Replay(spec, sgd, steps, variant).Zip(steps, (predicted, step) => Agrees(predicted, step.EngineAfter, tolerance)).All(ok => ok))
             .Select(v => v.Explanation).ToList();
         return matches.Count == 0 ? null : string.Join("; or ", matches);
     }
@@ -56,9 +58,8 @@ public static class UpdateHypotheses
         predicted.Zip(engine, (p, e) => p.Zip(e.Data, (x, y) => Math.Abs(x - y) <= tolerance * Math.Max(1, Math.Abs(y))).All(ok => ok)).All(ok => ok);
 
     /// <summary>The parameters after each recorded step, had the optimizer made the variant's mistake from the first step on, fed the engine's own gradients.</summary>
-    static IEnumerable<double[][]> Replay(ParitySpec spec, IReadOnlyList<UpdateStep> steps, Variant variant)
+    static IEnumerable<double[][]> Replay(ParitySpec spec, SgdSpec sgd, IReadOnlyList<UpdateStep> steps, Variant variant)
     {
-        var sgd = spec.Optimizer;
         var parameters = steps[0].Before.Select(p => (double[])p.Data.Clone()).ToArray();
         var buffers = parameters.Select(p => new double[p.Length]).ToArray();
         foreach (var step in steps)

@@ -1,8 +1,5 @@
 namespace Parity.Spec;
 
-/// <summary>torch.optim.SGD's options, with its defaults.</summary>
-public sealed record SgdSpec(double Lr, double Momentum = 0, double Dampening = 0, double WeightDecay = 0, bool Nesterov = false);
-
 public enum ScheduleKind { Exponential, Step }
 
 /// <summary>A learning-rate schedule stepped once per epoch: lr·γ each epoch, or every <see cref="StepSize"/> epochs.</summary>
