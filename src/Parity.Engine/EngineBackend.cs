@@ -53,6 +53,9 @@ public sealed class EngineBackend<T> : IPhasedBackend where T : unmanaged, IFloa
         _largestLayer = model.Parameters.Where(p => p.Shape.Length == 2).Select(p => (long)p.Shape[0] * p.Shape[1]).DefaultIfEmpty(0).Max();
         _optimizer = _parts.Optimizers[model.Optimizer.Kind](_model.Parameters, model.Optimizer);
         _schedule = model.Schedule is { } schedule ? _parts.Schedules[schedule.Kind](schedule) : null;
+        // A scheduler's constructor sets the first epoch's lr (LinearLR's warm-up starts below lr).
+        if (_schedule is not null)
+            _optimizer.Lr = _schedule.Start(_optimizer.Lr);
         _clip = model.Clip is { } clip ? _parts.Clips[clip.Kind](clip) : null;
         SetParameters(initialParameters);
     }

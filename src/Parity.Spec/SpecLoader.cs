@@ -366,18 +366,45 @@ public static partial class SpecLoader
         return new GridSpec(select, entries.Items.Select((item, i) => ReadSgd(item, $"grid.sgd[{i}]", sgd)).ToList());
     }
 
+    static readonly Dictionary<string, ScheduleKind> ScheduleKinds = new()
+    {
+        ["exponential"] = ScheduleKind.Exponential, ["step"] = ScheduleKind.Step, ["cosine"] = ScheduleKind.Cosine,
+    };
+
+    /// <summary>One of exponential, step or cosine, a warm-up, or a warm-up and then one of them.</summary>
     static ScheduleSpec ReadSchedule(SpecNode node)
     {
-        var (word, settings) = Scalars.WordWithSettings(node, "schedule");
-        var kind = Scalars.Choice(word, "schedule", new Dictionary<string, ScheduleKind> { ["exponential"] = ScheduleKind.Exponential, ["step"] = ScheduleKind.Step });
-        var path = $"schedule.{word.Value}";
-        if (settings is null)
-            throw new SpecException(word.Mark, $"'schedule': {word.Value} needs its settings, e.g. {(kind == ScheduleKind.Step ? "{step: {size: 100, gamma: 0.5}}" : "{exponential: {gamma: 0.999}}")}");
-        var schedule = new MappingReader(settings, path, kind == ScheduleKind.Step ? ["size", "gamma"] : ["gamma"]);
-        return new ScheduleSpec(
-            kind,
-            Gamma: Scalars.Number(schedule.Required("gamma"), $"{path}.gamma", 0, 1, exclusiveMin: true),
-            StepSize: kind == ScheduleKind.Step ? (int)Scalars.Integer(schedule.Required("size"), $"{path}.size", 1, 1_000_000) : 1);
+        if (node is ScalarNode word)
+            throw new SpecException(word.Mark, $"'schedule': {Scalars.Shown(word.Value)} needs its settings, e.g. {{exponential: {{gamma: 0.999}}}}, {{step: {{size: 100, gamma: 0.5}}}} or {{cosine: {{t_max: 50}}}}");
+        var schedule = new MappingReader(node, "schedule", [.. ScheduleKinds.Keys, "warmup"]);
+        var kinds = ScheduleKinds.Keys.Where(schedule.Has).ToList();
+        if (kinds.Count > 1 || (kinds.Count == 0 && !schedule.Has("warmup")))
+            throw new SpecException(node.Mark, "'schedule' takes one of exponential, step, cosine, optionally after a 'warmup: {epochs: 5, start_factor: 0.1}'");
+        var warmup = schedule.Optional("warmup") is { } warmupNode ? ReadWarmup(warmupNode) : null;
+        if (kinds.Count == 0)
+            return new ScheduleSpec(ScheduleKind.Constant, Warmup: warmup);
+        var (kind, path) = (ScheduleKinds[kinds[0]], $"schedule.{kinds[0]}");
+        var settings = new MappingReader(schedule.Required(kinds[0]), path, kind switch
+        {
+            ScheduleKind.Step => ["size", "gamma"],
+            ScheduleKind.Cosine => ["t_max", "eta_min"],
+            _ => ["gamma"],
+        });
+        return kind == ScheduleKind.Cosine
+            ? new ScheduleSpec(kind, TMax: (int)Scalars.Integer(settings.Required("t_max"), $"{path}.t_max", 1, 1_000_000), EtaMin: settings.Number("eta_min", 0, 0, 1e6), Warmup: warmup)
+            : new ScheduleSpec(
+                kind,
+                Gamma: Scalars.Number(settings.Required("gamma"), $"{path}.gamma", 0, 1, exclusiveMin: true),
+                StepSize: kind == ScheduleKind.Step ? (int)Scalars.Integer(settings.Required("size"), $"{path}.size", 1, 1_000_000) : 1,
+                Warmup: warmup);
+    }
+
+    static WarmupSpec ReadWarmup(SpecNode node)
+    {
+        var warmup = new MappingReader(node, "schedule.warmup", ["epochs", "start_factor"]);
+        return new WarmupSpec(
+            (int)Scalars.Integer(warmup.Required("epochs"), "schedule.warmup.epochs", 1, 1_000_000),
+            Scalars.Number(warmup.Required("start_factor"), "schedule.warmup.start_factor", 0, 1, exclusiveMin: true));
     }
 
     static ClipSpec ReadClip(SpecNode node)

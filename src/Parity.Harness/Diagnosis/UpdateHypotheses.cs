@@ -34,7 +34,8 @@ public static class UpdateHypotheses
             yield return new("gradients are clipped by each tensor's own norm instead of one global norm over all of them (clip_grad_norm_)", ClipPerTensor: true);
         if (spec.Clip is not null)
             yield return new("gradient clipping is missing", NoClip: true);
-        if (spec.Schedule is not null)
+        // The replay's rates follow exponential and step schedules (LrOfEpoch); under others no mistake would reproduce the engine.
+        if (spec.Schedule is { Warmup: null, Kind: ScheduleKind.Exponential or ScheduleKind.Step })
         {
             yield return new("the learning-rate schedule steps one epoch early: update k uses the rate PyTorch's scheduler sets for epoch k + 1 (an epoch counter off by one, or the scheduler stepped before the epoch's updates)", LrShift: 1);
             yield return new("the learning-rate schedule steps one epoch late: update k uses the rate PyTorch's scheduler sets for epoch k − 1 (an epoch counter off by one, or the new rate applied an epoch after it is computed)", LrShift: -1);
