@@ -119,6 +119,8 @@ public class TwinVersusEngineTests(ITestOutputHelper output)
             engine.EndEpoch();
             twin.EndEpoch();
             AssertSameParameters(engine.GetParameters(), twin.GetParameters(), tolerance, $"epoch {epoch}");
+            // the optimizer state by name: the same entries (step, moments, buffers) and the same values
+            AssertSameParameters(((IOptimizerState)engine).GetOptimizerState(), twin.GetOptimizerState(), tolerance, $"epoch {epoch} state");
         }
 
         var test = Training.All(spec, data.Test);
@@ -137,7 +139,7 @@ public class TwinVersusEngineTests(ITestOutputHelper output)
         foreach (var (e, t) in engine.Zip(twin))
         {
             Assert.Equal(e.Shape, t.Shape);
-            var error = e.Data.Zip(t.Data).Max(p => Math.Abs(p.First - p.Second)) / e.Data.Max(Math.Abs);
+            var error = e.Data.Zip(t.Data).Max(p => Math.Abs(p.First - p.Second)) / Math.Max(e.Data.Max(Math.Abs), double.Epsilon);
             output.WriteLine($"{when} {e.Name}: relative difference {error:E2}");
             Assert.True(error <= tolerance, $"{when}, {e.Name}: relative difference {error:E3} > {tolerance:E0}");
         }

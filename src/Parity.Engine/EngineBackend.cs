@@ -24,7 +24,7 @@ public static class EngineBackend
 /// on several threads (<see cref="RowSplit{T}"/>); everything else — and every result the harness
 /// compares layer by layer — runs on the calling thread.
 /// </summary>
-public sealed class EngineBackend<T> : IPhasedBackend where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState where T : unmanaged, IFloatingPointIeee754<T>
 {
     readonly ModelDescription _description;
     readonly EngineParts<T> _parts;
@@ -171,6 +171,8 @@ public sealed class EngineBackend<T> : IPhasedBackend where T : unmanaged, IFloa
         var loss = _loss.Forward(output, Targets(batch));
         return new Evaluation(loss, output.ToDoubles(), output.Cols);
     }
+
+    public IReadOnlyList<HostTensor> GetOptimizerState() => _optimizer.State();
 
     public void EndEpoch()
     {

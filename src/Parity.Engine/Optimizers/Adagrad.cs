@@ -29,6 +29,8 @@ public sealed class Adagrad<T> : IOptimizer where T : unmanaged, IFloatingPointI
 
     public double Lr { get; set; }
 
+    public IReadOnlyList<HostTensor> State() => [.. _parameters.SelectMany((p, k) => new[] { StateTensors.Step(p, _steps), StateTensors.Of(p, "sum", _sums[k]) })];
+
     public void Step()
     {
         _steps++;

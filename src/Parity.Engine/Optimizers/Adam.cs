@@ -31,6 +31,11 @@ public sealed class Adam<T> : IOptimizer where T : unmanaged, IFloatingPointIeee
 
     public double Lr { get; set; }
 
+    public IReadOnlyList<HostTensor> State() => [.. _parameters.SelectMany((p, k) => new[]
+    {
+        StateTensors.Step(p, _steps), StateTensors.Of(p, "exp_avg", _firstMoments[k]), StateTensors.Of(p, "exp_avg_sq", _secondMoments[k]),
+    }.Concat(_options.Amsgrad ? [StateTensors.Of(p, "max_exp_avg_sq", _maxSecondMoments[k])] : []))];
+
     public void Step()
     {
         _steps++;

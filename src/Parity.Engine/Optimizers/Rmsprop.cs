@@ -15,6 +15,7 @@ public sealed class Rmsprop<T> : IOptimizer where T : unmanaged, IFloatingPointI
     readonly IReadOnlyList<Parameter<T>> _parameters;
     readonly RmspropOptions _options;
     readonly Matrix<T>[] _squareAverages, _gradientAverages, _momentumBuffers, _directions, _scratch;
+    int _steps;
 
     public Rmsprop(IReadOnlyList<Parameter<T>> parameters, RmspropOptions options)
     {
@@ -30,8 +31,13 @@ public sealed class Rmsprop<T> : IOptimizer where T : unmanaged, IFloatingPointI
 
     public double Lr { get; set; }
 
+    public IReadOnlyList<HostTensor> State() => [.. _parameters.SelectMany((p, k) => new[] { StateTensors.Step(p, _steps), StateTensors.Of(p, "square_avg", _squareAverages[k]) }
+        .Concat(_options.Momentum > 0 ? [StateTensors.Of(p, "momentum_buffer", _momentumBuffers[k])] : [])
+        .Concat(_options.Centered ? [StateTensors.Of(p, "grad_avg", _gradientAverages[k])] : []))];
+
     public void Step()
     {
+        _steps++;
         var (alpha, keep, eps, lr) = (T.CreateChecked(_options.Alpha), T.CreateChecked(1 - _options.Alpha), T.CreateChecked(_options.Eps), T.CreateChecked(Lr));
         for (var k = 0; k < _parameters.Count; k++)
         {
