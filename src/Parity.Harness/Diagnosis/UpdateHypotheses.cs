@@ -46,16 +46,15 @@ public static class UpdateHypotheses
     /// <summary>The mistakes that reproduce the engine's parameters after every recorded step (usually one), joined; null when none does.</summary>
     public static string? Explain(ParitySpec spec, IReadOnlyList<UpdateStep> steps)
     {
-        // The replay knows SGD's mistakes; other optimizers are diagnosed by their state (UpdateParity).
         if (spec.Optimizer is not SgdSpec sgd)
-            return null;
+            return AdaptiveHypotheses.Explain(spec, steps);
         var tolerance = spec.DType == DType.Float32 ? 1e-4 : 1e-9;
         var matches = Variants(spec, sgd).Where(variant => Replay(spec, sgd, steps, variant).Zip(steps, (predicted, step) => Agrees(predicted, step.EngineAfter, tolerance)).All(ok => ok))
             .Select(v => v.Explanation).ToList();
         return matches.Count == 0 ? null : string.Join("; or ", matches);
     }
 
-    static bool Agrees(double[][] predicted, IReadOnlyList<HostTensor> engine, double tolerance) =>
+    internal static bool Agrees(double[][] predicted, IReadOnlyList<HostTensor> engine, double tolerance) =>
         predicted.Zip(engine, (p, e) => p.Zip(e.Data, (x, y) => Math.Abs(x - y) <= tolerance * Math.Max(1, Math.Abs(y))).All(ok => ok)).All(ok => ok);
 
     /// <summary>The parameters after each recorded step, had the optimizer made the variant's mistake from the first step on, fed the engine's own gradients.</summary>
