@@ -28,6 +28,10 @@ public class AllocationTests
         { "float32", "model: [linear: 12, sigmoid, linear: 6, softmax, linear: 2]\nloss: {kind: mse, reduction: sum}\ntargets: one-hot\noptimizer: {sgd: {lr: 0.05, momentum: 0.5, dampening: 0.3}}\nclip: {value: 0.5}" },
         { "float64", "model: [linear: 8, tanh, linear: 1, sigmoid]\nloss: bce\noptimizer: {sgd: {lr: 0.1}}" },
         { "float32", "model: [linear: {out: 8, bias: false}, identity, linear: 1]\nloss: bce-with-logits\noptimizer: {sgd: {lr: 0.1, weight_decay: 0.001}}" },
+        { "float64", "model: [linear: 8, tanh, linear: 2]\nloss: cross-entropy\noptimizer: {adam: {lr: 0.01, weight_decay: 0.01, amsgrad: true}}" },
+        { "float32", "model: [linear: 8, tanh, linear: 2]\nloss: cross-entropy\noptimizer: {adamw: {lr: 0.01}}\nclip: {norm: 1.0}" },
+        { "float64", "model: [linear: 8, tanh, linear: 2]\nloss: cross-entropy\noptimizer: {rmsprop: {weight_decay: 0.01, momentum: 0.9, centered: true}}" },
+        { "float32", "model: [linear: 8, tanh, linear: 2]\nloss: cross-entropy\noptimizer: {adagrad: {lr_decay: 0.01, weight_decay: 0.01}}" },
     };
 
     static (IBackend Backend, Batch Batch) Setup(string dtype, string body, int rows)

@@ -22,4 +22,16 @@ public class PlantedBugTests
         Assert.True(result.Diagnosis.Any(bug.IsDiagnosedBy),
             $"{bug.Name}: no diagnosis line contains \"{bug.Diagnosis}\"; the diagnosis was:\n{diagnosis}");
     }
+
+    /// <summary>The update check compares the optimizer state by name: the first entry that parts is named, with its step.</summary>
+    [Fact]
+    public void TheFirstOptimizerStateThatPartsIsNamed()
+    {
+        var bug = Catalogue.All.Single(b => b.Name == "adamw-decay-as-l2");
+        var spec = SpecLoader.Parse(bug.Spec, $"{bug.Name}.yaml");
+
+        var result = ParityCheck.Run(spec, (s, initial) => new EngineBackend<double>(s, initial, bug.Parts));
+
+        Assert.Contains(result.Diagnosis, line => line.StartsWith("the optimizer state 0.weight.exp_avg parts from TorchSharp's at step 1 (", StringComparison.Ordinal));
+    }
 }

@@ -56,6 +56,39 @@ public class TwinVersusEngineTests(ITestOutputHelper output)
             schedule: {step: {size: 1, gamma: 0.8}}
             train: {epochs: 3, batch: 30, shuffle: false}
             """,
+        ["adam-l2-amsgrad"] = """
+            data: {source: quadratic, train: 120, test: 40}
+            model: [{linear: 8}, tanh, {linear: 1}]
+            loss: mse
+            optimizer:
+              adam: {lr: 0.01, betas: [0.8, 0.99], eps: 1.0e-6, weight_decay: 0.01, amsgrad: true}
+            train: {epochs: 3, batch: 20}
+            """,
+        ["adamw-exponential"] = """
+            data: {source: disk, train: 200, test: 50}
+            model: [{linear: 12}, relu, {linear: 2}]
+            loss: cross-entropy
+            optimizer:
+              adamw: {lr: 0.02, weight_decay: 0.1}
+            schedule: {exponential: {gamma: 0.5}}
+            train: {epochs: 3, batch: 25}
+            """,
+        ["rmsprop-centered-momentum"] = """
+            data: {source: quadratic, train: 120, test: 40}
+            model: [{linear: 8}, tanh, {linear: 1}]
+            loss: mse
+            optimizer:
+              rmsprop: {lr: 0.005, alpha: 0.9, weight_decay: 0.01, momentum: 0.5, centered: true}
+            train: {epochs: 3, batch: 20}
+            """,
+        ["adagrad-lr-decay"] = """
+            data: {source: disk, train: 200, test: 50}
+            model: [{linear: 12}, relu, {linear: 2}]
+            loss: cross-entropy
+            optimizer:
+              adagrad: {lr: 0.1, lr_decay: 0.05, weight_decay: 0.01, initial_accumulator_value: 0.1}
+            train: {epochs: 3, batch: 25}
+            """,
     };
 
     static ParitySpec Spec(string name, string dtype) =>
@@ -66,6 +99,11 @@ public class TwinVersusEngineTests(ITestOutputHelper output)
     [InlineData("cross-entropy-dampening-step-clip-value", "float64", 1e-10)]
     [InlineData("bce-with-logits-sum-leaky-relu-softmax", "float64", 1e-10)]
     [InlineData("nesterov-weight-decay-exponential-clip-norm", "float32", 1e-4)]
+    [InlineData("adam-l2-amsgrad", "float64", 1e-10)]
+    [InlineData("adamw-exponential", "float64", 1e-10)]
+    [InlineData("rmsprop-centered-momentum", "float64", 1e-10)]
+    [InlineData("adagrad-lr-decay", "float64", 1e-10)]
+    [InlineData("adamw-exponential", "float32", 1e-4)]
     public void ThreeEpochsOnTheSameBatchesEndWithTheSameParameters(string name, string dtype, double tolerance)
     {
         var spec = Spec(name, dtype);
@@ -81,6 +119,8 @@ public class TwinVersusEngineTests(ITestOutputHelper output)
             engine.EndEpoch();
             twin.EndEpoch();
             AssertSameParameters(engine.GetParameters(), twin.GetParameters(), tolerance, $"epoch {epoch}");
+            // the optimizer state by name: the same entries (step, moments, buffers) and the same values
+            AssertSameParameters(((IOptimizerState)engine).GetOptimizerState(), twin.GetOptimizerState(), tolerance, $"epoch {epoch} state");
         }
 
         var test = Training.All(spec, data.Test);
@@ -99,7 +139,7 @@ public class TwinVersusEngineTests(ITestOutputHelper output)
         foreach (var (e, t) in engine.Zip(twin))
         {
             Assert.Equal(e.Shape, t.Shape);
-            var error = e.Data.Zip(t.Data).Max(p => Math.Abs(p.First - p.Second)) / e.Data.Max(Math.Abs);
+            var error = e.Data.Zip(t.Data).Max(p => Math.Abs(p.First - p.Second)) / Math.Max(e.Data.Max(Math.Abs), double.Epsilon);
             output.WriteLine($"{when} {e.Name}: relative difference {error:E2}");
             Assert.True(error <= tolerance, $"{when}, {e.Name}: relative difference {error:E3} > {tolerance:E0}");
         }

@@ -21,7 +21,18 @@ public record Described(string Kind, JsonObject Options)
 
     public string Word(string name, string fallback) => Options[name] is { } value ? value.GetValue<string>() : fallback;
 
+    public double[] Numbers(string name) => Required(name).AsArray().Select(value => value!.GetValue<double>()).ToArray();
+
     public int[] Integers(string name) => Required(name).AsArray().Select(value => value!.GetValue<int>()).ToArray();
+
+    /// <summary>A list of parts, each an object with its kind under "kind" and its options beside it (a SequentialLR's schedulers).</summary>
+    public IReadOnlyList<Described> Parts(string name) => Required(name).AsArray().Select(node =>
+    {
+        var options = node!.DeepClone().AsObject();
+        var kind = options["kind"]?.GetValue<string>() ?? throw new KeyNotFoundException($"{Kind}: a part of '{name}' has no kind");
+        options.Remove("kind");
+        return new Described(kind, options);
+    }).ToList();
 
     JsonNode Required(string name) => Options[name] ?? throw new KeyNotFoundException($"{Kind} has no option '{name}'");
 }

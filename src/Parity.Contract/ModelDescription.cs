@@ -12,8 +12,10 @@ namespace Parity.Contract;
 /// catalogue (the README's table "Layers and model-description kinds" lists each with its options), such as
 /// <c>leaky-relu {negative_slope}</c>, <c>softmax {dim}</c> or <c>gelu {approximate}</c>;
 /// losses <c>mse</c>, <c>bce</c>, <c>bce-with-logits</c>, <c>cross-entropy</c>, each <c>{reduction: mean|sum}</c>;
-/// optimizer <c>sgd {lr, momentum, dampening, weight_decay, nesterov}</c>;
-/// schedules <c>exponential {gamma}</c>, <c>step {step_size, gamma}</c>;
+/// optimizers <c>sgd {lr, momentum, dampening, weight_decay, nesterov}</c>, <c>adam</c> and <c>adamw {lr, betas: [β₁, β₂], eps, weight_decay, amsgrad}</c>,
+/// <c>rmsprop {lr, alpha, eps, weight_decay, momentum, centered}</c>, <c>adagrad {lr, lr_decay, weight_decay, eps, initial_accumulator_value}</c>;
+/// schedules <c>exponential {gamma}</c>, <c>step {step_size, gamma}</c>, <c>cosine {T_max, eta_min}</c>,
+/// <c>linear {start_factor, end_factor, total_iters}</c>, <c>sequential {schedulers: [{kind, …options}, …], milestones: [epoch, …]}</c> (SequentialLR);
 /// clipping <c>norm {max_norm}</c> (<c>clip_grad_norm_</c>), <c>value {clip_value}</c> (<c>clip_grad_value_</c>).
 /// </remarks>
 public sealed record ModelDescription(

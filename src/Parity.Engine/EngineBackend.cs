@@ -24,7 +24,7 @@ public static class EngineBackend
 /// on several threads (<see cref="RowSplit{T}"/>); everything else — and every result the harness
 /// compares layer by layer — runs on the calling thread.
 /// </summary>
-public sealed class EngineBackend<T> : IPhasedBackend where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState where T : unmanaged, IFloatingPointIeee754<T>
 {
     readonly ModelDescription _description;
     readonly EngineParts<T> _parts;
@@ -53,6 +53,9 @@ public sealed class EngineBackend<T> : IPhasedBackend where T : unmanaged, IFloa
         _largestLayer = model.Parameters.Where(p => p.Shape.Length == 2).Select(p => (long)p.Shape[0] * p.Shape[1]).DefaultIfEmpty(0).Max();
         _optimizer = _parts.Optimizers[model.Optimizer.Kind](_model.Parameters, model.Optimizer);
         _schedule = model.Schedule is { } schedule ? _parts.Schedules[schedule.Kind](schedule) : null;
+        // A scheduler's constructor sets the first epoch's lr (LinearLR's warm-up starts below lr).
+        if (_schedule is not null)
+            _optimizer.Lr = _schedule.Start(_optimizer.Lr);
         _clip = model.Clip is { } clip ? _parts.Clips[clip.Kind](clip) : null;
         SetParameters(initialParameters);
     }
@@ -168,6 +171,8 @@ public sealed class EngineBackend<T> : IPhasedBackend where T : unmanaged, IFloa
         var loss = _loss.Forward(output, Targets(batch));
         return new Evaluation(loss, output.ToDoubles(), output.Cols);
     }
+
+    public IReadOnlyList<HostTensor> GetOptimizerState() => _optimizer.State();
 
     public void EndEpoch()
     {

@@ -34,6 +34,10 @@ public sealed record EngineParts<T>(
         new("optimizer", new Dictionary<string, Func<IReadOnlyList<Parameter<T>>, Described, IOptimizer>>
         {
             ["sgd"] = (parameters, sgd) => new Sgd<T>(parameters, SgdOptions.From(sgd)),
+            ["adam"] = (parameters, adam) => new Adam<T>(parameters, AdamOptions.From(adam)),
+            ["adamw"] = (parameters, adamw) => new Adam<T>(parameters, AdamOptions.From(adamw)),
+            ["rmsprop"] = (parameters, rmsprop) => new Rmsprop<T>(parameters, RmspropOptions.From(rmsprop)),
+            ["adagrad"] = (parameters, adagrad) => new Adagrad<T>(parameters, AdagradOptions.From(adagrad)),
         }),
         new("gradient clipping", new Dictionary<string, Func<Described, Action<IReadOnlyList<Parameter<T>>>>>
         {
@@ -44,7 +48,15 @@ public sealed record EngineParts<T>(
         {
             ["exponential"] = schedule => new ExponentialSchedule(schedule.Number("gamma")),
             ["step"] = schedule => new StepSchedule(schedule.Integer("step_size"), schedule.Number("gamma")),
+            ["cosine"] = schedule => new CosineSchedule(schedule.Integer("T_max"), schedule.Number("eta_min", 0)),
+            ["linear"] = schedule => new LinearSchedule(schedule.Number("start_factor", 1.0 / 3), schedule.Number("end_factor", 1), schedule.Integer("total_iters")),
+            ["sequential"] = Sequential,
         }));
+
+    /// <summary>SequentialLR of a schedule and the one after it, each made by this table.</summary>
+    static ILearningRateSchedule Sequential(Described sequential) => sequential.Parts("schedulers") is [var first, var then] && sequential.Integers("milestones") is [var milestone]
+        ? new SequentialSchedule(Standard.Schedules[first.Kind](first), Standard.Schedules[then.Kind](then), milestone)
+        : throw new ArgumentException("the built-in engine's sequential schedule takes two schedulers and one milestone");
 
     static Action<IReadOnlyList<Parameter<T>>> ClipByNorm(double maxNorm) => parameters => GradientClipping.ByNorm(parameters, maxNorm);
 

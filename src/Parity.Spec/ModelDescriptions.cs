@@ -27,7 +27,6 @@ public static class ModelDescriptions
             }
             width = outWidth;
         }
-        var sgd = spec.Optimizer;
         return new ModelDescription(
             spec.Name,
             spec.DType == DType.Float32 ? "float32" : "float64",
@@ -35,13 +34,8 @@ public static class ModelDescriptions
             layers,
             parameters,
             new Described(spec.Loss.Op.Keyword, new JsonObject { ["reduction"] = spec.Loss.Reduction == Reduction.Sum ? "sum" : "mean" }),
-            new Described("sgd", new JsonObject { ["lr"] = sgd.Lr, ["momentum"] = sgd.Momentum, ["dampening"] = sgd.Dampening, ["weight_decay"] = sgd.WeightDecay, ["nesterov"] = sgd.Nesterov }),
-            spec.Schedule switch
-            {
-                { Kind: ScheduleKind.Exponential } exponential => new Described("exponential", new JsonObject { ["gamma"] = exponential.Gamma }),
-                { Kind: ScheduleKind.Step } step => new Described("step", new JsonObject { ["step_size"] = step.StepSize, ["gamma"] = step.Gamma }),
-                _ => null,
-            },
+            spec.Optimizer.Describe(),
+            spec.Schedule is { } schedule ? Schedule(schedule) : null,
             spec.Clip switch
             {
                 { Kind: ClipKind.Norm } norm => new Described("norm", new JsonObject { ["max_norm"] = norm.Threshold }),
@@ -49,5 +43,27 @@ public static class ModelDescriptions
                 _ => null,
             },
             spec.Seed);
+    }
+    /// <summary>
+    /// The schedule as PyTorch builds it: the scheduler alone, or with a warm-up
+    /// <c>sequential {schedulers: [linear {start_factor, end_factor, total_iters}, then], milestones: [epochs]}</c>,
+    /// each of <c>schedulers</c> a kind and its options in one object.
+    /// </summary>
+    static Described Schedule(ScheduleSpec schedule)
+    {
+        JsonObject? then = schedule.Kind switch
+        {
+            ScheduleKind.Exponential => new JsonObject { ["kind"] = "exponential", ["gamma"] = schedule.Gamma },
+            ScheduleKind.Step => new JsonObject { ["kind"] = "step", ["step_size"] = schedule.StepSize, ["gamma"] = schedule.Gamma },
+            ScheduleKind.Cosine => new JsonObject { ["kind"] = "cosine", ["T_max"] = schedule.TMax, ["eta_min"] = schedule.EtaMin },
+            _ => null,
+        };
+        var linear = schedule.Warmup is { } warmup
+            ? new JsonObject { ["kind"] = "linear", ["start_factor"] = warmup.StartFactor, ["end_factor"] = 1.0, ["total_iters"] = warmup.Epochs }
+            : null;
+        var schedulers = new JsonArray([.. new[] { linear, then }.OfType<JsonObject>()]);
+        var milestones = linear is not null && then is not null ? new JsonArray(schedule.Warmup!.Epochs) : [];
+        var sequential = new Described("sequential", new JsonObject { ["schedulers"] = schedulers, ["milestones"] = milestones });
+        return schedulers.Count == 1 ? sequential.Parts("schedulers")[0] : sequential;
     }
 }

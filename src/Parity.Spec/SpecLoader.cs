@@ -276,10 +276,59 @@ public static partial class SpecLoader
                 : Reduction.Mean);
     }
 
-    static SgdSpec ReadOptimizer(SpecNode node)
+    static readonly string[] OptimizerKinds = ["sgd", "adam", "adamw", "rmsprop", "adagrad"];
+
+    static OptimizerSpec ReadOptimizer(SpecNode node)
     {
-        var optimizer = new MappingReader(node, "optimizer", ["sgd"]);
-        return ReadSgd(optimizer.Required("sgd"), "optimizer.sgd", defaults: null);
+        var optimizer = new MappingReader(node, "optimizer", OptimizerKinds);
+        var kinds = OptimizerKinds.Where(optimizer.Has).ToList();
+        if (kinds.Count != 1)
+            throw new SpecException(node.Mark, $"'optimizer' takes exactly one of {string.Join(", ", OptimizerKinds)}, e.g. {{adam: {{lr: 0.001}}}}");
+        var (kind, settings) = (kinds[0], optimizer.Required(kinds[0]));
+        var path = $"optimizer.{kind}";
+        return kind switch
+        {
+            "sgd" => ReadSgd(settings, path, defaults: null),
+            "adam" or "adamw" => ReadAdam(settings, path, decoupled: kind == "adamw"),
+            "rmsprop" => ReadRmsprop(settings, path),
+            _ => ReadAdagrad(settings, path),
+        };
+    }
+
+    /// <summary>Adam's or AdamW's options, torch.optim's defaults where left out (AdamW's weight decay 0.01).</summary>
+    static AdamSpec ReadAdam(SpecNode node, string path, bool decoupled)
+    {
+        var adam = new MappingReader(node, path, ["lr", "betas", "eps", "weight_decay", "amsgrad"]);
+        var (beta1, beta2) = adam.Optional("betas") is { } betas ? ReadBetas(betas, adam.PathOf("betas")) : (0.9, 0.999);
+        return new AdamSpec(
+            adam.Number("lr", 0.001, 0, 1e6, exclusiveMin: true), beta1, beta2,
+            adam.Number("eps", 1e-8, 0, 1), adam.Number("weight_decay", decoupled ? 0.01 : 0, 0, 1e6),
+            adam.Boolean("amsgrad", false), decoupled);
+    }
+
+    static (double, double) ReadBetas(SpecNode node, string path)
+    {
+        if (node is not SequenceNode { Items.Count: 2 } pair)
+            throw new SpecException(node.Mark, $"'{path}' must be two numbers in [0, 1), e.g. [0.9, 0.999]");
+        return (Scalars.Number(pair.Items[0], $"{path}[0]", 0, 0.999999999), Scalars.Number(pair.Items[1], $"{path}[1]", 0, 0.999999999));
+    }
+
+    static RmspropSpec ReadRmsprop(SpecNode node, string path)
+    {
+        var rmsprop = new MappingReader(node, path, ["lr", "alpha", "eps", "weight_decay", "momentum", "centered"]);
+        return new RmspropSpec(
+            rmsprop.Number("lr", 0.01, 0, 1e6, exclusiveMin: true), rmsprop.Number("alpha", 0.99, 0, 1),
+            rmsprop.Number("eps", 1e-8, 0, 1), rmsprop.Number("weight_decay", 0, 0, 1e6),
+            rmsprop.Number("momentum", 0, 0, 1e6), rmsprop.Boolean("centered", false));
+    }
+
+    static AdagradSpec ReadAdagrad(SpecNode node, string path)
+    {
+        var adagrad = new MappingReader(node, path, ["lr", "lr_decay", "weight_decay", "eps", "initial_accumulator_value"]);
+        return new AdagradSpec(
+            adagrad.Number("lr", 0.01, 0, 1e6, exclusiveMin: true), adagrad.Number("lr_decay", 0, 0, 1e6),
+            adagrad.Number("weight_decay", 0, 0, 1e6), adagrad.Number("eps", 1e-10, 0, 1),
+            adagrad.Number("initial_accumulator_value", 0, 0, 1e6));
     }
 
     /// <summary>SGD's options; a grid entry leaves out what it takes from <paramref name="defaults"/>, the spec's optimizer.</summary>
@@ -298,9 +347,11 @@ public static partial class SpecLoader
         return spec;
     }
 
-    static GridSpec ReadGrid(SpecNode node, SgdSpec optimizer, DataSpec data)
+    static GridSpec ReadGrid(SpecNode node, OptimizerSpec optimizer, DataSpec data)
     {
         var grid = new MappingReader(node, "grid", ["select", "sgd"]);
+        if (optimizer is not SgdSpec sgd)
+            throw new SpecException(node.Mark, "'grid.sgd' varies SGD's settings; the spec's optimizer must then be 'optimizer: {sgd: {...}}'");
         var select = grid.Optional("select") is { } selectNode
             ? Scalars.Choice(selectNode, "grid.select", new Dictionary<string, GridSelection>
             {
@@ -313,21 +364,48 @@ public static partial class SpecLoader
             throw new SpecException(entries.Mark, "'grid.sgd' needs at least two settings to choose between");
         if (data.Validation == 0)
             throw new SpecException(grid.Mark, "a grid picks its best setting on held-out data; set 'data.validation' (e.g. 0.1)");
-        return new GridSpec(select, entries.Items.Select((item, i) => ReadSgd(item, $"grid.sgd[{i}]", optimizer)).ToList());
+        return new GridSpec(select, entries.Items.Select((item, i) => ReadSgd(item, $"grid.sgd[{i}]", sgd)).ToList());
     }
 
+    static readonly Dictionary<string, ScheduleKind> ScheduleKinds = new()
+    {
+        ["exponential"] = ScheduleKind.Exponential, ["step"] = ScheduleKind.Step, ["cosine"] = ScheduleKind.Cosine,
+    };
+
+    /// <summary>One of exponential, step or cosine, a warm-up, or a warm-up and then one of them.</summary>
     static ScheduleSpec ReadSchedule(SpecNode node)
     {
-        var (word, settings) = Scalars.WordWithSettings(node, "schedule");
-        var kind = Scalars.Choice(word, "schedule", new Dictionary<string, ScheduleKind> { ["exponential"] = ScheduleKind.Exponential, ["step"] = ScheduleKind.Step });
-        var path = $"schedule.{word.Value}";
-        if (settings is null)
-            throw new SpecException(word.Mark, $"'schedule': {word.Value} needs its settings, e.g. {(kind == ScheduleKind.Step ? "{step: {size: 100, gamma: 0.5}}" : "{exponential: {gamma: 0.999}}")}");
-        var schedule = new MappingReader(settings, path, kind == ScheduleKind.Step ? ["size", "gamma"] : ["gamma"]);
-        return new ScheduleSpec(
-            kind,
-            Gamma: Scalars.Number(schedule.Required("gamma"), $"{path}.gamma", 0, 1, exclusiveMin: true),
-            StepSize: kind == ScheduleKind.Step ? (int)Scalars.Integer(schedule.Required("size"), $"{path}.size", 1, 1_000_000) : 1);
+        if (node is ScalarNode word)
+            throw new SpecException(word.Mark, $"'schedule': {Scalars.Shown(word.Value)} needs its settings, e.g. {{exponential: {{gamma: 0.999}}}}, {{step: {{size: 100, gamma: 0.5}}}} or {{cosine: {{t_max: 50}}}}");
+        var schedule = new MappingReader(node, "schedule", [.. ScheduleKinds.Keys, "warmup"]);
+        var kinds = ScheduleKinds.Keys.Where(schedule.Has).ToList();
+        if (kinds.Count > 1 || (kinds.Count == 0 && !schedule.Has("warmup")))
+            throw new SpecException(node.Mark, "'schedule' takes one of exponential, step, cosine, optionally after a 'warmup: {epochs: 5, start_factor: 0.1}'");
+        var warmup = schedule.Optional("warmup") is { } warmupNode ? ReadWarmup(warmupNode) : null;
+        if (kinds.Count == 0)
+            return new ScheduleSpec(ScheduleKind.Constant, Warmup: warmup);
+        var (kind, path) = (ScheduleKinds[kinds[0]], $"schedule.{kinds[0]}");
+        var settings = new MappingReader(schedule.Required(kinds[0]), path, kind switch
+        {
+            ScheduleKind.Step => ["size", "gamma"],
+            ScheduleKind.Cosine => ["t_max", "eta_min"],
+            _ => ["gamma"],
+        });
+        return kind == ScheduleKind.Cosine
+            ? new ScheduleSpec(kind, TMax: (int)Scalars.Integer(settings.Required("t_max"), $"{path}.t_max", 1, 1_000_000), EtaMin: settings.Number("eta_min", 0, 0, 1e6), Warmup: warmup)
+            : new ScheduleSpec(
+                kind,
+                Gamma: Scalars.Number(settings.Required("gamma"), $"{path}.gamma", 0, 1, exclusiveMin: true),
+                StepSize: kind == ScheduleKind.Step ? (int)Scalars.Integer(settings.Required("size"), $"{path}.size", 1, 1_000_000) : 1,
+                Warmup: warmup);
+    }
+
+    static WarmupSpec ReadWarmup(SpecNode node)
+    {
+        var warmup = new MappingReader(node, "schedule.warmup", ["epochs", "start_factor"]);
+        return new WarmupSpec(
+            (int)Scalars.Integer(warmup.Required("epochs"), "schedule.warmup.epochs", 1, 1_000_000),
+            Scalars.Number(warmup.Required("start_factor"), "schedule.warmup.start_factor", 0, 1, exclusiveMin: true));
     }
 
     static ClipSpec ReadClip(SpecNode node)

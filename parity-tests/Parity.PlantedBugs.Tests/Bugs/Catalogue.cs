@@ -117,6 +117,18 @@ public static class Catalogue
         Bug("schedule-one-epoch-early", "schedule: {step: {size: 2, gamma: 0.5}}",
             Standard with { Schedules = Standard.Schedules.With("step", schedule => new ScheduleOneEpochEarly(schedule.Integer("step_size"), schedule.Number("gamma"))) },
             "the learning-rate schedule steps one epoch early"),
+        Bug("adam-without-bias-correction", "optimizer: {adam: {lr: 0.01}}",
+            Optimizer("adam", (parameters, adam) => new AdamWithoutBiasCorrection(parameters, AdamOptions.From(adam))),
+            "Adam's bias corrections are missing: PyTorch steps by lr / (1 − β₁ᵗ)"),
+        Bug("adamw-decay-as-l2", "optimizer: {adamw: {lr: 0.01, weight_decay: 0.5}}",
+            Optimizer("adamw", (parameters, adamw) => AdamWDecayAsL2.Create(parameters, AdamOptions.From(adamw))),
+            "AdamW's weight decay is applied as L2, g ← g + wd·p"),
+        Bug("rmsprop-eps-inside-root", "optimizer: {rmsprop: {lr: 0.01, eps: 1.0e-4}}",
+            Optimizer("rmsprop", (parameters, rmsprop) => new RmspropEpsInsideRoot(parameters, RmspropOptions.From(rmsprop))),
+            "RMSprop's eps is inside the square root, √(s + eps)"),
+        Bug("adagrad-lr-decay-ignored", "optimizer: {adagrad: {lr: 0.1, lr_decay: 0.5}}",
+            Optimizer("adagrad", (parameters, adagrad) => AdagradLrDecayIgnored.Create(parameters, AdagradOptions.From(adagrad))),
+            "Adagrad ignores lr_decay"),
     ];
 
     static PlantedBug Bug(string name, string specChanges, EngineParts<double> parts, string diagnosis) =>
@@ -149,5 +161,9 @@ public static class Catalogue
 
     /// <summary>The standard engine, with SGD made by the bug from the description's options.</summary>
     static EngineParts<double> Sgd(Func<IReadOnlyList<Parameter<double>>, SgdOptions, IOptimizer> planted) =>
-        Standard with { Optimizers = Standard.Optimizers.With("sgd", (parameters, sgd) => planted(parameters, SgdOptions.From(sgd))) };
+        Optimizer("sgd", (parameters, sgd) => planted(parameters, SgdOptions.From(sgd)));
+
+    /// <summary>The standard engine, with the optimizer of <paramref name="kind"/> made by the bug.</summary>
+    static EngineParts<double> Optimizer(string kind, Func<IReadOnlyList<Parameter<double>>, Described, IOptimizer> planted) =>
+        Standard with { Optimizers = Standard.Optimizers.With(kind, planted) };
 }

@@ -7,4 +7,7 @@ public interface IOptimizer
     double Lr { get; set; }
 
     void Step();
+
+    /// <summary>The per-parameter state in PyTorch's names (<see cref="IOptimizerState"/>); none for an optimizer that keeps none or does not say.</summary>
+    IReadOnlyList<HostTensor> State() => [];
 }

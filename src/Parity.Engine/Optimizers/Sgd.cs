@@ -31,6 +31,10 @@ public sealed class Sgd<T> : IOptimizer where T : unmanaged, IFloatingPointIeee7
 
     public double Lr { get; set; }
 
+    public IReadOnlyList<HostTensor> State() => _options.Momentum == 0 || !_hasMomentumBuffers
+        ? []
+        : [.. _parameters.Select((p, k) => StateTensors.Of(p, "momentum_buffer", _momentumBuffers[k]))];
+
     public void Step()
     {
         var (momentum, keep, lr) = (T.CreateChecked(_options.Momentum), T.CreateChecked(1 - _options.Dampening), T.CreateChecked(Lr));

@@ -5,7 +5,8 @@ namespace Parity.Harness.Checks;
 
 /// <summary>
 /// One optimizer step as both engines took it: TorchSharp's parameters before, the raw gradients the
-/// engine stepped with (TorchSharp's too while the parameters agree), and each engine's parameters after.
+/// engine stepped with (TorchSharp's too while the parameters agree), each engine's parameters after, and
+/// their optimizer states compared by name where both backends expose them (<see cref="IOptimizerState"/>).
 /// </summary>
 public sealed record UpdateStep(
     int Step,
@@ -13,9 +14,10 @@ public sealed record UpdateStep(
     IReadOnlyList<HostTensor> EngineGradients,
     IReadOnlyList<HostTensor> EngineAfter,
     IReadOnlyList<HostTensor> TwinAfter,
-    IReadOnlyList<TensorDifference> Differences)
+    IReadOnlyList<TensorDifference> Differences,
+    IReadOnlyList<TensorDifference> StateDifferences)
 {
-    public bool Passed => Differences.All(d => d.Passed);
+    public bool Passed => Differences.All(d => d.Passed) && StateDifferences.All(d => d.Passed);
 }
 
 /// <summary>The optimizer checked step by step, every step taken even after the parameters part.</summary>
@@ -52,10 +54,20 @@ public static class UpdateParity
             var engineAfter = engine.GetParameters();
             var twinAfter = twin.GetParameters();
             var differences = engineAfter.Zip(twinAfter, (a, b) => TensorComparison.Compare(a, b, tolerance, spec.DType)).ToList();
-            steps.Add(new UpdateStep(step, before, gradients, engineAfter, twinAfter, differences));
+            steps.Add(new UpdateStep(step, before, gradients, engineAfter, twinAfter, differences, CompareStates(spec, engine, twin, tolerance)));
             engine.EndEpoch();
             twin.EndEpoch();
         }
         return new UpdateParityResult(steps);
+    }
+
+    /// <summary>The entries of the optimizer state both backends name, compared; none when either keeps its state to itself.</summary>
+    static IReadOnlyList<TensorDifference> CompareStates(ParitySpec spec, IBackend engine, IBackend twin, Tolerance tolerance)
+    {
+        if (engine is not IOptimizerState engineState || twin is not IOptimizerState twinState)
+            return [];
+        var twinByName = twinState.GetOptimizerState().ToDictionary(t => t.Name);
+        return [.. engineState.GetOptimizerState().Where(e => twinByName.ContainsKey(e.Name))
+            .Select(e => TensorComparison.Compare(e, twinByName[e.Name], tolerance, spec.DType))];
     }
 }

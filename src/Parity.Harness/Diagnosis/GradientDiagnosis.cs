@@ -134,9 +134,12 @@ public static class GradientDiagnosis
             lines.Add(blowUp);
             return;
         }
-        var first = failure.Differences.First(d => !d.Passed);
-        lines.Add($"gradients agree, but the parameters part after update {failure.Step} of {UpdateParity.StepCount} (first at {first.Name}, max rel err {Number(first.MaxRelErr)})"
-            + (failure.Step > 1 ? ": the earlier updates agreed, so the optimizer's state across steps differs" : ""));
+        if (failure.Differences.FirstOrDefault(d => !d.Passed) is { } first)
+            lines.Add($"gradients agree, but the parameters part after update {failure.Step} of {UpdateParity.StepCount} (first at {first.Name}, max rel err {Number(first.MaxRelErr)})"
+                + (failure.Step > 1 ? ": the earlier updates agreed, so the optimizer's state across steps differs" : ""));
+        // The state that parts first says which buffer of the update is wrong, before its effect on the parameters shows.
+        if (updates.Steps.SelectMany(s => s.StateDifferences.Where(d => !d.Passed).Select(d => (s.Step, Difference: d))).FirstOrDefault() is { Difference: { } state } parting)
+            lines.Add($"the optimizer state {state.Name} parts from TorchSharp's at step {parting.Step} (max rel err {Number(state.MaxRelErr)})");
         if (UpdateHypotheses.Explain(spec, updates.Steps) is { } explanation)
             lines.Add(explanation);
         else if (RatioFit.Common(failure.EngineAfter.Zip(failure.TwinAfter, failure.Before).Select(p =>

@@ -14,9 +14,8 @@ public static class UpdateHypotheses
         bool DampenFirst = false, bool NoWeightDecay = false, bool ClipPerTensor = false, bool NoClip = false, bool NoMomentum = false,
         int LrShift = 0, bool NoSchedule = false);
 
-    static IEnumerable<Variant> Variants(ParitySpec spec)
+    static IEnumerable<Variant> Variants(ParitySpec spec, SgdSpec sgd)
     {
-        var sgd = spec.Optimizer;
         if (sgd.Momentum != 0)
         {
             yield return new("momentum is written as v ← μ·v − lr·g, p ← p + v; PyTorch keeps b ← μ·b + (1 − dampening)·g and applies the current lr to all of it, p ← p − lr·b (the two agree only while lr is constant and dampening is 0)", VForm: true);
@@ -35,7 +34,8 @@ public static class UpdateHypotheses
             yield return new("gradients are clipped by each tensor's own norm instead of one global norm over all of them (clip_grad_norm_)", ClipPerTensor: true);
         if (spec.Clip is not null)
             yield return new("gradient clipping is missing", NoClip: true);
-        if (spec.Schedule is not null)
+        // The replay's rates follow exponential and step schedules (LrOfEpoch); under others no mistake would reproduce the engine.
+        if (spec.Schedule is { Warmup: null, Kind: ScheduleKind.Exponential or ScheduleKind.Step })
         {
             yield return new("the learning-rate schedule steps one epoch early: update k uses the rate PyTorch's scheduler sets for epoch k + 1 (an epoch counter off by one, or the scheduler stepped before the epoch's updates)", LrShift: 1);
             yield return new("the learning-rate schedule steps one epoch late: update k uses the rate PyTorch's scheduler sets for epoch k − 1 (an epoch counter off by one, or the new rate applied an epoch after it is computed)", LrShift: -1);
@@ -46,19 +46,20 @@ public static class UpdateHypotheses
     /// <summary>The mistakes that reproduce the engine's parameters after every recorded step (usually one), joined; null when none does.</summary>
     public static string? Explain(ParitySpec spec, IReadOnlyList<UpdateStep> steps)
     {
+        if (spec.Optimizer is not SgdSpec sgd)
+            return AdaptiveHypotheses.Explain(spec, steps);
         var tolerance = spec.DType == DType.Float32 ? 1e-4 : 1e-9;
-        var matches = Variants(spec).Where(variant => Replay(spec, steps, variant).Zip(steps, (predicted, step) => Agrees(predicted, step.EngineAfter, tolerance)).All(ok => ok))
+        var matches = Variants(spec, sgd).Where(variant => Replay(spec, sgd, steps, variant).Zip(steps, (predicted, step) => Agrees(predicted, step.EngineAfter, tolerance)).All(ok => ok))
             .Select(v => v.Explanation).ToList();
         return matches.Count == 0 ? null : string.Join("; or ", matches);
     }
 
-    static bool Agrees(double[][] predicted, IReadOnlyList<HostTensor> engine, double tolerance) =>
+    internal static bool Agrees(double[][] predicted, IReadOnlyList<HostTensor> engine, double tolerance) =>
         predicted.Zip(engine, (p, e) => p.Zip(e.Data, (x, y) => Math.Abs(x - y) <= tolerance * Math.Max(1, Math.Abs(y))).All(ok => ok)).All(ok => ok);
 
     /// <summary>The parameters after each recorded step, had the optimizer made the variant's mistake from the first step on, fed the engine's own gradients.</summary>
-    static IEnumerable<double[][]> Replay(ParitySpec spec, IReadOnlyList<UpdateStep> steps, Variant variant)
+    static IEnumerable<double[][]> Replay(ParitySpec spec, SgdSpec sgd, IReadOnlyList<UpdateStep> steps, Variant variant)
     {
-        var sgd = spec.Optimizer;
         var parameters = steps[0].Before.Select(p => (double[])p.Data.Clone()).ToArray();
         var buffers = parameters.Select(p => new double[p.Length]).ToArray();
         foreach (var step in steps)

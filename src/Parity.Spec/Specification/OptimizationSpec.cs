@@ -1,12 +1,14 @@
 namespace Parity.Spec;
 
-/// <summary>torch.optim.SGD's options, with its defaults.</summary>
-public sealed record SgdSpec(double Lr, double Momentum = 0, double Dampening = 0, double WeightDecay = 0, bool Nesterov = false);
+/// <summary>The schedule after the warm-up; <see cref="Constant"/> is a warm-up alone (the lr stays where the warm-up ends).</summary>
+public enum ScheduleKind { Exponential, Step, Cosine, Constant }
 
-public enum ScheduleKind { Exponential, Step }
-
-/// <summary>A learning-rate schedule stepped once per epoch: lr·γ each epoch, or every <see cref="StepSize"/> epochs.</summary>
-public sealed record ScheduleSpec(ScheduleKind Kind, double Gamma, int StepSize = 1);
+/// <summary>
+/// A learning-rate schedule stepped once per epoch: lr·γ each epoch, or every <see cref="StepSize"/> epochs, or
+/// CosineAnnealingLR over <see cref="TMax"/> epochs down to <see cref="EtaMin"/>; with a <see cref="Warmup"/>, LinearLR
+/// first and the schedule from the warm-up's last epoch on (SequentialLR).
+/// </summary>
+public sealed record ScheduleSpec(ScheduleKind Kind, double Gamma = 1, int StepSize = 1, int TMax = 1, double EtaMin = 0, WarmupSpec? Warmup = null);
 
 public enum ClipKind { Norm, Value }
 

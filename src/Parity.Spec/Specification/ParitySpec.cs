@@ -17,7 +17,7 @@ public sealed record ParitySpec(
     InitSpec Init,
     LossSpec Loss,
     bool OneHotTargets,
-    SgdSpec Optimizer,
+    OptimizerSpec Optimizer,
     ScheduleSpec? Schedule,
     ClipSpec? Clip,
     TrainingSpec Train,

@@ -10,7 +10,7 @@ namespace Parity.Torch.Twin;
 /// ours. Each call runs in a dispose scope, so no tensor outlives it but the parameters, the loaded
 /// batch and the graph between <see cref="Forward()"/> and <see cref="Backward"/>.
 /// </summary>
-public sealed class TwinBackend : IPhasedBackend
+public sealed class TwinBackend : IPhasedBackend, IOptimizerState
 {
     readonly ScalarType _dtype;
     readonly List<Parameter> _parameters = [];
@@ -19,6 +19,7 @@ public sealed class TwinBackend : IPhasedBackend
     readonly Func<Tensor, Tensor>[] _layers;
     readonly Func<Tensor, Tensor, Tensor> _loss;
     readonly optim.Optimizer _optimizer;
+    readonly Described _optimizerDescription;
     readonly optim.lr_scheduler.LRScheduler? _scheduler;
     readonly Action<IReadOnlyList<Parameter>>? _clip;
     // IPhasedBackend: the loaded batch, and the loss of the last forward until its backward (its graph holds the rest).
@@ -47,6 +48,7 @@ public sealed class TwinBackend : IPhasedBackend
         _layers = [.. model.Layers.Select(layer => TwinOps.Layer(layer, byName))];
         _loss = TwinOps.Loss(model.Loss);
         _optimizer = TwinOps.Optimizer(_parameters, model.Optimizer);
+        _optimizerDescription = model.Optimizer;
         _scheduler = model.Schedule is { } schedule ? TwinOps.Schedule(_optimizer, schedule) : null;
         _clip = model.Clip is { } clip ? TwinOps.Clip(clip) : null;
     }
@@ -138,6 +140,12 @@ public sealed class TwinBackend : IPhasedBackend
         var output = LayerOutputs.Run(_layers, Input(batch))[^1];
         var loss = _loss(output, Target(batch));
         return new Evaluation(Scalar(loss), HostTensors.ToHost(output), (int)output.shape[1]);
+    }
+
+    public IReadOnlyList<HostTensor> GetOptimizerState()
+    {
+        using var scope = NewDisposeScope();
+        return TwinOptimizerState.Read(_optimizer, _names, _optimizerDescription);
     }
 
     public void EndEpoch() => _scheduler?.step();

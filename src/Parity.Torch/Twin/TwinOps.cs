@@ -69,13 +69,25 @@ public static class TwinOps
     static readonly Dictionary<string, Func<IReadOnlyList<Parameter>, Described, optim.Optimizer>> Optimizers = new()
     {
         ["sgd"] = (parameters, sgd) => optim.SGD(parameters, sgd.Number("lr"), sgd.Number("momentum", 0), sgd.Number("dampening", 0), sgd.Number("weight_decay", 0), sgd.Flag("nesterov")),
+        ["adam"] = (parameters, adam) => optim.Adam(parameters, adam.Number("lr", 0.001), Beta(adam, 0), Beta(adam, 1), adam.Number("eps", 1e-8), adam.Number("weight_decay", 0), adam.Flag("amsgrad")),
+        // PyTorch's AdamW defaults weight_decay to 0.01; TorchSharp's to 0.
+        ["adamw"] = (parameters, adamw) => optim.AdamW(parameters, adamw.Number("lr", 0.001), Beta(adamw, 0), Beta(adamw, 1), adamw.Number("eps", 1e-8), adamw.Number("weight_decay", 0.01), adamw.Flag("amsgrad")),
+        ["rmsprop"] = (parameters, rmsprop) => optim.RMSProp(parameters, rmsprop.Number("lr", 0.01), rmsprop.Number("alpha", 0.99), rmsprop.Number("eps", 1e-8), rmsprop.Number("weight_decay", 0), rmsprop.Number("momentum", 0), rmsprop.Flag("centered")),
+        ["adagrad"] = (parameters, adagrad) => optim.Adagrad(parameters, adagrad.Number("lr", 0.01), adagrad.Number("lr_decay", 0), adagrad.Number("weight_decay", 0), adagrad.Number("initial_accumulator_value", 0), adagrad.Number("eps", 1e-10)),
     };
+
+    /// <summary>β₁ or β₂ of <c>betas</c>, PyTorch's (0.9, 0.999) when left out.</summary>
+    static double Beta(Described adam, int index) => adam.Options["betas"] is null ? (index == 0 ? 0.9 : 0.999) : adam.Numbers("betas")[index];
 
     // TorchSharp's schedulers, like PyTorch's, take their initial step in the constructor.
     static readonly Dictionary<string, Func<optim.Optimizer, Described, optim.lr_scheduler.LRScheduler>> Schedules = new()
     {
         ["exponential"] = (optimizer, schedule) => optim.lr_scheduler.ExponentialLR(optimizer, schedule.Number("gamma")),
         ["step"] = (optimizer, schedule) => optim.lr_scheduler.StepLR(optimizer, schedule.Integer("step_size"), schedule.Number("gamma")),
+        ["cosine"] = (optimizer, schedule) => optim.lr_scheduler.CosineAnnealingLR(optimizer, schedule.Integer("T_max"), schedule.Number("eta_min", 0)),
+        ["linear"] = (optimizer, schedule) => optim.lr_scheduler.LinearLR(optimizer, schedule.Number("start_factor", 1.0 / 3), schedule.Number("end_factor", 1), schedule.Integer("total_iters")),
+        ["sequential"] = (optimizer, schedule) => optim.lr_scheduler.SequentialLR(optimizer,
+            schedule.Parts("schedulers").Select(part => Schedule(optimizer, part)).ToList(), schedule.Integers("milestones")),
     };
 
     static readonly Dictionary<string, Func<Described, Action<IReadOnlyList<Parameter>>>> Clips = new()

@@ -1,0 +1,51 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Parity.Engine.Modules;
+using Parity.Engine.Numerics;
+
+namespace Parity.Engine.Optimizers;
+
+/// <summary>
+/// torch.optim.Adagrad, step for step, in the order TorchSharp computes it:
+/// g ← grad + wd·p;  clr ← lr / (1 + (t − 1)·lr_decay);  s ← s + g·g (s starts at initial_accumulator_value);
+/// p ← p − clr·(g / (√s + eps)).
+/// </summary>
+public sealed class Adagrad<T> : IOptimizer where T : unmanaged, IFloatingPointIeee754<T>
+{
+    readonly IReadOnlyList<Parameter<T>> _parameters;
+    readonly AdagradOptions _options;
+    readonly Matrix<T>[] _sums, _directions, _scratch;
+    int _steps;
+
+    public Adagrad(IReadOnlyList<Parameter<T>> parameters, AdagradOptions options)
+    {
+        _parameters = parameters;
+        _options = options;
+        Lr = options.Lr;
+        _sums = StateBuffers.For(parameters, true, options.InitialAccumulatorValue);
+        _directions = StateBuffers.For(parameters, options.WeightDecay != 0);
+        _scratch = StateBuffers.For(parameters, true);
+    }
+
+    public double Lr { get; set; }
+
+    public IReadOnlyList<HostTensor> State() => [.. _parameters.SelectMany((p, k) => new[] { StateTensors.Step(p, _steps), StateTensors.Of(p, "sum", _sums[k]) })];
+
+    public void Step()
+    {
+        _steps++;
+        var clr = T.CreateChecked(Lr / (1 + (_steps - 1) * _options.LrDecay));
+        var eps = T.CreateChecked(_options.Eps);
+        for (var k = 0; k < _parameters.Count; k++)
+        {
+            var p = _parameters[k].Value.Data;
+            var (s, d) = (_sums[k].Data, _scratch[k].Data);
+            var g = L2Decay.Apply<T>(p, _parameters[k].Grad.Data, _options.WeightDecay, _directions[k].Data);
+            TensorPrimitives.MultiplyAdd(g, g, s, s);
+            TensorPrimitives.Sqrt(s, d);
+            TensorPrimitives.Add(d, eps, d);
+            TensorPrimitives.Divide(g, d, d);
+            TensorPrimitives.MultiplyAdd(d, -clr, p, p);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Parity.Engine.Modules;
+using Parity.Engine.Numerics;
+
+namespace Parity.Engine.Optimizers;
+
+/// <summary>
+/// torch.optim.Adam and AdamW, step for step, in the order TorchSharp computes them:
+/// AdamW p ← p·(1 − lr·wd), Adam g ← grad + wd·p;  m ← β₁·m + (1 − β₁)·g;  v ← β₂·v + (1 − β₂)·g·g;
+/// with amsgrad v̂ ← max(v̂, v) in v's place;  d ← √v / √(1 − β₂ᵗ) + eps;  p ← p − (lr / (1 − β₁ᵗ))·(m / d).
+/// </summary>
+public sealed class Adam<T> : IOptimizer where T : unmanaged, IFloatingPointIeee754<T>
+{
+    readonly IReadOnlyList<Parameter<T>> _parameters;
+    readonly AdamOptions _options;
+    readonly Matrix<T>[] _firstMoments, _secondMoments, _maxSecondMoments, _directions, _scratch;
+    int _steps;
+
+    public Adam(IReadOnlyList<Parameter<T>> parameters, AdamOptions options)
+    {
+        _parameters = parameters;
+        _options = options;
+        Lr = options.Lr;
+        _firstMoments = StateBuffers.For(parameters, true);
+        _secondMoments = StateBuffers.For(parameters, true);
+        _maxSecondMoments = StateBuffers.For(parameters, options.Amsgrad);
+        _directions = StateBuffers.For(parameters, !options.Decoupled && options.WeightDecay != 0);
+        _scratch = StateBuffers.For(parameters, true);
+    }
+
+    public double Lr { get; set; }
+
+    public IReadOnlyList<HostTensor> State() => [.. _parameters.SelectMany((p, k) => new[]
+    {
+        StateTensors.Step(p, _steps), StateTensors.Of(p, "exp_avg", _firstMoments[k]), StateTensors.Of(p, "exp_avg_sq", _secondMoments[k]),
+    }.Concat(_options.Amsgrad ? [StateTensors.Of(p, "max_exp_avg_sq", _maxSecondMoments[k])] : []))];
+
+    public void Step()
+    {
+        _steps++;
+        var (beta1, beta2) = (T.CreateChecked(_options.Beta1), T.CreateChecked(_options.Beta2));
+        var (keep1, keep2, eps) = (T.CreateChecked(1 - _options.Beta1), T.CreateChecked(1 - _options.Beta2), T.CreateChecked(_options.Eps));
+        var stepSize = T.CreateChecked(Lr / (1 - Math.Pow(_options.Beta1, _steps)));
+        var correction2 = T.CreateChecked(Math.Sqrt(1 - Math.Pow(_options.Beta2, _steps)));
+        for (var k = 0; k < _parameters.Count; k++)
+        {
+            var p = _parameters[k].Value.Data;
+            var (m, v, scratch) = (_firstMoments[k].Data, _secondMoments[k].Data, _scratch[k].Data);
+            if (_options.Decoupled && _options.WeightDecay != 0)
+                TensorPrimitives.Multiply(p, T.CreateChecked(1 - Lr * _options.WeightDecay), p);
+            var g = _options.Decoupled ? _parameters[k].Grad.Data : L2Decay.Apply<T>(p, _parameters[k].Grad.Data, _options.WeightDecay, _directions[k].Data);
+            TensorPrimitives.Multiply(m, beta1, m);
+            TensorPrimitives.MultiplyAdd(g, keep1, m, m);
+            // addcmul_: v + ((1 − β₂)·g)·g
+            TensorPrimitives.Multiply(v, beta2, v);
+            TensorPrimitives.Multiply(g, keep2, scratch);
+            TensorPrimitives.MultiplyAdd(scratch, g, v, v);
+            ReadOnlySpan<T> second = v;
+            if (_options.Amsgrad)
+            {
+                TensorPrimitives.Max(_maxSecondMoments[k].Data, v, _maxSecondMoments[k].Data);
+                second = _maxSecondMoments[k].Data;
+            }
+            TensorPrimitives.Sqrt(second, scratch);
+            TensorPrimitives.Divide(scratch, correction2, scratch);
+            TensorPrimitives.Add(scratch, eps, scratch);
+            // addcdiv_: p + (−step)·(m / d)
+            TensorPrimitives.Divide(m, scratch, scratch);
+            TensorPrimitives.MultiplyAdd(scratch, -stepSize, p, p);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Parity.Engine.Modules;
+using Parity.Engine.Numerics;
+
+namespace Parity.Engine.Optimizers;
+
+/// <summary>
+/// torch.optim.RMSprop, step for step, in the order TorchSharp computes it:
+/// g ← grad + wd·p;  s ← α·s + (1 − α)·g·g;  centered: ḡ ← α·ḡ + (1 − α)·g, d ← √(s − ḡ·ḡ) + eps, else d ← √s + eps;
+/// with momentum b ← μ·b + g / d, p ← p − lr·b, else p ← p − lr·(g / d).
+/// </summary>
+public sealed class Rmsprop<T> : IOptimizer where T : unmanaged, IFloatingPointIeee754<T>
+{
+    readonly IReadOnlyList<Parameter<T>> _parameters;
+    readonly RmspropOptions _options;
+    readonly Matrix<T>[] _squareAverages, _gradientAverages, _momentumBuffers, _directions, _scratch;
+    int _steps;
+
+    public Rmsprop(IReadOnlyList<Parameter<T>> parameters, RmspropOptions options)
+    {
+        _parameters = parameters;
+        _options = options;
+        Lr = options.Lr;
+        _squareAverages = StateBuffers.For(parameters, true);
+        _gradientAverages = StateBuffers.For(parameters, options.Centered);
+        _momentumBuffers = StateBuffers.For(parameters, options.Momentum > 0);
+        _directions = StateBuffers.For(parameters, options.WeightDecay != 0);
+        _scratch = StateBuffers.For(parameters, true);
+    }
+
+    public double Lr { get; set; }
+
+    public IReadOnlyList<HostTensor> State() => [.. _parameters.SelectMany((p, k) => new[] { StateTensors.Step(p, _steps), StateTensors.Of(p, "square_avg", _squareAverages[k]) }
+        .Concat(_options.Momentum > 0 ? [StateTensors.Of(p, "momentum_buffer", _momentumBuffers[k])] : [])
+        .Concat(_options.Centered ? [StateTensors.Of(p, "grad_avg", _gradientAverages[k])] : []))];
+
+    public void Step()
+    {
+        _steps++;
+        var (alpha, keep, eps, lr) = (T.CreateChecked(_options.Alpha), T.CreateChecked(1 - _options.Alpha), T.CreateChecked(_options.Eps), T.CreateChecked(Lr));
+        for (var k = 0; k < _parameters.Count; k++)
+        {
+            var p = _parameters[k].Value.Data;
+            var (s, d) = (_squareAverages[k].Data, _scratch[k].Data);
+            var g = L2Decay.Apply<T>(p, _parameters[k].Grad.Data, _options.WeightDecay, _directions[k].Data);
+            // addcmul_: s + ((1 − α)·g)·g
+            TensorPrimitives.Multiply(s, alpha, s);
+            TensorPrimitives.Multiply(g, keep, d);
+            TensorPrimitives.MultiplyAdd(d, g, s, s);
+            if (_options.Centered)
+            {
+                var mean = _gradientAverages[k].Data;
+                TensorPrimitives.Multiply(mean, alpha, mean);
+                TensorPrimitives.MultiplyAdd(g, keep, mean, mean);
+                TensorPrimitives.Multiply(mean, mean, d);
+                TensorPrimitives.Subtract(s, d, d);
+                TensorPrimitives.Sqrt(d, d);
+            }
+            else
+                TensorPrimitives.Sqrt(s, d);
+            TensorPrimitives.Add(d, eps, d);
+            TensorPrimitives.Divide(g, d, d);
+            if (_options.Momentum > 0)
+            {
+                var buffer = _momentumBuffers[k].Data;
+                TensorPrimitives.MultiplyAdd(buffer, T.CreateChecked(_options.Momentum), d, buffer);
+                d = buffer;
+            }
+            TensorPrimitives.MultiplyAdd(d, -lr, p, p);
+        }
+    }
+}
