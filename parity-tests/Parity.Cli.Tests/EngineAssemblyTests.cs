@@ -29,6 +29,20 @@ public class EngineAssemblyTests
     }
 
     [Fact]
+    public void An_engine_that_throws_while_it_runs_fails_with_one_line_naming_where()
+    {
+        using var temp = new TempFolder();
+        var engine = EngineAssemblies.Compile(temp.Path, "Throwing", EngineAssemblies.Source(EngineAssemblies.Backend("Engine", Constructor("Engine"))));
+        var json = temp["out.json"];
+
+        var (exit, _, error) = Cli.Run("check", Cli.BuiltInSpec("xor-tanh-bce.yaml"), "--engine", engine, "--json", json);
+
+        Assert.Equal(1, exit);
+        Assert.Matches(@"^parity: the engine under test failed in Engine\.\w+: InvalidOperationException: not reached\n$", error);
+        Assert.False(File.Exists(json));
+    }
+
+    [Fact]
     public void A_missing_file_is_refused() => AssertRefusedAlone("/no/such/engine.dll", "--engine /no/such/engine.dll: no such file; pass builtin, or the path of the .dll your engine builds to");
 
     [Fact]

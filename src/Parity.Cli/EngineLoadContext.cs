@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.Loader;
 
@@ -12,6 +13,13 @@ sealed class EngineLoadContext(string path) : AssemblyLoadContext($"engine {Path
 {
     static readonly string Contract = typeof(IBackend).Assembly.GetName().Name!;
     readonly AssemblyDependencyResolver _dependencies = new(path);
+
+    /// <summary>The engine method <paramref name="error"/> was thrown in ("Engine.Forward"), when it came out of an engine assembly's own code; otherwise null.</summary>
+    public static string? Thrower(Exception error) => new StackTrace(error).GetFrames()
+        .Select(frame => frame.GetMethod())
+        .FirstOrDefault(method => method?.DeclaringType is { } type && GetLoadContext(type.Assembly) is EngineLoadContext) is { } thrower
+            ? $"{thrower.DeclaringType!.Name}.{thrower.Name}"
+            : null;
 
     protected override Assembly? Load(AssemblyName name) =>
         name.Name == Contract ? null // null: the default context's, Parity's own

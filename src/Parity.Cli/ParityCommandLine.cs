@@ -66,6 +66,12 @@ public static class ParityCommandLine
             error.WriteLine($"parity: {e.Message}");
             return BadInput;
         }
+        catch (Exception e) when (EngineLoadContext.Thrower(e) is { } thrower)
+        {
+            // The engine under test failed while Parity ran it: its fault, said in one line.
+            error.WriteLine($"parity: the engine under test failed in {thrower}: {e.GetType().Name}: {FirstLine(e.Message)}");
+            return Failed;
+        }
         catch (ExternalException e) when (TorchRuntime.IsInputError(e))
         {
             error.WriteLine($"parity: TorchSharp refused the spec's computation: {FirstLine(e.Message)}; check the spec's layer sizes and the data's features and classes");
