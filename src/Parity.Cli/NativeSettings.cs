@@ -12,11 +12,11 @@ namespace Parity.Cli;
 /// engine's own (<c>RowSplit</c>). Each setting is kept because a measurement on this project's
 /// 2-core machine supports it:
 /// <list type="bullet">
-/// <item>No <c>OMP_WAIT_POLICY</c>: with libtorch 1.13 over OpenBLAS, <c>PASSIVE</c> (idle OpenMP
-/// threads sleep at once) was a 5× gain; with TorchSharp's libtorch 2.10 and oneMKL it halves
-/// TorchSharp's speed — its Fashion-MNIST float32 step took 2.98–3.36 ms under PASSIVE and 1.58–1.65
-/// ms under libgomp's default (spin briefly, then sleep), the engine's 1.31 ms either way — so
-/// libgomp's default stands.</item>
+/// <item><c>OMP_WAIT_POLICY=PASSIVE</c>: an idle OpenMP thread sleeps at once. libgomp's default
+/// spins about 3 ms first (GOMP_SPINCOUNT 300,000); with the engine's and OpenBLAS's threads on the
+/// same two cores, and any other load on the machine, that spinning stalled TorchSharp's Fashion-MNIST
+/// float32 step to a median of 100–200 ms (disk MLP: 100 ms), where PASSIVE kept it at 3.1–3.3 ms
+/// (disk: 0.55 ms) in the same conditions; 0.1 ms of spin (GOMP_SPINCOUNT=10000) still gave 17 ms.</item>
 /// <item><c>OPENBLAS_THREAD_TIMEOUT=20</c>: an idle OpenBLAS thread spins (on sched_yield) for 2^20
 /// cycles, about 0.4 ms — long enough to stay awake between one step's products — instead of 2^28,
 /// about 0.1 s, which spills into TorchSharp's turn on the same two cores.</item>
@@ -37,6 +37,7 @@ public static class NativeSettings
     /// </summary>
     public static void ConfigureProcess()
     {
+        SetDefault("OMP_WAIT_POLICY", "PASSIVE");
         SetDefault("OPENBLAS_THREAD_TIMEOUT", "20");
         if (OperatingSystem.IsLinux())
         {
