@@ -37,7 +37,7 @@ public class BenchCommandTests
         var root = json.RootElement;
         Assert.True(root.GetProperty("passed").GetBoolean());
         Assert.Equal("Parity built-in engine", root.GetProperty("engine").GetString());
-        Assert.Equal("TorchSharp 0.107.0 (TorchSharp 2.10.0)", root.GetProperty("reference").GetString());
+        Assert.Equal("TorchSharp 0.107.0 (libtorch 2.10.0)", root.GetProperty("reference").GetString());
         Assert.True(root.GetProperty("machine").GetProperty("cores").GetInt32() >= 1);
         var spec = root.GetProperty("specs")[0];
         Assert.Equal("bench-small", spec.GetProperty("spec").GetString());

@@ -36,8 +36,8 @@ public class CheckCommandTests
         using var json = JsonDocument.Parse(File.ReadAllText(temp["check.json"]));
         Assert.True(json.RootElement.GetProperty("passed").GetBoolean());
         Assert.Equal("Parity built-in engine", json.RootElement.GetProperty("engine").GetString());
-        Assert.Equal("TorchSharp 0.107.0 (TorchSharp 2.10.0)", json.RootElement.GetProperty("reference").GetString());
-        Assert.StartsWith("engine under test: Parity built-in engine · reference: TorchSharp 0.107.0 (TorchSharp 2.10.0)\n", output);
+        Assert.Equal("TorchSharp 0.107.0 (libtorch 2.10.0)", json.RootElement.GetProperty("reference").GetString());
+        Assert.StartsWith("engine under test: Parity built-in engine · reference: TorchSharp 0.107.0 (libtorch 2.10.0)\n", output);
         var spec = json.RootElement.GetProperty("specs")[0];
         Assert.Equal("unseen-check", spec.GetProperty("spec").GetString());
         Assert.Equal(spec.GetProperty("loss").GetProperty("engine").GetDouble(), spec.GetProperty("loss").GetProperty("twin").GetDouble(), 1e-12);

@@ -58,7 +58,7 @@ public class EngineAssemblyTests
     [InlineData("engine")]
     [InlineData("twin")]
     public void The_side_names_of_train_point_to_side(string side) =>
-        AssertRefusedAlone(side, "--engine now names the engine under test (builtin, or PATH.dll); to train one side alone, use train --side engine|reference");
+        AssertRefusedAlone(side, "--engine now names the engine under test (builtin, exec:COMMAND or PATH.dll); to train one side alone, use train --side engine|reference");
 
     static void AssertRefusedAlone(string engine, string expected)
     {

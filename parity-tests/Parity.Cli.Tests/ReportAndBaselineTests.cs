@@ -37,9 +37,9 @@ public class ReportAndBaselineTests
         Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", ""));
 
         var markdown = File.ReadAllText(Path.Combine(folder, "report.md"));
-        Assert.Contains("Engine under test: **Parity built-in engine** · reference: TorchSharp 0.107.0 (TorchSharp 2.10.0)", markdown);
-        Assert.Contains("engine under test: <strong>Parity built-in engine</strong> · reference: TorchSharp 0.107.0 (TorchSharp 2.10.0)", html);
-        Assert.Contains("compares the engine under test, Parity built-in engine, with the reference, TorchSharp 0.107.0 (TorchSharp 2.10.0)", File.ReadAllText(Path.Combine(temp["reports"], "README.md")));
+        Assert.Contains("Engine under test: **Parity built-in engine** · reference: TorchSharp 0.107.0 (libtorch 2.10.0)", markdown);
+        Assert.Contains("engine under test: <strong>Parity built-in engine</strong> · reference: TorchSharp 0.107.0 (libtorch 2.10.0)", html);
+        Assert.Contains("compares the engine under test, Parity built-in engine, with the reference, TorchSharp 0.107.0 (libtorch 2.10.0)", File.ReadAllText(Path.Combine(temp["reports"], "README.md")));
         Assert.Contains("```mermaid\nxychart-beta", markdown);
         var junit = XDocument.Load(Path.Combine(folder, "junit.xml")).Root!;
         Assert.Equal("5", junit.Attribute("tests")!.Value);
@@ -47,7 +47,7 @@ public class ReportAndBaselineTests
         using var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "result.json")));
         Assert.True(result.RootElement.GetProperty("passed").GetBoolean());
         Assert.Equal("Parity built-in engine", result.RootElement.GetProperty("engine").GetString());
-        Assert.Equal("TorchSharp 0.107.0 (TorchSharp 2.10.0)", result.RootElement.GetProperty("reference").GetString());
+        Assert.Equal("TorchSharp 0.107.0 (libtorch 2.10.0)", result.RootElement.GetProperty("reference").GetString());
         Assert.Equal("engine", junit.Element("properties")!.Elements("property").First().Attribute("name")!.Value);
         Assert.Equal(30, result.RootElement.GetProperty("train").GetProperty("epochs").GetArrayLength());
     }

@@ -60,7 +60,7 @@ public class CSharpExampleTests(ExampleBuild example) : IClassFixture<ExampleBui
         var (exit, output, error) = Parity("check", Spec(name), "--engine", example.Assembly);
 
         Assert.True(exit == 0, error + output);
-        Assert.StartsWith("engine under test: CSharpEngine · reference: TorchSharp 0.107.0 (TorchSharp 2.10.0)", output);
+        Assert.StartsWith("engine under test: CSharpEngine · reference: TorchSharp 0.107.0 (libtorch 2.10.0)", output);
     }
 
     [Theory]
@@ -102,11 +102,11 @@ public class CSharpExampleTests(ExampleBuild example) : IClassFixture<ExampleBui
 
             Assert.True(exit == 0, error + output);
             var report = Path.Combine(folder, "reports", "xor-tanh-bce");
-            Assert.Contains("Engine under test: **CSharpEngine** · reference: TorchSharp 0.107.0 (TorchSharp 2.10.0)", File.ReadAllText(Path.Combine(report, "report.md")));
+            Assert.Contains("Engine under test: **CSharpEngine** · reference: TorchSharp 0.107.0 (libtorch 2.10.0)", File.ReadAllText(Path.Combine(report, "report.md")));
             Assert.Contains("Not measured: CSharpEngine does not implement IPhasedBackend", File.ReadAllText(Path.Combine(report, "report.md")));
             using var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(report, "result.json")));
             Assert.Equal("CSharpEngine", result.RootElement.GetProperty("engine").GetString());
-            Assert.Equal("TorchSharp 0.107.0 (TorchSharp 2.10.0)", result.RootElement.GetProperty("reference").GetString());
+            Assert.Equal("TorchSharp 0.107.0 (libtorch 2.10.0)", result.RootElement.GetProperty("reference").GetString());
             Assert.Equal(JsonValueKind.Null, result.RootElement.GetProperty("bench").ValueKind);
         }
         finally

@@ -32,7 +32,7 @@ public static class Backends
     public static IBackend Reference(ModelDescription model, IReadOnlyList<HostTensor> initialParameters) =>
         Guarded(() => new TwinBackend(model, initialParameters));
 
-    /// <summary>"TorchSharp 0.107.0 (TorchSharp 2.10.0)", as reports name the reference.</summary>
+    /// <summary>"TorchSharp 0.107.0 (libtorch 2.10.0)", as reports name the reference.</summary>
     public static string ReferenceName => Guarded(() => TorchRuntime.Description);
 
     /// <summary>The initial parameters every engine of a run starts from.</summary>
