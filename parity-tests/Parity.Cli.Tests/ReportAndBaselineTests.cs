@@ -57,8 +57,11 @@ public class ReportAndBaselineTests
     {
         using var temp = new TempFolder();
         var spec = temp.File("unseen.yaml", Spec);
-        Cli.Run("report", spec, "--out", temp["a"]);
-        Cli.Run("report", spec, "--out", temp["b"]);
+        foreach (var folder in new[] { temp["a"], temp["b"] })
+        {
+            var (exit, output, error) = Cli.Run("report", spec, "--out", folder);
+            Assert.True(exit == 0, error + output);
+        }
 
         foreach (var file in Directory.GetFiles(temp["a"], "*", SearchOption.AllDirectories))
             Assert.Equal(CommittedReportsTests.WithoutTimings(File.ReadAllText(file)), CommittedReportsTests.WithoutTimings(File.ReadAllText(file.Replace(temp["a"], temp["b"]))));
