@@ -57,8 +57,11 @@ public class ReportAndBaselineTests
     {
         using var temp = new TempFolder();
         var spec = temp.File("unseen.yaml", Spec);
-        Cli.Run("report", spec, "--out", temp["a"]);
-        Cli.Run("report", spec, "--out", temp["b"]);
+        foreach (var folder in new[] { temp["a"], temp["b"] })
+        {
+            var (exit, output, error) = Cli.Run("report", spec, "--out", folder);
+            Assert.True(exit == 0, error + output);
+        }
 
         foreach (var file in Directory.GetFiles(temp["a"], "*", SearchOption.AllDirectories))
             Assert.Equal(CommittedReportsTests.WithoutTimings(File.ReadAllText(file)), CommittedReportsTests.WithoutTimings(File.ReadAllText(file.Replace(temp["a"], temp["b"]))));
@@ -70,7 +73,8 @@ public class ReportAndBaselineTests
         using var temp = new TempFolder();
         var spec = temp.File("unseen.yaml", Spec);
         var summary = temp.File("summary.md", "");
-        Assert.Equal(0, Cli.Run("baseline", spec, "--out", temp["baseline.json"]).Exit);
+        var recorded = Cli.Run("baseline", spec, "--out", temp["baseline.json"]);
+        Assert.True(recorded.Exit == 0, recorded.Error + recorded.Output);
 
         Environment.SetEnvironmentVariable("GITHUB_STEP_SUMMARY", summary);
         try
@@ -109,7 +113,8 @@ public class ReportAndBaselineTests
     public void A_gradient_error_grown_past_the_factor_is_a_regression_and_rounding_noise_is_not()
     {
         using var temp = new TempFolder();
-        Cli.Run("report", temp.File("unseen.yaml", Spec), "--out", temp["reports"]);
+        var (exit, output, error) = Cli.Run("report", temp.File("unseen.yaml", Spec), "--out", temp["reports"]);
+        Assert.True(exit == 0, error + output);
         var resultFile = Path.Combine(temp["reports"], "unseen-report", "result.json");
         var main = JsonSerializer.Deserialize<Reports.SpecResult>(File.ReadAllText(resultFile), Output.Json.Options)!;
         var baseline = Reports.BaselineSpec.From(main);

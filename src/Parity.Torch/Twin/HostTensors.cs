@@ -8,13 +8,23 @@ public static class HostTensors
     /// <summary>A new tensor of <paramref name="dtype"/> holding <paramref name="data"/> (float64 rounded once, as the engine rounds).</summary>
     public static Tensor ToTorch(double[] data, long[] shape, ScalarType dtype)
     {
-        // TorchSharp makes intermediate tensors on the way; the scope disposes them, the result moves out.
-        using var scope = NewDisposeScope();
-        // torch.tensor keeps a pinned managed copy of the array, aligned wherever the GC put it, and
-        // libtorch's vectorised kernels round differently with the alignment: the result is copied into
-        // libtorch's own (aligned) memory, so that the same inputs give the same results in every run.
-        var values = tensor(data, shape, ScalarType.Float64);
-        return (dtype == ScalarType.Float64 ? values.clone() : values.to_type(dtype)).MoveToOuterDisposeScope();
+        // Copied straight into libtorch's own (aligned) memory. torch.tensor would keep a pinned managed
+        // copy, aligned wherever the GC put it, and libtorch's vectorised kernels round differently with
+        // the alignment: the same inputs would not give the same results from one call to the next.
+        if (data.Length != shape.Aggregate(1L, (n, d) => n * d))
+            throw new ArgumentException($"mismatched total size creating a tensor: {data.Length} values for [{string.Join(", ", shape)}]");
+        var values = empty(shape, dtype);
+        if (dtype == ScalarType.Float64)
+        {
+            using var accessor = values.data<double>();
+            accessor.CopyFrom(data, 0, 0);
+        }
+        else
+        {
+            using var accessor = values.data<float>();
+            accessor.CopyFrom([.. data.Select(value => (float)value)], 0, 0);
+        }
+        return values;
     }
 
     /// <summary>A tensor's values in float64, row-major (a float32 value converts exactly).</summary>
