@@ -9,7 +9,7 @@ namespace Parity.Protocol.Tests;
 /// </summary>
 public static partial class Engines
 {
-    const string Interpreter = "/usr/bin/python3";
+    const string Interpreter = Cli.Examples.ExampleEngines.Python;
 
     /// <summary>The repository's root, as the build saw it (the project file sets it).</summary>
     public static string Root { get; } = typeof(Engines).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;

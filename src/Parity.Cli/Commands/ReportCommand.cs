@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Parity.Cli.Examples;
 using Parity.Cli.Output;
 using Parity.Cli.Reports;
 using Parity.Spec;
@@ -33,12 +34,17 @@ public static class ReportCommand
         {
             if (!Directory.Exists(SuiteSpecs))
                 throw new InputException($"{Path.GetFullPath(SuiteSpecs)}: the built-in suite is not here; run parity suite from the repository's root");
-            return Run(SuiteSpecs, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(outOption)!, output, parse.GetValue(readmeOption));
+            return Run(SuiteSpecs, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(outOption)!, output, parse.GetValue(readmeOption), ExampleEngines.WithBugs);
         });
         return command;
     }
 
-    static int Run(string specPath, string engineChoice, string outPath, TextWriter output, string? readmePath = null)
+    /// <summary>
+    /// The reports of every spec, and for the suite also of each example engine with its planted bug
+    /// (<paramref name="examples"/>), which must fail: a run passes when every spec passes and every
+    /// planted bug is caught.
+    /// </summary>
+    public static int Run(string specPath, string engineChoice, string outPath, TextWriter output, string? readmePath = null, IReadOnlyList<ExampleEngine>? examples = null)
     {
         var readme = readmePath is null ? null : ReadmeSection.CheckUpdatable(readmePath, "train");
         var folder = Path.GetFullPath(outPath);
@@ -51,6 +57,7 @@ public static class ReportCommand
         // The reports are written beside the target and swapped in whole at the end, so that an
         // interrupted or failed run leaves the previous reports as they were.
         var staging = $"{folder}.partial-{Environment.ProcessId}";
+        var scratch = $"{folder}.scratch-{Environment.ProcessId}";
         try
         {
             var results = new List<SpecResult>();
@@ -63,9 +70,22 @@ public static class ReportCommand
                 results.Add(result);
                 trained.Add((spec, result.Train));
             }
-            var index = ReportIndex.Markdown(results);
+            var shown = new List<ExampleResult>();
+            foreach (var example in examples ?? [])
+            {
+                Interruption.Check();
+                var exampleEngine = example.Resolve(Directory.CreateDirectory(Path.Combine(scratch, example.Folder)).FullName);
+                Terminal.Sides(console, exampleEngine);
+                var spec = SpecLoader.Load(Path.Combine(specPath, $"{example.Spec}.yaml"));
+                var shownResult = new ExampleResult(example, Evaluate(spec, exampleEngine, console));
+                Write(Path.Combine(staging, shownResult.Path), spec, shownResult.Result);
+                shown.Add(shownResult);
+                if (!shownResult.Caught)
+                    console.MarkupLine($"[red]the planted bug of examples/{Markup.Escape(example.Folder)} ({Markup.Escape(example.Bug)}) was not caught on {Markup.Escape(spec.Name)}[/]");
+            }
+            var index = ReportIndex.Markdown(results, shown);
             AtomicFile.Write(Path.Combine(staging, "README.md"), index);
-            AtomicFile.Write(Path.Combine(staging, "index.html"), ReportIndex.Html(results));
+            AtomicFile.Write(Path.Combine(staging, "index.html"), ReportIndex.Html(results, shown));
             AtomicFile.Write(Path.Combine(staging, "junit.xml"), JunitReport.Write(results));
             Interruption.Check();
             Swap(staging, folder);
@@ -73,12 +93,12 @@ public static class ReportCommand
                 ReadmeSection.Replace(readme, "train", ResultsTable.Markdown(trained));
             StepSummary.Append(index);
             console.MarkupLine($"reports: {Markup.Escape(folder)} ({results.Count(r => r.Passed)} of {results.Count} passed)");
-            return results.All(r => r.Passed) ? ParityCommandLine.Passed : ParityCommandLine.Failed;
+            return results.All(r => r.Passed) && shown.All(r => r.Caught) ? ParityCommandLine.Passed : ParityCommandLine.Failed;
         }
         finally
         {
-            if (Directory.Exists(staging))
-                Directory.Delete(staging, recursive: true);
+            foreach (var leftover in new[] { staging, scratch }.Where(Directory.Exists))
+                Directory.Delete(leftover, recursive: true);
         }
     }
 
@@ -99,11 +119,14 @@ public static class ReportCommand
     /// </summary>
     public static SpecResult Evaluate(ParitySpec spec, EngineUnderTest engine, IAnsiConsole console)
     {
-        var check = CheckSpecReport.From(CheckCommand.CheckOne(spec, engine, console));
+        var checkResult = CheckCommand.CheckOne(spec, engine, console);
+        var check = CheckSpecReport.From(checkResult);
         var train = TrainCommand.TrainBoth(spec, engine, console);
         Interruption.Check();
         var bench = BenchCommand.BenchOne(spec, engine, console, new Harness.Benchmarks.BenchmarkOptions(MinSeconds: 0.5));
-        return new SpecResult(spec.Name, spec.Description.Trim(), engine.Name, Backends.ReferenceName,
+        // An engine in another process is named by its handshake, then by the command that started it.
+        var name = ExecEngine.Names(engine.Name) ? $"{checkResult.EngineGradcheck.Backend} ({engine.Name})" : engine.Name;
+        return new SpecResult(spec.Name, spec.Description.Trim(), name, Backends.ReferenceName,
             check.Passed && train.Passed && bench?.Passed != false, check, train, bench);
     }
 

@@ -4,32 +4,82 @@ using System.Text;
 
 namespace Parity.Cli.Reports;
 
-/// <summary>The index over a run's specs (README.md and index.html): pass/fail and the headline figures, linking each report.</summary>
+/// <summary>
+/// The index over a run's specs (README.md and index.html): pass/fail and the headline figures, linking
+/// each report; for the suite, also the example engines' failing reports with their diagnosis. Both
+/// formats are written from the same rows.
+/// </summary>
 public static class ReportIndex
 {
-    public static string Markdown(IReadOnlyList<SpecResult> results)
+    static readonly string[] SpecColumns = ["spec", "result", "max gradient rel. error", "finite differences (engine / twin)", "lockstep verdict", "test accuracy or loss (engine / twin)"];
+
+    static readonly string[] ExampleColumns = ["example engine", "planted bug", "spec", "result", "diagnosis"];
+
+    const string ExamplesHeading = "Example engines with a planted bug";
+
+    static string ExamplesIntro(IReadOnlyList<ExampleResult> examples) =>
+        $"What a failing report looks like: each example engine of examples/ with its bug switched on, checked on one built-in spec. {examples.Count(e => e.Caught)} of {examples.Count} planted bugs were caught; the suite fails if one is not.";
+
+    public static string Markdown(IReadOnlyList<SpecResult> results, IReadOnlyList<ExampleResult> examples)
     {
         var text = new StringBuilder();
         text.AppendLine("# Parity reports").AppendLine();
-        text.AppendLine($"{results.Count(r => r.Passed)} of {results.Count} specs passed. Each spec's report compares the engine under test, {Engines(results)}, with the reference, {References(results)}: gradients on the first batch, finite differences, and both trained in lockstep.").AppendLine();
-        text.AppendLine("| spec | result | max gradient rel. error | finite differences (engine / twin) | lockstep verdict | test accuracy or loss (engine / twin) |");
-        text.AppendLine("|---|---|---|---|---|---|");
-        foreach (var r in results)
-            text.AppendLine($"| [{r.Spec}]({r.Spec}/report.md) | {Figures.Mark(r.Passed)} | {Figures.Scientific(r.MaxGradientRelErr)} | {Figures.Scientific(r.Check.Gradcheck.Engine.MaxRelErr)} / {Figures.Scientific(r.Check.Gradcheck.Twin.MaxRelErr)} | {r.Train.Verdict.Split(':')[0]} | {Headline(r)} |");
+        text.AppendLine($"{Summary(results)} Each spec's report compares the engine under test, {Engines(results)}, with the reference, {References(results)}: gradients on the first batch, finite differences, and both trained in lockstep.").AppendLine();
+        Table(text, SpecColumns, results.Select(r => SpecRow(r, $"[{r.Spec}]({r.Spec}/report.md)")));
+        if (examples.Count == 0)
+            return text.ToString();
+        text.AppendLine().AppendLine($"## {ExamplesHeading}").AppendLine().AppendLine(ExamplesIntro(examples)).AppendLine();
+        Table(text, ExampleColumns, examples.Select(e => ExampleRow(e, $"[{e.Result.Spec}]({e.Path}/report.md)", $"`{e.Example.Bug}`")));
         return text.ToString();
     }
 
-    public static string Html(IReadOnlyList<SpecResult> results)
+    public static string Html(IReadOnlyList<SpecResult> results, IReadOnlyList<ExampleResult> examples)
     {
-        var rows = string.Concat(results.Select(r =>
-            $"<tr><td><a href=\"{r.Spec}/report.html\">{WebUtility.HtmlEncode(r.Spec)}</a></td><td class=\"{(r.Passed ? "pass" : "fail")}\">{(r.Passed ? "passed" : "failed")}</td>"
-            + $"<td>{Figures.Scientific(r.MaxGradientRelErr)}</td><td>{Figures.Scientific(r.Check.Gradcheck.Engine.MaxRelErr)} / {Figures.Scientific(r.Check.Gradcheck.Twin.MaxRelErr)}</td>"
-            + $"<td>{WebUtility.HtmlEncode(r.Train.Verdict.Split(':')[0])}</td><td>{WebUtility.HtmlEncode(Headline(r))}</td></tr>"));
-        return HtmlReport.Page("Parity reports",
-            $"<h1>Parity reports</h1><p>{results.Count(r => r.Passed)} of {results.Count} specs passed. Engine under test: <strong>{WebUtility.HtmlEncode(Engines(results))}</strong> · reference: {WebUtility.HtmlEncode(References(results))}</p>"
-            + "<table><tr><th>spec</th><th>result</th><th>max gradient rel. error</th><th>finite differences (engine / twin)</th><th>lockstep verdict</th><th>test accuracy or loss (engine / twin)</th></tr>"
-            + rows + "</table>");
+        var body = new StringBuilder();
+        body.Append($"<h1>Parity reports</h1><p>{Summary(results)} Engine under test: <strong>{E(Engines(results))}</strong> · reference: {E(References(results))}</p>");
+        HtmlTable(body, SpecColumns, results.Select(r => (r.Passed, SpecRow(r, $"<a href=\"{r.Spec}/report.html\">{E(r.Spec)}</a>"))));
+        if (examples.Count > 0)
+        {
+            body.Append($"<h2>{ExamplesHeading}</h2><p>{E(ExamplesIntro(examples))}</p>");
+            HtmlTable(body, ExampleColumns, examples.Select(e => (e.Caught, ExampleRow(e, $"<a href=\"{e.Path}/report.html\">{E(e.Result.Spec)}</a>", $"<code>{E(e.Example.Bug)}</code>", html: true))));
+        }
+        return HtmlReport.Page("Parity reports", body.ToString());
     }
+
+    static string Summary(IReadOnlyList<SpecResult> results) => $"{results.Count(r => r.Passed)} of {results.Count} specs passed.";
+
+    /// <summary>A spec's cells, the link already in the output's format; the figures need no escaping.</summary>
+    static string[] SpecRow(SpecResult r, string link) =>
+    [
+        link, Figures.Mark(r.Passed), Figures.Scientific(r.MaxGradientRelErr),
+        $"{Figures.Scientific(r.Check.Gradcheck.Engine.MaxRelErr)} / {Figures.Scientific(r.Check.Gradcheck.Twin.MaxRelErr)}",
+        r.Train.Verdict.Split(':')[0], Headline(r),
+    ];
+
+    /// <summary>An example's cells; its result reads "failed as planted" when the bug was caught.</summary>
+    static string[] ExampleRow(ExampleResult e, string link, string bug, bool html = false)
+    {
+        string Text(string s) => html ? E(s) : s.Replace("|", "\\|");
+        return [Text(e.Result.Engine), bug, link, e.Caught ? "failed, as planted" : "passed: the bug was not caught", Text(e.Headline)];
+    }
+
+    static void Table(StringBuilder text, string[] columns, IEnumerable<string[]> rows)
+    {
+        text.AppendLine($"| {string.Join(" | ", columns)} |").AppendLine($"|{string.Concat(columns.Select(_ => "---|"))}");
+        foreach (var row in rows)
+            text.AppendLine($"| {string.Join(" | ", row)} |");
+    }
+
+    /// <summary>The rows with a class that colours the result cell (the second) as a pass or a fail.</summary>
+    static void HtmlTable(StringBuilder body, string[] columns, IEnumerable<(bool Good, string[] Cells)> rows)
+    {
+        body.Append("<table><tr>").Append(string.Concat(columns.Select(c => $"<th>{E(c)}</th>"))).Append("</tr>");
+        foreach (var (good, cells) in rows)
+            body.Append("<tr>").Append(string.Concat(cells.Select((c, i) => i == 1 ? $"<td class=\"{(good ? "pass" : "fail")}\">{c}</td>" : $"<td>{c}</td>"))).Append("</tr>");
+        body.Append("</table>");
+    }
+
+    static string E(string text) => WebUtility.HtmlEncode(text);
 
     static string Engines(IReadOnlyList<SpecResult> results) => string.Join(", ", results.Select(r => r.Engine).Distinct());
 
