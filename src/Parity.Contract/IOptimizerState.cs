@@ -23,7 +23,9 @@ public interface IOptimizerState
     /// from the gradient; the others start from their initial value, with step 0); <c>lr</c> left out keeps
     /// the current rate. A learning-rate schedule keeps its own epoch count (the harness ends every
     /// backend's epochs together), so the next schedule step starts from the <c>lr</c> given here.
-    /// An entry the options do not use, or of the wrong shape, is an <see cref="ArgumentException"/> naming it.
+    /// An entry the options do not use, or of the wrong shape, is an <see cref="ArgumentException"/> naming it;
+    /// a backend that cannot replace its state at all (an engine in another process that declines the request)
+    /// throws <see cref="NotSupportedException"/>, saying why.
     /// </summary>
     void SetOptimizerState(IReadOnlyList<HostTensor> state);
 }

@@ -88,27 +88,47 @@ public static class TrainCommand
         return TrainOutput.Lockstep(console, spec, data, result);
     }
 
-    /// <summary>The lockstep run, then the teacher-forced run on fresh backends from the same initial parameters; the spec fails if either does.</summary>
-    public static TrainSpecReport Forced(ParitySpec spec, EngineUnderTest engine, IAnsiConsole console)
+    /// <summary>The teacher-forced run, then the lockstep run on fresh backends from the same initial parameters; the spec fails if either does.</summary>
+    static TrainSpecReport Forced(ParitySpec spec, EngineUnderTest engine, IAnsiConsole console)
     {
-        var lockstep = Lockstep(spec, engine, console);
-        var data = DatasetLoader.Load(spec);
-        var forcing = new TeacherForcing(spec, data);
+        // Forced first: an engine that cannot be forced is told so before a whole lockstep run.
+        var forcing = TeacherForced(spec, engine, console, required: true)!;
+        return WithTeacherForcing(Lockstep(spec, engine, console), forcing);
+    }
+
+    /// <summary>
+    /// The teacher-forced run, printed. An engine without IOptimizerState, or one that cannot set its state (an exec
+    /// engine that declines set_optimizer_state), cannot be forced: an input error when the user asked for forcing
+    /// (<paramref name="required"/>), else null.
+    /// </summary>
+    public static TeacherForcingReport? TeacherForced(ParitySpec spec, EngineUnderTest engine, IAnsiConsole console, bool required)
+    {
+        var forcing = new TeacherForcing(spec, DatasetLoader.Load(spec));
         var initial = Backends.InitialParameters(spec);
         var model = ModelDescriptions.Describe(spec);
         using var tested = engine.Create(model, initial);
         if (tested is not IOptimizerState)
-            throw new InputException(TeacherForcing.NeedsState(engine.Name));
+            return required ? throw new InputException(TeacherForcing.NeedsState(engine.Name)) : null;
         using var twin = Backends.Reference(model, initial);
-        var result = Terminal.WithProgress(console, $"{spec.Name} (teacher forcing)", forcing.TotalSteps, tick => forcing.Train(tested, twin, tick));
-        var report = TrainOutput.TeacherForcing(console, spec, result);
-        return lockstep with
+        TeacherForcingResult result;
+        try
         {
-            Passed = lockstep.Passed && report.Passed,
-            Failures = report.Passed ? lockstep.Failures : [.. lockstep.Failures, $"teacher forcing: {report.Verdict}"],
-            TeacherForcing = report,
-        };
+            result = Terminal.WithProgress(console, $"{spec.Name} (teacher forcing)", forcing.TotalSteps, tick => forcing.Train(tested, twin, tick));
+        }
+        catch (NotSupportedException refused)
+        {
+            return required ? throw new InputException(refused.Message) : null;
+        }
+        return TrainOutput.TeacherForcing(console, spec, result);
     }
+
+    /// <summary>A lockstep report with its teacher-forced run: it fails if either does.</summary>
+    public static TrainSpecReport WithTeacherForcing(TrainSpecReport lockstep, TeacherForcingReport forcing) => lockstep with
+    {
+        Passed = lockstep.Passed && forcing.Passed,
+        Failures = forcing.Passed ? lockstep.Failures : [.. lockstep.Failures, $"teacher forcing: {forcing.Verdict}"],
+        TeacherForcing = forcing,
+    };
 
     /// <summary>K lockstep runs on the spec's data, seeds spec.Seed, spec.Seed + 1, … for init and batch order.</summary>
     static TrainSpecReport Seeds(ParitySpec spec, EngineUnderTest engine, int count, double margin, IAnsiConsole console)

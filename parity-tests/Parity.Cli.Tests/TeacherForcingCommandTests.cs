@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Parity.Cli.Examples;
+
+namespace Parity.Cli.Tests;
+
+/// <summary><c>parity train --teacher-forcing</c>: its JSON section, and the one message for an engine that cannot be forced.</summary>
+public class TeacherForcingCommandTests
+{
+    const string Spec = """
+        name: forced-momentum
+        seed: 7
+        data: {source: disk, train: 120, test: 40}
+        model: [linear: 6, tanh, linear: 1]
+        loss: mse
+        optimizer: {sgd: {lr: 0.1, momentum: 0.9, weight_decay: 0.01}}
+        schedule: {step: {size: 1, gamma: 0.5}}
+        train: {epochs: 3, batch: 40}
+        """;
+
+    [Fact]
+    public void The_builtin_engine_is_forced_at_every_step_and_the_json_says_no_step_differs()
+    {
+        using var temp = new TempFolder();
+        var (exit, output, error) = Cli.Run("train", temp.File("forced.yaml", Spec), "--teacher-forcing", "--json", temp["out.json"]);
+
+        Assert.True(exit == 0, error + output);
+        Assert.Contains("teacher forcing: every step's own update agrees with the reference's (9 steps, parameters and optimizer state)", output);
+        using var json = JsonDocument.Parse(File.ReadAllText(temp["out.json"]));
+        var forcing = json.RootElement.GetProperty("specs")[0].GetProperty("teacher_forcing");
+        Assert.True(forcing.GetProperty("passed").GetBoolean());
+        Assert.Equal(9, forcing.GetProperty("steps_forced").GetInt32());
+        Assert.Equal(JsonValueKind.Null, forcing.GetProperty("first_step").ValueKind);
+        Assert.Equal(0, forcing.GetProperty("parts").GetArrayLength());
+    }
+
+    [Fact]
+    public void An_engine_that_declines_set_optimizer_state_gets_one_message_and_exit_2()
+    {
+        using var temp = new TempFolder();
+        var engine = $"exec:{ExampleEngines.Python} {Path.Combine(Cli.RepositoryRoot, "examples", "numpy-engine", "engine.py")}";
+        var (exit, output, error) = Cli.Run("train", temp.File("forced.yaml", Spec), "--engine", engine, "--teacher-forcing");
+
+        Assert.True(exit == 2, $"exit {exit}: {error}{output}");
+        Assert.Contains("answered not-implemented to 'set_optimizer_state': teacher forcing sets the engine to the reference's optimizer state before every step", error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
+    public void Teacher_forcing_with_one_side_is_refused()
+    {
+        using var temp = new TempFolder();
+        var (exit, _, error) = Cli.Run("train", temp.File("forced.yaml", Spec), "--teacher-forcing", "--side", "engine");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--teacher-forcing sets the engine under test to the reference at every step of one lockstep run; leave out --side and --seeds", error);
+    }
+}
