@@ -94,7 +94,8 @@ public sealed class TeacherForcing(ParitySpec spec, Dataset data)
         return new TeacherForcingResult(steps);
     }
 
-    static void Force(IBackend engine, IOptimizerState engineState, IBackend twin, IOptimizerState twinState)
+    /// <summary>Sets the engine to the reference's parameters and optimizer state (its lr included).</summary>
+    public static void Force(IBackend engine, IOptimizerState engineState, IBackend twin, IOptimizerState twinState)
     {
         engine.SetParameters(twin.GetParameters());
         engineState.SetOptimizerState(twinState.GetOptimizerState());
