@@ -55,3 +55,40 @@ public class TeacherForcingCommandTests
         Assert.Contains("--teacher-forcing sets the engine under test to the reference at every step of one lockstep run; leave out --side and --seeds", error);
     }
 }
+
+/// <summary><c>parity report</c> on an engine whose optimizer is wrong: the failing spec's pages open the teacher-forced run.</summary>
+public class TeacherForcingReportTests
+{
+    [Fact]
+    public void A_failing_spec_gets_a_teacher_forcing_section_in_every_page()
+    {
+        var spec = Spec.SpecLoader.Parse("""
+            name: forced-report
+            seed: 3
+            data: {source: disk, train: 80, test: 20}
+            model: [linear: 4, tanh, linear: 1]
+            loss: mse
+            optimizer: {sgd: {lr: 0.1, momentum: 0.9}}
+            train: {epochs: 2, batch: 40}
+            """, "forced-report.yaml");
+        // Momentum without its μ·b term: the buffer parts at step 2, the first step it is carried over.
+        var parts = Engine.EngineParts<double>.Standard with
+        {
+            Optimizers = Engine.EngineParts<double>.Standard.Optimizers.With("sgd", (parameters, sgd) =>
+                new Engine.Optimizers.Sgd<double>(parameters, Engine.Optimizers.SgdOptions.From(sgd) with { Dampening = 1 })),
+        };
+        var engine = new EngineUnderTest("dampened", (model, initial) => new Engine.EngineBackend<double>(model, initial, parts));
+
+        var result = Commands.ReportCommand.Evaluate(spec, engine, Output.Terminal.On(TextWriter.Null));
+
+        var forcing = Assert.IsType<Output.TeacherForcingReport>(result.Train.TeacherForcing);
+        Assert.False(result.Passed);
+        Assert.Equal(2, forcing.FirstStep);
+        Assert.Contains(forcing.Parts, p => p.Step == 2 && p.Kind == "optimizer state" && p.Name == "0.weight.momentum_buffer");
+        var markdown = Reports.MarkdownReport.Write(spec, result);
+        Assert.Contains("## Teacher forcing", markdown);
+        Assert.Contains("| 2 (1) | optimizer state | `0.weight.momentum_buffer` |", markdown);
+        Assert.Contains("<h2>Teacher forcing</h2>", Reports.HtmlReport.Write(spec, result));
+        Assert.Contains("\"teacher_forcing\": {", Output.Json.Serialize(result));
+    }
+}

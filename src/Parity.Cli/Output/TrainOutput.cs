@@ -105,7 +105,7 @@ public static class TrainOutput
         {
             var table = new Table().Title($"{spec.Name} · teacher forcing · what differs first").AddColumns("step (epoch)", "kind", "tensor", "max abs err", "max rel err", "at", "engine / reference");
             foreach (var p in parts)
-                table.AddRow($"{p.Step} ({p.Epoch})", p.Kind, Markup.Escape(p.Name), Figures.Scientific(p.MaxAbsErr), Figures.Scientific(p.MaxRelErr), p.WorstIndex, Markup.Escape($"{G(p.Engine)} / {G(p.Reference)}"));
+                table.AddRow($"{p.Step} ({p.Epoch})", p.Kind, Markup.Escape(p.Name), Figures.Scientific(p.MaxAbsErr), Figures.Scientific(p.MaxRelErr), Markup.Escape(p.WorstIndex), Markup.Escape($"{G(p.Engine)} / {G(p.Reference)}"));
             console.Write(table);
         }
         console.MarkupLine($"teacher forcing: {Markup.Escape(result.Verdict)}");
