@@ -1,9 +1,8 @@
 using System.Text.Json;
-using Parity.Cli.Examples;
 
 namespace Parity.Cli.Tests;
 
-/// <summary><c>parity train --teacher-forcing</c>: its JSON section, and the one message for an engine that cannot be forced.</summary>
+/// <summary><c>parity train --teacher-forcing</c>: its JSON section, and its refusal of one side alone (an engine that cannot be forced: Parity.Protocol.Tests).</summary>
 public class TeacherForcingCommandTests
 {
     const string Spec = """
@@ -31,18 +30,6 @@ public class TeacherForcingCommandTests
         Assert.Equal(9, forcing.GetProperty("steps_forced").GetInt32());
         Assert.Equal(JsonValueKind.Null, forcing.GetProperty("first_step").ValueKind);
         Assert.Equal(0, forcing.GetProperty("parts").GetArrayLength());
-    }
-
-    [Fact]
-    public void An_engine_that_declines_set_optimizer_state_gets_one_message_and_exit_2()
-    {
-        using var temp = new TempFolder();
-        var engine = $"exec:{ExampleEngines.Python} {Path.Combine(Cli.RepositoryRoot, "examples", "numpy-engine", "engine.py")}";
-        var (exit, output, error) = Cli.Run("train", temp.File("forced.yaml", Spec), "--engine", engine, "--teacher-forcing");
-
-        Assert.True(exit == 2, $"exit {exit}: {error}{output}");
-        Assert.Contains("answered not-implemented to 'set_optimizer_state': teacher forcing sets the engine to the reference's optimizer state before every step", error);
-        Assert.DoesNotContain("   at ", error);
     }
 
     [Fact]
