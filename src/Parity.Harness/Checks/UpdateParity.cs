@@ -105,7 +105,7 @@ public static class UpdateParity
     }
 
     /// <summary>The entries of the optimizer state both backends name, compared; none when either keeps its state to itself.</summary>
-    static IReadOnlyList<TensorDifference> CompareStates(ParitySpec spec, IBackend engine, IBackend twin, Tolerance tolerance)
+    internal static IReadOnlyList<TensorDifference> CompareStates(ParitySpec spec, IBackend engine, IBackend twin, Tolerance tolerance)
     {
         if (engine is not IOptimizerState engineState || twin is not IOptimizerState twinState)
             return [];

@@ -83,11 +83,8 @@ public sealed class TeacherForcing(ParitySpec spec, Dataset data)
         _trainer.Train([engine, twin], (step, epoch, _) =>
         {
             var parameters = engine.GetParameters().Zip(twin.GetParameters(), (e, t) => TensorComparison.Compare(e, t, tolerance, spec.DType)).ToList();
-            var twinByName = twinState.GetOptimizerState().ToDictionary(t => t.Name);
             // Only the entries both name: an engine may keep fewer (no step count), never different ones under the same name.
-            var state = engineState.GetOptimizerState().Where(e => twinByName.ContainsKey(e.Name))
-                .Select(e => TensorComparison.Compare(e, twinByName[e.Name], tolerance, spec.DType)).ToList();
-            steps.Add(new ForcedStep(step, epoch, parameters, state));
+            steps.Add(new ForcedStep(step, epoch, parameters, Checks.UpdateParity.CompareStates(spec, engine, twin, tolerance)));
             Force(engine, engineState, twin, twinState);
             tick?.Invoke();
         });
