@@ -291,6 +291,23 @@ class Engine:
             parameter.value = tensors[name].astype(self.dtype)
             parameter.grad = np.zeros_like(parameter.value)
 
+    def optimizer_state(self):
+        """get_optimizer_state: the momentum buffers PyTorch holds (none before the first step), and the lr in effect."""
+        state = {f"{name}.momentum_buffer": buffer for name, buffer in zip(self.params, self.optimizer.buffers) if buffer is not None}
+        state["lr"] = np.array(self.optimizer.lr, dtype=self.dtype)
+        return state
+
+    def set_optimizer_state(self, tensors):
+        """set_optimizer_state: the whole state replaced; a buffer left out is not made yet, and the next step starts it."""
+        known = {f"{name}.momentum_buffer" for name in self.params} if self.optimizer.momentum != 0 else set()
+        unknown = sorted(set(tensors) - known - {"lr"})
+        if unknown:
+            raise ValueError(f"optimizer state entry {unknown[0]} is not one this optimizer's options use")
+        self.optimizer.buffers = [tensors[f"{name}.momentum_buffer"].astype(self.dtype) if f"{name}.momentum_buffer" in tensors else None
+                                  for name in self.params]
+        if "lr" in tensors:
+            self.optimizer.lr = float(tensors["lr"])
+
     def forward(self, x):
         outputs = []
         for layer in self.layers:
@@ -354,7 +371,8 @@ def encode_tensors(tensors):
     """{name: array} -> a base64 safetensors blob."""
     header, chunks, offset = {}, [], 0
     for name, array in tensors.items():
-        array = np.ascontiguousarray(array)
+        # Not ascontiguousarray: it makes a scalar (shape [], as the optimizer state's lr) one-dimensional.
+        array = np.asarray(array, order="C")
         raw = array.astype(array.dtype.newbyteorder("<")).tobytes()
         header[name] = {"dtype": DTYPE_NAMES[array.dtype], "shape": list(array.shape), "data_offsets": [offset, offset + len(raw)]}
         chunks.append(raw)
@@ -381,6 +399,11 @@ def handle(engine, method, params, tensors):
         return {}, {name: p.value for name, p in engine.params.items()}
     if method == "set_parameters":
         engine.set_parameters(tensors)
+        return {}, {}
+    if method == "get_optimizer_state":
+        return {}, engine.optimizer_state()
+    if method == "set_optimizer_state":
+        engine.set_optimizer_state(tensors)
         return {}, {}
     if method == "forward":
         return {}, {str(i): output for i, output in enumerate(engine.forward(tensors["x"]))}

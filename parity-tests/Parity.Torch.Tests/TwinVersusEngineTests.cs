@@ -132,6 +132,51 @@ public class TwinVersusEngineTests(ITestOutputHelper output)
         Assert.All(initial.Zip(twin.GetParameters()), pair => Assert.NotEqual(pair.First.Data, pair.Second.Data));
     }
 
+    /// <summary>
+    /// SetOptimizerState, as teacher forcing uses it: a fresh twin and a fresh engine given the parameters and the
+    /// optimizer state (step counts, buffers, lr) of a twin trained one epoch continue exactly as that twin does.
+    /// A state written nowhere would show at once: the fresh ones would restart their buffers and bias corrections.
+    /// </summary>
+    [Theory]
+    [InlineData("nesterov-weight-decay-exponential-clip-norm")]
+    [InlineData("cross-entropy-dampening-step-clip-value")]
+    [InlineData("adam-l2-amsgrad")]
+    [InlineData("adamw-exponential")]
+    [InlineData("rmsprop-centered-momentum")]
+    [InlineData("adagrad-lr-decay")]
+    public void A_backend_given_another_ones_state_continues_as_it_would(string name)
+    {
+        var spec = Spec(name, "float64");
+        var data = DatasetLoader.Load(spec);
+        var initial = InitialParameters.Create(spec);
+        var model = ModelDescriptions.Describe(spec);
+        using var trained = new TwinBackend(model, initial);
+        foreach (var batch in Training.EpochBatches(spec, data.Train, 1))
+            trained.TrainStep(batch);
+        using var twin = new TwinBackend(model, initial);
+        using var engine = EngineBackend.Create(model, initial);
+        IBackend[] all = [trained, twin, engine];
+        // The schedules keep their own epoch count: every backend ends the first epoch, then takes the trained one's lr.
+        foreach (var backend in all)
+            backend.EndEpoch();
+        foreach (var backend in new[] { twin, engine })
+        {
+            backend.SetParameters(trained.GetParameters());
+            ((IOptimizerState)backend).SetOptimizerState(trained.GetOptimizerState());
+        }
+
+        foreach (var batch in Training.EpochBatches(spec, data.Train, 2))
+            foreach (var backend in all)
+                backend.TrainStep(batch);
+        foreach (var backend in all)
+            backend.EndEpoch();
+
+        AssertSameParameters(twin.GetParameters(), trained.GetParameters(), 1e-15, "twin from the state");
+        AssertSameParameters(twin.GetOptimizerState(), trained.GetOptimizerState(), 1e-15, "twin's state from the state");
+        AssertSameParameters(engine.GetParameters(), trained.GetParameters(), 1e-10, "engine from the state");
+        AssertSameParameters(((IOptimizerState)engine).GetOptimizerState(), trained.GetOptimizerState(), 1e-10, "engine's state from the state");
+    }
+
     /// <summary>max |engine − twin| / max |engine| over each parameter tensor.</summary>
     void AssertSameParameters(IReadOnlyList<HostTensor> engine, IReadOnlyList<HostTensor> twin, double tolerance, string when)
     {

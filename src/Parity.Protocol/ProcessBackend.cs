@@ -9,7 +9,7 @@ namespace Parity.Protocol;
 /// back is checked — its name, shape and dtype — before the harness sees it. Floating tensors cross
 /// in the model's dtype, class indices as int64.
 /// </summary>
-public sealed class ProcessBackend : IBackend, IEngineTiming
+public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState
 {
     public const int ProtocolVersion = 1;
 
@@ -88,6 +88,41 @@ public sealed class ProcessBackend : IBackend, IEngineTiming
     }
 
     public void EndEpoch() => Expect(_channel.Call("end_epoch"), []);
+
+    /// <summary>
+    /// The optional <c>get_optimizer_state</c>: every entry the engine keeps, in the model's dtype (<c>step</c> too, as a
+    /// number); none for an engine that answers <c>not-implemented</c>, which keeps its state to itself, so checks compare the parameters alone.
+    /// </summary>
+    public IReadOnlyList<HostTensor> GetOptimizerState()
+    {
+        if (_channel.TryCall("get_optimizer_state") is not { } reply)
+            return [];
+        var shapes = StateShapes(reply);
+        var values = Expect(reply, shapes);
+        return shapes.Select(s => new HostTensor(s.Name, s.Shape, values[s.Name])).ToList();
+    }
+
+    /// <summary>
+    /// The optional <c>set_optimizer_state</c>: the state sent as tensors, by name. An engine that answers
+    /// <c>not-implemented</c> cannot be teacher-forced: a <see cref="NotSupportedException"/> that says so.
+    /// </summary>
+    public void SetOptimizerState(IReadOnlyList<HostTensor> state)
+    {
+        var reply = _channel.TryCall("set_optimizer_state", tensors: Parameters(state))
+            ?? throw new NotSupportedException($"{Name} answered not-implemented to 'set_optimizer_state': teacher forcing sets the engine to the reference's optimizer state before every step, "
+                + "and needs the optional get_optimizer_state and set_optimizer_state requests (see the protocol in Parity's README)");
+        Expect(reply, []);
+    }
+
+    /// <summary>The names an optimizer state may have: a parameter's name and a key (<c>0.weight.exp_avg</c>, shaped as the parameter, or <c>0.weight.step</c>, []), or <c>lr</c> ([]).</summary>
+    List<(string Name, int[] Shape)> StateShapes(EngineReply reply) => reply.Tensors.Keys.Select(name =>
+    {
+        if (name == "lr")
+            return (name, Array.Empty<int>());
+        var parameter = _model.Parameters.FirstOrDefault(p => name.StartsWith(p.Name + ".", StringComparison.Ordinal))
+            ?? throw _process.Fault(reply.Request, $"the response has tensor '{name}', which names no parameter: state entries are PARAMETER.KEY (0.weight.exp_avg) or lr");
+        return (name, name[(parameter.Name.Length + 1)..] == "step" ? [] : parameter.Shape);
+    }).ToList();
 
     /// <summary>The engine's own timing of each phase (<c>time_phases</c>); null once it answers that it cannot.</summary>
     public PhaseSeconds? TimePhases(Batch batch, int repetitions)

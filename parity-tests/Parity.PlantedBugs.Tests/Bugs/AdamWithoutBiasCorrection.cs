@@ -14,6 +14,18 @@ sealed class AdamWithoutBiasCorrection(IReadOnlyList<Parameter<double>> paramete
 
     public double Lr { get; set; } = options.Lr;
 
+    public IReadOnlyList<HostTensor> State() => [.. ElementState.Of(parameters, "exp_avg", _m), .. ElementState.Of(parameters, "exp_avg_sq", _v)];
+
+    public void SetState(IReadOnlyList<HostTensor> state)
+    {
+        var reader = new StateReader(state);
+        // No step count is kept: the bias corrections that would need it are what is missing.
+        reader.Steps(parameters);
+        ElementState.Load(reader, parameters, "exp_avg", _m);
+        ElementState.Load(reader, parameters, "exp_avg_sq", _v);
+        reader.Finish();
+    }
+
     public void Step()
     {
         for (var k = 0; k < parameters.Count; k++)

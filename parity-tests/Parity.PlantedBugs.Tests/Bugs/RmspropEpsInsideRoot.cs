@@ -10,6 +10,17 @@ sealed class RmspropEpsInsideRoot(IReadOnlyList<Parameter<double>> parameters, R
 
     public double Lr { get; set; } = options.Lr;
 
+    public IReadOnlyList<HostTensor> State() => [.. ElementState.Of(parameters, "square_avg", _square)];
+
+    public void SetState(IReadOnlyList<HostTensor> state)
+    {
+        var reader = new StateReader(state);
+        // The step count is read for nothing: this RMSprop, as PyTorch's, steps the same way at every t.
+        reader.Steps(parameters);
+        ElementState.Load(reader, parameters, "square_avg", _square);
+        reader.Finish();
+    }
+
     public void Step()
     {
         for (var k = 0; k < parameters.Count; k++)

@@ -17,6 +17,10 @@ sealed class WeightDecayAfterMomentum(IReadOnlyList<Parameter<double>> parameter
         set => _withoutDecay.Lr = value;
     }
 
+    public IReadOnlyList<HostTensor> State() => _withoutDecay.State();
+
+    public void SetState(IReadOnlyList<HostTensor> state) => _withoutDecay.SetState(state);
+
     public void Step()
     {
         var decay = parameters.Select(p => p.Value.Data.Select(value => Lr * options.WeightDecay * value).ToArray()).ToList();

@@ -115,13 +115,16 @@ public static class ReportCommand
 
     /// <summary>
     /// Everything Parity measures of one spec: the check, the engine under test and the reference trained
-    /// in lockstep, and a short benchmark of their steps (left out for an engine whose phases cannot be timed).
+    /// in lockstep (and teacher-forced when either fails), and a short benchmark of their steps (left out for an engine whose phases cannot be timed).
     /// </summary>
     public static SpecResult Evaluate(ParitySpec spec, EngineUnderTest engine, IAnsiConsole console)
     {
         var checkResult = CheckCommand.CheckOne(spec, engine, console);
         var check = CheckSpecReport.From(checkResult);
         var train = TrainCommand.TrainBoth(spec, engine, console);
+        // A failing run is also taken teacher-forced, which pins the optimizer's part to its step; a passing one needs no more.
+        if ((!check.Passed || !train.Passed) && spec.Grid is null && TrainCommand.TeacherForced(spec, engine, console, required: false) is { } forcing)
+            train = TrainCommand.WithTeacherForcing(train, forcing);
         Interruption.Check();
         var bench = BenchCommand.BenchOne(spec, engine, console, new Harness.Benchmarks.BenchmarkOptions(MinSeconds: 0.5));
         // An engine in another process is named by its handshake, then by the command that started it.

@@ -8,9 +8,10 @@ using Spectre.Console;
 namespace Parity.Cli.Commands;
 
 /// <summary>
-/// <c>parity train SPEC|DIR [--engine builtin|PATH.dll] [--side engine|reference|both] [--json FILE]</c>: trains
+/// <c>parity train SPEC|DIR [--engine builtin|PATH.dll] [--side engine|reference|both] [--teacher-forcing] [--json FILE]</c>: trains
 /// per the spec — the engine under test and the reference in lockstep by default, every setting of a
-/// grid — and prints per-epoch figures and the verdict.
+/// grid — and prints per-epoch figures and the verdict; with <c>--teacher-forcing</c>, also a run in which
+/// every step of the engine starts from the reference's parameters and optimizer state.
 /// </summary>
 public static class TrainCommand
 {
@@ -30,18 +31,28 @@ public static class TrainCommand
 
         var readmeOption = new Option<string?>("--readme") { Description = "Write the results table into this Markdown file, between <!-- parity:train:begin --> and <!-- parity:train:end -->" };
 
-        var command = new Command("train", "Train per the spec and print train, validation and test figures per epoch") { specArgument, sideOption, jsonOption, seedsOption, marginOption, readmeOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(sideOption)!, parse.GetValue(jsonOption), parse.GetValue(seedsOption), parse.GetValue(marginOption), parse.GetValue(readmeOption), output));
+        var forcingOption = new Option<bool>("--teacher-forcing")
+        {
+            Description = "Also train with the engine set to the reference's parameters and optimizer state before every step, and name the first step whose own update differs (needs IOptimizerState)",
+        };
+
+        var command = new Command("train", "Train per the spec and print train, validation and test figures per epoch") { specArgument, sideOption, jsonOption, seedsOption, marginOption, readmeOption, forcingOption };
+        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(sideOption)!, parse.GetValue(jsonOption), parse.GetValue(seedsOption), parse.GetValue(marginOption), parse.GetValue(readmeOption),
+            parse.GetValue(forcingOption), output));
         return command;
     }
 
-    static int Run(string specPath, string engineChoice, string side, string? jsonPath, int seeds, double margin, string? readmePath, TextWriter output)
+    static int Run(string specPath, string engineChoice, string side, string? jsonPath, int seeds, double margin, string? readmePath, bool teacherForcing, TextWriter output)
     {
+        if (teacherForcing && (side != Both || seeds > 1))
+            throw new InputException("--teacher-forcing sets the engine under test to the reference at every step of one lockstep run; leave out --side and --seeds");
         var jsonFile = jsonPath is null ? null : AtomicFile.CheckWritable(jsonPath);
         var readme = readmePath is null ? null : ReadmeSection.CheckUpdatable(readmePath, "train");
         if (seeds > 1 && side != Both)
             throw new InputException("--seeds compares the two sides; leave out --side (or pass --side both)");
         var specs = SpecLoader.LoadAll(specPath);
+        if (teacherForcing && specs.FirstOrDefault(s => s.Grid is not null) is { } grid)
+            throw new InputException($"{grid.Name}: --teacher-forcing runs one optimizer setting, and this spec has a grid; train it without --teacher-forcing, or remove its grid");
         var engine = Backends.Resolve(engineChoice);
         var console = Terminal.On(output);
         Terminal.Sides(console, engine);
@@ -50,6 +61,7 @@ public static class TrainCommand
             EngineSide => Alone(spec, Sides.Engine, engine.Create, console),
             ReferenceSide => Alone(spec, Sides.Twin, Backends.Reference, console),
             _ when seeds > 1 && spec.Grid is null => Seeds(spec, engine, seeds, margin, console),
+            _ when teacherForcing => Forced(spec, engine, console),
             _ => TrainBoth(spec, engine, console),
         }).ToList();
         var report = new TrainReport(reports.All(r => r.Passed), engine.Name, Backends.ReferenceName, reports);
@@ -75,6 +87,48 @@ public static class TrainCommand
         var result = Terminal.WithProgress(console, $"{spec.Name} (lockstep)", trainer.TotalSteps, tick => trainer.Train(tested, twin, tick));
         return TrainOutput.Lockstep(console, spec, data, result);
     }
+
+    /// <summary>The teacher-forced run, then the lockstep run on fresh backends from the same initial parameters; the spec fails if either does.</summary>
+    static TrainSpecReport Forced(ParitySpec spec, EngineUnderTest engine, IAnsiConsole console)
+    {
+        // Forced first: an engine that cannot be forced is told so before a whole lockstep run.
+        var forcing = TeacherForced(spec, engine, console, required: true)!;
+        return WithTeacherForcing(Lockstep(spec, engine, console), forcing);
+    }
+
+    /// <summary>
+    /// The teacher-forced run, printed. An engine without IOptimizerState, or one that cannot set its state (an exec
+    /// engine that declines set_optimizer_state), cannot be forced: an input error when the user asked for forcing
+    /// (<paramref name="required"/>), else null.
+    /// </summary>
+    public static TeacherForcingReport? TeacherForced(ParitySpec spec, EngineUnderTest engine, IAnsiConsole console, bool required)
+    {
+        var forcing = new TeacherForcing(spec, DatasetLoader.Load(spec));
+        var initial = Backends.InitialParameters(spec);
+        var model = ModelDescriptions.Describe(spec);
+        using var tested = engine.Create(model, initial);
+        if (tested is not IOptimizerState)
+            return required ? throw new InputException(TeacherForcing.NeedsState(engine.Name)) : null;
+        using var twin = Backends.Reference(model, initial);
+        TeacherForcingResult result;
+        try
+        {
+            result = Terminal.WithProgress(console, $"{spec.Name} (teacher forcing)", forcing.TotalSteps, tick => forcing.Train(tested, twin, tick));
+        }
+        catch (NotSupportedException refused)
+        {
+            return required ? throw new InputException(refused.Message) : null;
+        }
+        return TrainOutput.TeacherForcing(console, spec, result);
+    }
+
+    /// <summary>A lockstep report with its teacher-forced run: it fails if either does.</summary>
+    public static TrainSpecReport WithTeacherForcing(TrainSpecReport lockstep, TeacherForcingReport forcing) => lockstep with
+    {
+        Passed = lockstep.Passed && forcing.Passed,
+        Failures = forcing.Passed ? lockstep.Failures : [.. lockstep.Failures, $"teacher forcing: {forcing.Verdict}"],
+        TeacherForcing = forcing,
+    };
 
     /// <summary>K lockstep runs on the spec's data, seeds spec.Seed, spec.Seed + 1, … for init and batch order.</summary>
     static TrainSpecReport Seeds(ParitySpec spec, EngineUnderTest engine, int count, double margin, IAnsiConsole console)

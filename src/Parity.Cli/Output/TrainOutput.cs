@@ -95,6 +95,27 @@ public static class TrainOutput
         };
     }
 
+    /// <summary>A teacher-forced run printed (its verdict and the tensors that differ first) and reported.</summary>
+    public static TeacherForcingReport TeacherForcing(IAnsiConsole console, ParitySpec spec, TeacherForcingResult result)
+    {
+        var steps = new[] { result.First, result.FirstInParameters }.OfType<ForcedStep>().Distinct().ToList();
+        var parts = steps.SelectMany(s => s.Parameters.Where(d => !d.Passed).Select(d => Part(s, "parameter", d))
+            .Concat(s.State.Where(d => !d.Passed).Select(d => Part(s, "optimizer state", d)))).ToList();
+        if (parts.Count > 0)
+        {
+            var table = new Table().Title($"{spec.Name} · teacher forcing · what differs first").AddColumns("step (epoch)", "kind", "tensor", "max abs err", "max rel err", "at", "engine / reference");
+            foreach (var p in parts)
+                table.AddRow($"{p.Step} ({p.Epoch})", p.Kind, Markup.Escape(p.Name), Figures.Scientific(p.MaxAbsErr), Figures.Scientific(p.MaxRelErr), Markup.Escape(p.WorstIndex), Markup.Escape($"{G(p.Engine)} / {G(p.Reference)}"));
+            console.Write(table);
+        }
+        console.MarkupLine($"teacher forcing: {Markup.Escape(result.Verdict)}");
+        console.WriteLine();
+        return new TeacherForcingReport(result.Passed, result.Verdict, result.Steps.Count, result.First?.Step, result.FirstInParameters?.Step, result.MaxAbsErr, parts);
+    }
+
+    static ForcedPartReport Part(ForcedStep step, string kind, Harness.Comparison.TensorDifference d) =>
+        new(step.Step, step.Epoch, kind, d.Name, d.MaxAbsErr, d.MaxRelErr, d.WorstIndex, d.Value, d.Reference);
+
     static string Spread(Harness.Statistics.Summary s) =>
         Markup.Escape($"{Figures.Loss(s.Mean)} ± {Figures.Loss(s.StdDev)} [{Figures.Loss(s.CiLow)}, {Figures.Loss(s.CiHigh)}]");
 

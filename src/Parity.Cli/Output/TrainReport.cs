@@ -18,7 +18,18 @@ public sealed record TrainSpecReport(
     IReadOnlyList<TrainStepReport>? Steps,
     GridReport? Grid = null,
     SeedsReport? Seeds = null,
-    NonFinite? NonFinite = null);
+    NonFinite? NonFinite = null,
+    TeacherForcingReport? TeacherForcing = null);
+
+/// <summary>
+/// Teacher-forced training (<c>--teacher-forcing</c>): the engine set to the reference's parameters and optimizer
+/// state before every step. <see cref="Parts"/> are the tensors that differ at the first differing step, and at
+/// the first step whose parameters differ when that comes later.
+/// </summary>
+public sealed record TeacherForcingReport(bool Passed, string Verdict, int StepsForced, int? FirstStep, int? FirstParameterStep, double MaxAbsErr, IReadOnlyList<ForcedPartReport> Parts);
+
+/// <summary>One tensor of a teacher-forced step that differs: a parameter, or an optimizer state entry (<c>0.weight.momentum_buffer</c>, <c>lr</c>).</summary>
+public sealed record ForcedPartReport(int Step, int Epoch, string Kind, string Name, double MaxAbsErr, double MaxRelErr, string WorstIndex, double Engine, double Reference);
 
 /// <summary>K seeds (init and batch order) per engine: the final test figures' spread and whether the engines are equivalent.</summary>
 public sealed record SeedsReport(int Count, IReadOnlyList<long> SeedValues, MetricStudy? TestAccuracy, MetricStudy TestLoss);

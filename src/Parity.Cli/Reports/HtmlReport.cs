@@ -28,6 +28,16 @@ public static class HtmlReport
         if (check.Diagnosis.Count > 0 || train.Failures.Count > 0)
             body.Append("<h2>Diagnosis</h2><ul>").Append(string.Concat(check.Diagnosis.Concat(train.Failures).Select(l => $"<li>{E(l)}</li>"))).Append("</ul>");
 
+        if (train.TeacherForcing is { } forcing)
+        {
+            body.Append("<h2>Teacher forcing</h2>").Append($"<p>The engine under test set to TorchSharp's parameters and optimizer state before each of {forcing.StepsForced} steps, so that each step's error is its own: "
+                + $"<span class=\"{(forcing.Passed ? "pass" : "fail")}\">{(forcing.Passed ? "passed" : "failed")}</span>, {E(forcing.Verdict)}.</p>");
+            if (forcing.Parts.Count > 0)
+                body.Append("<table><tr><th>step (epoch)</th><th>kind</th><th>tensor</th><th>max abs err</th><th>max rel err</th><th>at</th><th>engine / reference</th></tr>")
+                    .Append(string.Concat(forcing.Parts.Select(p => $"<tr><td>{p.Step} ({p.Epoch})</td><td>{p.Kind}</td><td><code>{E(p.Name)}</code></td><td>{Figures.Scientific(p.MaxAbsErr)}</td>"
+                        + $"<td>{Figures.Scientific(p.MaxRelErr)}</td><td>{p.WorstIndex}</td><td>{Figures.Loss(p.Engine)} / {Figures.Loss(p.Reference)}</td></tr>"))).Append("</table>");
+        }
+
         body.Append("<h2>Training curves</h2><div class=\"charts\">");
         var epochs = train.Epochs;
         body.Append(SvgChart.Lines("Loss per epoch", "epoch", "loss",

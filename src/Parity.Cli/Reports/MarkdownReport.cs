@@ -40,6 +40,19 @@ public static class MarkdownReport
             text.AppendLine();
         }
 
+        if (train.TeacherForcing is { } forcing)
+        {
+            text.AppendLine("## Teacher forcing").AppendLine();
+            text.AppendLine($"The engine under test set to TorchSharp's parameters and optimizer state before each of {forcing.StepsForced} steps, so that each step's error is its own: {Figures.Mark(forcing.Passed)}, {forcing.Verdict}.").AppendLine();
+            if (forcing.Parts.Count > 0)
+            {
+                text.AppendLine("| step (epoch) | kind | tensor | max abs err | max rel err | at | engine / reference |").AppendLine("|---|---|---|---|---|---|---|");
+                foreach (var p in forcing.Parts)
+                    text.AppendLine($"| {p.Step} ({p.Epoch}) | {p.Kind} | `{p.Name}` | {Figures.Scientific(p.MaxAbsErr)} | {Figures.Scientific(p.MaxRelErr)} | {p.WorstIndex} | {Figures.Loss(p.Engine)} / {Figures.Loss(p.Reference)} |");
+                text.AppendLine();
+            }
+        }
+
         text.AppendLine("## Gradient parity").AppendLine();
         text.AppendLine("| tensor | shape | max abs err | max rel err | ULP max / median | cosine | norm ratio | ok |").AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var d in check.Parameters.Append(check.InputGradient))

@@ -31,6 +31,17 @@ public sealed class Adagrad<T> : IOptimizer where T : unmanaged, IFloatingPointI
 
     public IReadOnlyList<HostTensor> State() => [.. _parameters.SelectMany((p, k) => new[] { StateTensors.Step(p, _steps), StateTensors.Of(p, "sum", _sums[k]) })];
 
+    public void SetState(IReadOnlyList<HostTensor> state)
+    {
+        var reader = new StateReader(state);
+        var steps = reader.Steps(_parameters);
+        var sums = _parameters.Select(p => reader.Buffer(p, "sum")).ToList();
+        reader.Finish();
+        for (var k = 0; k < _parameters.Count; k++)
+            StateReader.Load(sums[k], _sums[k], _options.InitialAccumulatorValue);
+        _steps = steps;
+    }
+
     public void Step()
     {
         _steps++;

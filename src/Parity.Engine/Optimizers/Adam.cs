@@ -36,6 +36,21 @@ public sealed class Adam<T> : IOptimizer where T : unmanaged, IFloatingPointIeee
         StateTensors.Step(p, _steps), StateTensors.Of(p, "exp_avg", _firstMoments[k]), StateTensors.Of(p, "exp_avg_sq", _secondMoments[k]),
     }.Concat(_options.Amsgrad ? [StateTensors.Of(p, "max_exp_avg_sq", _maxSecondMoments[k])] : []))];
 
+    public void SetState(IReadOnlyList<HostTensor> state)
+    {
+        var reader = new StateReader(state);
+        var steps = reader.Steps(_parameters);
+        var buffers = _parameters.Select(p => (m: reader.Buffer(p, "exp_avg"), v: reader.Buffer(p, "exp_avg_sq"), max: _options.Amsgrad ? reader.Buffer(p, "max_exp_avg_sq") : null)).ToList();
+        reader.Finish();
+        for (var k = 0; k < _parameters.Count; k++)
+        {
+            StateReader.Load(buffers[k].m, _firstMoments[k]);
+            StateReader.Load(buffers[k].v, _secondMoments[k]);
+            StateReader.Load(buffers[k].max, _maxSecondMoments[k]);
+        }
+        _steps = steps;
+    }
+
     public void Step()
     {
         _steps++;

@@ -35,6 +35,22 @@ public sealed class Rmsprop<T> : IOptimizer where T : unmanaged, IFloatingPointI
         .Concat(_options.Momentum > 0 ? [StateTensors.Of(p, "momentum_buffer", _momentumBuffers[k])] : [])
         .Concat(_options.Centered ? [StateTensors.Of(p, "grad_avg", _gradientAverages[k])] : []))];
 
+    public void SetState(IReadOnlyList<HostTensor> state)
+    {
+        var reader = new StateReader(state);
+        var steps = reader.Steps(_parameters);
+        var buffers = _parameters.Select(p => (square: reader.Buffer(p, "square_avg"), momentum: _options.Momentum > 0 ? reader.Buffer(p, "momentum_buffer") : null,
+            mean: _options.Centered ? reader.Buffer(p, "grad_avg") : null)).ToList();
+        reader.Finish();
+        for (var k = 0; k < _parameters.Count; k++)
+        {
+            StateReader.Load(buffers[k].square, _squareAverages[k]);
+            StateReader.Load(buffers[k].momentum, _momentumBuffers[k]);
+            StateReader.Load(buffers[k].mean, _gradientAverages[k]);
+        }
+        _steps = steps;
+    }
+
     public void Step()
     {
         _steps++;

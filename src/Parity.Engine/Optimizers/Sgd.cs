@@ -35,6 +35,19 @@ public sealed class Sgd<T> : IOptimizer where T : unmanaged, IFloatingPointIeee7
         ? []
         : [.. _parameters.Select((p, k) => StateTensors.Of(p, "momentum_buffer", _momentumBuffers[k]))];
 
+    public void SetState(IReadOnlyList<HostTensor> state)
+    {
+        var reader = new StateReader(state);
+        var buffers = _options.Momentum == 0 ? [] : _parameters.Select(p => reader.Buffer(p, "momentum_buffer")).ToList();
+        reader.Finish();
+        // PyTorch makes every buffer on the same step: the state has all of them or none.
+        if (buffers.Any(b => b is null) && buffers.Any(b => b is not null))
+            throw new ArgumentException($"the optimizer state has a momentum_buffer for some parameters only; {_parameters[buffers.FindIndex(b => b is null)].Name}.momentum_buffer is missing");
+        for (var k = 0; k < buffers.Count; k++)
+            StateReader.Load(buffers[k], _momentumBuffers[k]);
+        _hasMomentumBuffers = buffers.Count > 0 && buffers[0] is not null;
+    }
+
     public void Step()
     {
         var (momentum, keep, lr) = (T.CreateChecked(_options.Momentum), T.CreateChecked(1 - _options.Dampening), T.CreateChecked(Lr));

@@ -13,3 +13,64 @@ static class StateTensors
     public static HostTensor Step<T>(Parameter<T> parameter, int steps) where T : unmanaged, IFloatingPointIeee754<T> =>
         new($"{parameter.Name}.step", [], [steps]);
 }
+
+/// <summary>
+/// A state given to <see cref="IOptimizer.SetState"/>, read entry by entry under the contract's names: every
+/// entry is checked before any buffer changes (a refused state changes nothing), and one the optimizer does
+/// not read is refused by name, so that a state meant for other options never passes silently.
+/// </summary>
+public sealed class StateReader
+{
+    readonly Dictionary<string, HostTensor> _entries;
+    readonly HashSet<string> _read = [];
+
+    public StateReader(IReadOnlyList<HostTensor> state)
+    {
+        _entries = new Dictionary<string, HostTensor>(StringComparer.Ordinal);
+        foreach (var entry in state)
+            if (!_entries.TryAdd(entry.Name, entry))
+                throw new ArgumentException($"optimizer state entry {entry.Name} is given twice");
+    }
+
+    /// <summary>The entry <c>parameter.key</c> of the parameter's shape, or null when the state leaves it out.</summary>
+    public HostTensor? Buffer<T>(Parameter<T> parameter, string key) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var name = $"{parameter.Name}.{key}";
+        _read.Add(name);
+        if (!_entries.TryGetValue(name, out var entry))
+            return null;
+        if (!entry.Shape.SequenceEqual(parameter.Shape))
+            throw new ArgumentException($"optimizer state entry {name} is {entry.ShapeText}, its parameter is [{string.Join(", ", parameter.Shape)}]");
+        return entry;
+    }
+
+    /// <summary>The step count every parameter's <c>step</c> entry gives (0 when left out); the built-in optimizers keep one for all parameters.</summary>
+    public int Steps<T>(IReadOnlyList<Parameter<T>> parameters) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var steps = parameters.Select(p =>
+        {
+            var name = $"{p.Name}.step";
+            _read.Add(name);
+            return _entries.TryGetValue(name, out var entry) ? entry.Count == 1 && double.IsInteger(entry.Data[0]) && entry.Data[0] >= 0
+                ? (int)entry.Data[0]
+                : throw new ArgumentException($"optimizer state entry {name} must be one whole number, the steps taken") : 0;
+        }).Distinct().ToList();
+        return steps.Count <= 1 ? steps.FirstOrDefault() : throw new ArgumentException($"the optimizer state gives different step counts ({string.Join(", ", steps)}); the built-in optimizers keep one for all parameters");
+    }
+
+    /// <summary>Refuses the entries no <see cref="Buffer"/> or <see cref="Steps"/> call asked for.</summary>
+    public void Finish()
+    {
+        if (_entries.Keys.FirstOrDefault(name => !_read.Contains(name)) is { } unused)
+            throw new ArgumentException($"optimizer state entry {unused} is not one this optimizer's options use");
+    }
+
+    /// <summary>Copies <paramref name="entry"/> into <paramref name="buffer"/>, or fills it with <paramref name="initial"/> when the state leaves it out.</summary>
+    public static void Load<T>(HostTensor? entry, Matrix<T> buffer, double initial = 0) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (entry is null)
+            Array.Fill(buffer.Data, T.CreateChecked(initial));
+        else
+            buffer.CopyFrom(entry.Data);
+    }
+}

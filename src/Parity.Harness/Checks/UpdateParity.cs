@@ -1,4 +1,5 @@
 using Parity.Harness.Comparison;
+using Parity.Harness.Training;
 using Parity.Spec;
 
 namespace Parity.Harness.Checks;
@@ -20,8 +21,12 @@ public sealed record UpdateStep(
     public bool Passed => Differences.All(d => d.Passed) && StateDifferences.All(d => d.Passed);
 }
 
-/// <summary>The optimizer checked step by step, every step taken even after the parameters part.</summary>
-public sealed record UpdateParityResult(IReadOnlyList<UpdateStep> Steps)
+/// <summary>
+/// The optimizer checked step by step, every step taken even after the parameters part; <see cref="Forced"/>, the
+/// same steps teacher-forced (each from TorchSharp's parameters and optimizer state, so each step's difference is
+/// its own), when both backends expose and accept their state, else empty.
+/// </summary>
+public sealed record UpdateParityResult(IReadOnlyList<UpdateStep> Steps, IReadOnlyList<ForcedStep>? Forced = null)
 {
     public bool Passed => Steps.All(s => s.Passed);
 
@@ -61,8 +66,46 @@ public static class UpdateParity
         return new UpdateParityResult(steps);
     }
 
+    /// <summary>
+    /// The steps of <see cref="Run"/> from fresh backends, the engine set to TorchSharp's parameters and optimizer state
+    /// before each: which part of the update (a state buffer, or the step applied to the parameters) is wrong at
+    /// which step, without the drift of the steps before. Empty when either backend keeps its state to itself.
+    /// </summary>
+    public static IReadOnlyList<ForcedStep> Forced(ParitySpec spec, IBackend engine, IBackend twin, IReadOnlyList<Batch> batches)
+    {
+        if (engine is not IOptimizerState engineState || twin is not IOptimizerState twinState)
+            return [];
+        var tolerance = Tolerances.Gradient(spec);
+        var steps = new List<ForcedStep>();
+        try
+        {
+            TeacherForcing.Force(engine, engineState, twin, twinState);
+        }
+        catch (NotSupportedException)
+        {
+            // An engine in another process that declines set_optimizer_state: the free-running steps are all there is.
+            return [];
+        }
+        for (var step = 1; step <= StepCount; step++)
+        {
+            var batch = batches[(step - 1) % batches.Count];
+            engine.ComputeGradients(batch);
+            twin.ComputeGradients(batch);
+            engine.Step();
+            twin.Step();
+            var parameters = engine.GetParameters().Zip(twin.GetParameters(), (a, b) => TensorComparison.Compare(a, b, tolerance, spec.DType)).ToList();
+            // Every step of the check ends an epoch, so a step's number is its epoch too.
+            steps.Add(new ForcedStep(step, step, parameters, CompareStates(spec, engine, twin, tolerance)));
+            // Forced before the epoch ends, as in TeacherForcing: the engine's schedule steps from TorchSharp's lr.
+            TeacherForcing.Force(engine, engineState, twin, twinState);
+            engine.EndEpoch();
+            twin.EndEpoch();
+        }
+        return steps;
+    }
+
     /// <summary>The entries of the optimizer state both backends name, compared; none when either keeps its state to itself.</summary>
-    static IReadOnlyList<TensorDifference> CompareStates(ParitySpec spec, IBackend engine, IBackend twin, Tolerance tolerance)
+    internal static IReadOnlyList<TensorDifference> CompareStates(ParitySpec spec, IBackend engine, IBackend twin, Tolerance tolerance)
     {
         if (engine is not IOptimizerState engineState || twin is not IOptimizerState twinState)
             return [];

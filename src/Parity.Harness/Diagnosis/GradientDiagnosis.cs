@@ -140,6 +140,9 @@ public static class GradientDiagnosis
         // The state that parts first says which buffer of the update is wrong, before its effect on the parameters shows.
         if (updates.Steps.SelectMany(s => s.StateDifferences.Where(d => !d.Passed).Select(d => (s.Step, Difference: d))).FirstOrDefault() is { Difference: { } state } parting)
             lines.Add($"the optimizer state {state.Name} parts from TorchSharp's at step {parting.Step} (max rel err {Number(state.MaxRelErr)})");
+        // The part that differs is read from the state; the catalogue's mistakes, when one reproduces the engine, confirm it.
+        if (StateDiagnosis.Explain(spec, updates.Forced ?? []) is { } part)
+            lines.Add(part);
         if (UpdateHypotheses.Explain(spec, updates.Steps) is { } explanation)
             lines.Add(explanation);
         else if (RatioFit.Common(failure.EngineAfter.Zip(failure.TwinAfter, failure.Before).Select(p =>

@@ -148,6 +148,9 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
         return TwinOptimizerState.Read(_optimizer, _names, _optimizerDescription);
     }
 
+    public void SetOptimizerState(IReadOnlyList<HostTensor> state) =>
+        TwinOptimizerState.Write(_optimizer, _names, _shapes, _dtype, _optimizerDescription, state);
+
     public void EndEpoch() => _scheduler?.step();
 
     public void Dispose()
