@@ -29,7 +29,7 @@ public sealed record Direction(string Label, IReadOnlyDictionary<string, double[
 public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, double eps)
 {
     readonly IReadOnlyList<HostTensor> _parameters = backend.GetParameters();
-    readonly int[] _kinkLayers = spec.Model.OfType<ActivationLayer>()
+    readonly int[] _kinkLayers = spec.Model.OfType<OpLayer>()
         .Where(a => a.Op.HasKinks).Select(a => a.Index).ToArray();
 
     public (double Derivative, bool Kink) Derivative(Direction direction)
