@@ -10,8 +10,8 @@ namespace Parity.Spec;
 /// (conv2d's in_channels), its nominal FLOPs per element forward and backward (for bench; an op whose
 /// work is not per element gives its <see cref="Cost"/>), whether its derivative has kinks
 /// (finite differences straddling one are reported, not judged), whether its output is a probability
-/// (what bce requires), the usual mistakes in its backward (for diagnosis), and examples for the op
-/// helper test.
+/// (what bce requires), the usual mistakes in its backward (for diagnosis: a rule per element, or
+/// a test of the evidence), and examples for the op helper test.
 /// </summary>
 public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops)
 {
@@ -36,9 +36,19 @@ public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops
 
     public bool HasKinks { get; init; }
 
+    /// <summary>
+    /// For an op with kinks: which side of them each input value of a batch is on (the values of
+    /// [rows, …input shape], row-major); a change between the probes θ ± eps·u is a kink crossed. By
+    /// default the sign, for kinks at 0 as ReLU's; max-pool2d's is which position each window takes.
+    /// </summary>
+    public Func<OpSettings, int[], double[], bool[]> Sides { get; init; } = (_, _, values) => [.. values.Select(v => v > 0)];
+
     public bool IsProbability { get; init; }
 
     public Func<OpSettings, IReadOnlyList<LayerMistake>> Mistakes { get; init; } = _ => [];
+
+    /// <summary>For ops whose mistakes are not a rule per element: names the mistake the evidence shows, or null.</summary>
+    public Func<LayerEvidence, string?> Explain { get; init; } = _ => null;
 
     /// <summary>Settings and input shapes the op helper test runs the op with; by default its defaults on 4 features.</summary>
     public IReadOnlyList<OpExample> Examples { get; init; } = [new([], [4])];
