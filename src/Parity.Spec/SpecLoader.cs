@@ -99,7 +99,7 @@ public static partial class SpecLoader
             Data: data,
             Shape: shape,
             Model: model,
-            Init: root.Optional("init") is { } initNode ? ReadInit(initNode) : new InitSpec(InitKind.TorchDefault),
+            Init: root.Optional("init") is { } initNode ? ReadInit(initNode, path) : new InitSpec(InitKind.TorchDefault),
             Loss: loss,
             OneHotTargets: oneHot,
             Optimizer: optimizer,
@@ -259,14 +259,14 @@ public static partial class SpecLoader
     static (int Out, bool Bias) ReadLinearSettings(MappingReader linear) =>
         ((int)Scalars.Integer(linear.Required("out"), linear.PathOf("out"), 1, 1_000_000), linear.Boolean("bias", true));
 
-    static InitSpec ReadInit(SpecNode node)
+    static InitSpec ReadInit(SpecNode node, string specPath)
     {
         var (word, settings) = Scalars.WordWithSettings(node, "init");
         var kind = Scalars.Choice(word, "init", new Dictionary<string, InitKind>
         {
             ["torch-default"] = InitKind.TorchDefault, ["xavier-uniform"] = InitKind.XavierUniform, ["xavier-normal"] = InitKind.XavierNormal,
             ["kaiming-uniform"] = InitKind.KaimingUniform, ["kaiming-normal"] = InitKind.KaimingNormal,
-            ["normal"] = InitKind.Normal, ["uniform"] = InitKind.Uniform, ["torch"] = InitKind.Torch,
+            ["normal"] = InitKind.Normal, ["uniform"] = InitKind.Uniform, ["torch"] = InitKind.Torch, ["from"] = InitKind.From,
         });
         switch (kind)
         {
@@ -284,6 +284,15 @@ public static partial class SpecLoader
                 if (high <= low)
                     throw new SpecException(highNode.Mark, $"'init.uniform.high' ({high}) must be greater than low ({low})");
                 return new InitSpec(kind, Low: low, High: high);
+            }
+            case InitKind.From:
+            {
+                var file = Scalars.Text(settings ?? throw NeedsSettings(word, "{from: model.pt}"), "init.from");
+                // Relative to the spec, as the spec's other files are, so that a spec and its weights move together.
+                var full = System.IO.Path.GetFullPath(file, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(specPath))!);
+                if (!File.Exists(full))
+                    throw new SpecException(settings.Mark, $"'init.from': no such file {Scalars.Quote(file)} (looked for {full}); give the path of a torch.save state_dict (.pt) or a .safetensors file, relative to the spec's folder");
+                return new InitSpec(kind, Path: full);
             }
             default:
                 if (settings is not null)

@@ -9,8 +9,8 @@ public static class InitialParameters
 {
     public static IReadOnlyList<HostTensor> Create(ParitySpec spec)
     {
-        if (spec.Init.Kind == InitKind.Torch)
-            throw new InvalidOperationException("init: torch is TorchSharp's own initialisation; the twin makes it (Parity.Torch's TorchInitialParameters)");
+        if (spec.Init.Kind is InitKind.Torch or InitKind.From)
+            throw new InvalidOperationException($"init: {spec.Init.Kind} is read or made by TorchSharp (Parity.Torch's TorchInitialParameters, StateDictFile)");
         var random = SeededRandom.For(spec.Seed, "init");
         var tensors = new List<HostTensor>();
         foreach (var (layer, (input, _)) in spec.Model.Zip(LayerShapes.Of(spec)))
