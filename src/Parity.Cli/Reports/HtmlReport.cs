@@ -22,7 +22,7 @@ public static class HtmlReport
         body.Append(Item(check.Parameters.All(p => p.Passed) && check.InputGradient.Passed && check.Loss.Passed, $"gradient parity on the first batch ({check.BatchRows} rows): max relative error {Figures.Scientific(result.MaxGradientRelErr)}"));
         body.Append(Item(check.Updates.Passed, $"optimizer updates: {check.Updates.StepsChecked} steps"));
         foreach (var (side, g) in new[] { ("engine", check.Gradcheck.Engine), ("twin", check.Gradcheck.Twin) })
-            body.Append(Item(g.Passed, $"finite differences, {side} ({g.Mode}): {g.Checked} checked, {g.Kinks} kinks, max relative error {Figures.Scientific(g.MaxRelErr)}"));
+            body.Append(Item(g.Passed, $"finite differences, {side} ({g.Mode}): {g.Describe()}"));
         body.Append(Item(train.Passed, $"lockstep training: {train.Verdict}"));
         body.Append("</ul>");
         if (check.Diagnosis.Count > 0 || train.Failures.Count > 0)

@@ -29,6 +29,11 @@ public static class GradientDiagnosis
         if (!engineCheck.Passed && engineCheck.Failures.FirstOrDefault() is { } miss)
             lines.Add($"finite differences disagree with the engine's gradient at {miss.Where}: numerical {Number(miss.Numerical)} vs analytical {Number(miss.Analytical)} "
                 + $"({engineCheck.Failures.Count} shown){(twinCheck.Passed ? "; TorchSharp passes the same check" : "")}");
+        if (engineCheck.FullMode is { } full)
+            lines.Add($"finite differences in fast mode failed; {full.Describe()}");
+        if (engineCheck.Nondeterminism > 0)
+            lines.Add($"the engine's backward is nondeterministic: two backwards on the same input and parameters differ by up to {Number(engineCheck.Nondeterminism)} "
+                + "(a parallel sum in varying order, or state left over from the call before)");
         if (!twinCheck.Passed && twinCheck.Failures.FirstOrDefault() is { } control)
             lines.Add($"the TorchSharp control fails gradcheck too, at {control.Where} (numerical {Number(control.Numerical)} vs analytical {Number(control.Analytical)}): "
                 + "the loss is not smooth enough here for eps; try other tolerance.gradcheck settings");
