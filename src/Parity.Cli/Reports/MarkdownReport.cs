@@ -16,6 +16,16 @@ public static class MarkdownReport
         var train = result.Train;
         var text = new StringBuilder();
         text.AppendLine($"# {spec.Name} — {Figures.Mark(result.Passed)}").AppendLine();
+        if (FailureAnswer.For(result, Path.GetFileName(spec.SourcePath)) is { } answer)
+        {
+            text.AppendLine("## The answer").AppendLine();
+            text.AppendLine($"**Culprit:** {answer.Culprit}").AppendLine();
+            text.AppendLine($"| {string.Join(" | ", FailureAnswer.EvidenceColumns)} |").AppendLine($"|{string.Concat(FailureAnswer.EvidenceColumns.Select(_ => "---|"))}");
+            foreach (var row in answer.Evidence)
+                text.AppendLine($"| {string.Join(" | ", row.Select(cell => cell.Replace("|", "\\|")))} |");
+            text.AppendLine().AppendLine($"**Reproduce:** `{answer.Reproduce}` {FailureAnswer.ReproduceGives}.").AppendLine();
+            text.AppendLine($"**Try:** {answer.Try}.").AppendLine();
+        }
         if (spec.Description.Length > 0)
             text.AppendLine(spec.Description.Trim()).AppendLine();
         text.AppendLine($"{spec.DType.ToString().ToLowerInvariant()} · seed {spec.Seed} · {spec.Train.Epochs} epochs of batch {spec.Train.Batch}"
