@@ -2,6 +2,7 @@ using Parity.Engine;
 using Parity.Engine.Numerics;
 using Parity.Spec;
 using Parity.Spec.Initialization;
+using Parity.Torch.StateDicts;
 using Parity.Torch.Twin;
 
 namespace Parity.Cli;
@@ -36,9 +37,25 @@ public static class Backends
     public static string ReferenceName => Guarded(() => TorchRuntime.Description);
 
     /// <summary>The initial parameters every engine of a run starts from.</summary>
-    public static IReadOnlyList<HostTensor> InitialParameters(ParitySpec spec) => spec.Init.Kind == InitKind.Torch
-        ? Guarded(() => TorchInitialParameters.Create(ModelDescriptions.Describe(spec)))
-        : Spec.Initialization.InitialParameters.Create(spec);
+    public static IReadOnlyList<HostTensor> InitialParameters(ParitySpec spec) => spec.Init.Kind switch
+    {
+        InitKind.Torch => Guarded(() => TorchInitialParameters.Create(ModelDescriptions.Describe(spec))),
+        InitKind.From => StateDictMatch.Match(ModelDescriptions.Describe(spec), ReadStateDict(spec.Init.Path!), spec.Init.Path!),
+        _ => Spec.Initialization.InitialParameters.Create(spec),
+    };
+
+    /// <summary>A file PyTorch's or safetensors' own readers would refuse is the user's input, said in one line.</summary>
+    static IReadOnlyList<(HostTensor Tensor, string DType)> ReadStateDict(string path)
+    {
+        try
+        {
+            return Guarded(() => StateDictFile.Read(path));
+        }
+        catch (Exception e) when (e is not InputException)
+        {
+            throw new InputException($"init.from {path}: not a state_dict that torch.save or safetensors' save_file wrote ({InputException.OneLine(e.Message.Split('\n')[0])}); save it with torch.save(model.state_dict(), path)");
+        }
+    }
 
     /// <summary>
     /// Runs TorchSharp (TorchSharp's intra-op threads) and the engine's BLAS on <paramref name="threads"/>

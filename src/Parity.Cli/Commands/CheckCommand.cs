@@ -113,7 +113,7 @@ public static class CheckCommand
             ? $"updates: {result.Updates.Steps.Count} optimizer steps agree"
             : $"updates: step {result.Updates.FirstFailure!.Step} parts");
         foreach (var check in new[] { result.EngineGradcheck, result.TwinGradcheck })
-            Line(console, check.Passed, $"gradcheck {check.Backend} (float64, {check.Mode}): {check.Checked} checked, {check.Kinks} kinks skipped, max rel err {Figures.Scientific(check.MaxRelErr)}");
+            Line(console, check.Passed, $"gradcheck {check.Backend} (float64, {check.Mode}): {GradcheckReport.From(check).Describe()}");
         foreach (var line in result.Diagnosis)
             console.MarkupLine($"  [yellow]→[/] {Markup.Escape(line)}");
         console.MarkupLine(result.Passed ? $"[green]passed[/] {Markup.Escape(spec.Name)}" : $"[red]failed[/] {Markup.Escape(spec.Name)}");

@@ -48,7 +48,14 @@ public sealed record UpdatesReport(bool Passed, int StepsChecked, int? FirstFail
 
 public sealed record GradcheckPair(GradcheckReport Engine, GradcheckReport Twin);
 
-public sealed record GradcheckReport(bool Passed, string Mode, double MaxRelErr, int Checked, int Kinks, IReadOnlyList<GradcheckFailure> Failures)
+/// <summary>A backend's finite-difference check; <see cref="Nondeterminism"/> and <see cref="FullMode"/> as <see cref="GradcheckResult"/> has them.</summary>
+public sealed record GradcheckReport(bool Passed, string Mode, double MaxRelErr, int Checked, int Kinks, IReadOnlyList<GradcheckFailure> Failures, double Nondeterminism, FullModeRecheck? FullMode)
 {
-    public static GradcheckReport From(GradcheckResult r) => new(r.Passed, r.Mode, r.MaxRelErr, r.Checked, r.Kinks, r.Failures);
+    public static GradcheckReport From(GradcheckResult r) => new(r.Passed, r.Mode, r.MaxRelErr, r.Checked, r.Kinks, r.Failures, r.Nondeterminism, r.FullMode);
+
+    /// <summary>The figures in one line, as the console and the reports give them.</summary>
+    public string Describe() =>
+        $"{Checked} checked, {Kinks} kinks skipped, max relative error {Figures.Scientific(MaxRelErr)}"
+        + (Nondeterminism > 0 ? $"; two backwards on the same input differ by up to {Figures.Scientific(Nondeterminism)}: nondeterministic" : "")
+        + (FullMode is { } full ? $"; fast mode failed, {full.Describe()}" : "");
 }

@@ -15,6 +15,11 @@ public static class HtmlReport
         var train = result.Train;
         var body = new StringBuilder();
         body.Append($"<h1>{E(spec.Name)} <span class=\"{(result.Passed ? "pass" : "fail")}\">{(result.Passed ? "passed" : "failed")}</span></h1>");
+        if (FailureAnswer.For(result, Path.GetFileName(spec.SourcePath)) is { } answer)
+            body.Append($"<section class=\"answer\"><h2>The answer</h2><p class=\"culprit\"><strong>Culprit:</strong> {E(answer.Culprit)}</p><table><tr>")
+                .Append(string.Concat(FailureAnswer.EvidenceColumns.Select(c => $"<th>{E(c)}</th>"))).Append("</tr>")
+                .Append(string.Concat(answer.Evidence.Select(row => $"<tr>{string.Concat(row.Select(cell => $"<td>{E(cell)}</td>"))}</tr>")))
+                .Append($"</table><p><strong>Reproduce:</strong> <code>{E(answer.Reproduce)}</code> {E(FailureAnswer.ReproduceGives)}.</p><p><strong>Try:</strong> {E(answer.Try)}.</p></section>");
         body.Append($"<p>{E(spec.Description.Trim())}</p><p class=\"meta\">{spec.DType.ToString().ToLowerInvariant()} · seed {spec.Seed} · {spec.Train.Epochs} epochs of batch {spec.Train.Batch}{(spec.Expect.Reported is { } r ? $" · the seed project reported: {E(r)}" : "")}</p>"
             + $"<p class=\"meta\">engine under test: <strong>{E(result.Engine)}</strong> · reference: {E(result.Reference)}</p>");
 
@@ -22,7 +27,7 @@ public static class HtmlReport
         body.Append(Item(check.Parameters.All(p => p.Passed) && check.InputGradient.Passed && check.Loss.Passed, $"gradient parity on the first batch ({check.BatchRows} rows): max relative error {Figures.Scientific(result.MaxGradientRelErr)}"));
         body.Append(Item(check.Updates.Passed, $"optimizer updates: {check.Updates.StepsChecked} steps"));
         foreach (var (side, g) in new[] { ("engine", check.Gradcheck.Engine), ("twin", check.Gradcheck.Twin) })
-            body.Append(Item(g.Passed, $"finite differences, {side} ({g.Mode}): {g.Checked} checked, {g.Kinks} kinks, max relative error {Figures.Scientific(g.MaxRelErr)}"));
+            body.Append(Item(g.Passed, $"finite differences, {side} ({g.Mode}): {g.Describe()}"));
         body.Append(Item(train.Passed, $"lockstep training: {train.Verdict}"));
         body.Append("</ul>");
         if (check.Diagnosis.Count > 0 || train.Failures.Count > 0)

@@ -16,6 +16,16 @@ public static class MarkdownReport
         var train = result.Train;
         var text = new StringBuilder();
         text.AppendLine($"# {spec.Name} — {Figures.Mark(result.Passed)}").AppendLine();
+        if (FailureAnswer.For(result, Path.GetFileName(spec.SourcePath)) is { } answer)
+        {
+            text.AppendLine("## The answer").AppendLine();
+            text.AppendLine($"**Culprit:** {answer.Culprit}").AppendLine();
+            text.AppendLine($"| {string.Join(" | ", FailureAnswer.EvidenceColumns)} |").AppendLine($"|{string.Concat(FailureAnswer.EvidenceColumns.Select(_ => "---|"))}");
+            foreach (var row in answer.Evidence)
+                text.AppendLine($"| {string.Join(" | ", row.Select(cell => cell.Replace("|", "\\|")))} |");
+            text.AppendLine().AppendLine($"**Reproduce:** `{answer.Reproduce}` {FailureAnswer.ReproduceGives}.").AppendLine();
+            text.AppendLine($"**Try:** {answer.Try}.").AppendLine();
+        }
         if (spec.Description.Length > 0)
             text.AppendLine(spec.Description.Trim()).AppendLine();
         text.AppendLine($"{spec.DType.ToString().ToLowerInvariant()} · seed {spec.Seed} · {spec.Train.Epochs} epochs of batch {spec.Train.Batch}"
@@ -27,7 +37,7 @@ public static class MarkdownReport
         text.AppendLine($"| gradient parity (first batch, {check.BatchRows} rows) | {Figures.Mark(check.Parameters.All(p => p.Passed) && check.InputGradient.Passed && check.Loss.Passed)}, max relative error {Figures.Scientific(result.MaxGradientRelErr)} |");
         text.AppendLine($"| optimizer updates | {Figures.Mark(check.Updates.Passed)}, {check.Updates.StepsChecked} steps |");
         foreach (var (side, gradcheck) in new[] { ("engine", check.Gradcheck.Engine), ("twin", check.Gradcheck.Twin) })
-            text.AppendLine($"| finite differences, {side} ({gradcheck.Mode}) | {Figures.Mark(gradcheck.Passed)}, {gradcheck.Checked} checked, {gradcheck.Kinks} kinks, max relative error {Figures.Scientific(gradcheck.MaxRelErr)} |");
+            text.AppendLine($"| finite differences, {side} ({gradcheck.Mode}) | {Figures.Mark(gradcheck.Passed)}, {gradcheck.Describe()} |");
         text.AppendLine($"| lockstep training | {Figures.Mark(train.Passed)}: {train.Verdict} |");
         text.AppendLine($"| last epoch, engine / twin | test loss {Figures.Loss(result.Last.Engine?.TestLoss)} / {Figures.Loss(result.Last.Twin?.TestLoss)}, test accuracy {Figures.Accuracy(result.Last.Engine?.TestAccuracy)} / {Figures.Accuracy(result.Last.Twin?.TestAccuracy)} |");
         text.AppendLine();

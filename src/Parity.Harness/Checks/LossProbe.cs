@@ -24,13 +24,13 @@ public sealed record Direction(string Label, IReadOnlyDictionary<string, double[
 /// <summary>
 /// The numerical side of gradcheck: the loss at θ ± eps·u by central differences, with the backend's
 /// own forward and loss. A probe whose ± points put some ReLU input on different sides of zero
-/// straddles a kink (of an op the catalogue marks as kinked, at 0), where the derivative is not defined: it is reported, not judged.
+/// straddles a kink (of an op the catalogue marks as kinked: at 0, or where a max-pool window changes its choice), where the derivative is not defined: it is reported, not judged.
 /// </summary>
 public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, double eps)
 {
     readonly IReadOnlyList<HostTensor> _parameters = backend.GetParameters();
-    readonly int[] _kinkLayers = spec.Model.OfType<ActivationLayer>()
-        .Where(a => a.Op.HasKinks).Select(a => a.Index).ToArray();
+    readonly (OpLayer Layer, int[] Input)[] _kinkLayers = spec.Model.Zip(LayerShapes.Of(spec))
+        .Where(p => p.First is OpLayer { Op.HasKinks: true }).Select(p => ((OpLayer)p.First, p.Second.In)).ToArray();
 
     public (double Derivative, bool Kink) Derivative(Direction direction)
     {
@@ -60,10 +60,11 @@ public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, do
         return tensor with { Data = data };
     }
 
-    /// <summary>Which inputs of the kinked layers are positive: a change between θ + eps·u and θ − eps·u is a kink crossed.</summary>
+    /// <summary>Which side of its kinks each input of the kinked layers is on (the sign, for ReLU): a change between θ + eps·u and θ − eps·u is a kink crossed.</summary>
     bool[] SignPattern(Batch moved)
     {
         var outputs = backend.Forward(moved);
-        return _kinkLayers.SelectMany(layer => (layer == 0 ? moved.X : outputs[layer - 1].Data).Select(v => v > 0)).ToArray();
+        return _kinkLayers.SelectMany(kinked => kinked.Layer.Op.Sides(kinked.Layer.Settings, kinked.Input,
+            kinked.Layer.Index == 0 ? moved.X : outputs[kinked.Layer.Index - 1].Data)).ToArray();
     }
 }

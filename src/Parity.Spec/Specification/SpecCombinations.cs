@@ -25,7 +25,7 @@ static class SpecCombinations
                 throw new SpecException(lastLinear.Mark, $"cross-entropy needs one output per class ({classes}), but the last linear layer has {width}; use 'linear: {classes}' (or bce-with-logits for one output)");
             case LossKind.CrossEntropy when width != classes:
                 throw new SpecException(lastLinear.Mark, $"cross-entropy needs one output per class: the data has {classes} classes but the last linear layer has {width}");
-            case LossKind.Bce when lastLayer is not ActivationLayer { Op.IsProbability: true }:
+            case LossKind.Bce when lastLayer is not OpLayer { Op.IsProbability: true }:
                 throw new SpecException(lastLayer.Mark, "bce needs probabilities in [0, 1], but the model's last layer can leave [0, 1]; end the model with sigmoid, or use bce-with-logits");
         }
 

@@ -1,0 +1,44 @@
+using System.Text.RegularExpressions;
+
+namespace Parity.Cli.Tests;
+
+/// <summary>
+/// A failing report opens with the answer — the culprit, the evidence, how to reproduce it and what to
+/// try — before any other figure; a passing one has no such section.
+/// </summary>
+public partial class FailingReportTests
+{
+    static string Numpy(string options) =>
+        $"exec:/usr/bin/python3 {Path.Combine(Cli.RepositoryRoot, "examples", "numpy-engine", "engine.py")} {options}";
+
+    [Fact]
+    public void A_failing_report_opens_with_the_culprit_and_its_evidence()
+    {
+        using var temp = new TempFolder();
+        var (exit, output, error) = Cli.Run("report", Cli.BuiltInSpec("xor-tanh-bce.yaml"), "--engine", Numpy("--bug bias-grad-mean"), "--out", temp["reports"]);
+
+        Assert.True(exit == 1, output + error);
+        var markdown = File.ReadAllText(Path.Combine(temp["reports"], "xor-tanh-bce", "report.md"));
+        Assert.StartsWith("# xor-tanh-bce — ❌ failed\n\n## The answer\n\n**Culprit:** only the bias gradients are wrong (0.bias, 2.bias)", markdown);
+        Assert.Matches(@"\| 0\.bias \| gradient \| norm ratio 0\.250000, cosine 1\.000000 \| max rel err ", markdown);
+        Assert.Contains("**Reproduce:** `parity check xor-tanh-bce.yaml --engine ENGINE --dump DIR`", markdown);
+        Assert.Contains("**Try:** fix the backward the culprit names", markdown);
+        var html = File.ReadAllText(Path.Combine(temp["reports"], "xor-tanh-bce", "report.html"));
+        Assert.Matches(FirstSectionAfterTitle(), html);
+        Assert.Contains("<p class=\"culprit\"><strong>Culprit:</strong> only the bias gradients are wrong (0.bias, 2.bias)", html);
+    }
+
+    [Fact]
+    public void A_passing_report_has_no_answer_section()
+    {
+        using var temp = new TempFolder();
+        var (exit, output, error) = Cli.Run("report", Cli.BuiltInSpec("xor-tanh-bce.yaml"), "--out", temp["reports"]);
+
+        Assert.True(exit == 0, output + error);
+        Assert.DoesNotContain("The answer", File.ReadAllText(Path.Combine(temp["reports"], "xor-tanh-bce", "report.md")));
+        Assert.DoesNotContain("class=\"answer\"", File.ReadAllText(Path.Combine(temp["reports"], "xor-tanh-bce", "report.html")));
+    }
+
+    [GeneratedRegex(@"<body><h1>xor-tanh-bce <span class=""fail"">failed</span></h1><section class=""answer""><h2>The answer</h2>")]
+    private static partial Regex FirstSectionAfterTitle();
+}
