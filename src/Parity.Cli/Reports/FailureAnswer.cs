@@ -55,9 +55,9 @@ public sealed record FailureAnswer(string Culprit, IReadOnlyList<string[]> Evide
         if (!check.Parameters.All(p => p.Passed) || !check.InputGradient.Passed)
             return "fix the backward the culprit names, then run parity check again: the gradients must agree before the optimizer and training can be judged";
         if (!check.Updates.Passed)
-            return "the gradients agree, so the optimizer or its schedule is wrong: compare the update with PyTorch's documented algorithm for the spec's optimizer, option by option";
+            return "the gradients agree, so the optimizer or its schedule is wrong: the teacher-forced run (parity train SPEC --teacher-forcing) names the first step and the optimizer state whose own update differs";
         if (!check.Gradcheck.Engine.Passed)
             return "the engine's gradient disagrees with its own loss: the backward does not differentiate the forward it has (look for a term dropped or a value cached from the wrong step)";
-        return "each step agrees with TorchSharp but training parts over time: look at what changes between epochs (the schedule, shuffling, state kept between steps)";
+        return "each step agrees with TorchSharp but training parts over time: the teacher-forced run (parity train SPEC --teacher-forcing) pins an effect that acts late, such as the schedule, to the step where it first acts";
     }
 }
