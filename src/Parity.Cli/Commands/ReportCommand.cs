@@ -130,7 +130,7 @@ public static class ReportCommand
         // An engine in another process is named by its handshake, then by the command that started it.
         var name = ExecEngine.Names(engine.Name) ? $"{checkResult.EngineGradcheck.Backend} ({engine.Name})" : engine.Name;
         return new SpecResult(spec.Name, spec.Description.Trim(), name, Backends.ReferenceName,
-            check.Passed && train.Passed && bench?.Passed != false, check, train, bench);
+            check.Passed && train.Passed && bench.Passed, check, train, bench);
     }
 
     static void Write(string folder, ParitySpec spec, SpecResult result)

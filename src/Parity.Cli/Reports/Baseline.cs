@@ -35,7 +35,7 @@ public sealed record BaselineSpec(string Spec, string Dtype, IReadOnlyDictionary
         result.Check.Parameters.Append(result.Check.InputGradient).ToDictionary(p => p.Name, p => p.MaxRelErr),
         result.Check.Gradcheck.Engine.MaxRelErr,
         VerdictKind(result.Train.Verdict),
-        result.Bench?.Ratio);
+        result.Bench.Ratio);
 
     /// <summary>The verdict's kind ("identical up to rounding", "diverged at step 12 (epoch 1)" → "diverged", …), without its figures.</summary>
     public static string VerdictKind(string verdict) => verdict.Split(':')[0].Split(" at step")[0].Trim();

@@ -64,13 +64,10 @@ public static class HtmlReport
         body.Append(SvgChart.Bars("Gradient error per parameter", "max relative error",
             check.Parameters.Append(check.InputGradient).Select(p => p.Name).ToList(),
             [("engine vs twin", check.Parameters.Append(check.InputGradient).Select(p => Math.Max(p.MaxRelErr, 1e-17)).ToList())], logY: true));
-        if (result.Bench is { } bench)
-        {
-            var phases = MarkdownReport.Phases(bench).ToList();
-            body.Append("<!-- timings -->").Append(SvgChart.Bars($"Runtime per phase (batch {bench.Batch}, {bench.Threads} threads)", "median ms",
-                phases.Select(p => p.Phase).ToList(), [("engine", phases.Select(p => p.Engine).ToList()), ("twin", phases.Select(p => p.Twin).ToList())]))
-                .Append("<!-- /timings -->");
-        }
+        var phases = MarkdownReport.Phases(result.Bench).ToList();
+        body.Append("<!-- timings -->").Append(SvgChart.Bars($"Runtime per phase (batch {result.Bench.Batch}, {result.Bench.Threads} threads)", "median ms",
+            phases.Select(p => p.Phase).ToList(), [("engine", phases.Select(p => p.Engine).ToList()), ("twin", phases.Select(p => p.Twin).ToList())]))
+            .Append("<!-- /timings -->");
         body.Append("</div>");
 
         body.Append("<h2>Gradient parity</h2><table><tr><th>tensor</th><th>shape</th><th>max abs err</th><th>max rel err</th><th>ULP max / median</th><th>cosine</th><th>norm ratio</th><th>ok</th></tr>");

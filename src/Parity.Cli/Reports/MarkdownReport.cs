@@ -82,18 +82,14 @@ public static class MarkdownReport
             text.AppendLine($"Largest parameter difference over the run: {Figures.Scientific(train.MaxParamDrift ?? 0)}; largest relative loss difference: {Figures.Scientific(train.MaxLossDiff ?? 0)}.").AppendLine();
         }
 
-        if (result.Bench is { } bench)
-        {
-            // Timings differ from run to run: they stand between markers so comparisons can set them aside.
-            text.AppendLine("## Runtime").AppendLine().AppendLine("<!-- timings -->");
-            text.AppendLine($"Median milliseconds per phase at batch {bench.Batch} on {bench.Threads} threads (engine / TorchSharp); ratio of the full training step {bench.Ratio.ToString("F3", CultureInfo.InvariantCulture)}.").AppendLine();
-            text.AppendLine("| phase | engine | TorchSharp |").AppendLine("|---|---|---|");
-            foreach (var (phase, e, t) in Phases(bench))
-                text.AppendLine($"| {phase} | {e.ToString("F4", CultureInfo.InvariantCulture)} | {t.ToString("F4", CultureInfo.InvariantCulture)} |");
-            text.AppendLine("<!-- /timings -->").AppendLine();
-        }
-        else
-            text.AppendLine("## Runtime").AppendLine().AppendLine($"Not measured: {result.Engine} does not implement IPhasedBackend, whose phases the benchmark times apart.").AppendLine();
+        var bench = result.Bench;
+        // Timings differ from run to run: they stand between markers so comparisons can set them aside.
+        text.AppendLine("## Runtime").AppendLine().AppendLine("<!-- timings -->");
+        text.AppendLine($"Median milliseconds per phase at batch {bench.Batch} on {bench.Threads} threads (engine / TorchSharp); ratio of the full training step {bench.Ratio.ToString("F3", CultureInfo.InvariantCulture)}.").AppendLine();
+        text.AppendLine("| phase | engine | TorchSharp |").AppendLine("|---|---|---|");
+        foreach (var (phase, e, t) in Phases(bench))
+            text.AppendLine($"| {phase} | {e.ToString("F4", CultureInfo.InvariantCulture)} | {t.ToString("F4", CultureInfo.InvariantCulture)} |");
+        text.AppendLine("<!-- /timings -->").AppendLine();
 
         text.AppendLine("| epoch | train loss (engine / twin) | test loss | test accuracy |").AppendLine("|---|---|---|---|");
         foreach (var e in epochs)
