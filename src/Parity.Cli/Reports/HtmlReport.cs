@@ -61,9 +61,12 @@ public static class HtmlReport
         if (train.Steps is { Count: > 0 } steps)
             body.Append(SvgChart.Lines("Largest parameter difference after each step", "step", "max |engine − twin|",
                 [Line("engine vs twin", Thin(steps).Select(s => (s.Step, (double?)s.ParamDrift)))], logY: true));
-        body.Append(SvgChart.Bars("Gradient error per parameter", "max relative error",
-            check.Parameters.Append(check.InputGradient).Select(p => p.Name).ToList(),
-            [("engine vs twin", check.Parameters.Append(check.InputGradient).Select(p => Math.Max(p.MaxRelErr, 1e-17)).ToList())], logY: true));
+        var gradients = check.Parameters.Append(check.InputGradient).ToList();
+        var tolerance = Harness.Comparison.Tolerances.Gradient(spec);
+        body.Append(SvgChart.Bars("Gradient error per parameter, engine vs twin", "max error",
+            gradients.Select(p => p.Name).ToList(),
+            [("relative", gradients.Select(p => Math.Max(p.MaxRelErr, 1e-17)).ToList()), ("absolute", gradients.Select(p => Math.Max(p.MaxAbsErr, 1e-17)).ToList())], logY: true,
+            limits: [($"rtol {Figures.Scientific(tolerance.Rtol)}", tolerance.Rtol, 0), ($"atol {Figures.Scientific(tolerance.Atol)}", tolerance.Atol, 1)]));
         var phases = MarkdownReport.Phases(result.Bench).ToList();
         body.Append("<!-- timings -->").Append(SvgChart.Bars($"Runtime per phase (batch {result.Bench.Batch}, {result.Bench.Threads} threads)", "median ms",
             phases.Select(p => p.Phase).ToList(), [("engine", phases.Select(p => p.Engine).ToList()), ("twin", phases.Select(p => p.Twin).ToList())]))

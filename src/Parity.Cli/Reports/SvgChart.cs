@@ -26,19 +26,30 @@ public static class SvgChart
         var x = Axis.Linear(points.Min(p => p.X), points.Max(p => p.X));
         var y = logY ? Axis.Log(points.Min(p => p.Y), points.Max(p => p.Y)) : Axis.Linear(points.Min(p => p.Y), points.Max(p => p.Y));
         var svg = Frame(title, xLabel, yLabel, x, y);
+        var drawn = series.Select(s => string.Join(' ', s.Points.Where(p => Plottable(p.Y, logY) && double.IsFinite(p.X))
+            .Select(p => $"{F(X(x, p.X))},{F(Y(y, p.Y))}"))).ToList();
+        var names = new List<string>();
         for (var i = 0; i < series.Count; i++)
         {
-            var coordinates = series[i].Points.Where(p => Plottable(p.Y, logY) && double.IsFinite(p.X))
-                .Select(p => $"{F(X(x, p.X))},{F(Y(y, p.Y))}");
-            svg.Append($"<polyline class=\"series series-{i}\" fill=\"none\" stroke=\"{Colours[i % Colours.Length]}\" stroke-width=\"2\" stroke-dasharray=\"{Dashes[i % Dashes.Length]}\" points=\"{string.Join(' ', coordinates)}\"/>");
+            svg.Append($"<polyline class=\"series series-{i}\" fill=\"none\" stroke=\"{Colours[i % Colours.Length]}\" stroke-width=\"2\" stroke-dasharray=\"{Dashes[i % Dashes.Length]}\" points=\"{drawn[i]}\"/>");
+            // A line drawn on the very pixels of an earlier one is hidden under it: the legend says so.
+            var under = Enumerable.Range(0, i).FirstOrDefault(j => drawn[j] == drawn[i] && drawn[i].Length > 0, -1);
+            names.Add(under < 0 ? series[i].Name : $"{series[i].Name} = {series[under].Name}");
         }
-        return Close(svg, series.Select(s => s.Name).ToList());
+        if (names.Any(n => n.Contains(" = ", StringComparison.Ordinal)))
+            svg.Append($"<text class=\"coincide\" x=\"{Left + 8}\" y=\"{Top + 12}\" font-size=\"11\" fill=\"#444\">lines marked = in the legend coincide: drawn on the same pixels</text>");
+        return Close(svg, names.Select(n => (n, Swatch.Line)).ToList());
     }
 
-    /// <summary>Grouped bars: one group per category, one bar per series.</summary>
-    public static string Bars(string title, string yLabel, IReadOnlyList<string> categories, IReadOnlyList<(string Name, IReadOnlyList<double> Values)> series, bool logY = false)
+    /// <summary>
+    /// Grouped bars: one group per category, one bar per series; each of <paramref name="limits"/> (a
+    /// tolerance, say) a dashed line across in the colour of the series it bounds, so the margin shows.
+    /// </summary>
+    public static string Bars(string title, string yLabel, IReadOnlyList<string> categories, IReadOnlyList<(string Name, IReadOnlyList<double> Values)> series, bool logY = false,
+        IReadOnlyList<(string Name, double Value, int Series)>? limits = null)
     {
-        var values = series.SelectMany(s => s.Values).Where(v => Plottable(v, logY)).ToList();
+        limits ??= [];
+        var values = series.SelectMany(s => s.Values).Concat(limits.Select(l => l.Value)).Where(v => Plottable(v, logY)).ToList();
         if (values.Count == 0)
             return Empty(title);
         var y = logY ? Axis.Log(values.Min(), values.Max()) : Axis.Linear(0, values.Max());
@@ -60,7 +71,12 @@ public static class SvgChart
                 svg.Append($"<rect class=\"series series-{s}\" x=\"{F(centre - group * 0.4 + bar * s)}\" y=\"{F(top)}\" width=\"{F(bar)}\" height=\"{F(Math.Max(bottom - top, 1))}\" fill=\"{Colours[s % Colours.Length]}\"/>");
             }
         }
-        return Close(svg, series.Select(s => s.Name).ToList());
+        foreach (var limit in limits.Where(l => Plottable(l.Value, logY)))
+        {
+            var at = F(Y(y, limit.Value));
+            svg.Append($"<line class=\"limit\" x1=\"{Left}\" y1=\"{at}\" x2=\"{Width - Right}\" y2=\"{at}\" stroke=\"{Colours[limit.Series % Colours.Length]}\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>");
+        }
+        return Close(svg, [.. series.Select(s => (s.Name, Swatch.Box)), .. limits.Select(l => (l.Name, Swatch.Limit(l.Series)))]);
     }
 
     static StringBuilder Frame(string title, string xLabel, string yLabel, Axis x, Axis y)
@@ -80,14 +96,26 @@ public static class SvgChart
         return svg;
     }
 
-    static string Close(StringBuilder svg, IReadOnlyList<string> names)
+    /// <summary>How a legend entry is drawn: a line in the series' colour and dash, a filled box for a bar, or a tolerance's dashed line.</summary>
+    sealed record Swatch(bool Filled, int? LimitOf)
+    {
+        public static readonly Swatch Line = new(false, null), Box = new(true, null);
+
+        public static Swatch Limit(int series) => new(false, series);
+    }
+
+    static string Close(StringBuilder svg, IReadOnlyList<(string Name, Swatch Swatch)> entries)
     {
         svg.Append("<g class=\"legend\">");
-        for (var i = 0; i < names.Count; i++)
+        for (var i = 0; i < entries.Count; i++)
         {
             var top = Top + 10 + i * 20;
-            svg.Append($"<line x1=\"{Width - Right + 12}\" y1=\"{top}\" x2=\"{Width - Right + 40}\" y2=\"{top}\" stroke=\"{Colours[i % Colours.Length]}\" stroke-width=\"3\" stroke-dasharray=\"{Dashes[i % Dashes.Length]}\"/>");
-            svg.Append($"<text x=\"{Width - Right + 46}\" y=\"{top}\" dominant-baseline=\"middle\" font-size=\"12\">{Escape(names[i])}</text>");
+            var (name, swatch) = entries[i];
+            var colour = Colours[(swatch.LimitOf ?? i) % Colours.Length];
+            svg.Append(swatch.Filled
+                ? $"<rect x=\"{Width - Right + 12}\" y=\"{top - 6}\" width=\"28\" height=\"12\" fill=\"{colour}\"/>"
+                : $"<line x1=\"{Width - Right + 12}\" y1=\"{top}\" x2=\"{Width - Right + 40}\" y2=\"{top}\" stroke=\"{colour}\" stroke-width=\"{(swatch.LimitOf is null ? 3 : 1.5)}\" stroke-dasharray=\"{(swatch.LimitOf is null ? Dashes[i % Dashes.Length] : "5 3")}\"/>");
+            svg.Append($"<text x=\"{Width - Right + 46}\" y=\"{top}\" dominant-baseline=\"middle\" font-size=\"12\">{Escape(name)}</text>");
         }
         return svg.Append("</g></svg>").ToString();
     }
