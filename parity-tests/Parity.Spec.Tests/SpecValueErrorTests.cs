@@ -34,7 +34,7 @@ public class SpecValueErrorTests
     [InlineData("optimizer: {sgd: {lr: .inf}}", "'optimizer.sgd.lr' must be a finite number, not '.inf'", 6, 23)]
     [InlineData("optimizer: {sgd: {lr: 1e999}}", "'optimizer.sgd.lr' must be a finite number, not '1e999'", 6, 23)]
     [InlineData("train: {epochs: 1, batch: 5, shuffle: maybe}", "'train.shuffle' must be true or false, not 'maybe'", 7, 39)]
-    [InlineData("loss: [bce]", "'loss' must be a mapping with keys kind, reduction", 5, 7)]
+    [InlineData("loss: [bce]", "'loss' must be a mapping with keys kind, reduction, beta, delta", 5, 7)]
     public void Wrong_types(string overrides, string problem, int line, int column) =>
         SpecText.AssertError(SpecText.With(overrides), problem, line, column);
 
@@ -65,6 +65,9 @@ public class SpecValueErrorTests
     [InlineData("init: normal", "'init': normal needs its settings, e.g. init: {normal: {std: 0.1}}", 8, 7)]
     [InlineData("loss: cross-entropie", "'loss' cannot be 'cross-entropie'; did you mean 'cross-entropy'?", 5, 7)]
     [InlineData("loss: {kind: bce, reduction: average}", "'loss.reduction' cannot be 'average'; valid: mean, sum", 5, 30)]
+    [InlineData("loss: {kind: bce, beta: 0.5}", "unknown key 'beta' in 'loss'; valid: kind, reduction", 5, 19)]
+    [InlineData("data: {source: quadratic, train: 10}\nmodel: [linear: 1]\nloss: {kind: huber, delta: 0}", "'loss.delta' is 0; it must be > 0", 5, 28)]
+    [InlineData("data: {source: quadratic, train: 10}\nmodel: [linear: 1]\nloss: {kind: smooth-l1, beta: -1}", "'loss.beta' is -1; it must be >= 0", 5, 31)]
     [InlineData("data: {source: mnist, train: 10}", "'data.source' cannot be 'mnist'; valid: disk, xor, quadratic, fashion-mnist, csv", 3, 16)]
     [InlineData("optimizer: {sgd: {lr: 0.1, nesterov: true}}", "Nesterov momentum requires a momentum > 0 and zero dampening", 6, 38)]
     [InlineData("clip: {norm: 1, value: 0.5}", "'clip' takes exactly one of 'norm' (global 2-norm) or 'value' (elementwise)", 8, 7)]

@@ -10,7 +10,7 @@ public sealed record ConformanceCase(string Name, ModelDescription Model, IReadO
     /// <summary>
     /// A case for <paramref name="model"/> with seeded values: parameters uniform in ±1/√fan_in (as
     /// nn.Linear draws them), features uniform in [0, 1), and targets the model's loss takes — class
-    /// indices for cross-entropy, 0/1 labels for the binary losses, values in [0, 1) for MSE — every
+    /// indices for cross-entropy and nll, 0/1 labels for the binary losses, values in [0, 1) for MSE — every
     /// value held exactly in the model's dtype.
     /// </summary>
     public static ConformanceCase Generate(string name, ModelDescription model, int rows = 8, int seed = 1)
@@ -27,7 +27,7 @@ public sealed record ConformanceCase(string Name, ModelDescription Model, IReadO
         double[] x = [.. Enumerable.Range(0, rows * features).Select(_ => Draw(0, 1))];
         var batch = model.Loss.Kind switch
         {
-            "cross-entropy" => new Batch(rows, features, x, [.. Enumerable.Range(0, rows).Select(_ => random.Next(outputs))], null, 0),
+            "cross-entropy" or "nll" => new Batch(rows, features, x, [.. Enumerable.Range(0, rows).Select(_ => random.Next(outputs))], null, 0),
             "bce" or "bce-with-logits" => new Batch(rows, features, x, null, [.. Enumerable.Range(0, rows * outputs).Select(_ => (double)random.Next(2))], outputs),
             _ => new Batch(rows, features, x, null, [.. Enumerable.Range(0, rows * outputs).Select(_ => Draw(0, 1))], outputs),
         };

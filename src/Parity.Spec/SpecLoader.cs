@@ -211,16 +211,21 @@ public static partial class SpecLoader
         if (op.Options.Count == 0)
             return settings is null ? OpSettings.None
                 : throw new SpecException(settings.Mark, $"'{path}': {word.Value} takes no settings; write '- {word.Value}'");
-        var reader = settings is null ? null : new MappingReader(settings, $"{path}.{word.Value}", op.Options.Select(o => o.SpecKey).ToArray());
+        return ReadOptions(op.Options, settings is null ? null : new MappingReader(settings, $"{path}.{word.Value}", op.Options.Select(o => o.SpecKey).ToArray()));
+    }
+
+    /// <summary>Catalogue options from a mapping (null: none given), each checked against its range or words; defaults for the rest.</summary>
+    static OpSettings ReadOptions(IReadOnlyList<OpOption> options, MappingReader? reader)
+    {
         var values = new System.Text.Json.Nodes.JsonObject();
-        foreach (var option in op.Options)
+        foreach (var option in options)
         {
             var node = reader?.Optional(option.SpecKey);
             values[option.Name] = node is null ? option.Default.DeepClone()
                 : option.Words is { } words ? System.Text.Json.Nodes.JsonValue.Create(Scalars.Choice(node, reader!.PathOf(option.SpecKey), words.ToDictionary(w => w)))
                 : System.Text.Json.Nodes.JsonValue.Create(Scalars.Number(node, reader!.PathOf(option.SpecKey), option.Min, option.Max, option.ExclusiveMin));
         }
-        return new OpSettings(values);
+        return options.Count == 0 ? OpSettings.None : new OpSettings(values);
     }
 
     static (int Out, bool Bias) ReadLinearSettings(MappingReader linear) =>
@@ -264,16 +269,26 @@ public static partial class SpecLoader
 
     static readonly Dictionary<string, LossKind> Losses = LossOps.All.ToDictionary(op => op.Keyword, op => op.Kind);
 
+    static readonly string[] LossOptionKeys = [.. LossOps.All.SelectMany(op => op.Options.Select(o => o.SpecKey)).Distinct()];
+
+    /// <summary><c>loss: mse</c>, or <c>loss: {kind: smooth-l1, reduction: sum, beta: 0.5}</c> with the kind's own options beside the reduction.</summary>
     static LossSpec ReadLoss(SpecNode node)
     {
         if (node is ScalarNode)
-            return new LossSpec(Scalars.Choice(node, "loss", Losses), Reduction.Mean);
-        var loss = new MappingReader(node, "loss", ["kind", "reduction"]);
+        {
+            var kind = Scalars.Choice(node, "loss", Losses);
+            return new LossSpec(kind, Reduction.Mean, ReadOptions(LossOps.Of(kind).Options, null));
+        }
+        var any = new MappingReader(node, "loss", ["kind", "reduction", .. LossOptionKeys]);
+        var op = LossOps.Of(Scalars.Choice(any.Required("kind"), "loss.kind", Losses));
+        // Read again with this kind's keys only: another loss's option is refused by name.
+        var loss = new MappingReader(node, "loss", ["kind", "reduction", .. op.Options.Select(o => o.SpecKey)]);
         return new LossSpec(
-            Scalars.Choice(loss.Required("kind"), "loss.kind", Losses),
+            op.Kind,
             loss.Optional("reduction") is { } reduction
                 ? Scalars.Choice(reduction, "loss.reduction", new Dictionary<string, Reduction> { ["mean"] = Reduction.Mean, ["sum"] = Reduction.Sum })
-                : Reduction.Mean);
+                : Reduction.Mean,
+            ReadOptions(op.Options, loss));
     }
 
     static readonly string[] OptimizerKinds = ["sgd", "adam", "adamw", "rmsprop", "adagrad"];

@@ -97,7 +97,9 @@ public static class GradientDiagnosis
         var gradients = parity.LayerOutputGradients;
         if (!gradients[^1].Passed)
         {
-            lines.Add($"the gradient leaving the loss (dL/d output) already differs (max rel err {Number(gradients[^1].MaxRelErr)}): the {Loss(spec.Loss)} backward is wrong");
+            var mistake = LossHypotheses.Explain(spec, batch, parity.TwinOutputs[^1].Data, parity.Engine.LayerOutputs[^1].Data, Tolerances.Gradient(spec));
+            lines.Add($"the gradient leaving the loss (dL/d output) already differs (max rel err {Number(gradients[^1].MaxRelErr)}): the {Loss(spec.Loss)} backward is wrong"
+                + (mistake is null ? "" : $": {mistake}"));
             return;
         }
         for (var i = gradients.Count - 1; i >= 0; i--)

@@ -7,7 +7,7 @@ namespace Parity.Spec;
 /// model description's kind), its options, options fixed for the built-in engines (softmax's dim 1),
 /// its nominal FLOPs per element forward and backward (for bench), whether its derivative has kinks
 /// (finite differences straddling one are reported, not judged), whether its output is a probability
-/// (what bce requires), and the usual mistakes in its backward (for diagnosis).
+/// (what bce requires) or a log-probability (what nll requires), and the usual mistakes in its backward (for diagnosis).
 /// </summary>
 public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops)
 {
@@ -18,6 +18,9 @@ public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops
     public bool HasKinks { get; init; }
 
     public bool IsProbability { get; init; }
+
+    /// <summary>Its output is a row of log-probabilities (what nll requires).</summary>
+    public bool IsLogProbability { get; init; }
 
     public Func<OpSettings, IReadOnlyList<LayerMistake>> Mistakes { get; init; } = _ => [];
 

@@ -61,6 +61,7 @@ public static class LayerOps
         new("log-softmax", 5, 4)
         {
             Fixed = () => new() { ["dim"] = 1 },
+            IsLogProbability = true,
             Mistakes = _ => [new("it matches g: the −softmax(x)·Σⱼ gⱼ term of log-softmax's dx = g − softmax(x)·Σⱼ gⱼ is missing", (x, y) => 1)],
         },
         // x·Φ(x) by erf, or the tanh form; then Φ(x) + x·φ(x)

@@ -58,12 +58,24 @@ public static class TwinOps
         ["identity"] = (_, _) => input => input,
     };
 
-    static readonly Dictionary<string, Func<nn.Reduction, Func<Tensor, Tensor, Tensor>>> Losses = new()
+    static readonly Dictionary<string, Func<Described, nn.Reduction, Func<Tensor, Tensor, Tensor>>> Losses = new()
     {
-        ["mse"] = reduction => (output, target) => F.mse_loss(output, target, reduction),
-        ["bce"] = reduction => (output, target) => F.binary_cross_entropy(output, target, reduction: reduction),
-        ["bce-with-logits"] = reduction => (output, target) => F.binary_cross_entropy_with_logits(output, target, reduction: reduction),
-        ["cross-entropy"] = reduction => (output, target) => F.cross_entropy(output, target, reduction: reduction),
+        ["mse"] = (_, reduction) => (output, target) => F.mse_loss(output, target, reduction),
+        ["bce"] = (_, reduction) => (output, target) => F.binary_cross_entropy(output, target, reduction: reduction),
+        ["bce-with-logits"] = (_, reduction) => (output, target) => F.binary_cross_entropy_with_logits(output, target, reduction: reduction),
+        ["cross-entropy"] = (_, reduction) => (output, target) => F.cross_entropy(output, target, reduction: reduction),
+        ["nll"] = (_, reduction) => (output, target) => F.nll_loss(output, target, reduction: reduction),
+        ["l1"] = (_, reduction) => (output, target) => F.l1_loss(output, target, reduction),
+        ["smooth-l1"] = (loss, reduction) =>
+        {
+            var beta = loss.Number("beta", 1);
+            return (output, target) => F.smooth_l1_loss(output, target, reduction, beta);
+        },
+        ["huber"] = (loss, reduction) =>
+        {
+            var delta = loss.Number("delta", 1);
+            return (output, target) => F.huber_loss(output, target, delta, reduction);
+        },
     };
 
     static readonly Dictionary<string, Func<IReadOnlyList<Parameter>, Described, optim.Optimizer>> Optimizers = new()
@@ -109,7 +121,7 @@ public static class TwinOps
         Of(Layers, "layer", layer.Kind)(layer, parameters);
 
     /// <summary>The loss as a call on the model's output and the targets.</summary>
-    public static Func<Tensor, Tensor, Tensor> Loss(Described loss) => Of(Losses, "loss", loss.Kind)(loss.Word("reduction", "mean") switch
+    public static Func<Tensor, Tensor, Tensor> Loss(Described loss) => Of(Losses, "loss", loss.Kind)(loss, loss.Word("reduction", "mean") switch
     {
         "mean" => nn.Reduction.Mean,
         "sum" => nn.Reduction.Sum,
