@@ -19,6 +19,22 @@ public class BackendConformanceTests
     public void KeepsTheContract(string backend, string @case) =>
         ConformanceKit.Verify(BackendsUnderTest.ByName[backend], ConformanceCases.Standard.Single(c => c.Name == @case));
 
+    /// <summary>A model with dropout: the generated case carries its mask, Evaluate passes the input through while Forward and the training calls drop.</summary>
+    [Theory]
+    [InlineData("engine", "float64")]
+    [InlineData("engine", "float32")]
+    [InlineData("twin", "float64")]
+    [InlineData("twin", "float32")]
+    public void KeepsTheContractWithDropout(string backend, string dtype)
+    {
+        var spec = SpecLoader.Parse($"name: dropout\nseed: 2\ndtype: {dtype}\ndata: {{source: disk, train: 8}}\n"
+            + "model: [linear: 6, relu, {dropout: {p: 0.5}}, linear: 2]\nloss: cross-entropy\noptimizer: {sgd: {lr: 0.5, momentum: 0.9}}\ntrain: {epochs: 1, batch: 8}\n", "dropout.yaml");
+        var c = ConformanceCase.Generate($"dropout-{dtype}", ModelDescriptions.Describe(spec));
+
+        Assert.Equal(["2.mask"], c.Batch.Masks!.Select(m => m.Name));
+        ConformanceKit.Verify(BackendsUnderTest.ByName[backend], c);
+    }
+
     public static TheoryData<string, string, double> BackendsAndDtypes()
     {
         var data = new TheoryData<string, string, double>();

@@ -16,7 +16,9 @@ namespace Parity.Torch.Tests;
 /// random inputs (and parameters), the engine's forward against TorchSharp's, and the backward of a
 /// random upstream gradient — engine <c>Backward(g)</c> against <c>output.backward(g)</c> on the input's
 /// and every parameter's gradient — in float64 and float32; plus central differences of the random
-/// linear functional Σ g ⊙ y checking the engine's float64 backward on its own.
+/// linear functional Σ g ⊙ y checking the engine's float64 backward on its own. Both sides run in
+/// training mode on one batch: an op whose row says it drops elements gets a seeded mask from it,
+/// the same for the engine, TorchSharp and the differences.
 /// </summary>
 public class OpHelperTests
 {
@@ -81,8 +83,8 @@ public class OpHelperTests
         Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => AgreesWithFiniteDifferences(layer, l => new PlantedBackward(EngineParts<double>.Standard.Layers["tanh"](l), mistake)));
     }
 
-    /// <summary>A module with seeded parameters, input and upstream gradient (the same draws for every dtype).</summary>
-    static (Module<T> Module, double[] Input, double[] Upstream, Dictionary<string, double[]> Parameters) Draw<T>(LayerDescription layer, Func<LayerDescription, Module<T>> build)
+    /// <summary>A module with seeded parameters, input, upstream gradient and batch (the same draws for every dtype), prepared to train on the batch.</summary>
+    static (Module<T> Module, double[] Input, double[] Upstream, Dictionary<string, double[]> Parameters, Batch Batch) Draw<T>(LayerDescription layer, Func<LayerDescription, Module<T>> build)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var random = SeededRandom.For(13, $"op helper {layer.Kind} {layer.Options.ToJsonString()}");
@@ -91,13 +93,19 @@ public class OpHelperTests
         var parameters = module.Parameters.ToDictionary(p => p.Name, p => Normals(p.Value.Data.Length, 0.5));
         foreach (var parameter in module.Parameters)
             parameter.Value.CopyFrom(parameters[parameter.Name]);
-        return (module, Normals(Rows * layer.InputShape[0], 3), Normals(Rows * layer.OutputShape[0], 1), parameters);
+        var input = Normals(Rows * layer.InputShape[0], 3);
+        var upstream = Normals(Rows * layer.OutputShape[0], 1);
+        var drop = LayerOps.Find(layer.Kind)?.DropProbability;
+        var masks = drop is null ? null : new[] { Batches.Mask(Batch.MaskName(layer.Index), Rows, layer.InputShape, drop(new OpSettings(layer.Options)), random) };
+        var batch = new Batch(Rows, layer.InputShape[0], input, null, null, 0, masks);
+        module.Prepare(ForwardMode.Training, batch, 0, Rows);
+        return (module, input, upstream, parameters, batch);
     }
 
     static void AgreesWithTorch<T>(LayerDescription layer, Func<LayerDescription, Module<T>> build, ScalarType dtype, double rtol, double atol)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (module, input, upstream, parameters) = Draw(layer, build);
+        var (module, input, upstream, parameters, batch) = Draw(layer, build);
         var output = Host(module.Forward(Matrix<T>.From(Rows, layer.InputShape[0], input)).Data);
         var gradInput = Host(module.Backward(Matrix<T>.From(Rows, layer.OutputShape[0], upstream)).Data);
 
@@ -105,7 +113,9 @@ public class OpHelperTests
         var twinParameters = module.Parameters.ToDictionary(p => p.Name,
             p => new TorchSharp.Modules.Parameter(HostTensors.ToTorch(parameters[p.Name], p.Shape.Select(d => (long)d).ToArray(), dtype), requires_grad: true));
         var x = HostTensors.ToTorch(input, [Rows, layer.InputShape[0]], dtype).requires_grad_();
-        var y = TwinOps.Layer(layer, twinParameters)(x);
+        var mode = new TwinMode();
+        mode.Train((batch.Masks ?? []).ToDictionary(m => m.Name, m => HostTensors.ToTorch(m.Data, [.. m.Shape.Select(d => (long)d)], dtype)));
+        var y = TwinOps.Layer(layer, twinParameters, mode)(x);
         y.backward([HostTensors.ToTorch(upstream, [Rows, layer.OutputShape[0]], dtype)]);
 
         Close.Equal(HostTensors.ToHost(y), output, rtol, atol);
@@ -117,7 +127,7 @@ public class OpHelperTests
     /// <summary>∂(Σ g ⊙ y)/∂θ by central differences at every coordinate of the input and each parameter (a few dozen), against the engine's backward of g.</summary>
     static void AgreesWithFiniteDifferences(LayerDescription layer, Func<LayerDescription, Module<double>> build)
     {
-        var (module, input, upstream, _) = Draw(layer, build);
+        var (module, input, upstream, _, _) = Draw(layer, build);
         var x = Matrix<double>.From(Rows, layer.InputShape[0], input);
         module.Forward(x);
         var gradInput = (double[])module.Backward(Matrix<double>.From(Rows, layer.OutputShape[0], upstream)).Data.Clone();

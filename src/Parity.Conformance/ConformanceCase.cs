@@ -11,7 +11,7 @@ public sealed record ConformanceCase(string Name, ModelDescription Model, IReadO
     /// A case for <paramref name="model"/> with seeded values: parameters uniform in ±1/√fan_in (as
     /// nn.Linear draws them), features uniform in [0, 1), and targets the model's loss takes — class
     /// indices for cross-entropy and nll, 0/1 labels for the binary losses, values in [0, 1) for MSE — every
-    /// value held exactly in the model's dtype.
+    /// value held exactly in the model's dtype — and a seeded mask for each dropout layer.
     /// </summary>
     public static ConformanceCase Generate(string name, ModelDescription model, int rows = 8, int seed = 1)
     {
@@ -31,7 +31,10 @@ public sealed record ConformanceCase(string Name, ModelDescription Model, IReadO
             "bce" or "bce-with-logits" => new Batch(rows, features, x, null, [.. Enumerable.Range(0, rows * outputs).Select(_ => (double)random.Next(2))], outputs),
             _ => new Batch(rows, features, x, null, [.. Enumerable.Range(0, rows * outputs).Select(_ => Draw(0, 1))], outputs),
         };
-        return new ConformanceCase(name, model, parameters, batch);
+        // A dropout layer trains with a mask from the batch: one per such layer, each element kept with probability 1 − p.
+        var masks = model.Layers.Where(layer => layer.Kind == "dropout").Select(layer => new HostTensor(Batch.MaskName(layer.Index), [rows, .. layer.InputShape],
+            [.. Enumerable.Range(0, rows * layer.InputShape.Aggregate(1, (n, d) => n * d)).Select(_ => random.NextDouble() < layer.Number("p", 0.5) ? 0.0 : 1.0)])).ToList();
+        return new ConformanceCase(name, model, parameters, masks.Count == 0 ? batch : batch with { Masks = masks });
     }
 
     /// <summary>The value as the model's dtype holds it, so that a round trip through the engine is exact.</summary>

@@ -89,6 +89,7 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState where T :
     public IReadOnlyList<HostTensor> Forward(Batch batch)
     {
         var outputs = new List<HostTensor>();
+        _model.Prepare(ForwardMode.Inspection, batch, 0, batch.Rows);
         var current = Input(batch);
         for (var i = 0; i < _model.Modules.Count; i++)
         {
@@ -101,6 +102,7 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState where T :
     public Gradients ComputeGradients(Batch batch)
     {
         ZeroGrad();
+        _model.Prepare(ForwardMode.Training, batch, 0, batch.Rows);
         var loss = _loss.Forward(_model.Forward(Input(batch)), Targets(batch));
         // Walk the modules backward by hand to record dL/d(output) of each layer on the way.
         var layerOutputs = new HostTensor[_model.Modules.Count];
@@ -135,6 +137,7 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState where T :
         _splitLoaded = parts > 1;
         if (!_splitLoaded)
         {
+            _model.Prepare(ForwardMode.Training, batch, 0, batch.Rows);
             Input(batch);
             Targets(batch);
             return;
@@ -167,6 +170,7 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState where T :
 
     public Evaluation Evaluate(Batch batch)
     {
+        _model.Prepare(ForwardMode.Evaluation, batch, 0, batch.Rows);
         var output = _model.Forward(Input(batch));
         var loss = _loss.Forward(output, Targets(batch));
         return new Evaluation(loss, output.ToDoubles(), output.Cols);

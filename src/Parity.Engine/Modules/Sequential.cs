@@ -20,6 +20,12 @@ public sealed class Sequential<T>(IReadOnlyList<Module<T>> modules) : Module<T> 
         return input;
     }
 
+    public override void Prepare(ForwardMode mode, Batch batch, int start, int rows)
+    {
+        foreach (var module in _modules)
+            module.Prepare(mode, batch, start, rows);
+    }
+
     public override Matrix<T> Backward(Matrix<T> gradOutput)
     {
         for (var i = _modules.Length - 1; i >= 0; i--)

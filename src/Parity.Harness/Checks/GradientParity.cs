@@ -6,11 +6,12 @@ namespace Parity.Harness.Checks;
 /// <summary>
 /// Both engines from the same parameters on the same batch: every layer's output, the loss, the
 /// gradient reaching every layer's output, every parameter's gradient and the input's gradient.
-/// TorchSharp's layer outputs are kept as the reference the diagnosis reasons from.
+/// Both sides' layer outputs are kept, TorchSharp's as the reference the diagnosis reasons from.
 /// </summary>
 public sealed record GradientParityResult(
     Gradients Engine,
     Gradients Twin,
+    IReadOnlyList<HostTensor> EngineOutputs,
     IReadOnlyList<HostTensor> TwinOutputs,
     TensorDifference Loss,
     IReadOnlyList<TensorDifference> LayerOutputs,
@@ -29,11 +30,12 @@ public static class GradientParity
         var tolerance = Tolerances.Gradient(spec);
         var compare = (HostTensor a, HostTensor b) => TensorComparison.Compare(a, b, tolerance, spec.DType);
         var twinOutputs = twin.Forward(batch);
-        var outputs = engine.Forward(batch).Zip(twinOutputs, compare).ToList();
+        var engineOutputs = engine.Forward(batch);
+        var outputs = engineOutputs.Zip(twinOutputs, compare).ToList();
         var e = engine.ComputeGradients(batch);
         var t = twin.ComputeGradients(batch);
         return new GradientParityResult(
-            e, t, twinOutputs,
+            e, t, engineOutputs, twinOutputs,
             compare(new HostTensor("loss", [1], [e.Loss]), new HostTensor("loss", [1], [t.Loss])),
             outputs,
             e.LayerOutputs.Zip(t.LayerOutputs, compare).ToList(),

@@ -25,12 +25,15 @@ public sealed record Direction(string Label, IReadOnlyDictionary<string, double[
 /// The numerical side of gradcheck: the loss at θ ± eps·u by central differences, with the backend's
 /// own forward and loss. A probe whose ± points put some ReLU input on different sides of zero
 /// straddles a kink (of an op the catalogue marks as kinked, at 0), where the derivative is not defined: it is reported, not judged.
+/// A model whose training differs from its evaluation (dropout) is probed on its training loss — the
+/// batch's masks, as the gradient was taken — through ComputeGradients, which changes no parameter.
 /// </summary>
 public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, double eps)
 {
     readonly IReadOnlyList<HostTensor> _parameters = backend.GetParameters();
     readonly int[] _kinkLayers = spec.Model.OfType<ActivationLayer>()
         .Where(a => a.Op.HasKinks).Select(a => a.Index).ToArray();
+    readonly bool _training = spec.Model.OfType<ActivationLayer>().Any(a => a.Op.TrainingDiffers);
 
     public (double Derivative, bool Kink) Derivative(Direction direction)
     {
@@ -46,7 +49,7 @@ public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, do
         var moved = direction.Components.TryGetValue("input", out var u)
             ? batch with { X = Moved(new HostTensor("input", [batch.Rows, batch.Features], batch.X), direction, step).Data }
             : batch;
-        var loss = backend.Evaluate(moved).Loss;
+        var loss = _training ? backend.ComputeGradients(moved).Loss : backend.Evaluate(moved).Loss;
         return (loss, _kinkLayers.Length == 0 ? [] : SignPattern(moved));
     }
 

@@ -40,7 +40,13 @@ public static class GradientDiagnosis
         var first = parity.LayerOutputs.FirstOrDefault(d => !d.Passed);
         if (first is not null)
         {
-            lines.Add($"outputs part at {Layer(spec, LayerIndex(first.Name))}: its forward differs (max rel err {Number(first.MaxRelErr)} at {first.WorstIndex}), and everything after it follows");
+            var index = LayerIndex(first.Name);
+            var mistake = spec.Model[index] is ActivationLayer activation
+                ? ActivationHypotheses.ExplainForward(activation, index > 0 ? parity.TwinOutputs[index - 1].Data : batch.X, parity.TwinOutputs[index].Data,
+                    parity.EngineOutputs[index].Data, Tolerances.Gradient(spec))
+                : null;
+            lines.Add($"outputs part at {Layer(spec, index)}: its forward differs (max rel err {Number(first.MaxRelErr)} at {first.WorstIndex}), and everything after it follows"
+                + (mistake is null ? "" : $": {mistake}"));
             return;
         }
         if (!parity.Loss.Passed)

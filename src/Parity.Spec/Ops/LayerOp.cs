@@ -24,6 +24,24 @@ public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops
 
     public Func<OpSettings, IReadOnlyList<LayerMistake>> Mistakes { get; init; } = _ => [];
 
+    /// <summary>
+    /// For an op that drops elements (dropout): the probability of dropping one, from its settings.
+    /// Parity then draws a 0/1 mask of the op's input shape for every training batch (<see cref="Batches"/>).
+    /// </summary>
+    public Func<OpSettings, double>? DropProbability { get; init; }
+
+    /// <summary>
+    /// Usual mistakes in its forward, for diagnosis: each a rule giving the engine's output from
+    /// TorchSharp's input x and output y, and the sentence that names it.
+    /// </summary>
+    public Func<OpSettings, IReadOnlyList<LayerMistake>> ForwardMistakes { get; init; } = _ => [];
+
+    /// <summary>
+    /// It computes differently in training and in evaluation (dropout, batch norm): finite differences
+    /// then probe the training loss on the batch, as the gradient is taken, not the evaluation loss.
+    /// </summary>
+    public bool TrainingDiffers => DropProbability is not null;
+
     /// <summary>The options as the model description carries them: the layer's values, then the fixed ones.</summary>
     public JsonObject Describe(OpSettings settings)
     {

@@ -91,7 +91,21 @@ public static class LayerOps
             Options = [OpOption.Number("beta", 1, 0, 100, exclusiveMin: true), OpOption.Number("threshold", 20, 0, 1000, exclusiveMin: true)],
             Mistakes = settings => Softplus(settings.Number("beta"), settings.Number("threshold")),
         },
+        // x·mask/(1 − p) in training; then g·mask/(1 − p)
+        new("dropout", 1, 1)
+        {
+            // p = 1 drops everything and 1/(1 − p) is infinite; PyTorch special-cases it to zeros, nothing to train.
+            Options = [OpOption.Number("p", 0.5, 0, 0.99)],
+            DropProbability = settings => settings.Number("p"),
+            ForwardMistakes = settings =>
+            [
+                new($"it matches (1 − p)·y = {Wording(1 - settings.Number("p"))}·y: the kept values are not rescaled by 1/(1 − p), p = {Wording(settings.Number("p"))}", (x, y) => (1 - settings.Number("p")) * y),
+                new("it matches x: the mask is not applied in training", (x, y) => x),
+            ],
+        },
     ];
+
+    static string Wording(double value) => value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
 
     static readonly Dictionary<string, LayerOp> ByKeyword = All.ToDictionary(op => op.Keyword);
 

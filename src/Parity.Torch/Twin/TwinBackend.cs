@@ -22,8 +22,10 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
     readonly Described _optimizerDescription;
     readonly optim.lr_scheduler.LRScheduler? _scheduler;
     readonly Action<IReadOnlyList<Parameter>>? _clip;
+    readonly TwinMode _mode = new();
     // IPhasedBackend: the loaded batch, and the loss of the last forward until its backward (its graph holds the rest).
     Tensor? _loadedInput, _loadedTarget, _graphLoss;
+    Dictionary<string, Tensor>? _loadedMasks;
 
     public TwinBackend(ModelDescription model, IReadOnlyList<HostTensor> initialParameters)
     {
@@ -45,7 +47,7 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
             _parameters.Add(parameter);
         }
         var byName = _names.Zip(_parameters).ToDictionary(p => p.First, p => p.Second);
-        _layers = [.. model.Layers.Select(layer => TwinOps.Layer(layer, byName))];
+        _layers = [.. model.Layers.Select(layer => TwinOps.Layer(layer, byName, _mode))];
         _loss = TwinOps.Loss(model.Loss);
         _optimizer = TwinOps.Optimizer(_parameters, model.Optimizer);
         _optimizerDescription = model.Optimizer;
@@ -70,6 +72,7 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        _mode.Train(Masks(batch));
         return LayerOutputs.Run(_layers, Input(batch)).Select((output, i) => HostTensors.ToHost(i.ToString(), output)).ToList();
     }
 
@@ -77,6 +80,7 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
     {
         using var scope = NewDisposeScope();
         _optimizer.zero_grad();
+        _mode.Train(Masks(batch));
         var input = Input(batch).requires_grad_(true);
         var layers = LayerOutputs.Run(_layers, input);
         foreach (var output in layers.Where(output => !ReferenceEquals(output, input)))
@@ -101,6 +105,7 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
     {
         using var scope = NewDisposeScope();
         _optimizer.zero_grad();
+        _mode.Train(Masks(batch));
         var loss = _loss(LayerOutputs.Run(_layers, Input(batch))[^1], Target(batch));
         loss.backward();
         Step();
@@ -112,6 +117,9 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
         ReleaseLoaded();
         _loadedInput = Input(batch).DetachFromDisposeScope();
         _loadedTarget = Target(batch).DetachFromDisposeScope();
+        _loadedMasks = Masks(batch);
+        foreach (var mask in _loadedMasks.Values)
+            mask.DetachFromDisposeScope();
     }
 
     public void Forward()
@@ -121,6 +129,7 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
         _optimizer.zero_grad();
         ReleaseGraph();
         using var scope = NewDisposeScope();
+        _mode.Train(_loadedMasks!);
         // The layer outputs' handles go with the scope; the autograd graph keeps what backward needs.
         _graphLoss = _loss(LayerOutputs.Run(_layers, _loadedInput)[^1], _loadedTarget).DetachFromDisposeScope();
     }
@@ -137,6 +146,7 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        _mode.Evaluate();
         var output = LayerOutputs.Run(_layers, Input(batch))[^1];
         var loss = _loss(output, Target(batch));
         return new Evaluation(Scalar(loss), HostTensors.ToHost(output), (int)output.shape[1]);
@@ -184,7 +194,9 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
         ReleaseGraph();
         _loadedInput?.Dispose();
         _loadedTarget?.Dispose();
-        (_loadedInput, _loadedTarget) = (null, null);
+        foreach (var mask in _loadedMasks?.Values ?? Enumerable.Empty<Tensor>())
+            mask.Dispose();
+        (_loadedInput, _loadedTarget, _loadedMasks) = (null, null, null);
     }
 
     static double Scalar(Tensor loss) => HostTensors.ToHost(loss)[0];
@@ -193,6 +205,10 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
     static HostTensor GradientOf(string name, Tensor tensor) => tensor.grad is { } grad
         ? HostTensors.ToHost(name, grad)
         : new HostTensor(name, HostTensors.Shape(tensor), new double[tensor.numel()]);
+
+    /// <summary>The batch's dropout masks as tensors of the model's dtype, by name; they belong to the caller's dispose scope.</summary>
+    Dictionary<string, Tensor> Masks(Batch batch) => (batch.Masks ?? []).ToDictionary(
+        mask => mask.Name, mask => HostTensors.ToTorch(mask.Data, [.. mask.Shape.Select(d => (long)d)], _dtype));
 
     Tensor Input(Batch batch) => HostTensors.ToTorch(batch.X, [batch.Rows, batch.Features], _dtype);
 

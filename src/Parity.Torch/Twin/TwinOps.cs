@@ -58,6 +58,17 @@ public static class TwinOps
         ["identity"] = (_, _) => input => input,
     };
 
+    /// <summary>The layers whose call depends on the mode and the batch (<see cref="TwinMode"/>), read as the call runs.</summary>
+    static readonly Dictionary<string, Func<LayerDescription, IReadOnlyDictionary<string, Parameter>, TwinMode, Func<Tensor, Tensor>>> ModeLayers = new()
+    {
+        // F.dropout's own computation, input·(noise/(1 − p)), with Parity's noise; nn.Dropout in eval returns its input.
+        ["dropout"] = (layer, _, mode) =>
+        {
+            var (p, name) = (layer.Number("p", 0.5), Batch.MaskName(layer.Index));
+            return input => mode.Training ? input * (mode.Mask(name) / (1 - p)) : input;
+        },
+    };
+
     static readonly Dictionary<string, Func<Described, nn.Reduction, Func<Tensor, Tensor, Tensor>>> Losses = new()
     {
         ["mse"] = (_, reduction) => (output, target) => F.mse_loss(output, target, reduction),
@@ -116,9 +127,11 @@ public static class TwinOps
         },
     };
 
-    /// <summary>The layer as a call on its input, bound to its parameters (by state_dict name) and options.</summary>
-    public static Func<Tensor, Tensor> Layer(LayerDescription layer, IReadOnlyDictionary<string, Parameter> parameters) =>
-        Of(Layers, "layer", layer.Kind)(layer, parameters);
+    /// <summary>The layer as a call on its input, bound to its parameters (by state_dict name), its options and the twin's mode.</summary>
+    public static Func<Tensor, Tensor> Layer(LayerDescription layer, IReadOnlyDictionary<string, Parameter> parameters, TwinMode mode) =>
+        ModeLayers.TryGetValue(layer.Kind, out var modeLayer)
+            ? modeLayer(layer, parameters, mode)
+            : Of(Layers, "layer", layer.Kind, ModeLayers.Keys)(layer, parameters);
 
     /// <summary>The loss as a call on the model's output and the targets.</summary>
     public static Func<Tensor, Tensor, Tensor> Loss(Described loss) => Of(Losses, "loss", loss.Kind)(loss, loss.Word("reduction", "mean") switch
@@ -135,7 +148,7 @@ public static class TwinOps
     /// <summary>The clipping as a call on the parameters' current gradients.</summary>
     public static Action<IReadOnlyList<Parameter>> Clip(Described clip) => Of(Clips, "gradient clipping", clip.Kind)(clip);
 
-    static TFactory Of<TFactory>(Dictionary<string, TFactory> table, string part, string kind) => table.TryGetValue(kind, out var factory)
+    static TFactory Of<TFactory>(Dictionary<string, TFactory> table, string part, string kind, IEnumerable<string>? others = null) => table.TryGetValue(kind, out var factory)
         ? factory
-        : throw new ArgumentException($"the TorchSharp twin has no {part} '{kind}'; it has {string.Join(", ", table.Keys.Order(StringComparer.Ordinal))}");
+        : throw new ArgumentException($"the TorchSharp twin has no {part} '{kind}'; it has {string.Join(", ", table.Keys.Concat(others ?? []).Order(StringComparer.Ordinal))}");
 }
