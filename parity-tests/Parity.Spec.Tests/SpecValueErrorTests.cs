@@ -49,7 +49,7 @@ public class SpecValueErrorTests
     [InlineData("init: {normal: {std: 0}}", "'init.normal.std' is 0; it must be > 0 and <= 1000000", 8, 22)]
     [InlineData("init: {uniform: {low: 1, high: -1}}", "'init.uniform.high' (-1) must be greater than low (1)", 8, 32)]
     [InlineData("data: {source: fashion-mnist, classes: [3]}", "'data.classes' needs at least two classes", 3, 40)]
-    [InlineData("model: [linear: 65536, linear: 65536, linear: 1, sigmoid]", "'model[1]': a linear layer of 65536 x 65536 has 4294967296 weights; the limit is 100000000 per layer", 4, 24)]
+    [InlineData("model: [linear: 65536, linear: 65536, linear: 1, sigmoid]", "'model[1]': its weight [65536, 65536] has 4294967296 values; the limit is 100000000 per layer", 4, 24)]
     [InlineData("bench: {max_ratio: 0}", "'bench.max_ratio' is 0; it must be > 0 and <= 1000", 8, 20)]
     [InlineData("bench: {max_alloc_bytes: -1}", "'bench.max_alloc_bytes' is -1; it must be >= 0", 8, 26)]
     public void Values_out_of_range(string overrides, string problem, int line, int column) =>
@@ -57,7 +57,7 @@ public class SpecValueErrorTests
 
     [Theory]
     [InlineData("name: Probe", "'name' is 'Probe'; use lower-case letters, digits and '-' only", 1, 7)]
-    [InlineData("model: [linear: 4, reul, linear: 1, sigmoid]", "'model[1]' cannot be 'reul'; did you mean 'relu'? (valid: identity, relu, leaky-relu, tanh, sigmoid, softmax, log-softmax, gelu, elu, silu, softplus, dropout, linear)", 4, 20)]
+    [InlineData("model: [linear: 4, reul, linear: 1, sigmoid]", "'model[1]' cannot be 'reul'; did you mean 'relu'? (valid: identity, relu, leaky-relu, tanh, sigmoid, softmax, log-softmax, gelu, elu, silu, softplus, conv2d, max-pool2d, avg-pool2d, flatten, unflatten, dropout, linear)", 4, 20)]
     [InlineData("model: [linear, relu, linear: 1, sigmoid]", "'model[0]': linear needs its output size, e.g. 'linear: 25'", 4, 9)]
     [InlineData("model: [linear: 4, relu: 2, linear: 1, sigmoid]", "'model[1]': relu takes no settings; write '- relu'", 4, 26)]
     [InlineData("model: [relu]", "'model' has no linear layer, so nothing to train", 4, 8)]
@@ -78,6 +78,20 @@ public class SpecValueErrorTests
     [InlineData("bench: {}", "'bench' needs a target: max_ratio (engine over TorchSharp per training step, e.g. 0.5) or max_alloc_bytes (per engine step, e.g. 0)", 8, 8)]
     [InlineData("bench: {max_alloc_bytes: 0.5}", "'bench.max_alloc_bytes' must be a whole number, not '0.5'", 8, 26)]
     public void Bad_names_words_and_settings(string overrides, string problem, int line, int column) =>
+        SpecText.AssertError(SpecText.With(overrides), problem, line, column);
+
+    /// <summary>A layer that does not fit the shape reaching it is named with its index, and the message says what to write.</summary>
+    [Theory]
+    [InlineData("model: [unflatten: [1, 2, 1], conv2d: {out: 2, kernel: 3}, flatten, linear: 1, sigmoid]", "'model[1]' (conv2d): the kernel spans 3 along the height but the input [1, 2, 1] has 2; use a smaller kernel or dilation, or more padding", 4, 31)]
+    [InlineData("model: [unflatten: [1, 3], linear: 1, sigmoid]", "'model[0]' (unflatten): unflatten to [1, 3] makes 3 features, but its input is [2]; give sizes whose product is 2", 4, 9)]
+    [InlineData("model: [conv2d: {out: 2, kernel: 1}, linear: 1, sigmoid]", "'model[0]' (conv2d): conv2d takes images [C, H, W], but its input is [2]; add '- unflatten: [C, H, W]' before it, e.g. [1, 28, 28] for 784 features", 4, 9)]
+    [InlineData("model: [unflatten: [2, 1, 1], linear: 1, sigmoid]", "'model[1]' (linear): linear takes flat features, but its input is [2, 1, 1]; add '- flatten' before it", 4, 31)]
+    [InlineData("model: [unflatten: [2, 1, 1], softmax, flatten, linear: 1, sigmoid]", "'model[1]' (softmax): softmax runs over the features of flat rows, but its input is [2, 1, 1]; add '- flatten' before it", 4, 31)]
+    [InlineData("model: [unflatten: [1, 2, 1], max-pool2d: {kernel: 1, padding: 1}, flatten, linear: 1, sigmoid]", "'model[1]' (max-pool2d): padding 1 is more than half the kernel's height 1, which PyTorch refuses; use padding <= 0", 4, 31)]
+    [InlineData("model: [unflatten: [1, 2, 1], conv2d: {kernel: 1}, flatten, linear: 1, sigmoid]", "'model[1]': conv2d needs 'out', e.g. '- conv2d: {out: 3, kernel: 3}'", 4, 39)]
+    [InlineData("model: [unflatten: [1, 2, 1], avg-pool2d: {kernel: [1, 1, 1]}, flatten, linear: 1, sigmoid]", "'model[1].avg-pool2d.kernel' must be one whole number or a pair [height, width], e.g. 3 or [3, 3]", 4, 52)]
+    [InlineData("model: [unflatten: 2, linear: 1, sigmoid]", "'model[0].unflatten' must be a list of sizes such as [1, 28, 28]", 4, 20)]
+    public void Layers_that_do_not_fit_their_input(string overrides, string problem, int line, int column) =>
         SpecText.AssertError(SpecText.With(overrides), problem, line, column);
 
     /// <summary>Text echoed from the file stays one printable line: a line break or a terminal escape would split or colour the message.</summary>

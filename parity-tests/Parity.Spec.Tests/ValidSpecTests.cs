@@ -51,11 +51,11 @@ public class ValidSpecTests
         Assert.Equal<LayerSpec>(
         [
             new LinearLayer(0, 2, 8, false, At(11, 5)),
-            new ActivationLayer(1, LayerOps.Of("leaky-relu"), new OpSettings(new() { ["negative_slope"] = 0.2 }), At(12, 6)),
+            new OpLayer(1, LayerOps.Of("leaky-relu"), new OpSettings(new() { ["negative_slope"] = 0.2 }), At(12, 6)),
             new LinearLayer(2, 8, 6, true, At(13, 5)),
-            new ActivationLayer(3, LayerOps.Of("tanh"), OpSettings.None, At(14, 5)),
+            new OpLayer(3, LayerOps.Of("tanh"), OpSettings.None, At(14, 5)),
             new LinearLayer(4, 6, 2, true, At(15, 5)),
-            new ActivationLayer(5, LayerOps.Of("identity"), OpSettings.None, At(16, 5)),
+            new OpLayer(5, LayerOps.Of("identity"), OpSettings.None, At(16, 5)),
         ], spec.Model);
         Assert.Equal(new InitSpec(InitKind.Normal, Std: 0.05), spec.Init);
         Assert.Equal(new LossSpec(LossKind.Mse, Reduction.Sum, OpSettings.None), spec.Loss);

@@ -27,7 +27,7 @@ public class LossHelperTests
         foreach (var op in LossOps.All)
             foreach (var reduction in new[] { "mean", "sum" })
             {
-                var options = new JsonObject(op.Options.Select(o => KeyValuePair.Create(o.Name, (JsonNode?)o.Default.DeepClone()))) { ["reduction"] = reduction };
+                var options = new JsonObject(op.Options.Select(o => KeyValuePair.Create(o.Name, (JsonNode?)o.Default!.DeepClone()))) { ["reduction"] = reduction };
                 losses.Add(op.Keyword, options.ToJsonString());
             }
         return losses;

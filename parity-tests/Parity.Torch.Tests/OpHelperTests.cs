@@ -24,53 +24,62 @@ public class OpHelperTests
 {
     const int Rows = 5, Features = 4;
 
-    /// <summary>Each catalogue op with its defaults and with each other word of its choice options, and linear.</summary>
-    public static TheoryData<string, string> Ops()
+    /// <summary>
+    /// Each catalogue op in each of its examples (settings and one sample's input shape: images for the
+    /// ops that take them), the first also with each other word of its choice options; and linear.
+    /// </summary>
+    public static TheoryData<string, string, string> Ops()
     {
-        var ops = new TheoryData<string, string> { { "linear", new JsonObject { ["in_features"] = Features, ["out_features"] = 3, ["bias"] = true }.ToJsonString() } };
+        var ops = new TheoryData<string, string, string> { { "linear", new JsonObject { ["in_features"] = Features, ["out_features"] = 3, ["bias"] = true }.ToJsonString(), $"{Features}" } };
         foreach (var op in LayerOps.All)
-        {
-            var defaults = op.Describe(new OpSettings(new JsonObject(op.Options.Select(o => KeyValuePair.Create(o.Name, (JsonNode?)o.Default.DeepClone())))));
-            ops.Add(op.Keyword, defaults.ToJsonString());
-            foreach (var option in op.Options.Where(o => o.Words is not null))
-                foreach (var word in option.Words!.Skip(1))
-                {
-                    var variant = (JsonObject)defaults.DeepClone();
-                    variant[option.Name] = word;
-                    ops.Add(op.Keyword, variant.ToJsonString());
-                }
-        }
+            foreach (var (example, i) in op.Examples.Select((e, i) => (e, i)))
+            {
+                var described = op.Describe(op.Settle(example.Given), example.InputShape);
+                var input = string.Join(",", example.InputShape);
+                ops.Add(op.Keyword, described.ToJsonString(), input);
+                if (i > 0)
+                    continue;
+                foreach (var option in op.Options.Where(o => o.Words is not null))
+                    foreach (var word in option.Words!.Skip(1))
+                    {
+                        var variant = (JsonObject)described.DeepClone();
+                        variant[option.Name] = word;
+                        ops.Add(op.Keyword, variant.ToJsonString(), input);
+                    }
+            }
         return ops;
     }
 
-    static LayerDescription Layer(string kind, string options)
+    /// <summary>The layer as a model description has it: options, and one sample's input and output shapes (the catalogue's rule).</summary>
+    static LayerDescription Layer(string kind, string options, string inputShape)
     {
         var parsed = JsonNode.Parse(options)!.AsObject();
-        var outputs = parsed["out_features"]?.GetValue<int>() ?? Features;
-        return new LayerDescription(0, kind, parsed, [Features], [outputs]);
+        int[] input = [.. inputShape.Split(',').Select(int.Parse)];
+        var output = kind == "linear" ? [parsed["out_features"]!.GetValue<int>()] : LayerOps.Of(kind).Shape(new OpSettings(parsed), input);
+        return new LayerDescription(0, kind, parsed, input, output);
     }
 
     [Theory]
     [MemberData(nameof(Ops))]
-    public void Float64ForwardAndBackwardAgreeWithTorch(string kind, string options) =>
-        AgreesWithTorch(Layer(kind, options), EngineParts<double>.Standard.Layers[kind], ScalarType.Float64, rtol: 1e-10, atol: 1e-12);
+    public void Float64ForwardAndBackwardAgreeWithTorch(string kind, string options, string inputShape) =>
+        AgreesWithTorch(Layer(kind, options, inputShape), EngineParts<double>.Standard.Layers[kind], ScalarType.Float64, rtol: 1e-10, atol: 1e-12);
 
     [Theory]
     [MemberData(nameof(Ops))]
-    public void Float32ForwardAndBackwardAgreeWithTorch(string kind, string options) =>
-        AgreesWithTorch(Layer(kind, options), EngineParts<float>.Standard.Layers[kind], ScalarType.Float32, rtol: 1e-4, atol: 1e-5);
+    public void Float32ForwardAndBackwardAgreeWithTorch(string kind, string options, string inputShape) =>
+        AgreesWithTorch(Layer(kind, options, inputShape), EngineParts<float>.Standard.Layers[kind], ScalarType.Float32, rtol: 1e-4, atol: 1e-5);
 
     [Theory]
     [MemberData(nameof(Ops))]
-    public void Float64BackwardAgreesWithFiniteDifferences(string kind, string options) =>
-        AgreesWithFiniteDifferences(Layer(kind, options), EngineParts<double>.Standard.Layers[kind]);
+    public void Float64BackwardAgreesWithFiniteDifferences(string kind, string options, string inputShape) =>
+        AgreesWithFiniteDifferences(Layer(kind, options, inputShape), EngineParts<double>.Standard.Layers[kind]);
 
     [Theory]
     [InlineData(PlantedBackward.Mistake.IgnoresUpstream)]
     [InlineData(PlantedBackward.Mistake.DoublesUpstream)]
     public void APlantedBackwardFailsTheTorchComparison(PlantedBackward.Mistake mistake)
     {
-        var layer = Layer("tanh", "{}");
+        var layer = Layer("tanh", "{}", $"{Features}");
         Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => AgreesWithTorch(layer, l => new PlantedBackward(EngineParts<double>.Standard.Layers["tanh"](l), mistake), ScalarType.Float64, 1e-10, 1e-12));
     }
 
@@ -79,7 +88,7 @@ public class OpHelperTests
     [InlineData(PlantedBackward.Mistake.DoublesUpstream)]
     public void APlantedBackwardFailsTheFiniteDifferences(PlantedBackward.Mistake mistake)
     {
-        var layer = Layer("tanh", "{}");
+        var layer = Layer("tanh", "{}", $"{Features}");
         Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => AgreesWithFiniteDifferences(layer, l => new PlantedBackward(EngineParts<double>.Standard.Layers["tanh"](l), mistake)));
     }
 
@@ -93,11 +102,11 @@ public class OpHelperTests
         var parameters = module.Parameters.ToDictionary(p => p.Name, p => Normals(p.Value.Data.Length, 0.5));
         foreach (var parameter in module.Parameters)
             parameter.Value.CopyFrom(parameters[parameter.Name]);
-        var input = Normals(Rows * layer.InputShape[0], 3);
-        var upstream = Normals(Rows * layer.OutputShape[0], 1);
+        var input = Normals(Rows * Count(layer.InputShape), 3);
+        var upstream = Normals(Rows * Count(layer.OutputShape), 1);
         var drop = LayerOps.Find(layer.Kind)?.DropProbability;
         var masks = drop is null ? null : new[] { Batches.Mask(Batch.MaskName(layer.Index), Rows, layer.InputShape, drop(new OpSettings(layer.Options)), random) };
-        var batch = new Batch(Rows, layer.InputShape[0], input, null, null, 0, masks);
+        var batch = new Batch(Rows, Count(layer.InputShape), input, null, null, 0, masks);
         module.Prepare(ForwardMode.Training, batch, 0, Rows);
         return (module, input, upstream, parameters, batch);
     }
@@ -106,17 +115,17 @@ public class OpHelperTests
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (module, input, upstream, parameters, batch) = Draw(layer, build);
-        var output = Host(module.Forward(Matrix<T>.From(Rows, layer.InputShape[0], input)).Data);
-        var gradInput = Host(module.Backward(Matrix<T>.From(Rows, layer.OutputShape[0], upstream)).Data);
+        var output = Host(module.Forward(Matrix<T>.From(Rows, Count(layer.InputShape), input)).Data);
+        var gradInput = Host(module.Backward(Matrix<T>.From(Rows, Count(layer.OutputShape), upstream)).Data);
 
         using var scope = NewDisposeScope();
         var twinParameters = module.Parameters.ToDictionary(p => p.Name,
             p => new TorchSharp.Modules.Parameter(HostTensors.ToTorch(parameters[p.Name], p.Shape.Select(d => (long)d).ToArray(), dtype), requires_grad: true));
-        var x = HostTensors.ToTorch(input, [Rows, layer.InputShape[0]], dtype).requires_grad_();
+        var x = HostTensors.ToTorch(input, [Rows, .. layer.InputShape.Select(d => (long)d)], dtype).requires_grad_();
         var mode = new TwinMode();
         mode.Train((batch.Masks ?? []).ToDictionary(m => m.Name, m => HostTensors.ToTorch(m.Data, [.. m.Shape.Select(d => (long)d)], dtype)));
         var y = TwinOps.Layer(layer, twinParameters, mode)(x);
-        y.backward([HostTensors.ToTorch(upstream, [Rows, layer.OutputShape[0]], dtype)]);
+        y.backward([HostTensors.ToTorch(upstream, [Rows, .. layer.OutputShape.Select(d => (long)d)], dtype)]);
 
         Close.Equal(HostTensors.ToHost(y), output, rtol, atol);
         Close.Equal(HostTensors.ToHost(x.grad!), gradInput, rtol, atol);
@@ -128,15 +137,17 @@ public class OpHelperTests
     static void AgreesWithFiniteDifferences(LayerDescription layer, Func<LayerDescription, Module<double>> build)
     {
         var (module, input, upstream, _, _) = Draw(layer, build);
-        var x = Matrix<double>.From(Rows, layer.InputShape[0], input);
+        var x = Matrix<double>.From(Rows, Count(layer.InputShape), input);
         module.Forward(x);
-        var gradInput = (double[])module.Backward(Matrix<double>.From(Rows, layer.OutputShape[0], upstream)).Data.Clone();
+        var gradInput = (double[])module.Backward(Matrix<double>.From(Rows, Count(layer.OutputShape), upstream)).Data.Clone();
         double Functional() => module.Forward(x).Data.Select((v, i) => v * upstream[i]).Sum();
 
         FiniteDifferences.AssertMatches(FiniteDifferences.Gradient(x.Data, Functional), gradInput, $"{layer.Kind} input");
         foreach (var parameter in module.Parameters)
             FiniteDifferences.AssertMatches(FiniteDifferences.Gradient(parameter.Value.Data, Functional), parameter.Grad.Data, $"{layer.Kind} {parameter.Name}");
     }
+
+    static int Count(int[] shape) => shape.Aggregate(1, (n, d) => n * d);
 
     static double[] Host<T>(T[] values) where T : unmanaged, IFloatingPointIeee754<T> => values.Select(double.CreateChecked).ToArray();
 }

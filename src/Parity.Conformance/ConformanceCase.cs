@@ -19,7 +19,8 @@ public sealed record ConformanceCase(string Name, ModelDescription Model, IReadO
         double Draw(double low, double high) => Exact(model, low + (high - low) * random.NextDouble());
         var parameters = model.Parameters.Select(p =>
         {
-            var bound = 1 / Math.Sqrt(model.Parameters.First(w => w.Layer == p.Layer && w.Shape.Length == 2).Shape[1]);
+            // nn.Linear's and nn.Conv2d's bound 1/√fan_in, fan_in the weight's in·kh·kw.
+            var bound = 1 / Math.Sqrt(model.Parameters.First(w => w.Layer == p.Layer && w.Shape.Length >= 2).Shape.Skip(1).Aggregate(1, (n, d) => n * d));
             return new HostTensor(p.Name, p.Shape, [.. Enumerable.Range(0, p.Shape.Aggregate(1, (n, d) => n * d)).Select(_ => Draw(-bound, bound))]);
         }).ToList();
         var features = model.InputShape.Aggregate(1, (n, d) => n * d);

@@ -49,8 +49,10 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState where T :
         _parts = parts ?? EngineParts<T>.Standard;
         (_model, _loss) = Replicate();
         _parameters = [.. _model.Parameters];
-        // A weight [out, in] is a product's in·out multiply-adds per row.
-        _largestLayer = model.Parameters.Where(p => p.Shape.Length == 2).Select(p => (long)p.Shape[0] * p.Shape[1]).DefaultIfEmpty(0).Max();
+        // A weight [out, in, …] is a product's multiply-adds per output position: in·out per row for
+        // linear, times the output's positions H′·W′ for conv2d.
+        _largestLayer = model.Parameters.Where(p => !p.Buffer && p.Shape.Length >= 2)
+            .Select(p => Count(p.Shape) * (Count(model.Layers[p.Layer].OutputShape) / p.Shape[0])).DefaultIfEmpty(0).Max();
         _optimizer = _parts.Optimizers[model.Optimizer.Kind](_model.Parameters, model.Optimizer);
         _schedule = model.Schedule is { } schedule ? _parts.Schedules[schedule.Kind](schedule) : null;
         // A scheduler's constructor sets the first epoch's lr (LinearLR's warm-up starts below lr).
@@ -94,7 +96,7 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState where T :
         for (var i = 0; i < _model.Modules.Count; i++)
         {
             current = _model.Modules[i].Forward(current);
-            outputs.Add(Host(i.ToString(), current));
+            outputs.Add(Host(i.ToString(), current, _description.Layers[i].OutputShape));
         }
         return outputs;
     }
@@ -109,11 +111,11 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState where T :
         var gradient = _loss.Backward();
         for (var i = _model.Modules.Count - 1; i >= 0; i--)
         {
-            layerOutputs[i] = Host(i.ToString(), gradient);
+            layerOutputs[i] = Host(i.ToString(), gradient, _description.Layers[i].OutputShape);
             gradient = _model.Modules[i].Backward(gradient);
         }
         var parameters = _model.Parameters.Select(p => new HostTensor(p.Name, p.Shape, p.Grad.ToDoubles())).ToList();
-        return new Gradients(loss, parameters, layerOutputs, Host("input", gradient));
+        return new Gradients(loss, parameters, layerOutputs, Host("input", gradient, _description.InputShape));
     }
 
     public void Step()
@@ -196,7 +198,10 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState where T :
             parameter.ZeroGrad();
     }
 
-    static HostTensor Host(string name, Matrix<T> matrix) => new(name, [matrix.Rows, matrix.Cols], matrix.ToDoubles());
+    /// <summary>A matrix [rows, features] as the tensor [rows, …shape] PyTorch holds: the engine keeps each sample's values in PyTorch's order (NCHW), so only the shape changes.</summary>
+    static HostTensor Host(string name, Matrix<T> matrix, int[] shape) => new(name, [matrix.Rows, .. shape], matrix.ToDoubles());
+
+    static long Count(int[] shape) => shape.Aggregate(1L, (n, d) => n * d);
 
     Matrix<T> Input(Batch batch)
     {

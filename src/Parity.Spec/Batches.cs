@@ -14,7 +14,7 @@ public static class Batches
     public static Batch ForStep(ParitySpec spec, DataSplit split, ReadOnlySpan<int> indices, int epoch, int start)
     {
         var batch = Gather(split, indices, spec.TargetEncoding, spec.Shape.Classes ?? 0);
-        var dropping = spec.Model.OfType<ActivationLayer>().Where(layer => layer.Op.DropProbability is not null).ToList();
+        var dropping = spec.Model.OfType<OpLayer>().Where(layer => layer.Op.DropProbability is not null).ToList();
         if (dropping.Count == 0)
             return batch;
         var layers = ModelDescriptions.Describe(spec).Layers;

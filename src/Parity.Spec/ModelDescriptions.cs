@@ -9,23 +9,16 @@ public static class ModelDescriptions
     {
         var layers = new List<LayerDescription>();
         var parameters = new List<ParameterDescription>();
-        var width = spec.Shape.Features;
-        foreach (var layer in spec.Model)
+        foreach (var (layer, (input, output)) in spec.Model.Zip(LayerShapes.Of(spec)))
         {
-            var (kind, options, outWidth) = layer switch
+            var (kind, options) = layer switch
             {
-                LinearLayer linear => ("linear", new JsonObject { ["in_features"] = linear.In, ["out_features"] = linear.Out, ["bias"] = linear.Bias }, linear.Out),
-                ActivationLayer activation => (activation.Keyword, activation.Op.Describe(activation.Settings), width),
+                LinearLayer linear => ("linear", new JsonObject { ["in_features"] = linear.In, ["out_features"] = linear.Out, ["bias"] = linear.Bias }),
+                OpLayer op => (op.Keyword, op.Op.Describe(op.Settings, input)),
                 _ => throw new ArgumentOutOfRangeException(nameof(spec), layer, "a layer with no description"),
             };
-            layers.Add(new LayerDescription(layer.Index, kind, options, [width], [outWidth]));
-            if (layer is LinearLayer parameterised)
-            {
-                parameters.Add(new ParameterDescription(parameterised.WeightName, [parameterised.Out, parameterised.In], layer.Index));
-                if (parameterised.Bias)
-                    parameters.Add(new ParameterDescription(parameterised.BiasName, [parameterised.Out], layer.Index));
-            }
-            width = outWidth;
+            layers.Add(new LayerDescription(layer.Index, kind, options, input, output));
+            parameters.AddRange(LayerShapes.Owned(layer, input).Select(owned => new ParameterDescription($"{layer.Index}.{owned.Name}", owned.Shape, layer.Index, owned.Buffer)));
         }
         return new ModelDescription(
             spec.Name,

@@ -170,7 +170,7 @@ public static partial class SpecLoader
         return (spec, DataShapes.Of(spec, data.Optional("target")?.Mark ?? data.Mark));
     }
 
-    /// <summary>800 MB of float64 weights; far beyond it a layer's out × in overflows the int that sizes its array.</summary>
+    /// <summary>800 MB of float64 weights; far beyond it a layer's weight overflows the int that sizes its array.</summary>
     const long MaxWeightsPerLayer = 100_000_000;
 
     static IReadOnlyList<LayerSpec> ReadModel(SpecNode node, int inputFeatures)
@@ -178,11 +178,12 @@ public static partial class SpecLoader
         var list = node as SequenceNode
             ?? throw new SpecException(node.Mark, "'model' must be a list of layers such as '- linear: 25' and '- relu'");
         var layers = new List<LayerSpec>();
-        var width = inputFeatures;
+        int[] shape = [inputFeatures];
         for (var index = 0; index < list.Items.Count; index++)
         {
             var path = $"model[{index}]";
             var (word, settings) = Scalars.WordWithSettings(list.Items[index], path);
+            LayerSpec layer;
             if (word.Value == "linear")
             {
                 if (settings is null)
@@ -190,41 +191,77 @@ public static partial class SpecLoader
                 var (outFeatures, bias) = settings is ScalarNode
                     ? ((int)Scalars.Integer(settings, $"{path}.linear", 1, 1_000_000), true)
                     : ReadLinearSettings(new MappingReader(settings, $"{path}.linear", ["out", "bias"]));
-                if ((long)width * outFeatures > MaxWeightsPerLayer)
-                    throw new SpecException(word.Mark, $"'{path}': a linear layer of {width} x {outFeatures} has {(long)width * outFeatures} weights; the limit is {MaxWeightsPerLayer} per layer");
-                layers.Add(new LinearLayer(index, width, outFeatures, bias, word.Mark));
-                width = outFeatures;
-                continue;
+                layer = new LinearLayer(index, LayerShapes.Count(shape), outFeatures, bias, word.Mark);
             }
-            var op = LayerOps.Find(word.Value)
-                ?? throw new SpecException(word.Mark, $"'{path}' cannot be {Scalars.Quote(word.Value)}; {ClosestWord.Hint(word.Value, [.. LayerOps.Keywords, "linear"])}");
-            layers.Add(new ActivationLayer(index, op, ReadSettings(op, settings, word, path), word.Mark));
+            else
+            {
+                var op = LayerOps.Find(word.Value)
+                    ?? throw new SpecException(word.Mark, $"'{path}' cannot be {Scalars.Quote(word.Value)}; {ClosestWord.Hint(word.Value, [.. LayerOps.Keywords, "linear"])}");
+                layer = new OpLayer(index, op, ReadSettings(op, settings, word, path), word.Mark);
+            }
+            int[] next;
+            try
+            {
+                next = LayerShapes.Next(layer, shape);
+            }
+            catch (ShapeException e)
+            {
+                throw new SpecException(word.Mark, $"'{path}' ({word.Value}): {e.Message}");
+            }
+            if (LayerShapes.Owned(layer, shape).FirstOrDefault(t => t.Count > MaxWeightsPerLayer) is { } huge)
+                throw new SpecException(word.Mark, $"'{path}': its {huge.Name} {LayerShapes.Text(huge.Shape)} has {huge.Count} values; the limit is {MaxWeightsPerLayer} per layer");
+            layers.Add(layer);
+            shape = next;
         }
         if (!layers.OfType<LinearLayer>().Any())
             throw new SpecException(node.Mark, "'model' has no linear layer, so nothing to train; add one such as '- linear: 1'");
         return layers;
     }
 
-    /// <summary>The op's options from its settings mapping, each checked against the catalogue's range or words; defaults for the rest.</summary>
+    /// <summary>
+    /// The op's options from its settings — a mapping, or the bare value its shorthand stands for — each
+    /// checked against the catalogue's form and range; defaults for the rest.
+    /// </summary>
     static OpSettings ReadSettings(LayerOp op, SpecNode? settings, ScalarNode word, string path)
     {
         if (op.Options.Count == 0)
             return settings is null ? OpSettings.None
                 : throw new SpecException(settings.Mark, $"'{path}': {word.Value} takes no settings; write '- {word.Value}'");
-        return ReadOptions(op.Options, settings is null ? null : new MappingReader(settings, $"{path}.{word.Value}", op.Options.Select(o => o.SpecKey).ToArray()));
+        var given = new System.Text.Json.Nodes.JsonObject();
+        if (settings is not null and not MappingNode && op.Shorthand is { } shorthand)
+        {
+            var option = op.Options.Single(o => o.SpecKey == shorthand);
+            given[option.Name] = option.Read(settings, $"{path}.{word.Value}");
+        }
+        else if (settings is not null)
+        {
+            var reader = new MappingReader(settings, $"{path}.{word.Value}", op.Options.Select(o => o.SpecKey).ToArray());
+            foreach (var option in op.Options)
+                if (reader.Optional(option.SpecKey) is { } node)
+                    given[option.Name] = option.Read(node, reader.PathOf(option.SpecKey));
+        }
+        if (op.Options.FirstOrDefault(o => o.Default is null && o.DefaultFrom is null && given[o.Name] is null) is { } missing)
+            throw new SpecException((settings ?? word).Mark, $"'{path}': {word.Value} needs '{missing.SpecKey}', e.g. {Example(op)}");
+        return op.Settle(given);
     }
 
-    /// <summary>Catalogue options from a mapping (null: none given), each checked against its range or words; defaults for the rest.</summary>
+    /// <summary>How the spec writes the op with its required options, from its first example.</summary>
+    static string Example(LayerOp op)
+    {
+        var given = op.Examples[0].Given;
+        if (op.Shorthand is { } shorthand && op.Options.Single(o => o.SpecKey == shorthand) is var primary && given[primary.Name] is { } value)
+            return $"'- {op.Keyword}: {value.ToJsonString().Replace(",", ", ")}'";
+        var required = op.Options.Where(o => o.Default is null && o.DefaultFrom is null && given[o.Name] is not null)
+            .Select(o => $"{o.SpecKey}: {(given[o.Name] is System.Text.Json.Nodes.JsonArray pair && o.Form == OptionForm.Pair ? pair[0]!.ToJsonString() : given[o.Name]!.ToJsonString())}");
+        return $"'- {op.Keyword}: {{{string.Join(", ", required)}}}'";
+    }
+
+    /// <summary>A loss's options from its mapping (null: none given), each checked against its form and range; defaults for the rest.</summary>
     static OpSettings ReadOptions(IReadOnlyList<OpOption> options, MappingReader? reader)
     {
         var values = new System.Text.Json.Nodes.JsonObject();
         foreach (var option in options)
-        {
-            var node = reader?.Optional(option.SpecKey);
-            values[option.Name] = node is null ? option.Default.DeepClone()
-                : option.Words is { } words ? System.Text.Json.Nodes.JsonValue.Create(Scalars.Choice(node, reader!.PathOf(option.SpecKey), words.ToDictionary(w => w)))
-                : System.Text.Json.Nodes.JsonValue.Create(Scalars.Number(node, reader!.PathOf(option.SpecKey), option.Min, option.Max, option.ExclusiveMin));
-        }
+            values[option.Name] = reader?.Optional(option.SpecKey) is { } node ? option.Read(node, reader.PathOf(option.SpecKey)) : option.Default!.DeepClone();
         return options.Count == 0 ? OpSettings.None : new OpSettings(values);
     }
 

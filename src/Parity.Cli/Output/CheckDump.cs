@@ -31,15 +31,15 @@ public static class CheckDump
     static void Save(string folder, string name, IEnumerable<SafetensorsTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
         AtomicFile.Write(Path.Combine(folder, $"{name}.safetensors"), SafetensorsCodec.Encode(tensors.ToList(), metadata));
 
-    /// <summary>What a reader needs to rebuild the model and loss without the spec: one layer per ';' (e.g. "linear 2 25 bias;relu;leaky-relu negative_slope=0.01;softmax dim=1"): an op's options under PyTorch's argument names, so that a reader calls torch.nn.functional by the kind with them.</summary>
+    /// <summary>What a reader needs to rebuild the model and loss without the spec: one layer per ';' (e.g. "linear 2 25 bias;relu;leaky-relu negative_slope=0.01;softmax dim=1;unflatten unflattened_size=[1,28,28] dim=1"): an op's options under PyTorch's argument names, so that a reader calls torch.nn.functional by the kind with them.</summary>
     static Dictionary<string, string> Describe(ParitySpec spec) => new()
     {
         ["spec"] = spec.Name,
         ["dtype"] = spec.DType.ToString().ToLowerInvariant(),
-        ["layers"] = string.Join(";", spec.Model.Select(layer => layer switch
+        ["layers"] = string.Join(";", spec.Model.Zip(LayerShapes.Of(spec), (layer, shapes) => layer switch
         {
             LinearLayer l => $"linear {l.In} {l.Out} {(l.Bias ? "bias" : "nobias")}",
-            ActivationLayer a => string.Join(" ", a.Op.Describe(a.Settings).Select(o => $"{o.Key}={o.Value!.ToJsonString().Trim('"')}").Prepend(a.Keyword)),
+            OpLayer a => string.Join(" ", a.Op.Describe(a.Settings, shapes.In).Select(o => $"{o.Key}={o.Value!.ToJsonString().Trim('"')}").Prepend(a.Keyword)),
             _ => throw new ArgumentOutOfRangeException(nameof(spec)),
         })),
         ["loss"] = spec.Loss.Op.Keyword,

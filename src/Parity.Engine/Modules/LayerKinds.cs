@@ -8,9 +8,8 @@ public static class LayerKinds
 {
     public static Dictionary<string, Func<LayerDescription, Module<T>>> Discover<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
         typeof(LayerKindAttribute).Assembly.GetTypes()
-            .Select(type => (Type: type, Attribute: type.GetCustomAttribute<LayerKindAttribute>()))
-            .Where(found => found.Attribute is not null)
-            .ToDictionary(found => found.Attribute!.Kind, found => Factory<T>(found.Type.MakeGenericType(typeof(T))));
+            .SelectMany(type => type.GetCustomAttributes<LayerKindAttribute>().Select(attribute => (Type: type, attribute.Kind)))
+            .ToDictionary(found => found.Kind, found => Factory<T>(found.Type.MakeGenericType(typeof(T))));
 
     static Func<LayerDescription, Module<T>> Factory<T>(Type module) where T : unmanaged, IFloatingPointIeee754<T> =>
         module.GetMethod("From", BindingFlags.Public | BindingFlags.Static, [typeof(LayerDescription)]) is { } from

@@ -33,10 +33,14 @@ public sealed class Sequential<T>(IReadOnlyList<Module<T>> modules) : Module<T> 
         return gradOutput;
     }
 
+    // Backward stops at the first module with parameters: nothing before it has a gradient to take
+    // (the unflatten ahead of a first conv2d), as autograd stops where nothing requires grad.
+    readonly int _firstTrained = Math.Max(0, Array.FindIndex([.. modules], m => m.Parameters.Count > 0));
+
     public override void BackwardToParameters(Matrix<T> gradOutput)
     {
-        for (var i = _modules.Length - 1; i > 0; i--)
+        for (var i = _modules.Length - 1; i > _firstTrained; i--)
             gradOutput = _modules[i].Backward(gradOutput);
-        _modules[0].BackwardToParameters(gradOutput);
+        _modules[_firstTrained].BackwardToParameters(gradOutput);
     }
 }

@@ -5,9 +5,10 @@ namespace Parity.Harness.Benchmarks;
 /// <summary>
 /// The floating-point operations of one training step, counted from the spec rather than measured:
 /// a linear layer's product is 2·rows·in·out forward, and as much again backward for dL/dW and for
-/// dL/dX — except dL/dX of the first linear layer, which nothing needs and neither engine computes.
-/// Elementwise work counts a nominal few operations per element (<see cref="PerElement"/>); the
-/// products dominate every model worth timing.
+/// dL/dX — except dL/dX of the first layer with parameters, which nothing needs and neither engine
+/// computes (nor anything before it). Every other op's count is its catalogue row's
+/// (<see cref="LayerOp.CostOf"/>): elementwise work a nominal few operations per element, conv2d its
+/// products; the products dominate every model worth timing.
 /// </summary>
 public sealed record FlopCount(long Forward, long Backward, long Step)
 {
@@ -16,34 +17,29 @@ public sealed record FlopCount(long Forward, long Backward, long Step)
     /// <summary>GFLOP/s of a training step that took <paramref name="milliseconds"/>.</summary>
     public double GflopsAt(double milliseconds) => milliseconds > 0 ? TrainStep / (milliseconds * 1e6) : 0;
 
-    /// <summary>Nominal operations per element of the elementwise work, forward and backward.</summary>
-    public static (int Forward, int Backward) PerElement(LayerSpec layer) => layer switch
+    /// <summary>One sample's operations in a layer: linear's products and bias, or the op's catalogue row.</summary>
+    public static OpCost PerSample(LayerSpec layer, int[] input, int[] output) => layer switch
     {
-        // the bias: added forward, summed over the rows backward
-        LinearLayer { Bias: true } => (1, 1),
-        LinearLayer => (0, 0),
-        ActivationLayer activation => (activation.Op.ForwardFlops, activation.Op.BackwardFlops),
+        LinearLayer linear => new OpCost(
+            2L * linear.In * linear.Out + (linear.Bias ? linear.Out : 0),
+            2L * linear.In * linear.Out + (linear.Bias ? linear.Out : 0),
+            2L * linear.In * linear.Out),
+        OpLayer op => op.Op.CostOf(op.Settings, input, output),
         _ => throw new ArgumentOutOfRangeException(nameof(layer), layer, "no FLOP rule for this layer"),
     };
 
     public static FlopCount Of(ParitySpec spec, int rows)
     {
         long forward = 0, backward = 0;
-        var width = spec.Shape.Features;
-        var firstLinear = true;
-        foreach (var layer in spec.Model)
+        var shapes = LayerShapes.Of(spec);
+        // Backward stops at the first layer that owns parameters: nothing before it needs a gradient.
+        var first = spec.Model.Select((layer, i) => (layer, i)).First(p => LayerShapes.Owned(p.layer, shapes[p.i].In).Count > 0).i;
+        for (var i = 0; i < spec.Model.Count; i++)
         {
-            if (layer is LinearLayer linear)
-            {
-                var product = 2L * rows * linear.In * linear.Out;
-                forward += product;
-                backward += firstLinear ? product : 2 * product;
-                firstLinear = false;
-                width = linear.Out;
-            }
-            var (elementForward, elementBackward) = PerElement(layer);
-            forward += (long)rows * width * elementForward;
-            backward += (long)rows * width * elementBackward;
+            var cost = PerSample(spec.Model[i], shapes[i].In, shapes[i].Out);
+            forward += rows * cost.Forward;
+            if (i >= first)
+                backward += rows * (cost.BackwardToParameters + (i > first ? cost.BackwardToInput : 0));
         }
         // The loss: its catalogue entry's few operations per output.
         var outputs = (long)rows * spec.OutputWidth;
@@ -52,7 +48,9 @@ public sealed record FlopCount(long Forward, long Backward, long Step)
         return new FlopCount(forward, backward, StepPerParameter(spec) * ParameterCount(spec));
     }
 
-    public static long ParameterCount(ParitySpec spec) => spec.LinearLayers.Sum(l => (long)l.In * l.Out + (l.Bias ? l.Out : 0));
+    /// <summary>The trained parameters (buffers are not).</summary>
+    public static long ParameterCount(ParitySpec spec) =>
+        spec.Model.Zip(LayerShapes.Of(spec)).Sum(p => LayerShapes.Owned(p.First, p.Second.In).Where(t => !t.Buffer).Sum(t => t.Count));
 
     /// <summary>
     /// Per parameter: SGD p − lr·g is 2, weight decay 2 more, momentum 3 (μ·b + k·g), Nesterov 2;

@@ -31,9 +31,9 @@ public sealed record Direction(string Label, IReadOnlyDictionary<string, double[
 public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, double eps)
 {
     readonly IReadOnlyList<HostTensor> _parameters = backend.GetParameters();
-    readonly int[] _kinkLayers = spec.Model.OfType<ActivationLayer>()
+    readonly int[] _kinkLayers = spec.Model.OfType<OpLayer>()
         .Where(a => a.Op.HasKinks).Select(a => a.Index).ToArray();
-    readonly bool _training = spec.Model.OfType<ActivationLayer>().Any(a => a.Op.TrainingDiffers);
+    readonly bool _training = spec.Model.OfType<OpLayer>().Any(a => a.Op.TrainingDiffers);
 
     public (double Derivative, bool Kink) Derivative(Direction direction)
     {

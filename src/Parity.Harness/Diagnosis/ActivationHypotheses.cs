@@ -11,7 +11,7 @@ namespace Parity.Harness.Diagnosis;
 static class ActivationHypotheses
 {
     /// <summary>The candidate mistake that gives the engine's gradient <paramref name="engineGradInput"/>, or null.</summary>
-    public static string? Explain(ActivationLayer layer, double[] x, double[] y, double[] gradOutput, double[] engineGradInput, Tolerance tolerance) =>
+    public static string? Explain(OpLayer layer, double[] x, double[] y, double[] gradOutput, double[] engineGradInput, Tolerance tolerance) =>
         layer.Op.Mistakes(layer.Settings).FirstOrDefault(c => engineGradInput.Select((e, i) => (e, i)).All(p =>
         {
             var predicted = gradOutput[p.i] * c.Derivative(x[p.i], y[p.i]);
@@ -19,7 +19,7 @@ static class ActivationHypotheses
         }))?.Explanation;
 
     /// <summary>The candidate forward mistake (rule y = f(x, y)) that gives the engine's output <paramref name="engineOutput"/>, or null.</summary>
-    public static string? ExplainForward(ActivationLayer layer, double[] x, double[] y, double[] engineOutput, Tolerance tolerance) =>
+    public static string? ExplainForward(OpLayer layer, double[] x, double[] y, double[] engineOutput, Tolerance tolerance) =>
         layer.Op.ForwardMistakes(layer.Settings).FirstOrDefault(c => x.Length == y.Length && engineOutput.Select((e, i) => (e, i)).All(p =>
         {
             var predicted = c.Derivative(x[p.i], y[p.i]);

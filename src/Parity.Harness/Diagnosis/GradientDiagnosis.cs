@@ -41,7 +41,7 @@ public static class GradientDiagnosis
         if (first is not null)
         {
             var index = LayerIndex(first.Name);
-            var mistake = spec.Model[index] is ActivationLayer activation
+            var mistake = spec.Model[index] is OpLayer activation
                 ? ActivationHypotheses.ExplainForward(activation, index > 0 ? parity.TwinOutputs[index - 1].Data : batch.X, parity.TwinOutputs[index].Data,
                     parity.EngineOutputs[index].Data, Tolerances.Gradient(spec))
                 : null;
@@ -110,21 +110,18 @@ public static class GradientDiagnosis
         }
         for (var i = gradients.Count - 1; i >= 0; i--)
         {
-            if (spec.Model[i] is LinearLayer linear)
+            var own = parity.Parameters.Where(d => LayerIndex(d.Name) == i && !d.Passed).ToList();
+            if (own.Count > 0)
             {
-                var own = parity.Parameters.Where(d => LayerIndex(d.Name) == linear.Index && !d.Passed).ToList();
-                if (own.Count > 0)
-                {
-                    lines.Add($"gradients part at {Layer(spec, i)}: the gradient reaching it agrees, but its {string.Join(" and ", own.Select(d => d.Name))} gradient does not");
-                    return;
-                }
+                lines.Add($"gradients part at {Layer(spec, i)}: the gradient reaching it agrees, but its {string.Join(" and ", own.Select(d => d.Name))} gradient does not");
+                return;
             }
             var passedBack = i > 0 ? gradients[i - 1] : parity.Input;
             if (passedBack.Passed)
                 continue;
             var (engine, twin) = i > 0 ? (parity.Engine.LayerOutputs[i - 1], parity.Twin.LayerOutputs[i - 1]) : (parity.Engine.Input, parity.Twin.Input);
             var ratio = RatioFit.Of(engine.Data, twin.Data) is { } r && !RatioFit.Near(r, 1) ? $", {Number(r)}× TorchSharp's{Meaning(spec, batch, r, parity.Loss.Passed)}" : "";
-            var mistake = spec.Model[i] is ActivationLayer activation
+            var mistake = spec.Model[i] is OpLayer activation
                 ? ActivationHypotheses.Explain(activation, i > 0 ? parity.TwinOutputs[i - 1].Data : batch.X, parity.TwinOutputs[i].Data,
                     parity.Twin.LayerOutputs[i].Data, engine.Data, Tolerances.Gradient(spec))
                 : null;

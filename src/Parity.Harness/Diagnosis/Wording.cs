@@ -12,7 +12,7 @@ static class Wording
         var kind = spec.Model[index] switch
         {
             LinearLayer => "linear",
-            ActivationLayer a => a.Keyword,
+            OpLayer a => a.Keyword,
             _ => "layer",
         };
         return $"layer {index} ({kind}, {Ordinal(spec.Model.Count - index)} from the output)";

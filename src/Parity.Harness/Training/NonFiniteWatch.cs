@@ -43,7 +43,7 @@ public sealed class NonFiniteWatch(ParitySpec spec)
     public static string LayerOf(ParitySpec spec, string parameter)
     {
         var layer = spec.Model[int.Parse(parameter.Split('.')[0], System.Globalization.CultureInfo.InvariantCulture)];
-        return $"layer {layer.Index} ({(layer is LinearLayer ? "linear" : "activation")})";
+        return $"layer {layer.Index} ({(layer is OpLayer op ? op.Keyword : "linear")})";
     }
 
     static bool AllFinite(double[] values)

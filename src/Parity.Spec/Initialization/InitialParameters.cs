@@ -13,17 +13,25 @@ public static class InitialParameters
             throw new InvalidOperationException("init: torch is TorchSharp's own initialisation; the twin makes it (Parity.Torch's TorchInitialParameters)");
         var random = SeededRandom.For(spec.Seed, "init");
         var tensors = new List<HostTensor>();
-        foreach (var layer in spec.LinearLayers)
+        foreach (var (layer, (input, _)) in spec.Model.Zip(LayerShapes.Of(spec)))
         {
-            var (fanIn, fanOut) = (layer.In, layer.Out);
-            var weight = new double[fanOut * fanIn];
-            FillWeight(spec.Init, weight, fanIn, fanOut, random);
-            tensors.Add(new HostTensor(layer.WeightName, [fanOut, fanIn], Round(weight, spec.DType)));
-            if (layer.Bias)
+            // A bias is drawn from its layer's weight's fan-in, as nn.Linear's and nn.Conv2d's reset_parameters do.
+            var fanIn = 0;
+            foreach (var owned in LayerShapes.Owned(layer, input))
             {
-                var bias = new double[fanOut];
-                FillBias(spec.Init, bias, fanIn, random);
-                tensors.Add(new HostTensor(layer.BiasName, [fanOut], Round(bias, spec.DType)));
+                var values = new double[owned.Count];
+                switch (owned.Role)
+                {
+                    case TensorRole.Weight:
+                        int fanOut;
+                        (fanIn, fanOut) = owned.Fans;
+                        FillWeight(spec.Init, values, fanIn, fanOut, random);
+                        break;
+                    case TensorRole.Bias: FillBias(spec.Init, values, fanIn, random); break;
+                    case TensorRole.Ones: Array.Fill(values, 1); break;
+                    case TensorRole.Zeros: break;
+                }
+                tensors.Add(new HostTensor($"{layer.Index}.{owned.Name}", owned.Shape, Round(values, spec.DType)));
             }
         }
         return tensors;
@@ -33,7 +41,7 @@ public static class InitialParameters
     {
         switch (init.Kind)
         {
-            // nn.Linear.reset_parameters: kaiming_uniform_(a=√5) → bound = 1/√fan_in.
+            // nn.Linear's and nn.Conv2d's reset_parameters: kaiming_uniform_(a=√5) → bound = 1/√fan_in.
             case InitKind.TorchDefault: FillUniform(weight, 1 / Math.Sqrt(fanIn), random); break;
             case InitKind.XavierUniform: FillUniform(weight, Math.Sqrt(6.0 / (fanIn + fanOut)), random); break;
             case InitKind.XavierNormal: FillNormal(weight, Math.Sqrt(2.0 / (fanIn + fanOut)), random); break;
@@ -46,7 +54,7 @@ public static class InitialParameters
         }
     }
 
-    /// <summary>torch-default keeps nn.Linear's bias init; normal and uniform apply to biases too; xavier and kaiming leave biases at zero.</summary>
+    /// <summary>torch-default keeps nn.Linear's (and nn.Conv2d's) bias init; normal and uniform apply to biases too; xavier and kaiming leave biases at zero.</summary>
     static void FillBias(InitSpec init, double[] bias, int fanIn, SeededRandom random)
     {
         switch (init.Kind)

@@ -3,17 +3,36 @@ using System.Text.Json.Nodes;
 namespace Parity.Spec;
 
 /// <summary>
-/// Everything Parity knows about a parameter-free layer op, in one place: the spec keyword (also the
-/// model description's kind), its options, options fixed for the built-in engines (softmax's dim 1),
-/// its nominal FLOPs per element forward and backward (for bench), whether its derivative has kinks
+/// Everything Parity knows about a layer op, in one place: the spec keyword (also the model
+/// description's kind), its options, options fixed for the built-in engines (softmax's dim 1), how it
+/// maps one sample's input shape to its output shape, the tensors it owns (named as its
+/// state_dict entries, with shapes), the options the model description derives from the input shape
+/// (conv2d's in_channels), its nominal FLOPs per element forward and backward (for bench; an op whose
+/// work is not per element gives its <see cref="Cost"/>), whether its derivative has kinks
 /// (finite differences straddling one are reported, not judged), whether its output is a probability
-/// (what bce requires) or a log-probability (what nll requires), and the usual mistakes in its backward (for diagnosis).
+/// (what bce requires) or a log-probability (what nll requires), the usual mistakes in its backward
+/// and forward (for diagnosis), whether it drops elements (dropout), and examples for the op helper test.
 /// </summary>
 public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops)
 {
     public IReadOnlyList<OpOption> Options { get; init; } = [];
 
+    /// <summary>The spec key a bare value stands for, as in <c>unflatten: [1, 28, 28]</c>; null when the op takes only a mapping.</summary>
+    public string? Shorthand { get; init; }
+
     public Func<JsonObject> Fixed { get; init; } = () => [];
+
+    /// <summary>One sample's output shape from its input shape; throws <see cref="ShapeException"/> when the op does not fit it. Elementwise by default.</summary>
+    public Func<OpSettings, int[], int[]> Shape { get; init; } = (_, input) => input;
+
+    /// <summary>Options the model description derives from the input shape, such as conv2d's in_channels.</summary>
+    public Func<int[], JsonObject> Derived { get; init; } = _ => [];
+
+    /// <summary>The parameters and buffers the layer owns, in state_dict order, for its settings and input shape.</summary>
+    public Func<OpSettings, int[], IReadOnlyList<OwnedTensor>> Owns { get; init; } = (_, _) => [];
+
+    /// <summary>The op's FLOPs for one sample from its input and output shapes; by default the per-element counts over the output.</summary>
+    public Func<OpSettings, int[], int[], OpCost>? Cost { get; init; }
 
     public bool HasKinks { get; init; }
 
@@ -42,12 +61,34 @@ public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops
     /// </summary>
     public bool TrainingDiffers => DropProbability is not null;
 
-    /// <summary>The options as the model description carries them: the layer's values, then the fixed ones.</summary>
-    public JsonObject Describe(OpSettings settings)
+    /// <summary>Settings and input shapes the op helper test runs the op with; by default its defaults on 4 features.</summary>
+    public IReadOnlyList<OpExample> Examples { get; init; } = [new([], [4])];
+
+    /// <summary>The settings from the options given (by PyTorch name), each left out taking its default, or the value of the option it defaults to.</summary>
+    public OpSettings Settle(JsonObject given)
+    {
+        var values = new JsonObject();
+        foreach (var option in Options)
+            values[option.Name] = (given[option.Name] ?? (option.DefaultFrom is { } from ? values[from] : option.Default)
+                ?? throw new ArgumentException($"{Keyword} needs '{option.SpecKey}'"))?.DeepClone();
+        return new OpSettings(values);
+    }
+
+    /// <summary>The options as the model description carries them: the layer's values, those derived from its input shape, then the fixed ones.</summary>
+    public JsonObject Describe(OpSettings settings, int[] inputShape)
     {
         var options = settings.ToJson();
-        foreach (var (name, value) in Fixed())
+        foreach (var (name, value) in Derived(inputShape).Concat(Fixed()))
             options[name] = value?.DeepClone();
         return options;
+    }
+
+    /// <summary>The op's FLOPs for one sample: its own rule, or the per-element counts over its output.</summary>
+    public OpCost CostOf(OpSettings settings, int[] inputShape, int[] outputShape)
+    {
+        if (Cost is { } cost)
+            return cost(settings, inputShape, outputShape);
+        var elements = outputShape.Aggregate(1L, (n, d) => n * d);
+        return new OpCost(ForwardFlops * elements, 0, BackwardFlops * elements);
     }
 }

@@ -1,9 +1,13 @@
+using System.Text.Json.Nodes;
+using static Parity.Spec.LayerShapes;
+
 namespace Parity.Spec;
 
 /// <summary>
-/// The catalogue of parameter-free layer ops: one registration per op, read by the spec loader, the
-/// model description, bench's FLOP count, gradcheck's kinks, the diagnosis and the dump. A new
-/// activation is an entry here, its engine module and its TorchSharp mapping.
+/// The catalogue of layer ops: one registration per op, read by the spec loader (options, shape
+/// checks), the model description (options, shapes, parameters), the initial parameters, bench's FLOP
+/// count, gradcheck's kinks, the diagnosis, the dump and the op helper test. A new op is an entry
+/// here, its engine module and its TorchSharp mapping.
 /// </summary>
 public static class LayerOps
 {
@@ -50,6 +54,7 @@ public static class LayerOps
         new("softmax", 4, 4)
         {
             Fixed = () => new() { ["dim"] = 1 },
+            Shape = (_, input) => Flat("softmax", input),
             IsProbability = true,
             Mistakes = _ =>
             [
@@ -62,6 +67,7 @@ public static class LayerOps
         {
             Fixed = () => new() { ["dim"] = 1 },
             IsLogProbability = true,
+            Shape = (_, input) => Flat("log-softmax", input),
             Mistakes = _ => [new("it matches g: the −softmax(x)·Σⱼ gⱼ term of log-softmax's dx = g − softmax(x)·Σⱼ gⱼ is missing", (x, y) => 1)],
         },
         // x·Φ(x) by erf, or the tanh form; then Φ(x) + x·φ(x)
@@ -91,6 +97,68 @@ public static class LayerOps
             Options = [OpOption.Number("beta", 1, 0, 100, exclusiveMin: true), OpOption.Number("threshold", 20, 0, 1000, exclusiveMin: true)],
             Mistakes = settings => Softplus(settings.Number("beta"), settings.Number("threshold")),
         },
+        // nn.Conv2d without groups: a weight [out, in, kh, kw] cross-correlated with the input
+        new("conv2d", 0, 0)
+        {
+            Options =
+            [
+                OpOption.Integer("out_channels", null, 1, 100_000, specKey: "out"), OpOption.Pair("kernel_size", null, 1, 1000, specKey: "kernel"),
+                OpOption.Pair("stride", 1, 1, 1000), OpOption.Pair("padding", 0, 0, 1000), OpOption.Pair("dilation", 1, 1, 1000), OpOption.Flag("bias", true),
+            ],
+            Derived = input => new() { ["in_channels"] = input[0] },
+            Shape = (settings, input) => ImageShapes.Slide("conv2d", settings, input, settings.Integer("out_channels"), pool: false),
+            Owns = ImageShapes.ConvolutionTensors,
+            Cost = ImageShapes.Convolution,
+            Examples =
+            [
+                new(new() { ["out_channels"] = 3, ["kernel_size"] = new JsonArray(3, 2) }, [2, 5, 4]),
+                new(new() { ["out_channels"] = 2, ["kernel_size"] = new JsonArray(2, 3), ["stride"] = new JsonArray(2, 1), ["padding"] = new JsonArray(1, 2), ["dilation"] = new JsonArray(1, 2), ["bias"] = false }, [3, 6, 5]),
+            ],
+        },
+        // the first maximum of each window in row-major order takes the gradient, as PyTorch's kernel picks it
+        new("max-pool2d", 1, 1)
+        {
+            Options = [OpOption.Pair("kernel_size", null, 1, 1000, specKey: "kernel"), OpOption.Pair("stride", null, 1, 1000) with { DefaultFrom = "kernel_size" }, OpOption.Pair("padding", 0, 0, 1000)],
+            Shape = (settings, input) => ImageShapes.Slide("max-pool2d", settings, input, input.Length > 0 ? input[0] : 0, pool: true),
+            Cost = (settings, _, output) => ImageShapes.Pool(settings, output, max: true),
+            HasKinks = true,
+            Examples =
+            [
+                new(new() { ["kernel_size"] = new JsonArray(2, 2) }, [2, 4, 6]),
+                new(new() { ["kernel_size"] = new JsonArray(3, 2), ["stride"] = new JsonArray(2, 1), ["padding"] = new JsonArray(1, 1) }, [2, 5, 4]),
+            ],
+        },
+        // count_include_pad: padding counts in the divisor, PyTorch's default
+        new("avg-pool2d", 1, 1)
+        {
+            Options = [OpOption.Pair("kernel_size", null, 1, 1000, specKey: "kernel"), OpOption.Pair("stride", null, 1, 1000) with { DefaultFrom = "kernel_size" }, OpOption.Pair("padding", 0, 0, 1000)],
+            Fixed = () => new() { ["count_include_pad"] = true },
+            Shape = (settings, input) => ImageShapes.Slide("avg-pool2d", settings, input, input.Length > 0 ? input[0] : 0, pool: true),
+            Cost = (settings, _, output) => ImageShapes.Pool(settings, output, max: false),
+            Examples =
+            [
+                new(new() { ["kernel_size"] = new JsonArray(2, 2) }, [2, 4, 6]),
+                new(new() { ["kernel_size"] = new JsonArray(3, 2), ["stride"] = new JsonArray(2, 1), ["padding"] = new JsonArray(1, 1) }, [2, 5, 4]),
+            ],
+        },
+        // nn.Flatten: one sample's dimensions into one; the engine's rows already hold them so
+        new("flatten", 0, 0)
+        {
+            Fixed = () => new() { ["start_dim"] = 1, ["end_dim"] = -1 },
+            Shape = (_, input) => [Count(input)],
+            Examples = [new([], [2, 3, 2])],
+        },
+        // nn.Unflatten(1, sizes): the features as [C, H, W]
+        new("unflatten", 0, 0)
+        {
+            Options = [OpOption.Sizes("unflattened_size")],
+            Shorthand = "unflattened_size",
+            Fixed = () => new() { ["dim"] = 1 },
+            Shape = (settings, input) => settings.Integers("unflattened_size") is var sizes && Count(sizes) == input[0]
+                ? [.. sizes, .. input[1..]]
+                : throw new ShapeException($"unflatten to {Text(sizes)} makes {Count(sizes)} features, but its input is {Text(input)}; give sizes whose product is {input[0]}"),
+            Examples = [new(new() { ["unflattened_size"] = new JsonArray(2, 3, 2) }, [12])],
+        },
         // x·mask/(1 − p) in training; then g·mask/(1 − p)
         new("dropout", 1, 1)
         {
@@ -114,6 +182,11 @@ public static class LayerOps
     public static LayerOp? Find(string keyword) => ByKeyword.GetValueOrDefault(keyword);
 
     public static LayerOp Of(string keyword) => ByKeyword[keyword];
+
+    /// <summary>The row-wise ops (softmax over dim 1) take flat features: over an image's channels the engines would part.</summary>
+    static int[] Flat(string keyword, int[] input) => input.Length == 1
+        ? input
+        : throw new ShapeException($"{keyword} runs over the features of flat rows, but its input is {Text(input)}; add '- flatten' before it");
 
     static LayerMistake[] Slope(double slope) =>
     [

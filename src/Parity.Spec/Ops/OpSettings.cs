@@ -9,6 +9,13 @@ public sealed class OpSettings(JsonObject values) : IEquatable<OpSettings>
 
     public double Number(string name) => values[name]!.GetValue<double>();
 
+    public int Integer(string name) => values[name]!.GetValue<int>();
+
+    public bool Flag(string name) => values[name]!.GetValue<bool>();
+
+    /// <summary>A pair [h, w] or a list of sizes.</summary>
+    public int[] Integers(string name) => values[name]!.AsArray().Select(v => v!.GetValue<int>()).ToArray();
+
     public string Word(string name) => values[name]!.GetValue<string>();
 
     /// <summary>A fresh copy for a model description, which owns its options.</summary>

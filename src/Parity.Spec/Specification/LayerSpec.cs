@@ -9,8 +9,8 @@ public sealed record LinearLayer(int Index, int In, int Out, bool Bias, SourceMa
     public string BiasName => $"{Index}.bias";
 }
 
-/// <summary>A parameter-free layer: its op from <see cref="LayerOps"/> and its option values.</summary>
-public sealed record ActivationLayer(int Index, LayerOp Op, OpSettings Settings, SourceMark Mark) : LayerSpec(Index, Mark)
+/// <summary>A layer of the op catalogue (<see cref="LayerOps"/>): its op and its option values.</summary>
+public sealed record OpLayer(int Index, LayerOp Op, OpSettings Settings, SourceMark Mark) : LayerSpec(Index, Mark)
 {
     public string Keyword => Op.Keyword;
 }

@@ -29,7 +29,8 @@ public sealed record ParitySpec(
 {
     public IEnumerable<LinearLayer> LinearLayers => Model.OfType<LinearLayer>();
 
-    public int OutputWidth => LinearLayers.Last().Out;
+    /// <summary>The features of the model's output for one sample.</summary>
+    public int OutputWidth => LayerShapes.Count(LayerShapes.Of(this)[^1].Out);
 
     /// <summary>How the data's targets reach the loss.</summary>
     public TargetEncoding TargetEncoding =>

@@ -29,9 +29,9 @@ static class SpecCombinations
         }
         // PyTorch's nll_loss takes any input, but on anything but log-probabilities it is not a likelihood
         // and training pushes the picked output to +∞; the model says which it gets.
-        if (spec.Loss.Kind == LossKind.Nll && lastLayer is not ActivationLayer { Op.IsLogProbability: true })
+        if (spec.Loss.Kind == LossKind.Nll && lastLayer is not OpLayer { Op.IsLogProbability: true })
             throw new SpecException(lastLayer.Mark, "nll takes log-probabilities, but the model's last layer is not log-softmax; end the model with log-softmax, or use cross-entropy on the logits");
-        if (loss.TakesProbabilities && lastLayer is not ActivationLayer { Op.IsProbability: true })
+        if (loss.TakesProbabilities && lastLayer is not OpLayer { Op.IsProbability: true })
             throw new SpecException(lastLayer.Mark, $"{loss.Keyword} needs probabilities in [0, 1], but the model's last layer can leave [0, 1]; end the model with sigmoid, or use bce-with-logits");
 
         if (spec.OneHotTargets)

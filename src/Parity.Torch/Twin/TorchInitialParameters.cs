@@ -3,9 +3,9 @@ using static TorchSharp.torch;
 namespace Parity.Torch.Twin;
 
 /// <summary>
-/// <c>init: torch</c>: TorchSharp seeded with the model's seed initialises each <c>nn.Linear</c> with its
-/// own default scheme, in layer order, as <c>torch.manual_seed(seed)</c> then <c>nn.Linear(...)</c> do in
-/// PyTorch; those values are then every engine's initial parameters. Modules initialise in float32,
+/// <c>init: torch</c>: TorchSharp seeded with the model's seed initialises each layer with parameters (<c>nn.Linear</c>,
+/// <c>nn.Conv2d</c>) with its own default scheme, in layer order, as <c>torch.manual_seed(seed)</c> then
+/// <c>nn.Linear(...)</c> do in PyTorch; those values are then every engine's initial parameters. Modules initialise in float32,
 /// the default dtype, so a float64 model holds them exactly.
 /// </summary>
 public static class TorchInitialParameters
@@ -14,11 +14,12 @@ public static class TorchInitialParameters
     {
         manual_seed(model.Seed);
         var tensors = new List<HostTensor>();
-        foreach (var layer in model.Layers.Where(layer => layer.Kind == "linear"))
+        var owners = model.Parameters.Select(p => p.Layer).ToHashSet();
+        foreach (var layer in model.Layers.Where(layer => owners.Contains(layer.Index)))
         {
-            using var linear = nn.Linear(layer.Integer("in_features"), layer.Integer("out_features"), hasBias: layer.Flag("bias", true));
+            using var module = TwinOps.Initialiser(layer);
             // "weight", then "bias": under the layer's index, the state_dict's names.
-            foreach (var (name, parameter) in linear.named_parameters())
+            foreach (var (name, parameter) in module.named_parameters())
                 tensors.Add(HostTensors.ToHost($"{layer.Index}.{name}", parameter));
         }
         return tensors;

@@ -149,7 +149,7 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
         _mode.Evaluate();
         var output = LayerOutputs.Run(_layers, Input(batch))[^1];
         var loss = _loss(output, Target(batch));
-        return new Evaluation(Scalar(loss), HostTensors.ToHost(output), (int)output.shape[1]);
+        return new Evaluation(Scalar(loss), HostTensors.ToHost(output), (int)(output.numel() / output.shape[0]));
     }
 
     public IReadOnlyList<HostTensor> GetOptimizerState()

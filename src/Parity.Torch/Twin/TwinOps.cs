@@ -54,6 +54,34 @@ public static class TwinOps
             var (beta, threshold) = (layer.Number("beta", 1), layer.Number("threshold", 20));
             return input => F.softplus(input, beta, threshold);
         },
+        ["conv2d"] = (layer, parameters) =>
+        {
+            var weight = parameters[$"{layer.Index}.weight"];
+            var bias = layer.Flag("bias", true) ? parameters[$"{layer.Index}.bias"] : null;
+            var (stride, padding, dilation) = (Longs(layer, "stride"), Longs(layer, "padding"), Longs(layer, "dilation"));
+            return input => F.conv2d(input, weight, bias, stride, padding, dilation);
+        },
+        ["max-pool2d"] = (layer, _) =>
+        {
+            var (kernel, stride, padding) = (Longs(layer, "kernel_size"), Longs(layer, "stride"), Longs(layer, "padding"));
+            return input => F.max_pool2d(input, kernel, stride, padding);
+        },
+        ["avg-pool2d"] = (layer, _) =>
+        {
+            var (kernel, stride, padding) = (Longs(layer, "kernel_size"), Longs(layer, "stride"), Longs(layer, "padding"));
+            var countIncludePad = layer.Flag("count_include_pad", true);
+            return input => F.avg_pool2d(input, kernel, stride, padding, false, countIncludePad);
+        },
+        ["flatten"] = (layer, _) =>
+        {
+            var (start, end) = (layer.Integer("start_dim"), layer.Integer("end_dim"));
+            return input => input.flatten(start, end);
+        },
+        ["unflatten"] = (layer, _) =>
+        {
+            var (dim, sizes) = (layer.Integer("dim"), Longs(layer, "unflattened_size"));
+            return input => input.unflatten(dim, sizes);
+        },
         // nn.Identity returns its input, the same tensor.
         ["identity"] = (_, _) => input => input,
     };
@@ -99,6 +127,21 @@ public static class TwinOps
         ["adagrad"] = (parameters, adagrad) => optim.Adagrad(parameters, adagrad.Number("lr", 0.01), adagrad.Number("lr_decay", 0), adagrad.Number("weight_decay", 0), adagrad.Number("initial_accumulator_value", 0), adagrad.Number("eps", 1e-10)),
     };
 
+    /// <summary>
+    /// The modules whose default initialisation <c>init: torch</c> takes, made as PyTorch's constructors
+    /// make them (drawing from the seeded generator in the same order), by the kinds that own parameters.
+    /// </summary>
+    static readonly Dictionary<string, Func<LayerDescription, nn.Module>> Initialisers = new()
+    {
+        ["linear"] = layer => nn.Linear(layer.Integer("in_features"), layer.Integer("out_features"), hasBias: layer.Flag("bias", true)),
+        ["conv2d"] = layer => nn.Conv2d(layer.Integer("in_channels"), layer.Integer("out_channels"), Pair(layer, "kernel_size"),
+            stride: Pair(layer, "stride"), padding: Pair(layer, "padding"), dilation: Pair(layer, "dilation"), bias: layer.Flag("bias", true)),
+    };
+
+    static long[] Longs(Described layer, string name) => [.. layer.Integers(name).Select(n => (long)n)];
+
+    static (long, long) Pair(Described layer, string name) => layer.Integers(name) is [var h, var w] ? (h, w) : throw new ArgumentException($"{layer.Kind}: {name} is not a pair");
+
     /// <summary>β₁ or β₂ of <c>betas</c>, PyTorch's (0.9, 0.999) when left out.</summary>
     static double Beta(Described adam, int index) => adam.Options["betas"] is null ? (index == 0 ? 0.9 : 0.999) : adam.Numbers("betas")[index];
 
@@ -132,6 +175,9 @@ public static class TwinOps
         ModeLayers.TryGetValue(layer.Kind, out var modeLayer)
             ? modeLayer(layer, parameters, mode)
             : Of(Layers, "layer", layer.Kind, ModeLayers.Keys)(layer, parameters);
+
+    /// <summary>A freshly initialised module of the layer's kind, for <c>init: torch</c>.</summary>
+    public static nn.Module Initialiser(LayerDescription layer) => Of(Initialisers, "initialisation for layer", layer.Kind)(layer);
 
     /// <summary>The loss as a call on the model's output and the targets.</summary>
     public static Func<Tensor, Tensor, Tensor> Loss(Described loss) => Of(Losses, "loss", loss.Kind)(loss, loss.Word("reduction", "mean") switch

@@ -1,0 +1,98 @@
+using System.Numerics;
+using Parity.Engine.Numerics;
+
+namespace Parity.Engine.Modules.Images;
+
+/// <summary>
+/// F.avg_pool2d with count_include_pad (PyTorch's default): each output is the sum of its window's
+/// inputs inside the image divided by the window's size counting the padding it covers —
+/// (min(h₀ + kh, H + padding) − h₀)·(the same across), kh·kw whenever ceil_mode is off. Backward
+/// gives each input of the window g divided by that same count.
+/// </summary>
+[LayerKind("avg-pool2d")]
+public sealed class AvgPool2d<T>(Window window) : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    Matrix<T>? _output, _gradInput;
+
+    public static Module<T> From(LayerDescription layer)
+    {
+        if (!layer.Flag("count_include_pad", true))
+            throw new ArgumentException($"layer {layer.Index}: the built-in engine's avg-pool2d counts the padding in the divisor (count_include_pad true) only");
+        return new AvgPool2d<T>(Window.Of(layer));
+    }
+
+    public override Matrix<T> Forward(Matrix<T> input)
+    {
+        var w = window;
+        var output = Matrix<T>.Reuse(ref _output, input.Rows, w.Channels * w.Positions);
+        var (x, y) = (input.Data, output.Data);
+        var o = 0;
+        for (var n = 0; n < input.Rows; n++)
+            for (var c = 0; c < w.Channels; c++)
+            {
+                var plane = n * w.InputSize + c * w.Height * w.Width;
+                for (var oh = 0; oh < w.OutHeight; oh++)
+                    for (var ow = 0; ow < w.OutWidth; ow++, o++)
+                    {
+                        var sum = T.Zero;
+                        for (var i = 0; i < w.KernelHeight; i++)
+                        {
+                            var h = w.Row(oh, i);
+                            if ((uint)h >= (uint)w.Height)
+                                continue;
+                            for (var j = 0; j < w.KernelWidth; j++)
+                            {
+                                var col = w.Column(ow, j);
+                                if ((uint)col < (uint)w.Width)
+                                    sum += x[plane + h * w.Width + col];
+                            }
+                        }
+                        y[o] = sum / Divisor(oh, ow);
+                    }
+            }
+        return output;
+    }
+
+    // dx[window] += g / divisor
+    public override Matrix<T> Backward(Matrix<T> gradOutput)
+    {
+        var w = window;
+        var gradInput = Matrix<T>.Reuse(ref _gradInput, gradOutput.Rows, w.InputSize);
+        Array.Clear(gradInput.Data);
+        var (g, dx) = (gradOutput.Data, gradInput.Data);
+        var o = 0;
+        for (var n = 0; n < gradOutput.Rows; n++)
+            for (var c = 0; c < w.Channels; c++)
+            {
+                var plane = n * w.InputSize + c * w.Height * w.Width;
+                for (var oh = 0; oh < w.OutHeight; oh++)
+                    for (var ow = 0; ow < w.OutWidth; ow++, o++)
+                    {
+                        var share = g[o] / Divisor(oh, ow);
+                        for (var i = 0; i < w.KernelHeight; i++)
+                        {
+                            var h = w.Row(oh, i);
+                            if ((uint)h >= (uint)w.Height)
+                                continue;
+                            for (var j = 0; j < w.KernelWidth; j++)
+                            {
+                                var col = w.Column(ow, j);
+                                if ((uint)col < (uint)w.Width)
+                                    dx[plane + h * w.Width + col] += share;
+                            }
+                        }
+                    }
+            }
+        return gradInput;
+    }
+
+    /// <summary>The window's size with the padding it covers, clipped where it would pass the padding (PyTorch's pool_size).</summary>
+    T Divisor(int oh, int ow)
+    {
+        var w = window;
+        var (top, left) = (w.Row(oh, 0), w.Column(ow, 0));
+        var rows = Math.Min(top + w.KernelHeight, w.Height + w.PaddingHeight) - top;
+        var cols = Math.Min(left + w.KernelWidth, w.Width + w.PaddingWidth) - left;
+        return T.CreateTruncating(rows * cols);
+    }
+}
