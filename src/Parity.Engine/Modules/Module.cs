@@ -12,6 +12,12 @@ public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public virtual IReadOnlyList<Parameter<T>> Parameters => [];
 
+    /// <summary>The buffers (batch norm's running statistics): in the state_dict after the parameters, never trained.</summary>
+    public virtual IReadOnlyList<Parameter<T>> Buffers => [];
+
+    /// <summary>Whether a row's output depends on the other rows (batch statistics): the batch must then not be split across threads.</summary>
+    public virtual bool CouplesRows => false;
+
     public abstract Matrix<T> Forward(Matrix<T> input);
 
     /// <summary>

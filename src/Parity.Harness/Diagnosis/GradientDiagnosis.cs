@@ -41,9 +41,9 @@ public static class GradientDiagnosis
         if (first is not null)
         {
             var index = LayerIndex(first.Name);
-            var mistake = spec.Model[index] is OpLayer activation
-                ? ActivationHypotheses.ExplainForward(activation, index > 0 ? parity.TwinOutputs[index - 1].Data : batch.X, parity.TwinOutputs[index].Data,
-                    parity.EngineOutputs[index].Data, Tolerances.Gradient(spec))
+            var mistake = spec.Model[index] is OpLayer op
+                ? ActivationHypotheses.ExplainForward(op, LayerShapes.Of(spec)[index].In, batch.Rows, index > 0 ? parity.TwinOutputs[index - 1].Data : batch.X,
+                    parity.TwinOutputs[index].Data, parity.EngineOutputs[index].Data, Tolerances.Gradient(spec))
                 : null;
             lines.Add($"outputs part at {Layer(spec, index)}: its forward differs (max rel err {Number(first.MaxRelErr)} at {first.WorstIndex}), and everything after it follows"
                 + (mistake is null ? "" : $": {mistake}"));

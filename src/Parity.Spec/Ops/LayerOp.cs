@@ -49,17 +49,18 @@ public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops
     /// </summary>
     public Func<OpSettings, double>? DropProbability { get; init; }
 
-    /// <summary>
-    /// Usual mistakes in its forward, for diagnosis: each a rule giving the engine's output from
-    /// TorchSharp's input x and output y, and the sentence that names it.
-    /// </summary>
-    public Func<OpSettings, IReadOnlyList<LayerMistake>> ForwardMistakes { get; init; } = _ => [];
+    /// <summary>Usual mistakes in its forward, for diagnosis, from its settings and one sample's input shape.</summary>
+    public Func<OpSettings, int[], IReadOnlyList<ForwardMistake>> ForwardMistakes { get; init; } = (_, _) => [];
+
+    /// <summary>Usual mistakes in how a training forward updates its buffers, for diagnosis, from its settings and one sample's input shape.</summary>
+    public Func<OpSettings, int[], IReadOnlyList<BufferMistake>> BufferMistakes { get; init; } = (_, _) => [];
 
     /// <summary>
     /// It computes differently in training and in evaluation (dropout, batch norm): finite differences
-    /// then probe the training loss on the batch, as the gradient is taken, not the evaluation loss.
+    /// then probe the training loss on the batch, as the gradient is taken, not the evaluation loss;
+    /// and the check compares the evaluation outputs as well.
     /// </summary>
-    public bool TrainingDiffers => DropProbability is not null;
+    public bool TrainingDiffers { get; init; }
 
     /// <summary>Settings and input shapes the op helper test runs the op with; by default its defaults on 4 features.</summary>
     public IReadOnlyList<OpExample> Examples { get; init; } = [new([], [4])];

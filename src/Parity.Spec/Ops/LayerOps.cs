@@ -165,13 +165,41 @@ public static class LayerOps
             // p = 1 drops everything and 1/(1 − p) is infinite; PyTorch special-cases it to zeros, nothing to train.
             Options = [OpOption.Number("p", 0.5, 0, 0.99)],
             DropProbability = settings => settings.Number("p"),
-            ForwardMistakes = settings =>
+            TrainingDiffers = true,
+            ForwardMistakes = (settings, _) =>
             [
-                new($"it matches (1 − p)·y = {Wording(1 - settings.Number("p"))}·y: the kept values are not rescaled by 1/(1 − p), p = {Wording(settings.Number("p"))}", (x, y) => (1 - settings.Number("p")) * y),
-                new("it matches x: the mask is not applied in training", (x, y) => x),
+                new($"it matches (1 − p)·y = {Wording(1 - settings.Number("p"))}·y: the kept values are not rescaled by 1/(1 − p), p = {Wording(settings.Number("p"))}",
+                    (x, y, _) => [.. y.Select(v => (1 - settings.Number("p")) * v)]),
+                new("it matches x: the mask is not applied in training", (x, y, _) => x),
             ],
         },
+        // per channel: mean, variance, normalise, scale and shift; backward the three sums of the normalisation's gradient
+        new("batch-norm1d", 5, 8)
+        {
+            Options = BatchNormOptions,
+            Derived = input => new() { ["num_features"] = input[0] },
+            Shape = (_, input) => BatchNormRules.Shape("batch-norm1d", input, images: false),
+            Owns = BatchNormRules.Tensors,
+            TrainingDiffers = true,
+            ForwardMistakes = BatchNormRules.ForwardMistakes,
+            BufferMistakes = BatchNormRules.BufferMistakes,
+            Examples = [new([], [4]), new(new() { ["affine"] = false, ["momentum"] = 0.3 }, [3, 2])],
+        },
+        new("batch-norm2d", 5, 8)
+        {
+            Options = BatchNormOptions,
+            Derived = input => new() { ["num_features"] = input[0] },
+            Shape = (_, input) => BatchNormRules.Shape("batch-norm2d", input, images: true),
+            Owns = BatchNormRules.Tensors,
+            TrainingDiffers = true,
+            ForwardMistakes = BatchNormRules.ForwardMistakes,
+            BufferMistakes = BatchNormRules.BufferMistakes,
+            Examples = [new([], [2, 3, 2]), new(new() { ["affine"] = false, ["eps"] = 0.01 }, [3, 2, 2])],
+        },
     ];
+
+    // nn.BatchNorm's momentum, eps and affine, with its defaults; track_running_stats is always on.
+    static OpOption[] BatchNormOptions => [OpOption.Number("momentum", 0.1, 0, 1), OpOption.Number("eps", 1e-5, 0, 1, exclusiveMin: true), OpOption.Flag("affine", true)];
 
     static string Wording(double value) => value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
 

@@ -86,16 +86,40 @@ public static class TwinOps
         ["identity"] = (_, _) => input => input,
     };
 
-    /// <summary>The layers whose call depends on the mode and the batch (<see cref="TwinMode"/>), read as the call runs.</summary>
-    static readonly Dictionary<string, Func<LayerDescription, IReadOnlyDictionary<string, Parameter>, TwinMode, Func<Tensor, Tensor>>> ModeLayers = new()
+    /// <summary>The layers whose call depends on the mode and the batch (<see cref="TwinMode"/>), read as the call runs; bound to parameters and buffers by state_dict name.</summary>
+    static readonly Dictionary<string, Func<LayerDescription, IReadOnlyDictionary<string, Parameter>, IReadOnlyDictionary<string, Tensor>, TwinMode, Func<Tensor, Tensor>>> ModeLayers = new()
     {
         // F.dropout's own computation, input·(noise/(1 − p)), with Parity's noise; nn.Dropout in eval returns its input.
-        ["dropout"] = (layer, _, mode) =>
+        ["dropout"] = (layer, _, _, mode) =>
         {
             var (p, name) = (layer.Number("p", 0.5), Batch.MaskName(layer.Index));
             return input => mode.Training ? input * (mode.Mask(name) / (1 - p)) : input;
         },
+        ["batch-norm1d"] = BatchNorm,
+        ["batch-norm2d"] = BatchNorm,
     };
+
+    /// <summary>
+    /// nn.BatchNorm's forward: in a training step num_batches_tracked + 1, then F.batch_norm on the batch's
+    /// statistics moving the running ones; Forward's inspection F.batch_norm without running statistics
+    /// (batch statistics, nothing moved); evaluation F.batch_norm on the running statistics.
+    /// </summary>
+    static Func<Tensor, Tensor> BatchNorm(LayerDescription layer, IReadOnlyDictionary<string, Parameter> parameters, IReadOnlyDictionary<string, Tensor> buffers, TwinMode mode)
+    {
+        var prefix = $"{layer.Index}.";
+        var (weight, bias) = layer.Flag("affine", true) ? (parameters[prefix + "weight"], parameters[prefix + "bias"]) : (null, null);
+        var (runningMean, runningVar, batches) = (buffers[prefix + "running_mean"], buffers[prefix + "running_var"], buffers[prefix + "num_batches_tracked"]);
+        var (momentum, eps) = (layer.Number("momentum", 0.1), layer.Number("eps", 1e-5));
+        return input =>
+        {
+            if (!mode.Training)
+                return F.batch_norm(input, runningMean, runningVar, weight, bias, training: false, momentum, eps);
+            if (!mode.UpdatesBuffers)
+                return F.batch_norm(input, null, null, weight, bias, training: true, momentum, eps);
+            batches.add_(1);
+            return F.batch_norm(input, runningMean, runningVar, weight, bias, training: true, momentum, eps);
+        };
+    }
 
     static readonly Dictionary<string, Func<Described, nn.Reduction, Func<Tensor, Tensor, Tensor>>> Losses = new()
     {
@@ -136,6 +160,8 @@ public static class TwinOps
         ["linear"] = layer => nn.Linear(layer.Integer("in_features"), layer.Integer("out_features"), hasBias: layer.Flag("bias", true)),
         ["conv2d"] = layer => nn.Conv2d(layer.Integer("in_channels"), layer.Integer("out_channels"), Pair(layer, "kernel_size"),
             stride: Pair(layer, "stride"), padding: Pair(layer, "padding"), dilation: Pair(layer, "dilation"), bias: layer.Flag("bias", true)),
+        ["batch-norm1d"] = layer => nn.BatchNorm1d(layer.Integer("num_features"), layer.Number("eps", 1e-5), layer.Number("momentum", 0.1), layer.Flag("affine", true)),
+        ["batch-norm2d"] = layer => nn.BatchNorm2d(layer.Integer("num_features"), layer.Number("eps", 1e-5), layer.Number("momentum", 0.1), layer.Flag("affine", true)),
     };
 
     static long[] Longs(Described layer, string name) => [.. layer.Integers(name).Select(n => (long)n)];
@@ -170,10 +196,10 @@ public static class TwinOps
         },
     };
 
-    /// <summary>The layer as a call on its input, bound to its parameters (by state_dict name), its options and the twin's mode.</summary>
-    public static Func<Tensor, Tensor> Layer(LayerDescription layer, IReadOnlyDictionary<string, Parameter> parameters, TwinMode mode) =>
+    /// <summary>The layer as a call on its input, bound to its parameters and buffers (by state_dict name), its options and the twin's mode.</summary>
+    public static Func<Tensor, Tensor> Layer(LayerDescription layer, IReadOnlyDictionary<string, Parameter> parameters, IReadOnlyDictionary<string, Tensor> buffers, TwinMode mode) =>
         ModeLayers.TryGetValue(layer.Kind, out var modeLayer)
-            ? modeLayer(layer, parameters, mode)
+            ? modeLayer(layer, parameters, buffers, mode)
             : Of(Layers, "layer", layer.Kind, ModeLayers.Keys)(layer, parameters);
 
     /// <summary>A freshly initialised module of the layer's kind, for <c>init: torch</c>.</summary>
