@@ -22,7 +22,10 @@ public static class GradientDiagnosis
         {
             Forward(spec, batch, parity, lines);
             if (parity.LayerOutputs.All(d => d.Passed))
+            {
                 Backward(spec, batch, parity, lines);
+                Buffers(spec, batch, parity, lines);
+            }
             if (parity.Passed && updates.FirstFailure is { } failure)
                 Update(spec, updates, failure, lines);
         }
@@ -52,6 +55,33 @@ public static class GradientDiagnosis
         if (!parity.Loss.Passed)
             lines.Add($"the model's outputs agree but the loss does not: engine {Number(parity.Engine.Loss)} vs TorchSharp {Number(parity.Twin.Loss)}"
                 + Meaning(spec, batch, parity.Engine.Loss / parity.Twin.Loss, lossAgrees: false) + $"; check the {Loss(spec.Loss)} forward");
+    }
+
+    /// <summary>
+    /// The buffers the training forward moved (batch norm's running statistics), by the first that parts
+    /// and the usual mistake its op lists; when they agree, the evaluation outputs, which run on them.
+    /// </summary>
+    static void Buffers(ParitySpec spec, Batch batch, GradientParityResult parity, List<string> lines)
+    {
+        if (parity.Buffers.FirstOrDefault(b => !b.Difference.Passed) is { Difference: { } buffer } parting)
+        {
+            var index = LayerIndex(buffer.Name);
+            var mistake = spec.Model[index] is OpLayer op
+                ? ActivationHypotheses.ExplainBuffer(op, LayerShapes.Of(spec)[index].In, batch.Rows, buffer.Name[(buffer.Name.IndexOf('.') + 1)..],
+                    index > 0 ? parity.TwinOutputs[index - 1].Data : batch.X, parting.Twin.Data, parting.Engine.Data, Tolerances.Gradient(spec))
+                : null;
+            lines.Add($"the buffer {buffer.Name} of {Layer(spec, index)} parts from TorchSharp's after the training forward (max rel err {Number(buffer.MaxRelErr)}), though its output agrees"
+                + (mistake is null ? "" : $": {mistake}"));
+            return;
+        }
+        if (parity.Evaluation is not { Difference.Passed: false } evaluation)
+            return;
+        // An evaluation that computes as the training forward did gives TorchSharp's training output.
+        var asTraining = TensorComparison.Compare(evaluation.Engine, parity.TwinOutputs[^1] with { Name = "evaluation", Shape = evaluation.Engine.Shape }, Tolerances.Gradient(spec), spec.DType).Passed;
+        lines.Add($"the training step agrees, but the evaluation outputs part (max rel err {Number(evaluation.Difference.MaxRelErr)})"
+            + (asTraining
+                ? ": the engine's evaluation output is TorchSharp's training forward — evaluation still computes as in training; in eval mode batch norm normalises by running_mean and running_var, and dropout passes its input through"
+                : ": check the layers whose evaluation differs from training (batch norm's running statistics, dropout)"));
     }
 
     static void Backward(ParitySpec spec, Batch batch, GradientParityResult parity, List<string> lines)
@@ -145,6 +175,8 @@ public static class GradientDiagnosis
         // The state that parts first says which buffer of the update is wrong, before its effect on the parameters shows.
         if (updates.Steps.SelectMany(s => s.StateDifferences.Where(d => !d.Passed).Select(d => (s.Step, Difference: d))).FirstOrDefault() is { Difference: { } state } parting)
             lines.Add($"the optimizer state {state.Name} parts from TorchSharp's at step {parting.Step} (max rel err {Number(state.MaxRelErr)})");
+        if (updates.Steps.SelectMany(s => s.BufferDifferences.Where(d => !d.Passed).Select(d => (s.Step, Difference: d))).FirstOrDefault() is { Difference: { } buffer } moved)
+            lines.Add($"the buffer {buffer.Name} parts from TorchSharp's at step {moved.Step} (max rel err {Number(buffer.MaxRelErr)})");
         if (UpdateHypotheses.Explain(spec, updates.Steps) is { } explanation)
             lines.Add(explanation);
         else if (RatioFit.Common(failure.EngineAfter.Zip(failure.TwinAfter, failure.Before).Select(p =>
