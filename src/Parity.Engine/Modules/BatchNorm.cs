@@ -10,11 +10,13 @@ namespace Parity.Engine.Modules;
 /// y = (x − μ)/√(σ² + eps)·w + b, and the training step (not Forward's inspection) then moves the running
 /// statistics: running_mean ← (1 − m)·running_mean + m·μ, running_var ← (1 − m)·running_var + m·σ²·n/(n − 1),
 /// num_batches_tracked + 1. In evaluation the running statistics normalise. Sums are in float64, as
-/// PyTorch's CPU kernel accumulates.
+/// PyTorch's CPU kernel accumulates. The three choices where implementations part from PyTorch — which
+/// variance normalises, which one running_var keeps, which statistics evaluation uses — are named
+/// methods, so that a variant (a planted bug in the tests) changes one of them and nothing else.
 /// </summary>
 [LayerKind("batch-norm1d")]
 [LayerKind("batch-norm2d")]
-public sealed class BatchNorm<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
+public class BatchNorm<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     readonly int _channels, _size;
     readonly double _momentum, _eps;
@@ -41,12 +43,14 @@ public sealed class BatchNorm<T> : Module<T> where T : unmanaged, IFloatingPoint
         (_mean, _invStd, _gradSum, _dot) = (new double[channels], new double[channels], new double[channels], new double[channels]);
     }
 
-    public static Module<T> From(LayerDescription layer)
+    /// <summary>The layer's batch norm: C = the input's first dimension, S = the rest's size.</summary>
+    public BatchNorm(LayerDescription layer)
+        : this(layer.Index, layer.InputShape[0], layer.InputShape.Skip(1).Aggregate(1, (n, d) => n * d),
+            layer.Number("momentum", 0.1), layer.Number("eps", 1e-5), layer.Flag("affine", true))
     {
-        var channels = layer.InputShape[0];
-        return new BatchNorm<T>(layer.Index, channels, layer.InputShape.Aggregate(1, (n, d) => n * d) / channels,
-            layer.Number("momentum", 0.1), layer.Number("eps", 1e-5), layer.Flag("affine", true));
     }
+
+    public static Module<T> From(LayerDescription layer) => new BatchNorm<T>(layer);
 
     public override IReadOnlyList<Parameter<T>> Parameters { get; }
 
@@ -56,10 +60,19 @@ public sealed class BatchNorm<T> : Module<T> where T : unmanaged, IFloatingPoint
 
     public override void Prepare(ForwardMode mode, Batch batch, int start, int rows) => _mode = mode;
 
+    /// <summary>The variance a batch is normalised by, from its sum of squared deviations over n values: PyTorch's biased Σ/n.</summary>
+    protected virtual double NormalisingVariance(double squares, int n) => squares / n;
+
+    /// <summary>The variance running_var moves toward: PyTorch's unbiased Σ/(n − 1).</summary>
+    protected virtual double RunningVariance(double squares, int n) => squares / (n - 1);
+
+    /// <summary>Whether the forward normalises by the running statistics: in evaluation, as PyTorch's eval mode.</summary>
+    protected virtual bool NormalisesByRunningStatistics(ForwardMode mode) => mode == ForwardMode.Evaluation;
+
     public override Matrix<T> Forward(Matrix<T> input)
     {
         _input = input;
-        if (_mode == ForwardMode.Evaluation)
+        if (NormalisesByRunningStatistics(_mode))
             for (var c = 0; c < _channels; c++)
                 (_mean[c], _invStd[c]) = (double.CreateChecked(_runningMean.Value.Data[c]), 1 / Math.Sqrt(double.CreateChecked(_runningVar.Value.Data[c]) + _eps));
         else
@@ -99,12 +112,12 @@ public sealed class BatchNorm<T> : Module<T> where T : unmanaged, IFloatingPoint
                     var d = double.CreateChecked(input.Data[r * input.Cols + c * _size + s]) - mean;
                     squares += d * d;
                 }
-            (_mean[c], _invStd[c]) = (mean, 1 / Math.Sqrt(squares / n + _eps));
+            (_mean[c], _invStd[c]) = (mean, 1 / Math.Sqrt(NormalisingVariance(squares, n) + _eps));
             if (_mode != ForwardMode.Training)
                 continue;
             var (runningMean, runningVar) = (_runningMean.Value.Data, _runningVar.Value.Data);
             runningMean[c] = T.CreateChecked((1 - _momentum) * double.CreateChecked(runningMean[c]) + _momentum * mean);
-            runningVar[c] = T.CreateChecked((1 - _momentum) * double.CreateChecked(runningVar[c]) + _momentum * squares / (n - 1));
+            runningVar[c] = T.CreateChecked((1 - _momentum) * double.CreateChecked(runningVar[c]) + _momentum * RunningVariance(squares, n));
         }
         if (_mode == ForwardMode.Training)
             _batches.Value.Data[0] += T.One;
@@ -113,7 +126,7 @@ public sealed class BatchNorm<T> : Module<T> where T : unmanaged, IFloatingPoint
     // dx = (g − Σg/n − (x − μ)·Σ(g·(x − μ))·invstd²/n)·invstd·w, dw += Σ g·(x − μ)·invstd, db += Σ g  (batch_norm_backward on the batch statistics)
     public override Matrix<T> Backward(Matrix<T> gradOutput)
     {
-        if (_mode == ForwardMode.Evaluation)
+        if (NormalisesByRunningStatistics(_mode))
             throw new InvalidOperationException("batch norm's backward follows a training forward; this forward was an evaluation");
         var x = _input!;
         var n = x.Rows * _size;
