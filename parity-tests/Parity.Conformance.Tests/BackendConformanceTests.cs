@@ -35,6 +35,20 @@ public class BackendConformanceTests
         ConformanceKit.Verify(BackendsUnderTest.ByName[backend], c);
     }
 
+    /// <summary>A model with batch norm: buffers cross with the parameters, the training calls move them, Forward and Evaluate leave them.</summary>
+    [Theory]
+    [InlineData("engine", "float64")]
+    [InlineData("engine", "float32")]
+    [InlineData("twin", "float64")]
+    [InlineData("twin", "float32")]
+    public void KeepsTheContractWithBatchNorm(string backend, string dtype)
+    {
+        var spec = SpecLoader.Parse($"name: batch-norm\nseed: 2\ndtype: {dtype}\ndata: {{source: disk, train: 8}}\n"
+            + "model: [linear: 6, batch-norm1d, relu, linear: 2]\nloss: cross-entropy\noptimizer: {sgd: {lr: 0.5, momentum: 0.9}}\ntrain: {epochs: 1, batch: 8}\n", "batch-norm.yaml");
+
+        ConformanceKit.Verify(BackendsUnderTest.ByName[backend], ConformanceCase.Generate($"batch-norm-{dtype}", ModelDescriptions.Describe(spec)));
+    }
+
     public static TheoryData<string, string, double> BackendsAndDtypes()
     {
         var data = new TheoryData<string, string, double>();

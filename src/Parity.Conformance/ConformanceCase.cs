@@ -19,9 +19,15 @@ public sealed record ConformanceCase(string Name, ModelDescription Model, IReadO
         double Draw(double low, double high) => Exact(model, low + (high - low) * random.NextDouble());
         var parameters = model.Parameters.Select(p =>
         {
-            // nn.Linear's and nn.Conv2d's bound 1/√fan_in, fan_in the weight's in·kh·kw.
-            var bound = 1 / Math.Sqrt(model.Parameters.First(w => w.Layer == p.Layer && w.Shape.Length >= 2).Shape.Skip(1).Aggregate(1, (n, d) => n * d));
-            return new HostTensor(p.Name, p.Shape, [.. Enumerable.Range(0, p.Shape.Aggregate(1, (n, d) => n * d)).Select(_ => Draw(-bound, bound))]);
+            var count = p.Shape.Aggregate(1, (n, d) => n * d);
+            // Buffers away from their initial 0 and 1, so that evaluation on them shows: a running variance in [0.5, 1.5), a batch count of 3.
+            if (p.Buffer)
+                return new HostTensor(p.Name, p.Shape, [.. Enumerable.Range(0, count).Select(_ =>
+                    p.Name.EndsWith(".num_batches_tracked", StringComparison.Ordinal) ? 3 : p.Name.EndsWith(".running_var", StringComparison.Ordinal) ? Draw(0.5, 1.5) : Draw(-0.5, 0.5))]);
+            // nn.Linear's and nn.Conv2d's bound 1/√fan_in, fan_in the weight's in·kh·kw; 1 for a layer without such a weight (batch norm's weight and bias).
+            var weight = model.Parameters.FirstOrDefault(w => w.Layer == p.Layer && w.Shape.Length >= 2);
+            var bound = weight is null ? 1 : 1 / Math.Sqrt(weight.Shape.Skip(1).Aggregate(1, (n, d) => n * d));
+            return new HostTensor(p.Name, p.Shape, [.. Enumerable.Range(0, count).Select(_ => Draw(-bound, bound))]);
         }).ToList();
         var features = model.InputShape.Aggregate(1, (n, d) => n * d);
         var outputs = model.Layers[^1].OutputShape.Aggregate(1, (n, d) => n * d);

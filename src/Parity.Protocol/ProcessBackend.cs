@@ -62,10 +62,12 @@ public sealed class ProcessBackend : IBackend, IEngineTiming
         var layers = _model.Layers.Select(layer => (Name: $"output.{layer.Index}", Shape: Rows(batch, layer.OutputShape))).ToList();
         var input = (Name: "input", Shape: Rows(batch, _model.InputShape));
         var reply = _channel.Call("gradients", tensors: Examples(batch));
-        var values = Expect(reply, ParameterShapes().Concat(layers).Append(input).ToList());
+        // Gradients of the parameters alone: a buffer has none.
+        var trained = _model.Parameters.Where(p => !p.Buffer).ToList();
+        var values = Expect(reply, trained.Select(p => (p.Name, p.Shape)).Concat(layers).Append(input).ToList());
         return new Gradients(
             Number(reply, "loss"),
-            _model.Parameters.Select(p => new HostTensor(p.Name, p.Shape, values[p.Name])).ToList(),
+            trained.Select(p => new HostTensor(p.Name, p.Shape, values[p.Name])).ToList(),
             layers.Select((l, i) => new HostTensor(_model.Layers[i].Index.ToString(), l.Shape, values[l.Name])).ToList(),
             new HostTensor(input.Name, input.Shape, values[input.Name]));
     }
