@@ -17,7 +17,7 @@ public interface IBackend : IDisposable
     /// <summary>Replaces every parameter's value; names and shapes must match.</summary>
     void SetParameters(IReadOnlyList<HostTensor> parameters);
 
-    /// <summary>The output of every layer of the model for a batch, in order, named by layer index ("0", "1", …); no gradient.</summary>
+    /// <summary>The output of every layer of the model for a batch, in order, named by layer index ("0", "1", …), each shaped [rows, …the layer's OutputShape] as PyTorch holds it; no gradient.</summary>
     IReadOnlyList<HostTensor> Forward(Batch batch);
 
     /// <summary>Zeroes the gradients, then forward, loss and backward on the batch — no clipping, no update.</summary>
