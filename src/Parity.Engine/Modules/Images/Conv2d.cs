@@ -99,44 +99,15 @@ public sealed class Conv2d<T> : Module<T> where T : unmanaged, IFloatingPointIee
         : (Matrix<T>.Reuse(ref _tailColumns, _reach, rows * _window.Positions), Matrix<T>.Reuse(ref _tailProducts, _outChannels, rows * _window.Positions));
 
     /// <summary>X̃ for the block's samples from row <paramref name="start"/>: row (c, i, j) holds, for each sample and output position, the input under that kernel tap, zero in the padding.</summary>
-    void Im2Col(Matrix<T> input, int start, Matrix<T> columns)
-    {
-        var w = _window;
-        var x = input.Data;
-        var samples = columns.Cols / w.Positions;
-        for (var c = 0; c < w.Channels; c++)
-            for (var i = 0; i < w.KernelHeight; i++)
-                for (var j = 0; j < w.KernelWidth; j++)
-                {
-                    var tap = columns.Row((c * w.KernelHeight + i) * w.KernelWidth + j);
-                    for (var s = 0; s < samples; s++)
-                    {
-                        var plane = (start + s) * w.InputSize + c * w.Height * w.Width;
-                        for (var oh = 0; oh < w.OutHeight; oh++)
-                        {
-                            var line = tap.Slice((s * w.OutHeight + oh) * w.OutWidth, w.OutWidth);
-                            var h = w.Row(oh, i);
-                            if ((uint)h >= (uint)w.Height)
-                            {
-                                line.Clear();
-                                continue;
-                            }
-                            var row = plane + h * w.Width;
-                            for (var ow = 0; ow < w.OutWidth; ow++)
-                            {
-                                var col = w.Column(ow, j);
-                                line[ow] = (uint)col < (uint)w.Width ? x[row + col] : T.Zero;
-                            }
-                        }
-                    }
-                }
-    }
+    void Im2Col(Matrix<T> input, int start, Matrix<T> columns) => Taps(input.Data, start, columns, scatter: false);
 
     /// <summary>dX += dX̃ put back: each tap's gradient added onto the image positions it came from.</summary>
-    void Col2Im(Matrix<T> columns, int start, Matrix<T> gradInput)
+    void Col2Im(Matrix<T> columns, int start, Matrix<T> gradInput) => Taps(gradInput.Data, start, columns, scatter: true);
+
+    /// <summary>Walks every kernel tap of every output position of the block: copies the image into X̃, or (scatter) adds X̃ back onto it.</summary>
+    void Taps(T[] image, int start, Matrix<T> columns, bool scatter)
     {
         var w = _window;
-        var dx = gradInput.Data;
         var samples = columns.Cols / w.Positions;
         for (var c = 0; c < w.Channels; c++)
             for (var i = 0; i < w.KernelHeight; i++)
@@ -148,16 +119,25 @@ public sealed class Conv2d<T> : Module<T> where T : unmanaged, IFloatingPointIee
                         var plane = (start + s) * w.InputSize + c * w.Height * w.Width;
                         for (var oh = 0; oh < w.OutHeight; oh++)
                         {
+                            var line = tap.Slice((s * w.OutHeight + oh) * w.OutWidth, w.OutWidth);
                             var h = w.Row(oh, i);
                             if ((uint)h >= (uint)w.Height)
+                            {
+                                if (!scatter)
+                                    line.Clear();
                                 continue;
-                            var line = tap.Slice((s * w.OutHeight + oh) * w.OutWidth, w.OutWidth);
+                            }
                             var row = plane + h * w.Width;
                             for (var ow = 0; ow < w.OutWidth; ow++)
                             {
                                 var col = w.Column(ow, j);
-                                if ((uint)col < (uint)w.Width)
-                                    dx[row + col] += line[ow];
+                                if (scatter)
+                                {
+                                    if ((uint)col < (uint)w.Width)
+                                        image[row + col] += line[ow];
+                                }
+                                else
+                                    line[ow] = (uint)col < (uint)w.Width ? image[row + col] : T.Zero;
                             }
                         }
                     }
