@@ -40,12 +40,11 @@ class Functional(torch.nn.Module):
 
 
 def option_value(text):
-    for convert in (int, float):
-        try:
-            return convert(text)
-        except ValueError:
-            pass
-    return text
+    """An option as the dump writes it: a JSON value (a number, true/false, a list such as [3,3]), or a bare word."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 def build_model(layers, dtype):
@@ -54,10 +53,18 @@ def build_model(layers, dtype):
         kind, *args = layer.split(" ")
         if kind == "linear":
             modules.append(torch.nn.Linear(int(args[0]), int(args[1]), bias=args[2] == "bias"))
-        elif kind == "identity":
+            continue
+        options = {name: option_value(value) for name, value in (arg.split("=", 1) for arg in args)}
+        if kind == "identity":
             modules.append(torch.nn.Identity())
+        elif kind == "conv2d":
+            modules.append(torch.nn.Conv2d(options["in_channels"], options["out_channels"], options["kernel_size"], options["stride"],
+                                           options["padding"], options["dilation"], bias=options["bias"]))
+        elif kind == "flatten":
+            modules.append(torch.nn.Flatten(options["start_dim"], options["end_dim"]))
+        elif kind == "unflatten":
+            modules.append(torch.nn.Unflatten(options["dim"], options["unflattened_size"]))
         else:
-            options = {name: option_value(value) for name, value in (arg.split("=", 1) for arg in args)}
             modules.append(Functional(getattr(torch.nn.functional, kind.replace("-", "_")), options))
     return torch.nn.Sequential(*modules).to(dtype)
 
