@@ -22,10 +22,10 @@ public interface IBackend : IDisposable
     void SetParameters(IReadOnlyList<HostTensor> parameters);
 
     /// <summary>
-    /// The output of every layer of the model for a batch, in order, named by layer index ("0", "1", …);
-    /// no gradient. It is the training step's forward — dropout applies the batch's masks, batch norm
-    /// normalises by the batch's statistics — with no side effect: no buffer moves (F.batch_norm with no
-    /// running statistics).
+    /// The output of every layer of the model for a batch, in order, named by layer index ("0", "1", …),
+    /// each shaped [rows, …the layer's OutputShape] as PyTorch holds it; no gradient. It is the training
+    /// step's forward — dropout applies the batch's masks, batch norm normalises by the batch's
+    /// statistics — with no side effect: no buffer moves (F.batch_norm with no running statistics).
     /// </summary>
     IReadOnlyList<HostTensor> Forward(Batch batch);
 

@@ -8,9 +8,12 @@ namespace Parity.Contract;
 /// </summary>
 /// <remarks>
 /// Kinds and options in this version:
-/// layers <c>linear {in_features, out_features, bias}</c> and the parameter-free ops of the spec's op
-/// catalogue (the README's table "Layers and model-description kinds" lists each with its options), such as
-/// <c>leaky-relu {negative_slope}</c>, <c>softmax {dim}</c> or <c>gelu {approximate}</c>;
+/// layers <c>linear {in_features, out_features, bias}</c> and the ops of the spec's op catalogue (the
+/// README's table "Layers and model-description kinds" lists each with its options), such as
+/// <c>leaky-relu {negative_slope}</c>, <c>softmax {dim}</c>, <c>gelu {approximate}</c>,
+/// <c>conv2d {in_channels, out_channels, kernel_size, stride, padding, dilation, bias}</c>,
+/// <c>max-pool2d {kernel_size, stride, padding}</c> or <c>unflatten {unflattened_size, dim}</c>; each
+/// layer's output crosses the contract as [rows, …OutputShape];
 /// losses <c>mse</c>, <c>bce</c>, <c>bce-with-logits</c>, <c>cross-entropy</c>, each <c>{reduction: mean|sum}</c>;
 /// optimizers <c>sgd {lr, momentum, dampening, weight_decay, nesterov}</c>, <c>adam</c> and <c>adamw {lr, betas: [β₁, β₂], eps, weight_decay, amsgrad}</c>,
 /// <c>rmsprop {lr, alpha, eps, weight_decay, momentum, centered}</c>, <c>adagrad {lr, lr_decay, weight_decay, eps, initial_accumulator_value}</c>;

@@ -43,6 +43,20 @@ public static class Catalogue
         "train: {epochs: 1, batch: 50}",
     ];
 
+    /// <summary>
+    /// The spec changes for the conv and pool bugs: two Fashion-MNIST classes, a few rows (the blank
+    /// background gives max-pool its ties), cross-entropy, and a model of images.
+    /// </summary>
+    static string Images(string model) =>
+        $"data: {{source: fashion-mnist, train: 200, test: 10, classes: [0, 6]}}\nmodel: [unflatten: [1, 28, 28], {model}, flatten, linear: 2]\nloss: cross-entropy";
+
+    /// <summary>Two 3×3 convolutions with the given settings, a ReLU between them.</summary>
+    static string Convolutions(string settings) =>
+        Images($"conv2d: {{out: 2, kernel: 3, {settings}}}, relu, conv2d: {{out: 2, kernel: 3, {settings}}}");
+
+    /// <summary>A convolution, a ReLU and a 2×2 pool of <paramref name="kind"/>.</summary>
+    static string Pooling(string kind) => Images($"conv2d: {{out: 2, kernel: 3}}, relu, {kind}: {{kernel: 2}}");
+
     public static IReadOnlyList<PlantedBug> All { get; } =
     [
         Bug("sigmoid-backward-missing-factor", "model: [linear: 8, sigmoid, linear: 1]",
@@ -93,6 +107,21 @@ public static class Catalogue
         Bug("bias-gradient-first-row", "",
             Layer("linear", BiasGradientFirstRow.Create),
             "only the bias gradients are wrong (0.bias, 2.bias)…row 0's dL/dy alone: the sum over the rows is missing"),
+        Bug("conv-weight-gradient-kernel-turned", Convolutions("stride: 2, padding: 1"),
+            Layer("conv2d", ConvKernelGradientTurned.Create),
+            "gradients part at layer 3 (conv2d, 3rd from the output)…its 3.weight gradient does not…each 3×3 kernel turned 180°: the forward is a cross-correlation"),
+        Bug("conv-padding-off-by-one-in-backward", Convolutions("padding: 1"),
+            Layer("conv2d", ConvPaddingOffByOne.Create),
+            "gradients part at layer 3 (conv2d, 3rd from the output)…moved one pixel down and right: the backward's padding is off by one"),
+        Bug("conv-stride-ignored-in-backward", Convolutions("stride: 2, padding: 1"),
+            Layer("conv2d", ConvStrideIgnoredInBackward.Create),
+            "gradients part at layer 3 (conv2d, 3rd from the output)…zero beyond row and column 7…the stride is ignored in backward"),
+        Bug("max-pool-gradient-to-every-tie", Pooling("max-pool2d"),
+            Layer("max-pool2d", MaxPoolGradientToEveryTie.Create),
+            "gradients part at layer 3 (max-pool2d, 3rd from the output)…each equal to its window's maximum: a tie sends the window's gradient to every maximal position"),
+        Bug("avg-pool-not-divided-by-window", Pooling("avg-pool2d"),
+            Layer("avg-pool2d", AvgPoolNotDividedByWindow.Create),
+            "gradients part at layer 3 (avg-pool2d, 3rd from the output)…it is 4× TorchSharp's, the window's 2×2 values: the gradient is not divided by the window"),
         Bug("mse-summed", "model: [linear: 8, tanh, linear: 2]\ntargets: one-hot",
             Loss("mse", MseSummed.Create),
             "the model's outputs agree but the loss does not…100 = rows × outputs: a sum where the spec says mean"),

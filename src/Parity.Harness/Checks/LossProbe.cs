@@ -24,15 +24,16 @@ public sealed record Direction(string Label, IReadOnlyDictionary<string, double[
 /// <summary>
 /// The numerical side of gradcheck: the loss at θ ± eps·u by central differences, with the backend's
 /// own forward and loss. A probe whose ± points put some ReLU input on different sides of zero
-/// straddles a kink (of an op the catalogue marks as kinked, at 0), where the derivative is not defined: it is reported, not judged.
-/// A model whose training differs from its evaluation (dropout) is probed on its training loss — the
-/// batch's masks, as the gradient was taken — through ComputeGradients, which changes no parameter.
+/// straddles a kink (of an op the catalogue marks as kinked: at 0, or where a max-pool window changes its choice), where the derivative is not defined: it is reported, not judged.
+/// A model whose training differs from its evaluation (dropout, batch norm) is probed on its training loss — the
+/// batch's masks and statistics, as the gradient was taken — through ComputeGradients, which changes no
+/// parameter (the buffers it moves are set back with the parameters).
 /// </summary>
 public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, double eps)
 {
     readonly IReadOnlyList<HostTensor> _parameters = backend.GetParameters();
-    readonly int[] _kinkLayers = spec.Model.OfType<OpLayer>()
-        .Where(a => a.Op.HasKinks).Select(a => a.Index).ToArray();
+    readonly (OpLayer Layer, int[] Input)[] _kinkLayers = spec.Model.Zip(LayerShapes.Of(spec))
+        .Where(p => p.First is OpLayer { Op.HasKinks: true }).Select(p => ((OpLayer)p.First, p.Second.In)).ToArray();
     readonly bool _training = spec.Model.OfType<OpLayer>().Any(a => a.Op.TrainingDiffers);
 
     public (double Derivative, bool Kink) Derivative(Direction direction)
@@ -63,10 +64,11 @@ public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, do
         return tensor with { Data = data };
     }
 
-    /// <summary>Which inputs of the kinked layers are positive: a change between θ + eps·u and θ − eps·u is a kink crossed.</summary>
+    /// <summary>Which side of its kinks each input of the kinked layers is on (the sign, for ReLU): a change between θ + eps·u and θ − eps·u is a kink crossed.</summary>
     bool[] SignPattern(Batch moved)
     {
         var outputs = backend.Forward(moved);
-        return _kinkLayers.SelectMany(layer => (layer == 0 ? moved.X : outputs[layer - 1].Data).Select(v => v > 0)).ToArray();
+        return _kinkLayers.SelectMany(kinked => kinked.Layer.Op.Sides(kinked.Layer.Settings, kinked.Input,
+            kinked.Layer.Index == 0 ? moved.X : outputs[kinked.Layer.Index - 1].Data)).ToArray();
     }
 }

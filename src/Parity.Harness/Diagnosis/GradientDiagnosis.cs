@@ -140,25 +140,37 @@ public static class GradientDiagnosis
         }
         for (var i = gradients.Count - 1; i >= 0; i--)
         {
+            var (engine, twin) = i > 0 ? (parity.Engine.LayerOutputs[i - 1], parity.Twin.LayerOutputs[i - 1]) : (parity.Engine.Input, parity.Twin.Input);
             var own = parity.Parameters.Where(d => LayerIndex(d.Name) == i && !d.Passed).ToList();
             if (own.Count > 0)
             {
-                lines.Add($"gradients part at {Layer(spec, i)}: the gradient reaching it agrees, but its {string.Join(" and ", own.Select(d => d.Name))} gradient does not");
+                var explained = spec.Model[i] is OpLayer owner ? owner.Op.Explain(Evidence(spec, batch, parity, owner, engine, twin)) : null;
+                lines.Add($"gradients part at {Layer(spec, i)}: the gradient reaching it agrees, but its {string.Join(" and ", own.Select(d => d.Name))} gradient does not"
+                    + (explained is null ? "" : $": {explained}"));
                 return;
             }
             var passedBack = i > 0 ? gradients[i - 1] : parity.Input;
             if (passedBack.Passed)
                 continue;
-            var (engine, twin) = i > 0 ? (parity.Engine.LayerOutputs[i - 1], parity.Twin.LayerOutputs[i - 1]) : (parity.Engine.Input, parity.Twin.Input);
             var ratio = RatioFit.Of(engine.Data, twin.Data) is { } r && !RatioFit.Near(r, 1) ? $", {Number(r)}× TorchSharp's{Meaning(spec, batch, r, parity.Loss.Passed)}" : "";
-            var mistake = spec.Model[i] is OpLayer activation
-                ? ActivationHypotheses.Explain(activation, i > 0 ? parity.TwinOutputs[i - 1].Data : batch.X, parity.TwinOutputs[i].Data,
-                    parity.Twin.LayerOutputs[i].Data, engine.Data, Tolerances.Gradient(spec))
+            var mistake = spec.Model[i] is OpLayer op
+                ? ActivationHypotheses.Explain(op, i > 0 ? parity.TwinOutputs[i - 1].Data : batch.X, parity.TwinOutputs[i].Data,
+                    parity.Twin.LayerOutputs[i].Data, engine.Data, Tolerances.Gradient(spec)) ?? op.Op.Explain(Evidence(spec, batch, parity, op, engine, twin))
                 : null;
             lines.Add($"gradients part at {Layer(spec, i)}: the gradient reaching its output agrees, the gradient it passes back does not (max rel err {Number(passedBack.MaxRelErr)}{ratio}) — its backward is wrong"
                 + (mistake is null ? "" : $": {mistake}"));
             return;
         }
+    }
+
+    /// <summary>What an op's own test of its mistakes looks at: the layer's shapes, TorchSharp's input to it, the gradients around it.</summary>
+    static LayerEvidence Evidence(ParitySpec spec, Batch batch, GradientParityResult parity, OpLayer layer, HostTensor engineGradInput, HostTensor twinGradInput)
+    {
+        var i = layer.Index;
+        var (input, output) = LayerShapes.Of(spec)[i];
+        var parameters = parity.Engine.Parameters.Zip(parity.Twin.Parameters).Where(p => LayerIndex(p.First.Name) == i).ToList();
+        return new LayerEvidence(layer.Settings, input, output, i > 0 ? parity.TwinOutputs[i - 1].Data : batch.X, parity.Twin.LayerOutputs[i].Data,
+            engineGradInput.Data, twinGradInput.Data, parameters, Tolerances.Gradient(spec));
     }
 
     static void Update(ParitySpec spec, UpdateParityResult updates, UpdateStep failure, List<string> lines)

@@ -32,6 +32,35 @@ static class ImageShapes
         return [channels, output[0], output[1]];
     }
 
+    /// <summary>
+    /// max-pool2d's sides of its kinks: for each input value of the batch, whether some window takes it
+    /// as its maximum (the first maximum, as PyTorch picks it); a probe that moves a window's choice
+    /// crosses a kink.
+    /// </summary>
+    public static bool[] MaxPositions(OpSettings settings, int[] input, double[] values)
+    {
+        var (kernel, stride, padding) = (settings.Integers("kernel_size"), settings.Integers("stride"), settings.Integers("padding"));
+        var (channels, height, width) = (input[0], input[1], input[2]);
+        var output = Slide("max-pool2d", settings, input, channels, pool: true);
+        var taken = new bool[values.Length];
+        for (var plane = 0; plane < values.Length / (height * width); plane++)
+            for (var oh = 0; oh < output[1]; oh++)
+                for (var ow = 0; ow < output[2]; ow++)
+                {
+                    var at = -1;
+                    for (var i = 0; i < kernel[0]; i++)
+                        for (var j = 0; j < kernel[1]; j++)
+                        {
+                            var (h, w) = (oh * stride[0] - padding[0] + i, ow * stride[1] - padding[1] + j);
+                            var index = plane * height * width + h * width + w;
+                            if (h >= 0 && h < height && w >= 0 && w < width && (at < 0 || values[index] > values[at]))
+                                at = index;
+                        }
+                    taken[at] = true;
+                }
+        return taken;
+    }
+
     /// <summary>conv2d's weight [out_channels, in_channels, kh, kw] and bias [out_channels].</summary>
     public static IReadOnlyList<OwnedTensor> ConvolutionTensors(OpSettings settings, int[] input)
     {

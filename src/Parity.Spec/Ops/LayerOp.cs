@@ -11,7 +11,8 @@ namespace Parity.Spec;
 /// work is not per element gives its <see cref="Cost"/>), whether its derivative has kinks
 /// (finite differences straddling one are reported, not judged), whether its output is a probability
 /// (what bce requires) or a log-probability (what nll requires), the usual mistakes in its backward
-/// and forward (for diagnosis), whether it drops elements (dropout), and examples for the op helper test.
+/// (for diagnosis: a rule per element, or a test of the evidence), in its forward and in the buffers
+/// it moves, whether it drops elements (dropout), and examples for the op helper test.
 /// </summary>
 public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops)
 {
@@ -35,6 +36,13 @@ public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops
     public Func<OpSettings, int[], int[], OpCost>? Cost { get; init; }
 
     public bool HasKinks { get; init; }
+
+    /// <summary>
+    /// For an op with kinks: which side of them each input value of a batch is on (the values of
+    /// [rows, …input shape], row-major); a change between the probes θ ± eps·u is a kink crossed. By
+    /// default the sign, for kinks at 0 as ReLU's; max-pool2d's is which position each window takes.
+    /// </summary>
+    public Func<OpSettings, int[], double[], bool[]> Sides { get; init; } = (_, _, values) => [.. values.Select(v => v > 0)];
 
     public bool IsProbability { get; init; }
 
@@ -61,6 +69,9 @@ public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops
     /// and the check compares the evaluation outputs as well.
     /// </summary>
     public bool TrainingDiffers { get; init; }
+
+    /// <summary>For ops whose mistakes are not a rule per element: names the mistake the evidence shows, or null.</summary>
+    public Func<LayerEvidence, string?> Explain { get; init; } = _ => null;
 
     /// <summary>Settings and input shapes the op helper test runs the op with; by default its defaults on 4 features.</summary>
     public IReadOnlyList<OpExample> Examples { get; init; } = [new([], [4])];

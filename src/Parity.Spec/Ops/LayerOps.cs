@@ -109,6 +109,7 @@ public static class LayerOps
             Shape = (settings, input) => ImageShapes.Slide("conv2d", settings, input, settings.Integer("out_channels"), pool: false),
             Owns = ImageShapes.ConvolutionTensors,
             Cost = ImageShapes.Convolution,
+            Explain = ImageMistakes.Convolution,
             Examples =
             [
                 new(new() { ["out_channels"] = 3, ["kernel_size"] = new JsonArray(3, 2) }, [2, 5, 4]),
@@ -122,6 +123,8 @@ public static class LayerOps
             Shape = (settings, input) => ImageShapes.Slide("max-pool2d", settings, input, input.Length > 0 ? input[0] : 0, pool: true),
             Cost = (settings, _, output) => ImageShapes.Pool(settings, output, max: true),
             HasKinks = true,
+            Sides = ImageShapes.MaxPositions,
+            Explain = ImageMistakes.MaxPool,
             Examples =
             [
                 new(new() { ["kernel_size"] = new JsonArray(2, 2) }, [2, 4, 6]),
@@ -135,6 +138,7 @@ public static class LayerOps
             Fixed = () => new() { ["count_include_pad"] = true },
             Shape = (settings, input) => ImageShapes.Slide("avg-pool2d", settings, input, input.Length > 0 ? input[0] : 0, pool: true),
             Cost = (settings, _, output) => ImageShapes.Pool(settings, output, max: false),
+            Explain = ImageMistakes.AvgPool,
             Examples =
             [
                 new(new() { ["kernel_size"] = new JsonArray(2, 2) }, [2, 4, 6]),
