@@ -57,7 +57,7 @@ public class SpecValueErrorTests
 
     [Theory]
     [InlineData("name: Probe", "'name' is 'Probe'; use lower-case letters, digits and '-' only", 1, 7)]
-    [InlineData("model: [linear: 4, reul, linear: 1, sigmoid]", "'model[1]' cannot be 'reul'; did you mean 'relu'? (valid: identity, relu, leaky-relu, tanh, sigmoid, softmax, log-softmax, gelu, elu, silu, softplus, conv2d, max-pool2d, avg-pool2d, flatten, unflatten, dropout, linear)", 4, 20)]
+    [InlineData("model: [linear: 4, reul, linear: 1, sigmoid]", "'model[1]' cannot be 'reul'; did you mean 'relu'? (valid: identity, relu, leaky-relu, tanh, sigmoid, softmax, log-softmax, gelu, elu, silu, softplus, conv2d, max-pool2d, avg-pool2d, flatten, unflatten, dropout, batch-norm1d, batch-norm2d, linear)", 4, 20)]
     [InlineData("model: [linear, relu, linear: 1, sigmoid]", "'model[0]': linear needs its output size, e.g. 'linear: 25'", 4, 9)]
     [InlineData("model: [linear: 4, relu: 2, linear: 1, sigmoid]", "'model[1]': relu takes no settings; write '- relu'", 4, 26)]
     [InlineData("model: [relu]", "'model' has no linear layer, so nothing to train", 4, 8)]
