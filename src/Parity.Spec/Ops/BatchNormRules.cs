@@ -10,15 +10,32 @@ namespace Parity.Spec;
 /// </summary>
 static class BatchNormRules
 {
+    /// <summary>
+    /// The catalogue row of batch-norm1d (images false) or batch-norm2d: nn.BatchNorm's momentum, eps and
+    /// affine with their defaults (track_running_stats always on), num_features from the input. Per
+    /// channel mean, variance, normalise, scale and shift forward; the normalisation's three sums backward.
+    /// </summary>
+    public static LayerOp Op(string keyword, bool images, IReadOnlyList<OpExample> examples) => new(keyword, 5, 8)
+    {
+        Options = [OpOption.Number("momentum", 0.1, 0, 1), OpOption.Number("eps", 1e-5, 0, 1, exclusiveMin: true), OpOption.Flag("affine", true)],
+        Derived = input => new() { ["num_features"] = input[0] },
+        Shape = (_, input) => Shape(keyword, input, images),
+        Owns = Tensors,
+        TrainingDiffers = true,
+        ForwardMistakes = ForwardMistakes,
+        BufferMistakes = BufferMistakes,
+        Examples = examples,
+    };
+
     /// <summary>batch-norm1d takes [C] or [C, L], batch-norm2d [C, H, W]; the output has the input's shape.</summary>
-    public static int[] Shape(string keyword, int[] input, bool images) => (images ? input.Length == 3 : input.Length is 1 or 2)
+    static int[] Shape(string keyword, int[] input, bool images) => (images ? input.Length == 3 : input.Length is 1 or 2)
         ? input
         : throw new ShapeException(images
             ? $"{keyword} takes images [C, H, W], but its input is {Text(input)}; use batch-norm1d on features"
             : $"{keyword} takes features [C] or [C, L], but its input is {Text(input)}; use batch-norm2d on images [C, H, W]");
 
     /// <summary>weight and bias [C] (if affine), then the buffers running_mean, running_var [C] and num_batches_tracked [], as nn.BatchNorm's state_dict.</summary>
-    public static IReadOnlyList<OwnedTensor> Tensors(OpSettings settings, int[] input)
+    static IReadOnlyList<OwnedTensor> Tensors(OpSettings settings, int[] input)
     {
         var channels = input[0];
         OwnedTensor[] buffers =
@@ -30,7 +47,7 @@ static class BatchNormRules
         return settings.Flag("affine") ? [new("weight", [channels], TensorRole.Ones), new("bias", [channels], TensorRole.Zeros), .. buffers] : buffers;
     }
 
-    public static IReadOnlyList<ForwardMistake> ForwardMistakes(OpSettings settings, int[] input) =>
+    static IReadOnlyList<ForwardMistake> ForwardMistakes(OpSettings settings, int[] input) =>
     [
         new("it matches normalising by the unbiased variance Σ(x − μ)²/(n − 1): PyTorch normalises a training batch by the biased variance Σ(x − μ)²/n (and keeps the unbiased one for running_var)",
             (x, y, rows) =>
@@ -43,7 +60,7 @@ static class BatchNormRules
             }),
     ];
 
-    public static IReadOnlyList<BufferMistake> BufferMistakes(OpSettings settings, int[] input) =>
+    static IReadOnlyList<BufferMistake> BufferMistakes(OpSettings settings, int[] input) =>
     [
         new($"it matches running_var ← (1 − momentum)·running_var + momentum·σ², σ² the biased variance Σ(x − μ)²/n: PyTorch stores the unbiased Σ(x − μ)²/(n − 1), momentum = {settings.Number("momentum")}",
             "running_var",

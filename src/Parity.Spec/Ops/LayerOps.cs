@@ -177,33 +177,9 @@ public static class LayerOps
                 new("it matches x: the mask is not applied in training", (x, y, _) => x),
             ],
         },
-        // per channel: mean, variance, normalise, scale and shift; backward the three sums of the normalisation's gradient
-        new("batch-norm1d", 5, 8)
-        {
-            Options = BatchNormOptions,
-            Derived = input => new() { ["num_features"] = input[0] },
-            Shape = (_, input) => BatchNormRules.Shape("batch-norm1d", input, images: false),
-            Owns = BatchNormRules.Tensors,
-            TrainingDiffers = true,
-            ForwardMistakes = BatchNormRules.ForwardMistakes,
-            BufferMistakes = BatchNormRules.BufferMistakes,
-            Examples = [new([], [4]), new(new() { ["affine"] = false, ["momentum"] = 0.3 }, [3, 2])],
-        },
-        new("batch-norm2d", 5, 8)
-        {
-            Options = BatchNormOptions,
-            Derived = input => new() { ["num_features"] = input[0] },
-            Shape = (_, input) => BatchNormRules.Shape("batch-norm2d", input, images: true),
-            Owns = BatchNormRules.Tensors,
-            TrainingDiffers = true,
-            ForwardMistakes = BatchNormRules.ForwardMistakes,
-            BufferMistakes = BatchNormRules.BufferMistakes,
-            Examples = [new([], [2, 3, 2]), new(new() { ["affine"] = false, ["eps"] = 0.01 }, [3, 2, 2])],
-        },
+        BatchNormRules.Op("batch-norm1d", images: false, [new([], [4]), new(new() { ["affine"] = false, ["momentum"] = 0.3 }, [3, 2])]),
+        BatchNormRules.Op("batch-norm2d", images: true, [new([], [2, 3, 2]), new(new() { ["affine"] = false, ["eps"] = 0.01 }, [3, 2, 2])]),
     ];
-
-    // nn.BatchNorm's momentum, eps and affine, with its defaults; track_running_stats is always on.
-    static OpOption[] BatchNormOptions => [OpOption.Number("momentum", 0.1, 0, 1), OpOption.Number("eps", 1e-5, 0, 1, exclusiveMin: true), OpOption.Flag("affine", true)];
 
     static string Wording(double value) => value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
 
