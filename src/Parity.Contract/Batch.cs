@@ -18,9 +18,10 @@ public sealed record Batch(int Rows, int Features, double[] X, int[]? Classes, d
     {
         if (Masks is null)
             return null;
-        foreach (var mask in Masks)
-            if (mask.Name == name)
-                return mask;
+        // An index loop: a foreach over the interface would allocate an enumerator in every training step.
+        for (var i = 0; i < Masks.Count; i++)
+            if (Masks[i].Name == name)
+                return Masks[i];
         return null;
     }
 
