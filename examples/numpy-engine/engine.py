@@ -126,6 +126,23 @@ class Identity(Module):
         return grad_output
 
 
+class Dropout(Module):
+    """x * mask / (1 - p) in training, with the batch's mask from Parity; x itself in evaluation."""
+
+    def __init__(self, p, dtype):
+        self.keep = dtype(1) / dtype(1 - p)  # rounded to the dtype, as PyTorch's noise.div_(1 - p)
+        self.scaled = None
+
+    def train(self, mask):
+        self.scaled = None if mask is None else mask * self.keep
+
+    def forward(self, x):
+        return x if self.scaled is None else x * self.scaled
+
+    def backward(self, grad_output):
+        return grad_output if self.scaled is None else grad_output * self.scaled
+
+
 def sigmoid(x):
     e = np.exp(-np.abs(x))  # never overflows
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype)
@@ -281,6 +298,8 @@ class Engine:
             return LeakyReLU(options["negative_slope"])
         if kind == "softmax" and options["dim"] == 1:
             return Softmax()
+        if kind == "dropout":
+            return Dropout(options["p"], self.dtype)
         simple = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid, "identity": Identity}
         if kind not in simple:
             raise NotImplementedError(f"layer {kind} {json.dumps(options)}")
@@ -308,7 +327,11 @@ class Engine:
         if "lr" in tensors:
             self.optimizer.lr = float(tensors["lr"])
 
-    def forward(self, x):
+    def forward(self, x, tensors=None):
+        """In training (tensors given) each dropout layer takes its mask "INDEX.mask"; in evaluation none."""
+        for index, layer in enumerate(self.layers):
+            if isinstance(layer, Dropout):
+                layer.train(None if tensors is None else tensors[f"{index}.mask"])
         outputs = []
         for layer in self.layers:
             x = layer.forward(x)
@@ -325,7 +348,7 @@ class Engine:
     def loss_of(self, tensors):
         """Zero grad, forward, loss."""
         self.zero_grad()
-        return self.loss.forward(self.forward(tensors["x"])[-1], self.targets(tensors))
+        return self.loss.forward(self.forward(tensors["x"], tensors)[-1], self.targets(tensors))
 
     def backward(self):
         """Returns dL/d(output) of every layer and dL/d(input)."""
@@ -406,7 +429,7 @@ def handle(engine, method, params, tensors):
         engine.set_optimizer_state(tensors)
         return {}, {}
     if method == "forward":
-        return {}, {str(i): output for i, output in enumerate(engine.forward(tensors["x"]))}
+        return {}, {str(i): output for i, output in enumerate(engine.forward(tensors["x"], tensors))}
     if method == "gradients":
         loss = engine.loss_of(tensors)
         layer_grads, input_grad = engine.backward()

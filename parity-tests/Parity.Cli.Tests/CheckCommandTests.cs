@@ -88,7 +88,7 @@ public class CheckCommandTests
     public void PyTorch_rebuilds_every_catalogue_op_from_the_dump()
     {
         using var temp = new TempFolder();
-        var layers = string.Concat(Parity.Spec.LayerOps.All.Select(op => $"  - linear: 5\n  - {op.Keyword}\n"));
+        var layers = string.Concat(Parity.Spec.LayerOps.All.Select(EveryOpLayers));
         var spec = $"name: every-op\nseed: 5\ndata: {{source: quadratic, train: 20, test: 10}}\nmodel:\n{layers}  - linear: 1\nloss: mse\noptimizer: {{sgd: {{lr: 0.01}}}}\ntrain: {{epochs: 1, batch: 10}}\n";
         var (exit, output, error) = Cli.Run("check", temp.File("every-op.yaml", spec), "--dump", temp["dump"]);
         Assert.True(exit == 0, error + output);
@@ -97,6 +97,23 @@ public class CheckCommandTests
 
         Assert.True(agrees, report);
         Assert.Contains("every-op engine 0.weight", report);
+    }
+
+    /// <summary>
+    /// An op in its first example's settings, reached by a linear layer of its input's width (unflattened
+    /// for an op of images) and followed by a flatten when it gives images, so that every op can stand
+    /// in one model of flat features.
+    /// </summary>
+    static string EveryOpLayers(Parity.Spec.LayerOp op)
+    {
+        var example = op.Examples[0];
+        var input = example.InputShape;
+        var output = op.Shape(op.Settle(example.Given), input);
+        var settings = string.Join(", ", op.Options.Where(o => example.Given[o.Name] is not null).Select(o => $"{o.SpecKey}: {example.Given[o.Name]!.ToJsonString()}"));
+        return $"  - linear: {input.Aggregate(1, (n, d) => n * d)}\n"
+            + (input.Length > 1 ? $"  - unflatten: [{string.Join(", ", input)}]\n" : "")
+            + (settings.Length == 0 ? $"  - {op.Keyword}\n" : $"  - {{{op.Keyword}: {{{settings}}}}}\n")
+            + (output.Length > 1 ? "  - flatten\n" : "");
     }
 
     [Fact]

@@ -19,6 +19,33 @@ public class BackendConformanceTests
     public void KeepsTheContract(string backend, string @case) =>
         ConformanceKit.Verify(BackendsUnderTest.ByName[backend], ConformanceCases.Standard.Single(c => c.Name == @case));
 
+    public static TheoryData<string, string, string> BackendsDtypesAndModesLayers()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var backend in BackendsUnderTest.ByName.Keys)
+            foreach (var dtype in new[] { "float64", "float32" })
+                foreach (var layer in new[] { "{dropout: {p: 0.5}}", "batch-norm1d" })
+                    data.Add(backend, dtype, layer);
+        return data;
+    }
+
+    /// <summary>
+    /// A model whose training differs from its evaluation: the generated case carries dropout's mask and
+    /// batch norm's buffers; Forward and the training calls drop and take the batch's statistics,
+    /// Evaluate passes dropout through and normalises by the running ones, and only the training calls move buffers.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(BackendsDtypesAndModesLayers))]
+    public void KeepsTheContractWithATrainingModeLayer(string backend, string dtype, string layer)
+    {
+        var spec = SpecLoader.Parse($"name: modes\nseed: 2\ndtype: {dtype}\ndata: {{source: disk, train: 8}}\n"
+            + $"model: [linear: 6, relu, {layer}, linear: 2]\nloss: cross-entropy\noptimizer: {{sgd: {{lr: 0.5, momentum: 0.9}}}}\ntrain: {{epochs: 1, batch: 8}}\n", "modes.yaml");
+        var c = ConformanceCase.Generate($"modes-{dtype}", ModelDescriptions.Describe(spec));
+
+        Assert.Equal(layer.StartsWith("{dropout", StringComparison.Ordinal), c.Batch.Masks is [{ Name: "2.mask" }]);
+        ConformanceKit.Verify(BackendsUnderTest.ByName[backend], c);
+    }
+
     public static TheoryData<string, string, double> BackendsAndDtypes()
     {
         var data = new TheoryData<string, string, double>();

@@ -32,13 +32,40 @@ public class AllocationTests
         { "float32", "model: [linear: 8, tanh, linear: 2]\nloss: cross-entropy\noptimizer: {adamw: {lr: 0.01}}\nclip: {norm: 1.0}" },
         { "float64", "model: [linear: 8, tanh, linear: 2]\nloss: cross-entropy\noptimizer: {rmsprop: {weight_decay: 0.01, momentum: 0.9, centered: true}}" },
         { "float32", "model: [linear: 8, tanh, linear: 2]\nloss: cross-entropy\noptimizer: {adagrad: {lr_decay: 0.01, weight_decay: 0.01}}" },
+        { "float32", "model: [linear: 8, relu, {dropout: {p: 0.5}}, linear: 1]\nloss: {kind: huber, delta: 0.5}\noptimizer: {sgd: {lr: 0.1}}" },
     };
+
+    /// <summary>Models whose rows are coupled by batch statistics: their step runs on one thread, unsplit.</summary>
+    public static TheoryData<string, string> BatchStatisticsSpecs => new()
+    {
+        { "float64", "model: [linear: 8, batch-norm1d, relu, {dropout: {p: 0.3}}, linear: 2]\nloss: cross-entropy\noptimizer: {sgd: {lr: 0.1, momentum: 0.9}}" },
+    };
+
+    [Theory, MemberData(nameof(BatchStatisticsSpecs))]
+    public void A_step_on_batch_statistics_is_not_split_and_allocates_nothing(string dtype, string body)
+    {
+        var threads = Gemm.Threads;
+        try
+        {
+            Gemm.SetThreads(2);
+            var (backend, batch) = Setup(dtype, body, rows: 512);
+            using (backend)
+            {
+                Assert.Equal(0, BytesPerSteps(backend, batch, steps: 20));
+                Assert.Equal(1, LoadedParts(backend));
+            }
+        }
+        finally
+        {
+            Gemm.SetThreads(threads);
+        }
+    }
 
     static (IBackend Backend, Batch Batch) Setup(string dtype, string body, int rows)
     {
         var spec = SpecLoader.Parse($"name: allocations\nseed: 3\ndtype: {dtype}\ndata: {{source: disk, train: 600}}\n{body}\ntrain: {{epochs: 1, batch: {rows}}}\n", "allocations.yaml");
         var data = DatasetLoader.Load(spec);
-        var batch = Batches.Gather(data.Train, Enumerable.Range(0, rows).ToArray(), spec.TargetEncoding, spec.Shape.Classes ?? 0);
+        var batch = Batches.ForStep(spec, data.Train, Enumerable.Range(0, rows).ToArray(), 1, 0);
         return (EngineBackend.Create(ModelDescriptions.Describe(spec), InitialParameters.Create(spec)), batch);
     }
 

@@ -39,6 +39,26 @@ public class NumpyEngineTests
         Assert.Contains("gradcheck numpy-engine (float64, ", output);
     }
 
+    /// <summary>Dropout's masks reach the engine in the batch messages (forward, gradients, train_step), and it drops what the twin drops.</summary>
+    [Fact]
+    public void Check_passes_on_a_model_with_dropout()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"parity-dropout-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, "name: disk-dropout\nseed: 3\ndata: {source: disk, train: 200, test: 50}\n"
+            + "model: [linear: 16, relu, {dropout: {p: 0.3}}, linear: 1]\nloss: bce-with-logits\noptimizer: {sgd: {lr: 0.1}}\ntrain: {epochs: 1, batch: 50}\n");
+        try
+        {
+            var (exit, output, error) = Engines.Run("check", path, "--engine", Engines.Numpy());
+
+            Assert.True(exit == 0, output + error);
+            Assert.Contains("passed disk-dropout", output);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void The_planted_bias_bug_fails_check_with_the_bias_diagnosis()
     {

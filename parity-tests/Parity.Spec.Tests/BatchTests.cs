@@ -45,4 +45,29 @@ public class BatchTests
         Assert.Equal(2, batch.TargetWidth);
         Assert.Equal([4.5, 5.5, 0.5, 1.5], batch.Targets!);
     }
+
+    [Fact]
+    public void A_step_without_dropout_has_no_masks()
+    {
+        var spec = SpecText.ParseWith("data: {source: disk, train: 200}");
+        Assert.Null(Batches.ForStep(spec, Classes, Rows, 1, 0).Masks);
+    }
+
+    [Fact]
+    public void Each_dropout_layer_gets_a_seeded_mask_of_its_input_shape_per_step()
+    {
+        var spec = SpecText.ParseWith("data: {source: disk, train: 200}\nmodel: [linear: 400, {dropout: {p: 0.25}}, linear: 1, sigmoid]");
+        var rows = Enumerable.Range(0, 50).Select(i => i % 3).ToArray();
+
+        var step = Batches.ForStep(spec, Classes, rows, 2, 50);
+        var mask = Assert.Single(step.Masks!);
+
+        Assert.Equal("1.mask", mask.Name);
+        Assert.Equal([50, 400], mask.Shape);
+        Assert.All(mask.Data, v => Assert.True(v is 0 or 1));
+        Assert.InRange(mask.Data.Count(v => v == 0) / (double)mask.Count, 0.23, 0.27);
+        Assert.Equal(mask.Data, Batches.ForStep(spec, Classes, rows, 2, 50).Masks![0].Data);
+        Assert.NotEqual(mask.Data, Batches.ForStep(spec, Classes, rows, 2, 100).Masks![0].Data);
+        Assert.NotEqual(mask.Data, Batches.ForStep(spec, Classes, rows, 3, 50).Masks![0].Data);
+    }
 }

@@ -15,6 +15,9 @@ public class SpecCombinationTests
     [InlineData("model: [linear: 2]\nloss: cross-entropy\ntargets: one-hot", "cross-entropy takes class indices; remove 'targets: one-hot'", 8, 10)]
     [InlineData("data: {source: fashion-mnist}\nmodel: [linear: 10]\nloss: mse", "the data has 10 classes; use cross-entropy, or 'targets: one-hot' with 10 outputs", 5, 7)]
     [InlineData("data: {source: quadratic, train: 10}\nmodel: [linear: 4, relu, linear: 2]\nloss: mse", "the target has 1 column(s) but the last linear layer has 2 outputs; use 'linear: 1'", 4, 26)]
+    [InlineData("model: [linear: 4, relu, linear: 2]\nloss: nll", "nll takes log-probabilities, but the model's last layer is not log-softmax; end the model with log-softmax, or use cross-entropy on the logits", 4, 26)]
+    [InlineData("model: [linear: 1, log-softmax]\nloss: nll", "nll needs one output per class (2), but the last linear layer has 1", 4, 9)]
+    [InlineData("model: [linear: 2, log-softmax]\nloss: nll\ntargets: one-hot", "nll takes class indices; remove 'targets: one-hot'", 8, 10)]
     [InlineData("data: {source: disk, train: 10, validation: 0.05}", "'data.validation' 0.05 of 10 samples holds none out; raise it or remove it", 3, 7)]
     public void Impossible_combinations_point_at_the_layer_or_key_to_change(string overrides, string problem, int line, int column) =>
         SpecText.AssertError(SpecText.With(overrides), problem, line, column);
@@ -25,6 +28,8 @@ public class SpecCombinationTests
     [InlineData("model: [linear: 4, relu, linear: 1]\nloss: bce-with-logits", TargetEncoding.Label, AccuracyRule.PositiveLogit)]
     [InlineData("model: [linear: 2]\nloss: mse\ntargets: one-hot", TargetEncoding.OneHot, AccuracyRule.Argmax)]
     [InlineData("data: {source: quadratic, train: 10}\nmodel: [linear: 1]\nloss: mse", TargetEncoding.Values, AccuracyRule.None)]
+    [InlineData("model: [linear: 2, log-softmax]\nloss: nll", TargetEncoding.ClassIndices, AccuracyRule.Argmax)]
+    [InlineData("data: {source: quadratic, train: 10}\nmodel: [linear: 1]\nloss: {kind: huber, delta: 0.5}", TargetEncoding.Values, AccuracyRule.None)]
     public void Possible_combinations_say_how_targets_reach_the_loss(string overrides, TargetEncoding encoding, AccuracyRule accuracy)
     {
         var spec = SpecText.ParseWith(overrides);

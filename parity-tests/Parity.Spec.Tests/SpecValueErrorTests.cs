@@ -34,7 +34,7 @@ public class SpecValueErrorTests
     [InlineData("optimizer: {sgd: {lr: .inf}}", "'optimizer.sgd.lr' must be a finite number, not '.inf'", 6, 23)]
     [InlineData("optimizer: {sgd: {lr: 1e999}}", "'optimizer.sgd.lr' must be a finite number, not '1e999'", 6, 23)]
     [InlineData("train: {epochs: 1, batch: 5, shuffle: maybe}", "'train.shuffle' must be true or false, not 'maybe'", 7, 39)]
-    [InlineData("loss: [bce]", "'loss' must be a mapping with keys kind, reduction", 5, 7)]
+    [InlineData("loss: [bce]", "'loss' must be a mapping with keys kind, reduction, beta, delta", 5, 7)]
     public void Wrong_types(string overrides, string problem, int line, int column) =>
         SpecText.AssertError(SpecText.With(overrides), problem, line, column);
 
@@ -57,7 +57,7 @@ public class SpecValueErrorTests
 
     [Theory]
     [InlineData("name: Probe", "'name' is 'Probe'; use lower-case letters, digits and '-' only", 1, 7)]
-    [InlineData("model: [linear: 4, reul, linear: 1, sigmoid]", "'model[1]' cannot be 'reul'; did you mean 'relu'? (valid: identity, relu, leaky-relu, tanh, sigmoid, softmax, log-softmax, gelu, elu, silu, softplus, conv2d, max-pool2d, avg-pool2d, flatten, unflatten, linear)", 4, 20)]
+    [InlineData("model: [linear: 4, reul, linear: 1, sigmoid]", "'model[1]' cannot be 'reul'; did you mean 'relu'? (valid: identity, relu, leaky-relu, tanh, sigmoid, softmax, log-softmax, gelu, elu, silu, softplus, conv2d, max-pool2d, avg-pool2d, flatten, unflatten, dropout, batch-norm1d, batch-norm2d, linear)", 4, 20)]
     [InlineData("model: [linear, relu, linear: 1, sigmoid]", "'model[0]': linear needs its output size, e.g. 'linear: 25'", 4, 9)]
     [InlineData("model: [linear: 4, relu: 2, linear: 1, sigmoid]", "'model[1]': relu takes no settings; write '- relu'", 4, 26)]
     [InlineData("model: [relu]", "'model' has no linear layer, so nothing to train", 4, 8)]
@@ -65,6 +65,9 @@ public class SpecValueErrorTests
     [InlineData("init: normal", "'init': normal needs its settings, e.g. init: {normal: {std: 0.1}}", 8, 7)]
     [InlineData("loss: cross-entropie", "'loss' cannot be 'cross-entropie'; did you mean 'cross-entropy'?", 5, 7)]
     [InlineData("loss: {kind: bce, reduction: average}", "'loss.reduction' cannot be 'average'; valid: mean, sum", 5, 30)]
+    [InlineData("loss: {kind: bce, beta: 0.5}", "unknown key 'beta' in 'loss'; valid: kind, reduction", 5, 19)]
+    [InlineData("data: {source: quadratic, train: 10}\nmodel: [linear: 1]\nloss: {kind: huber, delta: 0}", "'loss.delta' is 0; it must be > 0", 5, 28)]
+    [InlineData("data: {source: quadratic, train: 10}\nmodel: [linear: 1]\nloss: {kind: smooth-l1, beta: -1}", "'loss.beta' is -1; it must be >= 0", 5, 31)]
     [InlineData("data: {source: mnist, train: 10}", "'data.source' cannot be 'mnist'; valid: disk, xor, quadratic, fashion-mnist, csv", 3, 16)]
     [InlineData("optimizer: {sgd: {lr: 0.1, nesterov: true}}", "Nesterov momentum requires a momentum > 0 and zero dampening", 6, 38)]
     [InlineData("clip: {norm: 1, value: 0.5}", "'clip' takes exactly one of 'norm' (global 2-norm) or 'value' (elementwise)", 8, 7)]
@@ -82,6 +85,10 @@ public class SpecValueErrorTests
     [InlineData("model: [unflatten: [1, 2, 1], conv2d: {out: 2, kernel: 3}, flatten, linear: 1, sigmoid]", "'model[1]' (conv2d): the kernel spans 3 along the height but the input [1, 2, 1] has 2; use a smaller kernel or dilation, or more padding", 4, 31)]
     [InlineData("model: [unflatten: [1, 3], linear: 1, sigmoid]", "'model[0]' (unflatten): unflatten to [1, 3] makes 3 features, but its input is [2]; give sizes whose product is 2", 4, 9)]
     [InlineData("model: [conv2d: {out: 2, kernel: 1}, linear: 1, sigmoid]", "'model[0]' (conv2d): conv2d takes images [C, H, W], but its input is [2]; add '- unflatten: [C, H, W]' before it, e.g. [1, 28, 28] for 784 features", 4, 9)]
+    [InlineData("model: [linear: 4, batch-norm2d, linear: 1, sigmoid]", "'model[1]' (batch-norm2d): batch-norm2d takes images [C, H, W], but its input is [4]; use batch-norm1d on features", 4, 20)]
+    [InlineData("model: [unflatten: [2, 1, 1], batch-norm1d, flatten, linear: 1, sigmoid]", "'model[1]' (batch-norm1d): batch-norm1d takes features [C] or [C, L], but its input is [2, 1, 1]; use batch-norm2d on images [C, H, W]", 4, 31)]
+    [InlineData("model: [linear: 4, {dropout: {p: 1}}, linear: 1, sigmoid]", "'model[1].dropout.p' is 1; it must be >= 0 and <= 0.99", 4, 34)]
+    [InlineData("model: [linear: 4, {batch-norm1d: {eps: 0}}, linear: 1, sigmoid]", "'model[1].batch-norm1d.eps' is 0; it must be > 0", 4, 41)]
     [InlineData("model: [unflatten: [2, 1, 1], linear: 1, sigmoid]", "'model[1]' (linear): linear takes flat features, but its input is [2, 1, 1]; add '- flatten' before it", 4, 31)]
     [InlineData("model: [unflatten: [2, 1, 1], softmax, flatten, linear: 1, sigmoid]", "'model[1]' (softmax): softmax runs over the features of flat rows, but its input is [2, 1, 1]; add '- flatten' before it", 4, 31)]
     [InlineData("model: [unflatten: [1, 2, 1], max-pool2d: {kernel: 1, padding: 1}, flatten, linear: 1, sigmoid]", "'model[1]' (max-pool2d): padding 1 is more than half the kernel's height 1, which PyTorch refuses; use padding <= 0", 4, 31)]

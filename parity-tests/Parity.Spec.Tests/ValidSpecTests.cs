@@ -58,7 +58,7 @@ public class ValidSpecTests
             new OpLayer(5, LayerOps.Of("identity"), OpSettings.None, At(16, 5)),
         ], spec.Model);
         Assert.Equal(new InitSpec(InitKind.Normal, Std: 0.05), spec.Init);
-        Assert.Equal(new LossSpec(LossKind.Mse, Reduction.Sum), spec.Loss);
+        Assert.Equal(new LossSpec(LossKind.Mse, Reduction.Sum, OpSettings.None), spec.Loss);
         Assert.True(spec.OneHotTargets);
         Assert.Equal(new SgdSpec(0.05, 0.9, 0, 0.0001, true), spec.Optimizer);
         Assert.Equal(new ScheduleSpec(ScheduleKind.Step, 0.5, 10), spec.Schedule);
@@ -72,6 +72,24 @@ public class ValidSpecTests
     }
 
     [Fact]
+    public void A_loss_option_reaches_the_model_description_beside_the_reduction()
+    {
+        var spec = SpecText.ParseWith("data: {source: quadratic, train: 10}\nmodel: [linear: 1]\nloss: {kind: smooth-l1, reduction: sum, beta: 0.5}");
+
+        Assert.Equal(new LossSpec(LossKind.SmoothL1, Reduction.Sum, new OpSettings(new() { ["beta"] = 0.5 })), spec.Loss);
+        var loss = ModelDescriptions.Describe(spec).Loss;
+        Assert.Equal(("smooth-l1", 0.5, "sum"), (loss.Kind, loss.Number("beta"), loss.Word("reduction", "mean")));
+    }
+
+    [Fact]
+    public void A_loss_option_left_out_takes_PyTorchs_default()
+    {
+        var spec = SpecText.ParseWith("data: {source: quadratic, train: 10}\nmodel: [linear: 1]\nloss: huber");
+
+        Assert.Equal(1.0, ModelDescriptions.Describe(spec).Loss.Number("delta"));
+    }
+
+    [Fact]
     public void Optional_keys_take_the_documented_defaults()
     {
         var spec = SpecText.Parse(SpecText.Valid);
@@ -80,7 +98,7 @@ public class ValidSpecTests
         Assert.Equal(DType.Float64, spec.DType);
         Assert.Equal(new DataSpec(DataSource.Disk, 10, 1000, 0, null, null, null), spec.Data);
         Assert.Equal(new InitSpec(InitKind.TorchDefault), spec.Init);
-        Assert.Equal(new LossSpec(LossKind.Bce, Reduction.Mean), spec.Loss);
+        Assert.Equal(new LossSpec(LossKind.Bce, Reduction.Mean, OpSettings.None), spec.Loss);
         Assert.False(spec.OneHotTargets);
         Assert.Equal(new SgdSpec(0.1), spec.Optimizer);
         Assert.Null(spec.Schedule);

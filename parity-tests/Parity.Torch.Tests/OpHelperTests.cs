@@ -16,7 +16,10 @@ namespace Parity.Torch.Tests;
 /// random inputs (and parameters), the engine's forward against TorchSharp's, and the backward of a
 /// random upstream gradient — engine <c>Backward(g)</c> against <c>output.backward(g)</c> on the input's
 /// and every parameter's gradient — in float64 and float32; plus central differences of the random
-/// linear functional Σ g ⊙ y checking the engine's float64 backward on its own.
+/// linear functional Σ g ⊙ y checking the engine's float64 backward on its own. Both sides run a
+/// training step on one batch — an op whose row says it drops elements gets a seeded mask from it, the
+/// same for the engine, TorchSharp and the differences — and the buffers it moves (batch norm's running
+/// statistics) are compared after it; an evaluation forward is compared on its own.
 /// </summary>
 public class OpHelperTests
 {
@@ -69,6 +72,11 @@ public class OpHelperTests
 
     [Theory]
     [MemberData(nameof(Ops))]
+    public void Float64EvaluationAgreesWithTorch(string kind, string options, string inputShape) =>
+        EvaluationAgreesWithTorch(Layer(kind, options, inputShape), EngineParts<double>.Standard.Layers[kind], ScalarType.Float64, rtol: 1e-10, atol: 1e-12);
+
+    [Theory]
+    [MemberData(nameof(Ops))]
     public void Float64BackwardAgreesWithFiniteDifferences(string kind, string options, string inputShape) =>
         AgreesWithFiniteDifferences(Layer(kind, options, inputShape), EngineParts<double>.Standard.Layers[kind]);
 
@@ -90,43 +98,86 @@ public class OpHelperTests
         Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => AgreesWithFiniteDifferences(layer, l => new PlantedBackward(EngineParts<double>.Standard.Layers["tanh"](l), mistake)));
     }
 
-    /// <summary>A module with seeded parameters, input and upstream gradient (the same draws for every dtype).</summary>
-    static (Module<T> Module, double[] Input, double[] Upstream, Dictionary<string, double[]> Parameters) Draw<T>(LayerDescription layer, Func<LayerDescription, Module<T>> build)
+    /// <summary>
+    /// A module with seeded parameters, buffers, input, upstream gradient and batch (the same draws for
+    /// every dtype), prepared for <paramref name="mode"/> on the batch. Buffers are whole numbers from 1
+    /// to 3: a valid running variance, and a count that an int64 counter holds exactly.
+    /// </summary>
+    static (Module<T> Module, double[] Input, double[] Upstream, Dictionary<string, double[]> Tensors, Batch Batch) Draw<T>(LayerDescription layer, Func<LayerDescription, Module<T>> build, ForwardMode mode)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var random = SeededRandom.For(13, $"op helper {layer.Kind} {layer.Options.ToJsonString()}");
         double[] Normals(int count, double scale) => Enumerable.Range(0, count).Select(_ => scale * random.Normal()).ToArray();
         var module = build(layer);
-        var parameters = module.Parameters.ToDictionary(p => p.Name, p => Normals(p.Value.Data.Length, 0.5));
-        foreach (var parameter in module.Parameters)
-            parameter.Value.CopyFrom(parameters[parameter.Name]);
-        return (module, Normals(Rows * Count(layer.InputShape), 3), Normals(Rows * Count(layer.OutputShape), 1), parameters);
+        var tensors = module.Parameters.ToDictionary(p => p.Name, p => Normals(p.Value.Data.Length, 0.5));
+        foreach (var buffer in module.Buffers)
+            tensors[buffer.Name] = [.. Enumerable.Range(0, buffer.Value.Data.Length).Select(_ => 1.0 + random.NextInt(3))];
+        foreach (var tensor in module.Parameters.Concat(module.Buffers))
+            tensor.Value.CopyFrom(tensors[tensor.Name]);
+        var input = Normals(Rows * Count(layer.InputShape), 3);
+        var upstream = Normals(Rows * Count(layer.OutputShape), 1);
+        var drop = LayerOps.Find(layer.Kind)?.DropProbability;
+        var masks = drop is null ? null : new[] { Batches.Mask(Batch.MaskName(layer.Index), Rows, layer.InputShape, drop(new OpSettings(layer.Options)), random) };
+        var batch = new Batch(Rows, Count(layer.InputShape), input, null, null, 0, masks);
+        module.Prepare(mode, batch, 0, Rows);
+        return (module, input, upstream, tensors, batch);
     }
 
+    /// <summary>The layer in TorchSharp from the same values, its twin mode set as <paramref name="training"/> says (a training step's, which moves buffers).</summary>
+    static (Func<Tensor, Tensor> Layer, Dictionary<string, TorchSharp.Modules.Parameter> Parameters, Dictionary<string, Tensor> Buffers) Twin<T>(
+        LayerDescription layer, Module<T> module, Dictionary<string, double[]> tensors, Batch batch, ScalarType dtype, bool training)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long[] Shape(int[] shape) => [.. shape.Select(d => (long)d)];
+        var parameters = module.Parameters.ToDictionary(p => p.Name,
+            p => new TorchSharp.Modules.Parameter(HostTensors.ToTorch(tensors[p.Name], Shape(p.Shape), dtype), requires_grad: true));
+        var buffers = module.Buffers.ToDictionary(b => b.Name, b => HostTensors.Buffer(b.Name, tensors[b.Name], Shape(b.Shape), dtype));
+        var mode = new TwinMode();
+        if (training)
+            mode.Train((batch.Masks ?? []).ToDictionary(m => m.Name, m => HostTensors.ToTorch(m.Data, Shape(m.Shape), dtype)), updatesBuffers: true);
+        else
+            mode.Evaluate();
+        return (TwinOps.Layer(layer, parameters, buffers, mode), parameters, buffers);
+    }
+
+    /// <summary>A training step's forward and backward, and the buffers it moves, against TorchSharp's.</summary>
     static void AgreesWithTorch<T>(LayerDescription layer, Func<LayerDescription, Module<T>> build, ScalarType dtype, double rtol, double atol)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (module, input, upstream, parameters) = Draw(layer, build);
+        var (module, input, upstream, tensors, batch) = Draw(layer, build, ForwardMode.Training);
         var output = Host(module.Forward(Matrix<T>.From(Rows, Count(layer.InputShape), input)).Data);
         var gradInput = Host(module.Backward(Matrix<T>.From(Rows, Count(layer.OutputShape), upstream)).Data);
 
         using var scope = NewDisposeScope();
-        var twinParameters = module.Parameters.ToDictionary(p => p.Name,
-            p => new TorchSharp.Modules.Parameter(HostTensors.ToTorch(parameters[p.Name], p.Shape.Select(d => (long)d).ToArray(), dtype), requires_grad: true));
+        var (twin, parameters, buffers) = Twin(layer, module, tensors, batch, dtype, training: true);
         var x = HostTensors.ToTorch(input, [Rows, .. layer.InputShape.Select(d => (long)d)], dtype).requires_grad_();
-        var y = TwinOps.Layer(layer, twinParameters)(x);
+        var y = twin(x);
         y.backward([HostTensors.ToTorch(upstream, [Rows, .. layer.OutputShape.Select(d => (long)d)], dtype)]);
 
         Close.Equal(HostTensors.ToHost(y), output, rtol, atol);
         Close.Equal(HostTensors.ToHost(x.grad!), gradInput, rtol, atol);
         foreach (var parameter in module.Parameters)
-            Close.Equal(HostTensors.ToHost(twinParameters[parameter.Name].grad!), Host(parameter.Grad.Data), rtol, atol);
+            Close.Equal(HostTensors.ToHost(parameters[parameter.Name].grad!), Host(parameter.Grad.Data), rtol, atol);
+        foreach (var buffer in module.Buffers)
+            Close.Equal(HostTensors.ToHost(buffers[buffer.Name]), Host(buffer.Value.Data), rtol, atol);
+    }
+
+    /// <summary>An evaluation forward (dropout off, batch norm on its running statistics) against TorchSharp's.</summary>
+    static void EvaluationAgreesWithTorch<T>(LayerDescription layer, Func<LayerDescription, Module<T>> build, ScalarType dtype, double rtol, double atol)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (module, input, _, tensors, batch) = Draw(layer, build, ForwardMode.Evaluation);
+        var output = Host(module.Forward(Matrix<T>.From(Rows, Count(layer.InputShape), input)).Data);
+
+        using var scope = NewDisposeScope();
+        var (twin, _, _) = Twin(layer, module, tensors, batch, dtype, training: false);
+        Close.Equal(HostTensors.ToHost(twin(HostTensors.ToTorch(input, [Rows, .. layer.InputShape.Select(d => (long)d)], dtype))), output, rtol, atol);
     }
 
     /// <summary>∂(Σ g ⊙ y)/∂θ by central differences at every coordinate of the input and each parameter (a few dozen), against the engine's backward of g.</summary>
     static void AgreesWithFiniteDifferences(LayerDescription layer, Func<LayerDescription, Module<double>> build)
     {
-        var (module, input, upstream, _) = Draw(layer, build);
+        var (module, input, upstream, _, _) = Draw(layer, build, ForwardMode.Training);
         var x = Matrix<double>.From(Rows, Count(layer.InputShape), input);
         module.Forward(x);
         var gradInput = (double[])module.Backward(Matrix<double>.From(Rows, Count(layer.OutputShape), upstream)).Data.Clone();

@@ -13,7 +13,7 @@ static class Training
     {
         var order = BatchOrder.ForEpoch(spec, epoch, train.Rows);
         for (var start = 0; start < order.Length; start += spec.Train.Batch)
-            yield return Batches.Gather(train, order.AsSpan(start, Math.Min(spec.Train.Batch, order.Length - start)), spec.TargetEncoding, spec.Shape.Classes ?? 0);
+            yield return Batches.ForStep(spec, train, order.AsSpan(start, Math.Min(spec.Train.Batch, order.Length - start)), epoch, start);
     }
 
     /// <summary>The whole split as one batch.</summary>

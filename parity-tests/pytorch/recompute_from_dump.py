@@ -40,31 +40,55 @@ class Functional(torch.nn.Module):
 
 
 def option_value(text):
-    for convert in (int, float):
-        try:
-            return convert(text)
-        except ValueError:
-            pass
-    return text
+    """An option as the dump writes it: a JSON value (a number, true/false, a list such as [3,3]), or a bare word."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
-def build_model(layers, dtype):
+class Dropout(torch.nn.Module):
+    """Dropout with the mask Parity drew for this layer and step (batch.safetensors' "INDEX.mask"): x·mask/(1 − p), F.dropout's computation."""
+
+    def __init__(self, mask, p):
+        super().__init__()
+        self.mask, self.p = mask, p
+
+    def forward(self, x):
+        return x * (self.mask.to(x.dtype) / (1 - self.p))
+
+
+def build_model(layers, dtype, batch):
     modules = []
-    for layer in layers.split(";"):
+    for index, layer in enumerate(layers.split(";")):
         kind, *args = layer.split(" ")
         if kind == "linear":
             modules.append(torch.nn.Linear(int(args[0]), int(args[1]), bias=args[2] == "bias"))
-        elif kind == "identity":
+            continue
+        options = {name: option_value(value) for name, value in (arg.split("=", 1) for arg in args)}
+        if kind == "identity":
             modules.append(torch.nn.Identity())
+        elif kind == "conv2d":
+            modules.append(torch.nn.Conv2d(options["in_channels"], options["out_channels"], options["kernel_size"], options["stride"],
+                                           options["padding"], options["dilation"], bias=options["bias"]))
+        elif kind == "flatten":
+            modules.append(torch.nn.Flatten(options["start_dim"], options["end_dim"]))
+        elif kind == "unflatten":
+            modules.append(torch.nn.Unflatten(options["dim"], options["unflattened_size"]))
+        elif kind == "dropout":
+            modules.append(Dropout(batch[f"{index}.mask"], options["p"]))
+        elif kind in ("batch-norm1d", "batch-norm2d"):
+            norm = torch.nn.BatchNorm1d if kind == "batch-norm1d" else torch.nn.BatchNorm2d
+            modules.append(norm(options["num_features"], options["eps"], options["momentum"], options["affine"]))
         else:
-            options = {name: option_value(value) for name, value in (arg.split("=", 1) for arg in args)}
             modules.append(Functional(getattr(torch.nn.functional, kind.replace("-", "_")), options))
     return torch.nn.Sequential(*modules).to(dtype)
 
 
-def loss_function(kind, reduction):
+def loss_function(kind, reduction, options):
     return {"mse": torch.nn.MSELoss, "bce": torch.nn.BCELoss, "bce-with-logits": torch.nn.BCEWithLogitsLoss,
-            "cross-entropy": torch.nn.CrossEntropyLoss}[kind](reduction=reduction)
+            "cross-entropy": torch.nn.CrossEntropyLoss, "nll": torch.nn.NLLLoss, "l1": torch.nn.L1Loss,
+            "smooth-l1": torch.nn.SmoothL1Loss, "huber": torch.nn.HuberLoss}[kind](reduction=reduction, **options)
 
 
 def main():
@@ -80,9 +104,10 @@ def main():
     rtol = args.rtol if args.rtol is not None else (1e-4 if dtype == torch.float32 else 1e-9)
     atol = args.atol if args.atol is not None else (1e-6 if dtype == torch.float32 else 1e-12)
 
-    model = build_model(meta["layers"], dtype)
+    model = build_model(meta["layers"], dtype, batch)
+    # num_batches_tracked, dumped as a float, goes back into its int64 buffer
     model.load_state_dict(params)
-    loss = loss_function(meta["loss"], meta["reduction"])(model(batch["x"]), batch["y"])
+    loss = loss_function(meta["loss"], meta["reduction"], json.loads(meta.get("loss_options", "{}")))(model(batch["x"]), batch["y"])
     loss.backward()
     reference = {name: p.grad for name, p in model.named_parameters()}
     reference["loss"] = loss.detach().reshape(1)

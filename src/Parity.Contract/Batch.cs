@@ -1,7 +1,30 @@
 namespace Parity.Contract;
 
 /// <summary>
-/// A mini-batch as every engine receives it: features [Rows, Features] and the targets in the form
-/// the spec's loss takes — class indices, or float rows [Rows, TargetWidth].
+/// A mini-batch as every engine receives it: features [Rows, Features], the targets in the form the
+/// spec's loss takes — class indices, or float rows [Rows, TargetWidth] — and, for a model with
+/// dropout, one mask per dropout layer, named "{layer}.mask" (e.g. "2.mask"), shaped
+/// [Rows, …the layer's input shape], 1 where an element is kept and 0 where it is dropped. Parity
+/// draws the masks from the spec's seed, so that every engine drops the same elements: a dropout layer
+/// multiplies its input by its mask and scales the kept values by 1/(1 − p) itself, in every call that
+/// trains or inspects training (<see cref="IBackend.ComputeGradients"/>, <see cref="IBackend.TrainStep"/>,
+/// <see cref="IBackend.Forward"/>, <see cref="IPhasedBackend.Load"/>) and not in <see cref="IBackend.Evaluate"/>,
+/// which passes its input through. Null when the model has no dropout.
 /// </summary>
-public sealed record Batch(int Rows, int Features, double[] X, int[]? Classes, double[]? Targets, int TargetWidth);
+public sealed record Batch(int Rows, int Features, double[] X, int[]? Classes, double[]? Targets, int TargetWidth, IReadOnlyList<HostTensor>? Masks = null)
+{
+    /// <summary>The mask named <paramref name="name"/> (see <see cref="MaskName"/>), or null when the batch has none by that name.</summary>
+    public HostTensor? Mask(string name)
+    {
+        if (Masks is null)
+            return null;
+        // An index loop: a foreach over the interface would allocate an enumerator in every training step.
+        for (var i = 0; i < Masks.Count; i++)
+            if (Masks[i].Name == name)
+                return Masks[i];
+        return null;
+    }
+
+    /// <summary>"{layer}.mask": how a dropout layer's mask is named in the batch and in the engine protocol.</summary>
+    public static string MaskName(int layer) => $"{layer}.mask";
+}

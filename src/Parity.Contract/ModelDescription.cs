@@ -8,10 +8,16 @@ namespace Parity.Contract;
 /// </summary>
 /// <remarks>
 /// Kinds and options in this version:
-/// layers <c>linear {in_features, out_features, bias}</c> and the parameter-free ops of the spec's op
-/// catalogue (the README's table "Layers and model-description kinds" lists each with its options), such as
-/// <c>leaky-relu {negative_slope}</c>, <c>softmax {dim}</c> or <c>gelu {approximate}</c>;
-/// losses <c>mse</c>, <c>bce</c>, <c>bce-with-logits</c>, <c>cross-entropy</c>, each <c>{reduction: mean|sum}</c>;
+/// layers <c>linear {in_features, out_features, bias}</c> and the ops of the spec's op catalogue (the
+/// README's table "Layers and model-description kinds" lists each with its options), such as
+/// <c>leaky-relu {negative_slope}</c>, <c>softmax {dim}</c>, <c>gelu {approximate}</c>,
+/// <c>conv2d {in_channels, out_channels, kernel_size, stride, padding, dilation, bias}</c>,
+/// <c>max-pool2d {kernel_size, stride, padding}</c> or <c>unflatten {unflattened_size, dim}</c>; each
+/// layer's output crosses the contract as [rows, …OutputShape];
+/// <c>dropout {p}</c> (masks in <see cref="Batch.Masks"/>), <c>batch-norm1d</c> / <c>batch-norm2d {num_features, momentum, eps, affine}</c>
+/// (buffers marked in <see cref="ParameterDescription.Buffer"/>);
+/// losses <c>mse</c>, <c>bce</c>, <c>bce-with-logits</c>, <c>cross-entropy</c>, <c>nll</c>, <c>l1</c>, <c>smooth-l1 {beta}</c>,
+/// <c>huber {delta}</c>, each also <c>{reduction: mean|sum}</c>;
 /// optimizers <c>sgd {lr, momentum, dampening, weight_decay, nesterov}</c>, <c>adam</c> and <c>adamw {lr, betas: [β₁, β₂], eps, weight_decay, amsgrad}</c>,
 /// <c>rmsprop {lr, alpha, eps, weight_decay, momentum, centered}</c>, <c>adagrad {lr, lr_decay, weight_decay, eps, initial_accumulator_value}</c>;
 /// schedules <c>exponential {gamma}</c>, <c>step {step_size, gamma}</c>, <c>cosine {T_max, eta_min}</c>,

@@ -30,6 +30,8 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState where T :
     readonly EngineParts<T> _parts;
     readonly Sequential<T> _model;
     readonly Parameter<T>[] _parameters;
+    // Parameters and buffers in state_dict order: what GetParameters and SetParameters exchange.
+    readonly Parameter<T>[] _state;
     readonly Loss<T> _loss;
     readonly IOptimizer _optimizer;
     readonly ILearningRateSchedule? _schedule;
@@ -49,6 +51,7 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState where T :
         _parts = parts ?? EngineParts<T>.Standard;
         (_model, _loss) = Replicate();
         _parameters = [.. _model.Parameters];
+        _state = [.. _model.StateDict];
         // A weight [out, in, …] is a product's multiply-adds per output position: in·out per row for
         // linear, times the output's positions H′·W′ for conv2d.
         _largestLayer = model.Parameters.Where(p => !p.Buffer && p.Shape.Length >= 2)
@@ -70,13 +73,13 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState where T :
     public int LoadedParts => _splitLoaded ? _split!.Active : 1;
 
     public IReadOnlyList<HostTensor> GetParameters() =>
-        _model.Parameters.Select(p => new HostTensor(p.Name, p.Shape, p.Value.ToDoubles())).ToList();
+        _state.Select(p => new HostTensor(p.Name, p.Shape, p.Value.ToDoubles())).ToList();
 
     public void SetParameters(IReadOnlyList<HostTensor> parameters)
     {
         var byName = parameters.ToDictionary(p => p.Name);
         // Every value checked before any is copied: a refused call changes nothing.
-        var values = _parameters.Select(parameter =>
+        var values = _state.Select(parameter =>
         {
             if (!byName.TryGetValue(parameter.Name, out var tensor))
                 throw new ArgumentException($"no value given for parameter {parameter.Name}");
@@ -84,13 +87,14 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState where T :
                 throw new ArgumentException($"parameter {parameter.Name} is [{string.Join(", ", parameter.Shape)}], the value given is {tensor.ShapeText}");
             return tensor;
         }).ToList();
-        for (var i = 0; i < _parameters.Length; i++)
-            _parameters[i].Value.CopyFrom(values[i].Data);
+        for (var i = 0; i < _state.Length; i++)
+            _state[i].Value.CopyFrom(values[i].Data);
     }
 
     public IReadOnlyList<HostTensor> Forward(Batch batch)
     {
         var outputs = new List<HostTensor>();
+        _model.Prepare(ForwardMode.Inspection, batch, 0, batch.Rows);
         var current = Input(batch);
         for (var i = 0; i < _model.Modules.Count; i++)
         {
@@ -103,6 +107,7 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState where T :
     public Gradients ComputeGradients(Batch batch)
     {
         ZeroGrad();
+        _model.Prepare(ForwardMode.Training, batch, 0, batch.Rows);
         var loss = _loss.Forward(_model.Forward(Input(batch)), Targets(batch));
         // Walk the modules backward by hand to record dL/d(output) of each layer on the way.
         var layerOutputs = new HostTensor[_model.Modules.Count];
@@ -133,10 +138,12 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState where T :
 
     public void Load(Batch batch)
     {
-        var parts = RowSplit<T>.PartsFor(batch.Rows, _largestLayer, Gemm.Threads);
+        // Batch statistics are over the whole batch: such a model's step is not split.
+        var parts = _model.CouplesRows ? 1 : RowSplit<T>.PartsFor(batch.Rows, _largestLayer, Gemm.Threads);
         _splitLoaded = parts > 1;
         if (!_splitLoaded)
         {
+            _model.Prepare(ForwardMode.Training, batch, 0, batch.Rows);
             Input(batch);
             Targets(batch);
             return;
@@ -169,6 +176,7 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState where T :
 
     public Evaluation Evaluate(Batch batch)
     {
+        _model.Prepare(ForwardMode.Evaluation, batch, 0, batch.Rows);
         var output = _model.Forward(Input(batch));
         var loss = _loss.Forward(output, Targets(batch));
         return new Evaluation(loss, output.ToDoubles(), output.Cols);

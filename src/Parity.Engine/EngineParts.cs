@@ -30,6 +30,10 @@ public sealed record EngineParts<T>(
             ["bce"] = loss => new BceLoss<T>(ReductionOption.Of(loss)),
             ["bce-with-logits"] = loss => new BceWithLogitsLoss<T>(ReductionOption.Of(loss)),
             ["cross-entropy"] = loss => new CrossEntropyLoss<T>(ReductionOption.Of(loss)),
+            ["nll"] = loss => new NllLoss<T>(ReductionOption.Of(loss)),
+            ["l1"] = loss => new L1Loss<T>(ReductionOption.Of(loss)),
+            ["smooth-l1"] = SmoothL1Loss<T>.From,
+            ["huber"] = HuberLoss<T>.From,
         }),
         new("optimizer", new Dictionary<string, Func<IReadOnlyList<Parameter<T>>, Described, IOptimizer>>
         {

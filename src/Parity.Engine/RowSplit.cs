@@ -168,6 +168,7 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
 
         public void Load(Batch batch, int start, int rows)
         {
+            Model.Prepare(ForwardMode.Training, batch, start, rows);
             var input = Matrix<T>.Reuse(ref _input, rows, batch.Features);
             input.CopyFrom(batch.X.AsSpan(start * batch.Features, rows * batch.Features));
             if (batch.Classes is not null)

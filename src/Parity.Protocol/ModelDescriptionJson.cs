@@ -21,18 +21,22 @@ public static class ModelDescriptionJson
             ["input_shape"] = Shape(layer.InputShape),
             ["output_shape"] = Shape(layer.OutputShape),
         }).ToArray()),
-        ["parameters"] = new JsonArray(model.Parameters.Select(parameter => (JsonNode)new JsonObject
-        {
-            ["name"] = parameter.Name,
-            ["shape"] = Shape(parameter.Shape),
-            ["layer"] = parameter.Layer,
-        }).ToArray()),
+        ["parameters"] = new JsonArray(model.Parameters.Select(Parameter).ToArray()),
         ["loss"] = Part(model.Loss),
         ["optimizer"] = Part(model.Optimizer),
         ["schedule"] = model.Schedule is null ? null : Part(model.Schedule),
         ["clip"] = model.Clip is null ? null : Part(model.Clip),
         ["seed"] = model.Seed,
     };
+
+    /// <summary>A parameter, or a buffer marked <c>"buffer": true</c> (batch norm's running statistics; a model without buffers reads as before).</summary>
+    static JsonNode Parameter(ParameterDescription parameter)
+    {
+        var json = new JsonObject { ["name"] = parameter.Name, ["shape"] = Shape(parameter.Shape), ["layer"] = parameter.Layer };
+        if (parameter.Buffer)
+            json["buffer"] = true;
+        return json;
+    }
 
     // Options are copied: a JSON node belongs to one parent, and the description keeps its own.
     static JsonObject Part(Described part) => new() { ["kind"] = part.Kind, ["options"] = part.Options.DeepClone() };

@@ -53,7 +53,7 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState
     public IReadOnlyList<HostTensor> Forward(Batch batch)
     {
         var shapes = _model.Layers.Select(layer => (Name: layer.Index.ToString(), Shape: Rows(batch, layer.OutputShape))).ToList();
-        var values = Expect(_channel.Call("forward", tensors: [Input(batch)]), shapes);
+        var values = Expect(_channel.Call("forward", tensors: [Input(batch), .. Masks(batch)]), shapes);
         return shapes.Select(s => new HostTensor(s.Name, s.Shape, values[s.Name])).ToList();
     }
 
@@ -62,10 +62,12 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState
         var layers = _model.Layers.Select(layer => (Name: $"output.{layer.Index}", Shape: Rows(batch, layer.OutputShape))).ToList();
         var input = (Name: "input", Shape: Rows(batch, _model.InputShape));
         var reply = _channel.Call("gradients", tensors: Examples(batch));
-        var values = Expect(reply, ParameterShapes().Concat(layers).Append(input).ToList());
+        // Gradients of the parameters alone: a buffer has none.
+        var trained = _model.Parameters.Where(p => !p.Buffer).ToList();
+        var values = Expect(reply, trained.Select(p => (p.Name, p.Shape)).Concat(layers).Append(input).ToList());
         return new Gradients(
             Number(reply, "loss"),
-            _model.Parameters.Select(p => new HostTensor(p.Name, p.Shape, values[p.Name])).ToList(),
+            trained.Select(p => new HostTensor(p.Name, p.Shape, values[p.Name])).ToList(),
             layers.Select((l, i) => new HostTensor(_model.Layers[i].Index.ToString(), l.Shape, values[l.Name])).ToList(),
             new HostTensor(input.Name, input.Shape, values[input.Name]));
     }
@@ -168,14 +170,22 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState
 
     SafetensorsTensor Input(Batch batch) => SafetensorsTensor.Float("x", Rows(batch, _model.InputShape), batch.X, _model.IsFloat32);
 
-    /// <summary>The batch's features and targets: float rows <c>y</c>, or int64 class indices <c>classes</c>.</summary>
+    /// <summary>
+    /// The batch's features and targets — float rows <c>y</c>, or int64 class indices <c>classes</c> —
+    /// and its dropout masks (none for a model without dropout, so such an engine sees what it always saw).
+    /// </summary>
     List<SafetensorsTensor> Examples(Batch batch) =>
     [
         Input(batch),
         batch.Classes is { } classes
             ? SafetensorsTensor.Int64("classes", [batch.Rows], classes.Select(c => (long)c).ToArray())
             : SafetensorsTensor.Float("y", [batch.Rows, batch.TargetWidth], batch.Targets!, _model.IsFloat32),
+        .. Masks(batch),
     ];
+
+    /// <summary>Each dropout mask under its name ("2.mask"), 0/1 in the model's dtype.</summary>
+    IEnumerable<SafetensorsTensor> Masks(Batch batch) =>
+        (batch.Masks ?? []).Select(mask => SafetensorsTensor.Float(mask.Name, mask.Shape, mask.Data, _model.IsFloat32));
 
     /// <summary>The reply's tensors, exactly the expected names, each in the expected shape and the model's dtype.</summary>
     Dictionary<string, double[]> Expect(EngineReply reply, IReadOnlyCollection<(string Name, int[] Shape)> expected)

@@ -5,6 +5,35 @@ namespace Parity.Spec;
 /// <summary>Mini-batches cut from a data split, in the form the contract's <see cref="Batch"/> carries.</summary>
 public static class Batches
 {
+    /// <summary>
+    /// A training step's batch: the rows of <paramref name="split"/> at <paramref name="indices"/>, and
+    /// a dropout mask for every layer that drops, drawn from the spec's seed for this epoch and the
+    /// batch's first position in the epoch's order — the same masks at the same step of every run,
+    /// for every engine, in lockstep training as in <c>parity check</c>.
+    /// </summary>
+    public static Batch ForStep(ParitySpec spec, DataSplit split, ReadOnlySpan<int> indices, int epoch, int start)
+    {
+        var batch = Gather(split, indices, spec.TargetEncoding, spec.Shape.Classes ?? 0);
+        var dropping = spec.Model.OfType<OpLayer>().Where(layer => layer.Op.DropProbability is not null).ToList();
+        if (dropping.Count == 0)
+            return batch;
+        var layers = ModelDescriptions.Describe(spec).Layers;
+        return batch with
+        {
+            Masks = dropping.Select(layer => Mask(Batch.MaskName(layer.Index), batch.Rows, layers[layer.Index].InputShape,
+                layer.Op.DropProbability!(layer.Settings), SeededRandom.For(spec.Seed, $"mask.{layer.Index}.{epoch}.{start}"))).ToList(),
+        };
+    }
+
+    /// <summary>A dropout mask [rows, …sample shape]: each element 0 (dropped) with probability <paramref name="p"/>, else 1 (kept).</summary>
+    public static HostTensor Mask(string name, int rows, int[] sampleShape, double p, SeededRandom random)
+    {
+        var data = new double[rows * sampleShape.Aggregate(1, (n, d) => n * d)];
+        for (var i = 0; i < data.Length; i++)
+            data[i] = random.NextDouble() < p ? 0 : 1;
+        return new HostTensor(name, [rows, .. sampleShape], data);
+    }
+
     /// <summary>The rows of <paramref name="split"/> at <paramref name="indices"/>, targets encoded as <paramref name="encoding"/> says.</summary>
     public static Batch Gather(DataSplit split, ReadOnlySpan<int> indices, TargetEncoding encoding, int classes)
     {

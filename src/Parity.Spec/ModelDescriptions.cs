@@ -26,7 +26,7 @@ public static class ModelDescriptions
             [spec.Shape.Features],
             layers,
             parameters,
-            new Described(spec.Loss.Op.Keyword, new JsonObject { ["reduction"] = spec.Loss.Reduction == Reduction.Sum ? "sum" : "mean" }),
+            Loss(spec.Loss),
             spec.Optimizer.Describe(),
             spec.Schedule is { } schedule ? Schedule(schedule) : null,
             spec.Clip switch
@@ -37,6 +37,14 @@ public static class ModelDescriptions
             },
             spec.Seed);
     }
+    /// <summary>The loss's kind, its reduction and its own options (smooth-l1's beta, huber's delta).</summary>
+    static Described Loss(LossSpec loss)
+    {
+        var options = loss.Settings.ToJson();
+        options["reduction"] = loss.Reduction == Reduction.Sum ? "sum" : "mean";
+        return new Described(loss.Op.Keyword, options);
+    }
+
     /// <summary>
     /// The schedule as PyTorch builds it: the scheduler alone, or with a warm-up
     /// <c>sequential {schedulers: [linear {start_factor, end_factor, total_iters}, then], milestones: [epochs]}</c>,

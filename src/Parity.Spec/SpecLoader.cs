@@ -256,6 +256,15 @@ public static partial class SpecLoader
         return $"'- {op.Keyword}: {{{string.Join(", ", required)}}}'";
     }
 
+    /// <summary>A loss's options from its mapping (null: none given), each checked against its form and range; defaults for the rest.</summary>
+    static OpSettings ReadOptions(IReadOnlyList<OpOption> options, MappingReader? reader)
+    {
+        var values = new System.Text.Json.Nodes.JsonObject();
+        foreach (var option in options)
+            values[option.Name] = reader?.Optional(option.SpecKey) is { } node ? option.Read(node, reader.PathOf(option.SpecKey)) : option.Default!.DeepClone();
+        return options.Count == 0 ? OpSettings.None : new OpSettings(values);
+    }
+
     static (int Out, bool Bias) ReadLinearSettings(MappingReader linear) =>
         ((int)Scalars.Integer(linear.Required("out"), linear.PathOf("out"), 1, 1_000_000), linear.Boolean("bias", true));
 
@@ -306,16 +315,26 @@ public static partial class SpecLoader
 
     static readonly Dictionary<string, LossKind> Losses = LossOps.All.ToDictionary(op => op.Keyword, op => op.Kind);
 
+    static readonly string[] LossOptionKeys = [.. LossOps.All.SelectMany(op => op.Options.Select(o => o.SpecKey)).Distinct()];
+
+    /// <summary><c>loss: mse</c>, or <c>loss: {kind: smooth-l1, reduction: sum, beta: 0.5}</c> with the kind's own options beside the reduction.</summary>
     static LossSpec ReadLoss(SpecNode node)
     {
         if (node is ScalarNode)
-            return new LossSpec(Scalars.Choice(node, "loss", Losses), Reduction.Mean);
-        var loss = new MappingReader(node, "loss", ["kind", "reduction"]);
+        {
+            var kind = Scalars.Choice(node, "loss", Losses);
+            return new LossSpec(kind, Reduction.Mean, ReadOptions(LossOps.Of(kind).Options, null));
+        }
+        var any = new MappingReader(node, "loss", ["kind", "reduction", .. LossOptionKeys]);
+        var op = LossOps.Of(Scalars.Choice(any.Required("kind"), "loss.kind", Losses));
+        // Read again with this kind's keys only: another loss's option is refused by name.
+        var loss = new MappingReader(node, "loss", ["kind", "reduction", .. op.Options.Select(o => o.SpecKey)]);
         return new LossSpec(
-            Scalars.Choice(loss.Required("kind"), "loss.kind", Losses),
+            op.Kind,
             loss.Optional("reduction") is { } reduction
                 ? Scalars.Choice(reduction, "loss.reduction", new Dictionary<string, Reduction> { ["mean"] = Reduction.Mean, ["sum"] = Reduction.Sum })
-                : Reduction.Mean);
+                : Reduction.Mean,
+            ReadOptions(op.Options, loss));
     }
 
     static readonly string[] OptimizerKinds = ["sgd", "adam", "adamw", "rmsprop", "adagrad"];

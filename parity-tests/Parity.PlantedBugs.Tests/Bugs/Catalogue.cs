@@ -43,8 +43,19 @@ public static class Catalogue
         "train: {epochs: 1, batch: 50}",
     ];
 
-    /// <summary>Images for the conv and pool bugs: two Fashion-MNIST classes, a few rows (the blank background gives max-pool its ties).</summary>
-    const string Images = "data: {source: fashion-mnist, train: 200, test: 10, classes: [0, 6]}";
+    /// <summary>
+    /// The spec changes for the conv and pool bugs: two Fashion-MNIST classes, a few rows (the blank
+    /// background gives max-pool its ties), cross-entropy, and a model of images.
+    /// </summary>
+    static string Images(string model) =>
+        $"data: {{source: fashion-mnist, train: 200, test: 10, classes: [0, 6]}}\nmodel: [unflatten: [1, 28, 28], {model}, flatten, linear: 2]\nloss: cross-entropy";
+
+    /// <summary>Two 3×3 convolutions with the given settings, a ReLU between them.</summary>
+    static string Convolutions(string settings) =>
+        Images($"conv2d: {{out: 2, kernel: 3, {settings}}}, relu, conv2d: {{out: 2, kernel: 3, {settings}}}");
+
+    /// <summary>A convolution, a ReLU and a 2×2 pool of <paramref name="kind"/>.</summary>
+    static string Pooling(string kind) => Images($"conv2d: {{out: 2, kernel: 3}}, relu, {kind}: {{kernel: 2}}");
 
     public static IReadOnlyList<PlantedBug> All { get; } =
     [
@@ -75,6 +86,18 @@ public static class Catalogue
         Bug("log-softmax-backward-identity", "data: {source: quadratic, train: 200, test: 10}\nmodel: [linear: 6, log-softmax, linear: 1]",
             Layer("log-softmax", _ => LogSoftmaxBackwardIdentity.Create()),
             "gradients part at layer 1 (log-softmax, 2nd from the output)…the −softmax(x)·Σⱼ gⱼ term of log-softmax's dx"),
+        Bug("dropout-not-rescaled", "model: [linear: 8, tanh, {dropout: {p: 0.25}}, linear: 1]",
+            Layer("dropout", DropoutNotRescaled.Create),
+            "outputs part at layer 2 (dropout, 2nd from the output)…it matches (1 − p)·y = 0.75·y: the kept values are not rescaled by 1/(1 − p), p = 0.25"),
+        Bug("batch-norm-unbiased-normalisation", "model: [linear: 8, batch-norm1d, tanh, linear: 1]",
+            Layer("batch-norm1d", layer => new BatchNormUnbiasedNormalisation(layer)),
+            "outputs part at layer 1 (batch-norm1d, 3rd from the output)…it matches normalising by the unbiased variance Σ(x − μ)²/(n − 1)"),
+        Bug("batch-norm-running-var-biased", "model: [linear: 8, batch-norm1d, tanh, linear: 1]",
+            Layer("batch-norm1d", layer => new BatchNormRunningVarBiased(layer)),
+            "the buffer 1.running_var of layer 1 (batch-norm1d, 3rd from the output) parts from TorchSharp's after the training forward…PyTorch stores the unbiased Σ(x − μ)²/(n − 1)"),
+        Bug("batch-norm-eval-on-batch-statistics", "model: [linear: 8, batch-norm1d, tanh, linear: 1]",
+            Layer("batch-norm1d", layer => new BatchNormEvalOnBatchStatistics(layer)),
+            "the training step agrees, but the evaluation outputs part…the engine's evaluation output is TorchSharp's training forward — evaluation still computes as in training"),
         Bug("weight-gradient-transposed", "model: [linear: 6, tanh, linear: 6, tanh, linear: 1]",
             Layer("linear", WeightGradientTransposed.Create),
             "the gradient of 2.weight is TorchSharp's transposed"),
@@ -84,19 +107,19 @@ public static class Catalogue
         Bug("bias-gradient-first-row", "",
             Layer("linear", BiasGradientFirstRow.Create),
             "only the bias gradients are wrong (0.bias, 2.bias)…row 0's dL/dy alone: the sum over the rows is missing"),
-        Bug("conv-weight-gradient-kernel-turned", $"{Images}\nmodel: [unflatten: [1, 28, 28], conv2d: {{out: 2, kernel: 3, stride: 2, padding: 1}}, relu, conv2d: {{out: 2, kernel: 3, stride: 2, padding: 1}}, flatten, linear: 2]\nloss: cross-entropy",
+        Bug("conv-weight-gradient-kernel-turned", Convolutions("stride: 2, padding: 1"),
             Layer("conv2d", ConvKernelGradientTurned.Create),
             "gradients part at layer 3 (conv2d, 3rd from the output)…its 3.weight gradient does not…each 3×3 kernel turned 180°: the forward is a cross-correlation"),
-        Bug("conv-padding-off-by-one-in-backward", $"{Images}\nmodel: [unflatten: [1, 28, 28], conv2d: {{out: 2, kernel: 3, padding: 1}}, relu, conv2d: {{out: 2, kernel: 3, padding: 1}}, flatten, linear: 2]\nloss: cross-entropy",
+        Bug("conv-padding-off-by-one-in-backward", Convolutions("padding: 1"),
             Layer("conv2d", ConvPaddingOffByOne.Create),
             "gradients part at layer 3 (conv2d, 3rd from the output)…moved one pixel down and right: the backward's padding is off by one"),
-        Bug("conv-stride-ignored-in-backward", $"{Images}\nmodel: [unflatten: [1, 28, 28], conv2d: {{out: 2, kernel: 3, stride: 2, padding: 1}}, relu, conv2d: {{out: 2, kernel: 3, stride: 2, padding: 1}}, flatten, linear: 2]\nloss: cross-entropy",
+        Bug("conv-stride-ignored-in-backward", Convolutions("stride: 2, padding: 1"),
             Layer("conv2d", ConvStrideIgnoredInBackward.Create),
             "gradients part at layer 3 (conv2d, 3rd from the output)…zero beyond row and column 7…the stride is ignored in backward"),
-        Bug("max-pool-gradient-to-every-tie", $"{Images}\nmodel: [unflatten: [1, 28, 28], conv2d: {{out: 2, kernel: 3}}, relu, max-pool2d: {{kernel: 2}}, flatten, linear: 2]\nloss: cross-entropy",
+        Bug("max-pool-gradient-to-every-tie", Pooling("max-pool2d"),
             Layer("max-pool2d", MaxPoolGradientToEveryTie.Create),
             "gradients part at layer 3 (max-pool2d, 3rd from the output)…each equal to its window's maximum: a tie sends the window's gradient to every maximal position"),
-        Bug("avg-pool-not-divided-by-window", $"{Images}\nmodel: [unflatten: [1, 28, 28], conv2d: {{out: 2, kernel: 3}}, relu, avg-pool2d: {{kernel: 2}}, flatten, linear: 2]\nloss: cross-entropy",
+        Bug("avg-pool-not-divided-by-window", Pooling("avg-pool2d"),
             Layer("avg-pool2d", AvgPoolNotDividedByWindow.Create),
             "gradients part at layer 3 (avg-pool2d, 3rd from the output)…it is 4× TorchSharp's, the window's 2×2 values: the gradient is not divided by the window"),
         Bug("mse-summed", "model: [linear: 8, tanh, linear: 2]\ntargets: one-hot",
@@ -117,6 +140,15 @@ public static class Catalogue
         Bug("cross-entropy-gradient-not-averaged", "model: [linear: 8, tanh, linear: 2]\nloss: cross-entropy\ntrain: {epochs: 1, batch: 40}",
             Loss("cross-entropy", loss => new CrossEntropyGradientNotAveraged(ReductionOption.Of(loss))),
             "every gradient is 40× TorchSharp's — the batch size 40: the loss takes the mean but its gradient is never divided by it"),
+        Bug("smooth-l1-beta-ignored", "loss: {kind: smooth-l1, beta: 2}",
+            Loss("smooth-l1", SmoothL1BetaIgnored.Create),
+            "the smooth-l1 (mean) loss backward is wrong: it matches d where |d| < beta: beta = 2 is left out of smooth-l1's quadratic branch"),
+        Bug("huber-delta-forgotten", "loss: {kind: huber, delta: 0.25}",
+            Loss("huber", HuberDeltaForgotten.Create),
+            "the huber (mean) loss backward is wrong: it matches sign(d) where |d| > delta"),
+        Bug("l1-gradient-not-averaged", "model: [linear: 8, tanh, linear: 2]\nloss: l1\ntargets: one-hot",
+            Loss("l1", L1GradientNotAveraged.Create),
+            "every gradient is 100× TorchSharp's — 100 = rows × outputs: the loss takes the mean but its gradient is never divided by it"),
         Bug("momentum-as-velocity", "optimizer: {sgd: {lr: 0.1, momentum: 0.9}}\nschedule: {exponential: {gamma: 0.5}}",
             Sgd(MomentumAsVelocity.Create),
             "momentum is written as v ← μ·v − lr·g, p ← p + v"),

@@ -30,19 +30,18 @@ sealed class MaxPoolGradientToEveryTie(LayerDescription layer) : Module<double>
         var dx = Matrix<double>.Reuse(ref _gradInput, gradOutput.Rows, w.InputSize);
         Array.Clear(dx.Data);
         var (x, y, g) = (_input!.Data, _output!.Data, gradOutput.Data);
+        Span<int> offsets = stackalloc int[w.Taps];
         var o = 0;
         for (var n = 0; n < gradOutput.Rows; n++)
             for (var c = 0; c < w.Channels; c++)
+            {
+                var plane = n * w.InputSize + c * w.Height * w.Width;
                 for (var oh = 0; oh < w.OutHeight; oh++)
                     for (var ow = 0; ow < w.OutWidth; ow++, o++)
-                        for (var i = 0; i < w.KernelHeight; i++)
-                            for (var j = 0; j < w.KernelWidth; j++)
-                            {
-                                var (h, col) = (w.Row(oh, i), w.Column(ow, j));
-                                var at = n * w.InputSize + (c * w.Height + h) * w.Width + col;
-                                if (h >= 0 && h < w.Height && col >= 0 && col < w.Width && x[at] == y[o])
-                                    dx.Data[at] += g[o];
-                            }
+                        foreach (var offset in offsets[..w.Inside(oh, ow, offsets)])
+                            if (x[plane + offset] == y[o])
+                                dx.Data[plane + offset] += g[o];
+            }
         return dx;
     }
 }

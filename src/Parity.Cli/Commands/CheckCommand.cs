@@ -109,6 +109,11 @@ public static class CheckCommand
 
         Line(console, g.LayerOutputs.All(d => d.Passed) && g.LayerOutputGradients.All(d => d.Passed),
             $"per layer: {g.LayerOutputs.Count(d => d.Passed)}/{g.LayerOutputs.Count} outputs and {g.LayerOutputGradients.Count(d => d.Passed)}/{g.LayerOutputGradients.Count} output gradients agree");
+        if (g.Buffers.Count > 0)
+            Line(console, g.Buffers.All(b => b.Difference.Passed),
+                $"buffers: {g.Buffers.Count(b => b.Difference.Passed)}/{g.Buffers.Count} agree after the training forward ({string.Join(", ", g.Buffers.Select(b => b.Difference.Name))})");
+        if (g.Evaluation is { Difference: { } evaluation })
+            Line(console, evaluation.Passed, $"evaluation: the outputs in eval mode {(evaluation.Passed ? "agree" : "part")} (max rel err {Figures.Scientific(evaluation.MaxRelErr)})");
         Line(console, result.Updates.Passed, result.Updates.Passed
             ? $"updates: {result.Updates.Steps.Count} optimizer steps agree"
             : $"updates: step {result.Updates.FirstFailure!.Step} parts");

@@ -43,7 +43,7 @@ public static partial class SoakCommand
         using var engine = underTest.Create(model, initial);
         using var twin = Backends.Reference(model, initial);
         var batches = Enumerable.Range(0, data.Train.Rows / spec.Train.Batch)
-            .Select(b => Batches.Gather(data.Train, BatchOrder.ForEpoch(spec, 1, data.Train.Rows).AsSpan(b * spec.Train.Batch, spec.Train.Batch), spec.TargetEncoding, spec.Shape.Classes ?? 0))
+            .Select(b => Batches.ForStep(spec, data.Train, BatchOrder.ForEpoch(spec, 1, data.Train.Rows).AsSpan(b * spec.Train.Batch, spec.Train.Batch), 1, b * spec.Train.Batch))
             .ToList();
 
         // Sample 0 is taken after the first tenth of the steps: allocators and pools have warmed up by then.

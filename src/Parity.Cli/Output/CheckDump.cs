@@ -19,7 +19,8 @@ public static class CheckDump
         var targets = batch.Classes is { } classes
             ? SafetensorsTensor.Int64("y", [batch.Rows], classes.Select(c => (long)c).ToArray())
             : SafetensorsTensor.Float("y", [batch.Rows, batch.TargetWidth], batch.Targets!, float32);
-        Save(folder, "batch", [SafetensorsTensor.Float("x", [batch.Rows, batch.Features], batch.X, float32), targets]);
+        Save(folder, "batch", [SafetensorsTensor.Float("x", [batch.Rows, batch.Features], batch.X, float32), targets,
+            .. (batch.Masks ?? []).Select(mask => SafetensorsTensor.Float(mask.Name, mask.Shape, mask.Data, float32))]);
         Save(folder, "engine", Gradients(result.Gradients.Engine, float32));
         Save(folder, "twin", Gradients(result.Gradients.Twin, float32));
     }
@@ -43,6 +44,7 @@ public static class CheckDump
             _ => throw new ArgumentOutOfRangeException(nameof(spec)),
         })),
         ["loss"] = spec.Loss.Op.Keyword,
+        ["loss_options"] = spec.Loss.Settings.ToJson().ToJsonString(),
         ["reduction"] = spec.Loss.Reduction.ToString().ToLowerInvariant(),
     };
 }

@@ -33,7 +33,9 @@ static class FirstSgdStep
         }
         var sgd = model.Optimizer;
         var (momentum, decay, nesterov) = (sgd.Number("momentum", 0), sgd.Number("weight_decay", 0), sgd.Flag("nesterov"));
-        return parameters.Select((p, k) => p with
+        // A buffer (batch norm's running statistics) has no gradient: the optimizer leaves it where the training forward put it.
+        var index = gradients.Select((g, k) => (g.Name, k)).ToDictionary(g => g.Name, g => g.k);
+        return parameters.Select(p => !index.TryGetValue(p.Name, out var k) ? p : p with
         {
             Data = [.. p.Data.Select((value, i) =>
             {

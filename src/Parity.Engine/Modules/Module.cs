@@ -12,7 +12,22 @@ public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public virtual IReadOnlyList<Parameter<T>> Parameters => [];
 
+    /// <summary>The buffers (batch norm's running statistics): in the state_dict after the parameters, never trained.</summary>
+    public virtual IReadOnlyList<Parameter<T>> Buffers => [];
+
+    /// <summary>Whether a row's output depends on the other rows (batch statistics): the batch must then not be split across threads.</summary>
+    public virtual bool CouplesRows => false;
+
     public abstract Matrix<T> Forward(Matrix<T> input);
+
+    /// <summary>
+    /// Called before each forward with what it is for and the batch it runs on — rows
+    /// [<paramref name="start"/>, start + <paramref name="rows"/>) of <paramref name="batch"/> when the
+    /// step is split across threads — for modules whose forward depends on them (dropout's mask).
+    /// </summary>
+    public virtual void Prepare(ForwardMode mode, Batch batch, int start, int rows)
+    {
+    }
 
     public abstract Matrix<T> Backward(Matrix<T> gradOutput);
 

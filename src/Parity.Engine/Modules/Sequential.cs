@@ -13,11 +13,24 @@ public sealed class Sequential<T>(IReadOnlyList<Module<T>> modules) : Module<T> 
 
     public override IReadOnlyList<Parameter<T>> Parameters { get; } = modules.SelectMany(m => m.Parameters).ToArray();
 
+    public override IReadOnlyList<Parameter<T>> Buffers { get; } = modules.SelectMany(m => m.Buffers).ToArray();
+
+    /// <summary>Every parameter and buffer in nn.Sequential's state_dict order: each module's parameters, then its buffers.</summary>
+    public IReadOnlyList<Parameter<T>> StateDict { get; } = modules.SelectMany(m => m.Parameters.Concat(m.Buffers)).ToArray();
+
+    public override bool CouplesRows { get; } = modules.Any(m => m.CouplesRows);
+
     public override Matrix<T> Forward(Matrix<T> input)
     {
         foreach (var module in _modules)
             input = module.Forward(input);
         return input;
+    }
+
+    public override void Prepare(ForwardMode mode, Batch batch, int start, int rows)
+    {
+        foreach (var module in _modules)
+            module.Prepare(mode, batch, start, rows);
     }
 
     public override Matrix<T> Backward(Matrix<T> gradOutput)

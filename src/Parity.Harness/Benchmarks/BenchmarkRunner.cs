@@ -49,7 +49,7 @@ public sealed class BenchmarkRunner(BackendFactory engine, BackendFactory twin, 
     {
         var order = BatchOrder.ForEpoch(spec, 1, data.Train.Rows);
         var rows = Enumerable.Range(0, spec.Train.Batch).Select(i => order[i % order.Length]).ToArray();
-        return Batches.Gather(data.Train, rows, spec.TargetEncoding, spec.Shape.Classes ?? 0);
+        return Batches.ForStep(spec, data.Train, rows, 1, 0);
     }
 
     (PhaseSampler, PhaseSampler) Fixed(IStepTimer e, IStepTimer t, int repetitions)

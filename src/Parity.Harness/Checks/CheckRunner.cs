@@ -63,7 +63,7 @@ public sealed class CheckRunner(BackendFactory engine, BackendFactory twin)
         var order = BatchOrder.ForEpoch(spec, 1, data.Train.Rows);
         var batches = new List<Batch>();
         for (var start = 0; start < order.Length && batches.Count < UpdateParity.StepCount; start += spec.Train.Batch)
-            batches.Add(Batches.Gather(data.Train, order.AsSpan(start, Math.Min(spec.Train.Batch, order.Length - start)), spec.TargetEncoding, spec.Shape.Classes ?? 0));
+            batches.Add(Batches.ForStep(spec, data.Train, order.AsSpan(start, Math.Min(spec.Train.Batch, order.Length - start)), 1, start));
         return batches;
     }
 }

@@ -5,21 +5,26 @@ namespace Parity.Harness.Checks;
 
 /// <summary>
 /// Both engines from the same parameters on the same batch: every layer's output, the loss, the
-/// gradient reaching every layer's output, every parameter's gradient and the input's gradient.
-/// TorchSharp's layer outputs are kept as the reference the diagnosis reasons from.
+/// gradient reaching every layer's output, every parameter's gradient and the input's gradient; the
+/// buffers the training forward moved (batch norm's running statistics); and, for a model whose
+/// evaluation differs from its training (dropout, batch norm), the evaluation outputs after that step.
+/// Both sides' layer outputs are kept, TorchSharp's as the reference the diagnosis reasons from.
 /// </summary>
 public sealed record GradientParityResult(
     Gradients Engine,
     Gradients Twin,
+    IReadOnlyList<HostTensor> EngineOutputs,
     IReadOnlyList<HostTensor> TwinOutputs,
     TensorDifference Loss,
     IReadOnlyList<TensorDifference> LayerOutputs,
     IReadOnlyList<TensorDifference> LayerOutputGradients,
     IReadOnlyList<TensorDifference> Parameters,
-    TensorDifference Input)
+    TensorDifference Input,
+    IReadOnlyList<(HostTensor Engine, HostTensor Twin, TensorDifference Difference)> Buffers,
+    (HostTensor Engine, HostTensor Twin, TensorDifference Difference)? Evaluation)
 {
     public bool Passed => Loss.Passed && LayerOutputs.All(d => d.Passed) && LayerOutputGradients.All(d => d.Passed)
-        && Parameters.All(d => d.Passed) && Input.Passed;
+        && Parameters.All(d => d.Passed) && Input.Passed && Buffers.All(b => b.Difference.Passed) && Evaluation?.Difference.Passed != false;
 }
 
 public static class GradientParity
@@ -29,15 +34,34 @@ public static class GradientParity
         var tolerance = Tolerances.Gradient(spec);
         var compare = (HostTensor a, HostTensor b) => TensorComparison.Compare(a, b, tolerance, spec.DType);
         var twinOutputs = twin.Forward(batch);
-        var outputs = engine.Forward(batch).Zip(twinOutputs, compare).ToList();
+        var engineOutputs = engine.Forward(batch);
+        var outputs = engineOutputs.Zip(twinOutputs, compare).ToList();
         var e = engine.ComputeGradients(batch);
         var t = twin.ComputeGradients(batch);
+        var trained = e.Parameters.Select(p => p.Name).ToHashSet();
+        var buffers = engine.GetParameters().Zip(twin.GetParameters()).Where(pair => !trained.Contains(pair.First.Name))
+            .Select(pair => (pair.First, pair.Second, compare(pair.First, pair.Second))).ToList();
         return new GradientParityResult(
-            e, t, twinOutputs,
+            e, t, engineOutputs, twinOutputs,
             compare(new HostTensor("loss", [1], [e.Loss]), new HostTensor("loss", [1], [t.Loss])),
             outputs,
             e.LayerOutputs.Zip(t.LayerOutputs, compare).ToList(),
             e.Parameters.Zip(t.Parameters, compare).ToList(),
-            compare(e.Input, t.Input));
+            compare(e.Input, t.Input),
+            buffers,
+            spec.Model.OfType<OpLayer>().Any(layer => layer.Op.TrainingDiffers) ? Evaluations(engine, twin, batch, compare) : null);
+    }
+
+    /// <summary>Each engine's evaluation outputs on the batch, and how they compare.</summary>
+    static (HostTensor, HostTensor, TensorDifference) Evaluations(IBackend engine, IBackend twin, Batch batch, Func<HostTensor, HostTensor, TensorDifference> compare)
+    {
+        var (e, t) = (Outputs(engine, batch), Outputs(twin, batch));
+        return (e, t, compare(e, t));
+    }
+
+    static HostTensor Outputs(IBackend backend, Batch batch)
+    {
+        var evaluation = backend.Evaluate(batch);
+        return new HostTensor("evaluation", [batch.Rows, evaluation.Width], evaluation.Outputs);
     }
 }

@@ -25,12 +25,16 @@ public sealed record Direction(string Label, IReadOnlyDictionary<string, double[
 /// The numerical side of gradcheck: the loss at θ ± eps·u by central differences, with the backend's
 /// own forward and loss. A probe whose ± points put some ReLU input on different sides of zero
 /// straddles a kink (of an op the catalogue marks as kinked: at 0, or where a max-pool window changes its choice), where the derivative is not defined: it is reported, not judged.
+/// A model whose training differs from its evaluation (dropout, batch norm) is probed on its training loss — the
+/// batch's masks and statistics, as the gradient was taken — through ComputeGradients, which changes no
+/// parameter (the buffers it moves are set back with the parameters).
 /// </summary>
 public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, double eps)
 {
     readonly IReadOnlyList<HostTensor> _parameters = backend.GetParameters();
     readonly (OpLayer Layer, int[] Input)[] _kinkLayers = spec.Model.Zip(LayerShapes.Of(spec))
         .Where(p => p.First is OpLayer { Op.HasKinks: true }).Select(p => ((OpLayer)p.First, p.Second.In)).ToArray();
+    readonly bool _training = spec.Model.OfType<OpLayer>().Any(a => a.Op.TrainingDiffers);
 
     public (double Derivative, bool Kink) Derivative(Direction direction)
     {
@@ -46,7 +50,7 @@ public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, do
         var moved = direction.Components.TryGetValue("input", out var u)
             ? batch with { X = Moved(new HostTensor("input", [batch.Rows, batch.Features], batch.X), direction, step).Data }
             : batch;
-        var loss = backend.Evaluate(moved).Loss;
+        var loss = _training ? backend.ComputeGradients(moved).Loss : backend.Evaluate(moved).Loss;
         return (loss, _kinkLayers.Length == 0 ? [] : SignPattern(moved));
     }
 

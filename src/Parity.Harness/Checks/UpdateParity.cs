@@ -7,7 +7,9 @@ namespace Parity.Harness.Checks;
 /// <summary>
 /// One optimizer step as both engines took it: TorchSharp's parameters before, the raw gradients the
 /// engine stepped with (TorchSharp's too while the parameters agree), each engine's parameters after, and
-/// their optimizer states compared by name where both backends expose them (<see cref="IOptimizerState"/>).
+/// their optimizer states compared by name where both backends expose them (<see cref="IOptimizerState"/>);
+/// the buffers the step's training forward moved (batch norm's running statistics) are compared apart,
+/// as the optimizer never touches them.
 /// </summary>
 public sealed record UpdateStep(
     int Step,
@@ -16,9 +18,10 @@ public sealed record UpdateStep(
     IReadOnlyList<HostTensor> EngineAfter,
     IReadOnlyList<HostTensor> TwinAfter,
     IReadOnlyList<TensorDifference> Differences,
-    IReadOnlyList<TensorDifference> StateDifferences)
+    IReadOnlyList<TensorDifference> StateDifferences,
+    IReadOnlyList<TensorDifference> BufferDifferences)
 {
-    public bool Passed => Differences.All(d => d.Passed) && StateDifferences.All(d => d.Passed);
+    public bool Passed => Differences.All(d => d.Passed) && StateDifferences.All(d => d.Passed) && BufferDifferences.All(d => d.Passed);
 }
 
 /// <summary>
@@ -56,10 +59,13 @@ public static class UpdateParity
             twin.ComputeGradients(batch);
             engine.Step();
             twin.Step();
-            var engineAfter = engine.GetParameters();
-            var twinAfter = twin.GetParameters();
-            var differences = engineAfter.Zip(twinAfter, (a, b) => TensorComparison.Compare(a, b, tolerance, spec.DType)).ToList();
-            steps.Add(new UpdateStep(step, before, gradients, engineAfter, twinAfter, differences, CompareStates(spec, engine, twin, tolerance)));
+            var trained = gradients.Select(g => g.Name).ToHashSet();
+            var (engineAfter, twinAfter) = (engine.GetParameters(), twin.GetParameters());
+            IReadOnlyList<HostTensor> Trained(IReadOnlyList<HostTensor> state) => [.. state.Where(t => trained.Contains(t.Name))];
+            List<TensorDifference> Compare(bool buffers) => [.. engineAfter.Zip(twinAfter).Where(pair => trained.Contains(pair.First.Name) != buffers)
+                .Select(pair => TensorComparison.Compare(pair.First, pair.Second, tolerance, spec.DType))];
+            steps.Add(new UpdateStep(step, Trained(before), gradients, Trained(engineAfter), Trained(twinAfter), Compare(buffers: false),
+                CompareStates(spec, engine, twin, tolerance), Compare(buffers: true)));
             engine.EndEpoch();
             twin.EndEpoch();
         }

@@ -6,7 +6,8 @@ namespace Parity.Harness.Diagnosis;
 /// Explains an activation whose backward parts from TorchSharp's by the usual mistakes in its local
 /// derivative, as the op's catalogue entry lists them. Each candidate is a rule dx = g·f(x, y), evaluated on TorchSharp's input x and output y
 /// and on the gradient g reaching the output (which agrees); the one that reproduces the engine's dx
-/// is named. Diagnosis only: no engine uses these rules.
+/// is named; likewise an op whose forward or whose buffers part, by the usual mistakes the entry lists
+/// for them. Diagnosis only: no engine uses these rules.
 /// </summary>
 static class ActivationHypotheses
 {
@@ -17,4 +18,15 @@ static class ActivationHypotheses
             var predicted = gradOutput[p.i] * c.Derivative(x[p.i], y[p.i]);
             return Math.Abs(p.e - predicted) <= tolerance.Atol + tolerance.Rtol * Math.Abs(predicted);
         }))?.Explanation;
+
+    /// <summary>The candidate forward mistake that gives the engine's output <paramref name="engineOutput"/> from TorchSharp's input x and output y, or null.</summary>
+    public static string? ExplainForward(OpLayer layer, int[] inputShape, int rows, double[] x, double[] y, double[] engineOutput, Tolerance tolerance) =>
+        layer.Op.ForwardMistakes(layer.Settings, inputShape).FirstOrDefault(c => Matches(c.Output(x, y, rows), engineOutput, tolerance))?.Explanation;
+
+    /// <summary>The candidate buffer mistake that gives the engine's buffer <paramref name="engineAfter"/> (named <paramref name="buffer"/> in the layer), or null.</summary>
+    public static string? ExplainBuffer(OpLayer layer, int[] inputShape, int rows, string buffer, double[] x, double[] twinAfter, double[] engineAfter, Tolerance tolerance) =>
+        layer.Op.BufferMistakes(layer.Settings, inputShape).FirstOrDefault(c => c.Buffer == buffer && Matches(c.After(x, rows, twinAfter), engineAfter, tolerance))?.Explanation;
+
+    static bool Matches(double[] predicted, double[] engine, Tolerance tolerance) =>
+        predicted.Length == engine.Length && predicted.Zip(engine).All(p => Math.Abs(p.Second - p.First) <= tolerance.Atol + tolerance.Rtol * Math.Abs(p.First));
 }

@@ -22,7 +22,10 @@ public static class GradientDiagnosis
         {
             Forward(spec, batch, parity, lines);
             if (parity.LayerOutputs.All(d => d.Passed))
+            {
                 Backward(spec, batch, parity, lines);
+                Buffers(spec, batch, parity, lines);
+            }
             if (parity.Passed && updates.FirstFailure is { } failure)
                 Update(spec, updates, failure, lines);
         }
@@ -45,12 +48,45 @@ public static class GradientDiagnosis
         var first = parity.LayerOutputs.FirstOrDefault(d => !d.Passed);
         if (first is not null)
         {
-            lines.Add($"outputs part at {Layer(spec, LayerIndex(first.Name))}: its forward differs (max rel err {Number(first.MaxRelErr)} at {first.WorstIndex}), and everything after it follows");
+            var index = LayerIndex(first.Name);
+            var mistake = spec.Model[index] is OpLayer op
+                ? ActivationHypotheses.ExplainForward(op, LayerShapes.Of(spec)[index].In, batch.Rows, index > 0 ? parity.TwinOutputs[index - 1].Data : batch.X,
+                    parity.TwinOutputs[index].Data, parity.EngineOutputs[index].Data, Tolerances.Gradient(spec))
+                : null;
+            lines.Add($"outputs part at {Layer(spec, index)}: its forward differs (max rel err {Number(first.MaxRelErr)} at {first.WorstIndex}), and everything after it follows"
+                + (mistake is null ? "" : $": {mistake}"));
             return;
         }
         if (!parity.Loss.Passed)
             lines.Add($"the model's outputs agree but the loss does not: engine {Number(parity.Engine.Loss)} vs TorchSharp {Number(parity.Twin.Loss)}"
                 + Meaning(spec, batch, parity.Engine.Loss / parity.Twin.Loss, lossAgrees: false) + $"; check the {Loss(spec.Loss)} forward");
+    }
+
+    /// <summary>
+    /// The buffers the training forward moved (batch norm's running statistics), by the first that parts
+    /// and the usual mistake its op lists; when they agree, the evaluation outputs, which run on them.
+    /// </summary>
+    static void Buffers(ParitySpec spec, Batch batch, GradientParityResult parity, List<string> lines)
+    {
+        if (parity.Buffers.FirstOrDefault(b => !b.Difference.Passed) is { Difference: { } buffer } parting)
+        {
+            var index = LayerIndex(buffer.Name);
+            var mistake = spec.Model[index] is OpLayer op
+                ? ActivationHypotheses.ExplainBuffer(op, LayerShapes.Of(spec)[index].In, batch.Rows, buffer.Name[(buffer.Name.IndexOf('.') + 1)..],
+                    index > 0 ? parity.TwinOutputs[index - 1].Data : batch.X, parting.Twin.Data, parting.Engine.Data, Tolerances.Gradient(spec))
+                : null;
+            lines.Add($"the buffer {buffer.Name} of {Layer(spec, index)} parts from TorchSharp's after the training forward (max rel err {Number(buffer.MaxRelErr)}), though its output agrees"
+                + (mistake is null ? "" : $": {mistake}"));
+            return;
+        }
+        if (parity.Evaluation is not { Difference.Passed: false } evaluation)
+            return;
+        // An evaluation that computes as the training forward did gives TorchSharp's training output.
+        var asTraining = TensorComparison.Compare(evaluation.Engine, parity.TwinOutputs[^1] with { Name = "evaluation", Shape = evaluation.Engine.Shape }, Tolerances.Gradient(spec), spec.DType).Passed;
+        lines.Add($"the training step agrees, but the evaluation outputs part (max rel err {Number(evaluation.Difference.MaxRelErr)})"
+            + (asTraining
+                ? ": the engine's evaluation output is TorchSharp's training forward — evaluation still computes as in training; in eval mode batch norm normalises by running_mean and running_var, and dropout passes its input through"
+                : ": check the layers whose evaluation differs from training (batch norm's running statistics, dropout)"));
     }
 
     static void Backward(ParitySpec spec, Batch batch, GradientParityResult parity, List<string> lines)
@@ -102,7 +138,9 @@ public static class GradientDiagnosis
         var gradients = parity.LayerOutputGradients;
         if (!gradients[^1].Passed)
         {
-            lines.Add($"the gradient leaving the loss (dL/d output) already differs (max rel err {Number(gradients[^1].MaxRelErr)}): the {Loss(spec.Loss)} backward is wrong");
+            var mistake = LossHypotheses.Explain(spec, batch, parity.TwinOutputs[^1].Data, parity.Engine.LayerOutputs[^1].Data, Tolerances.Gradient(spec));
+            lines.Add($"the gradient leaving the loss (dL/d output) already differs (max rel err {Number(gradients[^1].MaxRelErr)}): the {Loss(spec.Loss)} backward is wrong"
+                + (mistake is null ? "" : $": {mistake}"));
             return;
         }
         for (var i = gradients.Count - 1; i >= 0; i--)
@@ -157,6 +195,8 @@ public static class GradientDiagnosis
         // The part that differs is read from the state; the catalogue's mistakes, when one reproduces the engine, confirm it.
         if (StateDiagnosis.Explain(spec, updates.Forced ?? []) is { } part)
             lines.Add(part);
+        if (updates.Steps.SelectMany(s => s.BufferDifferences.Where(d => !d.Passed).Select(d => (s.Step, Difference: d))).FirstOrDefault() is { Difference: { } buffer } moved)
+            lines.Add($"the buffer {buffer.Name} parts from TorchSharp's at step {moved.Step} (max rel err {Number(buffer.MaxRelErr)})");
         if (UpdateHypotheses.Explain(spec, updates.Steps) is { } explanation)
             lines.Add(explanation);
         else if (RatioFit.Common(failure.EngineAfter.Zip(failure.TwinAfter, failure.Before).Select(p =>

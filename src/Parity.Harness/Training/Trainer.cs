@@ -26,7 +26,7 @@ public sealed class Trainer(ParitySpec spec, Dataset data)
             for (var start = 0; start < order.Length; start += spec.Train.Batch)
             {
                 var rows = order.AsSpan(start, Math.Min(spec.Train.Batch, order.Length - start));
-                var batch = Batches.Gather(data.Train, rows, spec.TargetEncoding, spec.Shape.Classes ?? 0);
+                var batch = Batches.ForStep(spec, data.Train, rows, epoch, start);
                 var losses = backends.Select(b => b.TrainStep(batch)).ToArray();
                 afterStep?.Invoke(++step, epoch, losses);
             }

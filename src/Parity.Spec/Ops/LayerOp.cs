@@ -10,8 +10,9 @@ namespace Parity.Spec;
 /// (conv2d's in_channels), its nominal FLOPs per element forward and backward (for bench; an op whose
 /// work is not per element gives its <see cref="Cost"/>), whether its derivative has kinks
 /// (finite differences straddling one are reported, not judged), whether its output is a probability
-/// (what bce requires), the usual mistakes in its backward (for diagnosis: a rule per element, or
-/// a test of the evidence), and examples for the op helper test.
+/// (what bce requires) or a log-probability (what nll requires), the usual mistakes in its backward
+/// (for diagnosis: a rule per element, or a test of the evidence), in its forward and in the buffers
+/// it moves, whether it drops elements (dropout), and examples for the op helper test.
 /// </summary>
 public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops)
 {
@@ -45,7 +46,29 @@ public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops
 
     public bool IsProbability { get; init; }
 
+    /// <summary>Its output is a row of log-probabilities (what nll requires).</summary>
+    public bool IsLogProbability { get; init; }
+
     public Func<OpSettings, IReadOnlyList<LayerMistake>> Mistakes { get; init; } = _ => [];
+
+    /// <summary>
+    /// For an op that drops elements (dropout): the probability of dropping one, from its settings.
+    /// Parity then draws a 0/1 mask of the op's input shape for every training batch (<see cref="Batches"/>).
+    /// </summary>
+    public Func<OpSettings, double>? DropProbability { get; init; }
+
+    /// <summary>Usual mistakes in its forward, for diagnosis, from its settings and one sample's input shape.</summary>
+    public Func<OpSettings, int[], IReadOnlyList<ForwardMistake>> ForwardMistakes { get; init; } = (_, _) => [];
+
+    /// <summary>Usual mistakes in how a training forward updates its buffers, for diagnosis, from its settings and one sample's input shape.</summary>
+    public Func<OpSettings, int[], IReadOnlyList<BufferMistake>> BufferMistakes { get; init; } = (_, _) => [];
+
+    /// <summary>
+    /// It computes differently in training and in evaluation (dropout, batch norm): finite differences
+    /// then probe the training loss on the batch, as the gradient is taken, not the evaluation loss;
+    /// and the check compares the evaluation outputs as well.
+    /// </summary>
+    public bool TrainingDiffers { get; init; }
 
     /// <summary>For ops whose mistakes are not a rule per element: names the mistake the evidence shows, or null.</summary>
     public Func<LayerEvidence, string?> Explain { get; init; } = _ => null;

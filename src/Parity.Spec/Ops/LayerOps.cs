@@ -66,6 +66,7 @@ public static class LayerOps
         new("log-softmax", 5, 4)
         {
             Fixed = () => new() { ["dim"] = 1 },
+            IsLogProbability = true,
             Shape = (_, input) => Flat("log-softmax", input),
             Mistakes = _ => [new("it matches g: the −softmax(x)·Σⱼ gⱼ term of log-softmax's dx = g − softmax(x)·Σⱼ gⱼ is missing", (x, y) => 1)],
         },
@@ -162,7 +163,25 @@ public static class LayerOps
                 : throw new ShapeException($"unflatten to {Text(sizes)} makes {Count(sizes)} features, but its input is {Text(input)}; give sizes whose product is {input[0]}"),
             Examples = [new(new() { ["unflattened_size"] = new JsonArray(2, 3, 2) }, [12])],
         },
+        // x·mask/(1 − p) in training; then g·mask/(1 − p)
+        new("dropout", 1, 1)
+        {
+            // p = 1 drops everything and 1/(1 − p) is infinite; PyTorch special-cases it to zeros, nothing to train.
+            Options = [OpOption.Number("p", 0.5, 0, 0.99)],
+            DropProbability = settings => settings.Number("p"),
+            TrainingDiffers = true,
+            ForwardMistakes = (settings, _) =>
+            [
+                new($"it matches (1 − p)·y = {Wording(1 - settings.Number("p"))}·y: the kept values are not rescaled by 1/(1 − p), p = {Wording(settings.Number("p"))}",
+                    (x, y, _) => [.. y.Select(v => (1 - settings.Number("p")) * v)]),
+                new("it matches x: the mask is not applied in training", (x, y, _) => x),
+            ],
+        },
+        BatchNormRules.Op("batch-norm1d", images: false, [new([], [4]), new(new() { ["affine"] = false, ["momentum"] = 0.3 }, [3, 2])]),
+        BatchNormRules.Op("batch-norm2d", images: true, [new([], [2, 3, 2]), new(new() { ["affine"] = false, ["eps"] = 0.01 }, [3, 2, 2])]),
     ];
+
+    static string Wording(double value) => value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
 
     static readonly Dictionary<string, LayerOp> ByKeyword = All.ToDictionary(op => op.Keyword);
 

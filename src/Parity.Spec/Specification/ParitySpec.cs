@@ -34,7 +34,7 @@ public sealed record ParitySpec(
 
     /// <summary>How the data's targets reach the loss.</summary>
     public TargetEncoding TargetEncoding =>
-        Loss.Kind == LossKind.CrossEntropy ? TargetEncoding.ClassIndices
+        Loss.Op.TakesClasses ? TargetEncoding.ClassIndices
         : OneHotTargets ? TargetEncoding.OneHot
         : Shape.Classes is null ? TargetEncoding.Values
         : TargetEncoding.Label;

@@ -4,8 +4,8 @@ namespace Parity.Spec;
 
 /// <summary>
 /// The checks that need several keys at once: settings that are each valid but cannot work together
-/// (cross-entropy on one output, BCE after a layer that can leave [0, 1], an output width that does
-/// not fit the data).
+/// (cross-entropy on one output, BCE after a layer that can leave [0, 1], nll after anything but
+/// log-softmax, an output width that does not fit the data).
 /// </summary>
 static class SpecCombinations
 {
@@ -17,28 +17,33 @@ static class SpecCombinations
         var lossMark = root.Required("loss").Mark;
         var width = spec.OutputWidth;
 
-        switch (spec.Loss.Kind)
+        var loss = spec.Loss.Op;
+        if (loss.TakesClasses)
         {
-            case LossKind.CrossEntropy when classes is null:
-                throw new SpecException(lossMark, $"cross-entropy needs class labels, but data source {SpecLoader.Keyword(spec.Data.Source)} is a regression; use mse");
-            case LossKind.CrossEntropy when width < 2:
-                throw new SpecException(lastLinear.Mark, $"cross-entropy needs one output per class ({classes}), but the last linear layer has {width}; use 'linear: {classes}' (or bce-with-logits for one output)");
-            case LossKind.CrossEntropy when width != classes:
-                throw new SpecException(lastLinear.Mark, $"cross-entropy needs one output per class: the data has {classes} classes but the last linear layer has {width}");
-            case LossKind.Bce when lastLayer is not OpLayer { Op.IsProbability: true }:
-                throw new SpecException(lastLayer.Mark, "bce needs probabilities in [0, 1], but the model's last layer can leave [0, 1]; end the model with sigmoid, or use bce-with-logits");
+            if (classes is null)
+                throw new SpecException(lossMark, $"{loss.Keyword} needs class labels, but data source {SpecLoader.Keyword(spec.Data.Source)} is a regression; use mse");
+            if (width < 2)
+                throw new SpecException(lastLinear.Mark, $"{loss.Keyword} needs one output per class ({classes}), but the last linear layer has {width}; use 'linear: {classes}' (or bce-with-logits for one output)");
+            if (width != classes)
+                throw new SpecException(lastLinear.Mark, $"{loss.Keyword} needs one output per class: the data has {classes} classes but the last linear layer has {width}");
         }
+        // PyTorch's nll_loss takes any input, but on anything but log-probabilities it is not a likelihood
+        // and training pushes the picked output to +∞; the model says which it gets.
+        if (spec.Loss.Kind == LossKind.Nll && lastLayer is not OpLayer { Op.IsLogProbability: true })
+            throw new SpecException(lastLayer.Mark, "nll takes log-probabilities, but the model's last layer is not log-softmax; end the model with log-softmax, or use cross-entropy on the logits");
+        if (loss.TakesProbabilities && lastLayer is not OpLayer { Op.IsProbability: true })
+            throw new SpecException(lastLayer.Mark, $"{loss.Keyword} needs probabilities in [0, 1], but the model's last layer can leave [0, 1]; end the model with sigmoid, or use bce-with-logits");
 
         if (spec.OneHotTargets)
         {
             if (classes is null)
                 throw new SpecException(root.Required("targets").Mark, "'targets: one-hot' needs class labels, but this data is a regression; remove it");
-            if (spec.Loss.Kind == LossKind.CrossEntropy)
-                throw new SpecException(root.Required("targets").Mark, "cross-entropy takes class indices; remove 'targets: one-hot'");
+            if (loss.TakesClasses)
+                throw new SpecException(root.Required("targets").Mark, $"{loss.Keyword} takes class indices; remove 'targets: one-hot'");
             if (width != classes)
                 throw new SpecException(lastLinear.Mark, $"one-hot targets have {classes} columns, but the last linear layer has {width} outputs; use 'linear: {classes}'");
         }
-        else if (spec.Loss.Kind != LossKind.CrossEntropy)
+        else if (!loss.TakesClasses)
         {
             if (classes is not null && classes != 2)
                 throw new SpecException(lossMark, $"the data has {classes} classes; use cross-entropy, or 'targets: one-hot' with {classes} outputs");

@@ -27,6 +27,13 @@ public static class HostTensors
         return values;
     }
 
+    /// <summary>A buffer as PyTorch holds it: in the model's dtype, but nn.BatchNorm's num_batches_tracked an int64 counter (its values cross the contract in float64, exactly).</summary>
+    public static Tensor Buffer(string name, double[] data, long[] shape, ScalarType dtype)
+    {
+        var values = ToTorch(data, shape, dtype);
+        return name.EndsWith(".num_batches_tracked", StringComparison.Ordinal) ? values.to_type(ScalarType.Int64) : values;
+    }
+
     /// <summary>A tensor's values in float64, row-major (a float32 value converts exactly).</summary>
     public static double[] ToHost(Tensor tensor)
     {

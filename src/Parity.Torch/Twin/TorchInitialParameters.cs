@@ -18,9 +18,9 @@ public static class TorchInitialParameters
         foreach (var layer in model.Layers.Where(layer => owners.Contains(layer.Index)))
         {
             using var module = TwinOps.Initialiser(layer);
-            // "weight", then "bias": under the layer's index, the state_dict's names.
-            foreach (var (name, parameter) in module.named_parameters())
-                tensors.Add(HostTensors.ToHost($"{layer.Index}.{name}", parameter));
+            // "weight", then "bias", then any buffers (batch norm's running statistics): under the layer's index, the state_dict's names.
+            foreach (var (name, tensor) in module.state_dict())
+                tensors.Add(HostTensors.ToHost($"{layer.Index}.{name}", tensor));
         }
         return tensors;
     }

@@ -13,8 +13,10 @@ namespace Parity.Torch.Twin;
 public sealed class TwinBackend : IPhasedBackend, IOptimizerState
 {
     readonly ScalarType _dtype;
+    // Every parameter and buffer in state_dict order (what GetParameters and SetParameters exchange), and the parameters alone, which train.
+    readonly List<Tensor> _state = [];
     readonly List<Parameter> _parameters = [];
-    readonly string[] _names;
+    readonly string[] _names, _parameterNames;
     readonly long[][] _shapes;
     readonly Func<Tensor, Tensor>[] _layers;
     readonly Func<Tensor, Tensor, Tensor> _loss;
@@ -22,8 +24,10 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
     readonly Described _optimizerDescription;
     readonly optim.lr_scheduler.LRScheduler? _scheduler;
     readonly Action<IReadOnlyList<Parameter>>? _clip;
+    readonly TwinMode _mode = new();
     // IPhasedBackend: the loaded batch, and the loss of the last forward until its backward (its graph holds the rest).
     Tensor? _loadedInput, _loadedTarget, _graphLoss;
+    Dictionary<string, Tensor>? _loadedMasks;
 
     public TwinBackend(ModelDescription model, IReadOnlyList<HostTensor> initialParameters)
     {
@@ -34,18 +38,29 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
             var other => throw new ArgumentException($"the TorchSharp twin computes in float32 or float64, not {other}"),
         };
         _names = [.. model.Parameters.Select(p => p.Name)];
+        _parameterNames = [.. model.Parameters.Where(p => !p.Buffer).Select(p => p.Name)];
         _shapes = [.. model.Parameters.Select(p => p.Shape.Select(d => (long)d).ToArray())];
-        foreach (var (initial, shape) in InOrder(initialParameters).Zip(_shapes))
+        var byName = new Dictionary<string, Parameter>();
+        var buffers = new Dictionary<string, Tensor>();
+        foreach (var ((initial, shape), description) in InOrder(initialParameters).Zip(_shapes).Zip(model.Parameters))
         {
             // Each parameter made from its initial values, not filled in afterwards: libtorch's products
             // may round differently with the memory a tensor starts in, and lockstep results stay as they were.
             // Parameter takes the tensor's native handle over, and with it its place in TorchSharp's live count.
+            if (description.Buffer)
+            {
+                // A buffer trains nothing: a tensor of the module's, not a parameter.
+                var buffer = HostTensors.Buffer(description.Name, initial.Data, shape, _dtype);
+                buffer.DetachFromDisposeScope();
+                _state.Add(buffers[description.Name] = buffer);
+                continue;
+            }
             var parameter = new Parameter(HostTensors.ToTorch(initial.Data, shape, _dtype), requires_grad: true);
             parameter.DetachFromDisposeScope();
-            _parameters.Add(parameter);
+            _parameters.Add(byName[description.Name] = parameter);
+            _state.Add(parameter);
         }
-        var byName = _names.Zip(_parameters).ToDictionary(p => p.First, p => p.Second);
-        _layers = [.. model.Layers.Select(layer => TwinOps.Layer(layer, byName))];
+        _layers = [.. model.Layers.Select(layer => TwinOps.Layer(layer, byName, buffers, _mode))];
         _loss = TwinOps.Loss(model.Loss);
         _optimizer = TwinOps.Optimizer(_parameters, model.Optimizer);
         _optimizerDescription = model.Optimizer;
@@ -55,7 +70,7 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
 
     public string Name => "twin";
 
-    public IReadOnlyList<HostTensor> GetParameters() => _names.Select((name, i) => HostTensors.ToHost(name, _parameters[i])).ToList();
+    public IReadOnlyList<HostTensor> GetParameters() => _names.Select((name, i) => HostTensors.ToHost(name, _state[i])).ToList();
 
     public void SetParameters(IReadOnlyList<HostTensor> parameters)
     {
@@ -63,13 +78,14 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         for (var i = 0; i < values.Count; i++)
-            _parameters[i].copy_(HostTensors.ToTorch(values[i].Data, _shapes[i], _dtype));
+            _state[i].copy_(HostTensors.ToTorch(values[i].Data, _shapes[i], _dtype));
     }
 
     public IReadOnlyList<HostTensor> Forward(Batch batch)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        _mode.Train(Masks(batch), updatesBuffers: false);
         return LayerOutputs.Run(_layers, Input(batch)).Select((output, i) => HostTensors.ToHost(i.ToString(), output)).ToList();
     }
 
@@ -77,6 +93,7 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
     {
         using var scope = NewDisposeScope();
         _optimizer.zero_grad();
+        _mode.Train(Masks(batch), updatesBuffers: true);
         var input = Input(batch).requires_grad_(true);
         var layers = LayerOutputs.Run(_layers, input);
         foreach (var output in layers.Where(output => !ReferenceEquals(output, input)))
@@ -85,7 +102,7 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
         loss.backward();
         return new Gradients(
             Scalar(loss),
-            _names.Select((name, i) => GradientOf(name, _parameters[i])).ToList(),
+            _parameterNames.Select((name, i) => GradientOf(name, _parameters[i])).ToList(),
             layers.Select((output, i) => GradientOf(i.ToString(), output)).ToList(),
             GradientOf("input", input));
     }
@@ -101,6 +118,7 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
     {
         using var scope = NewDisposeScope();
         _optimizer.zero_grad();
+        _mode.Train(Masks(batch), updatesBuffers: true);
         var loss = _loss(LayerOutputs.Run(_layers, Input(batch))[^1], Target(batch));
         loss.backward();
         Step();
@@ -112,6 +130,9 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
         ReleaseLoaded();
         _loadedInput = Input(batch).DetachFromDisposeScope();
         _loadedTarget = Target(batch).DetachFromDisposeScope();
+        _loadedMasks = Masks(batch);
+        foreach (var mask in _loadedMasks.Values)
+            mask.DetachFromDisposeScope();
     }
 
     public void Forward()
@@ -121,6 +142,7 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
         _optimizer.zero_grad();
         ReleaseGraph();
         using var scope = NewDisposeScope();
+        _mode.Train(_loadedMasks!, updatesBuffers: true);
         // The layer outputs' handles go with the scope; the autograd graph keeps what backward needs.
         _graphLoss = _loss(LayerOutputs.Run(_layers, _loadedInput)[^1], _loadedTarget).DetachFromDisposeScope();
     }
@@ -137,6 +159,7 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        _mode.Evaluate();
         var output = LayerOutputs.Run(_layers, Input(batch))[^1];
         var loss = _loss(output, Target(batch));
         return new Evaluation(Scalar(loss), HostTensors.ToHost(output), (int)(output.numel() / output.shape[0]));
@@ -145,7 +168,7 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
     public IReadOnlyList<HostTensor> GetOptimizerState()
     {
         using var scope = NewDisposeScope();
-        return TwinOptimizerState.Read(_optimizer, _names, _optimizerDescription);
+        return TwinOptimizerState.Read(_optimizer, _parameterNames, _optimizerDescription);
     }
 
     public void SetOptimizerState(IReadOnlyList<HostTensor> state) =>
@@ -157,8 +180,8 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
     {
         ReleaseLoaded();
         _optimizer.Dispose();
-        foreach (var parameter in _parameters)
-            parameter.Dispose();
+        foreach (var tensor in _state)
+            tensor.Dispose();
     }
 
     /// <summary>A value for every described parameter, in state_dict order, each of its parameter's shape.</summary>
@@ -187,7 +210,9 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
         ReleaseGraph();
         _loadedInput?.Dispose();
         _loadedTarget?.Dispose();
-        (_loadedInput, _loadedTarget) = (null, null);
+        foreach (var mask in _loadedMasks?.Values ?? Enumerable.Empty<Tensor>())
+            mask.Dispose();
+        (_loadedInput, _loadedTarget, _loadedMasks) = (null, null, null);
     }
 
     static double Scalar(Tensor loss) => HostTensors.ToHost(loss)[0];
@@ -196,6 +221,10 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
     static HostTensor GradientOf(string name, Tensor tensor) => tensor.grad is { } grad
         ? HostTensors.ToHost(name, grad)
         : new HostTensor(name, HostTensors.Shape(tensor), new double[tensor.numel()]);
+
+    /// <summary>The batch's dropout masks as tensors of the model's dtype, by name; they belong to the caller's dispose scope.</summary>
+    Dictionary<string, Tensor> Masks(Batch batch) => (batch.Masks ?? []).ToDictionary(
+        mask => mask.Name, mask => HostTensors.ToTorch(mask.Data, [.. mask.Shape.Select(d => (long)d)], _dtype));
 
     Tensor Input(Batch batch) => HostTensors.ToTorch(batch.X, [batch.Rows, batch.Features], _dtype);
 

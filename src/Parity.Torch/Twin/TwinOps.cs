@@ -86,12 +86,59 @@ public static class TwinOps
         ["identity"] = (_, _) => input => input,
     };
 
-    static readonly Dictionary<string, Func<nn.Reduction, Func<Tensor, Tensor, Tensor>>> Losses = new()
+    /// <summary>The layers whose call depends on the mode and the batch (<see cref="TwinMode"/>), read as the call runs; bound to parameters and buffers by state_dict name.</summary>
+    static readonly Dictionary<string, Func<LayerDescription, IReadOnlyDictionary<string, Parameter>, IReadOnlyDictionary<string, Tensor>, TwinMode, Func<Tensor, Tensor>>> ModeLayers = new()
     {
-        ["mse"] = reduction => (output, target) => F.mse_loss(output, target, reduction),
-        ["bce"] = reduction => (output, target) => F.binary_cross_entropy(output, target, reduction: reduction),
-        ["bce-with-logits"] = reduction => (output, target) => F.binary_cross_entropy_with_logits(output, target, reduction: reduction),
-        ["cross-entropy"] = reduction => (output, target) => F.cross_entropy(output, target, reduction: reduction),
+        // F.dropout's own computation, input·(noise/(1 − p)), with Parity's noise; nn.Dropout in eval returns its input.
+        ["dropout"] = (layer, _, _, mode) =>
+        {
+            var (p, name) = (layer.Number("p", 0.5), Batch.MaskName(layer.Index));
+            return input => mode.Training ? input * (mode.Mask(name) / (1 - p)) : input;
+        },
+        ["batch-norm1d"] = BatchNorm,
+        ["batch-norm2d"] = BatchNorm,
+    };
+
+    /// <summary>
+    /// nn.BatchNorm's forward: in a training step num_batches_tracked + 1, then F.batch_norm on the batch's
+    /// statistics moving the running ones; Forward's inspection F.batch_norm without running statistics
+    /// (batch statistics, nothing moved); evaluation F.batch_norm on the running statistics.
+    /// </summary>
+    static Func<Tensor, Tensor> BatchNorm(LayerDescription layer, IReadOnlyDictionary<string, Parameter> parameters, IReadOnlyDictionary<string, Tensor> buffers, TwinMode mode)
+    {
+        var prefix = $"{layer.Index}.";
+        var (weight, bias) = layer.Flag("affine", true) ? (parameters[prefix + "weight"], parameters[prefix + "bias"]) : (null, null);
+        var (runningMean, runningVar, batches) = (buffers[prefix + "running_mean"], buffers[prefix + "running_var"], buffers[prefix + "num_batches_tracked"]);
+        var (momentum, eps) = (layer.Number("momentum", 0.1), layer.Number("eps", 1e-5));
+        return input =>
+        {
+            if (!mode.Training)
+                return F.batch_norm(input, runningMean, runningVar, weight, bias, training: false, momentum, eps);
+            if (!mode.UpdatesBuffers)
+                return F.batch_norm(input, null, null, weight, bias, training: true, momentum, eps);
+            batches.add_(1);
+            return F.batch_norm(input, runningMean, runningVar, weight, bias, training: true, momentum, eps);
+        };
+    }
+
+    static readonly Dictionary<string, Func<Described, nn.Reduction, Func<Tensor, Tensor, Tensor>>> Losses = new()
+    {
+        ["mse"] = (_, reduction) => (output, target) => F.mse_loss(output, target, reduction),
+        ["bce"] = (_, reduction) => (output, target) => F.binary_cross_entropy(output, target, reduction: reduction),
+        ["bce-with-logits"] = (_, reduction) => (output, target) => F.binary_cross_entropy_with_logits(output, target, reduction: reduction),
+        ["cross-entropy"] = (_, reduction) => (output, target) => F.cross_entropy(output, target, reduction: reduction),
+        ["nll"] = (_, reduction) => (output, target) => F.nll_loss(output, target, reduction: reduction),
+        ["l1"] = (_, reduction) => (output, target) => F.l1_loss(output, target, reduction),
+        ["smooth-l1"] = (loss, reduction) =>
+        {
+            var beta = loss.Number("beta", 1);
+            return (output, target) => F.smooth_l1_loss(output, target, reduction, beta);
+        },
+        ["huber"] = (loss, reduction) =>
+        {
+            var delta = loss.Number("delta", 1);
+            return (output, target) => F.huber_loss(output, target, delta, reduction);
+        },
     };
 
     static readonly Dictionary<string, Func<IReadOnlyList<Parameter>, Described, optim.Optimizer>> Optimizers = new()
@@ -113,6 +160,8 @@ public static class TwinOps
         ["linear"] = layer => nn.Linear(layer.Integer("in_features"), layer.Integer("out_features"), hasBias: layer.Flag("bias", true)),
         ["conv2d"] = layer => nn.Conv2d(layer.Integer("in_channels"), layer.Integer("out_channels"), Pair(layer, "kernel_size"),
             stride: Pair(layer, "stride"), padding: Pair(layer, "padding"), dilation: Pair(layer, "dilation"), bias: layer.Flag("bias", true)),
+        ["batch-norm1d"] = layer => nn.BatchNorm1d(layer.Integer("num_features"), layer.Number("eps", 1e-5), layer.Number("momentum", 0.1), layer.Flag("affine", true)),
+        ["batch-norm2d"] = layer => nn.BatchNorm2d(layer.Integer("num_features"), layer.Number("eps", 1e-5), layer.Number("momentum", 0.1), layer.Flag("affine", true)),
     };
 
     static long[] Longs(Described layer, string name) => [.. layer.Integers(name).Select(n => (long)n)];
@@ -147,15 +196,17 @@ public static class TwinOps
         },
     };
 
-    /// <summary>The layer as a call on its input, bound to its parameters (by state_dict name) and options.</summary>
-    public static Func<Tensor, Tensor> Layer(LayerDescription layer, IReadOnlyDictionary<string, Parameter> parameters) =>
-        Of(Layers, "layer", layer.Kind)(layer, parameters);
+    /// <summary>The layer as a call on its input, bound to its parameters and buffers (by state_dict name), its options and the twin's mode.</summary>
+    public static Func<Tensor, Tensor> Layer(LayerDescription layer, IReadOnlyDictionary<string, Parameter> parameters, IReadOnlyDictionary<string, Tensor> buffers, TwinMode mode) =>
+        ModeLayers.TryGetValue(layer.Kind, out var modeLayer)
+            ? modeLayer(layer, parameters, buffers, mode)
+            : Of(Layers, "layer", layer.Kind, ModeLayers.Keys)(layer, parameters);
 
     /// <summary>A freshly initialised module of the layer's kind, for <c>init: torch</c>.</summary>
     public static nn.Module Initialiser(LayerDescription layer) => Of(Initialisers, "initialisation for layer", layer.Kind)(layer);
 
     /// <summary>The loss as a call on the model's output and the targets.</summary>
-    public static Func<Tensor, Tensor, Tensor> Loss(Described loss) => Of(Losses, "loss", loss.Kind)(loss.Word("reduction", "mean") switch
+    public static Func<Tensor, Tensor, Tensor> Loss(Described loss) => Of(Losses, "loss", loss.Kind)(loss, loss.Word("reduction", "mean") switch
     {
         "mean" => nn.Reduction.Mean,
         "sum" => nn.Reduction.Sum,
@@ -169,7 +220,7 @@ public static class TwinOps
     /// <summary>The clipping as a call on the parameters' current gradients.</summary>
     public static Action<IReadOnlyList<Parameter>> Clip(Described clip) => Of(Clips, "gradient clipping", clip.Kind)(clip);
 
-    static TFactory Of<TFactory>(Dictionary<string, TFactory> table, string part, string kind) => table.TryGetValue(kind, out var factory)
+    static TFactory Of<TFactory>(Dictionary<string, TFactory> table, string part, string kind, IEnumerable<string>? others = null) => table.TryGetValue(kind, out var factory)
         ? factory
-        : throw new ArgumentException($"the TorchSharp twin has no {part} '{kind}'; it has {string.Join(", ", table.Keys.Order(StringComparer.Ordinal))}");
+        : throw new ArgumentException($"the TorchSharp twin has no {part} '{kind}'; it has {string.Join(", ", table.Keys.Concat(others ?? []).Order(StringComparer.Ordinal))}");
 }

@@ -23,67 +23,47 @@ public sealed class AvgPool2d<T>(Window window) : Module<T> where T : unmanaged,
 
     public override Matrix<T> Forward(Matrix<T> input)
     {
-        var w = window;
-        var output = Matrix<T>.Reuse(ref _output, input.Rows, w.Channels * w.Positions);
-        var (x, y) = (input.Data, output.Data);
-        var o = 0;
-        for (var n = 0; n < input.Rows; n++)
-            for (var c = 0; c < w.Channels; c++)
-            {
-                var plane = n * w.InputSize + c * w.Height * w.Width;
-                for (var oh = 0; oh < w.OutHeight; oh++)
-                    for (var ow = 0; ow < w.OutWidth; ow++, o++)
-                    {
-                        var sum = T.Zero;
-                        for (var i = 0; i < w.KernelHeight; i++)
-                        {
-                            var h = w.Row(oh, i);
-                            if ((uint)h >= (uint)w.Height)
-                                continue;
-                            for (var j = 0; j < w.KernelWidth; j++)
-                            {
-                                var col = w.Column(ow, j);
-                                if ((uint)col < (uint)w.Width)
-                                    sum += x[plane + h * w.Width + col];
-                            }
-                        }
-                        y[o] = sum / Divisor(oh, ow);
-                    }
-            }
+        var output = Matrix<T>.Reuse(ref _output, input.Rows, window.Channels * window.Positions);
+        Slide(input.Rows, input.Data, output.Data, backward: false);
         return output;
     }
 
     // dx[window] += g / divisor
     public override Matrix<T> Backward(Matrix<T> gradOutput)
     {
-        var w = window;
-        var gradInput = Matrix<T>.Reuse(ref _gradInput, gradOutput.Rows, w.InputSize);
+        var gradInput = Matrix<T>.Reuse(ref _gradInput, gradOutput.Rows, window.InputSize);
         Array.Clear(gradInput.Data);
-        var (g, dx) = (gradOutput.Data, gradInput.Data);
+        Slide(gradOutput.Rows, gradInput.Data, gradOutput.Data, backward: true);
+        return gradInput;
+    }
+
+    /// <summary>Forward: each output the sum of its window over the divisor. Backward: each output's gradient over the divisor added to its window.</summary>
+    void Slide(int rows, T[] inputs, T[] outputs, bool backward)
+    {
+        var w = window;
+        Span<int> offsets = stackalloc int[w.Taps];
         var o = 0;
-        for (var n = 0; n < gradOutput.Rows; n++)
+        for (var n = 0; n < rows; n++)
             for (var c = 0; c < w.Channels; c++)
             {
                 var plane = n * w.InputSize + c * w.Height * w.Width;
                 for (var oh = 0; oh < w.OutHeight; oh++)
                     for (var ow = 0; ow < w.OutWidth; ow++, o++)
                     {
-                        var share = g[o] / Divisor(oh, ow);
-                        for (var i = 0; i < w.KernelHeight; i++)
+                        var count = w.Inside(oh, ow, offsets);
+                        if (backward)
                         {
-                            var h = w.Row(oh, i);
-                            if ((uint)h >= (uint)w.Height)
-                                continue;
-                            for (var j = 0; j < w.KernelWidth; j++)
-                            {
-                                var col = w.Column(ow, j);
-                                if ((uint)col < (uint)w.Width)
-                                    dx[plane + h * w.Width + col] += share;
-                            }
+                            var share = outputs[o] / Divisor(oh, ow);
+                            for (var k = 0; k < count; k++)
+                                inputs[plane + offsets[k]] += share;
+                            continue;
                         }
+                        var sum = T.Zero;
+                        for (var k = 0; k < count; k++)
+                            sum += inputs[plane + offsets[k]];
+                        outputs[o] = sum / Divisor(oh, ow);
                     }
             }
-        return gradInput;
     }
 
     /// <summary>The window's size with the padding it covers, clipped where it would pass the padding (PyTorch's pool_size).</summary>

@@ -1,17 +1,19 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using Parity.Engine.Numerics;
 
 namespace Parity.Engine.Modules.Images;
 
 /// <summary>
 /// F.conv2d (groups 1): y[n, o] = b[o] + Σ_c W[o, c] ⋆ x[n, c], a cross-correlation with stride,
-/// zero padding and dilation; W [out, in, kh, kw] as nn.Conv2d stores it. Computed by im2col: each
-/// output position's receptive field becomes a row of a matrix X̃ [rows·H′·W′, in·kh·kw], and the
-/// convolution one product Z = X̃·Wᵀ [rows·H′·W′, out] for the whole batch, turned into NCHW. Backward
-/// is the same products transposed: dW += dZᵀ·X̃, db += Σ dZ, and dX̃ = dZ·W scattered back onto the
-/// image (col2im) — the kernel's flip of the textbook's dX = dY ∗ rot180(W) is the scatter's index.
-/// A batch too large for one X̃ (an evaluation split) runs in blocks of samples; every buffer is kept
-/// across steps.
+/// zero padding and dilation; W [out, in, kh, kw] as nn.Conv2d stores it. Computed by im2col as
+/// Caffe lays it out: each kernel tap (c, i, j) becomes a row of X̃ [in·kh·kw, samples·H′·W′] holding
+/// the input it meets at every output position, and the convolution is one product Z = W·X̃
+/// [out, samples·H′·W′] for the whole batch — wide products the BLAS runs well even with few channels,
+/// and rows that copy into NCHW per (sample, channel). Backward is the same products transposed:
+/// dW += dZ·X̃ᵀ, db += Σ dZ, and dX̃ = Wᵀ·dZ added back onto the image (col2im) — the kernel's flip of
+/// the textbook's dX = dY ∗ rot180(W) is the scatter's index. A batch too large for one X̃ (an
+/// evaluation split) runs in blocks of samples; every buffer is kept across steps.
 /// </summary>
 [LayerKind("conv2d")]
 public sealed class Conv2d<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -52,7 +54,7 @@ public sealed class Conv2d<T> : Module<T> where T : unmanaged, IFloatingPointIee
         {
             var (columns, products) = Block(Math.Min(_blockRows, input.Rows - start));
             Im2Col(input, start, columns);
-            Gemm.Multiply(columns, false, _weight.Value, true, products, accumulate: false);
+            Gemm.Multiply(_weight.Value, false, columns, false, products, accumulate: false);
             ToImages(products, output, start);
         }
         _columnsHeld = input.Rows <= _blockRows;
@@ -78,13 +80,14 @@ public sealed class Conv2d<T> : Module<T> where T : unmanaged, IFloatingPointIee
             if (!_columnsHeld)
                 Im2Col(input, start, columns);
             FromImages(gradOutput, start, gradProducts);
-            Gemm.Multiply(gradProducts, true, columns, false, _weight.Grad, accumulate: true);
+            Gemm.Multiply(gradProducts, false, columns, true, _weight.Grad, accumulate: true);
             if (_bias is not null)
-                gradProducts.AddColumnSumsTo(_bias.Grad.Data);
+                for (var o = 0; o < _outChannels; o++)
+                    _bias.Grad.Data[o] += TensorPrimitives.Sum<T>(gradProducts.Row(o));
             if (gradInput is null)
                 continue;
             // X̃'s buffer takes dX̃: the columns are no longer needed.
-            Gemm.Multiply(gradProducts, false, _weight.Value, false, columns, accumulate: false);
+            Gemm.Multiply(_weight.Value, true, gradProducts, false, columns, accumulate: false);
             _columnsHeld = false;
             Col2Im(columns, start, gradInput);
         }
@@ -92,109 +95,82 @@ public sealed class Conv2d<T> : Module<T> where T : unmanaged, IFloatingPointIee
     }
 
     (Matrix<T> Columns, Matrix<T> Products) Block(int rows) => rows == _blockRows
-        ? (Matrix<T>.Reuse(ref _columns, rows * _window.Positions, _reach), Matrix<T>.Reuse(ref _products, rows * _window.Positions, _outChannels))
-        : (Matrix<T>.Reuse(ref _tailColumns, rows * _window.Positions, _reach), Matrix<T>.Reuse(ref _tailProducts, rows * _window.Positions, _outChannels));
+        ? (Matrix<T>.Reuse(ref _columns, _reach, rows * _window.Positions), Matrix<T>.Reuse(ref _products, _outChannels, rows * _window.Positions))
+        : (Matrix<T>.Reuse(ref _tailColumns, _reach, rows * _window.Positions), Matrix<T>.Reuse(ref _tailProducts, _outChannels, rows * _window.Positions));
 
-    /// <summary>X̃ for the block's samples from row <paramref name="start"/>: one row per output position, its receptive field in (c, i, j) order, zero in the padding.</summary>
-    void Im2Col(Matrix<T> input, int start, Matrix<T> columns)
+    /// <summary>X̃ for the block's samples from row <paramref name="start"/>: row (c, i, j) holds, for each sample and output position, the input under that kernel tap, zero in the padding.</summary>
+    void Im2Col(Matrix<T> input, int start, Matrix<T> columns) => Taps(input.Data, start, columns, scatter: false);
+
+    /// <summary>dX += dX̃ put back: each tap's gradient added onto the image positions it came from.</summary>
+    void Col2Im(Matrix<T> columns, int start, Matrix<T> gradInput) => Taps(gradInput.Data, start, columns, scatter: true);
+
+    /// <summary>Walks every kernel tap of every output position of the block: copies the image into X̃, or (scatter) adds X̃ back onto it.</summary>
+    void Taps(T[] image, int start, Matrix<T> columns, bool scatter)
     {
         var w = _window;
-        var x = input.Data;
-        var row = 0;
-        for (var n = start; n < start + columns.Rows / w.Positions; n++)
-            for (var oh = 0; oh < w.OutHeight; oh++)
-                for (var ow = 0; ow < w.OutWidth; ow++, row++)
+        var samples = columns.Cols / w.Positions;
+        for (var c = 0; c < w.Channels; c++)
+            for (var i = 0; i < w.KernelHeight; i++)
+                for (var j = 0; j < w.KernelWidth; j++)
                 {
-                    var field = columns.Row(row);
-                    var k = 0;
-                    for (var c = 0; c < w.Channels; c++)
+                    var tap = columns.Row((c * w.KernelHeight + i) * w.KernelWidth + j);
+                    for (var s = 0; s < samples; s++)
                     {
-                        var plane = n * w.InputSize + c * w.Height * w.Width;
-                        for (var i = 0; i < w.KernelHeight; i++)
+                        var plane = (start + s) * w.InputSize + c * w.Height * w.Width;
+                        for (var oh = 0; oh < w.OutHeight; oh++)
                         {
+                            var line = tap.Slice((s * w.OutHeight + oh) * w.OutWidth, w.OutWidth);
                             var h = w.Row(oh, i);
                             if ((uint)h >= (uint)w.Height)
                             {
-                                field.Slice(k, w.KernelWidth).Clear();
-                                k += w.KernelWidth;
+                                if (!scatter)
+                                    line.Clear();
                                 continue;
                             }
-                            for (var j = 0; j < w.KernelWidth; j++, k++)
+                            var row = plane + h * w.Width;
+                            for (var ow = 0; ow < w.OutWidth; ow++)
                             {
                                 var col = w.Column(ow, j);
-                                field[k] = (uint)col < (uint)w.Width ? x[plane + h * w.Width + col] : T.Zero;
+                                if (scatter)
+                                {
+                                    if ((uint)col < (uint)w.Width)
+                                        image[row + col] += line[ow];
+                                }
+                                else
+                                    line[ow] = (uint)col < (uint)w.Width ? image[row + col] : T.Zero;
                             }
                         }
                     }
                 }
     }
 
-    /// <summary>dX += dX̃ scattered back: each receptive field's gradient added onto the image positions it came from.</summary>
-    void Col2Im(Matrix<T> columns, int start, Matrix<T> gradInput)
-    {
-        var w = _window;
-        var dx = gradInput.Data;
-        var row = 0;
-        for (var n = start; n < start + columns.Rows / w.Positions; n++)
-            for (var oh = 0; oh < w.OutHeight; oh++)
-                for (var ow = 0; ow < w.OutWidth; ow++, row++)
-                {
-                    var field = columns.Row(row);
-                    var k = 0;
-                    for (var c = 0; c < w.Channels; c++)
-                    {
-                        var plane = n * w.InputSize + c * w.Height * w.Width;
-                        for (var i = 0; i < w.KernelHeight; i++)
-                        {
-                            var h = w.Row(oh, i);
-                            if ((uint)h >= (uint)w.Height)
-                            {
-                                k += w.KernelWidth;
-                                continue;
-                            }
-                            for (var j = 0; j < w.KernelWidth; j++, k++)
-                            {
-                                var col = w.Column(ow, j);
-                                if ((uint)col < (uint)w.Width)
-                                    dx[plane + h * w.Width + col] += field[k];
-                            }
-                        }
-                    }
-                }
-    }
-
-    /// <summary>Z [samples·H′·W′, out] into the output's rows [out, H′, W′] from row <paramref name="start"/>, plus the bias.</summary>
+    /// <summary>Z [out, samples·H′·W′] into the output's rows [out, H′, W′] from row <paramref name="start"/>, plus the bias: one contiguous run per (sample, channel).</summary>
     void ToImages(Matrix<T> products, Matrix<T> output, int start)
     {
-        var (positions, channels) = (_window.Positions, _outChannels);
-        var (z, y) = (products.Data, output.Data);
-        var bias = _bias?.Value.Data;
-        for (var s = 0; s < products.Rows / positions; s++)
+        var positions = _window.Positions;
+        for (var o = 0; o < _outChannels; o++)
         {
-            var image = (start + s) * channels * positions;
-            for (var p = 0; p < positions; p++)
+            var channel = products.Row(o);
+            for (var s = 0; s < products.Cols / positions; s++)
             {
-                var from = (s * positions + p) * channels;
-                for (var o = 0; o < channels; o++)
-                    y[image + o * positions + p] = bias is null ? z[from + o] : z[from + o] + bias[o];
+                var target = output.Row(start + s).Slice(o * positions, positions);
+                if (_bias is null)
+                    channel.Slice(s * positions, positions).CopyTo(target);
+                else
+                    TensorPrimitives.Add(channel.Slice(s * positions, positions), _bias.Value.Data[o], target);
             }
         }
     }
 
-    /// <summary>dY's rows [out, H′, W′] from row <paramref name="start"/> as dZ [samples·H′·W′, out].</summary>
+    /// <summary>dY's rows [out, H′, W′] from row <paramref name="start"/> as dZ [out, samples·H′·W′].</summary>
     void FromImages(Matrix<T> gradOutput, int start, Matrix<T> gradProducts)
     {
-        var (positions, channels) = (_window.Positions, _outChannels);
-        var (g, dz) = (gradOutput.Data, gradProducts.Data);
-        for (var s = 0; s < gradProducts.Rows / positions; s++)
+        var positions = _window.Positions;
+        for (var o = 0; o < _outChannels; o++)
         {
-            var image = (start + s) * channels * positions;
-            for (var p = 0; p < positions; p++)
-            {
-                var to = (s * positions + p) * channels;
-                for (var o = 0; o < channels; o++)
-                    dz[to + o] = g[image + o * positions + p];
-            }
+            var channel = gradProducts.Row(o);
+            for (var s = 0; s < gradProducts.Cols / positions; s++)
+                gradOutput.Row(start + s).Slice(o * positions, positions).CopyTo(channel.Slice(s * positions, positions));
         }
     }
 }

@@ -24,33 +24,27 @@ public sealed class MaxPool2d<T>(Window window) : Module<T> where T : unmanaged,
         if (_argmax.Length != output.Data.Length)
             _argmax = new int[output.Data.Length];
         var (x, y) = (input.Data, output.Data);
+        Span<int> offsets = stackalloc int[w.Taps];
         var o = 0;
         for (var n = 0; n < input.Rows; n++)
             for (var c = 0; c < w.Channels; c++)
             {
-                var plane = n * w.InputSize + c * w.Height * w.Width;
+                var channel = c * w.Height * w.Width;
+                var plane = n * w.InputSize + channel;
                 for (var oh = 0; oh < w.OutHeight; oh++)
                     for (var ow = 0; ow < w.OutWidth; ow++, o++)
                     {
-                        var (best, at) = (T.NegativeInfinity, -1);
-                        for (var i = 0; i < w.KernelHeight; i++)
+                        var count = w.Inside(oh, ow, offsets);
+                        var (best, at) = (x[plane + offsets[0]], offsets[0]);
+                        for (var k = 1; k < count; k++)
                         {
-                            var h = w.Row(oh, i);
-                            if ((uint)h >= (uint)w.Height)
-                                continue;
-                            for (var j = 0; j < w.KernelWidth; j++)
-                            {
-                                var col = w.Column(ow, j);
-                                if ((uint)col >= (uint)w.Width)
-                                    continue;
-                                var value = x[plane + h * w.Width + col];
-                                // strictly greater: a tie keeps the first maximum
-                                if (at < 0 || value > best || T.IsNaN(value))
-                                    (best, at) = (value, c * w.Height * w.Width + h * w.Width + col);
-                            }
+                            var value = x[plane + offsets[k]];
+                            // strictly greater: a tie keeps the first maximum
+                            if (value > best || T.IsNaN(value))
+                                (best, at) = (value, offsets[k]);
                         }
                         y[o] = best;
-                        _argmax[o] = at;
+                        _argmax[o] = channel + at;
                     }
             }
         return output;

@@ -33,4 +33,27 @@ public readonly record struct Window(
 
     /// <summary>The input column of kernel column j at output column ow (may fall in the padding).</summary>
     public int Column(int ow, int j) => ow * StrideWidth - PaddingWidth + j * DilationWidth;
+
+    /// <summary>
+    /// The window of output position (oh, ow) inside the image: the offsets h·W + w within one channel
+    /// of the inputs it covers, in row-major order, written to <paramref name="offsets"/> (room for
+    /// <see cref="Taps"/>); returns how many.
+    /// </summary>
+    public int Inside(int oh, int ow, Span<int> offsets)
+    {
+        var count = 0;
+        for (var i = 0; i < KernelHeight; i++)
+        {
+            var h = Row(oh, i);
+            if ((uint)h >= (uint)Height)
+                continue;
+            for (var j = 0; j < KernelWidth; j++)
+            {
+                var w = Column(ow, j);
+                if ((uint)w < (uint)Width)
+                    offsets[count++] = h * Width + w;
+            }
+        }
+        return count;
+    }
 }

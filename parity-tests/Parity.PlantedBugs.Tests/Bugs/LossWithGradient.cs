@@ -4,18 +4,18 @@ using Parity.Engine.Numerics;
 namespace Parity.PlantedBugs.Tests.Bugs;
 
 /// <summary>
-/// The engine's MSE forward with its gradient replaced by an elementwise rule dp = rule(p, y, scale),
-/// scale being the mean's 1/n (or 1 for sum): each planted MSE-gradient bug is one such rule.
+/// An engine loss on target rows (mse, l1, smooth-l1, huber) with its gradient replaced by an
+/// elementwise rule dp = rule(p, y, scale), scale being the mean's 1/n (or 1 for sum): each planted
+/// bug in such a loss's gradient is one such rule; the forward is the engine's own.
 /// </summary>
-sealed class MseWithGradient(Reduction reduction, Func<double, double, double, double> rule) : Loss<double>(reduction)
+sealed class LossWithGradient(Loss<double> forward, Func<double, double, double, double> rule) : Loss<double>(forward.Reduction)
 {
-    readonly MseLoss<double> _mse = new(reduction);
     Matrix<double>? _prediction, _target;
 
     public override double Forward(Matrix<double> output, LossTargets<double> targets)
     {
         (_prediction, _target) = (output, targets.Values!);
-        return _mse.Forward(output, targets);
+        return forward.Forward(output, targets);
     }
 
     public override Matrix<double> Backward()
