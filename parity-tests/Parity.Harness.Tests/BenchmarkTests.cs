@@ -44,6 +44,18 @@ public class BenchmarkTests
     }
 
     [Fact]
+    public void A_convolution_counts_its_products_from_its_catalogue_row()
+    {
+        // [1, 2, 1] → conv2d 3 channels, kernel 2×1 → [3, 1, 1]: 2·in·kh·kw = 4 per output, 3 outputs; then linear 3 → 1.
+        var flops = FlopCount.Of(Spec("[unflatten: [1, 2, 1], {conv2d: {out: 3, kernel: [2, 1], bias: false}}, flatten, linear: {out: 1, bias: false}]"), rows: 10);
+
+        Assert.Equal(10 * 3 * 4 + 2 * 10 * 3 * 1 + 3 * 10, flops.Forward);
+        // the convolution is the first layer with parameters: its weight gradient, no input gradient, nothing before it
+        Assert.Equal(10 * 3 * 4 + 2 * (2 * 10 * 3 * 1) + 2 * 10, flops.Backward);
+        Assert.Equal(2 * (6 + 3), flops.Step);
+    }
+
+    [Fact]
     public void Gflops_divide_the_count_by_the_time()
     {
         var flops = new FlopCount(1_000_000, 2_000_000, 0);

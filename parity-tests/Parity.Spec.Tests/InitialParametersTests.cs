@@ -20,6 +20,25 @@ public class InitialParametersTests
         return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
     }
 
+    /// <summary>A conv2d's weight is [out, in, kh, kw] with fans in·kh·kw and out·kh·kw, as torch.nn.init computes them, and its bias is drawn from that fan-in.</summary>
+    [Fact]
+    public void A_convolution_is_named_shaped_and_drawn_as_nn_Conv2d()
+    {
+        var spec = SpecText.ParseWith("model: [unflatten: [1, 2, 1], {conv2d: {out: 40, kernel: [2, 1], bias: true}}, flatten, linear: 1, sigmoid]");
+        var tensors = InitialParameters.Create(spec);
+        var model = ModelDescriptions.Describe(spec);
+
+        Assert.Equal(["1.weight", "1.bias", "3.weight", "3.bias"], tensors.Select(t => t.Name));
+        Assert.Equal(["[40, 1, 2, 1]", "[40]", "[1, 40]", "[1]"], tensors.Select(t => t.ShapeText));
+        Assert.Equal([[1, 2, 1], [40, 1, 1], [40], [1], [1]], model.Layers.Select(l => l.OutputShape));
+        Assert.Equal(1, model.Layers[1].Integer("in_channels"));
+        Assert.Equal([2, 1], model.Layers[1].Integers("kernel_size"));
+        // torch-default: U(−1/√fan_in, 1/√fan_in), fan_in = in·kh·kw = 2, for the weight and the bias alike
+        var bound = 1 / Math.Sqrt(2);
+        Assert.All(tensors[0].Data.Concat(tensors[1].Data), v => Assert.InRange(Math.Abs(v), 0, bound));
+        Assert.Contains(tensors[0].Data, v => Math.Abs(v) > 0.8 * bound);
+    }
+
     [Fact]
     public void Names_and_shapes_follow_the_torch_state_dict()
     {

@@ -33,6 +33,29 @@ public class TorchInitialParametersTests
         Assert.Equal([32, 16, 16], parameters.Select(p => p.Data.Length));
     }
 
+    /// <summary>A conv2d is made as nn.Conv2d: weight [out, in, kh, kw] and bias within ±1/√(in·kh·kw), after the linear layers before it in draw order.</summary>
+    [Fact]
+    public void AConvolutionIsInitialisedAsNnConv2d()
+    {
+        var spec = SpecLoader.Parse("""
+            name: torch-init-conv
+            seed: 3
+            data: {source: quadratic, train: 8, test: 8}
+            model: [linear: 12, unflatten: [3, 2, 2], {conv2d: {out: 20, kernel: 2}}, flatten, linear: 1]
+            init: torch
+            loss: mse
+            optimizer: {sgd: {lr: 0.1}}
+            train: {epochs: 1, batch: 8}
+            """, "test.yaml");
+        var parameters = TorchInitialParameters.Create(ModelDescriptions.Describe(spec));
+
+        Assert.Equal(["0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"], parameters.Select(p => p.Name));
+        Assert.Equal([20, 3, 2, 2], parameters[2].Shape);
+        var bound = 1 / Math.Sqrt(3 * 2 * 2);
+        Assert.All(parameters[2].Data.Concat(parameters[3].Data), v => Assert.InRange(v, -bound, bound));
+        Assert.InRange(parameters[2].Data.Max(Math.Abs), 0.7 * bound, bound);
+    }
+
     [Fact]
     public void TheSameSeedGivesTheSameValuesAndAnotherSeedOthers()
     {

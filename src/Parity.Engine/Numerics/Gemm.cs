@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using MathNet.Numerics.Providers.LinearAlgebra;
 
@@ -56,6 +57,9 @@ public static unsafe class Gemm
             SetThreadsExport(threads);
     }
 
+    /// <summary>Outputs at most, and the shortest k, for which a product A·Bᵀ is taken as dot products of rows.</summary>
+    const int MaxDotOutputs = 256, MinDotLength = 4096;
+
     public static void Multiply<T>(Matrix<T> a, bool transposeA, Matrix<T> b, bool transposeB, Matrix<T> c, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -68,6 +72,19 @@ public static unsafe class Gemm
         if (typeof(T) != typeof(double) && typeof(T) != typeof(float))
             throw new NotSupportedException($"the engine computes in float32 or float64, not {typeof(T).Name}");
 
+        // A few hundred outputs over a long k with both operands' rows running along k (conv2d's weight
+        // gradient dZ·X̃ᵀ of a layer with few channels): each output is one dot product of two contiguous
+        // rows, several times faster than OpenBLAS's gemm at these shapes.
+        if (!transposeA && transposeB && (long)m * n <= MaxDotOutputs && k >= MinDotLength)
+        {
+            for (var i = 0; i < m; i++)
+                for (var j = 0; j < n; j++)
+                {
+                    var dot = TensorPrimitives.Dot<T>(a.Row(i), b.Row(j));
+                    c.Data[i * n + j] = accumulate ? c.Data[i * n + j] + dot : dot;
+                }
+            return;
+        }
         // lda, ldb: the row lengths of A and B as stored; C's is n.
         var (lda, ldb) = (a.Cols, b.Cols);
         if (Dgemm == null)

@@ -12,6 +12,7 @@ namespace Parity.Engine.Modules.Images;
 [LayerKind("avg-pool2d")]
 public sealed class AvgPool2d<T>(Window window) : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    readonly (int[] Offsets, int[] Counts) _inside = window.Inside();
     Matrix<T>? _output, _gradInput;
 
     public static Module<T> From(LayerDescription layer)
@@ -41,28 +42,28 @@ public sealed class AvgPool2d<T>(Window window) : Module<T> where T : unmanaged,
     void Slide(int rows, T[] inputs, T[] outputs, bool backward)
     {
         var w = window;
-        Span<int> offsets = stackalloc int[w.Taps];
+        var (offsets, counts) = _inside;
         var o = 0;
         for (var n = 0; n < rows; n++)
             for (var c = 0; c < w.Channels; c++)
             {
                 var plane = n * w.InputSize + c * w.Height * w.Width;
-                for (var oh = 0; oh < w.OutHeight; oh++)
-                    for (var ow = 0; ow < w.OutWidth; ow++, o++)
+                for (var p = 0; p < w.Positions; p++, o++)
+                {
+                    var inside = offsets.AsSpan(p * w.Taps, counts[p]);
+                    var divisor = Divisor(p / w.OutWidth, p % w.OutWidth);
+                    if (backward)
                     {
-                        var count = w.Inside(oh, ow, offsets);
-                        if (backward)
-                        {
-                            var share = outputs[o] / Divisor(oh, ow);
-                            for (var k = 0; k < count; k++)
-                                inputs[plane + offsets[k]] += share;
-                            continue;
-                        }
-                        var sum = T.Zero;
-                        for (var k = 0; k < count; k++)
-                            sum += inputs[plane + offsets[k]];
-                        outputs[o] = sum / Divisor(oh, ow);
+                        var share = outputs[o] / divisor;
+                        foreach (var offset in inside)
+                            inputs[plane + offset] += share;
+                        continue;
                     }
+                    var sum = T.Zero;
+                    foreach (var offset in inside)
+                        sum += inputs[plane + offset];
+                    outputs[o] = sum / divisor;
+                }
             }
     }
 

@@ -11,6 +11,7 @@ namespace Parity.Engine.Modules.Images;
 [LayerKind("max-pool2d")]
 public sealed class MaxPool2d<T>(Window window) : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    readonly (int[] Offsets, int[] Counts) _inside = window.Inside();
     Matrix<T>? _output, _gradInput;
     // For each output, the index within its sample's image of the input it took.
     int[] _argmax = [];
@@ -24,28 +25,27 @@ public sealed class MaxPool2d<T>(Window window) : Module<T> where T : unmanaged,
         if (_argmax.Length != output.Data.Length)
             _argmax = new int[output.Data.Length];
         var (x, y) = (input.Data, output.Data);
-        Span<int> offsets = stackalloc int[w.Taps];
+        var (offsets, counts) = _inside;
         var o = 0;
         for (var n = 0; n < input.Rows; n++)
             for (var c = 0; c < w.Channels; c++)
             {
                 var channel = c * w.Height * w.Width;
                 var plane = n * w.InputSize + channel;
-                for (var oh = 0; oh < w.OutHeight; oh++)
-                    for (var ow = 0; ow < w.OutWidth; ow++, o++)
+                for (var p = 0; p < w.Positions; p++, o++)
+                {
+                    var inside = offsets.AsSpan(p * w.Taps, counts[p]);
+                    var (best, at) = (x[plane + inside[0]], inside[0]);
+                    for (var k = 1; k < inside.Length; k++)
                     {
-                        var count = w.Inside(oh, ow, offsets);
-                        var (best, at) = (x[plane + offsets[0]], offsets[0]);
-                        for (var k = 1; k < count; k++)
-                        {
-                            var value = x[plane + offsets[k]];
-                            // strictly greater: a tie keeps the first maximum
-                            if (value > best || T.IsNaN(value))
-                                (best, at) = (value, offsets[k]);
-                        }
-                        y[o] = best;
-                        _argmax[o] = channel + at;
+                        var value = x[plane + inside[k]];
+                        // strictly greater: a tie keeps the first maximum
+                        if (value > best || T.IsNaN(value))
+                            (best, at) = (value, inside[k]);
                     }
+                    y[o] = best;
+                    _argmax[o] = channel + at;
+                }
             }
         return output;
     }

@@ -35,25 +35,31 @@ public readonly record struct Window(
     public int Column(int ow, int j) => ow * StrideWidth - PaddingWidth + j * DilationWidth;
 
     /// <summary>
-    /// The window of output position (oh, ow) inside the image: the offsets h·W + w within one channel
-    /// of the inputs it covers, in row-major order, written to <paramref name="offsets"/> (room for
-    /// <see cref="Taps"/>); returns how many.
+    /// Every output position's window inside the image, worked out once: for position p = oh·W′ + ow,
+    /// the offsets h·W + w within one channel of the inputs it covers, in row-major order, at
+    /// <c>Offsets[p·Taps ..]</c>, <c>Counts[p]</c> of them (fewer than <see cref="Taps"/> where the
+    /// window meets the padding).
     /// </summary>
-    public int Inside(int oh, int ow, Span<int> offsets)
+    public (int[] Offsets, int[] Counts) Inside()
     {
-        var count = 0;
-        for (var i = 0; i < KernelHeight; i++)
-        {
-            var h = Row(oh, i);
-            if ((uint)h >= (uint)Height)
-                continue;
-            for (var j = 0; j < KernelWidth; j++)
+        var (offsets, counts) = (new int[Positions * Taps], new int[Positions]);
+        for (var oh = 0; oh < OutHeight; oh++)
+            for (var ow = 0; ow < OutWidth; ow++)
             {
-                var w = Column(ow, j);
-                if ((uint)w < (uint)Width)
-                    offsets[count++] = h * Width + w;
+                var p = oh * OutWidth + ow;
+                for (var i = 0; i < KernelHeight; i++)
+                {
+                    var h = Row(oh, i);
+                    if ((uint)h >= (uint)Height)
+                        continue;
+                    for (var j = 0; j < KernelWidth; j++)
+                    {
+                        var w = Column(ow, j);
+                        if ((uint)w < (uint)Width)
+                            offsets[p * Taps + counts[p]++] = h * Width + w;
+                    }
+                }
             }
-        }
-        return count;
+        return (offsets, counts);
     }
 }
