@@ -88,9 +88,9 @@ public class ReportAndBaselineTests
             var baseline = JsonNode.Parse(File.ReadAllText(temp["baseline.json"]))!;
             baseline["specs"]![0]!["verdict"] = "diverged";
             File.WriteAllText(temp["planted.json"], baseline.ToJsonString());
-            (exit, output, _) = Cli.Run("check", spec, "--baseline", temp["planted.json"]);
+            (exit, output, error) = Cli.Run("check", spec, "--baseline", temp["planted.json"]);
 
-            Assert.Equal(1, exit);
+            Assert.True(exit == 1, error + output);
             Assert.Contains("regression unseen-report: the curve verdict changed from \"diverged\" to \"identical up to rounding\"", output);
             Assert.Contains("❌ the curve verdict changed", File.ReadAllText(summary));
         }
