@@ -42,22 +42,28 @@ public class AllocationTests
     };
 
     [Theory, MemberData(nameof(BatchStatisticsSpecs))]
-    public void A_step_on_batch_statistics_is_not_split_and_allocates_nothing(string dtype, string body)
+    public void A_step_on_batch_statistics_is_not_split_and_allocates_nothing(string dtype, string body) => OnBlasThreads(2, () =>
     {
-        var threads = Gemm.Threads;
+        var (backend, batch) = Setup(dtype, body, rows: 512);
+        using (backend)
+        {
+            Assert.Equal(0, BytesPerSteps(backend, batch, steps: 20));
+            Assert.Equal(1, LoadedParts(backend));
+        }
+    });
+
+    /// <summary>Runs the test with the engine's BLAS and row split on that many threads, and gives back the count it had.</summary>
+    static void OnBlasThreads(int threads, Action test)
+    {
+        var before = Gemm.Threads;
         try
         {
-            Gemm.SetThreads(2);
-            var (backend, batch) = Setup(dtype, body, rows: 512);
-            using (backend)
-            {
-                Assert.Equal(0, BytesPerSteps(backend, batch, steps: 20));
-                Assert.Equal(1, LoadedParts(backend));
-            }
+            Gemm.SetThreads(threads);
+            test();
         }
         finally
         {
-            Gemm.SetThreads(threads);
+            Gemm.SetThreads(before);
         }
     }
 
@@ -88,50 +94,32 @@ public class AllocationTests
     }
 
     [Theory, MemberData(nameof(Specs))]
-    public void A_steady_state_train_step_allocates_nothing(string dtype, string body)
+    public void A_steady_state_train_step_allocates_nothing(string dtype, string body) => OnBlasThreads(1, () =>
     {
-        var threads = Gemm.Threads;
-        try
-        {
-            Gemm.SetThreads(1);
-            var (backend, batch) = Setup(dtype, body, rows: 50);
-            using (backend)
-                Assert.Equal(0, BytesPerSteps(backend, batch, steps: 20));
-        }
-        finally
-        {
-            Gemm.SetThreads(threads);
-        }
-    }
+        var (backend, batch) = Setup(dtype, body, rows: 50);
+        using (backend)
+            Assert.Equal(0, BytesPerSteps(backend, batch, steps: 20));
+    });
 
     [Theory, MemberData(nameof(Specs))]
-    public void A_train_step_split_across_threads_allocates_nothing_either(string dtype, string body)
+    public void A_train_step_split_across_threads_allocates_nothing_either(string dtype, string body) => OnBlasThreads(2, () =>
     {
-        var threads = Gemm.Threads;
-        try
+        var (backend, batch) = Setup(dtype, body, rows: 512);
+        using (backend)
         {
-            Gemm.SetThreads(2);
-            var (backend, batch) = Setup(dtype, body, rows: 512);
-            using (backend)
+            Assert.Equal(0, BytesPerSteps(backend, batch, steps: 20));
+            Assert.Equal(4, LoadedParts(backend));
+            // The engine's other threads do not show on this thread's counter; the process's does, along
+            // with whatever the test runner allocates meanwhile: the quietest of a few windows counts.
+            var fewest = long.MaxValue;
+            for (var window = 0; window < 5 && fewest > 0; window++)
             {
-                Assert.Equal(0, BytesPerSteps(backend, batch, steps: 20));
-                Assert.Equal(4, LoadedParts(backend));
-                // The engine's other threads do not show on this thread's counter; the process's does, along
-                // with whatever the test runner allocates meanwhile: the quietest of a few windows counts.
-                var fewest = long.MaxValue;
-                for (var window = 0; window < 5 && fewest > 0; window++)
-                {
-                    var before = GC.GetTotalAllocatedBytes(precise: true);
-                    for (var i = 0; i < 20; i++)
-                        backend.TrainStep(batch);
-                    fewest = Math.Min(fewest, GC.GetTotalAllocatedBytes(precise: true) - before);
-                }
-                Assert.Equal(0, fewest);
+                var before = GC.GetTotalAllocatedBytes(precise: true);
+                for (var i = 0; i < 20; i++)
+                    backend.TrainStep(batch);
+                fewest = Math.Min(fewest, GC.GetTotalAllocatedBytes(precise: true) - before);
             }
+            Assert.Equal(0, fewest);
         }
-        finally
-        {
-            Gemm.SetThreads(threads);
-        }
-    }
+    });
 }
