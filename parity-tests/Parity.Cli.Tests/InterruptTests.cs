@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Parity.Tests.Shared;
 
 namespace Parity.Cli.Tests;
 
@@ -14,12 +15,8 @@ public class InterruptTests
         var reports = Directory.CreateDirectory(temp["reports"]).FullName;
         File.WriteAllText(Path.Combine(reports, "README.md"), "previous reports");
 
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "parity.dll"), "suite"])
-        {
-            WorkingDirectory = temp.Path,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var start = InterruptibleParity.Start(Path.Combine(AppContext.BaseDirectory, "parity.dll"), "suite");
+        start.WorkingDirectory = temp.Path;
         using var parity = Process.Start(start)!;
         // Wait until the check has printed its verdict: the run is now training.
         string? line;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Parity.Tests.Shared;
 
 namespace Parity.Protocol.Tests;
 
@@ -14,11 +15,7 @@ public class InterruptTests
             // Long enough to be interrupted while it trains.
             var spec = Path.Combine(folder, "long.yaml");
             File.WriteAllText(spec, File.ReadAllText(Engines.Spec("disk-relu-mse.yaml")).Replace("epochs: 150", "epochs: 5000"));
-            var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "parity.dll"), "train", spec, "--engine", Engines.Numpy()])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
+            var start = InterruptibleParity.Start(Path.Combine(AppContext.BaseDirectory, "parity.dll"), "train", spec, "--engine", Engines.Numpy());
             using var parity = Process.Start(start)!;
             var output = parity.StandardOutput.ReadToEndAsync();
             var error = parity.StandardError.ReadToEndAsync();
