@@ -8,8 +8,7 @@ namespace Parity.Cli.Tests;
 /// </summary>
 public partial class FailingReportTests
 {
-    static string Numpy(string options) =>
-        $"exec:/usr/bin/python3 {Path.Combine(Cli.RepositoryRoot, "examples", "numpy-engine", "engine.py")} {options}";
+    static string Numpy(string options) => Examples.ExampleEngines.Numpy(Cli.RepositoryRoot, options);
 
     [Fact]
     public void A_failing_report_opens_with_the_culprit_and_its_evidence()

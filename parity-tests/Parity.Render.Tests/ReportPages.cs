@@ -12,7 +12,7 @@ public sealed class ReportPages : IDisposable
 
     public ReportPages()
     {
-        var numpy = $"exec:/usr/bin/python3 {Path.Combine(RepositoryRoot, "examples", "numpy-engine", "engine.py")} --bug bias-grad-mean";
+        var numpy = Cli.Examples.ExampleEngines.Numpy(RepositoryRoot, "--bug bias-grad-mean");
         Write(Passing, Backends.Builtin, expectedExit: 0);
         Write(Failing, numpy, expectedExit: 1);
     }

@@ -19,10 +19,13 @@ public static class ExampleEngines
     public static IReadOnlyList<ExampleEngine> WithBugs { get; } =
     [
         new("numpy-engine", "disk-three-layers", $"--bug {Bug}",
-            _ => Backends.Resolve($"exec:{Python} {Path.Combine("examples", "numpy-engine", "engine.py")} --bug {Bug}")),
+            _ => Backends.Resolve(Numpy("", $"--bug {Bug}"))),
         new("csharp-engine", "disk-three-layers", $"{CSharpBugVariable}={Bug}",
             work => WithBugVariable(Backends.Resolve(BuildCSharpExample(Directory.GetCurrentDirectory(), work)))),
     ];
+
+    /// <summary>The <c>--engine</c> value of the numpy example under <paramref name="root"/> (the repository's root; "" for the working folder), with its options.</summary>
+    public static string Numpy(string root, string options) => $"exec:{Python} {Path.Combine(root, "examples", "numpy-engine", "engine.py")} {options}".TrimEnd();
 
     /// <summary>The environment variable the C# example reads when it is built (examples/csharp-engine/ExampleEngine.cs).</summary>
     const string CSharpBugVariable = "PARITY_EXAMPLE_BUG";

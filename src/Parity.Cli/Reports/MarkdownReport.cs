@@ -20,9 +20,7 @@ public static class MarkdownReport
         {
             text.AppendLine("## The answer").AppendLine();
             text.AppendLine($"**Culprit:** {answer.Culprit}").AppendLine();
-            text.AppendLine($"| {string.Join(" | ", FailureAnswer.EvidenceColumns)} |").AppendLine($"|{string.Concat(FailureAnswer.EvidenceColumns.Select(_ => "---|"))}");
-            foreach (var row in answer.Evidence)
-                text.AppendLine($"| {string.Join(" | ", row.Select(cell => cell.Replace("|", "\\|")))} |");
+            text.AppendTable(FailureAnswer.EvidenceColumns, answer.Evidence.Select(row => row.Select(MarkdownTable.Cell)));
             text.AppendLine().AppendLine($"**Reproduce:** `{answer.Reproduce}` {FailureAnswer.ReproduceGives}.").AppendLine();
             text.AppendLine($"**Try:** {answer.Try}.").AppendLine();
         }

@@ -25,11 +25,11 @@ public static class ReportIndex
         var text = new StringBuilder();
         text.AppendLine("# Parity reports").AppendLine();
         text.AppendLine($"{Summary(results)} Each spec's report compares the engine under test, {Engines(results)}, with the reference, {References(results)}: gradients on the first batch, finite differences, and both trained in lockstep.").AppendLine();
-        Table(text, SpecColumns, results.Select(r => SpecRow(r, $"[{r.Spec}]({r.Spec}/report.md)")));
+        text.AppendTable(SpecColumns, results.Select(r => SpecRow(r, $"[{r.Spec}]({r.Spec}/report.md)")));
         if (examples.Count == 0)
             return text.ToString();
         text.AppendLine().AppendLine($"## {ExamplesHeading}").AppendLine().AppendLine(ExamplesIntro(examples)).AppendLine();
-        Table(text, ExampleColumns, examples.Select(e => ExampleRow(e, $"[{e.Result.Spec}]({e.Path}/report.md)", $"`{e.Example.Bug}`")));
+        text.AppendTable(ExampleColumns, examples.Select(e => ExampleRow(e, $"[{e.Result.Spec}]({e.Path}/report.md)", $"`{e.Example.Bug}`")));
         return text.ToString();
     }
 
@@ -59,15 +59,8 @@ public static class ReportIndex
     /// <summary>An example's cells; its result reads "failed as planted" when the bug was caught.</summary>
     static string[] ExampleRow(ExampleResult e, string link, string bug, bool html = false)
     {
-        string Text(string s) => html ? E(s) : s.Replace("|", "\\|");
+        string Text(string s) => html ? E(s) : MarkdownTable.Cell(s);
         return [Text(e.Result.Engine), bug, link, e.Caught ? "failed, as planted" : "passed: the bug was not caught", Text(e.Headline)];
-    }
-
-    static void Table(StringBuilder text, string[] columns, IEnumerable<string[]> rows)
-    {
-        text.AppendLine($"| {string.Join(" | ", columns)} |").AppendLine($"|{string.Concat(columns.Select(_ => "---|"))}");
-        foreach (var row in rows)
-            text.AppendLine($"| {string.Join(" | ", row)} |");
     }
 
     /// <summary>The rows with a class that colours the result cell (the second) as a pass or a fail.</summary>

@@ -37,46 +37,50 @@ public static class FiniteDifferenceCheck
         var probe = new LossProbe(spec, backend, batch, tolerance.Eps);
 
         var judged = Judge(directions, probe, analytical, tolerance);
-        var fullMode = mode == "fast" && judged.Failed > 0 ? Recheck(spec, directions, judged, probe, analytical, tolerance) : null;
+        var fullMode = mode == "fast" && judged.Failed > 0 ? Recheck(spec, judged.Failing, probe, analytical, tolerance) : null;
         return new GradcheckResult(backend.Name, judged.Failed == 0 && nondeterminism == 0, mode, directions.Count - judged.Kinks, judged.Kinks, judged.MaxRel, judged.Failures,
             nondeterminism, fullMode);
     }
 
-    sealed record Judgement(int Failed, int Kinks, double MaxRel, List<GradcheckFailure> Failures, HashSet<string> FailingLabels);
+    /// <summary>The directions judged: failures counted (the first few kept with their figures), kinks skipped, the largest relative error, and every failing direction.</summary>
+    sealed record Judgement(int Kinks, double MaxRel, IReadOnlyList<GradcheckFailure> Failures, IReadOnlyList<Direction> Failing)
+    {
+        public int Failed => Failing.Count;
+    }
 
     static Judgement Judge(IReadOnlyList<Direction> directions, LossProbe probe, Dictionary<string, HostTensor> analytical, GradcheckTolerance tolerance)
     {
-        var judged = new Judgement(0, 0, 0, [], []);
+        var (kinks, maxRel) = (0, 0.0);
+        var failures = new List<GradcheckFailure>();
+        var failing = new List<Direction>();
         foreach (var direction in directions)
         {
             var (numerical, kink) = probe.Derivative(direction);
             if (kink)
             {
-                judged = judged with { Kinks = judged.Kinks + 1 };
+                kinks++;
                 continue;
             }
             var predicted = direction.Dot(analytical);
             var error = Math.Abs(predicted - numerical);
             var scale = Math.Max(Math.Abs(predicted), Math.Abs(numerical));
             if (scale > tolerance.Atol)
-                judged = judged with { MaxRel = Math.Max(judged.MaxRel, error / scale) };
+                maxRel = Math.Max(maxRel, error / scale);
             if (error <= tolerance.Atol + tolerance.Rtol * Math.Abs(numerical) && double.IsFinite(predicted))
                 continue;
-            judged = judged with { Failed = judged.Failed + 1 };
-            judged.FailingLabels.Add(direction.Label);
-            if (judged.Failures.Count < FailuresKept)
-                judged.Failures.Add(new GradcheckFailure(direction.Label, numerical, predicted));
+            failing.Add(direction);
+            if (failures.Count < FailuresKept)
+                failures.Add(new GradcheckFailure(direction.Label, numerical, predicted));
         }
-        return judged;
+        return new Judgement(kinks, maxRel, failures, failing);
     }
 
     /// <summary>
     /// Every coordinate of the tensors a fast-mode failure involves — a failing coordinate's tensor, or
     /// all tensors when a random direction failed — or a seeded sample of a tensor too large for that.
     /// </summary>
-    static FullModeRecheck Recheck(ParitySpec spec, IReadOnlyList<Direction> directions, Judgement fast, LossProbe probe, Dictionary<string, HostTensor> analytical, GradcheckTolerance tolerance)
+    static FullModeRecheck Recheck(ParitySpec spec, IReadOnlyList<Direction> failing, LossProbe probe, Dictionary<string, HostTensor> analytical, GradcheckTolerance tolerance)
     {
-        var failing = directions.Where(d => fast.FailingLabels.Contains(d.Label)).ToList();
         var tensors = failing.Any(d => d.Components.Count > 1)
             ? analytical.Keys.ToList()
             : failing.SelectMany(d => d.Components.Keys).Distinct().ToList();
