@@ -30,15 +30,15 @@ sealed class MaxPoolGradientToEveryTie(LayerDescription layer) : Module<double>
         var dx = Matrix<double>.Reuse(ref _gradInput, gradOutput.Rows, w.InputSize);
         Array.Clear(dx.Data);
         var (x, y, g) = (_input!.Data, _output!.Data, gradOutput.Data);
-        var (offsets, counts) = w.Inside();
+        var offsets = w.TapOffsets();
         var o = 0;
         for (var n = 0; n < gradOutput.Rows; n++)
             for (var c = 0; c < w.Channels; c++)
             {
                 var plane = n * w.InputSize + c * w.Height * w.Width;
                 for (var p = 0; p < w.Positions; p++, o++)
-                    foreach (var offset in offsets.AsSpan(p * w.Taps, counts[p]))
-                        if (x[plane + offset] == y[o])
+                    foreach (var offset in offsets.AsSpan(p * w.Taps, w.Taps))
+                        if (offset >= 0 && x[plane + offset] == y[o])
                             dx.Data[plane + offset] += g[o];
             }
         return dx;

@@ -12,7 +12,8 @@ namespace Parity.Engine.Modules.Images;
 [LayerKind("avg-pool2d")]
 public sealed class AvgPool2d<T>(Window window) : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    readonly (int[] Offsets, int[] Counts) _inside = window.Inside();
+    // Tap k of output position p: its offset in the channel's plane, or −1 in the padding.
+    readonly int[] _offsets = window.TapOffsets();
     Matrix<T>? _output, _gradInput;
 
     public static Module<T> From(LayerDescription layer)
@@ -42,7 +43,6 @@ public sealed class AvgPool2d<T>(Window window) : Module<T> where T : unmanaged,
     void Slide(int rows, T[] inputs, T[] outputs, bool backward)
     {
         var w = window;
-        var (offsets, counts) = _inside;
         var o = 0;
         for (var n = 0; n < rows; n++)
             for (var c = 0; c < w.Channels; c++)
@@ -50,18 +50,20 @@ public sealed class AvgPool2d<T>(Window window) : Module<T> where T : unmanaged,
                 var plane = n * w.InputSize + c * w.Height * w.Width;
                 for (var p = 0; p < w.Positions; p++, o++)
                 {
-                    var inside = offsets.AsSpan(p * w.Taps, counts[p]);
+                    var window = _offsets.AsSpan(p * w.Taps, w.Taps);
                     var divisor = Divisor(p / w.OutWidth, p % w.OutWidth);
                     if (backward)
                     {
                         var share = outputs[o] / divisor;
-                        foreach (var offset in inside)
-                            inputs[plane + offset] += share;
+                        foreach (var offset in window)
+                            if (offset >= 0)
+                                inputs[plane + offset] += share;
                         continue;
                     }
                     var sum = T.Zero;
-                    foreach (var offset in inside)
-                        sum += inputs[plane + offset];
+                    foreach (var offset in window)
+                        if (offset >= 0)
+                            sum += inputs[plane + offset];
                     outputs[o] = sum / divisor;
                 }
             }

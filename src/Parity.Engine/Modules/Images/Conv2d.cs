@@ -104,7 +104,11 @@ public sealed class Conv2d<T> : Module<T> where T : unmanaged, IFloatingPointIee
     /// <summary>dX += dX̃ put back: each tap's gradient added onto the image positions it came from.</summary>
     void Col2Im(Matrix<T> columns, int start, Matrix<T> gradInput) => Taps(gradInput.Data, start, columns, scatter: true);
 
-    /// <summary>Walks every kernel tap of every output position of the block: copies the image into X̃, or (scatter) adds X̃ back onto it.</summary>
+    /// <summary>
+    /// Walks every kernel tap of every output row of the block: copies the image into X̃, or (scatter)
+    /// adds X̃ back onto it. Along a row, the output columns whose tap falls inside the image are one
+    /// run (<see cref="Window.InsideRun"/>), so the copy is a span copy at stride 1 and zeros pad the rest.
+    /// </summary>
     void Taps(T[] image, int start, Matrix<T> columns, bool scatter)
     {
         var w = _window;
@@ -114,6 +118,7 @@ public sealed class Conv2d<T> : Module<T> where T : unmanaged, IFloatingPointIee
                 for (var j = 0; j < w.KernelWidth; j++)
                 {
                     var tap = columns.Row((c * w.KernelHeight + i) * w.KernelWidth + j);
+                    var (first, count) = w.InsideRun(j);
                     for (var s = 0; s < samples; s++)
                     {
                         var plane = (start + s) * w.InputSize + c * w.Height * w.Width;
@@ -127,18 +132,29 @@ public sealed class Conv2d<T> : Module<T> where T : unmanaged, IFloatingPointIee
                                     line.Clear();
                                 continue;
                             }
-                            var row = plane + h * w.Width;
-                            for (var ow = 0; ow < w.OutWidth; ow++)
+                            var from = plane + h * w.Width + w.Column(first, j);
+                            var run = line.Slice(first, count);
+                            if (w.StrideWidth == 1)
                             {
-                                var col = w.Column(ow, j);
+                                var pixels = image.AsSpan(from, count);
                                 if (scatter)
-                                {
-                                    if ((uint)col < (uint)w.Width)
-                                        image[row + col] += line[ow];
-                                }
+                                    TensorPrimitives.Add(pixels, run, pixels);
                                 else
-                                    line[ow] = (uint)col < (uint)w.Width ? image[row + col] : T.Zero;
+                                    pixels.CopyTo(run);
                             }
+                            else
+                                for (var k = 0; k < count; k++)
+                                {
+                                    ref var pixel = ref image[from + k * w.StrideWidth];
+                                    if (scatter)
+                                        pixel += run[k];
+                                    else
+                                        run[k] = pixel;
+                                }
+                            if (scatter)
+                                continue;
+                            line[..first].Clear();
+                            line[(first + count)..].Clear();
                         }
                     }
                 }

@@ -1,68 +1,119 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using Parity.Engine.Numerics;
 
 namespace Parity.Engine.Modules.Images;
 
 /// <summary>
 /// F.max_pool2d: each output is its window's maximum over the input positions inside the image
-/// (padding never wins). Backward sends each output's gradient to the one position PyTorch picks: the
-/// first maximum in row-major order within the window (a NaN counts as a maximum, as in PyTorch's kernel).
+/// (padding never wins). Backward sends each output's gradient to the one position PyTorch picks:
+/// as its CPU kernel scans the window in row-major order from the first position inside, the first
+/// maximum (a tie keeps it), or the last NaN (a NaN replaces anything, another NaN too).
 /// </summary>
+/// <remarks>
+/// A scalar scan with an early winner mispredicts a branch per output on real data and ran ten times
+/// slower than the arithmetic, so each image is scanned tap by tap instead: tap k's value at every
+/// output position is gathered into a row, and one vector pass per tap keeps the running maximum and
+/// the tap that holds it, with selects rather than branches.
+/// </remarks>
 [LayerKind("max-pool2d")]
-public sealed class MaxPool2d<T>(Window window) : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class MaxPool2d<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    readonly (int[] Offsets, int[] Counts) _inside = window.Inside();
+    readonly Window _window;
+    // Tap k of output position p: its offset in the channel's plane, or −1 in the padding.
+    readonly int[] _offsets;
+    // Per position, the first tap inside the image (as T, for the vector pass): PyTorch's starting index.
+    readonly T[] _firstInside;
+    // Tap-major values of one image channel: row k holds tap k at every output position.
+    readonly Matrix<T> _taps;
     Matrix<T>? _output, _gradInput;
-    // For each output, the index within its sample's image of the input it took.
-    int[] _argmax = [];
+    // For each output, the tap (as T) whose input it took.
+    T[] _chosen = [];
+
+    public MaxPool2d(Window window)
+    {
+        _window = window;
+        _offsets = window.TapOffsets();
+        _firstInside = [.. Enumerable.Range(0, window.Positions)
+            .Select(p => T.CreateTruncating(Array.FindIndex(_offsets, p * window.Taps, window.Taps, offset => offset >= 0) - p * window.Taps))];
+        _taps = new Matrix<T>(window.Taps, window.Positions);
+    }
 
     public static Module<T> From(LayerDescription layer) => new MaxPool2d<T>(Window.Of(layer));
 
     public override Matrix<T> Forward(Matrix<T> input)
     {
-        var w = window;
+        var w = _window;
         var output = Matrix<T>.Reuse(ref _output, input.Rows, w.Channels * w.Positions);
-        if (_argmax.Length != output.Data.Length)
-            _argmax = new int[output.Data.Length];
-        var (x, y) = (input.Data, output.Data);
-        var (offsets, counts) = _inside;
-        var o = 0;
+        if (_chosen.Length != output.Data.Length)
+            _chosen = new T[output.Data.Length];
         for (var n = 0; n < input.Rows; n++)
             for (var c = 0; c < w.Channels; c++)
             {
-                var channel = c * w.Height * w.Width;
-                var plane = n * w.InputSize + channel;
-                for (var p = 0; p < w.Positions; p++, o++)
-                {
-                    var inside = offsets.AsSpan(p * w.Taps, counts[p]);
-                    var (best, at) = (x[plane + inside[0]], inside[0]);
-                    for (var k = 1; k < inside.Length; k++)
-                    {
-                        var value = x[plane + inside[k]];
-                        // strictly greater: a tie keeps the first maximum
-                        if (value > best || T.IsNaN(value))
-                            (best, at) = (value, inside[k]);
-                    }
-                    y[o] = best;
-                    _argmax[o] = channel + at;
-                }
+                var plane = input.Data.AsSpan(n * w.InputSize + c * w.Height * w.Width, w.Height * w.Width);
+                var at = (n * w.Channels + c) * w.Positions;
+                Gather(plane);
+                Scan(output.Data.AsSpan(at, w.Positions), _chosen.AsSpan(at, w.Positions));
             }
         return output;
     }
 
-    // dx[argmax] += g for each output; every other input gets nothing
+    // dx[chosen input] += g for each output; every other input gets nothing
     public override Matrix<T> Backward(Matrix<T> gradOutput)
     {
-        var gradInput = Matrix<T>.Reuse(ref _gradInput, gradOutput.Rows, window.InputSize);
+        var w = _window;
+        var gradInput = Matrix<T>.Reuse(ref _gradInput, gradOutput.Rows, w.InputSize);
         Array.Clear(gradInput.Data);
         var (g, dx) = (gradOutput.Data, gradInput.Data);
-        var perSample = window.Channels * window.Positions;
+        var o = 0;
         for (var n = 0; n < gradOutput.Rows; n++)
-        {
-            var (from, to) = (n * perSample, n * window.InputSize);
-            for (var o = 0; o < perSample; o++)
-                dx[to + _argmax[from + o]] += g[from + o];
-        }
+            for (var c = 0; c < w.Channels; c++)
+            {
+                var plane = n * w.InputSize + c * w.Height * w.Width;
+                for (var p = 0; p < w.Positions; p++, o++)
+                    dx[plane + _offsets[p * w.Taps + int.CreateTruncating(_chosen[o])]] += g[o];
+            }
         return gradInput;
+    }
+
+    /// <summary>Row k of the tap matrix: tap k's input at each output position, −∞ in the padding (never greater, never NaN).</summary>
+    void Gather(ReadOnlySpan<T> plane)
+    {
+        var taps = _window.Taps;
+        for (var k = 0; k < taps; k++)
+        {
+            var row = _taps.Row(k);
+            for (var p = 0; p < row.Length; p++)
+            {
+                var offset = _offsets[p * taps + k];
+                row[p] = offset >= 0 ? plane[offset] : T.NegativeInfinity;
+            }
+        }
+    }
+
+    /// <summary>The running maximum over the taps in row-major order, and the tap it came from: a tap wins where it is greater or NaN.</summary>
+    void Scan(Span<T> best, Span<T> chosen)
+    {
+        best.Fill(T.NegativeInfinity);
+        _firstInside.CopyTo(chosen);
+        var vectors = Vector.IsHardwareAccelerated ? best.Length - best.Length % Vector<T>.Count : 0;
+        var bestVectors = MemoryMarshal.Cast<T, Vector<T>>(best[..vectors]);
+        var chosenVectors = MemoryMarshal.Cast<T, Vector<T>>(chosen[..vectors]);
+        for (var k = 0; k < _window.Taps; k++)
+        {
+            var row = _taps.Row(k);
+            var rowVectors = MemoryMarshal.Cast<T, Vector<T>>(row[..vectors]);
+            var tap = T.CreateTruncating(k);
+            for (var v = 0; v < rowVectors.Length; v++)
+            {
+                var value = rowVectors[v];
+                var wins = Vector.GreaterThan(value, bestVectors[v]) | ~Vector.Equals(value, value);
+                bestVectors[v] = Vector.ConditionalSelect(wins, value, bestVectors[v]);
+                chosenVectors[v] = Vector.ConditionalSelect(wins, new Vector<T>(tap), chosenVectors[v]);
+            }
+            for (var p = vectors; p < row.Length; p++)
+                if (row[p] > best[p] || T.IsNaN(row[p]))
+                    (best[p], chosen[p]) = (row[p], tap);
+        }
     }
 }

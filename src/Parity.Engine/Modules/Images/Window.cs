@@ -35,31 +35,35 @@ public readonly record struct Window(
     public int Column(int ow, int j) => ow * StrideWidth - PaddingWidth + j * DilationWidth;
 
     /// <summary>
-    /// Every output position's window inside the image, worked out once: for position p = oh·W′ + ow,
-    /// the offsets h·W + w within one channel of the inputs it covers, in row-major order, at
-    /// <c>Offsets[p·Taps ..]</c>, <c>Counts[p]</c> of them (fewer than <see cref="Taps"/> where the
-    /// window meets the padding).
+    /// The output columns whose kernel column j falls inside the image (not in the padding): one run
+    /// from <c>First</c>, <c>Count</c> long (0 when the tap only ever meets padding).
     /// </summary>
-    public (int[] Offsets, int[] Counts) Inside()
+    public (int First, int Count) InsideRun(int j)
     {
-        var (offsets, counts) = (new int[Positions * Taps], new int[Positions]);
+        // Column(ow, j) = ow·stride − padding + j·dilation ∈ [0, W)
+        var (low, high) = (PaddingWidth - j * DilationWidth, Width - 1 + PaddingWidth - j * DilationWidth);
+        var first = low <= 0 ? 0 : (low + StrideWidth - 1) / StrideWidth;
+        var last = high < 0 ? -1 : Math.Min(OutWidth - 1, high / StrideWidth);
+        return last < first ? (0, 0) : (first, last - first + 1);
+    }
+
+    /// <summary>
+    /// Every output position's window worked out once: for position p = oh·W′ + ow and kernel tap
+    /// k = i·kw + j (row-major), the offset h·W + w within one channel of the input it meets, at
+    /// <c>[p·Taps + k]</c>, or −1 where it falls in the padding.
+    /// </summary>
+    public int[] TapOffsets()
+    {
+        var offsets = new int[Positions * Taps];
         for (var oh = 0; oh < OutHeight; oh++)
             for (var ow = 0; ow < OutWidth; ow++)
-            {
-                var p = oh * OutWidth + ow;
                 for (var i = 0; i < KernelHeight; i++)
-                {
-                    var h = Row(oh, i);
-                    if ((uint)h >= (uint)Height)
-                        continue;
                     for (var j = 0; j < KernelWidth; j++)
                     {
-                        var w = Column(ow, j);
-                        if ((uint)w < (uint)Width)
-                            offsets[p * Taps + counts[p]++] = h * Width + w;
+                        var (h, w) = (Row(oh, i), Column(ow, j));
+                        var inside = (uint)h < (uint)Height && (uint)w < (uint)Width;
+                        offsets[((oh * OutWidth + ow) * KernelHeight + i) * KernelWidth + j] = inside ? h * Width + w : -1;
                     }
-                }
-            }
-        return (offsets, counts);
+        return offsets;
     }
 }
