@@ -61,6 +61,34 @@ public class RowSplitTests
         var alone = Train(spec, threads: 1);
         var split = Train(spec, threads: 2);
 
+        AssertSplitInFour(alone, split, tolerance);
+    }
+
+    [Fact]
+    public void A_split_convolution_step_computes_the_one_thread_step_up_to_rounding()
+    {
+        // Fashion-MNIST's images through both image layers; at batch 64 each of the four parts has
+        // 16 images, 16·14·14 columns in the second convolution's product.
+        var spec = SpecLoader.Parse("""
+            name: row-split-cnn
+            seed: 8
+            dtype: float32
+            data: {source: fashion-mnist, train: 640, test: 10}
+            model: [unflatten: [1, 28, 28], conv2d: {out: 4, kernel: 3, padding: 1}, relu, max-pool2d: {kernel: 2}, conv2d: {out: 8, kernel: 3, padding: 1}, relu, max-pool2d: {kernel: 2}, flatten, linear: 10]
+            loss: cross-entropy
+            optimizer: {sgd: {lr: 0.05, momentum: 0.9}}
+            train: {epochs: 1, batch: 64}
+            """, "row-split-cnn.yaml");
+
+        var alone = Train(spec, threads: 1);
+        var split = Train(spec, threads: 2);
+
+        AssertSplitInFour(alone, split, 1e-5);
+    }
+
+    /// <summary>The two-thread run took four parts, the one-thread run none, and both computed the same losses and parameters within <paramref name="tolerance"/>.</summary>
+    static void AssertSplitInFour((double[] Losses, double[] Parameters, int Parts) alone, (double[] Losses, double[] Parameters, int Parts) split, double tolerance)
+    {
         Assert.Equal(1, alone.Parts);
         Assert.Equal(4, split.Parts);
         for (var i = 0; i < alone.Losses.Length; i++)

@@ -40,8 +40,8 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState where T :
     Matrix<T>? _input, _targets;
     int[]? _classes;
     bool _classesLoaded;
-    // in·out of the widest linear layer: with the batch's rows, whether splitting the rows pays.
-    readonly long _largestLayer;
+    // The largest product layer's multiply-adds per row and output positions: with the batch's rows, whether splitting the rows pays.
+    readonly (long MultiplyAdds, long Positions) _largestLayer;
     RowSplit<T>? _split;
     bool _splitLoaded;
 
@@ -55,7 +55,9 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState where T :
         // A weight [out, in, …] is a product's multiply-adds per output position: in·out per row for
         // linear, times the output's positions H′·W′ for conv2d.
         _largestLayer = model.Parameters.Where(p => !p.Buffer && p.Shape.Length >= 2)
-            .Select(p => Count(p.Shape) * (Count(model.Layers[p.Layer].OutputShape) / p.Shape[0])).DefaultIfEmpty(0).Max();
+            .Select(p => Count(model.Layers[p.Layer].OutputShape) / p.Shape[0])
+            .Zip(model.Parameters.Where(p => !p.Buffer && p.Shape.Length >= 2), (positions, p) => (Count(p.Shape) * positions, positions))
+            .DefaultIfEmpty((0, 1)).MaxBy(layer => layer.Item1);
         _optimizer = _parts.Optimizers[model.Optimizer.Kind](_model.Parameters, model.Optimizer);
         _schedule = model.Schedule is { } schedule ? _parts.Schedules[schedule.Kind](schedule) : null;
         // A scheduler's constructor sets the first epoch's lr (LinearLR's warm-up starts below lr).

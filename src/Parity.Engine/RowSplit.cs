@@ -10,7 +10,8 @@ namespace Parity.Engine;
 /// <summary>
 /// Data parallelism inside one training step, for models whose matrix products are too small for
 /// the BLAS's own threads to pay (a 1000×25·25×25 product gains little from two threads, and its
-/// output lands in the other core's cache for the next op): the batch's rows are split into a few
+/// output lands in the other core's cache for the next op), and for convolutions, whose copies,
+/// pools and activations the BLAS's threads never touch: the batch's rows are split into a few
 /// contiguous parts, each with a replica of the model (its own activations and gradients, the same
 /// parameter values), the engine's threads take the parts one by one — forward and loss, then
 /// backward — with the BLAS single-threaded, and the parts' gradients are then added into the
@@ -20,10 +21,10 @@ namespace Parity.Engine;
 /// </summary>
 sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Rows below which a part's products are too short to be worth handing out.</summary>
-    public const int MinRowsPerPart = 64;
+    /// <summary>Product columns (rows, times output positions for a convolution) below which a part's products are too short to be worth handing out.</summary>
+    public const int MinColumnsPerPart = 64;
 
-    /// <summary>Multiply-adds of the batch's largest product above which the BLAS's own threads do better.</summary>
+    /// <summary>Multiply-adds of the batch's largest dense product above which the BLAS's own threads do better.</summary>
     public const long MaxSplitProduct = 1L << 22;
 
     /// <summary>Parts per thread: more than one, so that a thread held up costs a part, not half the step.</summary>
@@ -55,11 +56,18 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
 
     enum Phase { Forward, Backward }
 
-    /// <summary>How many parts a batch of <paramref name="rows"/> is worth splitting into on <paramref name="threads"/> threads (1: not at all).</summary>
-    public static int PartsFor(int rows, long largestLayer, int threads)
+    /// <summary>
+    /// How many parts a batch of <paramref name="rows"/> is worth splitting into on <paramref name="threads"/>
+    /// threads (1: not at all), given the largest product layer's multiply-adds per row and output positions.
+    /// A dense model's step is nearly all products, and past <see cref="MaxSplitProduct"/> the BLAS's own
+    /// threads run them better than halves do. A convolution's step also copies every position into
+    /// columns, pools and activates them: a third of its time that only a split runs on every core.
+    /// </summary>
+    public static int PartsFor(int rows, (long MultiplyAdds, long Positions) largestLayer, int threads)
     {
-        var parts = Math.Min(PartsPerThread * threads, rows / MinRowsPerPart);
-        return threads > 1 && parts > 1 && rows * largestLayer <= MaxSplitProduct ? parts : 1;
+        var parts = (int)Math.Min(PartsPerThread * threads, rows * largestLayer.Positions / MinColumnsPerPart);
+        var pays = largestLayer.Positions > 1 || rows * largestLayer.MultiplyAdds <= MaxSplitProduct;
+        return threads > 1 && parts > 1 && pays ? Math.Min(parts, rows) : 1;
     }
 
     /// <summary>The parts the loaded batch is split into.</summary>
