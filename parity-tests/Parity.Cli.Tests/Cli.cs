@@ -17,13 +17,15 @@ public static class Cli
     /// Runs a program to its end. The test host's MSBuild variables (set by dotnet test) are not passed
     /// on, so a dotnet it starts builds and packs as it would from a shell.
     /// </summary>
-    public static (int Exit, string Output, string Error) RunProcess(string file, IEnumerable<string> arguments, string? workingDirectory = null)
+    public static (int Exit, string Output, string Error) RunProcess(string file, IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
         if (workingDirectory is not null)
             start.WorkingDirectory = workingDirectory;
         foreach (var variable in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToList())
             start.Environment.Remove(variable);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEnd();

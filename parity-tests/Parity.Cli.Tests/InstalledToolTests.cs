@@ -6,7 +6,7 @@ namespace Parity.Cli.Tests;
 
 /// <summary>
 /// Parity as a user's CI gets it: the Parity.Cli .NET tool packed from this checkout, installed with
-/// <c>dotnet tool install --tool-path</c>, and run from a folder outside the repository on a spec
+/// <c>dotnet tool install --tool-path</c>, and run from a folder outside the repository on specs
 /// written there. TorchSharp's natives come from the package alone (and load on Debian 12 only if the
 /// package's libLibTorchSharp.so carries the build's fix), OpenBLAS and the spec from the machine.
 /// </summary>
@@ -72,6 +72,34 @@ public class InstalledToolTests(InstalledTool tool) : IClassFixture<InstalledToo
         Assert.Equal("parity: absent.yaml: no such spec file; pass the path of a .yaml spec or of a folder of them", check.Error.Trim());
         Assert.Equal("", check.Output);
     }
+
+    [MountNamespaceFact]
+    public void Without_OpenBLAS_the_engine_falls_back_and_says_what_to_install()
+    {
+        using var work = new TempFolder();
+        work.File("user-xor.yaml", UserSpec);
+        var empty = work.File("empty.so", "");
+
+        // In a mount namespace of its own, the library dlopen would find is an empty file: OpenBLAS missing for this process alone.
+        var check = Cli.RunProcess("unshare", ["--mount", "sh", "-c", "mount --bind \"$0\" \"$(readlink -f /usr/lib/x86_64-linux-gnu/libopenblas.so.0)\" && exec \"$@\"", empty, tool.Command, "check", "user-xor.yaml"], work.Path);
+        Assert.True(check.Exit == 0, check.Output + check.Error);
+        Assert.Contains("passed user-xor", check.Output);
+        Assert.Equal("parity: note: libopenblas.so.0 is not installed, so the built-in engine multiplies with MathNet's managed GEMM (the same checks, slower); install OpenBLAS with: apt-get install libopenblas0-pthread (or set PARITY_BLAS=managed to choose the fallback)",
+            check.Error.Trim());
+    }
+
+    [Fact]
+    public void A_missing_data_set_is_one_message_naming_the_package_and_exit_2()
+    {
+        using var work = new TempFolder();
+        File.Copy(Cli.BuiltInSpec("fashion-mnist-mlp.yaml"), work["fashion.yaml"]);
+        var empty = Directory.CreateDirectory(work["no-data"]).FullName;
+
+        var check = tool.Run(work.Path, ["check", "fashion.yaml"], new Dictionary<string, string> { ["PARITY_FASHION_MNIST"] = empty });
+        Assert.Equal(2, check.Exit);
+        Assert.Equal($"parity: {Path.Combine(empty, "train-images-idx3-ubyte.gz")}: Fashion-MNIST is not installed; install it with: apt-get install dataset-fashion-mnist (or set PARITY_FASHION_MNIST to a folder of its .gz files)",
+            check.Error.Trim());
+    }
 }
 
 /// <summary>
@@ -81,10 +109,12 @@ public class InstalledToolTests(InstalledTool tool) : IClassFixture<InstalledToo
 public sealed class InstalledTool : IDisposable
 {
     readonly TempFolder folder = new();
-    readonly string command;
 
     /// <summary>The .nupkg dotnet pack wrote.</summary>
     public string Package { get; }
+
+    /// <summary>The installed parity command.</summary>
+    public string Command { get; }
 
     public InstalledTool()
     {
@@ -94,12 +124,16 @@ public sealed class InstalledTool : IDisposable
         Package = Directory.GetFiles(packages, "Parity.Cli.*.nupkg").Single();
         var version = Path.GetFileNameWithoutExtension(Package)["Parity.Cli.".Length..];
         Succeed(Cli.RunProcess("dotnet", ["tool", "install", "Parity.Cli", "--tool-path", folder["tools"], "--add-source", packages, "--version", version]), "dotnet tool install");
-        command = Path.Combine(folder["tools"], "parity");
+        Command = Path.Combine(folder["tools"], "parity");
     }
 
     /// <summary>The installed parity, run in <paramref name="workingDirectory"/>.</summary>
     public (int Exit, string Output, string Error) Run(string workingDirectory, params string[] arguments) =>
-        Cli.RunProcess(command, arguments, workingDirectory);
+        Cli.RunProcess(Command, arguments, workingDirectory);
+
+    /// <summary>The installed parity, run in <paramref name="workingDirectory"/> with these environment variables set.</summary>
+    public (int Exit, string Output, string Error) Run(string workingDirectory, string[] arguments, IReadOnlyDictionary<string, string> environment) =>
+        Cli.RunProcess(Command, arguments, workingDirectory, environment);
 
     static void Succeed((int Exit, string Output, string Error) run, string what)
     {
@@ -108,4 +142,14 @@ public sealed class InstalledTool : IDisposable
     }
 
     public void Dispose() => folder.Dispose();
+}
+
+/// <summary>A test that mounts in a mount namespace of its own: skipped, and says why, unless run as root where unshare may make one.</summary>
+public sealed class MountNamespaceFactAttribute : FactAttribute
+{
+    public MountNamespaceFactAttribute()
+    {
+        if (Environment.UserName != "root" || !File.Exists("/usr/lib/x86_64-linux-gnu/libopenblas.so.0") || Cli.RunProcess("unshare", ["--mount", "true"]).Exit != 0)
+            Skip = "hides OpenBLAS in a mount namespace: needs root, OpenBLAS installed, and unshare allowed";
+    }
 }
