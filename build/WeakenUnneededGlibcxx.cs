@@ -11,8 +11,9 @@ using Microsoft.Build.Utilities;
 /// reference to <c>std::ios_base_library_init()</c> at version GLIBCXX_3.4.32 only so that the library
 /// demands a new enough libstdc++; nothing calls it. Debian 12's libstdc++ (GCC 12) stops at 3.4.30, so
 /// the dynamic loader refuses the whole library. This task marks that one version need weak
-/// (VER_FLG_WEAK in .gnu.version_r) in the build's own copy, a 2-byte change, and only when:
-/// the system's libstdc++ lacks the version, and the library binds no other symbol to it.
+/// (VER_FLG_WEAK in .gnu.version_r) in the build's own copy, a 2-byte change, and only when the
+/// library binds no other symbol to it, and the system's libstdc++ lacks the version — or the copy is
+/// <see cref="Portable"/>: a publish or the .NET tool package runs on machines other than this one.
 /// The NuGet cache and system files are never touched: the copy is rewritten through a new file.
 /// </summary>
 public sealed class WeakenUnneededGlibcxx : Microsoft.Build.Utilities.Task
@@ -24,9 +25,12 @@ public sealed class WeakenUnneededGlibcxx : Microsoft.Build.Utilities.Task
 
     [Required] public string Library { get; set; } = "";
 
+    /// <summary>The copy is for other machines (a publish, the .NET tool): weakened whatever this machine's libstdc++ has; where the version exists, a weak need changes nothing.</summary>
+    public bool Portable { get; set; }
+
     public override bool Execute()
     {
-        if (!File.Exists(Library) || SystemHasVersion())
+        if (!File.Exists(Library) || (!Portable && SystemHasVersion()))
             return true;
         var elf = File.ReadAllBytes(Library);
         var sections = Sections(elf);
@@ -56,7 +60,7 @@ public sealed class WeakenUnneededGlibcxx : Microsoft.Build.Utilities.Task
                     File.WriteAllBytes(staged, elf);
                     File.Delete(Library); // a new file, so a hard link into the NuGet cache is never written through
                     File.Move(staged, Library);
-                    Log.LogMessage(MessageImportance.High, $"parity: {Path.GetFileName(Library)}: {Version} marked weak (only {OnlySymbol} uses it; this system's libstdc++ lacks it)");
+                    Log.LogMessage(MessageImportance.High, $"parity: {Path.GetFileName(Library)}: {Version} marked weak (only {OnlySymbol} uses it; {(Portable ? "a copy for other machines" : "this system's libstdc++ lacks it")})");
                     return true;
                 }
                 aux += (int)U32(elf, aux + 12);

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Parity.Cli.Tests;
 
 /// <summary>Runs the parity command in-process and captures what it prints.</summary>
@@ -9,6 +11,26 @@ public static class Cli
         var error = new StringWriter();
         var exit = ParityCommandLine.Run(args, output, error);
         return (exit, output.ToString(), error.ToString());
+    }
+
+    /// <summary>
+    /// Runs a program to its end. The test host's MSBuild variables (set by dotnet test) are not passed
+    /// on, so a dotnet it starts builds and packs as it would from a shell.
+    /// </summary>
+    public static (int Exit, string Output, string Error) RunProcess(string file, IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (workingDirectory is not null)
+            start.WorkingDirectory = workingDirectory;
+        foreach (var variable in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToList())
+            start.Environment.Remove(variable);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result, error);
     }
 
     public static string RepositoryRoot { get; } = FindRoot();

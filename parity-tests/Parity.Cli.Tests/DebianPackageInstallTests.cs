@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Parity.Cli.Tests;
 
 /// <summary>
@@ -14,30 +12,27 @@ public class DebianPackageInstallTests
     [RootOnDebianFact]
     public void FourInstallsAtOnceOfAMissingPackageAllSucceedAndOneInstalls()
     {
-        Run("apt-get", $"purge -y -qq {Package}");
+        Run("apt-get", "purge", "-y", "-qq", Package);
         try
         {
             var script = Path.Combine(Cli.RepositoryRoot, "src", "ensure-debian-packages.sh");
-            var runs = Enumerable.Range(0, 4).Select(_ => Task.Run(() => Run("bash", $"\"{script}\" {Package}"))).ToArray();
+            var runs = Enumerable.Range(0, 4).Select(_ => Task.Run(() => Run("bash", script, Package))).ToArray();
             Task.WaitAll(runs);
 
             Assert.All(runs, run => Assert.True(run.Result.Exit == 0, run.Result.Output));
             Assert.Single(runs, run => run.Result.Output.Contains($"parity: installed {Package}"));
-            Assert.Contains("install ok installed", Run("dpkg-query", $"-W -f=${{Status}} {Package}").Output);
+            Assert.Contains("install ok installed", Run("dpkg-query", "-W", "-f=${Status}", Package).Output);
         }
         finally
         {
-            Run("apt-get", $"purge -y -qq {Package}");
+            Run("apt-get", "purge", "-y", "-qq", Package);
         }
     }
 
-    static (int Exit, string Output) Run(string file, string arguments)
+    static (int Exit, string Output) Run(string file, params string[] arguments)
     {
-        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result + error.Result);
+        var (exit, output, error) = Cli.RunProcess(file, arguments);
+        return (exit, output + error);
     }
 }
 

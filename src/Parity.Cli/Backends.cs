@@ -78,6 +78,20 @@ public static class Backends
         }
     }
 
+    /// <summary>
+    /// Without OpenBLAS the built-in engine multiplies with MathNet's managed GEMM: the same checks,
+    /// slower, and a bench's figures are not OpenBLAS's. An installed .NET tool cannot install it the
+    /// way the build does, so this says once, on standard error, what to install.
+    /// </summary>
+    public static void NoteMissingBlas(string engine, TextWriter error)
+    {
+        if (engine == Builtin && Gemm.Missing is { } library)
+            error.WriteLine($"parity: note: {library} is not installed, so the built-in engine multiplies with MathNet's managed GEMM (the same checks, slower); install OpenBLAS with: apt-get install libopenblas0-pthread (or set PARITY_BLAS=managed to choose the fallback)");
+    }
+
+    /// <summary>Parity run as the installed .NET tool (the package's settings file beside it), not from a build of the repository.</summary>
+    static bool InstalledAsTool => File.Exists(Path.Combine(AppContext.BaseDirectory, "DotnetToolSettings.xml"));
+
     /// <summary>A TorchSharp that cannot load is the machine's setup, not a crash: say what to do.</summary>
     static T Guarded<T>(Func<T> create)
     {
@@ -87,7 +101,10 @@ public static class Backends
         }
         catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or NotSupportedException)
         {
-            throw new InputException($"TorchSharp's native library cannot be loaded ({InputException.OneLine((e.InnerException ?? e).Message.Split('\n')[0])}); rebuild Parity on this machine (dotnet build -c Release), which makes it loadable");
+            var fix = InstalledAsTool
+                ? "the Parity.Cli tool carries libtorch for Linux x64 and needs glibc 2.34 and GCC 12's libstdc++ or later (Debian 12, Ubuntu 22.04); on such a machine, reinstall it"
+                : "rebuild Parity on this machine (dotnet build -c Release), which makes it loadable";
+            throw new InputException($"TorchSharp's native library cannot be loaded ({InputException.OneLine((e.InnerException ?? e).Message.Split('\n')[0])}); {fix}");
         }
     }
 }

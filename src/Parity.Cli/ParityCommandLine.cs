@@ -59,6 +59,8 @@ public static class ParityCommandLine
         {
             using var threads = parsed.GetResult(threadsOption) is null ? null : Backends.UseThreads(parsed.GetValue(threadsOption));
             using var engines = ExecEngine.Use(TimeSpan.FromSeconds(parsed.GetValue(engineTimeoutOption)), error);
+            if (parsed.CommandResult.Command != root)
+                Backends.NoteMissingBlas(parsed.GetValue(engineOption)!, error);
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (InputException e)

@@ -23,11 +23,20 @@ public static unsafe class Gemm
     /// <summary>"openblas" or "managed": which implementation multiplies.</summary>
     public static string Provider { get; }
 
+    /// <summary>The OpenBLAS library when it was wanted and could not be loaded, so the fallback multiplies; else null.</summary>
+    public static string? Missing { get; }
+
     static Gemm()
     {
+        const string openBlas = "libopenblas.so.0";
         Provider = "managed";
-        if (Environment.GetEnvironmentVariable("PARITY_BLAS") == "managed" || !NativeLibrary.TryLoad("libopenblas.so.0", out var library))
+        if (Environment.GetEnvironmentVariable("PARITY_BLAS") == "managed")
             return;
+        if (!NativeLibrary.TryLoad(openBlas, out var library))
+        {
+            Missing = openBlas;
+            return;
+        }
         Dgemm = (delegate* unmanaged<int, int, int, int, int, int, double, double*, int, double*, int, double, double*, int, void>)NativeLibrary.GetExport(library, "cblas_dgemm");
         Sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)NativeLibrary.GetExport(library, "cblas_sgemm");
         Dgemv = (delegate* unmanaged<int, int, int, int, double, double*, int, double*, int, double, double*, int, void>)NativeLibrary.GetExport(library, "cblas_dgemv");
