@@ -20,7 +20,7 @@ public class ExampleReportsTests
     static (int Exit, string Output) Suite(TempFolder temp, ExampleEngine example)
     {
         var output = new StringWriter();
-        var exit = ReportCommand.Run(SpecFolder(temp), Backends.Builtin, temp["reports"], output, examples: [example]);
+        var exit = ReportCommand.Run(SpecFolder(temp), Sharding.Shard.Whole, Backends.Builtin, temp["reports"], output, examples: [example]);
         return (exit, output.ToString());
     }
 
