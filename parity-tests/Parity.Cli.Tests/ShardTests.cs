@@ -15,15 +15,7 @@ public sealed class ShardedRuns : IDisposable
 {
     public static readonly string[] Specs =
     [
-        """
-        name: shard-xor
-        seed: 4
-        data: {source: xor, train: 8, test: 4}
-        model: [linear: 3, tanh, linear: 1, sigmoid]
-        loss: bce
-        optimizer: {sgd: {lr: 0.5, momentum: 0.5}}
-        train: {epochs: 30, batch: 4}
-        """,
+        ReportAndBaselineTests.Spec.Replace("name: unseen-report", "name: shard-xor"),
         """
         name: shard-disk
         seed: 7
@@ -56,7 +48,7 @@ public sealed class ShardedRuns : IDisposable
     {
         Directory.CreateDirectory(Folder);
         foreach (var spec in Specs)
-            File.WriteAllText(Path.Combine(Folder, spec.Split('\n')[0]["name: ".Length..] + ".yaml"), spec);
+            File.WriteAllText(Path.Combine(Folder, SpecLoader.Parse(spec, "spec.yaml").Name + ".yaml"), spec);
         Report(Whole);
         for (var i = 1; i <= 3; i++)
             Report(Part(i), "--shard", $"{i}/3");

@@ -59,8 +59,10 @@ public static class ReportCommand
             return (Path: ExampleResult.PathOf(example, spec.Name), Example: example, Spec: spec);
         }).ToList();
         var set = specs.Select(s => s.Name).Concat(shown.Select(e => e.Path)).ToList();
-        var specsHere = shard.Select(specs, s => (s.Name, s), Shard.CostFolder(specPath));
-        var examplesHere = shard.Select(shown, e => (e.Path, e.Spec), Shard.CostFolder(specPath));
+        // One split over the specs' and the examples' reports together: each is one report to place.
+        var mine = shard.Members([.. specs.Select(s => (s.Name, s)), .. shown.Select(e => (e.Path, e.Spec))], Shard.CostFolder(specPath));
+        var specsHere = specs.Where(s => mine.Contains(s.Name)).ToList();
+        var examplesHere = shown.Where(e => mine.Contains(e.Path)).ToList();
         var engine = Backends.Resolve(engineChoice);
         var console = Terminal.On(output);
         Terminal.Sides(console, engine);

@@ -62,23 +62,26 @@ public sealed record Shard(int Index, int Count)
     }
 
     /// <summary>
-    /// The items of this part, in their given order. Each item is a report named <c>Name</c> of
-    /// <c>Spec</c>; <paramref name="folder"/>'s cost file (none for a single spec file) prices them.
+    /// The names of this part's reports: each report, named <c>Name</c>, is of <c>Spec</c>, and
+    /// <paramref name="folder"/>'s cost file (none for a single spec file) prices them.
     /// </summary>
-    public IReadOnlyList<T> Select<T>(IReadOnlyList<T> items, Func<T, (string Name, ParitySpec Spec)> report, string? folder)
+    public IReadOnlySet<string> Members(IReadOnlyList<(string Name, ParitySpec Spec)> reports, string? folder)
     {
         if (Count == 1)
-            return items;
-        var costs = SpecCosts.Of(items.Select(report).ToList(), folder is null ? new Dictionary<string, double>() : SpecCosts.Measured(folder));
-        var mine = Partition(costs, Count)[Index - 1].ToHashSet();
-        return items.Where(item => mine.Contains(report(item).Name)).ToList();
+            return reports.Select(r => r.Name).ToHashSet();
+        var costs = SpecCosts.Of(reports, folder is null ? new Dictionary<string, double>() : SpecCosts.Measured(folder));
+        return Partition(costs, Count)[Index - 1].ToHashSet();
     }
 
     /// <summary>This part of the specs of SPEC|DIR, in name order.</summary>
     public IReadOnlyList<ParitySpec> Specs(string specPath) => Specs(specPath, SpecLoader.LoadAll(specPath));
 
     /// <summary>This part of <paramref name="all"/>, the specs of SPEC|DIR.</summary>
-    public IReadOnlyList<ParitySpec> Specs(string specPath, IReadOnlyList<ParitySpec> all) => Select(all, spec => (spec.Name, spec), CostFolder(specPath));
+    public IReadOnlyList<ParitySpec> Specs(string specPath, IReadOnlyList<ParitySpec> all)
+    {
+        var mine = Members(all.Select(spec => (spec.Name, spec)).ToList(), CostFolder(specPath));
+        return all.Where(spec => mine.Contains(spec.Name)).ToList();
+    }
 
     /// <summary>Where the cost file of SPEC|DIR is: in the folder; a single spec file has none.</summary>
     public static string? CostFolder(string specPath) => Directory.Exists(specPath) ? specPath : null;
