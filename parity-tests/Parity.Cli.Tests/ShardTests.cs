@@ -127,7 +127,10 @@ public class ShardTests(ShardedRuns runs) : IClassFixture<ShardedRuns>
         Assert.Contains("3 of 3 passed; 3 shards joined", output);
         // Three specs on three shards: one each, so that the merge really joins.
         for (var i = 1; i <= 3; i++)
+        {
             Assert.Single(RunResult.Read(runs.Part(i)).Specs);
+            Assert.Contains($"1 of 1 specs passed. Shard {i}/3 of a run of 3 reports: it holds 1 of them", File.ReadAllText(Path.Combine(runs.Part(i), "README.md")));
+        }
         var whole = Files(runs.Whole);
         Assert.Equal(whole, Files(temp["merged"]));
         foreach (var file in whole)
@@ -247,7 +250,7 @@ public class ShardTests(ShardedRuns runs) : IClassFixture<ShardedRuns>
         var (exit, output, error) = Cli.Run("report", runs.Folder, "--shard", "5/5", "--out", temp["empty"]);
 
         Assert.True(exit == 0, error + output);
-        Assert.Contains("0 of 0 specs passed.", File.ReadAllText(Path.Combine(temp["empty"], "README.md")));
+        Assert.Contains("0 of 0 specs passed. Shard 5/5 of a run of 3 reports: it holds 0 of them; parity merge joins the shards. Each spec's report compares the engine under test, Parity built-in engine, with the reference, TorchSharp", File.ReadAllText(Path.Combine(temp["empty"], "README.md")));
         Assert.Empty(XDocument.Load(Path.Combine(temp["empty"], "junit.xml")).Root!.Elements());
         var run = RunResult.Read(temp["empty"]);
         Assert.Equal((5, 5, 3), (run.Shard.Index, run.Shard.Count, run.Shard.Set.Count));

@@ -130,9 +130,9 @@ public static class ReportCommand
     public static string WriteIndex(string folder, RunResult run, IReadOnlyList<SpecResult> results, IReadOnlyList<ExampleResult> shown)
     {
         Directory.CreateDirectory(folder);
-        var index = ReportIndex.Markdown(results, shown);
+        var index = ReportIndex.Markdown(run, results, shown);
         AtomicFile.Write(Path.Combine(folder, "README.md"), index);
-        AtomicFile.Write(Path.Combine(folder, "index.html"), ReportIndex.Html(results, shown));
+        AtomicFile.Write(Path.Combine(folder, "index.html"), ReportIndex.Html(run, results, shown));
         AtomicFile.Write(Path.Combine(folder, "junit.xml"), JunitReport.Write(results));
         AtomicFile.Write(Path.Combine(folder, RunResult.FileName), Json.Serialize(run));
         return index;
