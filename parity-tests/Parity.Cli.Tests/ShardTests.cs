@@ -108,6 +108,33 @@ public class ShardTests(ShardedRuns runs) : IClassFixture<ShardedRuns>
     }
 
     [Fact]
+    public void Refreshing_costs_keeps_the_unmeasured_reports_of_the_set_and_drops_the_rest()
+    {
+        using var temp = new TempFolder();
+        temp.File(SpecCosts.FileName, """{"wall_seconds": {"kept": 1.5, "remeasured": 9, "gone": 2}}""");
+
+        SpecCosts.Refresh(temp.Path, new Dictionary<string, double> { ["remeasured"] = 3.14159, ["new"] = 0.04 }, ["kept", "new", "remeasured"]);
+
+        Assert.Equal(new Dictionary<string, double> { ["kept"] = 1.5, ["new"] = 0, ["remeasured"] = 3.1 }, SpecCosts.Measured(temp.Path));
+    }
+
+    [Fact]
+    public void A_cost_file_that_is_no_cost_file_is_bad_input_naming_it()
+    {
+        using var temp = new TempFolder();
+        Directory.CreateDirectory(temp["specs"]);
+        File.WriteAllText(Path.Combine(temp["specs"], "xor.yaml"), ShardedRuns.Specs[0]);
+        File.WriteAllText(Path.Combine(temp["specs"], SpecCosts.FileName), """{"wall_seconds": {"shard-xor": "slow"}}""");
+
+        var (exit, output, error) = Cli.Run("check", temp["specs"], "--shard", "1/2");
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith($"parity: {Path.Combine(temp["specs"], SpecCosts.FileName)}: not a Parity cost file (", error);
+        Assert.EndsWith("; delete it (the specs' costs are then estimated) or refresh it with parity suite\n", error);
+        Assert.Equal("", output);
+    }
+
+    [Fact]
     public void The_committed_cost_file_prices_only_built_in_specs()
     {
         var folder = Path.Combine(Cli.RepositoryRoot, "parity-tests", "specs");

@@ -31,7 +31,7 @@ public static class ReportCommand
     {
         var outOption = new Option<string>("--out") { Description = "The folder to write the reports to", DefaultValueFactory = _ => SuiteReports };
         var readmeOption = new Option<string?>("--readme") { Description = "Also write the results table into this Markdown file, between <!-- parity:train:begin --> and <!-- parity:train:end -->" };
-        var command = new Command("suite", $"Run the built-in suite ({SuiteSpecs}) end to end and write its reports (default: {SuiteReports}/, and the specs' wall seconds to {SuiteSpecs}/{SpecCosts.FileName})") { outOption, readmeOption };
+        var command = new Command("suite", $"Run the built-in suite ({SuiteSpecs}) end to end and write its reports (default: {SuiteReports}/; writing it, also the reports' wall seconds to {SuiteSpecs}/{SpecCosts.FileName})") { outOption, readmeOption };
         command.SetAction(parse =>
         {
             if (!Directory.Exists(SuiteSpecs))
