@@ -1,5 +1,7 @@
 using Parity.Cli.Commands;
 using Parity.Cli.Examples;
+using Parity.Cli.Reports;
+using Parity.Cli.Sharding;
 
 namespace Parity.Cli.Tests;
 
@@ -20,23 +22,27 @@ public class ExampleReportsTests
     static (int Exit, string Output) Suite(TempFolder temp, ExampleEngine example)
     {
         var output = new StringWriter();
-        var exit = ReportCommand.Run(SpecFolder(temp), Backends.Builtin, temp["reports"], output, examples: [example]);
+        var exit = ReportCommand.Run(SpecFolder(temp), Sharding.Shard.Whole, Backends.Builtin, temp["reports"], output, examples: [example]);
         return (exit, output.ToString());
+    }
+
+    /// <summary>The suite's numpy example with its bug, on the small spec.</summary>
+    static ExampleEngine NumpyOnXor()
+    {
+        var numpy = ExampleEngines.WithBugs.Single(e => e.Folder == "numpy-engine");
+        return numpy with
+        {
+            Spec = "xor-tanh-bce",
+            // The suite runs from the repository's root, where the example's relative path holds.
+            Resolve = _ => Backends.Resolve(ExampleEngines.Numpy(Cli.RepositoryRoot, numpy.Bug)),
+        };
     }
 
     [Fact]
     public void A_caught_bug_is_a_failing_report_under_examples_and_its_diagnosis_is_in_the_index()
     {
         using var temp = new TempFolder();
-        var numpy = ExampleEngines.WithBugs.Single(e => e.Folder == "numpy-engine");
-        var example = numpy with
-        {
-            Spec = "xor-tanh-bce",
-            // The suite runs from the repository's root, where the example's relative path holds.
-            Resolve = _ => Backends.Resolve(ExampleEngines.Numpy(Cli.RepositoryRoot, numpy.Bug)),
-        };
-
-        var (exit, output) = Suite(temp, example);
+        var (exit, output) = Suite(temp, NumpyOnXor());
 
         Assert.True(exit == 0, output);
         var report = File.ReadAllText(Path.Combine(temp["reports"], "examples", "numpy-engine", "xor-tanh-bce", "report.md"));
@@ -59,5 +65,31 @@ public class ExampleReportsTests
         Assert.Contains("the planted bug of examples/numpy-engine (--bug bias-grad-mean) was not caught on xor-tanh-bce", output);
         Assert.Contains("0 of 1 planted bugs were caught", File.ReadAllText(Path.Combine(temp["reports"], "README.md")));
         Assert.Contains("passed: the bug was not caught", File.ReadAllText(Path.Combine(temp["reports"], "README.md")));
+    }
+
+    [Fact]
+    public void A_sharded_suite_holds_each_example_report_in_one_shard_and_merges_into_the_whole_index()
+    {
+        using var temp = new TempFolder();
+        var folder = SpecFolder(temp);
+        // Two reports of one spec cost the same: by name, the example's goes to shard 1, the spec's to shard 2.
+        foreach (var (output, shard) in new[] { ("whole", Shard.Whole), ("part-1", new Shard(1, 2)), ("part-2", new Shard(2, 2)) })
+        {
+            var printed = new StringWriter();
+            Assert.True(ReportCommand.Run(folder, shard, Backends.Builtin, temp[output], printed, examples: [NumpyOnXor()]) == 0, printed.ToString());
+        }
+        var (first, second) = (RunResult.Read(temp["part-1"]), RunResult.Read(temp["part-2"]));
+        Assert.Equal(["examples/numpy-engine/xor-tanh-bce"], first.Examples);
+        Assert.Empty(first.Specs);
+        Assert.Equal(["xor-tanh-bce"], second.Specs);
+        Assert.Empty(second.Examples);
+
+        var (exit, merged, error) = Cli.Run("merge", temp["part-2"], temp["part-1"], "--out", temp["merged"]);
+
+        Assert.True(exit == 0, error + merged);
+        foreach (var file in new[] { "README.md", "index.html", "junit.xml", "result.json" })
+            Assert.Equal(CommittedReportsTests.WithoutTimings(File.ReadAllText(Path.Combine(temp["whole"], file))), CommittedReportsTests.WithoutTimings(File.ReadAllText(Path.Combine(temp["merged"], file))));
+        Assert.True(File.Exists(Path.Combine(temp["merged"], "examples", "numpy-engine", "xor-tanh-bce", "report.md")));
+        Assert.Contains("1 of 1 planted bugs were caught", File.ReadAllText(Path.Combine(temp["merged"], "README.md")));
     }
 }

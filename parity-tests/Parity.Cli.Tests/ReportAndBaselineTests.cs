@@ -7,7 +7,8 @@ namespace Parity.Cli.Tests;
 // One class: these tests set GITHUB_STEP_SUMMARY, which is process-wide; xunit runs a class's tests one at a time.
 public class ReportAndBaselineTests
 {
-    const string Spec = """
+    /// <summary>A small spec no other test names; the shard tests take it too, renamed.</summary>
+    internal const string Spec = """
         name: unseen-report
         seed: 4
         data: {source: xor, train: 8, test: 4}

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Parity.Cli.Commands;
+using Parity.Cli.Sharding;
 using Parity.Protocol;
 using Parity.Spec;
 using Parity.Torch.Twin;
@@ -23,13 +24,17 @@ public static class ParityCommandLine
         // Before any native library loads: how TorchSharp and OpenBLAS wait and allocate (NativeSettings).
         NativeSettings.ConfigureProcess();
         var root = new RootCommand("Parity: is a hand-written backpropagation right, and if not, where and why.");
-        root.Subcommands.Add(TrainCommand.Create(output));
-        root.Subcommands.Add(CheckCommand.Create(output));
-        root.Subcommands.Add(BenchCommand.Create(output));
-        root.Subcommands.Add(ReportCommand.Report(output));
-        root.Subcommands.Add(ReportCommand.Suite(output));
-        root.Subcommands.Add(BaselineCommand.Create(output));
+        // Every command that runs a folder of specs takes its part of them with --shard i/n: one option, shared.
+        Command[] folderCommands = [TrainCommand.Create(output), CheckCommand.Create(output), BenchCommand.Create(output),
+            ReportCommand.Report(output), ReportCommand.Suite(output), BaselineCommand.Create(output)];
+        var shardOption = Shard.CreateOption();
+        foreach (var command in folderCommands)
+        {
+            command.Options.Add(shardOption);
+            root.Subcommands.Add(command);
+        }
         root.Subcommands.Add(SoakCommand.Create(output));
+        root.Subcommands.Add(MergeCommand.Create(output));
         var threadsOption = NumberOption.Create("--threads", "Threads for TorchSharp and the BLAS under both engines, 1 to 256 (default: theirs)",
             (int n) => n is >= 1 and <= MaxThreads, $"--threads takes a whole number from 1 to {MaxThreads}");
         threadsOption.Recursive = true;

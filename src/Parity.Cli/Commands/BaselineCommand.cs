@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Parity.Cli.Output;
 using Parity.Cli.Reports;
+using Parity.Cli.Sharding;
 using Parity.Spec;
 
 namespace Parity.Cli.Commands;
@@ -16,12 +17,15 @@ public static class BaselineCommand
         command.SetAction(parse =>
         {
             var file = AtomicFile.CheckWritable(parse.GetValue(outOption)!);
-            var specs = SpecLoader.LoadAll(parse.GetValue(specArgument)!);
+            var specPath = parse.GetValue(specArgument)!;
+            var all = SpecLoader.LoadAll(specPath);
+            var shard = parse.GetValue<Shard>(Shard.OptionName)!;
+            var specs = shard.Specs(specPath, all);
             var engine = Backends.Resolve(parse.GetValue<string>(Backends.EngineOption)!);
             var console = Terminal.On(output);
             Terminal.Sides(console, engine);
             var results = specs.Select(spec => ReportCommand.Evaluate(spec, engine, console)).ToList();
-            AtomicFile.Write(file, Json.Serialize(new Baseline(engine.Name, results.Select(BaselineSpec.From).ToList())));
+            AtomicFile.Write(file, Json.Serialize(new Baseline(engine.Name, results.Select(BaselineSpec.From).ToList(), ShardRecord.Of(shard, all.Select(s => s.Name).ToList()))));
             return results.All(r => r.Passed) ? ParityCommandLine.Passed : ParityCommandLine.Failed;
         });
         return command;

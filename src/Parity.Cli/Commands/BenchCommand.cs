@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Parity.Cli.Output;
+using Parity.Cli.Sharding;
 using Parity.Engine.Numerics;
 using Parity.Harness.Benchmarks;
 using Parity.Spec;
@@ -37,7 +38,7 @@ public static class BenchCommand
 
         var command = new Command("bench", "Time forward, backward, optimizer step and training step of the engine and of TorchSharp, side by side")
             { specArgument, jsonOption, sweepOption, minTimeOption, repetitionsOption, readmeOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(jsonOption), Threads(parse), parse.GetValue(sweepOption),
+        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue<Shard>(Shard.OptionName)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(jsonOption), Threads(parse), parse.GetValue(sweepOption),
             new BenchmarkOptions(parse.GetValue(minTimeOption), parse.GetValue(repetitionsOption)), parse.GetValue(readmeOption), output));
         return command;
     }
@@ -45,12 +46,12 @@ public static class BenchCommand
     /// <summary>The global --threads (ParityCommandLine), else the machine's cores: both engines always get the same count.</summary>
     static int Threads(ParseResult parse) => parse.GetValue<int?>("--threads") ?? Environment.ProcessorCount;
 
-    static int Run(string specPath, string engineChoice, string? jsonPath, int threads, string? sweepText, BenchmarkOptions options, string? readmePath, TextWriter output)
+    static int Run(string specPath, Shard shard, string engineChoice, string? jsonPath, int threads, string? sweepText, BenchmarkOptions options, string? readmePath, TextWriter output)
     {
         var jsonFile = jsonPath is null ? null : AtomicFile.CheckWritable(jsonPath);
         var readme = readmePath is null ? null : ReadmeSection.CheckUpdatable(readmePath, "bench");
         var sweep = sweepText is null ? null : SweepRequest.Parse(sweepText);
-        var specs = SpecLoader.LoadAll(specPath);
+        var specs = shard.Specs(specPath);
         if (sweep is { Parameter: SweepParameter.Width } && specs.FirstOrDefault(s => s.LinearLayers.Count() < 2) is { } shallow)
             throw new InputException($"{shallow.SourcePath}: --sweep width varies the hidden linear layers, and this model has none; sweep batch instead");
 

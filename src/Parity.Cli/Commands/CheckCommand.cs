@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Parity.Cli.Output;
 using Parity.Cli.Reports;
+using Parity.Cli.Sharding;
 using Parity.Harness.Checks;
 using Parity.Harness.Comparison;
 using Parity.Spec;
@@ -19,21 +20,19 @@ public static class CheckCommand
         var jsonOption = new Option<string?>("--json") { Description = "Also write the results as JSON to this file" };
         var dumpOption = new Option<string?>("--dump") { Description = "Write parameters, batch and both engines' gradients as safetensors to this folder" };
         var baselineOption = new Option<string?>("--baseline") { Description = "Also train in lockstep and fail on regressions against this baseline (parity baseline)" };
-        var factorOption = NumberOption.Create("--factor", "With --baseline: how many times a gradient error may grow",
-            (double f) => f is >= 1 and <= 1e12, "--factor takes a number of at least 1, e.g. 10", fallback: 10);
-        var marginOption = NumberOption.Create("--margin", "With --baseline: how much worse the runtime ratio engine/TorchSharp may get, e.g. 0.25 for 25 %",
-            (double m) => m is > 0 and <= 100, "--margin takes a fraction greater than 0, e.g. 0.25", fallback: BaselineComparison.DefaultMargin);
+        var factorOption = RegressionCheck.FactorOption();
+        var marginOption = RegressionCheck.MarginOption();
         var command = new Command("check", "Compare the engine's gradients and updates with TorchSharp's, and check both by finite differences") { specArgument, jsonOption, dumpOption, baselineOption, factorOption, marginOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(jsonOption), parse.GetValue(dumpOption), parse.GetValue(baselineOption), parse.GetValue(factorOption), parse.GetValue(marginOption), output));
+        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue<Shard>(Shard.OptionName)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(jsonOption), parse.GetValue(dumpOption), parse.GetValue(baselineOption), parse.GetValue(factorOption), parse.GetValue(marginOption), output));
         return command;
     }
 
-    static int Run(string specPath, string engineChoice, string? jsonPath, string? dumpPath, string? baselinePath, double factor, double margin, TextWriter output)
+    static int Run(string specPath, Shard shard, string engineChoice, string? jsonPath, string? dumpPath, string? baselinePath, double factor, double margin, TextWriter output)
     {
         var jsonFile = jsonPath is null ? null : AtomicFile.CheckWritable(jsonPath);
         var dumpFolder = dumpPath is null ? null : CheckDumpFolder(dumpPath);
         var baseline = baselinePath is null ? null : Baseline.Read(baselinePath);
-        var specs = SpecLoader.LoadAll(specPath);
+        var specs = shard.Specs(specPath);
         var engine = Backends.Resolve(engineChoice);
         var console = Terminal.On(output);
         Terminal.Sides(console, engine);
@@ -52,27 +51,11 @@ public static class CheckCommand
     /// <summary>Regression mode: each spec evaluated in full and compared with its baseline; the Markdown summary goes to GitHub's job summary too.</summary>
     static int AgainstBaseline(IReadOnlyList<ParitySpec> specs, EngineUnderTest engine, Baseline baseline, double factor, double margin, IAnsiConsole console)
     {
-        if (baseline.Engine != engine.Name)
-            throw new InputException($"the baseline holds the figures of {baseline.Engine}, and this run checks {engine.Name}; record a baseline for it with parity baseline --engine");
-        var summary = new System.Text.StringBuilder("# Parity regression check\n\n| spec | result |\n|---|---|\n");
-        var failed = false;
+        var regressions = new RegressionCheck(baseline, factor, margin, console);
+        regressions.CheckCovers(engine.Name, specs.Select(s => s.Name));
         foreach (var spec in specs)
-        {
-            var recorded = baseline.Specs.FirstOrDefault(b => b.Spec == spec.Name)
-                ?? throw new InputException($"the baseline has no spec named '{spec.Name}'; record it again with parity baseline");
-            var result = ReportCommand.Evaluate(spec, engine, console);
-            var problems = BaselineComparison.Regressions(recorded, result, factor, margin).ToList();
-            if (!result.Passed)
-                problems.Insert(0, "the spec's own checks fail");
-            failed |= problems.Count > 0;
-            foreach (var problem in problems)
-                console.MarkupLine($"[red]regression[/] {Markup.Escape(spec.Name)}: {Markup.Escape(problem)}");
-            if (problems.Count == 0)
-                console.MarkupLine($"[green]no regression[/] {Markup.Escape(spec.Name)}");
-            summary.AppendLine($"| {spec.Name} | {(problems.Count == 0 ? "✅ no regression" : "❌ " + string.Join("; ", problems))} |");
-        }
-        StepSummary.Append(summary.ToString());
-        return failed ? ParityCommandLine.Failed : ParityCommandLine.Passed;
+            regressions.Judge(ReportCommand.Evaluate(spec, engine, console));
+        return regressions.Publish();
     }
 
     /// <summary>All of <c>parity check</c>'s checks on one spec, the engine under test against the reference, printed.</summary>

@@ -1,7 +1,9 @@
 using System.CommandLine;
+using System.Diagnostics;
 using Parity.Cli.Examples;
 using Parity.Cli.Output;
 using Parity.Cli.Reports;
+using Parity.Cli.Sharding;
 using Parity.Spec;
 using Spectre.Console;
 
@@ -21,7 +23,7 @@ public static class ReportCommand
         var specArgument = new Argument<string>("spec") { Description = "A spec file, or a folder of them" };
         var outOption = new Option<string>("--out") { Description = "The folder to write the reports to", Required = true };
         var command = new Command("report", "Check, train in lockstep and write a report per spec with an index") { specArgument, outOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(outOption)!, output));
+        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue<Shard>(Shard.OptionName)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(outOption)!, output));
         return command;
     }
 
@@ -29,12 +31,12 @@ public static class ReportCommand
     {
         var outOption = new Option<string>("--out") { Description = "The folder to write the reports to", DefaultValueFactory = _ => SuiteReports };
         var readmeOption = new Option<string?>("--readme") { Description = "Also write the results table into this Markdown file, between <!-- parity:train:begin --> and <!-- parity:train:end -->" };
-        var command = new Command("suite", $"Run the built-in suite ({SuiteSpecs}) end to end and write its reports (default: {SuiteReports}/)") { outOption, readmeOption };
+        var command = new Command("suite", $"Run the built-in suite ({SuiteSpecs}) end to end and write its reports (default: {SuiteReports}/; writing it, also the reports' wall seconds to {SuiteSpecs}/{SpecCosts.FileName})") { outOption, readmeOption };
         command.SetAction(parse =>
         {
             if (!Directory.Exists(SuiteSpecs))
                 throw new InputException($"{Path.GetFullPath(SuiteSpecs)}: the built-in suite is not here; run parity suite from the repository's root");
-            return Run(SuiteSpecs, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(outOption)!, output, parse.GetValue(readmeOption), ExampleEngines.WithBugs);
+            return Run(SuiteSpecs, parse.GetValue<Shard>(Shard.OptionName)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(outOption)!, output, parse.GetValue(readmeOption), ExampleEngines.WithBugs);
         });
         return command;
     }
@@ -42,18 +44,29 @@ public static class ReportCommand
     /// <summary>
     /// The reports of every spec, and for the suite also of each example engine with its planted bug
     /// (<paramref name="examples"/>), which must fail: a run passes when every spec passes and every
-    /// planted bug is caught.
+    /// planted bug is caught. With a <paramref name="shard"/> other than 1/1, only its part of them.
+    /// The suite writing the committed reports also refreshes the committed cost file with the wall
+    /// seconds it measured; a suite into another folder (a test, a CI shard) changes nothing in the checkout.
     /// </summary>
-    public static int Run(string specPath, string engineChoice, string outPath, TextWriter output, string? readmePath = null, IReadOnlyList<ExampleEngine>? examples = null)
+    public static int Run(string specPath, Shard shard, string engineChoice, string outPath, TextWriter output, string? readmePath = null, IReadOnlyList<ExampleEngine>? examples = null)
     {
         var readme = readmePath is null ? null : ReadmeSection.CheckUpdatable(readmePath, "train");
-        var folder = Path.GetFullPath(outPath);
-        if (File.Exists(folder) || !Directory.Exists(Path.GetDirectoryName(folder)))
-            throw new InputException($"{outPath}: --out must be a folder whose parent exists");
+        var folder = OutFolder(outPath);
         var specs = SpecLoader.LoadAll(specPath);
+        var shown = (examples ?? []).Select(example =>
+        {
+            var spec = SpecLoader.Load(Path.Combine(specPath, $"{example.Spec}.yaml"));
+            return (Path: ExampleResult.PathOf(example, spec.Name), Example: example, Spec: spec);
+        }).ToList();
+        var set = specs.Select(s => s.Name).Concat(shown.Select(e => e.Path)).ToList();
+        // One split over the specs' and the examples' reports together: each is one report to place.
+        var mine = shard.Members([.. specs.Select(s => (s.Name, s)), .. shown.Select(e => (e.Path, e.Spec))], Shard.CostFolder(specPath));
+        var specsHere = specs.Where(s => mine.Contains(s.Name)).ToList();
+        var examplesHere = shown.Where(e => mine.Contains(e.Path)).ToList();
         var engine = Backends.Resolve(engineChoice);
         var console = Terminal.On(output);
         Terminal.Sides(console, engine);
+        var seconds = new Dictionary<string, double>();
         // The reports are written beside the target and swapped in whole at the end, so that an
         // interrupted or failed run leaves the previous reports as they were.
         var staging = $"{folder}.partial-{Environment.ProcessId}";
@@ -61,39 +74,41 @@ public static class ReportCommand
         try
         {
             var results = new List<SpecResult>();
-            var trained = new List<(ParitySpec, TrainSpecReport)>();
-            foreach (var spec in specs)
+            foreach (var spec in specsHere)
             {
                 Interruption.Check();
+                var clock = Stopwatch.StartNew();
                 var result = Evaluate(spec, engine, console);
+                seconds[spec.Name] = clock.Elapsed.TotalSeconds;
                 Write(Path.Combine(staging, spec.Name), spec, result);
                 results.Add(result);
-                trained.Add((spec, result.Train));
             }
-            var shown = new List<ExampleResult>();
-            foreach (var example in examples ?? [])
+            var caught = new List<ExampleResult>();
+            foreach (var (path, example, spec) in examplesHere)
             {
                 Interruption.Check();
+                var clock = Stopwatch.StartNew();
                 var exampleEngine = example.Resolve(Directory.CreateDirectory(Path.Combine(scratch, example.Folder)).FullName);
                 Terminal.Sides(console, exampleEngine);
-                var spec = SpecLoader.Load(Path.Combine(specPath, $"{example.Spec}.yaml"));
                 var shownResult = new ExampleResult(example, Evaluate(spec, exampleEngine, console));
-                Write(Path.Combine(staging, shownResult.Path), spec, shownResult.Result);
-                shown.Add(shownResult);
+                seconds[path] = clock.Elapsed.TotalSeconds;
+                Write(Path.Combine(staging, path), spec, shownResult.Result);
+                caught.Add(shownResult);
                 if (!shownResult.Caught)
                     console.MarkupLine($"[red]the planted bug of examples/{Markup.Escape(example.Folder)} ({Markup.Escape(example.Bug)}) was not caught on {Markup.Escape(spec.Name)}[/]");
             }
-            var index = ReportIndex.Markdown(results, shown);
-            AtomicFile.Write(Path.Combine(staging, "README.md"), index);
-            AtomicFile.Write(Path.Combine(staging, "index.html"), ReportIndex.Html(results, shown));
-            AtomicFile.Write(Path.Combine(staging, "junit.xml"), JunitReport.Write(results));
+            var run = new RunResult(results.All(r => r.Passed) && caught.All(r => r.Caught), engine.Name, Backends.ReferenceName, ShardRecord.Of(shard, set),
+                specsHere.Select(s => s.Name).ToList(), examplesHere.Select(e => e.Path).ToList(), seconds);
+            var index = WriteIndex(staging, run, results, caught);
             Interruption.Check();
             Swap(staging, folder);
             if (readme is not null)
-                ReadmeSection.Replace(readme, "train", ResultsTable.Markdown(trained));
+                ReadmeSection.Replace(readme, "train", ResultsTable.Markdown(specsHere.Zip(results.Select(r => r.Train)).ToList()));
+            if (examples is not null && folder == Path.GetFullPath(SuiteReports))
+                SpecCosts.Refresh(specPath, seconds, set);
             StepSummary.Append(index);
-            console.MarkupLine($"reports: {Markup.Escape(folder)} ({results.Count(r => r.Passed)} of {results.Count} passed)");
-            return results.All(r => r.Passed) && shown.All(r => r.Caught) ? ParityCommandLine.Passed : ParityCommandLine.Failed;
+            console.MarkupLine($"reports: {Markup.Escape(folder)} ({results.Count(r => r.Passed)} of {results.Count} passed{(shard == Shard.Whole ? "" : $"; shard {shard}")})");
+            return run.Passed ? ParityCommandLine.Passed : ParityCommandLine.Failed;
         }
         finally
         {
@@ -102,8 +117,29 @@ public static class ReportCommand
         }
     }
 
+    /// <summary>The full path of a report folder to write, refused unless its parent exists.</summary>
+    public static string OutFolder(string outPath)
+    {
+        var folder = Path.GetFullPath(outPath);
+        if (File.Exists(folder) || !Directory.Exists(Path.GetDirectoryName(folder)))
+            throw new InputException($"{outPath}: --out must be a folder whose parent exists");
+        return folder;
+    }
+
+    /// <summary>The run's own files beside its reports — index (README.md, index.html), junit.xml, result.json — in <paramref name="folder"/>; returns the Markdown index.</summary>
+    public static string WriteIndex(string folder, RunResult run, IReadOnlyList<SpecResult> results, IReadOnlyList<ExampleResult> shown)
+    {
+        Directory.CreateDirectory(folder);
+        var index = ReportIndex.Markdown(run, results, shown);
+        AtomicFile.Write(Path.Combine(folder, "README.md"), index);
+        AtomicFile.Write(Path.Combine(folder, "index.html"), ReportIndex.Html(run, results, shown));
+        AtomicFile.Write(Path.Combine(folder, "junit.xml"), JunitReport.Write(results));
+        AtomicFile.Write(Path.Combine(folder, RunResult.FileName), Json.Serialize(run));
+        return index;
+    }
+
     /// <summary>Puts the staged folder in the target's place; the old reports go only once the new ones are there.</summary>
-    static void Swap(string staged, string target)
+    public static void Swap(string staged, string target)
     {
         var old = $"{target}.old-{Environment.ProcessId}";
         if (Directory.Exists(target))

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Parity.Cli.Output;
+using Parity.Cli.Sharding;
 using Parity.Harness.Training;
 using Parity.Spec;
 using Parity.Spec.Data;
@@ -37,12 +38,12 @@ public static class TrainCommand
         };
 
         var command = new Command("train", "Train per the spec and print train, validation and test figures per epoch") { specArgument, sideOption, jsonOption, seedsOption, marginOption, readmeOption, forcingOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(sideOption)!, parse.GetValue(jsonOption), parse.GetValue(seedsOption), parse.GetValue(marginOption), parse.GetValue(readmeOption),
+        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue<Shard>(Shard.OptionName)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(sideOption)!, parse.GetValue(jsonOption), parse.GetValue(seedsOption), parse.GetValue(marginOption), parse.GetValue(readmeOption),
             parse.GetValue(forcingOption), output));
         return command;
     }
 
-    static int Run(string specPath, string engineChoice, string side, string? jsonPath, int seeds, double margin, string? readmePath, bool teacherForcing, TextWriter output)
+    static int Run(string specPath, Shard shard, string engineChoice, string side, string? jsonPath, int seeds, double margin, string? readmePath, bool teacherForcing, TextWriter output)
     {
         if (teacherForcing && (side != Both || seeds > 1))
             throw new InputException("--teacher-forcing sets the engine under test to the reference at every step of one lockstep run; leave out --side and --seeds");
@@ -50,7 +51,7 @@ public static class TrainCommand
         var readme = readmePath is null ? null : ReadmeSection.CheckUpdatable(readmePath, "train");
         if (seeds > 1 && side != Both)
             throw new InputException("--seeds compares the two sides; leave out --side (or pass --side both)");
-        var specs = SpecLoader.LoadAll(specPath);
+        var specs = shard.Specs(specPath);
         if (teacherForcing && specs.FirstOrDefault(s => s.Grid is not null) is { } grid)
             throw new InputException($"{grid.Name}: --teacher-forcing runs one optimizer setting, and this spec has a grid; train it without --teacher-forcing, or remove its grid");
         var engine = Backends.Resolve(engineChoice);

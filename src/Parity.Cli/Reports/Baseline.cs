@@ -5,7 +5,8 @@ using Parity.Spec;
 namespace Parity.Cli.Reports;
 
 /// <summary>The figures a regression check compares against (<c>parity baseline</c>): the engine they were recorded for, and per spec its figures.</summary>
-public sealed record Baseline(string Engine, IReadOnlyList<BaselineSpec> Specs)
+/// <remarks><c>Shard</c> says which part of which set of specs it holds (<c>parity baseline --shard</c>, joined by <c>parity merge</c>); baselines recorded before sharding hold none.</remarks>
+public sealed record Baseline(string Engine, IReadOnlyList<BaselineSpec> Specs, Sharding.ShardRecord? Shard = null)
 {
     public static Baseline Read(string path)
     {

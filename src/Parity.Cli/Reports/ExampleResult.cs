@@ -8,7 +8,9 @@ public sealed record ExampleResult(ExampleEngine Example, SpecResult Result)
     public bool Caught => !Result.Passed;
 
     /// <summary>The report's folder under the index: <c>examples/numpy-engine/disk-three-layers</c>.</summary>
-    public string Path => $"examples/{Example.Folder}/{Result.Spec}";
+    public string Path => PathOf(Example, Result.Spec);
+
+    public static string PathOf(ExampleEngine example, string spec) => $"examples/{example.Folder}/{spec}";
 
     /// <summary>The diagnosis's first line, what the index shows of each.</summary>
     public string Headline => Result.Check.Diagnosis.FirstOrDefault() ?? (Caught ? Result.Train.Verdict : "not caught: the report passed");

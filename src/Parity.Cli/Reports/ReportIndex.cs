@@ -20,11 +20,11 @@ public static class ReportIndex
     static string ExamplesIntro(IReadOnlyList<ExampleResult> examples) =>
         $"What a failing report looks like: each example engine of examples/ with its bug switched on, checked on one built-in spec. {examples.Count(e => e.Caught)} of {examples.Count} planted bugs were caught; the suite fails if one is not.";
 
-    public static string Markdown(IReadOnlyList<SpecResult> results, IReadOnlyList<ExampleResult> examples)
+    public static string Markdown(RunResult run, IReadOnlyList<SpecResult> results, IReadOnlyList<ExampleResult> examples)
     {
         var text = new StringBuilder();
         text.AppendLine("# Parity reports").AppendLine();
-        text.AppendLine($"{Summary(results)} Each spec's report compares the engine under test, {Engines(results)}, with the reference, {References(results)}: gradients on the first batch, finite differences, and both trained in lockstep.").AppendLine();
+        text.AppendLine($"{Summary(run, results)} Each spec's report compares the engine under test, {Engines(run, results)}, with the reference, {References(run, results)}: gradients on the first batch, finite differences, and both trained in lockstep.").AppendLine();
         text.AppendTable(SpecColumns, results.Select(r => SpecRow(r, $"[{r.Spec}]({r.Spec}/report.md)")));
         if (examples.Count == 0)
             return text.ToString();
@@ -33,10 +33,10 @@ public static class ReportIndex
         return text.ToString();
     }
 
-    public static string Html(IReadOnlyList<SpecResult> results, IReadOnlyList<ExampleResult> examples)
+    public static string Html(RunResult run, IReadOnlyList<SpecResult> results, IReadOnlyList<ExampleResult> examples)
     {
         var body = new StringBuilder();
-        body.Append($"<h1>Parity reports</h1><p>{Summary(results)} Engine under test: <strong>{E(Engines(results))}</strong> · reference: {E(References(results))}</p>");
+        body.Append($"<h1>Parity reports</h1><p>{E(Summary(run, results))} Engine under test: <strong>{E(Engines(run, results))}</strong> · reference: {E(References(run, results))}</p>");
         HtmlTable(body, SpecColumns, results.Select(r => (r.Passed, SpecRow(r, $"<a href=\"{r.Spec}/report.html\">{E(r.Spec)}</a>"))));
         if (examples.Count > 0)
         {
@@ -46,7 +46,10 @@ public static class ReportIndex
         return HtmlReport.Page("Parity reports", body.ToString());
     }
 
-    static string Summary(IReadOnlyList<SpecResult> results) => $"{results.Count(r => r.Passed)} of {results.Count} specs passed.";
+    /// <summary>How many passed; for one shard of several, also which shard of how many reports it holds.</summary>
+    static string Summary(RunResult run, IReadOnlyList<SpecResult> results) =>
+        $"{results.Count(r => r.Passed)} of {results.Count} specs passed."
+        + (run.Shard.Count == 1 ? "" : $" Shard {run.Shard} of a run of {run.Shard.Set.Count} reports: it holds {run.Specs.Count + run.Examples.Count} of them; parity merge joins the shards.");
 
     /// <summary>A spec's cells, the link already in the output's format; the figures need no escaping.</summary>
     static string[] SpecRow(SpecResult r, string link) =>
@@ -74,9 +77,10 @@ public static class ReportIndex
 
     static string E(string text) => WebUtility.HtmlEncode(text);
 
-    static string Engines(IReadOnlyList<SpecResult> results) => string.Join(", ", results.Select(r => r.Engine).Distinct());
+    /// <summary>The engines as each report names them (an engine in another process by its handshake too); the run's when it holds no report.</summary>
+    static string Engines(RunResult run, IReadOnlyList<SpecResult> results) => results.Count == 0 ? run.Engine : string.Join(", ", results.Select(r => r.Engine).Distinct());
 
-    static string References(IReadOnlyList<SpecResult> results) => string.Join(", ", results.Select(r => r.Reference).Distinct());
+    static string References(RunResult run, IReadOnlyList<SpecResult> results) => results.Count == 0 ? run.Reference : string.Join(", ", results.Select(r => r.Reference).Distinct());
 
     static string Headline(SpecResult r) => r.Last.Engine?.TestAccuracy is not null
         ? $"{Figures.Accuracy(r.Last.Engine?.TestAccuracy)} / {Figures.Accuracy(r.Last.Twin?.TestAccuracy)}"
