@@ -40,14 +40,7 @@ public class AttributionTests
         var batch = FirstBatch(spec, data);
         BackendFactory engine = (m, p) => new EngineBackend<double>(m, p, bug.Parts);
 
-        GradientParityResult parity;
-        using (var e = engine(model, initial))
-        using (var t = new TwinBackend(model, initial))
-            parity = GradientParity.Run(spec, e, t, batch);
-        LayerResyncResult resync;
-        using (var e = engine(model, initial))
-        using (var t = new TwinBackend(model, initial))
-            resync = LayerResync.Run(spec, e, t, batch, parity);
+        var (parity, resync) = Resync(spec, engine, model, initial, batch);
 
         Assert.True(resync.Available, resync.Unavailable);
         var rows = string.Join("; ", resync.Layers.Select(l => $"{l.Layer}: own {l.OwnError:G3} inherited {l.InheritedError:G3} {l.Verdict}"));
@@ -93,17 +86,23 @@ public class AttributionTests
         var initial = InitialParameters.Create(spec);
         var batch = FirstBatch(spec, DatasetLoader.Load(spec));
 
-        GradientParityResult parity;
-        using (var e = EngineBackend.Create(model, initial))
-        using (var t = new TwinBackend(model, initial))
-            parity = GradientParity.Run(spec, e, t, batch);
-        using var engine = EngineBackend.Create(model, initial);
-        using var twin = new TwinBackend(model, initial);
-        var resync = LayerResync.Run(spec, engine, twin, batch, parity);
+        var (_, resync) = Resync(spec, EngineBackend.Create, model, initial, batch);
 
         Assert.True(resync.Available, resync.Unavailable);
         Assert.Equal(spec.Model.Count, resync.Layers.Count);
         Assert.All(resync.Layers, l => Assert.Equal("agrees", l.Verdict));
+    }
+
+    /// <summary>Gradient parity, then re-sync from its TorchSharp tensors, each on fresh backends as check runs them.</summary>
+    static (GradientParityResult, LayerResyncResult) Resync(ParitySpec spec, BackendFactory engine, ModelDescription model, IReadOnlyList<HostTensor> initial, Batch batch)
+    {
+        GradientParityResult parity;
+        using (var e = engine(model, initial))
+        using (var t = new TwinBackend(model, initial))
+            parity = GradientParity.Run(spec, e, t, batch);
+        using var resynced = engine(model, initial);
+        using var twin = new TwinBackend(model, initial);
+        return (parity, LayerResync.Run(spec, resynced, twin, batch, parity));
     }
 
     static Batch FirstBatch(ParitySpec spec, Dataset data)
