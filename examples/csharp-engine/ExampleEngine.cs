@@ -5,11 +5,11 @@ namespace CSharpEngine;
 /// <summary>
 /// A small engine written from scratch — linear layers, ReLU, tanh, sigmoid, MSE, BCE, cross-entropy,
 /// SGD with momentum, dampening, weight decay and Nesterov, gradient clipping, step and exponential
-/// schedules — checked by Parity against PyTorch's own computation:
+/// schedules — checked by Parity against PyTorch's own computation, each layer also alone (ILayerProbe):
 /// <c>parity check SPEC --engine bin/Release/net10.0/CSharpEngine.dll</c>.
 /// It computes in double; a float32 model stores every value rounded to float32.
 /// </summary>
-public sealed class ExampleEngine : IBackend
+public sealed class ExampleEngine : IBackend, ILayerProbe
 {
     /// <summary>
     /// Plants one realistic bug when set to <c>bias-grad-mean</c>: each linear layer divides its bias
@@ -109,6 +109,20 @@ public sealed class ExampleEngine : IBackend
             _precision.Round(p.Grad);
         return new Gradients(loss, [.. _parameters.Select(p => new HostTensor(p.Name, p.Shape, [.. p.Grad]))], reaching,
             new HostTensor("input", [batch.Rows, batch.Features], gradient));
+    }
+
+    /// <summary>One layer on the input and upstream gradient Parity gives, its gradients from zero, stored values rounded as in a training step.</summary>
+    public LayerRun RunLayer(int layer, Batch batch, HostTensor input, HostTensor outputGradient)
+    {
+        var owner = _layers[layer];
+        foreach (var p in owner.Parameters)
+            Array.Clear(p.Grad);
+        var output = _precision.Round(owner.Forward([.. input.Data], batch.Rows));
+        var gradInput = _precision.Round(owner.Backward([.. outputGradient.Data], batch.Rows));
+        foreach (var p in owner.Parameters)
+            _precision.Round(p.Grad);
+        return new LayerRun(new HostTensor("output", outputGradient.Shape, output), new HostTensor("input", input.Shape, gradInput),
+            [.. owner.Parameters.Select(p => new HostTensor(p.Name, p.Shape, [.. p.Grad]))]);
     }
 
     public void Step()

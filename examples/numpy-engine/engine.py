@@ -338,6 +338,16 @@ class Engine:
             outputs.append(x)
         return outputs
 
+    def run_layer(self, index, tensors):
+        """run_layer: one layer's training forward on x and its backward from grad_output, its gradients from zero."""
+        layer = self.layers[index]
+        if isinstance(layer, Dropout):
+            layer.train(tensors[f"{index}.mask"])
+        for parameter in layer.parameters().values():
+            parameter.grad[...] = 0
+        output = layer.forward(tensors["x"])
+        return output, layer.backward(tensors["grad_output"])
+
     def targets(self, tensors):
         return tensors["classes"] if "classes" in tensors else tensors["y"]
 
@@ -428,6 +438,12 @@ def handle(engine, method, params, tensors):
     if method == "set_optimizer_state":
         engine.set_optimizer_state(tensors)
         return {}, {}
+    if method == "run_layer":
+        index = params["layer"]
+        output, grad_input = engine.run_layer(index, tensors)
+        result = {name: p.grad for name, p in engine.params.items() if name.split(".")[0] == str(index)}
+        result.update({"output": output, "grad_input": grad_input})
+        return {}, result
     if method == "forward":
         return {}, {str(i): output for i, output in enumerate(engine.forward(tensors["x"], tensors))}
     if method == "gradients":

@@ -56,7 +56,12 @@ public class CheckCommandTests
             Assert.Equal("full", gradcheck.GetProperty("mode").GetString());
             // Every coordinate: 36 + 72 + 7 parameters and 40 × 2 inputs, each checked or set aside as a kink.
             Assert.Equal(195, gradcheck.GetProperty("checked").GetInt32() + gradcheck.GetProperty("kinks").GetInt32());
+            Assert.True(gradcheck.GetProperty("linearity").GetProperty("passed").GetBoolean());
         }
+        var resync = spec.GetProperty("resync");
+        Assert.True(resync.GetProperty("available").GetBoolean());
+        Assert.All(resync.GetProperty("layers").EnumerateArray(), layer => Assert.Equal("agrees", layer.GetProperty("verdict").GetString()));
+        Assert.Equal(spec.GetProperty("layers").GetArrayLength(), resync.GetProperty("layers").GetArrayLength());
         Assert.Equal(0, spec.GetProperty("diagnosis").GetArrayLength());
         Assert.Contains("passed unseen-check", output);
     }

@@ -22,9 +22,21 @@ public partial class FailingReportTests
         Assert.Matches(@"\| 0\.bias \| gradient \| norm ratio 0\.250000, cosine 1\.000000 \| max rel err ", markdown);
         Assert.Contains("**Reproduce:** `parity check xor-tanh-bce.yaml --engine ENGINE --dump DIR`", markdown);
         Assert.Contains("**Try:** fix the backward the culprit names", markdown);
+        // The re-sync table: the linear layers' own errors, in their bias gradients; the tanh between them has none.
+        Assert.Contains("## Per-layer re-sync", markdown);
+        Assert.Matches(@"\| 0 \| \S+ \(0\.bias\) \| \S+ \| own \|", markdown);
+        Assert.Matches(@"\| 2 \| \S+ \(2\.bias\) \| \S+ \| own \|", markdown);
+        Assert.Matches(@"\| 1 \| [^|(]+ \| \S+ \| agrees \|", markdown);
+        using (var result = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(temp["reports"], "xor-tanh-bce", "result.json"))))
+        {
+            var layers = result.RootElement.GetProperty("check").GetProperty("resync").GetProperty("layers");
+            Assert.Equal("own", layers[0].GetProperty("verdict").GetString());
+            Assert.Equal("0.bias", layers[0].GetProperty("worst_own").GetString());
+        }
         var html = File.ReadAllText(Path.Combine(temp["reports"], "xor-tanh-bce", "report.html"));
         Assert.Matches(FirstSectionAfterTitle(), html);
         Assert.Contains("<p class=\"culprit\"><strong>Culprit:</strong> only the bias gradients are wrong (0.bias, 2.bias)", html);
+        Assert.Contains("<h2>Per-layer re-sync</h2>", html);
     }
 
     [Fact]

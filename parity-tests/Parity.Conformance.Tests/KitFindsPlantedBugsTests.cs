@@ -17,6 +17,7 @@ public class KitFindsPlantedBugsTests
         ["train step without step"] = ("train-step", Wrapped(engine => new TrainStepWithoutStep(engine))),
         ["evaluate trains"] = ("evaluate", Wrapped(engine => new EvaluateTrains(engine))),
         ["end of epoch ignored"] = ("end-epoch", Wrapped(engine => new EndEpochIgnored(engine))),
+        ["layer probe accumulates"] = ("layer-probe", Wrapped(engine => new LayerProbeAccumulates(engine))),
     };
 
     static BackendFactory Wrapped(Func<IBackend, IBackend> bug) =>

@@ -61,6 +61,8 @@ public class CSharpExampleTests(ExampleBuild example) : IClassFixture<ExampleBui
 
         Assert.True(exit == 0, error + output);
         Assert.StartsWith("engine under test: CSharpEngine · reference: TorchSharp 0.107.0 (libtorch 2.10.0)", output);
+        Assert.Contains("re-sync (own / inherited max abs err): 0 ", output);
+        Assert.Contains("backward linear in the upstream gradient", output);
     }
 
     [Theory]
@@ -81,6 +83,10 @@ public class CSharpExampleTests(ExampleBuild example) : IClassFixture<ExampleBui
         Assert.True(exit == 1, error + output);
         Assert.Contains("only the bias gradients are wrong (0.bias, 2.bias, 4.bias)", output);
         Assert.Contains("1/50, the batch size", output);
+        // The example's ILayerProbe: re-sync finds the bug in each linear layer of its own, and in nothing else.
+        Assert.Contains("the own error is at layer 0 (linear, 6th from the output) (its 0.bias, ", output);
+        Assert.Contains(" and layer 4 (linear, 2nd from the output) (its 4.bias, ", output);
+        Assert.DoesNotContain("and layer 1 ", output);
     }
 
     [Fact]

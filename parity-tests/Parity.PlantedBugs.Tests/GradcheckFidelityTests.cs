@@ -1,12 +1,14 @@
 using Parity.Engine;
 using Parity.Harness.Checks;
+using Parity.PlantedBugs.Tests.Bugs;
 using Parity.Spec;
 
 namespace Parity.PlantedBugs.Tests;
 
 /// <summary>
 /// The finite-difference check beyond one comparison: a backward that differs between two calls on the
-/// same input is reported as nondeterministic with its size, and a fast-mode failure is re-checked
+/// same input is reported as nondeterministic with its size, a backward that is not linear in the
+/// upstream gradient is named with its layer, tensor and size, and a fast-mode failure is re-checked
 /// coordinate by coordinate on the tensors it involves.
 /// </summary>
 public class GradcheckFidelityTests
@@ -79,6 +81,49 @@ public class GradcheckFidelityTests
         Assert.Equal(0, result.EngineGradcheck.Nondeterminism);
         Assert.Equal(0, result.TwinGradcheck.Nondeterminism);
         Assert.True(result.Passed);
+    }
+
+    [Fact]
+    public void A_backward_with_a_term_that_ignores_the_upstream_gradient_fails_linearity_with_its_size()
+    {
+        var bug = Catalogue.All.Single(b => b.Name == "weight-decay-in-backward");
+        var spec = SpecLoader.Parse(bug.Spec, "weight-decay-in-backward.yaml");
+
+        var result = ParityCheck.Run(spec, (model, initial) => new EngineBackend<double>(model, initial, bug.Parts));
+
+        var linearity = Assert.IsType<BackwardLinearity>(result.EngineGradcheck.Linearity);
+        Assert.False(result.EngineGradcheck.Passed);
+        // The term is 0.01·W whatever dL/dY is: a zero upstream gradient leaves it, a doubled one does not double it.
+        var largest = 0.01 * result.InitialParameters.Single(p => p.Name == "0.weight").Data.Max(Math.Abs);
+        var zero = Assert.Single(linearity.Failures, f => f is { Layer: 0, Tensor: "0.weight", Zero: true });
+        Assert.Equal(largest, zero.Size, 1e-15);
+        Assert.Contains(linearity.Failures, f => f is { Layer: 0, Tensor: "0.weight", Zero: false });
+        Assert.All(linearity.Failures, f => Assert.EndsWith(".weight", f.Tensor, StringComparison.Ordinal));
+        Assert.True(result.TwinGradcheck.Linearity!.Passed);
+        Assert.True(result.TwinGradcheck.Passed);
+    }
+
+    [Fact]
+    public void The_engine_and_TorchSharp_are_linear_in_the_upstream_gradient()
+    {
+        var result = ParityCheck.Run(SpecLoader.Parse(Small, "small.yaml"), EngineBackend.Create);
+
+        foreach (var check in new[] { result.EngineGradcheck, result.TwinGradcheck })
+        {
+            var linearity = Assert.IsType<BackwardLinearity>(check.Linearity);
+            Assert.Null(linearity.Unavailable);
+            Assert.Empty(linearity.Failures);
+        }
+    }
+
+    [Fact]
+    public void An_engine_without_ILayerProbe_is_checked_with_re_sync_and_linearity_not_available()
+    {
+        var result = ParityCheck.Run(SpecLoader.Parse(Small, "small.yaml"), Edited((_, g) => g.Name == "0.bias" ? Scaled(g, 2) : g));
+
+        Assert.Contains("does not implement ILayerProbe", result.EngineGradcheck.Linearity!.Unavailable, StringComparison.Ordinal);
+        Assert.False(result.Resync.Available);
+        Assert.Contains(result.Diagnosis, line => line.StartsWith("re-sync was not available: engine does not implement ILayerProbe", StringComparison.Ordinal));
     }
 
     [Fact]

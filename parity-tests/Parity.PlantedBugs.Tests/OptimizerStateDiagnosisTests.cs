@@ -56,7 +56,7 @@ public class OptimizerStateDiagnosisTests
 
         var diagnosis = string.Join("\n", result.Diagnosis.Select(line => "  " + line));
         Assert.False(result.Updates.Passed, $"{name} passed the update check; diagnosis:\n{diagnosis}");
-        var bug = new PlantedBug(name, "", parts, expected);
+        var bug = new PlantedBug(name, "", Planted.Optimizer, parts, expected);
         Assert.True(result.Diagnosis.Any(bug.IsDiagnosedBy), $"{name}: no diagnosis line contains \"{expected}\"; the diagnosis was:\n{diagnosis}");
     }
 
@@ -78,7 +78,7 @@ public class OptimizerStateDiagnosisTests
 
         var result = ParityCheck.Run(SpecLoader.Parse(bug.Spec, $"{name}.yaml"), (model, initial) => new EngineBackend<double>(model, initial, bug.Parts));
 
-        var part = new PlantedBug(name, "", bug.Parts, "the first part of the update to differ is " + expected);
+        var part = new PlantedBug(name, "", bug.Planted, bug.Parts, "the first part of the update to differ is " + expected);
         Assert.True(result.Diagnosis.Any(part.IsDiagnosedBy), $"{name}: no line contains \"{expected}\":\n{string.Join("\n", result.Diagnosis)}");
     }
 

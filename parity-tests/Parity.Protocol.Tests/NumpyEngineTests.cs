@@ -52,6 +52,11 @@ public class NumpyEngineTests
 
             Assert.True(exit == 0, output + error);
             Assert.Contains("passed disk-dropout", output);
+            // run_layer, with the dropout layer's mask: every layer agrees alone and end to end, and backward is linear.
+            Assert.Contains("re-sync (own / inherited max abs err): 0 ", output);
+            Assert.DoesNotContain(" own,", output);
+            Assert.DoesNotContain(" inherited,", output);
+            Assert.Contains("backward linear in the upstream gradient", output);
         }
         finally
         {
@@ -68,6 +73,11 @@ public class NumpyEngineTests
         Assert.Matches(@"│ 0\.bias\s+│ \[32\].*│ no\s+│", output);
         Assert.Contains("only the bias gradients are wrong (0.bias, 2.bias, 4.bias)", output);
         Assert.Contains("1/50, the batch size: divided by the batch once too often", output);
+        // Re-sync through run_layer: every linear layer has the bug of its own, and nothing else is blamed.
+        Assert.Contains("re-sync: fed TorchSharp's input and upstream gradient, the own error is at layer 0 (linear, 6th from the output) (its 0.bias, max abs err ", output);
+        Assert.Contains(" and layer 2 (linear, 4th from the output) (its 2.bias, ", output);
+        Assert.Contains(" and layer 4 (linear, 2nd from the output) (its 4.bias, ", output);
+        Assert.DoesNotContain("and layer 1 ", output);
         Assert.Contains("failed disk-three-layers", output);
     }
 

@@ -20,6 +20,7 @@ public static class ConformanceKit
         TrainStepIsGradientsThenStep.Check,
         EvaluateHasNoSideEffects.Check,
         EndEpochAdvancesSchedule.Check,
+        LayerProbe.Check,
     ];
 
     /// <summary>Every check on the case, each on backends of its own; what they found (empty when the backend conforms). A check the backend throws in reports the exception.</summary>

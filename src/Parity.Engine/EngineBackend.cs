@@ -24,7 +24,7 @@ public static class EngineBackend
 /// on several threads (<see cref="RowSplit{T}"/>); everything else — and every result the harness
 /// compares layer by layer — runs on the calling thread.
 /// </summary>
-public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerProbe where T : unmanaged, IFloatingPointIeee754<T>
 {
     readonly ModelDescription _description;
     readonly EngineParts<T> _parts;
@@ -40,6 +40,8 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState where T :
     Matrix<T>? _input, _targets;
     int[]? _classes;
     bool _classesLoaded;
+    // ILayerProbe's copies of the input and upstream gradient it is handed.
+    Matrix<T>? _probeInput, _probeGradient;
     // The largest product layer's multiply-adds per row and output positions: with the batch's rows, whether splitting the rows pays.
     readonly (long MultiplyAdds, long Positions) _largestLayer;
     RowSplit<T>? _split;
@@ -121,6 +123,30 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState where T :
         }
         var parameters = _model.Parameters.Select(p => new HostTensor(p.Name, p.Shape, p.Grad.ToDoubles())).ToList();
         return new Gradients(loss, parameters, layerOutputs, Host("input", gradient, _description.InputShape));
+    }
+
+    public LayerRun RunLayer(int layer, Batch batch, HostTensor input, HostTensor outputGradient)
+    {
+        var description = _description.Layers[layer];
+        Expect(input, "input", batch.Rows, description.InputShape);
+        Expect(outputGradient, "upstream gradient", batch.Rows, description.OutputShape);
+        var module = _model.Modules[layer];
+        foreach (var parameter in module.Parameters)
+            parameter.ZeroGrad();
+        module.Prepare(ForwardMode.Training, batch, 0, batch.Rows);
+        var x = Matrix<T>.Reuse(ref _probeInput, batch.Rows, input.Count / batch.Rows);
+        x.CopyFrom(input.Data);
+        var output = Host("output", module.Forward(x), description.OutputShape);
+        var gradient = Matrix<T>.Reuse(ref _probeGradient, batch.Rows, outputGradient.Count / batch.Rows);
+        gradient.CopyFrom(outputGradient.Data);
+        var gradInput = Host("input", module.Backward(gradient), description.InputShape);
+        return new LayerRun(output, gradInput, module.Parameters.Select(p => new HostTensor(p.Name, p.Shape, p.Grad.ToDoubles())).ToList());
+    }
+
+    static void Expect(HostTensor tensor, string what, int rows, int[] shape)
+    {
+        if (!tensor.Shape.SequenceEqual([rows, .. shape]))
+            throw new ArgumentException($"the layer's {what} must be [{string.Join(", ", [rows, .. shape])}], the batch's rows by the layer's shape; it is {tensor.ShapeText}");
     }
 
     public void Step()

@@ -9,7 +9,7 @@ namespace Parity.Protocol;
 /// back is checked — its name, shape and dtype — before the harness sees it. Floating tensors cross
 /// in the model's dtype, class indices as int64.
 /// </summary>
-public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState
+public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState, ILayerProbe
 {
     public const int ProtocolVersion = 1;
 
@@ -114,6 +114,30 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState
             ?? throw new NotSupportedException($"{Name} answered not-implemented to 'set_optimizer_state': teacher forcing sets the engine to the reference's optimizer state before every step, "
                 + "and needs the optional get_optimizer_state and set_optimizer_state requests (see the protocol in Parity's README)");
         Expect(reply, []);
+    }
+
+    /// <summary>
+    /// The optional <c>run_layer</c>: params <c>{"layer": INDEX}</c>, tensors <c>x</c> (the layer's input),
+    /// <c>grad_output</c> (the upstream gradient) and the batch's dropout masks; the reply's tensors are
+    /// <c>output</c>, <c>grad_input</c> and the gradient of each of the layer's parameters by name. An engine
+    /// that answers <c>not-implemented</c> cannot be re-synced: a <see cref="NotSupportedException"/> that says so.
+    /// </summary>
+    public LayerRun RunLayer(int layer, Batch batch, HostTensor input, HostTensor outputGradient)
+    {
+        var description = _model.Layers[layer];
+        var reply = _channel.TryCall("run_layer", new JsonObject { ["layer"] = layer },
+            [SafetensorsTensor.Float("x", Rows(batch, description.InputShape), input.Data, _model.IsFloat32),
+             SafetensorsTensor.Float("grad_output", Rows(batch, description.OutputShape), outputGradient.Data, _model.IsFloat32), .. Masks(batch)])
+            ?? throw new NotSupportedException($"{Name} answered not-implemented to 'run_layer': re-sync and the backward linearity check run one layer "
+                + "on a given input and upstream gradient, and need the optional run_layer request (see the protocol in Parity's README)");
+        var parameters = _model.Parameters.Where(p => !p.Buffer && p.Layer == layer).ToList();
+        var output = (Name: "output", Shape: Rows(batch, description.OutputShape));
+        var gradInput = (Name: "grad_input", Shape: Rows(batch, description.InputShape));
+        var values = Expect(reply, parameters.Select(p => (p.Name, p.Shape)).Append(output).Append(gradInput).ToList());
+        return new LayerRun(
+            new HostTensor("output", output.Shape, values[output.Name]),
+            new HostTensor("input", gradInput.Shape, values[gradInput.Name]),
+            parameters.Select(p => new HostTensor(p.Name, p.Shape, values[p.Name])).ToList());
     }
 
     /// <summary>The names an optimizer state may have: a parameter's name and a key (<c>0.weight.exp_avg</c>, shaped as the parameter, or <c>0.weight.step</c>, []), or <c>lr</c> ([]).</summary>

@@ -97,6 +97,7 @@ public static class CheckCommand
                 $"buffers: {g.Buffers.Count(b => b.Difference.Passed)}/{g.Buffers.Count} agree after the training forward ({string.Join(", ", g.Buffers.Select(b => b.Difference.Name))})");
         if (g.Evaluation is { Difference: { } evaluation })
             Line(console, evaluation.Passed, $"evaluation: the outputs in eval mode {(evaluation.Passed ? "agree" : "part")} (max rel err {Figures.Scientific(evaluation.MaxRelErr)})");
+        Line(console, result.Resync.Blamed.Count == 0, Resync(result.Resync));
         Line(console, result.Updates.Passed, result.Updates.Passed
             ? $"updates: {result.Updates.Steps.Count} optimizer steps agree"
             : $"updates: step {result.Updates.FirstFailure!.Step} parts");
@@ -107,6 +108,11 @@ public static class CheckCommand
         console.MarkupLine(result.Passed ? $"[green]passed[/] {Markup.Escape(spec.Name)}" : $"[red]failed[/] {Markup.Escape(spec.Name)}");
         console.WriteLine();
     }
+
+    /// <summary>Re-sync in one line: each layer's own and inherited error, or why it was not available.</summary>
+    static string Resync(LayerResyncResult resync) => resync.Available
+        ? "re-sync (own / inherited max abs err): " + string.Join(", ", resync.Layers.Select(l => $"{l.Layer} {Figures.Scientific(l.OwnError)} / {Figures.Scientific(l.InheritedError)} {l.Verdict}"))
+        : $"re-sync not available: {resync.Unavailable}";
 
     static void Line(IAnsiConsole console, bool passed, string text) =>
         console.MarkupLine($"  {(passed ? "[green]✓[/]" : "[red]✗[/]")} {Markup.Escape(text)}");

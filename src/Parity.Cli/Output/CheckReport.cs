@@ -17,6 +17,7 @@ public sealed record CheckSpecReport(
     IReadOnlyList<DifferenceReport> Buffers,
     DifferenceReport? Evaluation,
     IReadOnlyList<LayerReport> Layers,
+    ResyncReport Resync,
     UpdatesReport Updates,
     GradcheckPair Gradcheck,
     IReadOnlyList<string> Diagnosis)
@@ -32,6 +33,7 @@ public sealed record CheckSpecReport(
             g.Buffers.Select(b => DifferenceReport.From(b.Difference)).ToList(),
             g.Evaluation is { Difference: { } evaluation } ? DifferenceReport.From(evaluation) : null,
             g.LayerOutputs.Zip(g.LayerOutputGradients, (o, d) => new LayerReport(int.Parse(o.Name, System.Globalization.CultureInfo.InvariantCulture), DifferenceReport.From(o), DifferenceReport.From(d))).ToList(),
+            ResyncReport.From(result.Resync),
             new UpdatesReport(result.Updates.Passed, result.Updates.Steps.Count, result.Updates.FirstFailure?.Step),
             new GradcheckPair(GradcheckReport.From(result.EngineGradcheck), GradcheckReport.From(result.TwinGradcheck)),
             result.Diagnosis);
@@ -48,18 +50,39 @@ public sealed record DifferenceReport(string Name, int[] Shape, double MaxAbsErr
 /// <summary>Layer <see cref="Layer"/>'s output (forward) and the gradient reaching that output (backward).</summary>
 public sealed record LayerReport(int Layer, DifferenceReport Output, DifferenceReport Gradient);
 
+/// <summary>
+/// Per-layer re-sync (<see cref="LayerResync"/>): each layer's own error (fed TorchSharp's input and upstream gradient),
+/// the error it inherits in the end-to-end run, and its verdict ("own", "inherited", "agrees"); or why it was not available.
+/// </summary>
+public sealed record ResyncReport(bool Available, string? Unavailable, IReadOnlyList<ResyncLayerReport> Layers)
+{
+    public static ResyncReport From(LayerResyncResult r) => new(r.Available, r.Unavailable,
+        r.Layers.Select(l => new ResyncLayerReport(l.Layer, l.OwnError, l.InheritedError, l.Verdict, l.WorstOwn?.Name)).ToList());
+}
+
+/// <summary>One layer re-synced; <see cref="WorstOwn"/> names the tensor of its own error furthest outside tolerance (null when it has none).</summary>
+public sealed record ResyncLayerReport(int Layer, double OwnError, double InheritedError, string Verdict, string? WorstOwn);
+
 public sealed record UpdatesReport(bool Passed, int StepsChecked, int? FirstFailure);
 
 public sealed record GradcheckPair(GradcheckReport Engine, GradcheckReport Twin);
 
-/// <summary>A backend's finite-difference check; <see cref="Nondeterminism"/> and <see cref="FullMode"/> as <see cref="GradcheckResult"/> has them.</summary>
-public sealed record GradcheckReport(bool Passed, string Mode, double MaxRelErr, int Checked, int Kinks, IReadOnlyList<GradcheckFailure> Failures, double Nondeterminism, FullModeRecheck? FullMode)
+/// <summary>A backend's finite-difference check; <see cref="Nondeterminism"/>, <see cref="FullMode"/> and <see cref="Linearity"/> as <see cref="GradcheckResult"/> has them.</summary>
+public sealed record GradcheckReport(bool Passed, string Mode, double MaxRelErr, int Checked, int Kinks, IReadOnlyList<GradcheckFailure> Failures, double Nondeterminism, FullModeRecheck? FullMode,
+    BackwardLinearity? Linearity)
 {
-    public static GradcheckReport From(GradcheckResult r) => new(r.Passed, r.Mode, r.MaxRelErr, r.Checked, r.Kinks, r.Failures, r.Nondeterminism, r.FullMode);
+    public static GradcheckReport From(GradcheckResult r) => new(r.Passed, r.Mode, r.MaxRelErr, r.Checked, r.Kinks, r.Failures, r.Nondeterminism, r.FullMode, r.Linearity);
 
     /// <summary>The figures in one line, as the console and the reports give them.</summary>
     public string Describe() =>
         $"{Checked} checked, {Kinks} kinks skipped, max relative error {Figures.Scientific(MaxRelErr)}"
         + (Nondeterminism > 0 ? $"; two backwards on the same input differ by up to {Figures.Scientific(Nondeterminism)}: nondeterministic" : "")
-        + (FullMode is { } full ? $"; fast mode failed, {full.Describe()}" : "");
+        + (FullMode is { } full ? $"; fast mode failed, {full.Describe()}" : "")
+        + Linearity switch
+        {
+            null => "",
+            { Unavailable: not null } => "; backward linearity not available",
+            { Passed: true } => "; backward linear in the upstream gradient",
+            { Failures: var failures } => $"; backward not linear in the upstream gradient at {string.Join(", ", failures.Select(f => $"layer {f.Layer} {f.Tensor} ({(f.Zero ? "zero upstream" : "doubled upstream")}, off by {Figures.Scientific(f.Size)})"))}",
+        };
 }

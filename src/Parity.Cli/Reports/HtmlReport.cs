@@ -43,6 +43,12 @@ public static class HtmlReport
                         + $"<td>{Figures.Scientific(p.MaxRelErr)}</td><td>{p.WorstIndex}</td><td>{Figures.Loss(p.Engine)} / {Figures.Loss(p.Reference)}</td></tr>"))).Append("</table>");
         }
 
+        body.Append("<h2>Per-layer re-sync</h2>").Append(check.Resync.Available
+            ? "<p>Each layer also run on TorchSharp's input and upstream gradient: its own error is its bug; the inherited error is what the end-to-end run adds. Only a layer with an own error is blamed.</p><table><tr>"
+                + string.Concat(MarkdownReport.ResyncColumns.Select(c => $"<th>{E(c)}</th>")) + "</tr>"
+                + string.Concat(check.Resync.Layers.Select(row => $"<tr>{string.Concat(MarkdownReport.ResyncRow(row).Select(cell => $"<td>{E(cell)}</td>"))}</tr>")) + "</table>"
+            : $"<p>Not available: {E(check.Resync.Unavailable ?? "")}.</p>");
+
         body.Append("<h2>Training curves</h2><div class=\"charts\">");
         var epochs = train.Epochs;
         body.Append(SvgChart.Lines("Loss per epoch", "epoch", "loss",

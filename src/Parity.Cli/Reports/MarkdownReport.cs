@@ -61,6 +61,16 @@ public static class MarkdownReport
             }
         }
 
+        text.AppendLine("## Per-layer re-sync").AppendLine();
+        if (check.Resync.Available)
+        {
+            text.AppendLine("Each layer also run on TorchSharp's input and upstream gradient: its own error is its bug; the inherited error is what the end-to-end run adds, the drift of the layers around it. Only a layer with an own error is blamed.").AppendLine();
+            text.AppendTable(ResyncColumns, check.Resync.Layers.Select(row => ResyncRow(row).Select(MarkdownTable.Cell)));
+        }
+        else
+            text.AppendLine($"Not available: {check.Resync.Unavailable}.");
+        text.AppendLine();
+
         text.AppendLine("## Gradient parity").AppendLine();
         text.AppendLine("| tensor | shape | max abs err | max rel err | ULP max / median | cosine | norm ratio | ok |").AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var d in check.Parameters.Append(check.InputGradient))
@@ -94,6 +104,12 @@ public static class MarkdownReport
             text.AppendLine($"| {e.Epoch} | {Figures.Loss(e.Engine?.TrainLoss)} / {Figures.Loss(e.Twin?.TrainLoss)} | {Figures.Loss(e.Engine?.TestLoss)} / {Figures.Loss(e.Twin?.TestLoss)} | {Figures.Accuracy(e.Engine?.TestAccuracy)} / {Figures.Accuracy(e.Twin?.TestAccuracy)} |");
         return text.ToString();
     }
+
+    /// <summary>The re-sync table's columns and one layer's cells, for report.md and report.html alike.</summary>
+    public static readonly string[] ResyncColumns = ["layer", "own error (max abs)", "inherited error (max abs)", "verdict"];
+
+    public static IEnumerable<string> ResyncRow(ResyncLayerReport row) =>
+        [row.Layer.ToString(CultureInfo.InvariantCulture), Figures.Scientific(row.OwnError) + (row.WorstOwn is { } worst ? $" ({worst})" : ""), Figures.Scientific(row.InheritedError), row.Verdict];
 
     static void Chart(StringBuilder text, string title, string yLabel, IEnumerable<int> x, params IEnumerable<double?>[] lines)
     {

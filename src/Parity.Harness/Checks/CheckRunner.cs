@@ -10,6 +10,7 @@ public sealed record CheckResult(
     Batch Batch,
     IReadOnlyList<HostTensor> InitialParameters,
     GradientParityResult Gradients,
+    LayerResyncResult Resync,
     UpdateParityResult Updates,
     GradcheckResult EngineGradcheck,
     GradcheckResult TwinGradcheck,
@@ -19,7 +20,8 @@ public sealed record CheckResult(
 }
 
 /// <summary>
-/// Runs the checks of one spec on the first mini-batch of epoch 1: gradient parity, the optimizer
+/// Runs the checks of one spec on the first mini-batch of epoch 1: gradient parity, each layer
+/// re-synced to TorchSharp's input and upstream gradient, the optimizer
 /// over a few steps, and finite differences on each engine (in float64, whatever the spec's dtype),
 /// each from fresh backends built from the same initial parameters; then the diagnosis.
 /// </summary>
@@ -33,6 +35,10 @@ public sealed class CheckRunner(BackendFactory engine, BackendFactory twin)
         using (var e = engine(model, initial))
         using (var t = twin(model, initial))
             gradients = GradientParity.Run(spec, e, t, batches[0]);
+        LayerResyncResult resync;
+        using (var e = engine(model, initial))
+        using (var t = twin(model, initial))
+            resync = LayerResync.Run(spec, e, t, batches[0], gradients);
 
         UpdateParityResult updates;
         using (var e = engine(model, initial))
@@ -53,8 +59,8 @@ public sealed class CheckRunner(BackendFactory engine, BackendFactory twin)
         using (var t = twin(model64, initial))
             twinCheck = FiniteDifferenceCheck.Run(float64, t, batches[0]);
 
-        var diagnosis = GradientDiagnosis.Explain(spec, batches[0], gradients, updates, engineCheck, twinCheck);
-        return new CheckResult(spec, batches[0], initial, gradients, updates, engineCheck, twinCheck, diagnosis);
+        var diagnosis = GradientDiagnosis.Explain(spec, batches[0], gradients, resync, updates, engineCheck, twinCheck);
+        return new CheckResult(spec, batches[0], initial, gradients, resync, updates, engineCheck, twinCheck, diagnosis);
     }
 
     /// <summary>The mini-batches that open epoch 1, as training would see them.</summary>

@@ -10,10 +10,25 @@ public sealed record GradcheckFailure(string Where, double Numerical, double Ana
 /// The finite-difference check of one backend. <see cref="Nondeterminism"/> is the largest difference
 /// between two backwards on the same input (0 when they are bitwise equal, which passing requires, as
 /// PyTorch's gradcheck does with its default nondet_tol = 0); <see cref="FullMode"/> is the coordinate
-/// re-check after a fast-mode failure.
+/// re-check after a fast-mode failure; <see cref="Linearity"/> whether each layer's backward is linear
+/// in its upstream gradient.
 /// </summary>
 public sealed record GradcheckResult(string Backend, bool Passed, string Mode, int Checked, int Kinks, double MaxRelErr, IReadOnlyList<GradcheckFailure> Failures,
-    double Nondeterminism = 0, FullModeRecheck? FullMode = null);
+    double Nondeterminism = 0, FullModeRecheck? FullMode = null, BackwardLinearity? Linearity = null);
+
+/// <summary>
+/// A gradient of layer <see cref="Layer"/> that is not linear in the upstream gradient: with the upstream
+/// gradient doubled (<see cref="Zero"/> false) it is off twice the first by up to <see cref="Size"/>,
+/// or with a zero upstream gradient (<see cref="Zero"/>) it is not zero but up to <see cref="Size"/>.
+/// <see cref="Tensor"/> is the parameter's name, or "input" for dL/d(input).
+/// </summary>
+public sealed record LinearityFailure(int Layer, string Tensor, bool Zero, double Size);
+
+/// <summary>The backward linearity check of one backend: its failures, or why it was not available (a backend without <see cref="ILayerProbe"/>).</summary>
+public sealed record BackwardLinearity(IReadOnlyList<LinearityFailure> Failures, string? Unavailable = null)
+{
+    public bool Passed => Failures.Count == 0;
+}
 
 /// <summary>
 /// PyTorch gradcheck's method on a backend, in float64: the analytical gradient (one backward, taken
@@ -31,15 +46,66 @@ public static class FiniteDifferenceCheck
     public static GradcheckResult Run(ParitySpec spec, IBackend backend, Batch batch)
     {
         var tolerance = Tolerances.Gradcheck(spec);
-        var analytical = Analytical(backend, batch);
-        var nondeterminism = MaxDifference(analytical, Analytical(backend, batch));
+        var gradients = backend.ComputeGradients(batch);
+        var analytical = Analytical(gradients);
+        var nondeterminism = MaxDifference(analytical, Analytical(backend.ComputeGradients(batch)));
         var (mode, directions) = ChooseDirections(spec, analytical);
         var probe = new LossProbe(spec, backend, batch, tolerance.Eps);
 
         var judged = Judge(directions, probe, analytical, tolerance);
         var fullMode = mode == "fast" && judged.Failed > 0 ? Recheck(spec, judged.Failing, probe, analytical, tolerance) : null;
-        return new GradcheckResult(backend.Name, judged.Failed == 0 && nondeterminism == 0, mode, directions.Count - judged.Kinks, judged.Kinks, judged.MaxRel, judged.Failures,
-            nondeterminism, fullMode);
+        // Last: a layer run alone moves batch norm's buffers, which nothing above may see.
+        var linearity = Linearity(backend, batch, gradients, tolerance);
+        return new GradcheckResult(backend.Name, judged.Failed == 0 && nondeterminism == 0 && linearity.Passed, mode, directions.Count - judged.Kinks, judged.Kinks, judged.MaxRel, judged.Failures,
+            nondeterminism, fullMode, linearity);
+    }
+
+    /// <summary>
+    /// Backward is a vector-Jacobian product, linear in the upstream gradient g: each layer, run alone on
+    /// its input in the backend's own run, must give for 2g exactly twice its gradients for g (doubling is
+    /// exact in binary floating point; the gradcheck tolerance allows for a backend that rounds otherwise),
+    /// and for a zero g zero gradients. A term a backward adds whatever g is — a regulariser, a constant —
+    /// fails it, as does one that scales g by anything but a factor.
+    /// </summary>
+    static BackwardLinearity Linearity(IBackend backend, Batch batch, Gradients gradients, GradcheckTolerance tolerance)
+    {
+        if (backend is not ILayerProbe probe)
+            return new BackwardLinearity([], $"{backend.Name} does not implement ILayerProbe (contract 2.1.0)");
+        var failures = new List<LinearityFailure>();
+        try
+        {
+            var outputs = backend.Forward(batch);
+            for (var layer = 0; layer < outputs.Count; layer++)
+            {
+                var input = layer == 0 ? new HostTensor("input", gradients.Input.Shape, batch.X) : outputs[layer - 1];
+                var g = gradients.LayerOutputs[layer];
+                var once = Tensors(probe.RunLayer(layer, batch, input, g));
+                var twice = Tensors(probe.RunLayer(layer, batch, input, new HostTensor(g.Name, g.Shape, [.. g.Data.Select(v => 2 * v)])));
+                var none = Tensors(probe.RunLayer(layer, batch, input, new HostTensor(g.Name, g.Shape, new double[g.Count])));
+                foreach (var (name, first) in once)
+                {
+                    if (Deviation(twice[name], first, 2, tolerance) is { } doubled)
+                        failures.Add(new LinearityFailure(layer, name, Zero: false, doubled));
+                    if (Deviation(none[name], first, 0, tolerance) is { } zero)
+                        failures.Add(new LinearityFailure(layer, name, Zero: true, zero));
+                }
+            }
+        }
+        catch (NotSupportedException declined)
+        {
+            return new BackwardLinearity([], declined.Message);
+        }
+        return new BackwardLinearity(failures);
+    }
+
+    /// <summary>The gradients of one layer run: dL/d(input) as "input", then its parameters' by name.</summary>
+    static Dictionary<string, HostTensor> Tensors(LayerRun run) => run.Parameters.Prepend(run.Input).ToDictionary(t => t.Name);
+
+    /// <summary>The largest |a − scale·b| when some element is outside atol + rtol·|scale·b|; null when none is.</summary>
+    static double? Deviation(HostTensor value, HostTensor reference, double scale, GradcheckTolerance tolerance)
+    {
+        var outside = value.Data.Zip(reference.Data).Any(pair => !(Math.Abs(pair.First - scale * pair.Second) <= tolerance.Atol + tolerance.Rtol * Math.Abs(scale * pair.Second)));
+        return outside ? MaxDifference(value, reference, scale) : null;
     }
 
     /// <summary>The directions judged: failures counted (the first few kept with their figures), kinks skipped, the largest relative error, and every failing direction.</summary>
@@ -93,13 +159,13 @@ public static class FiniteDifferenceCheck
     }
 
     static double MaxDifference(Dictionary<string, HostTensor> first, Dictionary<string, HostTensor> second) =>
-        first.Max(pair => pair.Value.Data.Zip(second[pair.Key].Data, (a, b) => a.Equals(b) ? 0 : double.IsFinite(a - b) ? Math.Abs(a - b) : double.PositiveInfinity).DefaultIfEmpty(0).Max());
+        first.Max(pair => MaxDifference(pair.Value, second[pair.Key], 1));
 
-    static Dictionary<string, HostTensor> Analytical(IBackend backend, Batch batch)
-    {
-        var gradients = backend.ComputeGradients(batch);
-        return gradients.Parameters.Append(gradients.Input).ToDictionary(g => g.Name);
-    }
+    /// <summary>The largest |a − scale·b| (∞ where it is not finite, 0 where a equals scale·b, NaN or not): the nondeterminism of two backwards (scale 1) and the linearity of one (2, or 0 against nothing).</summary>
+    static double MaxDifference(HostTensor first, HostTensor second, double scale) =>
+        first.Data.Zip(second.Data, (a, b) => a.Equals(scale * b) ? 0 : double.IsFinite(a - scale * b) ? Math.Abs(a - scale * b) : double.PositiveInfinity).DefaultIfEmpty(0).Max();
+
+    static Dictionary<string, HostTensor> Analytical(Gradients gradients) => gradients.Parameters.Append(gradients.Input).ToDictionary(g => g.Name);
 
     static (string Mode, IReadOnlyList<Direction> Directions) ChooseDirections(ParitySpec spec, Dictionary<string, HostTensor> tensors)
     {

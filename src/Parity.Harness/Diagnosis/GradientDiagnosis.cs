@@ -12,7 +12,7 @@ namespace Parity.Harness.Diagnosis;
 /// </summary>
 public static class GradientDiagnosis
 {
-    public static IReadOnlyList<string> Explain(ParitySpec spec, Batch batch, GradientParityResult parity, UpdateParityResult updates,
+    public static IReadOnlyList<string> Explain(ParitySpec spec, Batch batch, GradientParityResult parity, LayerResyncResult resync, UpdateParityResult updates,
         GradcheckResult engineCheck, GradcheckResult twinCheck)
     {
         var lines = new List<string>();
@@ -29,6 +29,9 @@ public static class GradientDiagnosis
             if (parity.Passed && updates.FirstFailure is { } failure)
                 Update(spec, updates, failure, lines);
         }
+        if (!parity.Passed)
+            lines.Add(Resync(spec, resync));
+        lines.AddRange(NotLinear(spec, engineCheck));
         if (!engineCheck.Passed && engineCheck.Failures.FirstOrDefault() is { } miss)
             lines.Add($"finite differences disagree with the engine's gradient at {miss.Where}: numerical {Number(miss.Numerical)} vs analytical {Number(miss.Analytical)} "
                 + $"({engineCheck.Failures.Count} shown){(twinCheck.Passed ? "; TorchSharp passes the same check" : "")}");
@@ -42,6 +45,31 @@ public static class GradientDiagnosis
                 + "the loss is not smooth enough here for eps; try other tolerance.gradcheck settings");
         return lines;
     }
+
+    /// <summary>Which layers have an own error when fed TorchSharp's input and upstream gradient — the only ones blamed — and which only inherit one.</summary>
+    static string Resync(ParitySpec spec, LayerResyncResult resync)
+    {
+        if (!resync.Available)
+            return $"re-sync was not available: {resync.Unavailable}";
+        var inheriting = resync.Layers.Where(l => l.Verdict == "inherited").Select(l => Layer(spec, l.Layer)).ToList();
+        var inherit = inheriting.Count == 0 ? "" : $"; {string.Join(", ", inheriting)} only inherit{(inheriting.Count == 1 ? "s" : "")} the difference";
+        if (resync.Blamed.Count == 0)
+            return "re-sync: every layer agrees with TorchSharp's when fed TorchSharp's input and upstream gradient, so no layer has an own error; "
+                + $"the difference comes from outside the layers' training step (the {Loss(spec.Loss)}, or evaluation){inherit}";
+        var own = resync.Layers.Where(l => !l.OwnPassed)
+            .Select(l => $"{Layer(spec, l.Layer)} (its {l.WorstOwn!.Name}, max abs err {Number(l.WorstOwn.MaxAbsErr)})");
+        return $"re-sync: fed TorchSharp's input and upstream gradient, the own error is at {string.Join(" and ", own)}{inherit}";
+    }
+
+    /// <summary>The engine's layers whose backward is not linear in the upstream gradient, one line per layer.</summary>
+    static IEnumerable<string> NotLinear(ParitySpec spec, GradcheckResult engineCheck) =>
+        (engineCheck.Linearity?.Failures ?? []).GroupBy(f => f.Layer).Select(layer => layer.OrderByDescending(f => f.Zero).First()).Select(f =>
+            $"the engine's backward at {Layer(spec, f.Layer)} is not linear in the upstream gradient: "
+            + (f.Zero
+                ? $"with a zero upstream gradient its {Gradient(f.Tensor)} is still up to {Number(f.Size)} — a term added whatever dL/d(output) is; weight decay or a regulariser belongs to the optimizer or the loss, not to backward"
+                : $"twice the upstream gradient gives a {Gradient(f.Tensor)} off twice the first by up to {Number(f.Size)}"));
+
+    static string Gradient(string tensor) => tensor == "input" ? "dL/d(input)" : $"{tensor} gradient";
 
     static void Forward(ParitySpec spec, Batch batch, GradientParityResult parity, List<string> lines)
     {

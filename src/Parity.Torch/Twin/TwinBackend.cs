@@ -10,7 +10,7 @@ namespace Parity.Torch.Twin;
 /// ours. Each call runs in a dispose scope, so no tensor outlives it but the parameters, the loaded
 /// batch and the graph between <see cref="Forward()"/> and <see cref="Backward"/>.
 /// </summary>
-public sealed class TwinBackend : IPhasedBackend, IOptimizerState
+public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe
 {
     readonly ScalarType _dtype;
     // Every parameter and buffer in state_dict order (what GetParameters and SetParameters exchange), and the parameters alone, which train.
@@ -105,6 +105,23 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState
             _parameterNames.Select((name, i) => GradientOf(name, _parameters[i])).ToList(),
             layers.Select((output, i) => GradientOf(i.ToString(), output)).ToList(),
             GradientOf("input", input));
+    }
+
+    public LayerRun RunLayer(int layer, Batch batch, HostTensor input, HostTensor outputGradient)
+    {
+        using var scope = NewDisposeScope();
+        _optimizer.zero_grad();
+        _mode.Train(Masks(batch), updatesBuffers: true);
+        var x = HostTensors.ToTorch(input.Data, [.. input.Shape.Select(d => (long)d)], _dtype).requires_grad_(true);
+        var y = _layers[layer](x);
+        // backward(gradient): autograd's vector-Jacobian product with the upstream gradient given.
+        y.backward([HostTensors.ToTorch(outputGradient.Data, [.. outputGradient.Shape.Select(d => (long)d)], _dtype)]);
+        var prefix = $"{layer}.";
+        return new LayerRun(
+            HostTensors.ToHost("output", y),
+            GradientOf("input", x),
+            _parameterNames.Select((name, i) => (name, i)).Where(p => p.name.StartsWith(prefix, StringComparison.Ordinal))
+                .Select(p => GradientOf(p.name, _parameters[p.i])).ToList());
     }
 
     public void Step()

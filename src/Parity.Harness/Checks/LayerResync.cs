@@ -1,0 +1,102 @@
+using Parity.Harness.Comparison;
+using Parity.Harness.Diagnosis;
+using Parity.Spec;
+
+namespace Parity.Harness.Checks;
+
+/// <summary>
+/// One layer re-synced: <see cref="Own"/> compares the engine's and TorchSharp's run of the layer alone
+/// on TorchSharp's input and upstream gradient (its output, dL/d(input), its parameters' gradients and
+/// the buffers its forward moved); <see cref="EndToEnd"/> the same tensors in the normal run, where the
+/// layer also carries what the layers before and after it did. The errors are the largest absolute
+/// differences; the inherited error is what the end-to-end run adds to the own one.
+/// </summary>
+public sealed record LayerResyncRow(int Layer, IReadOnlyList<TensorDifference> Own, IReadOnlyList<TensorDifference> EndToEnd)
+{
+    public double OwnError => Largest(Own);
+
+    public double InheritedError => Math.Max(0, Largest(EndToEnd) - OwnError);
+
+    public bool OwnPassed => Own.All(d => d.Passed);
+
+    /// <summary>"own": the layer's own bug; "inherited": it agrees on TorchSharp's input and upstream gradient, but not in the normal run; "agrees".</summary>
+    public string Verdict => !OwnPassed ? "own" : EndToEnd.All(d => d.Passed) ? "agrees" : "inherited";
+
+    /// <summary>The own difference furthest outside tolerance, for the diagnosis.</summary>
+    public TensorDifference? WorstOwn => Own.Where(d => !d.Passed).MaxBy(d => double.IsNaN(d.MaxAbsErr) ? double.PositiveInfinity : d.MaxAbsErr);
+
+    static double Largest(IEnumerable<TensorDifference> differences) =>
+        differences.Select(d => double.IsNaN(d.MaxAbsErr) ? double.PositiveInfinity : d.MaxAbsErr).DefaultIfEmpty(0).Max();
+}
+
+/// <summary>Every layer re-synced, or why re-sync was not available (<see cref="Unavailable"/>: a backend without <see cref="ILayerProbe"/>, or one that declined).</summary>
+public sealed record LayerResyncResult(IReadOnlyList<LayerResyncRow> Layers, string? Unavailable = null)
+{
+    public bool Available => Unavailable is null;
+
+    /// <summary>The layers with an own error: the only ones a diagnosis may blame.</summary>
+    public IReadOnlyList<int> Blamed => [.. Layers.Where(l => !l.OwnPassed).Select(l => l.Layer)];
+}
+
+/// <summary>
+/// Per-layer re-sync: each layer of the engine run alone (<see cref="ILayerProbe"/>) on TorchSharp's
+/// input to that layer and TorchSharp's gradient reaching its output, from the gradient parity run, and
+/// compared with TorchSharp's run of the same layer on the same tensors. A layer whose own run differs
+/// has a bug of its own; one that agrees alone but differs end to end only inherits the drift of the
+/// layers before it (forward) or after it (backward). Takes fresh backends: each layer runs once, so
+/// the buffers it moves are compared from the same start.
+/// </summary>
+public static class LayerResync
+{
+    public static LayerResyncResult Run(ParitySpec spec, IBackend engine, IBackend twin, Batch batch, GradientParityResult parity)
+    {
+        if (engine is not ILayerProbe engineProbe || twin is not ILayerProbe twinProbe)
+            return new LayerResyncResult([], $"{(engine is ILayerProbe ? twin.Name : engine.Name)} does not implement ILayerProbe (contract 2.1.0), which runs one layer on a given input and upstream gradient");
+        var tolerance = Tolerances.Gradient(spec);
+        var compare = (HostTensor a, HostTensor b) => TensorComparison.Compare(a, b, tolerance, spec.DType);
+        var layers = spec.Model.Count;
+        var own = new List<TensorDifference>[layers];
+        try
+        {
+            for (var i = 0; i < layers; i++)
+            {
+                var input = Input(spec, batch, parity, i);
+                var upstream = parity.Twin.LayerOutputs[i];
+                var e = engineProbe.RunLayer(i, batch, input, upstream);
+                var t = twinProbe.RunLayer(i, batch, input, upstream);
+                own[i] = [compare(Named($"{i}", e.Output), Named($"{i}", t.Output)), compare(Named(InputName(i), e.Input), Named(InputName(i), t.Input)),
+                    .. e.Parameters.Zip(t.Parameters, compare)];
+            }
+        }
+        catch (NotSupportedException declined)
+        {
+            return new LayerResyncResult([], declined.Message);
+        }
+        // The buffers each layer's one training forward moved, by the layer they belong to.
+        var trained = parity.Engine.Parameters.Select(p => p.Name).ToHashSet();
+        foreach (var (e, t) in engine.GetParameters().Zip(twin.GetParameters()).Where(pair => !trained.Contains(pair.First.Name)))
+            own[Wording.LayerIndex(e.Name)].Add(compare(e, t));
+
+        return new LayerResyncResult([.. Enumerable.Range(0, layers).Select(i => new LayerResyncRow(i, own[i], EndToEnd(parity, i)))]);
+    }
+
+    /// <summary>What layer <paramref name="index"/> received in TorchSharp's run: the batch's features, or the output of the layer before, shaped as the layer takes it.</summary>
+    static HostTensor Input(ParitySpec spec, Batch batch, GradientParityResult parity, int index) => index == 0
+        ? new HostTensor("input", [batch.Rows, .. LayerShapes.Of(spec)[0].In], batch.X)
+        : parity.TwinOutputs[index - 1];
+
+    /// <summary>The same tensors in the normal run: the layer's output, the gradient leaving it backward (dL/d of its input), its parameters' gradients, its buffers.</summary>
+    static IReadOnlyList<TensorDifference> EndToEnd(GradientParityResult parity, int index) =>
+    [
+        parity.LayerOutputs[index],
+        Renamed(index == 0 ? parity.Input : parity.LayerOutputGradients[index - 1], InputName(index)),
+        .. parity.Parameters.Where(d => Wording.LayerIndex(d.Name) == index),
+        .. parity.Buffers.Select(b => b.Difference).Where(d => Wording.LayerIndex(d.Name) == index),
+    ];
+
+    static string InputName(int index) => $"{index}.input gradient";
+
+    static HostTensor Named(string name, HostTensor tensor) => new(name, tensor.Shape, tensor.Data);
+
+    static TensorDifference Renamed(TensorDifference difference, string name) => difference with { Name = name };
+}
