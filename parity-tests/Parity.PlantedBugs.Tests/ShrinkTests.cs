@@ -1,0 +1,86 @@
+using Parity.Engine;
+using Parity.Harness.Shrinking;
+using Parity.PlantedBugs.Tests.Bugs;
+using Parity.Spec;
+using Xunit.Abstractions;
+
+namespace Parity.PlantedBugs.Tests;
+
+/// <summary>
+/// <c>parity shrink</c>'s search on planted bugs of each part of an engine — a layer's backward, a parameter
+/// gradient, the loss, the optimizer — each run in-process on the built-in engine with the bug planted.
+/// </summary>
+public class ShrinkTests(ITestOutputHelper log)
+{
+    /// <summary>A layer, a parameter gradient, the loss, and two optimizers, one of them seen only over several steps.</summary>
+    public static TheoryData<string> Bugs => new(
+        "sigmoid-backward-missing-factor", "bias-gradient-averaged", "mse-gradient-missing-two", "momentum-as-velocity", "adam-without-bias-correction",
+        "batch-norm-running-var-biased");
+
+    [Theory]
+    [MemberData(nameof(Bugs))]
+    public void Shrinking_a_planted_bug_halves_its_parameters_and_steps_and_keeps_its_failure(string name)
+    {
+        var bug = Catalogue.All.Single(b => b.Name == name);
+
+        var shrunk = Shrink(bug);
+
+        var summary = $"{name}: {shrunk.Before} → {shrunk.After} in {shrunk.Tries.Count} tries, {shrunk.Tries.Sum(t => t.Seconds):F1} s; removed {string.Join("; ", shrunk.Removed)}\n{shrunk.Yaml}";
+        log.WriteLine(summary);
+        Assert.True(shrunk.After.Parameters * 2 <= shrunk.Before.Parameters, summary);
+        Assert.True(shrunk.After.Steps * 2 <= shrunk.Before.Steps, summary);
+        Assert.Null(shrunk.StoppedBy);
+        // The shrunk spec, loaded and checked anew, fails as the original does.
+        var original = ParityCheck.Run(SpecLoader.Parse(bug.Spec, $"{name}.yaml"), Engine(bug));
+        var again = ParityCheck.Run(SpecLoader.Parse(shrunk.Yaml, $"{name}.yaml"), Engine(bug));
+        Assert.False(again.Passed, summary);
+        Assert.Equal(FailureIdentity.Of(original), FailureIdentity.Of(again));
+    }
+
+    [Fact]
+    public void Shrinking_twice_gives_the_same_spec_by_the_same_tries()
+    {
+        var bug = Catalogue.All.Single(b => b.Name == "momentum-as-velocity");
+
+        var (first, second) = (Shrink(bug), Shrink(bug));
+
+        Assert.Equal(first.Yaml, second.Yaml);
+        Assert.Equal(first.Tries.Select(t => (t.Change, t.Kept, t.Outcome)), second.Tries.Select(t => (t.Change, t.Kept, t.Outcome)));
+    }
+
+    [Fact]
+    public void The_budget_of_tries_stops_the_search_and_says_so()
+    {
+        var shrunk = Shrink(Catalogue.All.Single(b => b.Name == "bias-gradient-averaged"), new ShrinkBudget(MaxTries: 2));
+
+        Assert.Equal(2, shrunk.Tries.Count);
+        Assert.Equal("--max-tries 2", shrunk.StoppedBy);
+    }
+
+    [Fact]
+    public void A_spec_the_engine_passes_is_refused_with_what_to_do()
+    {
+        var bug = Catalogue.All.Single(b => b.Name == "bias-gradient-averaged");
+
+        var error = Assert.ThrowsAny<InputException>(() => Shrink(bug with { Parts = EngineParts<double>.Standard }));
+
+        Assert.Contains("the engine passes every check on this spec, so there is no failure to shrink", error.Message);
+    }
+
+    static BackendFactory Engine(PlantedBug bug) => (model, initial) => new EngineBackend<double>(model, initial, bug.Parts);
+
+    static ShrinkResult Shrink(PlantedBug bug, ShrinkBudget? budget = null)
+    {
+        var folder = Directory.CreateTempSubdirectory("parity-shrink-").FullName;
+        try
+        {
+            var path = Path.Combine(folder, $"{bug.Name}.yaml");
+            File.WriteAllText(path, bug.Spec);
+            return new Shrinker(Engine(bug), ParityCheck.Twin, ParityCheck.Initial).Run(path, budget ?? new ShrinkBudget());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
