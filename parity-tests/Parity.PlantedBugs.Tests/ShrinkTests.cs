@@ -37,6 +37,39 @@ public class ShrinkTests(ITestOutputHelper log)
         Assert.Equal(FailureIdentity.Of(original), FailureIdentity.Of(again));
     }
 
+    /// <summary>
+    /// Without a schedule, SGD's velocity form moves the parameters as PyTorch does and parts only in its momentum buffer:
+    /// the reproduction freezes TorchSharp's state, which the standard engine matches after the replayed steps and the planted one does not.
+    /// </summary>
+    [Fact]
+    public void An_optimizer_failure_is_frozen_with_the_optimizer_state_that_parts()
+    {
+        var bug = Catalogue.All.Single(b => b.Name == "momentum-as-velocity");
+        var shrunk = Shrink(bug);
+
+        var reproduction = Reproduction.Of(shrunk, "");
+
+        var steps = Assert.IsType<int>(reproduction.Steps);
+        Assert.Contains($"public void TheParametersAfterStep{steps}MatchTorchSharp()", reproduction.Test);
+        var buffer = Assert.Single(reproduction.Expected, t => t.Name == "state.0.weight.momentum_buffer");
+        Assert.Equal(buffer.Data, StateAfter(shrunk, EngineParts<double>.Standard, steps)["0.weight.momentum_buffer"].Data, (a, b) => Math.Abs(a - b) <= 1e-12);
+        Assert.NotEqual(buffer.Data, StateAfter(shrunk, bug.Parts, steps)["0.weight.momentum_buffer"].Data, (a, b) => Math.Abs(a - b) <= 1e-12);
+    }
+
+    /// <summary>The optimizer state of an engine with <paramref name="parts"/> after <paramref name="steps"/> steps on the shrunk failure's batches.</summary>
+    static Dictionary<string, HostTensor> StateAfter(ShrinkResult shrunk, EngineParts<double> parts, int steps)
+    {
+        var failure = shrunk.Failure;
+        using var engine = new EngineBackend<double>(ModelDescriptions.Describe(failure.Spec), failure.InitialParameters, parts);
+        for (var step = 1; step <= steps; step++)
+        {
+            engine.ComputeGradients(failure.Batches[(step - 1) % failure.Batches.Count]);
+            engine.Step();
+            engine.EndEpoch();
+        }
+        return engine.GetOptimizerState().ToDictionary(t => t.Name);
+    }
+
     [Fact]
     public void Shrinking_twice_gives_the_same_spec_by_the_same_tries()
     {

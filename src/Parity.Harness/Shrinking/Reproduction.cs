@@ -11,9 +11,13 @@ namespace Parity.Harness.Shrinking;
 /// parameters, the mini-batches the failing step runs on, TorchSharp's results for it, and the xunit test
 /// (<see cref="ReproductionTest"/>) with its project. The step replayed is the first check that fails: the
 /// gradient check on the first batch (layer outputs, loss, gradients, the buffers it moved, the evaluation
-/// outputs), or else the optimizer over the update check's steps up to the first whose parameters part.
+/// outputs), or else the optimizer over the update check's steps up to the first that parts: the parameters after
+/// it, and the optimizer state where the engine exposes one (a state that parts shows in the parameters only
+/// later, or never while the learning rate is constant).
 /// </summary>
-public sealed record Reproduction(string SpecYaml, IReadOnlyList<(HostTensor Tensor, string DType)> Initial, IReadOnlyList<HostTensor> Batches, IReadOnlyList<HostTensor> Expected, string Test, string Project)
+/// <param name="Steps">The optimizer steps the test replays; null when it replays the gradient check's step.</param>
+public sealed record Reproduction(string SpecYaml, IReadOnlyList<(HostTensor Tensor, string DType)> Initial, IReadOnlyList<HostTensor> Batches, IReadOnlyList<HostTensor> Expected,
+    int? Steps, string Test, string Project)
 {
     public const string SpecFile = "spec.yaml", InitialFile = "initial.safetensors", BatchFile = "batch.safetensors", ExpectedFile = "expected.safetensors",
         TestFile = "ShrunkReproduction.cs", ProjectFile = "ShrunkReproduction.csproj";
@@ -29,7 +33,7 @@ public sealed record Reproduction(string SpecYaml, IReadOnlyList<(HostTensor Ten
         var batches = failure.Batches.Take(steps ?? 1).SelectMany(Frozen).ToList();
         var expected = steps is { } k ? AfterStep(failure.Updates.Steps[k - 1]) : GradientStep(failure.Gradients);
         var test = ReproductionTest.Source(failure, shrunk, model, Tolerances.Gradient(failure.Spec), steps, Math.Min(steps ?? 1, failure.Batches.Count), enginePath);
-        return new Reproduction(yaml, [.. failure.InitialParameters.Select(p => (p, StateDictMatch.DType(model, p.Name)))], batches, expected, test, ReproductionTest.Project());
+        return new Reproduction(yaml, [.. failure.InitialParameters.Select(p => (p, StateDictMatch.DType(model, p.Name)))], batches, expected, steps, test, ReproductionTest.Project());
     }
 
     /// <summary>
@@ -46,14 +50,8 @@ public sealed record Reproduction(string SpecYaml, IReadOnlyList<(HostTensor Ten
             : tree;
     }
 
-    /// <summary>
-    /// The steps to replay when the gradients agree and the optimizer parts: up to the first step whose parameters
-    /// part (a state that parts shows in the parameters a step or more later), else the first failing step.
-    /// </summary>
-    static int? UpdateSteps(CheckResult failure) =>
-        failure.Gradients.Passed && failure.Updates.FirstFailure is { } first
-            ? (failure.Updates.Steps.FirstOrDefault(s => s.Differences.Any(d => !d.Passed)) ?? first).Step
-            : null;
+    /// <summary>The steps to replay when the gradients agree and the optimizer parts: up to the first failing step.</summary>
+    static int? UpdateSteps(CheckResult failure) => failure.Gradients.Passed ? failure.Updates.FirstFailure?.Step : null;
 
     /// <summary>A batch as tensors named "{batch}.x", "{batch}.classes" or "{batch}.targets", and "{batch}.{mask name}".</summary>
     static IEnumerable<HostTensor> Frozen(Batch batch, int index)
@@ -78,5 +76,6 @@ public sealed record Reproduction(string SpecYaml, IReadOnlyList<(HostTensor Ten
         .. parity.Evaluation is { Twin: { } evaluation } ? [evaluation with { Name = "evaluation" }] : Array.Empty<HostTensor>(),
     ];
 
-    static IReadOnlyList<HostTensor> AfterStep(UpdateStep step) => [.. step.TwinAfter.Select(p => p with { Name = $"step.{p.Name}" })];
+    static IReadOnlyList<HostTensor> AfterStep(UpdateStep step) =>
+        [.. step.TwinAfter.Select(p => p with { Name = $"step.{p.Name}" }), .. step.TwinState.Select(s => s with { Name = $"state.{s.Name}" })];
 }

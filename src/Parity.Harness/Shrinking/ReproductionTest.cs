@@ -50,7 +50,7 @@ public static class ReproductionTest
         // Parity's diagnosis:
         {{string.Join("\n", failure.Diagnosis.Select(line => "//   " + line))}}
         //
-        // It replays {{(steps is { } k ? $"{k} optimizer step{(k == 1 ? "" : "s")} (gradients, step, end of epoch) and compares the parameters after the last" : "the gradient check's step: forward, loss, backward, and compares every result")}}
+        // It replays {{(steps is { } k ? $"{k} optimizer step{(k == 1 ? "" : "s")} (gradients, step, end of epoch) and compares the parameters and the optimizer state after the last" : "the gradient check's step: forward, loss, backward, and compares every result")}}
         // with TorchSharp's, frozen in {{Reproduction.ExpectedFile}}. It fails against the engine above and passes against a correct one.
         // Run: dotnet test (with {{EngineVariable}}=PATH.dll to test another engine build).
         using System.Reflection;
@@ -181,8 +181,13 @@ public static class ReproductionTest
                     engine.ComputeGradients(ReadBatch((step - 1) % {{batches}}));
                     engine.Step();
                     if (step == {{steps}})
+                    {
                         foreach (var parameter in engine.GetParameters().Where(p => Expected.ContainsKey($"step.{p.Name}")))
                             Close($"{parameter.Name} after step {step}", Expected[$"step.{parameter.Name}"].Data, parameter.Data);
+                        // The optimizer's buffers, by PyTorch's names, where the engine exposes them (IOptimizerState).
+                        foreach (var entry in (engine as IOptimizerState)?.GetOptimizerState().Where(e => Expected.ContainsKey($"state.{e.Name}")) ?? [])
+                            Close($"the optimizer state {entry.Name} after step {step}", Expected[$"state.{entry.Name}"].Data, entry.Data);
+                    }
                     engine.EndEpoch();
                 }
             }
