@@ -36,7 +36,7 @@ public static class ShrinkCommand
     {
         var jsonFile = jsonPath is null ? null : AtomicFile.CheckWritable(jsonPath);
         var name = SpecLoader.Load(specPath).Name;
-        var folder = OutFolder(outPath ?? $"{name}-shrunk");
+        var folder = AtomicFile.CheckFolder(outPath ?? $"{name}-shrunk", "--out");
         var engine = Backends.Resolve(engineChoice);
         var console = Terminal.On(output);
         Terminal.Sides(console, engine);
@@ -49,16 +49,6 @@ public static class ShrinkCommand
         if (jsonFile is not null)
             AtomicFile.Write(jsonFile, Json.Serialize(ShrinkReport.From(name, engine.Name, shrunk, folder)));
         return ParityCommandLine.Passed;
-    }
-
-    static string OutFolder(string path)
-    {
-        var full = Path.GetFullPath(path);
-        if (File.Exists(full))
-            throw new InputException($"--out {path}: is a file; --out takes a folder");
-        if (!Directory.Exists(Path.GetDirectoryName(full)))
-            throw new InputException($"--out {path}: the folder {Path.GetDirectoryName(full)} does not exist; create it first");
-        return full;
     }
 
     static void Write(string folder, Reproduction reproduction)
