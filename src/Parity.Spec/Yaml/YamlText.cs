@@ -26,10 +26,19 @@ public static partial class YamlText
         _ => throw new ArgumentException($"not a YAML node: {node.GetType().Name}", nameof(node)),
     };
 
-    /// <summary>Plain when YAML reads it back as the same string in a flow collection, else double-quoted.</summary>
+    /// <summary>Plain when YAML reads it back as the same string in a flow collection, else double-quoted with YAML's escapes.</summary>
     static string Scalar(string value) => Plain().IsMatch(value)
         ? value
-        : "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+        : "\"" + string.Concat(value.Select(c => c switch
+        {
+            '\\' => "\\\\",
+            '"' => "\\\"",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            _ when char.IsControl(c) => $"\\u{(int)c:X4}",
+            _ => c.ToString(),
+        })) + "\"";
 
     /// <summary>Letters, digits and the punctuation of numbers, words and paths, with no YAML indicator at the start and no space at either end.</summary>
     [GeneratedRegex(@"^[A-Za-z0-9_./+][A-Za-z0-9_./+\- ]*(?<! )$|^-[0-9.][A-Za-z0-9_.+\-]*$")]
