@@ -113,7 +113,8 @@ public class ShrinkTests(ITestOutputHelper log)
         {
             var path = Path.Combine(folder, $"{bug.Name}.yaml");
             File.WriteAllText(path, bug.Spec);
-            return new Shrinker(Engine(bug), ParityCheck.Twin, ParityCheck.Initial).Run(path, budget ?? new ShrinkBudget());
+            // No time limit but the tries: on a loaded machine the default 120 s would stop a search the tries let finish.
+            return new Shrinker(Engine(bug), ParityCheck.Twin, ParityCheck.Initial).Run(path, budget ?? new ShrinkBudget(MaxSeconds: 3600));
         }
         finally
         {

@@ -54,11 +54,5 @@ public class YamlTextTests
         _ => layer.GetType().Name,
     };
 
-    static string SpecFolder()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            if (File.Exists(Path.Combine(folder.FullName, "Parity.sln")))
-                return Path.Combine(folder.FullName, "parity-tests", "specs");
-        throw new InvalidOperationException($"no Parity.sln above {AppContext.BaseDirectory}");
-    }
+    static string SpecFolder() => Path.Combine(SpecFileTests.RepositoryRoot(), "parity-tests", "specs");
 }
