@@ -7,10 +7,10 @@ namespace Parity.Harness.Shrinking;
 public sealed record Reduction(string Change, MappingNode Spec);
 
 /// <summary>
-/// The reductions <see cref="Shrinker"/> tries on a spec's YAML tree, in a fixed order, largest first: a layer
-/// pair (a hidden linear and its activation) or a single layer out of the model; the optimizer's options
-/// other than its learning rate, the schedule and the clipping; narrower layers; then fewer epochs, batch
-/// rows and data examples. A reduction may make a spec that does not load (a layer whose shapes no longer
+/// The reductions <see cref="Shrinker"/> tries on a spec's YAML tree, in a fixed order: first fewer epochs, batch
+/// rows and data examples, which make every later check cheap; then a layer pair (a hidden linear and its
+/// activation) or a single layer out of the model; the optimizer's options other than its learning rate, the
+/// schedule and the clipping; and narrower layers. A reduction may make a spec that does not load (a layer whose shapes no longer
 /// fit, a loss that needs another output width): the loader refuses it, and it is not tried. Working on the
 /// tree, not on <c>ParitySpec</c>, lets the loader validate every candidate and lets the result be written
 /// as the YAML a user reads.
@@ -22,6 +22,12 @@ public static class SpecReductions
 
     public static IEnumerable<Reduction> Of(MappingNode spec)
     {
+        foreach (var (block, key) in new[] { ("train", "epochs"), ("train", "batch"), ("data", "train"), ("data", "test") })
+            if (Entry(spec, block) is MappingNode mapping && Entry(mapping, key) is ScalarNode value)
+                foreach (var smaller in Smaller(value.Value))
+                    yield return new Reduction($"{block}.{key} {value.Value} → {smaller}", With(spec, block, With(mapping, key, value with { Value = Text(smaller) })));
+        if (Entry(spec, "data") is MappingNode data && Entry(data, "validation") is not null)
+            yield return new Reduction("dropped data.validation", With(spec, "data", Without(data, "validation")));
         if (Entry(spec, "model") is SequenceNode model)
         {
             for (var i = 0; i + 1 < model.Items.Count; i++)
@@ -42,12 +48,6 @@ public static class SpecReductions
                 foreach (var (width, narrower) in Widths(layers.Items[i]))
                     yield return new Reduction($"narrowed layer {i} ({Word(layers.Items[i])}) to {width}",
                         With(spec, "model", layers with { Items = [.. layers.Items.Select((item, j) => j == i ? narrower : item)] }));
-        foreach (var (block, key) in new[] { ("train", "epochs"), ("train", "batch"), ("data", "train"), ("data", "test") })
-            if (Entry(spec, block) is MappingNode mapping && Entry(mapping, key) is ScalarNode value)
-                foreach (var smaller in Smaller(value.Value))
-                    yield return new Reduction($"{block}.{key} {value.Value} → {smaller}", With(spec, block, With(mapping, key, value with { Value = Text(smaller) })));
-        if (Entry(spec, "data") is MappingNode data && Entry(data, "validation") is not null)
-            yield return new Reduction("dropped data.validation", With(spec, "data", Without(data, "validation")));
     }
 
     /// <summary>A layer's output width narrowed: <c>linear: N</c>, <c>linear: {out: N}</c>, or an op's <c>out</c> (conv2d's channels).</summary>
@@ -63,7 +63,7 @@ public static class SpecReductions
                 yield return (smaller, mapping with { Entries = [new(word, With(options, "out", channels with { Value = Text(smaller) }))] });
     }
 
-    /// <summary>The whole numbers below <paramref name="value"/> worth trying, smallest first: 1, 2, 4, … up to half of it.</summary>
+    /// <summary>The whole numbers below <paramref name="value"/> worth trying, smallest first: 1, 2, 4, … below it.</summary>
     static IEnumerable<int> Smaller(string value)
     {
         if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
