@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Parity.Cli;
+using Parity.Cli.Examples;
 using Parity.Conformance;
 using Parity.Spec;
 
@@ -121,16 +122,62 @@ public class CSharpExampleTests(ExampleBuild example) : IClassFixture<ExampleBui
         }
     }
 
+    /// <summary>
+    /// parity shrink with the planted bug writes a reproduction whose xunit project, restored from the packed contract
+    /// and the machine's package cache alone, fails with the bug, naming the bias gradient, and passes without it.
+    /// About 30 s: one shrink, one restore and build, two test runs.
+    /// </summary>
+    [Fact]
+    public void Shrink_writes_an_xunit_test_that_fails_with_the_planted_bug_and_passes_without_it()
+    {
+        var folder = Directory.CreateTempSubdirectory("parity-example-shrink-").FullName;
+        try
+        {
+            var shrunk = Path.Combine(folder, "shrunk");
+            var json = Path.Combine(folder, "shrink.json");
+            var (exit, output, error) = WithBug(() => Parity("shrink", Spec("disk-three-layers"), "--engine", example.Assembly, "--out", shrunk, "--json", json));
+            Assert.True(exit == 0, error + output);
+            Assert.Contains("parameters 1185 → 3, training steps 1200 → 1", output);
+            using (var report = JsonDocument.Parse(File.ReadAllText(json)))
+            {
+                Assert.Equal(3, report.RootElement.GetProperty("after").GetProperty("parameters").GetInt32());
+                Assert.Contains("train.epochs 60 → 1", report.RootElement.GetProperty("removed").EnumerateArray().Select(r => r.GetString()));
+                Assert.All(report.RootElement.GetProperty("tries").EnumerateArray(), t => Assert.True(t.GetProperty("seconds").GetDouble() >= 0));
+            }
+
+            var artifacts = Path.Combine(folder, "artifacts");
+            var (built, buildLog) = ExampleEngines.RunDotnet(["build", shrunk, "--source", example.Packages, "--source", PackageCache,
+                "--packages", Path.Combine(folder, "restored"), "--artifacts-path", artifacts]);
+            Assert.True(built == 0, buildLog);
+            string[] test = ["test", shrunk, "--no-build", "--artifacts-path", artifacts];
+            var (withBug, failing) = ExampleEngines.RunDotnet(test, new Dictionary<string, string?> { [BugVariable] = Bug });
+            Assert.True(withBug != 0, failing);
+            Assert.Contains("the gradient of 0.bias, element 0: the engine gives", failing);
+            var (withoutBug, passing) = ExampleEngines.RunDotnet(test, new Dictionary<string, string?> { [BugVariable] = null });
+            Assert.True(withoutBug == 0, passing);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>NuGet's global packages folder: it holds the test packages this very project restored, so the reproduction restores offline.</summary>
+    static string PackageCache => Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+        ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+
+    const string BugVariable = ExampleEngines.CSharpBugVariable, Bug = ExampleEngines.Bug;
+
     static T WithBug<T>(Func<T> run)
     {
-        Environment.SetEnvironmentVariable("PARITY_EXAMPLE_BUG", "bias-grad-mean");
+        Environment.SetEnvironmentVariable(BugVariable, Bug);
         try
         {
             return run();
         }
         finally
         {
-            Environment.SetEnvironmentVariable("PARITY_EXAMPLE_BUG", null);
+            Environment.SetEnvironmentVariable(BugVariable, null);
         }
     }
 }

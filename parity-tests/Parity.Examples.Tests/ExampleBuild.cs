@@ -22,6 +22,9 @@ public sealed class ExampleBuild : IDisposable
     /// <summary>The built engine: what <c>--engine</c> takes.</summary>
     public string Assembly { get; }
 
+    /// <summary>The folder the contract was packed into: the package source of anything else built against it.</summary>
+    public string Packages => ExampleEngines.ContractPackages(_work);
+
     /// <summary>The engine as Parity loads it from <see cref="Assembly"/>.</summary>
     public EngineUnderTest Engine { get; }
 

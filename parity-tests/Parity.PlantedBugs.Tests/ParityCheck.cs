@@ -11,10 +11,15 @@ static class ParityCheck
 {
     public static CheckResult Run(ParitySpec spec, BackendFactory engine)
     {
-        var initial = spec.Init.Kind == InitKind.Torch ? TorchInitialParameters.Create(ModelDescriptions.Describe(spec)) : InitialParameters.Create(spec);
-        var runner = new CheckRunner(engine, (s, parameters) => new TwinBackend(s, parameters));
-        return runner.Run(spec, DatasetLoader.Load(spec), initial);
+        var runner = new CheckRunner(engine, Twin);
+        return runner.Run(spec, DatasetLoader.Load(spec), Initial(spec));
     }
+
+    public static IBackend Twin(ModelDescription model, IReadOnlyList<HostTensor> parameters) => new TwinBackend(model, parameters);
+
+    /// <summary>The initial parameters both engines start from, as <c>parity check</c> makes them.</summary>
+    public static IReadOnlyList<HostTensor> Initial(ParitySpec spec) =>
+        spec.Init.Kind == InitKind.Torch ? TorchInitialParameters.Create(ModelDescriptions.Describe(spec)) : InitialParameters.Create(spec);
 
     public static string RepositoryRoot { get; } = FindRoot();
 

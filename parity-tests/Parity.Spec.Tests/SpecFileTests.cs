@@ -3,7 +3,7 @@ namespace Parity.Spec.Tests;
 /// <summary>Loading spec files and folders: the built-in suite, and the mistakes a path can hold.</summary>
 public class SpecFileTests
 {
-    static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
             if (File.Exists(Path.Combine(folder.FullName, "Parity.sln")))

@@ -30,7 +30,7 @@ public static class CheckCommand
     static int Run(string specPath, Shard shard, string engineChoice, string? jsonPath, string? dumpPath, string? baselinePath, double factor, double margin, TextWriter output)
     {
         var jsonFile = jsonPath is null ? null : AtomicFile.CheckWritable(jsonPath);
-        var dumpFolder = dumpPath is null ? null : CheckDumpFolder(dumpPath);
+        var dumpFolder = dumpPath is null ? null : AtomicFile.CheckFolder(dumpPath, "--dump");
         var baseline = baselinePath is null ? null : Baseline.Read(baselinePath);
         var specs = shard.Specs(specPath);
         var engine = Backends.Resolve(engineChoice);
@@ -65,16 +65,6 @@ public static class CheckCommand
         var result = runner.Run(spec, DatasetLoader.Load(spec), Backends.InitialParameters(spec));
         Print(console, result);
         return result;
-    }
-
-    static string CheckDumpFolder(string path)
-    {
-        var full = Path.GetFullPath(path);
-        if (File.Exists(full))
-            throw new InputException($"{path}: is a file; --dump takes a folder");
-        if (!Directory.Exists(Path.GetDirectoryName(full)))
-            throw new InputException($"{path}: the folder {Path.GetDirectoryName(full)} does not exist; create it first");
-        return full;
     }
 
     static void Print(IAnsiConsole console, CheckResult result)

@@ -28,7 +28,7 @@ public static class ExampleEngines
     public static string Numpy(string root, string options) => $"exec:{Python} {Path.Combine(root, "examples", "numpy-engine", "engine.py")} {options}".TrimEnd();
 
     /// <summary>The environment variable the C# example reads when it is built (examples/csharp-engine/ExampleEngine.cs).</summary>
-    const string CSharpBugVariable = "PARITY_EXAMPLE_BUG";
+    public const string CSharpBugVariable = "PARITY_EXAMPLE_BUG";
 
     /// <summary>
     /// Packs the contract and builds <c>examples/csharp-engine</c> against that package, as the example's
@@ -38,11 +38,14 @@ public static class ExampleEngines
     /// </summary>
     public static string BuildCSharpExample(string root, string work)
     {
-        var packages = Path.Combine(work, "packages");
+        var packages = ContractPackages(work);
         Dotnet("pack", Path.Combine(root, "src", "Parity.Contract"), "-c", "Release", "-o", packages, "--artifacts-path", Path.Combine(work, "contract"));
         Dotnet("build", Path.Combine(root, "examples", "csharp-engine"), "-c", "Release", "--source", packages, "--packages", Path.Combine(work, "restored"), "--artifacts-path", Path.Combine(work, "example"));
         return Path.Combine(work, "example", "bin", "CSharpEngine", "release", "CSharpEngine.dll");
     }
+
+    /// <summary>Where <see cref="BuildCSharpExample"/> packs the contract under its scratch folder: a package source for anything else built against it.</summary>
+    public static string ContractPackages(string work) => Path.Combine(work, "packages");
 
     /// <summary>The C# engine built with its bug variable set; the variable is put back at once, so nothing else sees it.</summary>
     static EngineUnderTest WithBugVariable(EngineUnderTest engine) => engine with
@@ -65,7 +68,18 @@ public static class ExampleEngines
 
     static void Dotnet(string command, string project, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet", [command, project, "-nodeReuse:false", "--disable-build-servers", .. arguments])
+        var (exit, output) = RunDotnet([command, project, .. arguments]);
+        if (exit != 0)
+            throw new InputException($"dotnet {command} {project} failed (exit {exit}); run it by hand to see why: {LastLines(output)}");
+    }
+
+    /// <summary>
+    /// Runs the SDK's dotnet with <paramref name="arguments"/>, no build server left behind, and the environment
+    /// changed by <paramref name="environment"/> (a null value removes a variable); returns its exit code and all it printed.
+    /// </summary>
+    public static (int Exit, string Output) RunDotnet(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var start = new ProcessStartInfo("dotnet", [.. arguments, "-nodeReuse:false", "--disable-build-servers"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -73,12 +87,13 @@ public static class ExampleEngines
         // A parent's MSBuild settings (a test host, dotnet run) are not the example's.
         foreach (var variable in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToList())
             start.Environment.Remove(variable);
-        using var process = Process.Start(start) ?? throw new InputException($"dotnet {command} {project}: the .NET SDK's dotnet could not be started; run parity suite where the SDK is installed");
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string?>())
+            start.Environment[variable] = value;
+        using var process = Process.Start(start) ?? throw new InputException($"dotnet {arguments[0]}: the .NET SDK's dotnet could not be started; run it where the SDK is installed");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEnd();
         process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InputException($"dotnet {command} {project} failed (exit {process.ExitCode}); run it by hand to see why: {LastLines(output.Result + error)}");
+        return (process.ExitCode, output.Result + error);
     }
 
     static string LastLines(string text) => string.Join(" | ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(3));

@@ -16,6 +16,17 @@ public static class AtomicFile
         return full;
     }
 
+    /// <summary>A folder that <paramref name="option"/> writes into, made later: not a file, under a parent that exists.</summary>
+    public static string CheckFolder(string path, string option)
+    {
+        var full = Path.GetFullPath(path);
+        if (File.Exists(full))
+            throw new InputException($"{path}: is a file; {option} takes a folder");
+        if (!Directory.Exists(Path.GetDirectoryName(full)))
+            throw new InputException($"{path}: the folder {Path.GetDirectoryName(full)} does not exist; create it first");
+        return full;
+    }
+
     public static void Write(string path, string content) => Write(path, System.Text.Encoding.UTF8.GetBytes(content));
 
     public static void Write(string path, byte[] content)

@@ -4,7 +4,7 @@ using Parity.Spec.Data;
 
 namespace Parity.Harness.Checks;
 
-/// <summary>Everything <c>parity check</c> found for one spec.</summary>
+/// <summary>Everything <c>parity check</c> found for one spec; <see cref="Batches"/>, the mini-batches of the update check (the first is <see cref="Batch"/>).</summary>
 public sealed record CheckResult(
     ParitySpec Spec,
     Batch Batch,
@@ -14,7 +14,8 @@ public sealed record CheckResult(
     UpdateParityResult Updates,
     GradcheckResult EngineGradcheck,
     GradcheckResult TwinGradcheck,
-    IReadOnlyList<string> Diagnosis)
+    IReadOnlyList<string> Diagnosis,
+    IReadOnlyList<Batch> Batches)
 {
     public bool Passed => Gradients.Passed && Updates.Passed && EngineGradcheck.Passed && TwinGradcheck.Passed;
 }
@@ -60,7 +61,7 @@ public sealed class CheckRunner(BackendFactory engine, BackendFactory twin)
             twinCheck = FiniteDifferenceCheck.Run(float64, t, batches[0]);
 
         var diagnosis = GradientDiagnosis.Explain(spec, batches[0], gradients, resync, updates, engineCheck, twinCheck);
-        return new CheckResult(spec, batches[0], initial, gradients, resync, updates, engineCheck, twinCheck, diagnosis);
+        return new CheckResult(spec, batches[0], initial, gradients, resync, updates, engineCheck, twinCheck, diagnosis, batches);
     }
 
     /// <summary>The mini-batches that open epoch 1, as training would see them.</summary>

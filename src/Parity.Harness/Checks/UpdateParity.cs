@@ -7,7 +7,8 @@ namespace Parity.Harness.Checks;
 /// <summary>
 /// One optimizer step as both engines took it: TorchSharp's parameters before, the raw gradients the
 /// engine stepped with (TorchSharp's too while the parameters agree), each engine's parameters after, and
-/// their optimizer states compared by name where both backends expose them (<see cref="IOptimizerState"/>);
+/// their optimizer states compared by name where both backends expose them (<see cref="IOptimizerState"/>),
+/// with TorchSharp's state after the step (<see cref="TwinState"/>, empty when either keeps its state to itself);
 /// the buffers the step's training forward moved (batch norm's running statistics) are compared apart,
 /// as the optimizer never touches them.
 /// </summary>
@@ -19,7 +20,8 @@ public sealed record UpdateStep(
     IReadOnlyList<HostTensor> TwinAfter,
     IReadOnlyList<TensorDifference> Differences,
     IReadOnlyList<TensorDifference> StateDifferences,
-    IReadOnlyList<TensorDifference> BufferDifferences)
+    IReadOnlyList<TensorDifference> BufferDifferences,
+    IReadOnlyList<HostTensor> TwinState)
 {
     public bool Passed => Differences.All(d => d.Passed) && StateDifferences.All(d => d.Passed) && BufferDifferences.All(d => d.Passed);
 }
@@ -65,7 +67,8 @@ public static class UpdateParity
             List<TensorDifference> Compare(bool buffers) => [.. engineAfter.Zip(twinAfter).Where(pair => trained.Contains(pair.First.Name) != buffers)
                 .Select(pair => TensorComparison.Compare(pair.First, pair.Second, tolerance, spec.DType))];
             steps.Add(new UpdateStep(step, Trained(before), gradients, Trained(engineAfter), Trained(twinAfter), Compare(buffers: false),
-                CompareStates(spec, engine, twin, tolerance), Compare(buffers: true)));
+                CompareStates(spec, engine, twin, tolerance), Compare(buffers: true),
+                engine is IOptimizerState && twin is IOptimizerState twinState ? twinState.GetOptimizerState() : []));
             engine.EndEpoch();
             twin.EndEpoch();
         }

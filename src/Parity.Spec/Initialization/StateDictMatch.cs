@@ -16,19 +16,22 @@ public static class StateDictMatch
         var wanted = model.Parameters.ToDictionary(p => p.Name);
         if (file.FirstOrDefault(t => !wanted.ContainsKey(t.Tensor.Name)) is { Tensor: { } extra })
             throw Mismatch(path, $"tensor '{extra.Name}' is in the file but not in the model, whose tensors are {Names(model.Parameters.Select(p => p.Name))}; save the state_dict of the model the spec describes (nn.Sequential of its layers, in order)");
-        var floatType = model.IsFloat32 ? "F32" : "F64";
         return [.. model.Parameters.Select(parameter =>
         {
             if (!stored.TryGetValue(parameter.Name, out var found))
                 throw Mismatch(path, $"the model's tensor '{parameter.Name}' {Shape(parameter.Shape)} is not in the file, whose tensors are {Names(file.Select(t => t.Tensor.Name).Order(StringComparer.Ordinal))}");
             if (!found.Tensor.Shape.SequenceEqual(parameter.Shape))
                 throw Mismatch(path, $"tensor '{parameter.Name}' is {found.Tensor.ShapeText} in the file, but {Shape(parameter.Shape)} in the model; check the layer's sizes in the spec");
-            var dtype = parameter.Name.EndsWith(".num_batches_tracked", StringComparison.Ordinal) ? "I64" : floatType;
+            var dtype = DType(model, parameter.Name);
             if (found.DType != dtype)
                 throw Mismatch(path, $"tensor '{parameter.Name}' is {found.DType} in the file, but the spec's dtype is {model.DType} ({dtype}); save the model after .{(model.IsFloat32 ? "float" : "double")}(), or change the spec's dtype");
             return found.Tensor;
         })];
     }
+
+    /// <summary>The safetensors dtype a tensor of the model is stored in: the spec's float type, and I64 for the integer num_batches_tracked, as PyTorch saves it.</summary>
+    public static string DType(ModelDescription model, string name) =>
+        name.EndsWith(".num_batches_tracked", StringComparison.Ordinal) ? "I64" : model.IsFloat32 ? "F32" : "F64";
 
     static InputException Mismatch(string path, string what) => new($"init.from {path}: {what}");
 
