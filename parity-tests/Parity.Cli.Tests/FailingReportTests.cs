@@ -20,7 +20,10 @@ public partial class FailingReportTests
         var markdown = File.ReadAllText(Path.Combine(temp["reports"], "xor-tanh-bce", "report.md"));
         Assert.StartsWith("# xor-tanh-bce — ❌ failed\n\n## The answer\n\n**Culprit:** only the bias gradients are wrong (0.bias, 2.bias)", markdown);
         Assert.Matches(@"\| 0\.bias \| gradient \| norm ratio 0\.250000, cosine 1\.000000 \| max rel err ", markdown);
-        Assert.Contains("**Reproduce:** `parity check xor-tanh-bce.yaml --engine ENGINE --dump DIR`", markdown);
+        // The minimal reproduction beside the report: the shrunk spec, its frozen tensors and the xunit test.
+        Assert.Matches(@"\*\*Reproduce:\*\* `parity check reproduction/spec\.yaml --engine ENGINE` fails the same way on the smallest spec found \(17 → \d+ parameters, 300 → 1 training steps\)", markdown);
+        foreach (var file in new[] { "spec.yaml", "initial.safetensors", "batch.safetensors", "expected.safetensors", "ShrunkReproduction.cs", "ShrunkReproduction.csproj" })
+            Assert.True(File.Exists(Path.Combine(temp["reports"], "xor-tanh-bce", "reproduction", file)), file);
         Assert.Contains("**Try:** fix the backward the culprit names", markdown);
         // The re-sync table: the linear layers' own errors, in their bias gradients; the tanh between them has none.
         Assert.Contains("## Per-layer re-sync", markdown);

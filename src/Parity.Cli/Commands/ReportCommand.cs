@@ -4,6 +4,7 @@ using Parity.Cli.Examples;
 using Parity.Cli.Output;
 using Parity.Cli.Reports;
 using Parity.Cli.Sharding;
+using Parity.Harness.Shrinking;
 using Parity.Spec;
 using Spectre.Console;
 
@@ -22,8 +23,15 @@ public static class ReportCommand
     {
         var specArgument = new Argument<string>("spec") { Description = "A spec file, or a folder of them" };
         var outOption = new Option<string>("--out") { Description = "The folder to write the reports to", Required = true };
-        var command = new Command("report", "Check, train in lockstep and write a report per spec with an index") { specArgument, outOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue<Shard>(Shard.OptionName)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(outOption)!, output));
+        var shrinkOption = NumberOption.Create("--shrink-seconds", $"For a spec whose check fails, shrink it for at most this many seconds into the report's {Reproduction.Folder}/ (default 120; 0: do not shrink)",
+            (double s) => s is >= 0 and <= 86_400, "--shrink-seconds takes seconds from 0 to 86400, e.g. 120", fallback: new ShrinkBudget().MaxSeconds);
+        var command = new Command("report", "Check, train in lockstep and write a report per spec with an index") { specArgument, outOption, shrinkOption };
+        command.SetAction(parse =>
+        {
+            var seconds = parse.GetValue(shrinkOption);
+            return Run(parse.GetValue(specArgument)!, parse.GetValue<Shard>(Shard.OptionName)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(outOption)!, output,
+                shrink: seconds > 0 ? new ShrinkBudget(MaxSeconds: seconds) : null);
+        });
         return command;
     }
 
@@ -36,7 +44,7 @@ public static class ReportCommand
         {
             if (!Directory.Exists(SuiteSpecs))
                 throw new InputException($"{Path.GetFullPath(SuiteSpecs)}: the built-in suite is not here; run parity suite from the repository's root");
-            return Run(SuiteSpecs, parse.GetValue<Shard>(Shard.OptionName)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(outOption)!, output, parse.GetValue(readmeOption), ExampleEngines.WithBugs);
+            return Run(SuiteSpecs, parse.GetValue<Shard>(Shard.OptionName)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(outOption)!, output, parse.GetValue(readmeOption), ExampleEngines.WithBugs, SuiteShrink);
         });
         return command;
     }
@@ -48,7 +56,8 @@ public static class ReportCommand
     /// The suite writing the committed reports also refreshes the committed cost file with the wall
     /// seconds it measured; a suite into another folder (a test, a CI shard) changes nothing in the checkout.
     /// </summary>
-    public static int Run(string specPath, Shard shard, string engineChoice, string outPath, TextWriter output, string? readmePath = null, IReadOnlyList<ExampleEngine>? examples = null)
+    public static int Run(string specPath, Shard shard, string engineChoice, string outPath, TextWriter output, string? readmePath = null,
+        IReadOnlyList<ExampleEngine>? examples = null, ShrinkBudget? shrink = null)
     {
         var readme = readmePath is null ? null : ReadmeSection.CheckUpdatable(readmePath, "train");
         var folder = OutFolder(outPath);
@@ -78,7 +87,7 @@ public static class ReportCommand
             {
                 Interruption.Check();
                 var clock = Stopwatch.StartNew();
-                var result = Evaluate(spec, engine, console);
+                var result = Reproduced(Evaluate(spec, engine, console), spec, engine, Path.Combine(staging, spec.Name), shrink, console);
                 seconds[spec.Name] = clock.Elapsed.TotalSeconds;
                 Write(Path.Combine(staging, spec.Name), spec, result);
                 results.Add(result);
@@ -90,7 +99,7 @@ public static class ReportCommand
                 var clock = Stopwatch.StartNew();
                 var exampleEngine = example.Resolve(Directory.CreateDirectory(Path.Combine(scratch, example.Folder)).FullName);
                 Terminal.Sides(console, exampleEngine);
-                var shownResult = new ExampleResult(example, Evaluate(spec, exampleEngine, console));
+                var shownResult = new ExampleResult(example, Reproduced(Evaluate(spec, exampleEngine, console), spec, exampleEngine, Path.Combine(staging, path), shrink, console));
                 seconds[path] = clock.Elapsed.TotalSeconds;
                 Write(Path.Combine(staging, path), spec, shownResult.Result);
                 caught.Add(shownResult);
@@ -167,6 +176,29 @@ public static class ReportCommand
         var name = ExecEngine.Names(engine.Name) ? $"{checkResult.EngineGradcheck.Backend} ({engine.Name})" : engine.Name;
         return new SpecResult(spec.Name, spec.Description.Trim(), name, Backends.ReferenceName,
             check.Passed && train.Passed && bench.Passed, check, train, bench);
+    }
+
+    /// <summary>
+    /// The suite's shrink budget: tries alone, no clock, so that the example engines' reproductions
+    /// come out the same on a loaded machine and the committed reports can be compared with a fresh run.
+    /// </summary>
+    static readonly ShrinkBudget SuiteShrink = new(MaxTries: 60, MaxSeconds: double.PositiveInfinity);
+
+    /// <summary>
+    /// A report whose check fails, with the smallest spec that still fails it the same way written into
+    /// its <see cref="Reproduction.Folder"/> (frozen tensors and a contract-only xunit test beside it); any
+    /// other report as it is. A failure of the training alone leaves check nothing to shrink.
+    /// </summary>
+    static SpecResult Reproduced(SpecResult result, ParitySpec spec, EngineUnderTest engine, string reportFolder, ShrinkBudget? budget, IAnsiConsole console)
+    {
+        if (budget is null || result.Check.Passed)
+            return result;
+        Interruption.Check();
+        console.MarkupLine($"shrinking {Markup.Escape(spec.Name)}'s failure to its smallest reproduction …");
+        var shrunk = new Shrinker(engine.Create, Backends.Reference, Backends.InitialParameters).Run(spec.SourcePath, budget);
+        // The test loads the engine that PARITY_ENGINE names: a report's engine may live in a scratch folder.
+        ShrinkCommand.Write(Path.Combine(reportFolder, Reproduction.Folder), Reproduction.Of(shrunk, enginePath: ""));
+        return result with { Reproduction = new ReproductionSummary(Reproduction.Folder, shrunk.Before, shrunk.After, shrunk.Removed) };
     }
 
     static void Write(string folder, ParitySpec spec, SpecResult result)

@@ -51,7 +51,8 @@ public static class ShrinkCommand
         return ParityCommandLine.Passed;
     }
 
-    static void Write(string folder, Reproduction reproduction)
+    /// <summary>The reproduction's files into <paramref name="folder"/>: the spec, its frozen tensors, the xunit test and its project.</summary>
+    public static void Write(string folder, Reproduction reproduction)
     {
         Directory.CreateDirectory(folder);
         AtomicFile.Write(Path.Combine(folder, Reproduction.SpecFile), reproduction.SpecYaml);

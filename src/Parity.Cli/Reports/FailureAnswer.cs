@@ -1,4 +1,5 @@
 using Parity.Cli.Output;
+using Parity.Harness.Shrinking;
 using System.Globalization;
 
 namespace Parity.Cli.Reports;
@@ -9,10 +10,11 @@ namespace Parity.Cli.Reports;
 /// misses, the first divergent training step), how to reproduce it with the frozen tensors, and what
 /// to try. Markdown and HTML render the same answer.
 /// </summary>
-public sealed record FailureAnswer(string Culprit, IReadOnlyList<string[]> Evidence, string Reproduce, string Try)
+/// <param name="Reproduce">A command that shows the failure again.</param>
+/// <param name="Gives">What that command, or the reproduction it runs, gives: said after it.</param>
+public sealed record FailureAnswer(string Culprit, IReadOnlyList<string[]> Evidence, string Reproduce, string Gives, string Try)
 {
-    /// <summary>What <see cref="Reproduce"/>'s command gives, said after it.</summary>
-    public const string ReproduceGives = "writes this batch, the initial parameters and both engines' outputs and gradients as safetensors, which parity-tests/pytorch/recompute_from_dump.py DIR recomputes with PyTorch";
+    const string DumpGives = "writes this batch, the initial parameters and both engines' outputs and gradients as safetensors, which parity-tests/pytorch/recompute_from_dump.py DIR recomputes with PyTorch";
 
     public static readonly string[] EvidenceColumns = ["where", "check", "engine against TorchSharp (or its own loss)", "error"];
 
@@ -26,7 +28,13 @@ public sealed record FailureAnswer(string Culprit, IReadOnlyList<string[]> Evide
         var check = result.Check;
         var train = result.Train;
         var culprit = check.Diagnosis.Concat(train.Failures).FirstOrDefault() ?? train.Verdict;
-        return new FailureAnswer(culprit, [.. EvidenceOf(result).Take(EvidenceRows)], $"parity check {specFile} --engine ENGINE --dump DIR", WhatToTry(result));
+        var (reproduce, gives) = result.Reproduction is { } minimal
+            ? ($"parity check {minimal.Folder}/{Reproduction.SpecFile} --engine ENGINE",
+                $"fails the same way on the smallest spec found ({minimal.Before.Parameters} → {minimal.After.Parameters} parameters, {minimal.Before.Steps} → {minimal.After.Steps} training steps), "
+                + $"kept in {minimal.Folder}/ with its frozen parameters, batch and TorchSharp's results (safetensors) and a standalone xunit test on the contract alone: "
+                + $"PARITY_ENGINE=YOUR_ENGINE.dll dotnet test {minimal.Folder}")
+            : ($"parity check {specFile} --engine ENGINE --dump DIR", DumpGives);
+        return new FailureAnswer(culprit, [.. EvidenceOf(result).Take(EvidenceRows)], reproduce, gives, WhatToTry(result));
     }
 
     static IEnumerable<string[]> EvidenceOf(SpecResult result)

@@ -19,7 +19,7 @@ public static class HtmlReport
             body.Append($"<section class=\"answer\"><h2>The answer</h2><p class=\"culprit\"><strong>Culprit:</strong> {E(answer.Culprit)}</p><table><tr>")
                 .Append(string.Concat(FailureAnswer.EvidenceColumns.Select(c => $"<th>{E(c)}</th>"))).Append("</tr>")
                 .Append(string.Concat(answer.Evidence.Select(row => $"<tr>{string.Concat(row.Select(cell => $"<td>{E(cell)}</td>"))}</tr>")))
-                .Append($"</table><p><strong>Reproduce:</strong> <code>{E(answer.Reproduce)}</code> {E(FailureAnswer.ReproduceGives)}.</p><p><strong>Try:</strong> {E(answer.Try)}.</p></section>");
+                .Append($"</table><p><strong>Reproduce:</strong> <code>{E(answer.Reproduce)}</code> {E(answer.Gives)}.</p><p><strong>Try:</strong> {E(answer.Try)}.</p></section>");
         body.Append($"<p>{E(spec.Description.Trim())}</p><p class=\"meta\">{spec.DType.ToString().ToLowerInvariant()} · seed {spec.Seed} · {spec.Train.Epochs} epochs of batch {spec.Train.Batch}{(spec.Expect.Reported is { } r ? $" · the seed project reported: {E(r)}" : "")}</p>"
             + $"<p class=\"meta\">engine under test: <strong>{E(result.Engine)}</strong> · reference: {E(result.Reference)}</p>");
 

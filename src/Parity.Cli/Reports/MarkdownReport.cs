@@ -21,7 +21,7 @@ public static class MarkdownReport
             text.AppendLine("## The answer").AppendLine();
             text.AppendLine($"**Culprit:** {answer.Culprit}").AppendLine();
             text.AppendTable(FailureAnswer.EvidenceColumns, answer.Evidence.Select(row => row.Select(MarkdownTable.Cell)));
-            text.AppendLine().AppendLine($"**Reproduce:** `{answer.Reproduce}` {FailureAnswer.ReproduceGives}.").AppendLine();
+            text.AppendLine().AppendLine($"**Reproduce:** `{answer.Reproduce}` {answer.Gives}.").AppendLine();
             text.AppendLine($"**Try:** {answer.Try}.").AppendLine();
         }
         if (spec.Description.Length > 0)

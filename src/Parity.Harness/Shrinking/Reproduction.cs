@@ -22,6 +22,9 @@ public sealed record Reproduction(string SpecYaml, IReadOnlyList<(HostTensor Ten
     public const string SpecFile = "spec.yaml", InitialFile = "initial.safetensors", BatchFile = "batch.safetensors", ExpectedFile = "expected.safetensors",
         TestFile = "ShrunkReproduction.cs", ProjectFile = "ShrunkReproduction.csproj";
 
+    /// <summary>The folder a failing report keeps its reproduction in, beside report.md.</summary>
+    public const string Folder = "reproduction";
+
     /// <param name="shrunk">The shrinker's result.</param>
     /// <param name="enginePath">The engine assembly the test loads unless <c>PARITY_ENGINE</c> names another; "" when the engine is not one (builtin, exec:).</param>
     public static Reproduction Of(ShrinkResult shrunk, string enginePath)
