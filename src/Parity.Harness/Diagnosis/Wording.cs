@@ -7,16 +7,15 @@ namespace Parity.Harness.Diagnosis;
 static class Wording
 {
     /// <summary>"layer 2 (tanh, 3rd from the output)": the spec's index and, for a reader walking back from the loss, the position from the output.</summary>
-    public static string Layer(ParitySpec spec, int index)
+    public static string Layer(ParitySpec spec, int index) => $"layer {index} ({Kind(spec, index)}, {Ordinal(spec.Model.Count - index)} from the output)";
+
+    /// <summary>The layer's keyword: "linear", "conv2d", "tanh".</summary>
+    public static string Kind(ParitySpec spec, int index) => spec.Model[index] switch
     {
-        var kind = spec.Model[index] switch
-        {
-            LinearLayer => "linear",
-            OpLayer a => a.Keyword,
-            _ => "layer",
-        };
-        return $"layer {index} ({kind}, {Ordinal(spec.Model.Count - index)} from the output)";
-    }
+        LinearLayer => "linear",
+        OpLayer a => a.Keyword,
+        _ => "layer",
+    };
 
     /// <summary>The index of the layer a tensor belongs to: layer outputs are named "2", parameters "2.weight".</summary>
     public static int LayerIndex(string name) => int.Parse(name.Split('.')[0], CultureInfo.InvariantCulture);

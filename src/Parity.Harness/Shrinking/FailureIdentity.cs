@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Parity.Harness.Checks;
+using Parity.Harness.Diagnosis;
 
 namespace Parity.Harness.Shrinking;
 
@@ -17,8 +18,14 @@ public static partial class FailureIdentity
         {
             ("gradients", result.Gradients.Passed), ("updates", result.Updates.Passed), ("engine gradcheck", result.EngineGradcheck.Passed),
         }.Where(c => !c.Item2).Select(c => c.Item1);
-        return $"fails: {string.Join(", ", checks)}\n" + string.Join("\n", result.Diagnosis.Where(IsAboutTheEngine).Select(Normalize));
+        // Re-sync's sentence lists every blamed and inheriting layer by index, and removing layers changes
+        // that list; the failure is which kinds of layer have an own error.
+        var blamed = result.Resync.Blamed.Select(layer => Wording.Kind(result.Spec, layer)).Distinct().Order();
+        return $"fails: {string.Join(", ", checks)}\nre-sync blames: {string.Join(", ", blamed)}\n"
+            + string.Join("\n", result.Diagnosis.Where(line => IsAboutTheEngine(line) && !line.StartsWith(ResyncSentence, StringComparison.Ordinal)).Select(Normalize));
     }
+
+    const string ResyncSentence = "re-sync";
 
     /// <summary>
     /// The TorchSharp control failing gradcheck says the loss is rough at this point, not what the engine does
