@@ -106,10 +106,11 @@ public static class ReportCommand
     }
 
     /// <summary>
-    /// Gives the memory of the spec just done back to the system: its data set (hundreds of MB of a
-    /// Fashion-MNIST split) and its runs' buffers are garbage now, and the GC would otherwise keep the
-    /// heap they grew to through the specs after it (a run of the suite held 1.8 GB through a grid of
-    /// 75 MB of data, left over from the CNN before it).
+    /// Gives the garbage of a part just done back to the system — after a spec, its data set (hundreds
+    /// of MB of a Fashion-MNIST split) and its runs' buffers; after a check or a training, their copies
+    /// of parameters, batches and layer outputs — since the GC would otherwise keep the heap they grew
+    /// to through the parts after them (a run of the suite held 1.8 GB through a grid of 75 MB of data,
+    /// left over from the CNN before it; a CNN's check leaves 500 MB to its training).
     /// </summary>
     static void ReleaseMemory() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
@@ -134,10 +135,12 @@ public static class ReportCommand
         var data = DatasetLoader.Load(spec);
         var checkResult = CheckCommand.CheckOne(spec, data, engine, console);
         var check = CheckSpecReport.From(checkResult);
+        ReleaseMemory();
         var train = TrainCommand.TrainBoth(spec, data, engine, console);
         // A failing run is also taken teacher-forced, which pins the optimizer's part to its step; a passing one needs no more.
         if ((!check.Passed || !train.Passed) && spec.Grid is null && TrainCommand.TeacherForced(spec, data, engine, console, required: false) is { } forcing)
             train = TrainCommand.WithTeacherForcing(train, forcing);
+        ReleaseMemory();
         Interruption.Check();
         // A quarter of a second of steps per side: a report's timings are a glance, and the suite times
         // sixteen runs (parity bench, with its two seconds, is where figures are measured).
