@@ -112,7 +112,7 @@ public static class ReportCommand
     /// to through the parts after them (a run of the suite held 1.8 GB through a grid of 75 MB of data,
     /// left over from the CNN before it; a CNN's check leaves 500 MB to its training).
     /// </summary>
-    static void ReleaseMemory() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    static void ReleaseMemory() => ProcessMemory.Release();
 
     /// <summary>Puts the staged folder in the target's place; the old reports go only once the new ones are there.</summary>
     static void Swap(string staged, string target)
