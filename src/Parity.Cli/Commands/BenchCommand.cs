@@ -86,10 +86,10 @@ public static class BenchCommand
     }
 
     /// <summary>One spec timed at the process's thread count (for reports); its targets judged, printed.</summary>
-    public static BenchSpecReport BenchOne(ParitySpec spec, EngineUnderTest engine, IAnsiConsole console, BenchmarkOptions options)
+    public static BenchSpecReport BenchOne(ParitySpec spec, Dataset data, EngineUnderTest engine, IAnsiConsole console, BenchmarkOptions options)
     {
         var runner = new BenchmarkRunner(engine.Create, Backends.Reference, options);
-        var result = runner.Run(spec, DatasetLoader.Load(spec), Backends.InitialParameters(spec));
+        var result = runner.Run(spec, data, Backends.InitialParameters(spec));
         var targets = BenchTargets.Check(result);
         Print(console, result, Gemm.Threads, targets, null);
         return BenchSpecReport.From(result, Gemm.Threads, targets, null);

@@ -38,7 +38,7 @@ public static class CheckCommand
         Terminal.Sides(console, engine);
         if (baseline is not null)
             return AgainstBaseline(specs, engine, baseline, factor, margin, console);
-        var results = specs.Select(spec => CheckOne(spec, engine, console)).ToList();
+        var results = specs.Select(spec => CheckOne(spec, DatasetLoader.Load(spec), engine, console)).ToList();
         if (dumpFolder is not null)
             foreach (var result in results)
                 CheckDump.Write(Directory.Exists(specPath) ? Path.Combine(dumpFolder, result.Spec.Name) : dumpFolder, result);
@@ -59,10 +59,10 @@ public static class CheckCommand
     }
 
     /// <summary>All of <c>parity check</c>'s checks on one spec, the engine under test against the reference, printed.</summary>
-    public static CheckResult CheckOne(ParitySpec spec, EngineUnderTest engine, IAnsiConsole console)
+    public static CheckResult CheckOne(ParitySpec spec, Dataset data, EngineUnderTest engine, IAnsiConsole console)
     {
         var runner = new CheckRunner(engine.Create, Backends.Reference);
-        var result = runner.Run(spec, DatasetLoader.Load(spec), Backends.InitialParameters(spec));
+        var result = runner.Run(spec, data, Backends.InitialParameters(spec));
         Print(console, result);
         return result;
     }

@@ -6,6 +6,7 @@ using Parity.Cli.Reports;
 using Parity.Cli.Sharding;
 using Parity.Harness.Shrinking;
 using Parity.Spec;
+using Parity.Spec.Data;
 using Spectre.Console;
 
 namespace Parity.Cli.Commands;
@@ -91,6 +92,7 @@ public static class ReportCommand
                 seconds[spec.Name] = clock.Elapsed.TotalSeconds;
                 Write(Path.Combine(staging, spec.Name), spec, result);
                 results.Add(result);
+                ReleaseMemory();
             }
             var caught = new List<ExampleResult>();
             foreach (var (path, example, spec) in examplesHere)
@@ -103,6 +105,7 @@ public static class ReportCommand
                 seconds[path] = clock.Elapsed.TotalSeconds;
                 Write(Path.Combine(staging, path), spec, shownResult.Result);
                 caught.Add(shownResult);
+                ReleaseMemory();
                 if (!shownResult.Caught)
                     console.MarkupLine($"[red]the planted bug of examples/{Markup.Escape(example.Folder)} ({Markup.Escape(example.Bug)}) was not caught on {Markup.Escape(spec.Name)}[/]");
             }
@@ -147,6 +150,15 @@ public static class ReportCommand
         return index;
     }
 
+    /// <summary>
+    /// Gives the garbage of a part just done back to the system — after a spec, its data set (hundreds
+    /// of MB of a Fashion-MNIST split) and its runs' buffers; after a check or a training, their copies
+    /// of parameters, batches and layer outputs — since the GC would otherwise keep the heap they grew
+    /// to through the parts after them (a run of the suite held 1.8 GB through a grid of 75 MB of data,
+    /// left over from the CNN before it; a CNN's check leaves 500 MB to its training).
+    /// </summary>
+    static void ReleaseMemory() => ProcessMemory.Release();
+
     /// <summary>Puts the staged folder in the target's place; the old reports go only once the new ones are there.</summary>
     public static void Swap(string staged, string target)
     {
@@ -164,14 +176,20 @@ public static class ReportCommand
     /// </summary>
     public static SpecResult Evaluate(ParitySpec spec, EngineUnderTest engine, IAnsiConsole console)
     {
-        var checkResult = CheckCommand.CheckOne(spec, engine, console);
+        // Loaded once for all four parts: a Fashion-MNIST split is hundreds of MB of float64, read-only to each of them.
+        var data = DatasetLoader.Load(spec);
+        var checkResult = CheckCommand.CheckOne(spec, data, engine, console);
         var check = CheckSpecReport.From(checkResult);
-        var train = TrainCommand.TrainBoth(spec, engine, console);
+        ReleaseMemory();
+        var train = TrainCommand.TrainBoth(spec, data, engine, console);
         // A failing run is also taken teacher-forced, which pins the optimizer's part to its step; a passing one needs no more.
-        if ((!check.Passed || !train.Passed) && spec.Grid is null && TrainCommand.TeacherForced(spec, engine, console, required: false) is { } forcing)
+        if ((!check.Passed || !train.Passed) && spec.Grid is null && TrainCommand.TeacherForced(spec, data, engine, console, required: false) is { } forcing)
             train = TrainCommand.WithTeacherForcing(train, forcing);
+        ReleaseMemory();
         Interruption.Check();
-        var bench = BenchCommand.BenchOne(spec, engine, console, new Harness.Benchmarks.BenchmarkOptions(MinSeconds: 0.5));
+        // A quarter of a second of steps per side: a report's timings are a glance, and the suite times
+        // sixteen runs (parity bench, with its two seconds, is where figures are measured).
+        var bench = BenchCommand.BenchOne(spec, data, engine, console, new Harness.Benchmarks.BenchmarkOptions(MinSeconds: 0.25));
         // An engine in another process is named by its handshake, then by the command that started it.
         var name = ExecEngine.Names(engine.Name) ? $"{checkResult.EngineGradcheck.Backend} ({engine.Name})" : engine.Name;
         return new SpecResult(spec.Name, spec.Description.Trim(), name, Backends.ReferenceName,

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using Parity.Cli.Output;
 using Parity.Spec;
@@ -14,7 +13,7 @@ namespace Parity.Cli.Commands;
 /// <c>parity soak SPEC [--engine builtin|PATH.dll] [--steps N] [--readme FILE]</c>: trains the engine under test and the reference for N steps and checks that
 /// the process's resident memory and TorchSharp's live tensors stay flat (within 5 % after warm-up).
 /// </summary>
-public static partial class SoakCommand
+public static class SoakCommand
 {
     const double Tolerance = 0.05;
     const int Samples = 10;
@@ -88,13 +87,8 @@ public static partial class SoakCommand
     /// <summary>Resident memory after a full collection and after glibc returns its freed pages, so that only what is held counts.</summary>
     static double ResidentMiB()
     {
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        MallocTrim(0);
+        ProcessMemory.Release();
         using var process = Process.GetCurrentProcess();
         return process.WorkingSet64 / (1024.0 * 1024.0);
     }
-
-    [LibraryImport("libc", EntryPoint = "malloc_trim")]
-    private static partial int MallocTrim(nuint pad);
 }

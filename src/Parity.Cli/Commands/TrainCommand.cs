@@ -62,8 +62,8 @@ public static class TrainCommand
             EngineSide => Alone(spec, Sides.Engine, engine.Create, console),
             ReferenceSide => Alone(spec, Sides.Twin, Backends.Reference, console),
             _ when seeds > 1 && spec.Grid is null => Seeds(spec, engine, seeds, margin, console),
-            _ when teacherForcing => Forced(spec, engine, console),
-            _ => TrainBoth(spec, engine, console),
+            _ when teacherForcing => Forced(spec, DatasetLoader.Load(spec), engine, console),
+            _ => TrainBoth(spec, DatasetLoader.Load(spec), engine, console),
         }).ToList();
         var report = new TrainReport(reports.All(r => r.Passed), engine.Name, Backends.ReferenceName, reports);
         if (jsonFile is not null)
@@ -74,12 +74,11 @@ public static class TrainCommand
     }
 
     /// <summary>The engine under test and the reference in lockstep — once, or once per setting of the spec's grid — printed.</summary>
-    public static TrainSpecReport TrainBoth(ParitySpec spec, EngineUnderTest engine, IAnsiConsole console) =>
-        spec.Grid is not null ? Grid(spec, engine, console) : Lockstep(spec, engine, console);
+    public static TrainSpecReport TrainBoth(ParitySpec spec, Dataset data, EngineUnderTest engine, IAnsiConsole console) =>
+        spec.Grid is not null ? Grid(spec, data, engine, console) : Lockstep(spec, data, engine, console);
 
-    static TrainSpecReport Lockstep(ParitySpec spec, EngineUnderTest engine, IAnsiConsole console)
+    static TrainSpecReport Lockstep(ParitySpec spec, Dataset data, EngineUnderTest engine, IAnsiConsole console)
     {
-        var data = DatasetLoader.Load(spec);
         var trainer = new LockstepTrainer(spec, data);
         var initial = Backends.InitialParameters(spec);
         var model = ModelDescriptions.Describe(spec);
@@ -90,11 +89,11 @@ public static class TrainCommand
     }
 
     /// <summary>The teacher-forced run, then the lockstep run on fresh backends from the same initial parameters; the spec fails if either does.</summary>
-    static TrainSpecReport Forced(ParitySpec spec, EngineUnderTest engine, IAnsiConsole console)
+    static TrainSpecReport Forced(ParitySpec spec, Dataset data, EngineUnderTest engine, IAnsiConsole console)
     {
         // Forced first: an engine that cannot be forced is told so before a whole lockstep run.
-        var forcing = TeacherForced(spec, engine, console, required: true)!;
-        return WithTeacherForcing(Lockstep(spec, engine, console), forcing);
+        var forcing = TeacherForced(spec, data, engine, console, required: true)!;
+        return WithTeacherForcing(Lockstep(spec, data, engine, console), forcing);
     }
 
     /// <summary>
@@ -102,9 +101,9 @@ public static class TrainCommand
     /// engine that declines set_optimizer_state), cannot be forced: an input error when the user asked for forcing
     /// (<paramref name="required"/>), else null.
     /// </summary>
-    public static TeacherForcingReport? TeacherForced(ParitySpec spec, EngineUnderTest engine, IAnsiConsole console, bool required)
+    public static TeacherForcingReport? TeacherForced(ParitySpec spec, Dataset data, EngineUnderTest engine, IAnsiConsole console, bool required)
     {
-        var forcing = new TeacherForcing(spec, DatasetLoader.Load(spec));
+        var forcing = new TeacherForcing(spec, data);
         var initial = Backends.InitialParameters(spec);
         var model = ModelDescriptions.Describe(spec);
         using var tested = engine.Create(model, initial);
@@ -148,9 +147,8 @@ public static class TrainCommand
         return TrainOutput.Seeds(console, spec, data, variants, results, margin);
     }
 
-    static TrainSpecReport Grid(ParitySpec spec, EngineUnderTest engine, IAnsiConsole console)
+    static TrainSpecReport Grid(ParitySpec spec, Dataset data, EngineUnderTest engine, IAnsiConsole console)
     {
-        var data = DatasetLoader.Load(spec);
         var study = new GridStudy(spec, data);
         var initial = Backends.InitialParameters(spec);
         var result = Terminal.WithProgress(console, $"{spec.Name} (grid of {spec.Grid!.Optimizers.Count}, lockstep)", study.TotalSteps,

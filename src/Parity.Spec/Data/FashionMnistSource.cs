@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.IO.Compression;
 
 namespace Parity.Spec.Data;
@@ -12,6 +13,10 @@ public static class FashionMnistSource
     /// <summary>Where the data set is read from; PARITY_FASHION_MNIST overrides the Debian location.</summary>
     public static string Folder =>
         Environment.GetEnvironmentVariable("PARITY_FASHION_MNIST") is { Length: > 0 } folder ? folder : "/usr/share/datasets/fashion-mnist";
+
+    // Each file's decompressed contents, kept for the process: a suite's Fashion-MNIST specs all read the
+    // same 55 MB, which would otherwise be inflated again (half a second each) for every spec.
+    static readonly ConcurrentDictionary<string, byte[]> Decoded = new();
 
     public static DataSplit Load(string split, string filePrefix, IReadOnlyList<int>? classes, int limit)
     {
@@ -37,7 +42,10 @@ public static class FashionMnistSource
         return new DataSplit(split, rows.Count, pixels, x, y, null, 1);
     }
 
-    static byte[] ReadIdx(string path, int magic)
+    /// <summary>The idx file's values after its header; read once per path and process, shared read-only.</summary>
+    static byte[] ReadIdx(string path, int magic) => Decoded.TryGetValue(path, out var values) ? values : Decoded[path] = Decode(path, magic);
+
+    static byte[] Decode(string path, int magic)
     {
         if (!File.Exists(path))
             throw new InputException($"{path}: Fashion-MNIST is not installed; install it with: apt-get install dataset-fashion-mnist (or set PARITY_FASHION_MNIST to a folder of its .gz files)");
