@@ -125,6 +125,13 @@ public sealed class ExampleEngine : IBackend, ILayerProbe
             [.. owner.Parameters.Select(p => new HostTensor(p.Name, p.Shape, [.. p.Grad]))]);
     }
 
+    /// <summary>The example's layers compute the same in evaluation as in training, so one layer's evaluation is its forward alone.</summary>
+    public HostTensor RunLayerEvaluation(int layer, Batch batch, HostTensor input)
+    {
+        var output = _precision.Round(_layers[layer].Forward([.. input.Data], batch.Rows));
+        return new HostTensor("output", [batch.Rows, output.Length / batch.Rows], output);
+    }
+
     public void Step()
     {
         _clip?.Invoke(_parameters);

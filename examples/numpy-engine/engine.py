@@ -348,6 +348,13 @@ class Engine:
         output = layer.forward(tensors["x"])
         return output, layer.backward(tensors["grad_output"])
 
+    def run_layer_evaluation(self, index, x):
+        """run_layer with "training": false: one layer's evaluation forward on x alone (dropout passes x through)."""
+        layer = self.layers[index]
+        if isinstance(layer, Dropout):
+            layer.train(None)
+        return layer.forward(x)
+
     def targets(self, tensors):
         return tensors["classes"] if "classes" in tensors else tensors["y"]
 
@@ -438,6 +445,8 @@ def handle(engine, method, params, tensors):
     if method == "set_optimizer_state":
         engine.set_optimizer_state(tensors)
         return {}, {}
+    if method == "run_layer" and params.get("training") is False:
+        return {}, {"output": engine.run_layer_evaluation(params["layer"], tensors["x"])}
     if method == "run_layer":
         index = params["layer"]
         output, grad_input = engine.run_layer(index, tensors)

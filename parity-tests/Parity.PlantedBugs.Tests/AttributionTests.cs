@@ -12,19 +12,14 @@ namespace Parity.PlantedBugs.Tests;
 /// <summary>
 /// Bug by bug over the catalogue: per-layer re-sync or teacher forcing names the part each bug is planted
 /// in (<see cref="PlantedBug.Planted"/>), and re-sync blames no innocent layer. A layer bug: re-sync gives
-/// an own error to planted layers alone, at least one. A loss bug: no layer has an own error, and the
+/// an own error to planted layers alone, at least one — in training or, for a bug of evaluation alone, in
+/// the layer's evaluation forward. A loss bug: no layer has an own error, and the
 /// difference enters at the loss. An optimizer, clipping or schedule bug: no layer has an own error, the
 /// gradients agree, and teacher forcing pins a step whose own update differs — for a schedule, in the
 /// learning rate it forces.
 /// </summary>
 public class AttributionTests
 {
-    /// <summary>
-    /// Bugs neither re-sync nor teacher forcing can attribute: both look at the training step, and this
-    /// one only changes evaluation. The test holds them to it, so the list shrinks when that changes.
-    /// </summary>
-    static readonly HashSet<string> OutsideTheTrainingStep = ["batch-norm-eval-on-batch-statistics"];
-
     public static TheoryData<string> Bugs => new(Catalogue.All.Select(b => b.Name));
 
     [Theory]
@@ -44,12 +39,6 @@ public class AttributionTests
 
         Assert.True(resync.Available, resync.Unavailable);
         var rows = string.Join("; ", resync.Layers.Select(l => $"{l.Layer}: own {l.OwnError:G3} inherited {l.InheritedError:G3} {l.Verdict}"));
-        if (OutsideTheTrainingStep.Contains(name))
-        {
-            Assert.Empty(resync.Blamed);
-            Assert.True(parity.Evaluation is { Difference.Passed: false }, $"{name}: its evaluation was expected to part");
-            return;
-        }
         switch (bug.Planted.Part)
         {
             case "layer":

@@ -52,7 +52,7 @@ public class NumpyEngineTests
 
             Assert.True(exit == 0, output + error);
             Assert.Contains("passed disk-dropout", output);
-            // run_layer, with the dropout layer's mask: every layer agrees alone and end to end, and backward is linear.
+            // run_layer, with the dropout layer's mask, and with "training": false: every layer agrees alone, in training and in evaluation, and end to end, and backward is linear.
             Assert.Contains("re-sync (own / inherited max abs err): 0 ", output);
             Assert.DoesNotContain(" own,", output);
             Assert.DoesNotContain(" inherited,", output);

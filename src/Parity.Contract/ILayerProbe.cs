@@ -2,7 +2,7 @@ namespace Parity.Contract;
 
 /// <summary>
 /// Optional for a backend: one layer's training forward and backward on an input and an upstream
-/// gradient the caller gives, so that a check can feed every layer the reference's input and the
+/// gradient the caller gives, and its evaluation forward on an input, so that a check can feed every layer the reference's input and the
 /// reference's dL/d(output) and tell a layer's own error from the drift it inherits from the layers
 /// before it (re-sync), and can see that backward is linear in the upstream gradient.
 /// </summary>
@@ -21,6 +21,16 @@ public interface ILayerProbe
     /// request) throws <see cref="NotSupportedException"/>, saying why.
     /// </summary>
     LayerRun RunLayer(int layer, Batch batch, HostTensor input, HostTensor outputGradient);
+
+    /// <summary>
+    /// Layer <paramref name="layer"/> on <paramref name="input"/> [rows, …InputShape] as
+    /// <see cref="IBackend.Evaluate"/> runs it — dropout passes its input through, batch norm normalises by
+    /// its running statistics as they stand — with no gradient and no buffer moved; <paramref name="batch"/>
+    /// gives the rows alone. Returns the output [rows, …OutputShape], so that re-sync can tell a layer
+    /// whose evaluation alone differs (batch norm on the batch's statistics in eval mode). Throws
+    /// <see cref="NotSupportedException"/>, saying why, as <see cref="RunLayer"/> does.
+    /// </summary>
+    HostTensor RunLayerEvaluation(int layer, Batch batch, HostTensor input);
 }
 
 /// <summary>

@@ -128,19 +128,29 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
     public LayerRun RunLayer(int layer, Batch batch, HostTensor input, HostTensor outputGradient)
     {
         var description = _description.Layers[layer];
-        Expect(input, "input", batch.Rows, description.InputShape);
         Expect(outputGradient, "upstream gradient", batch.Rows, description.OutputShape);
         var module = _model.Modules[layer];
         foreach (var parameter in module.Parameters)
             parameter.ZeroGrad();
-        module.Prepare(ForwardMode.Training, batch, 0, batch.Rows);
-        var x = Matrix<T>.Reuse(ref _probeInput, batch.Rows, input.Count / batch.Rows);
-        x.CopyFrom(input.Data);
-        var output = Host("output", module.Forward(x), description.OutputShape);
+        var output = ProbeForward(layer, ForwardMode.Training, batch, input);
         var gradient = Matrix<T>.Reuse(ref _probeGradient, batch.Rows, outputGradient.Count / batch.Rows);
         gradient.CopyFrom(outputGradient.Data);
         var gradInput = Host("input", module.Backward(gradient), description.InputShape);
         return new LayerRun(output, gradInput, module.Parameters.Select(p => new HostTensor(p.Name, p.Shape, p.Grad.ToDoubles())).ToList());
+    }
+
+    public HostTensor RunLayerEvaluation(int layer, Batch batch, HostTensor input) => ProbeForward(layer, ForwardMode.Evaluation, batch, input);
+
+    /// <summary>Layer <paramref name="layer"/>'s forward alone in <paramref name="mode"/> on a copy of <paramref name="input"/>, which backward may then follow.</summary>
+    HostTensor ProbeForward(int layer, ForwardMode mode, Batch batch, HostTensor input)
+    {
+        var description = _description.Layers[layer];
+        Expect(input, "input", batch.Rows, description.InputShape);
+        var module = _model.Modules[layer];
+        module.Prepare(mode, batch, 0, batch.Rows);
+        var x = Matrix<T>.Reuse(ref _probeInput, batch.Rows, input.Count / batch.Rows);
+        x.CopyFrom(input.Data);
+        return Host("output", module.Forward(x), description.OutputShape);
     }
 
     static void Expect(HostTensor tensor, string what, int rows, int[] shape)

@@ -140,6 +140,21 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState, I
             parameters.Select(p => new HostTensor(p.Name, p.Shape, values[p.Name])).ToList());
     }
 
+    /// <summary>
+    /// The same request in evaluation mode: params <c>{"layer": INDEX, "training": false}</c>, the one tensor
+    /// <c>x</c>; the reply's one tensor is <c>output</c>, the layer's eval-mode forward, with no buffer moved.
+    /// </summary>
+    public HostTensor RunLayerEvaluation(int layer, Batch batch, HostTensor input)
+    {
+        var description = _model.Layers[layer];
+        var reply = _channel.TryCall("run_layer", new JsonObject { ["layer"] = layer, ["training"] = false },
+            [SafetensorsTensor.Float("x", Rows(batch, description.InputShape), input.Data, _model.IsFloat32)])
+            ?? throw new NotSupportedException($"{Name} answered not-implemented to 'run_layer' with \"training\": false: re-sync runs each layer's evaluation forward "
+                + "alone too, and needs run_layer in evaluation mode (see the protocol in Parity's README)");
+        var shape = Rows(batch, description.OutputShape);
+        return new HostTensor("output", shape, Expect(reply, [("output", shape)])["output"]);
+    }
+
     /// <summary>The names an optimizer state may have: a parameter's name and a key (<c>0.weight.exp_avg</c>, shaped as the parameter, or <c>0.weight.step</c>, []), or <c>lr</c> ([]).</summary>
     List<(string Name, int[] Shape)> StateShapes(EngineReply reply) => reply.Tensors.Keys.Select(name =>
     {

@@ -16,4 +16,6 @@ sealed class LayerProbeAccumulates(IBackend inner) : ForwardingBackend(inner), I
         var left = (_last?.Parameters ?? []).ToDictionary(p => p.Name);
         return run with { Parameters = [.. run.Parameters.Select(p => left.TryGetValue(p.Name, out var l) ? p with { Data = [.. p.Data.Zip(l.Data, (a, b) => a + b)] } : p)] };
     }
+
+    public HostTensor RunLayerEvaluation(int layer, Batch batch, HostTensor input) => ((ILayerProbe)Inner).RunLayerEvaluation(layer, batch, input);
 }

@@ -2,14 +2,15 @@ namespace Parity.Conformance.Checks;
 
 /// <summary>
 /// The optional <see cref="ILayerProbe"/> agrees with the backend's own run: re-sync trusts a layer run
-/// alone to be the layer of the training step, so one that reads another input, keeps gradients from
-/// before or scales the upstream gradient would make it blame the wrong layer.
+/// alone to be the layer of the training step (or of evaluation), so one that reads another input, keeps
+/// gradients from before or scales the upstream gradient would make it blame the wrong layer.
 /// </summary>
 static class LayerProbe
 {
     public static ConformanceCheck Check { get; } = new("layer-probe",
         "a backend with the optional ILayerProbe gives, for each layer run alone on the input its Forward gave that layer and the gradient its ComputeGradients says reached "
-        + "the layer's output, the layer's output, the gradient ComputeGradients passed back from it (\"input\" for the first layer) and its parameters' gradients, within rounding "
+        + "the layer's output, the layer's output, the gradient ComputeGradients passed back from it (\"input\" for the first layer) and its parameters' gradients, within rounding; "
+        + "and its layers' RunLayerEvaluation, each on the one before's output, give Evaluate's outputs "
         + "(a backend without ILayerProbe has nothing to check)",
         Run);
 
@@ -21,6 +22,12 @@ static class LayerProbe
         var outputs = backend.Forward(c.Batch);
         var gradients = backend.ComputeGradients(c.Batch);
         var problems = new List<string>();
+        // Before the layers' training runs below move the buffers again: the layers' evaluations in turn are the backend's Evaluate.
+        var evaluation = backend.Evaluate(c.Batch);
+        var evaluated = c.Model.Layers.Aggregate(new HostTensor("input", [c.Batch.Rows, .. c.Model.Layers[0].InputShape], c.Batch.X),
+            (input, layer) => probe.RunLayerEvaluation(layer.Index, c.Batch, input));
+        if (Closeness.Differs(c.Model, "RunLayerEvaluation of each layer in turn: the output", evaluation.Outputs, evaluated.Data) is { } evaluates)
+            problems.Add(evaluates);
         foreach (var layer in c.Model.Layers)
         {
             var i = layer.Index;

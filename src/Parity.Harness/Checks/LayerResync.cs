@@ -7,7 +7,8 @@ namespace Parity.Harness.Checks;
 /// <summary>
 /// One layer re-synced: <see cref="Own"/> compares the engine's and TorchSharp's run of the layer alone
 /// on TorchSharp's input and upstream gradient (its output, dL/d(input), its parameters' gradients and
-/// the buffers its forward moved); <see cref="EndToEnd"/> the same tensors in the normal run, where the
+/// the buffers its forward moved) and, in a model whose evaluation differs from training, its evaluation
+/// output on TorchSharp's eval-mode input to it; <see cref="EndToEnd"/> the same tensors in the normal run, where the
 /// layer also carries what the layers before and after it did. The errors are the largest absolute
 /// differences; the inherited error is what the end-to-end run adds to the own one.
 /// </summary>
@@ -43,7 +44,9 @@ public sealed record LayerResyncResult(IReadOnlyList<LayerResyncRow> Layers, str
 /// input to that layer and TorchSharp's gradient reaching its output, from the gradient parity run, and
 /// compared with TorchSharp's run of the same layer on the same tensors. A layer whose own run differs
 /// has a bug of its own; one that agrees alone but differs end to end only inherits the drift of the
-/// layers before it (forward) or after it (backward). Takes fresh backends: each layer runs once, so
+/// layers before it (forward) or after it (backward). Each layer's evaluation forward is re-synced the
+/// same way, on TorchSharp's eval-mode input to it, so that a bug of evaluation alone (batch norm on the
+/// batch's statistics in eval mode) is an own error of its layer. Takes fresh backends: each layer runs once, so
 /// the buffers it moves are compared from the same start.
 /// </summary>
 public static class LayerResync
@@ -56,6 +59,9 @@ public static class LayerResync
         var compare = (HostTensor a, HostTensor b) => TensorComparison.Compare(a, b, tolerance, spec.DType);
         var layers = spec.Model.Count;
         var own = new List<TensorDifference>[layers];
+        // As in the parity run, evaluation is compared only in a model whose evaluation differs from its training.
+        var evaluates = parity.Evaluation is not null;
+        var evaluationInput = Input(spec, batch, parity, 0);
         try
         {
             for (var i = 0; i < layers; i++)
@@ -66,6 +72,14 @@ public static class LayerResync
                 var t = twinProbe.RunLayer(i, batch, input, upstream);
                 own[i] = [compare(Named($"{i}", e.Output), Named($"{i}", t.Output)), compare(Named(InputName(i), e.Input), Named(InputName(i), t.Input)),
                     .. e.Parameters.Zip(t.Parameters, compare)];
+                if (!evaluates)
+                    continue;
+                // After the training forward, which moved the buffers as ComputeGradients did before the
+                // parity run's evaluation: each layer's eval forward on TorchSharp's eval-mode input to it.
+                var name = $"{i} output in evaluation";
+                var evaluated = twinProbe.RunLayerEvaluation(i, batch, evaluationInput);
+                own[i].Add(compare(Named(name, engineProbe.RunLayerEvaluation(i, batch, evaluationInput)), Named(name, evaluated)));
+                evaluationInput = evaluated;
             }
         }
         catch (NotSupportedException declined)

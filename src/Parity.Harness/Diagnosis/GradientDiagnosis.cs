@@ -46,7 +46,7 @@ public static class GradientDiagnosis
         return lines;
     }
 
-    /// <summary>Which layers have an own error when fed TorchSharp's input and upstream gradient — the only ones blamed — and which only inherit one.</summary>
+    /// <summary>Which layers have an own error when fed TorchSharp's input and upstream gradient, or TorchSharp's eval-mode input — the only ones blamed — and which only inherit one.</summary>
     static string Resync(ParitySpec spec, LayerResyncResult resync)
     {
         if (!resync.Available)
@@ -54,8 +54,8 @@ public static class GradientDiagnosis
         var inheriting = resync.Layers.Where(l => l.Verdict == "inherited").Select(l => Layer(spec, l.Layer)).ToList();
         var inherit = inheriting.Count == 0 ? "" : $"; {string.Join(", ", inheriting)} only inherit{(inheriting.Count == 1 ? "s" : "")} the difference";
         if (resync.Blamed.Count == 0)
-            return "re-sync: every layer agrees with TorchSharp's when fed TorchSharp's input and upstream gradient, so no layer has an own error; "
-                + $"the difference comes from outside the layers' training step (the {Loss(spec.Loss)}, or evaluation){inherit}";
+            return "re-sync: every layer agrees with TorchSharp's when fed TorchSharp's input and upstream gradient, in training and in evaluation, so no layer has an own error; "
+                + $"the difference comes from outside the layers (the {Loss(spec.Loss)}){inherit}";
         var own = resync.Layers.Where(l => !l.OwnPassed)
             .Select(l => $"{Layer(spec, l.Layer)} (its {l.WorstOwn!.Name}, max abs err {Number(l.WorstOwn.MaxAbsErr)})");
         return $"re-sync: fed TorchSharp's input and upstream gradient, the own error is at {string.Join(" and ", own)}{inherit}";

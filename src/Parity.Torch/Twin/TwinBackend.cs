@@ -124,6 +124,14 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe
                 .Select(p => GradientOf(p.name, _parameters[p.i])).ToList());
     }
 
+    public HostTensor RunLayerEvaluation(int layer, Batch batch, HostTensor input)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        _mode.Evaluate();
+        return HostTensors.ToHost("output", _layers[layer](HostTensors.ToTorch(input.Data, [.. input.Shape.Select(d => (long)d)], _dtype)));
+    }
+
     public void Step()
     {
         using var scope = NewDisposeScope();
