@@ -35,16 +35,21 @@ public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, do
     readonly (OpLayer Layer, int[] Input)[] _kinkLayers = spec.Model.Zip(LayerShapes.Of(spec))
         .Where(p => p.First is OpLayer { Op.HasKinks: true }).Select(p => ((OpLayer)p.First, p.Second.In)).ToArray();
     readonly bool _training = spec.Model.OfType<OpLayer>().Any(a => a.Op.TrainingDiffers);
+    // The outputs the kinked layers read (the layer before each; layer 0 reads the batch), in arrays
+    // reused at every point when the backend writes into them (IForwardInto): fresh copies of every
+    // layer's output at each point were gigabytes of garbage for a CNN.
+    double[][]? _outputs;
+    int[] Read => [.. _kinkLayers.Where(k => k.Layer.Index > 0).Select(k => k.Layer.Index - 1)];
 
     public (double Derivative, bool Kink) Derivative(Direction direction)
     {
         var (plus, plusPattern) = LossAt(direction, eps);
         var (minus, minusPattern) = LossAt(direction, -eps);
         backend.SetParameters(_parameters);
-        return ((plus - minus) / (2 * eps), !plusPattern.SequenceEqual(minusPattern));
+        return ((plus - minus) / (2 * eps), !plusPattern.Zip(minusPattern).All(sides => sides.First.AsSpan().SequenceEqual(sides.Second)));
     }
 
-    (double Loss, bool[] Pattern) LossAt(Direction direction, double step)
+    (double Loss, bool[][] Pattern) LossAt(Direction direction, double step)
     {
         backend.SetParameters(_parameters.Select(p => Moved(p, direction, step)).ToList());
         var moved = direction.Components.TryGetValue("input", out var u)
@@ -64,11 +69,22 @@ public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, do
         return tensor with { Data = data };
     }
 
-    /// <summary>Which side of its kinks each input of the kinked layers is on (the sign, for ReLU): a change between θ + eps·u and θ − eps·u is a kink crossed.</summary>
-    bool[] SignPattern(Batch moved)
+    /// <summary>Which side of its kinks each input of the kinked layers is on (the sign, for ReLU), per kinked layer: a change between θ + eps·u and θ − eps·u is a kink crossed.</summary>
+    bool[][] SignPattern(Batch moved)
     {
-        var outputs = backend.Forward(moved);
-        return _kinkLayers.SelectMany(kinked => kinked.Layer.Op.Sides(kinked.Layer.Settings, kinked.Input,
-            kinked.Layer.Index == 0 ? moved.X : outputs[kinked.Layer.Index - 1].Data)).ToArray();
+        var outputs = Outputs(moved);
+        return _kinkLayers.Select(kinked => kinked.Layer.Op.Sides(kinked.Layer.Settings, kinked.Input,
+            kinked.Layer.Index == 0 ? moved.X : outputs[kinked.Layer.Index - 1])).ToArray();
+    }
+
+    /// <summary>The layer outputs by layer index (those the kinked layers do not read may be missing).</summary>
+    IReadOnlyDictionary<int, double[]> Outputs(Batch moved)
+    {
+        if (backend is not IForwardInto into)
+            return backend.Forward(moved).Select((output, i) => (output, i)).ToDictionary(o => o.i, o => o.output.Data);
+        _outputs ??= [.. _kinkLayers.Where(k => k.Layer.Index > 0).Select(k => new double[batch.Rows * k.Input.Aggregate(1, (n, d) => n * d)])];
+        var read = Read;
+        into.ForwardInto(moved, read, _outputs);
+        return read.Zip(_outputs).ToDictionary(o => o.First, o => o.Second);
     }
 }
