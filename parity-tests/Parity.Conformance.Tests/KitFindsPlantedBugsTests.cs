@@ -18,6 +18,7 @@ public class KitFindsPlantedBugsTests
         ["evaluate trains"] = ("evaluate", Wrapped(engine => new EvaluateTrains(engine))),
         ["end of epoch ignored"] = ("end-epoch", Wrapped(engine => new EndEpochIgnored(engine))),
         ["layer probe accumulates"] = ("layer-probe", Wrapped(engine => new LayerProbeAccumulates(engine))),
+        ["forward into in model order"] = ("forward-into", Wrapped(engine => new ForwardIntoInModelOrder(engine))),
     };
 
     static BackendFactory Wrapped(Func<IBackend, IBackend> bug) =>
