@@ -19,6 +19,7 @@ public class KitFindsPlantedBugsTests
         ["end of epoch ignored"] = ("end-epoch", Wrapped(engine => new EndEpochIgnored(engine))),
         ["layer probe accumulates"] = ("layer-probe", Wrapped(engine => new LayerProbeAccumulates(engine))),
         ["layer probe evaluation passes through"] = ("layer-probe", Wrapped(engine => new LayerProbeEvaluationPassesThrough(engine))),
+        ["forward into in model order"] = ("forward-into", Wrapped(engine => new ForwardIntoInModelOrder(engine))),
     };
 
     static BackendFactory Wrapped(Func<IBackend, IBackend> bug) =>

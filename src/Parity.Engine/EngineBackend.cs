@@ -24,7 +24,7 @@ public static class EngineBackend
 /// on several threads (<see cref="RowSplit{T}"/>); everything else — and every result the harness
 /// compares layer by layer — runs on the calling thread.
 /// </summary>
-public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerProbe where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerProbe, IForwardInto where T : unmanaged, IFloatingPointIeee754<T>
 {
     readonly ModelDescription _description;
     readonly EngineParts<T> _parts;
@@ -106,6 +106,20 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
             outputs.Add(Host(i.ToString(), current, _description.Layers[i].OutputShape));
         }
         return outputs;
+    }
+
+    public void ForwardInto(Batch batch, IReadOnlyList<int> layers, IReadOnlyList<double[]> outputs)
+    {
+        _model.Prepare(ForwardMode.Inspection, batch, 0, batch.Rows);
+        var current = Input(batch);
+        var last = layers.DefaultIfEmpty(-1).Max();
+        for (var i = 0; i <= last; i++)
+        {
+            current = _model.Modules[i].Forward(current);
+            for (var k = 0; k < layers.Count; k++)
+                if (layers[k] == i)
+                    current.CopyTo(outputs[k]);
+        }
     }
 
     public Gradients ComputeGradients(Batch batch)

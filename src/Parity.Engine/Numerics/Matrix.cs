@@ -89,7 +89,14 @@ public sealed class Matrix<T>(int rows, int cols) where T : unmanaged, IFloating
     public double[] ToDoubles()
     {
         var values = new double[Data.Length];
-        TensorPrimitives.ConvertTruncating<T, double>(Data, values);
+        CopyTo(values);
         return values;
+    }
+
+    public void CopyTo(Span<double> values)
+    {
+        if (values.Length != Data.Length)
+            throw new ArgumentException($"a [{Rows}, {Cols}] matrix has {Data.Length} values, the destination holds {values.Length}");
+        TensorPrimitives.ConvertTruncating<T, double>(Data, values);
     }
 }

@@ -35,23 +35,38 @@ public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, do
     readonly (OpLayer Layer, int[] Input)[] _kinkLayers = spec.Model.Zip(LayerShapes.Of(spec))
         .Where(p => p.First is OpLayer { Op.HasKinks: true }).Select(p => ((OpLayer)p.First, p.Second.In)).ToArray();
     readonly bool _training = spec.Model.OfType<OpLayer>().Any(a => a.Op.TrainingDiffers);
+    // The outputs the kinked layers read (the layer before each; layer 0 reads the batch), in arrays
+    // reused at every point when the backend writes into them (IForwardInto): fresh copies of every
+    // layer's output at each point were gigabytes of garbage for a CNN.
+    double[][]? _outputs;
+    int[] Read => [.. _kinkLayers.Where(k => k.Layer.Index > 0).Select(k => k.Layer.Index - 1)];
+
+    // Each kinked layer's sides at θ + eps·u and at θ − eps·u, filled anew at every probe.
+    readonly bool[][] _plusSides = SidesArrays(spec, batch), _minusSides = SidesArrays(spec, batch);
 
     public (double Derivative, bool Kink) Derivative(Direction direction)
     {
-        var (plus, plusPattern) = LossAt(direction, eps);
-        var (minus, minusPattern) = LossAt(direction, -eps);
+        var plus = LossAt(direction, eps, _plusSides);
+        var minus = LossAt(direction, -eps, _minusSides);
         backend.SetParameters(_parameters);
-        return ((plus - minus) / (2 * eps), !plusPattern.SequenceEqual(minusPattern));
+        return ((plus - minus) / (2 * eps), !_plusSides.Zip(_minusSides).All(sides => sides.First.AsSpan().SequenceEqual(sides.Second)));
     }
 
-    (double Loss, bool[] Pattern) LossAt(Direction direction, double step)
+    static bool[][] SidesArrays(ParitySpec spec, Batch batch) => [.. spec.Model.Zip(LayerShapes.Of(spec))
+        .Where(p => p.First is OpLayer { Op.HasKinks: true }).Select(p => new bool[batch.Rows * Count(p.Second.In)])];
+
+    static int Count(int[] shape) => shape.Aggregate(1, (n, d) => n * d);
+
+    double LossAt(Direction direction, double step, bool[][] sides)
     {
         backend.SetParameters(_parameters.Select(p => Moved(p, direction, step)).ToList());
         var moved = direction.Components.TryGetValue("input", out var u)
             ? batch with { X = Moved(new HostTensor("input", [batch.Rows, batch.Features], batch.X), direction, step).Data }
             : batch;
         var loss = _training ? backend.ComputeGradients(moved).Loss : backend.Evaluate(moved).Loss;
-        return (loss, _kinkLayers.Length == 0 ? [] : SignPattern(moved));
+        if (_kinkLayers.Length > 0)
+            FillSides(moved, sides);
+        return loss;
     }
 
     static HostTensor Moved(HostTensor tensor, Direction direction, double step)
@@ -64,11 +79,25 @@ public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, do
         return tensor with { Data = data };
     }
 
-    /// <summary>Which side of its kinks each input of the kinked layers is on (the sign, for ReLU): a change between θ + eps·u and θ − eps·u is a kink crossed.</summary>
-    bool[] SignPattern(Batch moved)
+    /// <summary>Which side of its kinks each input of the kinked layers is on (the sign, for ReLU), per kinked layer: a change between θ + eps·u and θ − eps·u is a kink crossed.</summary>
+    void FillSides(Batch moved, bool[][] sides)
     {
-        var outputs = backend.Forward(moved);
-        return _kinkLayers.SelectMany(kinked => kinked.Layer.Op.Sides(kinked.Layer.Settings, kinked.Input,
-            kinked.Layer.Index == 0 ? moved.X : outputs[kinked.Layer.Index - 1].Data)).ToArray();
+        var outputs = Outputs(moved);
+        for (var k = 0; k < _kinkLayers.Length; k++)
+        {
+            var (layer, input) = _kinkLayers[k];
+            layer.Op.Sides(layer.Settings, input, layer.Index == 0 ? moved.X : outputs[layer.Index - 1], sides[k]);
+        }
+    }
+
+    /// <summary>The layer outputs by layer index (those the kinked layers do not read may be missing).</summary>
+    IReadOnlyDictionary<int, double[]> Outputs(Batch moved)
+    {
+        if (backend is not IForwardInto into)
+            return backend.Forward(moved).Select((output, i) => (output, i)).ToDictionary(o => o.i, o => o.output.Data);
+        _outputs ??= [.. _kinkLayers.Where(k => k.Layer.Index > 0).Select(k => new double[batch.Rows * Count(k.Input)])];
+        var read = Read;
+        into.ForwardInto(moved, read, _outputs);
+        return read.Zip(_outputs).ToDictionary(o => o.First, o => o.Second);
     }
 }

@@ -32,7 +32,8 @@ static class ImageMistakes
         if (!e.GradInputDiffers)
             return null;
         // Positions TorchSharp gives nothing and the engine gives something: each a tie with its window's first maximum?
-        var taken = ImageShapes.MaxPositions(e.Settings, e.InputShape, e.Input);
+        var taken = new bool[e.Input.Length];
+        ImageShapes.MaxPositions(e.Settings, e.InputShape, e.Input, taken);
         var extra = Enumerable.Range(0, e.EngineGradInput.Length).Where(i => e.TwinGradInput[i] == 0 && !e.Close(e.EngineGradInput[i], 0)).ToList();
         if (extra.Count == 0 || extra.Any(i => taken[i]) || !TiedWithAMaximum(e, extra))
             return null;

@@ -35,14 +35,14 @@ static class ImageShapes
     /// <summary>
     /// max-pool2d's sides of its kinks: for each input value of the batch, whether some window takes it
     /// as its maximum (the first maximum, as PyTorch picks it); a probe that moves a window's choice
-    /// crosses a kink.
+    /// crosses a kink. Written into <paramref name="taken"/>, as long as the values.
     /// </summary>
-    public static bool[] MaxPositions(OpSettings settings, int[] input, double[] values)
+    public static void MaxPositions(OpSettings settings, int[] input, double[] values, bool[] taken)
     {
         var (kernel, stride, padding) = (settings.Integers("kernel_size"), settings.Integers("stride"), settings.Integers("padding"));
         var (channels, height, width) = (input[0], input[1], input[2]);
         var output = Slide("max-pool2d", settings, input, channels, pool: true);
-        var taken = new bool[values.Length];
+        Array.Clear(taken);
         for (var plane = 0; plane < values.Length / (height * width); plane++)
             for (var oh = 0; oh < output[1]; oh++)
                 for (var ow = 0; ow < output[2]; ow++)
@@ -58,7 +58,6 @@ static class ImageShapes
                         }
                     taken[at] = true;
                 }
-        return taken;
     }
 
     /// <summary>conv2d's weight [out_channels, in_channels, kh, kw] and bias [out_channels].</summary>

@@ -39,10 +39,16 @@ public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops
 
     /// <summary>
     /// For an op with kinks: which side of them each input value of a batch is on (the values of
-    /// [rows, …input shape], row-major); a change between the probes θ ± eps·u is a kink crossed. By
-    /// default the sign, for kinks at 0 as ReLU's; max-pool2d's is which position each window takes.
+    /// [rows, …input shape], row-major), written into the last argument, as long as the values (the
+    /// finite-difference check reuses it at each of its hundreds of probe points); a change between the
+    /// probes θ ± eps·u is a kink crossed. By default the sign, for kinks at 0 as ReLU's; max-pool2d's
+    /// is which position each window takes.
     /// </summary>
-    public Func<OpSettings, int[], double[], bool[]> Sides { get; init; } = (_, _, values) => [.. values.Select(v => v > 0)];
+    public Action<OpSettings, int[], double[], bool[]> Sides { get; init; } = (_, _, values, sides) =>
+    {
+        for (var i = 0; i < values.Length; i++)
+            sides[i] = values[i] > 0;
+    };
 
     public bool IsProbability { get; init; }
 

@@ -41,6 +41,15 @@ public static class HostTensors
         return tensor.detach().to_type(ScalarType.Float64).contiguous().data<double>().ToArray();
     }
 
+    /// <summary>The values of <paramref name="tensor"/> as float64 into <paramref name="values"/>, which must hold them all.</summary>
+    public static void CopyTo(Tensor tensor, double[] values)
+    {
+        if (values.Length != tensor.numel())
+            throw new ArgumentException($"a tensor of {tensor.numel()} values does not fit {values.Length}");
+        using var scope = NewDisposeScope();
+        tensor.detach().to_type(ScalarType.Float64).contiguous().data<double>().CopyTo(values);
+    }
+
     public static HostTensor ToHost(string name, Tensor tensor) => new(name, Shape(tensor), ToHost(tensor));
 
     public static int[] Shape(Tensor tensor) => tensor.shape.Select(d => (int)d).ToArray();

@@ -10,7 +10,7 @@ namespace Parity.Torch.Twin;
 /// ours. Each call runs in a dispose scope, so no tensor outlives it but the parameters, the loaded
 /// batch and the graph between <see cref="Forward()"/> and <see cref="Backward"/>.
 /// </summary>
-public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe
+public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe, IForwardInto
 {
     readonly ScalarType _dtype;
     // Every parameter and buffer in state_dict order (what GetParameters and SetParameters exchange), and the parameters alone, which train.
@@ -87,6 +87,16 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe
         using var noGrad = no_grad();
         _mode.Train(Masks(batch), updatesBuffers: false);
         return LayerOutputs.Run(_layers, Input(batch)).Select((output, i) => HostTensors.ToHost(i.ToString(), output)).ToList();
+    }
+
+    public void ForwardInto(Batch batch, IReadOnlyList<int> layers, IReadOnlyList<double[]> outputs)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        _mode.Train(Masks(batch), updatesBuffers: false);
+        var run = LayerOutputs.Run(_layers, Input(batch));
+        for (var k = 0; k < layers.Count; k++)
+            HostTensors.CopyTo(run[layers[k]], outputs[k]);
     }
 
     public Gradients ComputeGradients(Batch batch)
