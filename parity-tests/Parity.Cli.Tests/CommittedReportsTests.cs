@@ -5,35 +5,44 @@ namespace Parity.Cli.Tests;
 
 /// <summary>
 /// The committed reports/ are what `parity suite` writes today, figure for figure: a fresh run of the
-/// whole built-in suite (several minutes) must reproduce every file, timings aside.
+/// whole built-in suite must reproduce every file, timings aside. The run is the one a CI matrix makes —
+/// two shards at once, then `parity merge` — so it also shows that shards merged are the unsharded
+/// run, and it takes the time of the longer shard rather than of the whole suite.
 /// </summary>
 public partial class CommittedReportsTests
 {
+    const int Shards = 2;
+
     [Fact]
-    public async Task A_fresh_suite_run_reproduces_the_committed_reports_in_every_figure_but_timings()
+    public async Task A_fresh_suite_run_in_two_merged_shards_reproduces_the_committed_reports_in_every_figure_but_timings()
     {
         using var temp = new TempFolder();
         var committed = Path.Combine(Cli.RepositoryRoot, "reports");
-        // parity suite itself, as the README runs it: from the repository's root, in a process of its own.
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "parity.dll"), "suite", "--out", temp["reports"]])
-        {
-            WorkingDirectory = Cli.RepositoryRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using (var suite = Process.Start(start)!)
-        {
-            var output = suite.StandardOutput.ReadToEndAsync();
-            var error = await suite.StandardError.ReadToEndAsync();
-            await suite.WaitForExitAsync();
-            Assert.True(suite.ExitCode == 0, error + await output);
-        }
+        var parts = Enumerable.Range(1, Shards).Select(i => temp[$"shard-{i}"]).ToArray();
+        // parity suite itself, as the README runs it: from the repository's root, in processes of their own.
+        await Task.WhenAll(parts.Select((part, i) => Parity("suite", "--shard", $"{i + 1}/{Shards}", "--out", part)));
+        await Parity(["merge", .. parts, "--out", temp["reports"]]);
         var fresh = Directory.GetFiles(temp["reports"], "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(temp["reports"], f)).Order().ToArray();
         var kept = Directory.GetFiles(committed, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(committed, f)).Order().ToArray();
         Assert.Equal(kept, fresh);
         foreach (var file in fresh)
             Assert.True(WithoutTimings(File.ReadAllText(Path.Combine(committed, file))) == WithoutTimings(File.ReadAllText(Path.Combine(temp["reports"], file))),
                 $"{file} differs from a fresh run; run `parity suite` and commit reports/");
+    }
+
+    static async Task Parity(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "parity.dll"), .. arguments])
+        {
+            WorkingDirectory = Cli.RepositoryRoot,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var parity = Process.Start(start)!;
+        var output = parity.StandardOutput.ReadToEndAsync();
+        var error = await parity.StandardError.ReadToEndAsync();
+        await parity.WaitForExitAsync();
+        Assert.True(parity.ExitCode == 0, $"parity {string.Join(' ', arguments)}: {error}{await output}");
     }
 
     /// <summary>Timings stand between timing markers (Markdown and HTML) or last in a result.json: a report's "bench", a report folder's "wall_seconds".</summary>

@@ -119,12 +119,16 @@ public static class MergeCommand
         ExampleEngines.WithBugs.FirstOrDefault(e => path.StartsWith($"examples/{e.Folder}/", StringComparison.Ordinal))
         ?? throw new InputException($"{Path.Combine(part, path)}: no example engine of this parity writes this report; merge the shards with the parity that wrote them");
 
+    /// <summary>A report folder whole, with the folders inside it (a failing report's reproduction/).</summary>
     static void CopyFolder(string from, string to)
     {
         if (!Directory.Exists(from))
             throw new InputException($"{from}: missing, though its shard lists it; run the shard again");
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from))
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
     }
 }
