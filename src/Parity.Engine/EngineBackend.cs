@@ -57,9 +57,12 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
         // A weight [out, in, …] is a product's multiply-adds per output position: in·out per row for
         // linear, times the output's positions H′·W′ for conv2d.
         _largestLayer = model.Parameters.Where(p => !p.Buffer && p.Shape.Length >= 2)
-            .Select(p => Count(model.Layers[p.Layer].OutputShape) / p.Shape[0])
-            .Zip(model.Parameters.Where(p => !p.Buffer && p.Shape.Length >= 2), (positions, p) => (Count(p.Shape) * positions, positions))
-            .DefaultIfEmpty((0, 1)).MaxBy(layer => layer.Item1);
+            .Select(p =>
+            {
+                var positions = Count(model.Layers[p.Layer].OutputShape) / p.Shape[0];
+                return (MultiplyAdds: Count(p.Shape) * positions, Positions: positions);
+            })
+            .DefaultIfEmpty((MultiplyAdds: 0L, Positions: 1L)).MaxBy(layer => layer.MultiplyAdds);
         _optimizer = _parts.Optimizers[model.Optimizer.Kind](_model.Parameters, model.Optimizer);
         _schedule = model.Schedule is { } schedule ? _parts.Schedules[schedule.Kind](schedule) : null;
         // A scheduler's constructor sets the first epoch's lr (LinearLR's warm-up starts below lr).

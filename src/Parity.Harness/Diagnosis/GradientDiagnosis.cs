@@ -12,6 +12,9 @@ namespace Parity.Harness.Diagnosis;
 /// </summary>
 public static class GradientDiagnosis
 {
+    /// <summary>How re-sync's one sentence starts, whatever it says.</summary>
+    public const string ResyncSentence = "re-sync";
+
     public static IReadOnlyList<string> Explain(ParitySpec spec, Batch batch, GradientParityResult parity, LayerResyncResult resync, UpdateParityResult updates,
         GradcheckResult engineCheck, GradcheckResult twinCheck)
     {
@@ -50,15 +53,15 @@ public static class GradientDiagnosis
     static string Resync(ParitySpec spec, LayerResyncResult resync)
     {
         if (!resync.Available)
-            return $"re-sync was not available: {resync.Unavailable}";
+            return $"{ResyncSentence} was not available: {resync.Unavailable}";
         var inheriting = resync.Layers.Where(l => l.Verdict == "inherited").Select(l => Layer(spec, l.Layer)).ToList();
         var inherit = inheriting.Count == 0 ? "" : $"; {string.Join(", ", inheriting)} only inherit{(inheriting.Count == 1 ? "s" : "")} the difference";
         if (resync.Blamed.Count == 0)
-            return "re-sync: every layer agrees with TorchSharp's when fed TorchSharp's input and upstream gradient, in training and in evaluation, so no layer has an own error; "
+            return $"{ResyncSentence}: every layer agrees with TorchSharp's when fed TorchSharp's input and upstream gradient, in training and in evaluation, so no layer has an own error; "
                 + $"the difference comes from outside the layers (the {Loss(spec.Loss)}){inherit}";
         var own = resync.Layers.Where(l => !l.OwnPassed)
             .Select(l => $"{Layer(spec, l.Layer)} (its {l.WorstOwn!.Name}, max abs err {Number(l.WorstOwn.MaxAbsErr)})");
-        return $"re-sync: fed TorchSharp's input and upstream gradient, the own error is at {string.Join(" and ", own)}{inherit}";
+        return $"{ResyncSentence}: fed TorchSharp's input and upstream gradient, the own error is at {string.Join(" and ", own)}{inherit}";
     }
 
     /// <summary>The engine's layers whose backward is not linear in the upstream gradient, one line per layer.</summary>

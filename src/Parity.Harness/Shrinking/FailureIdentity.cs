@@ -22,10 +22,8 @@ public static partial class FailureIdentity
         // that list; the failure is which kinds of layer have an own error.
         var blamed = result.Resync.Blamed.Select(layer => Wording.Kind(result.Spec, layer)).Distinct().Order();
         return $"fails: {string.Join(", ", checks)}\nre-sync blames: {string.Join(", ", blamed)}\n"
-            + string.Join("\n", result.Diagnosis.Where(line => IsAboutTheEngine(line) && !line.StartsWith(ResyncSentence, StringComparison.Ordinal)).Select(Normalize));
+            + string.Join("\n", result.Diagnosis.Where(line => IsAboutTheEngine(line) && !line.StartsWith(GradientDiagnosis.ResyncSentence, StringComparison.Ordinal)).Select(Normalize));
     }
-
-    const string ResyncSentence = "re-sync";
 
     /// <summary>
     /// The TorchSharp control failing gradcheck says the loss is rough at this point, not what the engine does
