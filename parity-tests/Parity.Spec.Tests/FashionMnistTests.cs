@@ -42,7 +42,7 @@ public class FashionMnistTests
         var data = Load("data: {source: fashion-mnist, train: 50, test: 20}\nmodel: [linear: 10]\nloss: cross-entropy");
 
         Assert.Equal(DataShapes.FashionMnistPixels, data.Train.Features);
-        Assert.Equal(50 * 784, data.Train.X.Length);
+        Assert.Equal(50 * 784, data.Train.X.Count);
         Assert.Equal(0.0, data.Train.X.Min());
         Assert.Equal(1.0, data.Train.X.Max());
         Assert.Equal(raw.Take(50).Select(l => (int)l), data.Train.Labels!);

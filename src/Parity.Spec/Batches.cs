@@ -40,7 +40,7 @@ public static class Batches
         var rows = indices.Length;
         var x = new double[rows * split.Features];
         for (var i = 0; i < rows; i++)
-            Array.Copy(split.X, indices[i] * split.Features, x, i * split.Features, split.Features);
+            split.X.CopyRow(indices[i], split.Features, x.AsSpan(i * split.Features, split.Features));
 
         switch (encoding)
         {

@@ -83,31 +83,53 @@ public static class ReportCommand
         var scratch = $"{folder}.scratch-{Environment.ProcessId}";
         try
         {
-            var results = new List<SpecResult>();
-            foreach (var spec in specsHere)
+            // The example engines' reports are taken beside the specs': their engines run in their own
+            // process or their own managed code, so they share no native state with the built-in engine
+            // (which sets the BLAS's thread count around each step), and they spend most of their time
+            // waiting on their engine's replies, a core the specs' work leaves idle. Their output waits
+            // for the specs' to end.
+            var exampleOutput = new StringWriter();
+            var examplesTaken = Task.Factory.StartNew(() => examplesHere.Select(e => TakeExample(e, scratch, staging, shrink, Terminal.On(exampleOutput))).ToList(),
+                CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            List<Taken> specsTaken;
+            try
             {
-                Interruption.Check();
-                var clock = Stopwatch.StartNew();
-                var result = Reproduced(Evaluate(spec, engine, console), spec, engine, Path.Combine(staging, spec.Name), shrink, console);
-                seconds[spec.Name] = clock.Elapsed.TotalSeconds;
-                Write(Path.Combine(staging, spec.Name), spec, result);
+                specsTaken = specsHere.Select(spec =>
+                {
+                    Interruption.Check();
+                    var clock = Stopwatch.StartNew();
+                    var assessment = Reproduced(Assess(spec, DatasetLoader.Load(spec), engine, console), spec, engine, Path.Combine(staging, spec.Name), shrink, console);
+                    ReleaseMemory();
+                    return new Taken(spec.Name, spec, engine, assessment, clock.Elapsed.TotalSeconds);
+                }).ToList();
+            }
+            finally
+            {
+                // The examples' engines and files are in the folders the run deletes when it ends, even when it ends in an error.
+                ((IAsyncResult)examplesTaken).AsyncWaitHandle.WaitOne();
+            }
+            var examplesDone = examplesTaken.GetAwaiter().GetResult();
+            output.Write(exampleOutput.ToString());
+
+            // Benchmarks last, one at a time, on a machine nothing else of the run keeps busy.
+            var results = new List<SpecResult>();
+            foreach (var taken in specsTaken)
+            {
+                var (result, wall) = Finished(taken, console);
+                Write(Path.Combine(staging, taken.Path), taken.Spec, result);
+                seconds[taken.Path] = wall;
                 results.Add(result);
-                ReleaseMemory();
             }
             var caught = new List<ExampleResult>();
-            foreach (var (path, example, spec) in examplesHere)
+            foreach (var (taken, example) in examplesDone)
             {
-                Interruption.Check();
-                var clock = Stopwatch.StartNew();
-                var exampleEngine = example.Resolve(Directory.CreateDirectory(Path.Combine(scratch, example.Folder)).FullName);
-                Terminal.Sides(console, exampleEngine);
-                var shownResult = new ExampleResult(example, Reproduced(Evaluate(spec, exampleEngine, console), spec, exampleEngine, Path.Combine(staging, path), shrink, console));
-                seconds[path] = clock.Elapsed.TotalSeconds;
-                Write(Path.Combine(staging, path), spec, shownResult.Result);
+                var (result, wall) = Finished(taken, console);
+                var shownResult = new ExampleResult(example, result);
+                Write(Path.Combine(staging, taken.Path), taken.Spec, result);
+                seconds[taken.Path] = wall;
                 caught.Add(shownResult);
-                ReleaseMemory();
                 if (!shownResult.Caught)
-                    console.MarkupLine($"[red]the planted bug of examples/{Markup.Escape(example.Folder)} ({Markup.Escape(example.Bug)}) was not caught on {Markup.Escape(spec.Name)}[/]");
+                    console.MarkupLine($"[red]the planted bug of examples/{Markup.Escape(example.Folder)} ({Markup.Escape(example.Bug)}) was not caught on {Markup.Escape(taken.Spec.Name)}[/]");
             }
             var run = new RunResult(results.All(r => r.Passed) && caught.All(r => r.Caught), engine.Name, Backends.ReferenceName, ShardRecord.Of(shard, set),
                 specsHere.Select(s => s.Name).ToList(), examplesHere.Select(e => e.Path).ToList(), seconds);
@@ -176,8 +198,19 @@ public static class ReportCommand
     /// </summary>
     public static SpecResult Evaluate(ParitySpec spec, EngineUnderTest engine, IAnsiConsole console)
     {
-        // Loaded once for all four parts: a Fashion-MNIST split is hundreds of MB of float64, read-only to each of them.
+        // Loaded once for all its parts: a Fashion-MNIST split is tens of MB, read-only to each of them.
         var data = DatasetLoader.Load(spec);
+        return Complete(spec, Assess(spec, data, engine, console), Bench(spec, data, engine, console));
+    }
+
+    /// <summary>A spec's check and training, its verdicts in words; its minimal reproduction once shrunk.</summary>
+    sealed record Assessment(string Engine, CheckSpecReport Check, TrainSpecReport Train, ReproductionSummary? Reproduction = null);
+
+    /// <summary>A report taken but for its benchmark: the spec, the engine it checks, and the wall seconds it took.</summary>
+    sealed record Taken(string Path, ParitySpec Spec, EngineUnderTest Engine, Assessment Assessment, double Seconds);
+
+    static Assessment Assess(ParitySpec spec, Dataset data, EngineUnderTest engine, IAnsiConsole console)
+    {
         var checkResult = CheckCommand.CheckOne(spec, data, engine, console);
         var check = CheckSpecReport.From(checkResult);
         ReleaseMemory();
@@ -187,13 +220,40 @@ public static class ReportCommand
             train = TrainCommand.WithTeacherForcing(train, forcing);
         ReleaseMemory();
         Interruption.Check();
-        // A quarter of a second of steps per side: a report's timings are a glance, and the suite times
-        // sixteen runs (parity bench, with its two seconds, is where figures are measured).
-        var bench = BenchCommand.BenchOne(spec, data, engine, console, new Harness.Benchmarks.BenchmarkOptions(MinSeconds: 0.25));
         // An engine in another process is named by its handshake, then by the command that started it.
         var name = ExecEngine.Names(engine.Name) ? $"{checkResult.EngineGradcheck.Backend} ({engine.Name})" : engine.Name;
-        return new SpecResult(spec.Name, spec.Description.Trim(), name, Backends.ReferenceName,
-            check.Passed && train.Passed && bench.Passed, check, train, bench);
+        return new Assessment(name, check, train);
+    }
+
+    // A tenth of a second of steps per side: a report's timings are a glance, and the suite times
+    // sixteen runs (parity bench, with its two seconds, is where figures are measured).
+    static BenchSpecReport Bench(ParitySpec spec, Dataset data, EngineUnderTest engine, IAnsiConsole console) =>
+        BenchCommand.BenchOne(spec, data, engine, console, new Harness.Benchmarks.BenchmarkOptions(MinSeconds: 0.1));
+
+    static SpecResult Complete(ParitySpec spec, Assessment assessment, BenchSpecReport bench) =>
+        new SpecResult(spec.Name, spec.Description.Trim(), assessment.Engine, Backends.ReferenceName,
+            assessment.Check.Passed && assessment.Train.Passed && bench.Passed, assessment.Check, assessment.Train, bench) { Reproduction = assessment.Reproduction };
+
+    /// <summary>A taken report with its benchmark, and the report's wall seconds in all.</summary>
+    static (SpecResult Result, double Seconds) Finished(Taken taken, IAnsiConsole console)
+    {
+        Interruption.Check();
+        var clock = Stopwatch.StartNew();
+        var result = Complete(taken.Spec, taken.Assessment, Bench(taken.Spec, DatasetLoader.Load(taken.Spec), taken.Engine, console));
+        ReleaseMemory();
+        return (result, taken.Seconds + clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>An example engine built, and its report on its spec taken, with its planted bug switched on.</summary>
+    static (Taken Taken, ExampleEngine Example) TakeExample((string Path, ExampleEngine Example, ParitySpec Spec) shown, string scratch, string staging, ShrinkBudget? shrink, IAnsiConsole console)
+    {
+        var (path, example, spec) = shown;
+        Interruption.Check();
+        var clock = Stopwatch.StartNew();
+        var engine = example.Resolve(Directory.CreateDirectory(Path.Combine(scratch, example.Folder)).FullName);
+        Terminal.Sides(console, engine);
+        var assessment = Reproduced(Assess(spec, DatasetLoader.Load(spec), engine, console), spec, engine, Path.Combine(staging, path), shrink, console);
+        return (new Taken(path, spec, engine, assessment, clock.Elapsed.TotalSeconds), example);
     }
 
     /// <summary>
@@ -207,16 +267,16 @@ public static class ReportCommand
     /// its <see cref="Reproduction.Folder"/> (frozen tensors and a contract-only xunit test beside it); any
     /// other report as it is. A failure of the training alone leaves check nothing to shrink.
     /// </summary>
-    static SpecResult Reproduced(SpecResult result, ParitySpec spec, EngineUnderTest engine, string reportFolder, ShrinkBudget? budget, IAnsiConsole console)
+    static Assessment Reproduced(Assessment assessment, ParitySpec spec, EngineUnderTest engine, string reportFolder, ShrinkBudget? budget, IAnsiConsole console)
     {
-        if (budget is null || result.Check.Passed)
-            return result;
+        if (budget is null || assessment.Check.Passed)
+            return assessment;
         Interruption.Check();
         console.MarkupLine($"shrinking {Markup.Escape(spec.Name)}'s failure to its smallest reproduction …");
         var shrunk = new Shrinker(engine.Create, Backends.Reference, Backends.InitialParameters).Run(spec.SourcePath, budget);
         // The test loads the engine that PARITY_ENGINE names: a report's engine may live in a scratch folder.
         ShrinkCommand.Write(Path.Combine(reportFolder, Reproduction.Folder), Reproduction.Of(shrunk, enginePath: ""));
-        return result with { Reproduction = new ReproductionSummary(Reproduction.Folder, shrunk.Before, shrunk.After, shrunk.Removed) };
+        return assessment with { Reproduction = new ReproductionSummary(Reproduction.Folder, shrunk.Before, shrunk.After, shrunk.Removed) };
     }
 
     static void Write(string folder, ParitySpec spec, SpecResult result)

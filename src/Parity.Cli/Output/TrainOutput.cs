@@ -179,7 +179,7 @@ public static class TrainOutput
     {
         var table = new Table()
             .Title($"{spec.Name} · {spec.DType.ToString().ToLowerInvariant()} · seed {spec.Seed}")
-            .Caption($"each cell: {string.Join(" / ", runs.Keys)} · {data.Train.Rows} train, {data.Validation?.Rows ?? 0} validation, {data.Test.Rows} test rows");
+            .Caption($"each cell: {string.Join(" / ", runs.Keys)} · {data.Train.Rows} train{(data.Train.Rows > Trainer.TrainEvaluationRows ? $" (measured on {Trainer.TrainEvaluationRows})" : "")}, {data.Validation?.Rows ?? 0} validation, {data.Test.Rows} test rows");
         var columns = new List<(string Header, Func<EpochMetrics, string> Cell)>
         {
             ("train loss", e => Figures.Loss(e.TrainLoss)),

@@ -1,6 +1,7 @@
 using Parity.Cli.Output;
 using System.Globalization;
 using System.Text;
+using Parity.Harness.Training;
 using Parity.Spec;
 
 namespace Parity.Cli.Reports;
@@ -79,6 +80,7 @@ public static class MarkdownReport
 
         text.AppendLine("## Training curves").AppendLine();
         text.AppendLine("Each chart: the first line is the engine, the second TorchSharp (they coincide when the engines agree).").AppendLine();
+        text.AppendLine($"Train figures are over the training rows, or over {Trainer.TrainEvaluationRows.ToString("N0", CultureInfo.InvariantCulture)} of them drawn once from the seed when there are more.").AppendLine();
         var epochs = Sample(train.Epochs);
         Chart(text, "Train loss per epoch", "loss", epochs.Select(e => e.Epoch), epochs.Select(e => e.Engine?.TrainLoss), epochs.Select(e => e.Twin?.TrainLoss));
         if (train.Epochs[^1].Engine?.TestAccuracy is not null)

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Parity.Spec;
 using Parity.Spec.Data;
 
@@ -50,12 +51,14 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
         var steps = new List<StepDrift>();
         Divergence? beyondRounding = null, divergence = null;
         var watch = new NonFiniteWatch(spec);
+        var differences = new double[engine.GetParameters().Max(p => p.Count)];
         var metrics = _trainer.Train([engine, twin], (step, epoch, losses) =>
         {
             var (engineParameters, twinParameters) = (engine.GetParameters(), twin.GetParameters());
-            var drift = Measure(step, epoch, losses[0], losses[1], engineParameters, twinParameters);
+            var drift = Measure(step, epoch, losses[0], losses[1], engineParameters, twinParameters, differences);
             steps.Add(drift);
-            if (watch.Observe(step, epoch, [Sides.Engine, Sides.Twin], losses, [engineParameters, twinParameters]))
+            // A NaN/Inf anywhere makes the drift or a loss non-finite, so a finite step needs no search for one.
+            if ((!double.IsFinite(drift.Drift) || !losses.All(double.IsFinite)) && watch.Observe(step, epoch, [Sides.Engine, Sides.Twin], losses, [engineParameters, twinParameters]))
             {
                 // A NaN/Inf always lies beyond rounding; where it appeared says more than where the drift is largest.
                 var exit = Beyond(drift)!;
@@ -75,19 +78,21 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
         return new LockstepResult(metrics[0], metrics[1], steps, beyondRounding, divergence, watch.First);
     }
 
-    static StepDrift Measure(int step, int epoch, double engineLoss, double twinLoss, IReadOnlyList<HostTensor> engine, IReadOnlyList<HostTensor> twin)
+    /// <summary>The largest parameter difference and where it lies (the first NaN, if any: the largest drift there is), SIMD over <paramref name="differences"/>, a buffer the largest tensor fits.</summary>
+    static StepDrift Measure(int step, int epoch, double engineLoss, double twinLoss, IReadOnlyList<HostTensor> engine, IReadOnlyList<HostTensor> twin, double[] differences)
     {
         double drift = 0, scale = 0;
         var (parameter, index) = (engine[0].Name, 0);
-        for (var t = 0; t < engine.Count; t++)
-            for (var i = 0; i < engine[t].Count; i++)
-            {
-                var difference = Math.Abs(engine[t].Data[i] - twin[t].Data[i]);
-                scale = Math.Max(scale, Math.Abs(twin[t].Data[i]));
-                // NaN compares false with everything: a NaN parameter is the largest drift there is.
-                if (double.IsNaN(difference) || difference > drift)
-                    (drift, parameter, index) = (double.IsNaN(difference) ? double.PositiveInfinity : difference, engine[t].Name, i);
-            }
+        for (var t = 0; t < engine.Count && !double.IsInfinity(drift); t++)
+        {
+            var difference = differences.AsSpan(0, engine[t].Count);
+            TensorPrimitives.Subtract(engine[t].Data, twin[t].Data, difference);
+            var largest = TensorPrimitives.IndexOfMaxMagnitude<double>(difference);
+            var size = Math.Abs(difference[largest]);
+            if (double.IsNaN(size) || size > drift)
+                (drift, parameter, index) = (double.IsNaN(size) ? double.PositiveInfinity : size, engine[t].Name, largest);
+            scale = Math.Max(scale, TensorPrimitives.MaxMagnitude<double>(twin[t].Data));
+        }
         var lossDiff = Math.Abs(engineLoss - twinLoss) / Math.Max(Math.Abs(twinLoss), double.Epsilon);
         return new StepDrift(step, epoch, engineLoss, twinLoss, double.IsNaN(lossDiff) ? double.PositiveInfinity : lossDiff, drift, drift / Math.Max(scale, 1), parameter, index);
     }

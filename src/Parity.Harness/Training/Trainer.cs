@@ -9,7 +9,17 @@ namespace Parity.Harness.Training;
 /// </summary>
 public sealed class Trainer(ParitySpec spec, Dataset data)
 {
+    /// <summary>
+    /// The most training rows an epoch's train loss and accuracy are measured on; a larger split is
+    /// measured on this many of its rows, drawn once from the spec's seed, the same every epoch and
+    /// for every backend. Such a sample puts the accuracy within half a percentage point, and measuring
+    /// all 60,000 of Fashion-MNIST's was a third of a CNN's lockstep training.
+    /// </summary>
+    public const int TrainEvaluationRows = 10_000;
+
     readonly SplitEvaluator _evaluator = new(spec);
+    readonly DataSplit _trainEvaluation = data.Train.Rows <= TrainEvaluationRows ? data.Train
+        : data.Train.Select(data.Train.Name, SeededRandom.For(spec.Seed, "train evaluation").Permutation(data.Train.Rows)[..TrainEvaluationRows].Order().ToArray());
 
     public int StepsPerEpoch => (data.Train.Rows + spec.Train.Batch - 1) / spec.Train.Batch;
 
@@ -30,18 +40,18 @@ public sealed class Trainer(ParitySpec spec, Dataset data)
                 var losses = backends.Select(b => b.TrainStep(batch)).ToArray();
                 afterStep?.Invoke(++step, epoch, losses);
             }
+            foreach (var backend in backends)
+                backend.EndEpoch();
+            var measured = SideBySide.Each(backends, backend => Measure(backend, epoch));
             for (var i = 0; i < backends.Count; i++)
-            {
-                backends[i].EndEpoch();
-                epochs[i].Add(Measure(backends[i], epoch));
-            }
+                epochs[i].Add(measured[i]);
         }
         return epochs;
     }
 
     EpochMetrics Measure(IBackend backend, int epoch)
     {
-        var train = _evaluator.Evaluate(backend, data.Train)!.Value;
+        var train = _evaluator.Evaluate(backend, _trainEvaluation)!.Value;
         var validation = _evaluator.Evaluate(backend, data.Validation);
         var test = _evaluator.Evaluate(backend, data.Test);
         return new EpochMetrics(epoch, train.Loss, train.Accuracy, validation?.Loss, validation?.Accuracy, test?.Loss, test?.Accuracy);

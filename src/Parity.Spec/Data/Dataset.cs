@@ -4,24 +4,22 @@ namespace Parity.Spec.Data;
 /// One part of a data set: <see cref="X"/> is [Rows, Features] row-major; classification splits
 /// carry <see cref="Labels"/> (class index per row), regression splits <see cref="Targets"/> [Rows, TargetWidth].
 /// </summary>
-public sealed record DataSplit(string Name, int Rows, int Features, double[] X, int[]? Labels, double[]? Targets, int TargetWidth)
+public sealed record DataSplit(string Name, int Rows, int Features, FeatureValues X, int[]? Labels, double[]? Targets, int TargetWidth)
 {
     /// <summary>The rows at <paramref name="indices"/>, in that order.</summary>
     public DataSplit Select(string name, IReadOnlyList<int> indices)
     {
-        var x = new double[indices.Count * Features];
         var labels = Labels is null ? null : new int[indices.Count];
         var targets = Targets is null ? null : new double[indices.Count * TargetWidth];
         for (var i = 0; i < indices.Count; i++)
         {
             var row = indices[i];
-            Array.Copy(X, row * Features, x, i * Features, Features);
             if (labels is not null)
                 labels[i] = Labels![row];
             if (targets is not null)
                 Array.Copy(Targets!, row * TargetWidth, targets, i * TargetWidth, TargetWidth);
         }
-        return this with { Name = name, Rows = indices.Count, X = x, Labels = labels, Targets = targets };
+        return this with { Name = name, Rows = indices.Count, X = X.Rows(indices, Features), Labels = labels, Targets = targets };
     }
 
     public DataSplit Take(string name, int rows) => rows >= Rows ? this with { Name = name } : Select(name, Enumerable.Range(0, rows).ToArray());

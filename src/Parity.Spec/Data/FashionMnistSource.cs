@@ -30,15 +30,10 @@ public static class FashionMnistSource
                 rows.Add(i);
 
         const int pixels = DataShapes.FashionMnistPixels;
-        var x = new double[rows.Count * pixels];
-        var y = new int[rows.Count];
-        for (var r = 0; r < rows.Count; r++)
-        {
-            var source = rows[r];
-            for (var p = 0; p < pixels; p++)
-                x[r * pixels + p] = images[source * pixels + p] / 255.0;
-            y[r] = relabel is null ? labels[source] : relabel[labels[source]];
-        }
+        var y = rows.Select(source => relabel is null ? labels[source] : relabel[labels[source]]).ToArray();
+        // The file's own bytes when the split is its first rows (shared, read-only, with every spec that reads them).
+        var all = new ScaledBytes(images, 255.0);
+        var x = rows.Count == labels.Length ? all : all.Rows(rows, pixels);
         return new DataSplit(split, rows.Count, pixels, x, y, null, 1);
     }
 

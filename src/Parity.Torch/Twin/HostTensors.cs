@@ -1,4 +1,7 @@
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using static TorchSharp.torch;
+using Tensor = TorchSharp.torch.Tensor;
 
 namespace Parity.Torch.Twin;
 
@@ -15,15 +18,9 @@ public static class HostTensors
             throw new ArgumentException($"mismatched total size creating a tensor: {data.Length} values for [{string.Join(", ", shape)}]");
         var values = empty(shape, dtype);
         if (dtype == ScalarType.Float64)
-        {
-            using var accessor = values.data<double>();
-            accessor.CopyFrom(data, 0, 0);
-        }
+            data.CopyTo(MemoryMarshal.Cast<byte, double>(values.bytes));
         else
-        {
-            using var accessor = values.data<float>();
-            accessor.CopyFrom([.. data.Select(value => (float)value)], 0, 0);
-        }
+            TensorPrimitives.ConvertTruncating<double, float>(data, MemoryMarshal.Cast<byte, float>(values.bytes));
         return values;
     }
 
@@ -37,8 +34,9 @@ public static class HostTensors
     /// <summary>A tensor's values in float64, row-major (a float32 value converts exactly).</summary>
     public static double[] ToHost(Tensor tensor)
     {
-        using var scope = NewDisposeScope();
-        return tensor.detach().to_type(ScalarType.Float64).contiguous().data<double>().ToArray();
+        var values = new double[tensor.numel()];
+        CopyTo(tensor, values);
+        return values;
     }
 
     /// <summary>The values of <paramref name="tensor"/> as float64 into <paramref name="values"/>, which must hold them all.</summary>
@@ -47,7 +45,22 @@ public static class HostTensors
         if (values.Length != tensor.numel())
             throw new ArgumentException($"a tensor of {tensor.numel()} values does not fit {values.Length}");
         using var scope = NewDisposeScope();
-        tensor.detach().to_type(ScalarType.Float64).contiguous().data<double>().CopyTo(values);
+        var dense = tensor.detach().contiguous();
+        // Read in place from libtorch's memory: a lockstep step reads every parameter of both models,
+        // and an element-wise accessor or a float64 copy made by libtorch cost more than the step's own
+        // update on a CNN. Other dtypes (batch norm's int64 counter) go through libtorch's conversion.
+        switch (dense.dtype)
+        {
+            case ScalarType.Float64:
+                MemoryMarshal.Cast<byte, double>(dense.bytes).CopyTo(values);
+                break;
+            case ScalarType.Float32:
+                TensorPrimitives.ConvertTruncating<float, double>(MemoryMarshal.Cast<byte, float>(dense.bytes), values);
+                break;
+            default:
+                dense.to_type(ScalarType.Float64).data<double>().CopyTo(values);
+                break;
+        }
     }
 
     public static HostTensor ToHost(string name, Tensor tensor) => new(name, Shape(tensor), ToHost(tensor));
