@@ -51,10 +51,11 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
         var steps = new List<StepDrift>();
         Divergence? beyondRounding = null, divergence = null;
         var watch = new NonFiniteWatch(spec);
-        var differences = new double[engine.GetParameters().Max(p => p.Count)];
+        double[]? differences = null;
         var metrics = _trainer.Train([engine, twin], (step, epoch, losses) =>
         {
             var (engineParameters, twinParameters) = (engine.GetParameters(), twin.GetParameters());
+            differences ??= new double[engineParameters.Max(p => p.Count)];
             var drift = Measure(step, epoch, losses[0], losses[1], engineParameters, twinParameters, differences);
             steps.Add(drift);
             // A NaN/Inf anywhere makes the drift or a loss non-finite, so a finite step needs no search for one.
@@ -91,7 +92,8 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
             var size = Math.Abs(difference[largest]);
             if (double.IsNaN(size) || size > drift)
                 (drift, parameter, index) = (double.IsNaN(size) ? double.PositiveInfinity : size, engine[t].Name, largest);
-            scale = Math.Max(scale, TensorPrimitives.MaxMagnitude<double>(twin[t].Data));
+            // MaxMagnitude gives the element, sign and all.
+            scale = Math.Max(scale, Math.Abs(TensorPrimitives.MaxMagnitude<double>(twin[t].Data)));
         }
         var lossDiff = Math.Abs(engineLoss - twinLoss) / Math.Max(Math.Abs(twinLoss), double.Epsilon);
         return new StepDrift(step, epoch, engineLoss, twinLoss, double.IsNaN(lossDiff) ? double.PositiveInfinity : lossDiff, drift, drift / Math.Max(scale, 1), parameter, index);
