@@ -61,7 +61,7 @@ public static class CheckCommand
     /// <summary>All of <c>parity check</c>'s checks on one spec, the engine under test against the reference, printed.</summary>
     public static CheckResult CheckOne(ParitySpec spec, Dataset data, EngineUnderTest engine, IAnsiConsole console)
     {
-        var runner = new CheckRunner(engine.Create, Backends.Reference);
+        var runner = new CheckRunner(engine.Create, Backends.Reference, ProcessMemory.Release);
         var result = runner.Run(spec, data, Backends.InitialParameters(spec));
         Print(console, result);
         return result;

@@ -94,14 +94,18 @@ public static class ReportCommand
             List<Taken> specsTaken;
             try
             {
-                specsTaken = specsHere.Select(spec =>
+                // Cheapest first: the examples run beside the short specs, and the costliest (the CNN,
+                // whose check holds the run's most memory) comes once they are done.
+                var costs = SpecCosts.Of([.. specsHere.Select(s => (s.Name, s))], Shard.CostFolder(specPath));
+                var taken = specsHere.OrderBy(spec => costs[spec.Name]).Select(spec =>
                 {
                     Interruption.Check();
                     var clock = Stopwatch.StartNew();
                     var assessment = Reproduced(Assess(spec, DatasetLoader.Load(spec), engine, console), spec, engine, Path.Combine(staging, spec.Name), shrink, console);
                     ReleaseMemory();
                     return new Taken(spec.Name, spec, engine, assessment, clock.Elapsed.TotalSeconds);
-                }).ToList();
+                }).ToDictionary(t => t.Path);
+                specsTaken = [.. specsHere.Select(spec => taken[spec.Name])];
             }
             finally
             {

@@ -69,7 +69,7 @@ public sealed record Shard(int Index, int Count)
     {
         if (Count == 1)
             return reports.Select(r => r.Name).ToHashSet();
-        var costs = SpecCosts.Of(reports, folder is null ? new Dictionary<string, double>() : SpecCosts.Measured(folder));
+        var costs = SpecCosts.Of(reports, folder);
         return Partition(costs, Count)[Index - 1].ToHashSet();
     }
 

@@ -44,6 +44,10 @@ public static class SpecCosts
     public static double Estimate(ParitySpec spec) =>
         (double)FlopCount.Of(spec, 1).TrainStep * Math.Min(spec.Data.Train, MostRows) * spec.Train.Epochs * (spec.Grid?.Optimizers.Count ?? 1);
 
+    /// <summary>Each report's cost in seconds, as measured in <paramref name="folder"/>'s cost file (none for a spec given alone), else estimated.</summary>
+    public static IReadOnlyDictionary<string, double> Of(IReadOnlyList<(string Name, ParitySpec Spec)> reports, string? folder) =>
+        Of(reports, folder is null ? new Dictionary<string, double>() : Measured(folder));
+
     /// <summary>Each report's cost in seconds: measured, else estimated at the measured reports' median seconds per FLOP (1 when none is measured).</summary>
     public static IReadOnlyDictionary<string, double> Of(IReadOnlyList<(string Name, ParitySpec Spec)> reports, IReadOnlyDictionary<string, double> measured)
     {

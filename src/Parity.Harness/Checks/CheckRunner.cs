@@ -26,7 +26,12 @@ public sealed record CheckResult(
 /// over a few steps, and finite differences on each engine (in float64, whatever the spec's dtype),
 /// each from fresh backends built from the same initial parameters; then the diagnosis.
 /// </summary>
-public sealed class CheckRunner(BackendFactory engine, BackendFactory twin)
+/// <remarks>
+/// <paramref name="afterPart"/>, when given, runs after each part, once its backends are disposed of: a
+/// part's copies of a large model's layer outputs and gradients are hundreds of MB of garbage, which a
+/// caller with a memory ceiling (the suite) may want handed back before the next part makes more.
+/// </remarks>
+public sealed class CheckRunner(BackendFactory engine, BackendFactory twin, Action? afterPart = null)
 {
     public CheckResult Run(ParitySpec spec, Dataset data, IReadOnlyList<HostTensor> initial)
     {
@@ -36,10 +41,12 @@ public sealed class CheckRunner(BackendFactory engine, BackendFactory twin)
         using (var e = engine(model, initial))
         using (var t = twin(model, initial))
             gradients = GradientParity.Run(spec, e, t, batches[0]);
+        afterPart?.Invoke();
         LayerResyncResult resync;
         using (var e = engine(model, initial))
         using (var t = twin(model, initial))
             resync = LayerResync.Run(spec, e, t, batches[0], gradients);
+        afterPart?.Invoke();
 
         UpdateParityResult updates;
         using (var e = engine(model, initial))
@@ -50,6 +57,7 @@ public sealed class CheckRunner(BackendFactory engine, BackendFactory twin)
             using (var e = engine(model, initial))
             using (var t = twin(model, initial))
                 updates = updates with { Forced = UpdateParity.Forced(spec, e, t, batches) };
+        afterPart?.Invoke();
 
         // A float32 model's parameters and data are exact in float64, where differences resolve.
         var float64 = spec with { DType = DType.Float64 };
