@@ -10,13 +10,16 @@ namespace Parity.Torch.Twin;
 /// </summary>
 public static class TorchInitialParameters
 {
-    // libtorch's default generator is one per process: models initialised at once on two threads would
-    // draw from each other's stream, and neither would get what its seed gives.
-    static readonly Lock Generator = new();
-
     public static IReadOnlyList<HostTensor> Create(ModelDescription model)
     {
-        using var drawing = Generator.EnterScope();
+        // libtorch's default generator is one per process: models initialised at once on two threads
+        // would draw from each other's stream, and neither would get what its seed gives.
+        lock (TorchRuntime.Gate)
+            return Draw(model);
+    }
+
+    static List<HostTensor> Draw(ModelDescription model)
+    {
         manual_seed(model.Seed);
         var tensors = new List<HostTensor>();
         var owners = model.Parameters.Select(p => p.Layer).ToHashSet();

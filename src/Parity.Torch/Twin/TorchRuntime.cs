@@ -10,6 +10,14 @@ public static class TorchRuntime
     public static string Description =>
         $"TorchSharp {typeof(torch).Assembly.GetName().Version?.ToString(3)} (libtorch {Version.Parse(torch.__version__.Split('+')[0]).ToString(3)})";
 
+    /// <summary>
+    /// Held by every call into the twin and every use of libtorch's generator. TorchSharp does not
+    /// promise that libtorch may be driven from two threads at once (dotnet/TorchSharp#941), and once a
+    /// suite drove two twins at once (an example engine's beside a spec's) libtorch failed an internal
+    /// check ("Expected false to be true") in one of them: their calls take turns.
+    /// </summary>
+    public static readonly object Gate = new();
+
     public static int Threads
     {
         get => torch.get_num_threads();

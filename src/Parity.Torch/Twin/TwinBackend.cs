@@ -31,192 +31,248 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe, 
 
     public TwinBackend(ModelDescription model, IReadOnlyList<HostTensor> initialParameters)
     {
-        _dtype = model.DType switch
+        lock (TorchRuntime.Gate)
         {
-            "float32" => ScalarType.Float32,
-            "float64" => ScalarType.Float64,
-            var other => throw new ArgumentException($"the TorchSharp twin computes in float32 or float64, not {other}"),
-        };
-        _names = [.. model.Parameters.Select(p => p.Name)];
-        _parameterNames = [.. model.Parameters.Where(p => !p.Buffer).Select(p => p.Name)];
-        _shapes = [.. model.Parameters.Select(p => p.Shape.Select(d => (long)d).ToArray())];
-        var byName = new Dictionary<string, Parameter>();
-        var buffers = new Dictionary<string, Tensor>();
-        foreach (var ((initial, shape), description) in InOrder(initialParameters).Zip(_shapes).Zip(model.Parameters))
-        {
-            // Each parameter made from its initial values, not filled in afterwards: libtorch's products
-            // may round differently with the memory a tensor starts in, and lockstep results stay as they were.
-            // Parameter takes the tensor's native handle over, and with it its place in TorchSharp's live count.
-            if (description.Buffer)
+            _dtype = model.DType switch
             {
-                // A buffer trains nothing: a tensor of the module's, not a parameter.
-                var buffer = HostTensors.Buffer(description.Name, initial.Data, shape, _dtype);
-                buffer.DetachFromDisposeScope();
-                _state.Add(buffers[description.Name] = buffer);
-                continue;
+                "float32" => ScalarType.Float32,
+                "float64" => ScalarType.Float64,
+                var other => throw new ArgumentException($"the TorchSharp twin computes in float32 or float64, not {other}"),
+            };
+            _names = [.. model.Parameters.Select(p => p.Name)];
+            _parameterNames = [.. model.Parameters.Where(p => !p.Buffer).Select(p => p.Name)];
+            _shapes = [.. model.Parameters.Select(p => p.Shape.Select(d => (long)d).ToArray())];
+            var byName = new Dictionary<string, Parameter>();
+            var buffers = new Dictionary<string, Tensor>();
+            foreach (var ((initial, shape), description) in InOrder(initialParameters).Zip(_shapes).Zip(model.Parameters))
+            {
+                // Each parameter made from its initial values, not filled in afterwards: libtorch's products
+                // may round differently with the memory a tensor starts in, and lockstep results stay as they were.
+                // Parameter takes the tensor's native handle over, and with it its place in TorchSharp's live count.
+                if (description.Buffer)
+                {
+                    // A buffer trains nothing: a tensor of the module's, not a parameter.
+                    var buffer = HostTensors.Buffer(description.Name, initial.Data, shape, _dtype);
+                    buffer.DetachFromDisposeScope();
+                    _state.Add(buffers[description.Name] = buffer);
+                    continue;
+                }
+                var parameter = new Parameter(HostTensors.ToTorch(initial.Data, shape, _dtype), requires_grad: true);
+                parameter.DetachFromDisposeScope();
+                _parameters.Add(byName[description.Name] = parameter);
+                _state.Add(parameter);
             }
-            var parameter = new Parameter(HostTensors.ToTorch(initial.Data, shape, _dtype), requires_grad: true);
-            parameter.DetachFromDisposeScope();
-            _parameters.Add(byName[description.Name] = parameter);
-            _state.Add(parameter);
+            _layers = [.. model.Layers.Select(layer => TwinOps.Layer(layer, byName, buffers, _mode))];
+            _loss = TwinOps.Loss(model.Loss);
+            _optimizer = TwinOps.Optimizer(_parameters, model.Optimizer);
+            _optimizerDescription = model.Optimizer;
+            _scheduler = model.Schedule is { } schedule ? TwinOps.Schedule(_optimizer, schedule) : null;
+            _clip = model.Clip is { } clip ? TwinOps.Clip(clip) : null;
         }
-        _layers = [.. model.Layers.Select(layer => TwinOps.Layer(layer, byName, buffers, _mode))];
-        _loss = TwinOps.Loss(model.Loss);
-        _optimizer = TwinOps.Optimizer(_parameters, model.Optimizer);
-        _optimizerDescription = model.Optimizer;
-        _scheduler = model.Schedule is { } schedule ? TwinOps.Schedule(_optimizer, schedule) : null;
-        _clip = model.Clip is { } clip ? TwinOps.Clip(clip) : null;
     }
 
     public string Name => "twin";
 
-    public IReadOnlyList<HostTensor> GetParameters() => _names.Select((name, i) => HostTensors.ToHost(name, _state[i])).ToList();
+    public IReadOnlyList<HostTensor> GetParameters()
+    {
+        lock (TorchRuntime.Gate)
+            return _names.Select((name, i) => HostTensors.ToHost(name, _state[i])).ToList();
+    }
 
     public void SetParameters(IReadOnlyList<HostTensor> parameters)
     {
-        var values = InOrder(parameters);
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        for (var i = 0; i < values.Count; i++)
-            _state[i].copy_(HostTensors.ToTorch(values[i].Data, _shapes[i], _dtype));
+        lock (TorchRuntime.Gate)
+        {
+            var values = InOrder(parameters);
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            for (var i = 0; i < values.Count; i++)
+                _state[i].copy_(HostTensors.ToTorch(values[i].Data, _shapes[i], _dtype));
+        }
     }
 
     public IReadOnlyList<HostTensor> Forward(Batch batch)
     {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        _mode.Train(Masks(batch), updatesBuffers: false);
-        return LayerOutputs.Run(_layers, Input(batch)).Select((output, i) => HostTensors.ToHost(i.ToString(), output)).ToList();
+        lock (TorchRuntime.Gate)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            _mode.Train(Masks(batch), updatesBuffers: false);
+            return LayerOutputs.Run(_layers, Input(batch)).Select((output, i) => HostTensors.ToHost(i.ToString(), output)).ToList();
+        }
     }
 
     public void ForwardInto(Batch batch, IReadOnlyList<int> layers, IReadOnlyList<double[]> outputs)
     {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        _mode.Train(Masks(batch), updatesBuffers: false);
-        var run = LayerOutputs.Run(_layers, Input(batch));
-        for (var k = 0; k < layers.Count; k++)
-            HostTensors.CopyTo(run[layers[k]], outputs[k]);
+        lock (TorchRuntime.Gate)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            _mode.Train(Masks(batch), updatesBuffers: false);
+            var run = LayerOutputs.Run(_layers, Input(batch));
+            for (var k = 0; k < layers.Count; k++)
+                HostTensors.CopyTo(run[layers[k]], outputs[k]);
+        }
     }
 
     public Gradients ComputeGradients(Batch batch)
     {
-        using var scope = NewDisposeScope();
-        _optimizer.zero_grad();
-        _mode.Train(Masks(batch), updatesBuffers: true);
-        var input = Input(batch).requires_grad_(true);
-        var layers = LayerOutputs.Run(_layers, input);
-        foreach (var output in layers.Where(output => !ReferenceEquals(output, input)))
-            output.retain_grad();
-        var loss = _loss(layers[^1], Target(batch));
-        loss.backward();
-        return new Gradients(
-            Scalar(loss),
-            _parameterNames.Select((name, i) => GradientOf(name, _parameters[i])).ToList(),
-            layers.Select((output, i) => GradientOf(i.ToString(), output)).ToList(),
-            GradientOf("input", input));
+        lock (TorchRuntime.Gate)
+        {
+            using var scope = NewDisposeScope();
+            _optimizer.zero_grad();
+            _mode.Train(Masks(batch), updatesBuffers: true);
+            var input = Input(batch).requires_grad_(true);
+            var layers = LayerOutputs.Run(_layers, input);
+            foreach (var output in layers.Where(output => !ReferenceEquals(output, input)))
+                output.retain_grad();
+            var loss = _loss(layers[^1], Target(batch));
+            loss.backward();
+            return new Gradients(
+                Scalar(loss),
+                _parameterNames.Select((name, i) => GradientOf(name, _parameters[i])).ToList(),
+                layers.Select((output, i) => GradientOf(i.ToString(), output)).ToList(),
+                GradientOf("input", input));
+        }
     }
 
     public LayerRun RunLayer(int layer, Batch batch, HostTensor input, HostTensor outputGradient)
     {
-        using var scope = NewDisposeScope();
-        _optimizer.zero_grad();
-        _mode.Train(Masks(batch), updatesBuffers: true);
-        var x = HostTensors.ToTorch(input.Data, [.. input.Shape.Select(d => (long)d)], _dtype).requires_grad_(true);
-        var y = _layers[layer](x);
-        // backward(gradient): autograd's vector-Jacobian product with the upstream gradient given.
-        y.backward([HostTensors.ToTorch(outputGradient.Data, [.. outputGradient.Shape.Select(d => (long)d)], _dtype)]);
-        var prefix = $"{layer}.";
-        return new LayerRun(
-            HostTensors.ToHost("output", y),
-            GradientOf("input", x),
-            _parameterNames.Select((name, i) => (name, i)).Where(p => p.name.StartsWith(prefix, StringComparison.Ordinal))
-                .Select(p => GradientOf(p.name, _parameters[p.i])).ToList());
+        lock (TorchRuntime.Gate)
+        {
+            using var scope = NewDisposeScope();
+            _optimizer.zero_grad();
+            _mode.Train(Masks(batch), updatesBuffers: true);
+            var x = HostTensors.ToTorch(input.Data, [.. input.Shape.Select(d => (long)d)], _dtype).requires_grad_(true);
+            var y = _layers[layer](x);
+            // backward(gradient): autograd's vector-Jacobian product with the upstream gradient given.
+            y.backward([HostTensors.ToTorch(outputGradient.Data, [.. outputGradient.Shape.Select(d => (long)d)], _dtype)]);
+            var prefix = $"{layer}.";
+            return new LayerRun(
+                HostTensors.ToHost("output", y),
+                GradientOf("input", x),
+                _parameterNames.Select((name, i) => (name, i)).Where(p => p.name.StartsWith(prefix, StringComparison.Ordinal))
+                    .Select(p => GradientOf(p.name, _parameters[p.i])).ToList());
+        }
     }
 
     public HostTensor RunLayerEvaluation(int layer, Batch batch, HostTensor input)
     {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        _mode.Evaluate();
-        return HostTensors.ToHost("output", _layers[layer](HostTensors.ToTorch(input.Data, [.. input.Shape.Select(d => (long)d)], _dtype)));
+        lock (TorchRuntime.Gate)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            _mode.Evaluate();
+            return HostTensors.ToHost("output", _layers[layer](HostTensors.ToTorch(input.Data, [.. input.Shape.Select(d => (long)d)], _dtype)));
+        }
     }
 
     public void Step()
     {
-        using var scope = NewDisposeScope();
-        _clip?.Invoke(_parameters);
-        _optimizer.step();
+        lock (TorchRuntime.Gate)
+        {
+            using var scope = NewDisposeScope();
+            _clip?.Invoke(_parameters);
+            _optimizer.step();
+        }
     }
 
     public double TrainStep(Batch batch)
     {
-        using var scope = NewDisposeScope();
-        _optimizer.zero_grad();
-        _mode.Train(Masks(batch), updatesBuffers: true);
-        var loss = _loss(LayerOutputs.Run(_layers, Input(batch))[^1], Target(batch));
-        loss.backward();
-        Step();
-        return Scalar(loss);
+        lock (TorchRuntime.Gate)
+        {
+            using var scope = NewDisposeScope();
+            _optimizer.zero_grad();
+            _mode.Train(Masks(batch), updatesBuffers: true);
+            var loss = _loss(LayerOutputs.Run(_layers, Input(batch))[^1], Target(batch));
+            loss.backward();
+            Step();
+            return Scalar(loss);
+        }
     }
 
     public void Load(Batch batch)
     {
-        ReleaseLoaded();
-        _loadedInput = Input(batch).DetachFromDisposeScope();
-        _loadedTarget = Target(batch).DetachFromDisposeScope();
-        _loadedMasks = Masks(batch);
-        foreach (var mask in _loadedMasks.Values)
-            mask.DetachFromDisposeScope();
+        lock (TorchRuntime.Gate)
+        {
+            ReleaseLoaded();
+            _loadedInput = Input(batch).DetachFromDisposeScope();
+            _loadedTarget = Target(batch).DetachFromDisposeScope();
+            _loadedMasks = Masks(batch);
+            foreach (var mask in _loadedMasks.Values)
+                mask.DetachFromDisposeScope();
+        }
     }
 
     public void Forward()
     {
-        if (_loadedInput is null || _loadedTarget is null)
-            throw new InvalidOperationException("Forward before Load: load a batch first");
-        _optimizer.zero_grad();
-        ReleaseGraph();
-        using var scope = NewDisposeScope();
-        _mode.Train(_loadedMasks!, updatesBuffers: true);
-        // The layer outputs' handles go with the scope; the autograd graph keeps what backward needs.
-        _graphLoss = _loss(LayerOutputs.Run(_layers, _loadedInput)[^1], _loadedTarget).DetachFromDisposeScope();
+        lock (TorchRuntime.Gate)
+        {
+            if (_loadedInput is null || _loadedTarget is null)
+                throw new InvalidOperationException("Forward before Load: load a batch first");
+            _optimizer.zero_grad();
+            ReleaseGraph();
+            using var scope = NewDisposeScope();
+            _mode.Train(_loadedMasks!, updatesBuffers: true);
+            // The layer outputs' handles go with the scope; the autograd graph keeps what backward needs.
+            _graphLoss = _loss(LayerOutputs.Run(_layers, _loadedInput)[^1], _loadedTarget).DetachFromDisposeScope();
+        }
     }
 
     public void Backward()
     {
-        var loss = _graphLoss ?? throw new InvalidOperationException("Backward before Forward");
-        loss.backward();
-        // What a Python loop frees when the iteration's tensors go out of scope.
-        ReleaseGraph();
+        lock (TorchRuntime.Gate)
+        {
+            var loss = _graphLoss ?? throw new InvalidOperationException("Backward before Forward");
+            loss.backward();
+            // What a Python loop frees when the iteration's tensors go out of scope.
+            ReleaseGraph();
+        }
     }
 
     public Evaluation Evaluate(Batch batch)
     {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        _mode.Evaluate();
-        var output = LayerOutputs.Run(_layers, Input(batch))[^1];
-        var loss = _loss(output, Target(batch));
-        return new Evaluation(Scalar(loss), HostTensors.ToHost(output), (int)(output.numel() / output.shape[0]));
+        lock (TorchRuntime.Gate)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            _mode.Evaluate();
+            var output = LayerOutputs.Run(_layers, Input(batch))[^1];
+            var loss = _loss(output, Target(batch));
+            return new Evaluation(Scalar(loss), HostTensors.ToHost(output), (int)(output.numel() / output.shape[0]));
+        }
     }
 
     public IReadOnlyList<HostTensor> GetOptimizerState()
     {
-        using var scope = NewDisposeScope();
-        return TwinOptimizerState.Read(_optimizer, _parameterNames, _optimizerDescription);
+        lock (TorchRuntime.Gate)
+        {
+            using var scope = NewDisposeScope();
+            return TwinOptimizerState.Read(_optimizer, _parameterNames, _optimizerDescription);
+        }
     }
 
-    public void SetOptimizerState(IReadOnlyList<HostTensor> state) =>
-        TwinOptimizerState.Write(_optimizer, _names, _shapes, _dtype, _optimizerDescription, state);
+    public void SetOptimizerState(IReadOnlyList<HostTensor> state)
+    {
+        lock (TorchRuntime.Gate)
+            TwinOptimizerState.Write(_optimizer, _names, _shapes, _dtype, _optimizerDescription, state);
+    }
 
-    public void EndEpoch() => _scheduler?.step();
+    public void EndEpoch()
+    {
+        lock (TorchRuntime.Gate)
+            _scheduler?.step();
+    }
 
     public void Dispose()
     {
-        ReleaseLoaded();
-        _optimizer.Dispose();
-        foreach (var tensor in _state)
-            tensor.Dispose();
+        lock (TorchRuntime.Gate)
+        {
+            ReleaseLoaded();
+            _optimizer.Dispose();
+            foreach (var tensor in _state)
+                tensor.Dispose();
+        }
     }
 
     /// <summary>A value for every described parameter, in state_dict order, each of its parameter's shape.</summary>
