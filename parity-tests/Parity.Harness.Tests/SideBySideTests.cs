@@ -23,6 +23,15 @@ public class SideBySideTests
         Assert.Equal([true, true], SideBySide.Each([0, 1], _ => both.SignalAndWait(TimeSpan.FromSeconds(10))));
     }
 
+    [Fact]
+    public void TheLastPartRunsOnTheCallingThreadAndTheOthersElsewhere()
+    {
+        var caller = Environment.CurrentManagedThreadId;
+        var threads = SideBySide.Each([0, 1, 2], _ => Environment.CurrentManagedThreadId);
+        Assert.Equal(caller, threads[^1]);
+        Assert.DoesNotContain(caller, threads[..^1]);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
