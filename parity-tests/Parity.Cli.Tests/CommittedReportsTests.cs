@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace Parity.Cli.Tests;
@@ -30,20 +29,11 @@ public partial class CommittedReportsTests
                 $"{file} differs from a fresh run; run `parity suite` and commit reports/");
     }
 
-    static async Task Parity(params string[] arguments)
+    static Task Parity(params string[] arguments) => Task.Run(() =>
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "parity.dll"), .. arguments])
-        {
-            WorkingDirectory = Cli.RepositoryRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var parity = Process.Start(start)!;
-        var output = parity.StandardOutput.ReadToEndAsync();
-        var error = await parity.StandardError.ReadToEndAsync();
-        await parity.WaitForExitAsync();
-        Assert.True(parity.ExitCode == 0, $"parity {string.Join(' ', arguments)}: {error}{await output}");
-    }
+        var (exit, output, error) = Cli.RunProcess("dotnet", [Path.Combine(AppContext.BaseDirectory, "parity.dll"), .. arguments], Cli.RepositoryRoot);
+        Assert.True(exit == 0, $"parity {string.Join(' ', arguments)}: {error}{output}");
+    });
 
     /// <summary>Timings stand between timing markers (Markdown and HTML) or last in a result.json: a report's "bench", a report folder's "wall_seconds".</summary>
     public static string WithoutTimings(string text) => TimingSection().Replace(BenchObject().Replace(text, ""), "");

@@ -97,14 +97,8 @@ public static class ReportCommand
                 // Cheapest first: the examples run beside the short specs, and the costliest (the CNN,
                 // whose check holds the run's most memory) comes once they are done.
                 var costs = SpecCosts.Of([.. specsHere.Select(s => (s.Name, s))], Shard.CostFolder(specPath));
-                var taken = specsHere.OrderBy(spec => costs[spec.Name]).Select(spec =>
-                {
-                    Interruption.Check();
-                    var clock = Stopwatch.StartNew();
-                    var assessment = Reproduced(Assess(spec, DatasetLoader.Load(spec), engine, console), spec, engine, Path.Combine(staging, spec.Name), shrink, console);
-                    ReleaseMemory();
-                    return new Taken(spec.Name, spec, engine, assessment, clock.Elapsed.TotalSeconds);
-                }).ToDictionary(t => t.Path);
+                var taken = specsHere.OrderBy(spec => costs[spec.Name])
+                    .Select(spec => Take(spec.Name, spec, engine, Stopwatch.StartNew(), staging, shrink, console)).ToDictionary(t => t.Path);
                 specsTaken = [.. specsHere.Select(spec => taken[spec.Name])];
             }
             finally
@@ -116,21 +110,18 @@ public static class ReportCommand
             output.Write(exampleOutput.ToString());
 
             // Benchmarks last, one at a time, on a machine nothing else of the run keeps busy.
-            var results = new List<SpecResult>();
-            foreach (var taken in specsTaken)
+            SpecResult Finish(Taken taken)
             {
                 var (result, wall) = Finished(taken, console);
                 Write(Path.Combine(staging, taken.Path), taken.Spec, result);
                 seconds[taken.Path] = wall;
-                results.Add(result);
+                return result;
             }
+            var results = specsTaken.Select(Finish).ToList();
             var caught = new List<ExampleResult>();
             foreach (var (taken, example) in examplesDone)
             {
-                var (result, wall) = Finished(taken, console);
-                var shownResult = new ExampleResult(example, result);
-                Write(Path.Combine(staging, taken.Path), taken.Spec, result);
-                seconds[taken.Path] = wall;
+                var shownResult = new ExampleResult(example, Finish(taken));
                 caught.Add(shownResult);
                 if (!shownResult.Caught)
                     console.MarkupLine($"[red]the planted bug of examples/{Markup.Escape(example.Folder)} ({Markup.Escape(example.Bug)}) was not caught on {Markup.Escape(taken.Spec.Name)}[/]");
@@ -176,15 +167,6 @@ public static class ReportCommand
         return index;
     }
 
-    /// <summary>
-    /// Gives the garbage of a part just done back to the system — after a spec, its data set (hundreds
-    /// of MB of a Fashion-MNIST split) and its runs' buffers; after a check or a training, their copies
-    /// of parameters, batches and layer outputs — since the GC would otherwise keep the heap they grew
-    /// to through the parts after them (a run of the suite held 1.8 GB through a grid of 75 MB of data,
-    /// left over from the CNN before it; a CNN's check leaves 500 MB to its training).
-    /// </summary>
-    static void ReleaseMemory() => ProcessMemory.Release();
-
     /// <summary>Puts the staged folder in the target's place; the old reports go only once the new ones are there.</summary>
     public static void Swap(string staged, string target)
     {
@@ -210,19 +192,22 @@ public static class ReportCommand
     /// <summary>A spec's check and training, its verdicts in words; its minimal reproduction once shrunk.</summary>
     sealed record Assessment(string Engine, CheckSpecReport Check, TrainSpecReport Train, ReproductionSummary? Reproduction = null);
 
-    /// <summary>A report taken but for its benchmark: the spec, the engine it checks, and the wall seconds it took.</summary>
-    sealed record Taken(string Path, ParitySpec Spec, EngineUnderTest Engine, Assessment Assessment, double Seconds);
+    /// <summary>
+    /// A report taken but for its benchmark: the spec, its data (kept for the benchmark: Fashion-MNIST's
+    /// splits are its bytes, a few MB, or the decoded file itself), the engine it checks, and the wall seconds it took.
+    /// </summary>
+    sealed record Taken(string Path, ParitySpec Spec, Dataset Data, EngineUnderTest Engine, Assessment Assessment, double Seconds);
 
     static Assessment Assess(ParitySpec spec, Dataset data, EngineUnderTest engine, IAnsiConsole console)
     {
         var checkResult = CheckCommand.CheckOne(spec, data, engine, console);
         var check = CheckSpecReport.From(checkResult);
-        ReleaseMemory();
+        ProcessMemory.Release();
         var train = TrainCommand.TrainBoth(spec, data, engine, console);
         // A failing run is also taken teacher-forced, which pins the optimizer's part to its step; a passing one needs no more.
         if ((!check.Passed || !train.Passed) && spec.Grid is null && TrainCommand.TeacherForced(spec, data, engine, console, required: false) is { } forcing)
             train = TrainCommand.WithTeacherForcing(train, forcing);
-        ReleaseMemory();
+        ProcessMemory.Release();
         Interruption.Check();
         // An engine in another process is named by its handshake, then by the command that started it.
         var name = ExecEngine.Names(engine.Name) ? $"{checkResult.EngineGradcheck.Backend} ({engine.Name})" : engine.Name;
@@ -243,8 +228,8 @@ public static class ReportCommand
     {
         Interruption.Check();
         var clock = Stopwatch.StartNew();
-        var result = Complete(taken.Spec, taken.Assessment, Bench(taken.Spec, DatasetLoader.Load(taken.Spec), taken.Engine, console));
-        ReleaseMemory();
+        var result = Complete(taken.Spec, taken.Assessment, Bench(taken.Spec, taken.Data, taken.Engine, console));
+        ProcessMemory.Release();
         return (result, taken.Seconds + clock.Elapsed.TotalSeconds);
     }
 
@@ -256,8 +241,17 @@ public static class ReportCommand
         var clock = Stopwatch.StartNew();
         var engine = example.Resolve(Directory.CreateDirectory(Path.Combine(scratch, example.Folder)).FullName);
         Terminal.Sides(console, engine);
-        var assessment = Reproduced(Assess(spec, DatasetLoader.Load(spec), engine, console), spec, engine, Path.Combine(staging, path), shrink, console);
-        return (new Taken(path, spec, engine, assessment, clock.Elapsed.TotalSeconds), example);
+        return (Take(path, spec, engine, clock, staging, shrink, console), example);
+    }
+
+    /// <summary>The report at <paramref name="path"/> taken but for its benchmark, its wall seconds counted on <paramref name="clock"/>.</summary>
+    static Taken Take(string path, ParitySpec spec, EngineUnderTest engine, Stopwatch clock, string staging, ShrinkBudget? shrink, IAnsiConsole console)
+    {
+        Interruption.Check();
+        var data = DatasetLoader.Load(spec);
+        var assessment = Reproduced(Assess(spec, data, engine, console), spec, engine, Path.Combine(staging, path), shrink, console);
+        ProcessMemory.Release();
+        return new Taken(path, spec, data, engine, assessment, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>

@@ -42,7 +42,7 @@ public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, do
     // reused at every point when the backend writes into them (IForwardInto): fresh copies of every
     // layer's output at each point were gigabytes of garbage for a CNN.
     double[][]? _outputs;
-    int[] Read => [.. _kinkLayers.Where(k => k.Layer.Index > 0).Select(k => k.Layer.Index - 1)];
+    int[]? _read;
 
     // Each kinked layer's sides at θ + eps·u and at θ − eps·u, filled anew at every probe.
     readonly bool[][] _plusSides = SidesArrays(spec, batch), _minusSides = SidesArrays(spec, batch);
@@ -99,9 +99,9 @@ public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, do
     {
         if (backend is not IForwardInto into)
             return backend.Forward(moved).Select((output, i) => (output, i)).ToDictionary(o => o.i, o => o.output.Data);
+        _read ??= [.. _kinkLayers.Where(k => k.Layer.Index > 0).Select(k => k.Layer.Index - 1)];
         _outputs ??= [.. _kinkLayers.Where(k => k.Layer.Index > 0).Select(k => new double[batch.Rows * Count(k.Input)])];
-        var read = Read;
-        into.ForwardInto(moved, read, _outputs);
-        return read.Zip(_outputs).ToDictionary(o => o.First, o => o.Second);
+        into.ForwardInto(moved, _read, _outputs);
+        return _read.Zip(_outputs).ToDictionary(o => o.First, o => o.Second);
     }
 }

@@ -11,10 +11,9 @@ public static class TorchRuntime
         $"TorchSharp {typeof(torch).Assembly.GetName().Version?.ToString(3)} (libtorch {Version.Parse(torch.__version__.Split('+')[0]).ToString(3)})";
 
     /// <summary>
-    /// Held by every call into the twin and every use of libtorch's generator. TorchSharp does not
-    /// promise that libtorch may be driven from two threads at once (dotnet/TorchSharp#941), and once a
-    /// suite drove two twins at once (an example engine's beside a spec's) libtorch failed an internal
-    /// check ("Expected false to be true") in one of them: their calls take turns.
+    /// Held by every call into the twin and every use of libtorch's generator: the suite drives two
+    /// twins at once (an example engine's beside a spec's), and TorchSharp does not promise that
+    /// libtorch may be driven from two threads at once (dotnet/TorchSharp#941), so their calls take turns.
     /// </summary>
     public static readonly object Gate = new();
 
