@@ -32,7 +32,8 @@ public partial class CommittedReportsTests
     static Task Parity(params string[] arguments) => Task.Run(() =>
     {
         var (exit, output, error) = Cli.RunProcess("dotnet", [Path.Combine(AppContext.BaseDirectory, "parity.dll"), .. arguments], Cli.RepositoryRoot);
-        Assert.True(exit == 0, $"parity {string.Join(' ', arguments)}: {error}{output}");
+        // Its errors last: a CI log is read from its end, and a suite's output runs to hundreds of lines.
+        Assert.True(exit == 0, $"parity {string.Join(' ', arguments)} exited {exit}. The end of its output:\n{string.Join('\n', output.Split('\n').TakeLast(40))}\nIts errors:\n{error}");
     });
 
     /// <summary>Timings stand between timing markers (Markdown and HTML) or last in a result.json: a report's "bench", a report folder's "wall_seconds".</summary>

@@ -18,6 +18,9 @@ public static class ExecEngine
 
     public static bool Names(string engine) => engine.StartsWith(Prefix, StringComparison.Ordinal);
 
+    /// <summary>The time limit per request that engines started now get (<c>--engine-timeout</c>).</summary>
+    public static TimeSpan Timeout => (Current.Value ?? Default).Timeout;
+
     /// <summary>Until disposed, engines started on this flow of control use <paramref name="timeout"/> and write their stderr to <paramref name="log"/>.</summary>
     public static IDisposable Use(TimeSpan timeout, TextWriter log)
     {
@@ -29,9 +32,11 @@ public static class ExecEngine
     /// <summary>The engine <c>exec:COMMAND</c> names, started anew for every model a run builds.</summary>
     public static EngineUnderTest Resolve(string engine) => new(engine, (model, initialParameters) =>
     {
-        var settings = Current.Value ?? new Settings(TimeSpan.FromSeconds(DefaultTimeoutSeconds), Console.Error);
+        var settings = Current.Value ?? Default;
         return new ProcessBackend(engine[Prefix.Length..], model, initialParameters, settings.Timeout, settings.Log);
     });
+
+    static Settings Default => new(TimeSpan.FromSeconds(DefaultTimeoutSeconds), Console.Error);
 
     sealed record Settings(TimeSpan Timeout, TextWriter Log);
 

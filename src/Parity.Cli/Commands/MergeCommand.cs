@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Parity.Cli.Examples;
 using Parity.Cli.Output;
 using Parity.Cli.Reports;
@@ -58,8 +57,8 @@ public static class MergeCommand
         var holder = runs.SelectMany(r => r.Run.Specs.Concat(r.Run.Examples).Select(path => (path, r.Folder))).ToDictionary(p => p.path, p => p.Folder);
         var specs = set.Where(path => runs.Any(r => r.Run.Specs.Contains(path))).ToList();
         var examples = set.Where(path => runs.Any(r => r.Run.Examples.Contains(path))).ToList();
-        var results = specs.Select(path => ReadResult(holder[path], path)).ToList();
-        var shown = examples.Select(path => new ExampleResult(ExampleOf(holder[path], path), ReadResult(holder[path], path))).ToList();
+        var results = specs.Select(path => SpecResult.Read(holder[path], path, "run the shard again")).ToList();
+        var shown = examples.Select(path => new ExampleResult(ExampleOf(holder[path], path), SpecResult.Read(holder[path], path, "run the shard again"))).ToList();
         var seconds = set.Where(path => runs.Any(r => r.Run.WallSeconds.ContainsKey(path)))
             .ToDictionary(path => path, path => runs.First(r => r.Run.WallSeconds.ContainsKey(path)).Run.WallSeconds[path]);
         var run = new RunResult(results.All(r => r.Passed) && shown.All(e => e.Caught), engine, reference, new ShardRecord(1, 1, set), specs, examples, seconds);
@@ -98,20 +97,6 @@ public static class MergeCommand
         var specs = baselines.SelectMany(b => b.Baseline.Specs).ToDictionary(s => s.Spec);
         AtomicFile.Write(file, Json.Serialize(new Baseline(engine, set.Select(name => specs[name]).ToList(), new ShardRecord(1, 1, set))));
         return ParityCommandLine.Passed;
-    }
-
-    static SpecResult ReadResult(string part, string path)
-    {
-        var file = Path.Combine(part, path, RunResult.FileName);
-        try
-        {
-            return JsonSerializer.Deserialize<SpecResult>(File.ReadAllText(file), Json.Options)
-                ?? throw new InputException($"{file}: empty; run the shard again");
-        }
-        catch (Exception e) when (e is JsonException or IOException)
-        {
-            throw new InputException($"{file}: not the result.json of a report ({InputException.OneLine(e.Message)}); run the shard again");
-        }
     }
 
     /// <summary>The example engine of a report at <c>examples/FOLDER/SPEC</c>: one of the suite's.</summary>

@@ -40,12 +40,15 @@ public static class ReportCommand
     {
         var outOption = new Option<string>("--out") { Description = "The folder to write the reports to", DefaultValueFactory = _ => SuiteReports };
         var readmeOption = new Option<string?>("--readme") { Description = "Also write the results table into this Markdown file, between <!-- parity:train:begin --> and <!-- parity:train:end -->" };
-        var command = new Command("suite", $"Run the built-in suite ({SuiteSpecs}) end to end and write its reports (default: {SuiteReports}/; writing it, also the reports' wall seconds to {SuiteSpecs}/{SpecCosts.FileName})") { outOption, readmeOption };
+        // How the suite takes its example engines' reports in a process of their own (ExamplesAside).
+        var examplesOnlyOption = new Option<bool>(ExamplesAside.OptionName) { Hidden = true };
+        var command = new Command("suite", $"Run the built-in suite ({SuiteSpecs}) end to end and write its reports (default: {SuiteReports}/; writing it, also the reports' wall seconds to {SuiteSpecs}/{SpecCosts.FileName})") { outOption, readmeOption, examplesOnlyOption };
         command.SetAction(parse =>
         {
             if (!Directory.Exists(SuiteSpecs))
                 throw new InputException($"{Path.GetFullPath(SuiteSpecs)}: the built-in suite is not here; run parity suite from the repository's root");
-            return Run(SuiteSpecs, parse.GetValue<Shard>(Shard.OptionName)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(outOption)!, output, parse.GetValue(readmeOption), ExampleEngines.WithBugs, SuiteShrink);
+            return Run(SuiteSpecs, parse.GetValue<Shard>(Shard.OptionName)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(outOption)!, output, parse.GetValue(readmeOption), ExampleEngines.WithBugs, SuiteShrink,
+                parse.GetValue(examplesOnlyOption) ? ExamplesPlace.Alone : ExamplesPlace.Aside);
         });
         return command;
     }
@@ -58,7 +61,7 @@ public static class ReportCommand
     /// seconds it measured; a suite into another folder (a test, a CI shard) changes nothing in the checkout.
     /// </summary>
     public static int Run(string specPath, Shard shard, string engineChoice, string outPath, TextWriter output, string? readmePath = null,
-        IReadOnlyList<ExampleEngine>? examples = null, ShrinkBudget? shrink = null)
+        IReadOnlyList<ExampleEngine>? examples = null, ShrinkBudget? shrink = null, ExamplesPlace place = ExamplesPlace.Here)
     {
         var readme = readmePath is null ? null : ReadmeSection.CheckUpdatable(readmePath, "train");
         var folder = OutFolder(outPath);
@@ -71,11 +74,12 @@ public static class ReportCommand
         var set = specs.Select(s => s.Name).Concat(shown.Select(e => e.Path)).ToList();
         // One split over the specs' and the examples' reports together: each is one report to place.
         var mine = shard.Members([.. specs.Select(s => (s.Name, s)), .. shown.Select(e => (e.Path, e.Spec))], Shard.CostFolder(specPath));
-        var specsHere = specs.Where(s => mine.Contains(s.Name)).ToList();
+        var specsHere = place == ExamplesPlace.Alone ? [] : specs.Where(s => mine.Contains(s.Name)).ToList();
         var examplesHere = shown.Where(e => mine.Contains(e.Path)).ToList();
         var engine = Backends.Resolve(engineChoice);
         var console = Terminal.On(output);
-        Terminal.Sides(console, engine);
+        if (place != ExamplesPlace.Alone)
+            Terminal.Sides(console, engine);
         var seconds = new Dictionary<string, double>();
         // The reports are written beside the target and swapped in whole at the end, so that an
         // interrupted or failed run leaves the previous reports as they were.
@@ -83,33 +87,28 @@ public static class ReportCommand
         var scratch = $"{folder}.scratch-{Environment.ProcessId}";
         try
         {
-            // The example engines' reports are taken beside the specs': their engines run in their own
-            // process or their own managed code, so they share no native state with the built-in engine
-            // (which sets the BLAS's thread count around each step), and they spend most of their time
-            // waiting on their engine's replies, a core the specs' work leaves idle. Their output waits
-            // for the specs' to end.
-            var exampleOutput = new StringWriter();
-            var examplesTaken = Task.Factory.StartNew(() => examplesHere.Select(e => TakeExample(e, scratch, staging, shrink, Terminal.On(exampleOutput))).ToList(),
-                CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            List<Taken> specsTaken;
-            try
+            // One report at a time in this process: no other thread may run managed code while a twin
+            // works (see TorchRuntime.Gate). The suite's examples run meanwhile in a process of their own.
+            using var aside = place == ExamplesPlace.Aside && examplesHere.Count > 0 ? ExamplesAside.Start(shard, Path.Combine(scratch, "examples")) : null;
+            var results = specsHere.Select(spec => Finish(Take(spec.Name, spec, engine, Stopwatch.StartNew(), staging, shrink, console))).ToList();
+            var examplesDone = aside?.Finish([.. examplesHere.Select(e => e.Example)], staging, output).Select(done =>
+                {
+                    seconds[done.Result.Path] = done.Seconds;
+                    return done.Result;
+                })
+                ?? examplesHere.Select(shownHere =>
+                {
+                    var (taken, example) = TakeExample(shownHere, scratch, staging, shrink, console);
+                    return new ExampleResult(example, Finish(taken));
+                });
+            var caught = new List<ExampleResult>();
+            foreach (var shownResult in examplesDone)
             {
-                // Cheapest first: the examples run beside the short specs, and the costliest (the CNN,
-                // whose check holds the run's most memory) comes once they are done.
-                var costs = SpecCosts.Of([.. specsHere.Select(s => (s.Name, s))], Shard.CostFolder(specPath));
-                var taken = specsHere.OrderBy(spec => costs[spec.Name])
-                    .Select(spec => Take(spec.Name, spec, engine, Stopwatch.StartNew(), staging, shrink, console)).ToDictionary(t => t.Path);
-                specsTaken = [.. specsHere.Select(spec => taken[spec.Name])];
+                caught.Add(shownResult);
+                if (!shownResult.Caught)
+                    console.MarkupLine($"[red]the planted bug of examples/{Markup.Escape(shownResult.Example.Folder)} ({Markup.Escape(shownResult.Example.Bug)}) was not caught on {Markup.Escape(shownResult.Result.Spec)}[/]");
             }
-            finally
-            {
-                // The examples' engines and files are in the folders the run deletes when it ends, even when it ends in an error.
-                ((IAsyncResult)examplesTaken).AsyncWaitHandle.WaitOne();
-            }
-            var examplesDone = examplesTaken.GetAwaiter().GetResult();
-            output.Write(exampleOutput.ToString());
 
-            // Benchmarks last, one at a time, on a machine nothing else of the run keeps busy.
             SpecResult Finish(Taken taken)
             {
                 var (result, wall) = Finished(taken, console);
@@ -117,15 +116,7 @@ public static class ReportCommand
                 seconds[taken.Path] = wall;
                 return result;
             }
-            var results = specsTaken.Select(Finish).ToList();
-            var caught = new List<ExampleResult>();
-            foreach (var (taken, example) in examplesDone)
-            {
-                var shownResult = new ExampleResult(example, Finish(taken));
-                caught.Add(shownResult);
-                if (!shownResult.Caught)
-                    console.MarkupLine($"[red]the planted bug of examples/{Markup.Escape(example.Folder)} ({Markup.Escape(example.Bug)}) was not caught on {Markup.Escape(taken.Spec.Name)}[/]");
-            }
+
             var run = new RunResult(results.All(r => r.Passed) && caught.All(r => r.Caught), engine.Name, Backends.ReferenceName, ShardRecord.Of(shard, set),
                 specsHere.Select(s => s.Name).ToList(), examplesHere.Select(e => e.Path).ToList(), seconds);
             var index = WriteIndex(staging, run, results, caught);
@@ -136,7 +127,8 @@ public static class ReportCommand
             if (examples is not null && folder == Path.GetFullPath(SuiteReports))
                 SpecCosts.Refresh(specPath, seconds, set);
             StepSummary.Append(index);
-            console.MarkupLine($"reports: {Markup.Escape(folder)} ({results.Count(r => r.Passed)} of {results.Count} passed{(shard == Shard.Whole ? "" : $"; shard {shard}")})");
+            if (place != ExamplesPlace.Alone)
+                console.MarkupLine($"reports: {Markup.Escape(folder)} ({results.Count(r => r.Passed)} of {results.Count} passed{(shard == Shard.Whole ? "" : $"; shard {shard}")})");
             return run.Passed ? ParityCommandLine.Passed : ParityCommandLine.Failed;
         }
         finally
@@ -145,6 +137,9 @@ public static class ReportCommand
                 Directory.Delete(leftover, recursive: true);
         }
     }
+
+    /// <summary>Where a run takes its example engines' reports: in this process after the specs', in a process of their own beside them (the suite), or alone (that process).</summary>
+    public enum ExamplesPlace { Here, Aside, Alone }
 
     /// <summary>The full path of a report folder to write, refused unless its parent exists.</summary>
     public static string OutFolder(string outPath)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Spectre.Console;
 
 namespace Parity.Cli.Output;
@@ -30,15 +31,24 @@ public static class Terminal
         // Every tick is also a safe point for an interrupt.
         if (!console.Profile.Capabilities.Interactive)
             return work(Interruption.Check);
+        // Drawn on the calling thread, at most ten times a second: Spectre's own refresh runs on a thread
+        // of its own, and no other thread may run managed code while a twin works (TorchRuntime.Gate).
         return console.Progress()
+            .AutoRefresh(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(context =>
             {
                 var task = context.AddTask(Markup.Escape(label), maxValue: total);
+                var drawn = Stopwatch.StartNew();
                 return work(() =>
                 {
                     Interruption.Check();
                     task.Increment(1);
+                    if (drawn.ElapsedMilliseconds >= 100 || task.IsFinished)
+                    {
+                        context.Refresh();
+                        drawn.Restart();
+                    }
                 });
             });
     }

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Parity.Cli.Output;
+using Parity.Spec;
 
 namespace Parity.Cli.Reports;
 
@@ -16,6 +18,21 @@ public sealed record SpecResult(string Spec, string Description, string Engine, 
 
     /// <summary>For a failing check, the smallest spec that fails it the same way, written beside the report; null otherwise.</summary>
     public ReproductionSummary? Reproduction { get; init; }
+
+    /// <summary>The result.json of the report at <paramref name="path"/> under the report folder <paramref name="folder"/>; <paramref name="again"/> says what to run again when it is not one.</summary>
+    public static SpecResult Read(string folder, string path, string again)
+    {
+        var file = System.IO.Path.Combine(folder, path, RunResult.FileName);
+        try
+        {
+            return JsonSerializer.Deserialize<SpecResult>(File.ReadAllText(file), Json.Options)
+                ?? throw new InputException($"{file}: empty; {again}");
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            throw new InputException($"{file}: not the result.json of a report ({InputException.OneLine(e.Message)}); {again}");
+        }
+    }
 }
 
 /// <summary>Where a failing report's minimal reproduction is (relative to the report), how much smaller it is, and what was taken out.</summary>

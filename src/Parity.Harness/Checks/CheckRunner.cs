@@ -62,12 +62,12 @@ public sealed class CheckRunner(BackendFactory engine, BackendFactory twin, Acti
         // A float32 model's parameters and data are exact in float64, where differences resolve.
         var float64 = spec with { DType = DType.Float64 };
         var model64 = ModelDescriptions.Describe(float64);
-        var gradchecks = SideBySide.Each([engine, twin], create =>
-        {
-            using var backend = create(model64, initial);
-            return FiniteDifferenceCheck.Run(float64, backend, batches[0]);
-        });
-        var (engineCheck, twinCheck) = (gradchecks[0], gradchecks[1]);
+        GradcheckResult engineCheck, twinCheck;
+        using (var e = engine(model64, initial))
+            engineCheck = FiniteDifferenceCheck.Run(float64, e, batches[0]);
+        afterPart?.Invoke();
+        using (var t = twin(model64, initial))
+            twinCheck = FiniteDifferenceCheck.Run(float64, t, batches[0]);
 
         var diagnosis = GradientDiagnosis.Explain(spec, batches[0], gradients, resync, updates, engineCheck, twinCheck);
         return new CheckResult(spec, batches[0], initial, gradients, resync, updates, engineCheck, twinCheck, diagnosis, batches);

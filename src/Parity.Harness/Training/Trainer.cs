@@ -42,9 +42,8 @@ public sealed class Trainer(ParitySpec spec, Dataset data)
             }
             foreach (var backend in backends)
                 backend.EndEpoch();
-            var measured = SideBySide.Each(backends, backend => Measure(backend, epoch));
             for (var i = 0; i < backends.Count; i++)
-                epochs[i].Add(measured[i]);
+                epochs[i].Add(Measure(backends[i], epoch));
         }
         return epochs;
     }

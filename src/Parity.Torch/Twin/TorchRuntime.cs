@@ -11,10 +11,21 @@ public static class TorchRuntime
         $"TorchSharp {typeof(torch).Assembly.GetName().Version?.ToString(3)} (libtorch {Version.Parse(torch.__version__.Split('+')[0]).ToString(3)})";
 
     /// <summary>
-    /// Held by every call into the twin and every use of libtorch's generator: the suite drives two
-    /// twins at once (an example engine's beside a spec's), and TorchSharp does not promise that
-    /// libtorch may be driven from two threads at once (dotnet/TorchSharp#941), so their calls take turns.
+    /// Held by every call into the twin and every use of libtorch's generator, so that twins driven from
+    /// several threads (a test host runs its tests in parallel) take turns: TorchSharp does not promise
+    /// that libtorch may be driven from two threads at once (dotnet/TorchSharp#941).
     /// </summary>
+    /// <remarks>
+    /// Taking turns does not make another thread harmless. TorchSharp leaves the native scalars it makes
+    /// for its own arguments — <c>add_(grad, alpha: -lr)</c> inside its optimizers — to their finalizers,
+    /// and a garbage collection that another thread's allocation starts while such a call runs may free the
+    /// scalar before libtorch reads it: libtorch then fails with "Unknown scalar type" or "Expected false to
+    /// be true", or reads another value. A test program with a second thread allocating nonstop saw 39
+    /// such failures in 292,527 rounds of four scalar-taking calls, and none with that thread idle. So
+    /// Parity's commands never run managed code on another thread while a twin works: the harness runs
+    /// its backends one after the other, the suite one report at a time, and a progress bar is drawn on
+    /// the calling thread; and background collection is off (Directory.Build.props).
+    /// </remarks>
     public static readonly object Gate = new();
 
     public static int Threads
