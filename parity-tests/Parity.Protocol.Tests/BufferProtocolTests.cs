@@ -13,7 +13,7 @@ public class BufferProtocolTests
         var spec = SpecLoader.Parse("name: buffers\nseed: 1\ndata: {source: disk, train: 20}\nmodel: [linear: 3, batch-norm1d, relu, linear: 1]\nloss: bce-with-logits\n"
             + "optimizer: {sgd: {lr: 0.1}}\ntrain: {epochs: 1, batch: 10}\n", "buffers.yaml");
         var batch = Batches.ForStep(spec, DatasetLoader.Load(spec).Train, Enumerable.Range(0, 10).ToArray(), 1, 0);
-        using var engine = new ProcessBackend(Engines.Fault("stub.py")["exec:".Length..], ModelDescriptions.Describe(spec), InitialParameters.Create(spec), TimeSpan.FromSeconds(60), new StringWriter());
+        using var engine = new ProcessBackend(Engines.Fault("stub.py")["exec:".Length..], ModelDescriptions.Describe(spec), InitialParameters.Create(spec), TimeSpan.FromSeconds(60), new StringWriter(), new object());
 
         var state = engine.GetParameters();
         Assert.Equal(["0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var", "1.num_batches_tracked", "3.weight", "3.bias"], state.Select(t => t.Name));

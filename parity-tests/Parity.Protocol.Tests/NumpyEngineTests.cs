@@ -88,7 +88,7 @@ public class NumpyEngineTests
         var initial = Spec.Initialization.InitialParameters.Create(spec);
         var log = new StringWriter();
         int pid;
-        using (var engine = new ProcessBackend(Engines.Numpy()["exec:".Length..], Spec.ModelDescriptions.Describe(spec), initial, TimeSpan.FromSeconds(60), log))
+        using (var engine = new ProcessBackend(Engines.Numpy()["exec:".Length..], Spec.ModelDescriptions.Describe(spec), initial, TimeSpan.FromSeconds(60), log, new object()))
         {
             pid = engine.ProcessId;
             Assert.Equal("numpy-engine", engine.Name);

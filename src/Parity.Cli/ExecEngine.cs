@@ -1,4 +1,5 @@
 using Parity.Protocol;
+using Parity.Torch.Twin;
 
 namespace Parity.Cli;
 
@@ -33,7 +34,7 @@ public static class ExecEngine
     public static EngineUnderTest Resolve(string engine) => new(engine, (model, initialParameters) =>
     {
         var settings = Current.Value ?? Default;
-        return new ProcessBackend(engine[Prefix.Length..], model, initialParameters, settings.Timeout, settings.Log);
+        return new ProcessBackend(engine[Prefix.Length..], model, initialParameters, settings.Timeout, settings.Log, TorchRuntime.Gate);
     });
 
     static Settings Default => new(TimeSpan.FromSeconds(DefaultTimeoutSeconds), Console.Error);

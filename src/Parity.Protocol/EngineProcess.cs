@@ -29,6 +29,7 @@ public sealed class EngineProcess : IDisposable
     readonly Process _process;
     readonly TimeSpan _timeout;
     readonly TextWriter _log;
+    readonly object _turns;
     readonly Thread _stderrPump;
     readonly Queue<string> _lastStderr = new();
     readonly Timer _watchdog;
@@ -38,12 +39,13 @@ public sealed class EngineProcess : IDisposable
     volatile bool _timedOut;
     bool _disposed;
 
-    EngineProcess(Process process, string name, TimeSpan timeout, TextWriter log)
+    EngineProcess(Process process, string name, TimeSpan timeout, TextWriter log, object turns)
     {
         _process = process;
         _name = name;
         _timeout = timeout;
         _log = log;
+        _turns = turns;
         _stderrPump = new Thread(PumpStderr) { IsBackground = true, Name = $"stderr of {name}" };
         _stderrPump.Start();
         _watchdog = new Timer(_ => Expire());
@@ -54,7 +56,13 @@ public sealed class EngineProcess : IDisposable
     /// in a session of its own where <c>setsid</c> exists, so that a Ctrl-C at the terminal reaches
     /// Parity alone and Parity stops the engine in order.
     /// </summary>
-    public static EngineProcess Start(string command, TimeSpan timeout, TextWriter log)
+    /// <param name="turns">
+    /// A lock the engine's stderr lines are passed on under. A caller with a TorchSharp twin holds it
+    /// while the twin works: passing a line on allocates, and a garbage collection started on this
+    /// process's stderr thread in the middle of a twin's call can free a scalar the call is reading
+    /// (see the twin's TorchRuntime.Gate).
+    /// </param>
+    public static EngineProcess Start(string command, TimeSpan timeout, TextWriter log, object turns)
     {
         var words = CommandWords.Split(command);
         var program = Resolve(words[0])
@@ -81,7 +89,7 @@ public sealed class EngineProcess : IDisposable
             var process = new Process { StartInfo = start };
             process.Start();
             process.StandardInput.AutoFlush = false;
-            return new EngineProcess(process, name, timeout, log);
+            return new EngineProcess(process, name, timeout, log, turns);
         }
         catch (Win32Exception e)
         {
@@ -252,25 +260,45 @@ public sealed class EngineProcess : IDisposable
 
     void PumpStderr()
     {
+        // Read into one buffer, which allocates nothing; cut into lines and passed on under the turns lock.
+        var chunk = new char[4096];
+        var line = new StringBuilder();
         try
         {
-            string? line;
-            while ((line = _process.StandardError.ReadLine()) is not null)
-            {
-                lock (_lastStderr)
-                {
-                    _lastStderr.Enqueue(line);
-                    if (_lastStderr.Count > StderrLinesKept)
-                        _lastStderr.Dequeue();
-                }
-                lock (_log)
-                    _log.WriteLine($"[{Name}] {line}");
-            }
+            int read;
+            while ((read = _process.StandardError.Read(chunk, 0, chunk.Length)) > 0)
+                lock (_turns)
+                    foreach (var c in chunk.AsSpan(0, read))
+                    {
+                        if (c != '\n')
+                        {
+                            line.Append(c);
+                            continue;
+                        }
+                        PassOn(line);
+                        line.Clear();
+                    }
+            if (line.Length > 0)
+                lock (_turns)
+                    PassOn(line);
         }
         catch (Exception e) when (e is ObjectDisposedException or IOException)
         {
             // The engine's own children kept its stderr open past Dispose, which closed the pipe: nothing more to pass on.
         }
+    }
+
+    void PassOn(StringBuilder text)
+    {
+        var line = text.ToString().TrimEnd('\r');
+        lock (_lastStderr)
+        {
+            _lastStderr.Enqueue(line);
+            if (_lastStderr.Count > StderrLinesKept)
+                _lastStderr.Dequeue();
+        }
+        lock (_log)
+            _log.WriteLine($"[{Name}] {line}");
     }
 
     /// <summary>The program's full path: as given when it has a slash (relative to the current directory), else the first match on the PATH.</summary>

@@ -18,11 +18,11 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState, I
     readonly ModelDescription _model;
     bool _timesPhases = true;
 
-    /// <summary>Starts the engine, shakes hands and has it build <paramref name="model"/> from <paramref name="initialParameters"/>.</summary>
-    public ProcessBackend(string command, ModelDescription model, IReadOnlyList<HostTensor> initialParameters, TimeSpan timeout, TextWriter log)
+    /// <summary>Starts the engine, shakes hands and has it build <paramref name="model"/> from <paramref name="initialParameters"/>; its stderr is passed on to <paramref name="log"/> under <paramref name="turns"/> (see <see cref="EngineProcess.Start"/>).</summary>
+    public ProcessBackend(string command, ModelDescription model, IReadOnlyList<HostTensor> initialParameters, TimeSpan timeout, TextWriter log, object turns)
     {
         _model = model;
-        _process = EngineProcess.Start(command, timeout, log);
+        _process = EngineProcess.Start(command, timeout, log, turns);
         _channel = new ProtocolChannel(_process);
         try
         {

@@ -90,7 +90,12 @@ public static class ReportCommand
             // One report at a time in this process: no other thread may run managed code while a twin
             // works (see TorchRuntime.Gate). The suite's examples run meanwhile in a process of their own.
             using var aside = place == ExamplesPlace.Aside && examplesHere.Count > 0 ? ExamplesAside.Start(shard, Path.Combine(scratch, "examples")) : null;
-            var results = specsHere.Select(spec => Finish(Take(spec.Name, spec, engine, Stopwatch.StartNew(), staging, shrink, console))).ToList();
+            // Cheapest first: the examples' process runs beside the short specs, and the costliest (the CNN,
+            // whose check holds the run's most memory) comes once it is done.
+            var costs = SpecCosts.Of([.. specsHere.Select(s => (s.Name, s))], Shard.CostFolder(specPath));
+            var done = specsHere.OrderBy(spec => costs[spec.Name])
+                .Select(spec => Finish(Take(spec.Name, spec, engine, Stopwatch.StartNew(), staging, shrink, console))).ToDictionary(r => r.Spec);
+            var results = specsHere.Select(spec => done[spec.Name]).ToList();
             var examplesDone = aside?.Finish([.. examplesHere.Select(e => e.Example)], staging, output).Select(done =>
                 {
                     seconds[done.Result.Path] = done.Seconds;

@@ -23,8 +23,9 @@ public static class TorchRuntime
     /// be true", or reads another value. A test program with a second thread allocating nonstop saw 39
     /// such failures in 292,527 rounds of four scalar-taking calls, and none with that thread idle. So
     /// Parity's commands never run managed code on another thread while a twin works: the harness runs
-    /// its backends one after the other, the suite one report at a time, and a progress bar is drawn on
-    /// the calling thread; and background collection is off (Directory.Build.props).
+    /// its backends one after the other, the suite takes its example engines' reports in a process of
+    /// their own, a progress bar is drawn on the calling thread, and an engine process's stderr is passed
+    /// on under this lock; and background collection is off (Directory.Build.props).
     /// </remarks>
     public static readonly object Gate = new();
 
