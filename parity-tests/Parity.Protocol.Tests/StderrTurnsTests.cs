@@ -14,7 +14,8 @@ public class StderrTurnsTests
     {
         var (turns, log) = (new object(), new StringWriter());
         Monitor.Enter(turns);
-        using (var engine = EngineProcess.Start("/bin/sh -c \"echo computing >&2; sleep 30\"", TimeSpan.FromSeconds(60), log, turns))
+        // The engine writes one line on stderr, then waits for its stdin to close.
+        using (var engine = EngineProcess.Start("/bin/sh -c \"echo computing >&2; read request\"", TimeSpan.FromSeconds(60), log, turns))
         {
             // Ample time for the line to arrive and, were the lock not taken, to be passed on.
             Thread.Sleep(500);

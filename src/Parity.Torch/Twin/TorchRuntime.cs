@@ -43,6 +43,10 @@ public static class TorchRuntime
     /// of range — as opposed to a failure inside the reference itself.
     /// </summary>
     public static bool IsInputError(ExternalException error) =>
-        new[] { "shape", "size", "out of bounds", "dimension", "must match", "Expected", "Target" }
+        !error.Message.Contains(BrokenInvariant, StringComparison.Ordinal)
+        && new[] { "shape", "size", "out of bounds", "dimension", "must match", "Expected", "Target" }
             .Any(word => error.Message.Contains(word, StringComparison.Ordinal));
+
+    /// <summary>What libtorch says when a check it gave no words of its own fails: an invariant broken inside it (a freed scalar read, see <see cref="Gate"/>), never the spec's doing.</summary>
+    const string BrokenInvariant = "Expected false to be true";
 }
