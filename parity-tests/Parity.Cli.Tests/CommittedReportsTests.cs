@@ -6,7 +6,9 @@ namespace Parity.Cli.Tests;
 /// The committed reports/ are what `parity suite` writes today, figure for figure: a fresh run of the
 /// whole built-in suite must reproduce every file, timings aside. The run is the one a CI matrix makes —
 /// two shards at once, then `parity merge` — so it also shows that shards merged are the unsharded
-/// run, and it takes the time of the longer shard rather than of the whole suite.
+/// run, and it takes the time of the longer shard rather than of the whole suite. It is also where the
+/// built-in engine is held to raising no false alarm on the built-in suite: the run must pass, and every
+/// report, diagnosis and all, must read as the committed one does.
 /// </summary>
 public partial class CommittedReportsTests
 {
