@@ -25,7 +25,7 @@ public static class TorchRuntime
     /// Parity's commands never run managed code on another thread while a twin works: the harness runs
     /// its backends one after the other, the suite takes its example engines' reports in a process of
     /// their own, a progress bar is drawn on the calling thread, and an engine process's stderr is passed
-    /// on under this lock; and background collection is off (Directory.Build.props).
+    /// on under this lock; and background collection is off (Parity.Cli.csproj).
     /// </remarks>
     public static readonly object Gate = new();
 
