@@ -94,17 +94,18 @@ public static class ReportCommand
             // whose check holds the run's most memory) comes once it is done.
             var costs = SpecCosts.Of([.. specsHere.Select(s => (s.Name, s))], Shard.CostFolder(specPath));
             var done = specsHere.OrderBy(spec => costs[spec.Name])
-                .Select(spec => Finish(Take(spec.Name, spec, engine, Stopwatch.StartNew(), staging, shrink, console))).ToDictionary(r => r.Spec);
+                .Select(spec => Report(spec.Name, spec, engine, Stopwatch.StartNew())).ToDictionary(r => r.Spec);
             var results = specsHere.Select(spec => done[spec.Name]).ToList();
-            var examplesDone = aside?.Finish([.. examplesHere.Select(e => e.Example)], staging, output).Select(done =>
+            var examplesDone = aside?.Finish([.. examplesHere.Select(e => e.Example)], staging, output).Select(taken =>
                 {
-                    seconds[done.Result.Path] = done.Seconds;
-                    return done.Result;
+                    seconds[taken.Result.Path] = taken.Seconds;
+                    return taken.Result;
                 })
                 ?? examplesHere.Select(shownHere =>
                 {
-                    var (taken, example) = TakeExample(shownHere, scratch, staging, shrink, console);
-                    return new ExampleResult(example, Finish(taken));
+                    var clock = Stopwatch.StartNew();
+                    var exampleEngine = Built(shownHere.Example, scratch, console);
+                    return new ExampleResult(shownHere.Example, Report(shownHere.Path, shownHere.Spec, exampleEngine, clock));
                 });
             var caught = new List<ExampleResult>();
             foreach (var shownResult in examplesDone)
@@ -114,11 +115,19 @@ public static class ReportCommand
                     console.MarkupLine($"[red]the planted bug of examples/{Markup.Escape(shownResult.Example.Folder)} ({Markup.Escape(shownResult.Example.Bug)}) was not caught on {Markup.Escape(shownResult.Result.Spec)}[/]");
             }
 
-            SpecResult Finish(Taken taken)
+            // A report whole — check, training, its failure shrunk, its benchmark — written into the staging
+            // folder at path, its wall seconds counted on clock.
+            SpecResult Report(string path, ParitySpec spec, EngineUnderTest reportEngine, Stopwatch clock)
             {
-                var (result, wall) = Finished(taken, console);
-                Write(Path.Combine(staging, taken.Path), taken.Spec, result);
-                seconds[taken.Path] = wall;
+                Interruption.Check();
+                var data = DatasetLoader.Load(spec);
+                var assessment = Reproduced(Assess(spec, data, reportEngine, console), spec, reportEngine, Path.Combine(staging, path), shrink, console);
+                ProcessMemory.Release();
+                Interruption.Check();
+                var result = Complete(spec, assessment, Bench(spec, data, reportEngine, console));
+                ProcessMemory.Release();
+                Write(Path.Combine(staging, path), spec, result);
+                seconds[path] = clock.Elapsed.TotalSeconds;
                 return result;
             }
 
@@ -192,12 +201,6 @@ public static class ReportCommand
     /// <summary>A spec's check and training, its verdicts in words; its minimal reproduction once shrunk.</summary>
     sealed record Assessment(string Engine, CheckSpecReport Check, TrainSpecReport Train, ReproductionSummary? Reproduction = null);
 
-    /// <summary>
-    /// A report taken but for its benchmark: the spec, its data (kept for the benchmark: Fashion-MNIST's
-    /// splits are its bytes, a few MB, or the decoded file itself), the engine it checks, and the wall seconds it took.
-    /// </summary>
-    sealed record Taken(string Path, ParitySpec Spec, Dataset Data, EngineUnderTest Engine, Assessment Assessment, double Seconds);
-
     static Assessment Assess(ParitySpec spec, Dataset data, EngineUnderTest engine, IAnsiConsole console)
     {
         var checkResult = CheckCommand.CheckOne(spec, data, engine, console);
@@ -223,35 +226,13 @@ public static class ReportCommand
         new SpecResult(spec.Name, spec.Description.Trim(), assessment.Engine, Backends.ReferenceName,
             assessment.Check.Passed && assessment.Train.Passed && bench.Passed, assessment.Check, assessment.Train, bench) { Reproduction = assessment.Reproduction };
 
-    /// <summary>A taken report with its benchmark, and the report's wall seconds in all.</summary>
-    static (SpecResult Result, double Seconds) Finished(Taken taken, IAnsiConsole console)
+    /// <summary>An example engine built, with its planted bug switched on.</summary>
+    static EngineUnderTest Built(ExampleEngine example, string scratch, IAnsiConsole console)
     {
         Interruption.Check();
-        var clock = Stopwatch.StartNew();
-        var result = Complete(taken.Spec, taken.Assessment, Bench(taken.Spec, taken.Data, taken.Engine, console));
-        ProcessMemory.Release();
-        return (result, taken.Seconds + clock.Elapsed.TotalSeconds);
-    }
-
-    /// <summary>An example engine built, and its report on its spec taken, with its planted bug switched on.</summary>
-    static (Taken Taken, ExampleEngine Example) TakeExample((string Path, ExampleEngine Example, ParitySpec Spec) shown, string scratch, string staging, ShrinkBudget? shrink, IAnsiConsole console)
-    {
-        var (path, example, spec) = shown;
-        Interruption.Check();
-        var clock = Stopwatch.StartNew();
         var engine = example.Resolve(Directory.CreateDirectory(Path.Combine(scratch, example.Folder)).FullName);
         Terminal.Sides(console, engine);
-        return (Take(path, spec, engine, clock, staging, shrink, console), example);
-    }
-
-    /// <summary>The report at <paramref name="path"/> taken but for its benchmark, its wall seconds counted on <paramref name="clock"/>.</summary>
-    static Taken Take(string path, ParitySpec spec, EngineUnderTest engine, Stopwatch clock, string staging, ShrinkBudget? shrink, IAnsiConsole console)
-    {
-        Interruption.Check();
-        var data = DatasetLoader.Load(spec);
-        var assessment = Reproduced(Assess(spec, data, engine, console), spec, engine, Path.Combine(staging, path), shrink, console);
-        ProcessMemory.Release();
-        return new Taken(path, spec, data, engine, assessment, clock.Elapsed.TotalSeconds);
+        return engine;
     }
 
     /// <summary>
