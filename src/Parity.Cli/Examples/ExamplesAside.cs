@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Parity.Cli.Reports;
 using Parity.Cli.Sharding;
+using Parity.Engine.Numerics;
 using Parity.Spec;
 using Parity.Torch.Twin;
 
@@ -24,16 +25,18 @@ public sealed class ExamplesAside : IDisposable
     ExamplesAside(Process process, string folder, string output, string errors) =>
         (_process, _folder, _output, _errors) = (process, folder, output, errors);
 
-    /// <summary>Starts <c>parity suite --examples-only</c> on <paramref name="shard"/>, writing into <paramref name="scratch"/>, with this run's threads and engine time limit.</summary>
+    /// <summary>Starts <c>parity suite --examples-only</c> on <paramref name="shard"/>, writing into <paramref name="scratch"/>, with this run's thread counts and engine time limit.</summary>
     public static ExamplesAside Start(Shard shard, string scratch)
     {
         Directory.CreateDirectory(scratch);
         var (folder, output, errors) = (Path.Combine(scratch, "reports"), Path.Combine(scratch, "output.txt"), Path.Combine(scratch, "errors.txt"));
         var (program, prefix) = Parity();
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        // --threads sets TorchSharp's and the BLAS's counts alike: unlike, they are both still their defaults, which that process gets too.
+        string[] threads = TorchRuntime.Threads == Gemm.Threads ? ["--threads", TorchRuntime.Threads.ToString()] : [];
         foreach (var argument in (string[])["-c", "out=$1 err=$2; shift 2; exec \"$@\" >\"$out\" 2>\"$err\"", "sh", output, errors, program, .. prefix,
-                     "suite", OptionName, Shard.OptionName, shard.ToString(), "--out", folder,
-                     "--threads", TorchRuntime.Threads.ToString(), "--engine-timeout", ExecEngine.Timeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+                     "suite", OptionName, Shard.OptionName, shard.ToString(), "--out", folder, .. threads,
+                     "--engine-timeout", ExecEngine.Timeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)])
             start.ArgumentList.Add(argument);
         // Its index is not this run's: the job summary gets this run's alone.
         start.Environment.Remove("GITHUB_STEP_SUMMARY");
