@@ -33,7 +33,8 @@ public static class NativeSettings
 
     /// <summary>
     /// Sets what the native libraries read once, when they load: call it before the first call into
-    /// TorchSharp or OpenBLAS. An environment variable the user has set is left as it is.
+    /// TorchSharp or OpenBLAS. The waiting policies pass on to the processes parity starts (exec:
+    /// engines, the suite's examples). An environment variable the user has set is left as it is.
     /// </summary>
     public static void ConfigureProcess()
     {
@@ -57,9 +58,13 @@ public static class NativeSettings
 
     static void SetDefault(string name, string value)
     {
-        // Environment.SetEnvironmentVariable changes .NET's copy only; native code reads the C library's.
-        if (OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable(name) is null)
+        if (Environment.GetEnvironmentVariable(name) is not null)
+            return;
+        // Native code in this process reads the C library's copy; .NET's copy is the one child processes
+        // get, and an exec: engine's numpy has its own OpenBLAS pool that spins on the same two cores.
+        if (OperatingSystem.IsLinux())
             setenv(name, value, overwrite: 0);
+        Environment.SetEnvironmentVariable(name, value);
     }
 
     [DllImport("libc", CharSet = CharSet.Ansi)]
