@@ -6,6 +6,7 @@ namespace Parity.Cli.Tests;
 /// <c>parity bench</c>: its JSON contract, exit codes and refusals, on small specs and a few
 /// repetitions. Nothing here judges a timing — only that figures are there, positive and consistent.
 /// </summary>
+[Collection(TwinInThisProcessCollection.Name)]
 public class BenchCommandTests
 {
     // A spec no other test uses, small enough to time in a blink.

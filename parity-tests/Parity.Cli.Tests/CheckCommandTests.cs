@@ -3,6 +3,7 @@ using System.Text.Json;
 
 namespace Parity.Cli.Tests;
 
+[Collection(TwinInThisProcessCollection.Name)]
 public class CheckCommandTests
 {
     // A spec no other test uses: leaky-relu, sigmoid + BCE with sum reduction, nesterov, step schedule, clip by value.

@@ -1,6 +1,7 @@
 namespace Parity.Cli.Tests;
 
 /// <summary><c>--engine PATH.dll</c> refuses every assembly that breaks the plugin rule with one message naming the fix, exit 2, nothing written.</summary>
+[Collection(TwinInThisProcessCollection.Name)]
 public class EngineAssemblyTests
 {
     static string Constructor(string className) => $"public {className}(ModelDescription model, IReadOnlyList<HostTensor> initialParameters) {{ }}";

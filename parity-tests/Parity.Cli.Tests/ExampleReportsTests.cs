@@ -9,6 +9,7 @@ namespace Parity.Cli.Tests;
 /// The suite's pages for example engines with a planted bug: the failing report is written under
 /// examples/, the index shows its diagnosis, and a bug that is not caught fails the run.
 /// </summary>
+[Collection(TwinInThisProcessCollection.Name)]
 public class ExampleReportsTests
 {
     /// <summary>One small spec in a folder of its own, as the suite's folder.</summary>

@@ -6,6 +6,7 @@ namespace Parity.Cli.Tests;
 /// A failing report opens with the answer — the culprit, the evidence, how to reproduce it and what to
 /// try — before any other figure; a passing one has no such section.
 /// </summary>
+[Collection(TwinInThisProcessCollection.Name)]
 public partial class FailingReportTests
 {
     static string Numpy(string options) => Examples.ExampleEngines.Numpy(Cli.RepositoryRoot, options);

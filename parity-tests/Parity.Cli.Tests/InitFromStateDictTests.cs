@@ -10,6 +10,7 @@ namespace Parity.Cli.Tests;
 /// is where both engines start, value for value; a file that does not fit the spec's model is refused
 /// with the tensor's name, exit 2.
 /// </summary>
+[Collection(TwinInThisProcessCollection.Name)]
 public class InitFromStateDictTests
 {
     /// <summary>The xor spec's model (2-4-1, tanh, sigmoid) saved by PyTorch into the folder, with its values.</summary>

@@ -8,6 +8,7 @@ using Parity.Spec.Initialization;
 namespace Parity.Cli.Tests;
 
 /// <summary>A training that blows up is named as such — the step, the parameter, the engines — and a NaN never matches anything, not even a NaN.</summary>
+[Collection(TwinInThisProcessCollection.Name)]
 public class NumericalFaultTests
 {
     // A learning rate of a million: the weights overflow within a few steps, in both engines alike.

@@ -5,6 +5,7 @@ using System.Xml.Linq;
 namespace Parity.Cli.Tests;
 
 // One class: these tests set GITHUB_STEP_SUMMARY, which is process-wide; xunit runs a class's tests one at a time.
+[Collection(TwinInThisProcessCollection.Name)]
 public class ReportAndBaselineTests
 {
     /// <summary>A small spec no other test names; the shard tests take it too, renamed.</summary>

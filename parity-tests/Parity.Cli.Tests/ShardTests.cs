@@ -63,6 +63,7 @@ public sealed class ShardedRuns : IDisposable
     public void Dispose() => Temp.Dispose();
 }
 
+[Collection(TwinInThisProcessCollection.Name)]
 public class ShardTests(ShardedRuns runs) : IClassFixture<ShardedRuns>
 {
     [Fact]

@@ -4,6 +4,7 @@ namespace Parity.Cli.Tests;
 /// <c>parity shrink</c>'s refusals: each one message and exit 2, before or instead of any search. Shrinking a
 /// failing engine is tested on planted bugs (Parity.PlantedBugs.Tests) and on the C# example (Parity.Examples.Tests).
 /// </summary>
+[Collection(TwinInThisProcessCollection.Name)]
 public class ShrinkCommandTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace Parity.Cli.Tests;
 /// and through <c>parity check</c>: each is valid, or refused with exit 2 and one line naming the file
 /// and the place — never another exception, a stack trace or a hang.
 /// </summary>
+[Collection(TwinInThisProcessCollection.Name)]
 public class SpecFuzzTests(ITestOutputHelper output)
 {
     const int Mutants = 10_000;

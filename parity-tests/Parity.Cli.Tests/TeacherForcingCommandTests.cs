@@ -3,6 +3,7 @@ using System.Text.Json;
 namespace Parity.Cli.Tests;
 
 /// <summary><c>parity train --teacher-forcing</c>: its JSON section, and its refusal of one side alone (an engine that cannot be forced: Parity.Protocol.Tests).</summary>
+[Collection(TwinInThisProcessCollection.Name)]
 public class TeacherForcingCommandTests
 {
     const string Spec = """
@@ -44,6 +45,7 @@ public class TeacherForcingCommandTests
 }
 
 /// <summary><c>parity report</c> on an engine whose optimizer is wrong: the failing spec's pages open the teacher-forced run.</summary>
+[Collection(TwinInThisProcessCollection.Name)]
 public class TeacherForcingReportTests
 {
     [Fact]

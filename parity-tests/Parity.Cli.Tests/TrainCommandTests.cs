@@ -2,6 +2,7 @@ using System.Text.Json;
 
 namespace Parity.Cli.Tests;
 
+[Collection(TwinInThisProcessCollection.Name)]
 public class TrainCommandTests
 {
     // A spec no other test uses, written as a user would from the README.
