@@ -288,6 +288,26 @@ public class ShardTests(ShardedRuns runs) : IClassFixture<ShardedRuns>
     }
 
     [Theory]
+    [InlineData("check")]
+    [InlineData("train")]
+    [InlineData("bench", "--repetitions", "2")]
+    public void The_json_of_a_shard_records_its_part_of_which_set_and_holds_the_part_report_took(string command, params string[] options)
+    {
+        using var temp = new TempFolder();
+        var whole = RunResult.Read(runs.Whole);
+        var part = RunResult.Read(runs.Part(3));
+        Assert.NotEmpty(part.Specs);
+        var (exit, output, error) = Cli.Run([command, runs.Folder, "--shard", "3/3", "--json", temp["part.json"], .. options]);
+
+        Assert.True(exit == 0, error + output);
+        var json = JsonNode.Parse(File.ReadAllText(temp["part.json"]))!;
+        var shard = json["shard"]!;
+        Assert.Equal((3, 3), (shard["index"]!.GetValue<int>(), shard["count"]!.GetValue<int>()));
+        Assert.Equal(whole.Specs, shard["set"]!.AsArray().Select(name => name!.GetValue<string>()));
+        Assert.Equal(part.Specs, json["specs"]!.AsArray().Select(spec => spec!["spec"]!.GetValue<string>()));
+    }
+
+    [Theory]
     [InlineData("check", "0/3")]
     [InlineData("train", "4/3")]
     [InlineData("bench", "x/y")]

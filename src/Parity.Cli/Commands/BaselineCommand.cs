@@ -18,14 +18,12 @@ public static class BaselineCommand
         {
             var file = AtomicFile.CheckWritable(parse.GetValue(outOption)!);
             var specPath = parse.GetValue(specArgument)!;
-            var all = SpecLoader.LoadAll(specPath);
-            var shard = parse.GetValue<Shard>(Shard.OptionName)!;
-            var specs = shard.Specs(specPath, all);
+            var (specs, part) = parse.GetValue<Shard>(Shard.OptionName)!.Part(specPath);
             var engine = Backends.Resolve(parse.GetValue<string>(Backends.EngineOption)!);
             var console = Terminal.On(output);
             Terminal.Sides(console, engine);
             var results = specs.Select(spec => ReportCommand.Evaluate(spec, engine, console)).ToList();
-            AtomicFile.Write(file, Json.Serialize(new Baseline(engine.Name, results.Select(BaselineSpec.From).ToList(), ShardRecord.Of(shard, all.Select(s => s.Name).ToList()))));
+            AtomicFile.Write(file, Json.Serialize(new Baseline(engine.Name, results.Select(BaselineSpec.From).ToList(), part)));
             return results.All(r => r.Passed) ? ParityCommandLine.Passed : ParityCommandLine.Failed;
         });
         return command;

@@ -51,7 +51,7 @@ public static class BenchCommand
         var jsonFile = jsonPath is null ? null : AtomicFile.CheckWritable(jsonPath);
         var readme = readmePath is null ? null : ReadmeSection.CheckUpdatable(readmePath, "bench");
         var sweep = sweepText is null ? null : SweepRequest.Parse(sweepText);
-        var specs = shard.Specs(specPath);
+        var (specs, part) = shard.Part(specPath);
         if (sweep is { Parameter: SweepParameter.Width } && specs.FirstOrDefault(s => s.LinearLayers.Count() < 2) is { } shallow)
             throw new InputException($"{shallow.SourcePath}: --sweep width varies the hidden linear layers, and this model has none; sweep batch instead");
 
@@ -77,7 +77,7 @@ public static class BenchCommand
             results.Add((result, targets));
         }
 
-        var report = new BenchReport(reports.All(r => r.Passed), engine.Name, Backends.ReferenceName, new MachineReport(machine.Cpu, machine.Cores, machine.LoadAverage, Gemm.Provider), threads, reports);
+        var report = new BenchReport(reports.All(r => r.Passed), engine.Name, Backends.ReferenceName, new MachineReport(machine.Cpu, machine.Cores, machine.LoadAverage, Gemm.Provider), threads, part, reports);
         if (jsonFile is not null)
             AtomicFile.Write(jsonFile, Json.Serialize(report));
         if (readme is not null)

@@ -32,7 +32,7 @@ public static class CheckCommand
         var jsonFile = jsonPath is null ? null : AtomicFile.CheckWritable(jsonPath);
         var dumpFolder = dumpPath is null ? null : AtomicFile.CheckFolder(dumpPath, "--dump");
         var baseline = baselinePath is null ? null : Baseline.Read(baselinePath);
-        var specs = shard.Specs(specPath);
+        var (specs, part) = shard.Part(specPath);
         var engine = Backends.Resolve(engineChoice);
         var console = Terminal.On(output);
         Terminal.Sides(console, engine);
@@ -42,7 +42,7 @@ public static class CheckCommand
         if (dumpFolder is not null)
             foreach (var result in results)
                 CheckDump.Write(Directory.Exists(specPath) ? Path.Combine(dumpFolder, result.Spec.Name) : dumpFolder, result);
-        var report = new CheckReport(results.All(r => r.Passed), engine.Name, Backends.ReferenceName, results.Select(CheckSpecReport.From).ToList());
+        var report = new CheckReport(results.All(r => r.Passed), engine.Name, Backends.ReferenceName, part, results.Select(CheckSpecReport.From).ToList());
         if (jsonFile is not null)
             AtomicFile.Write(jsonFile, Json.Serialize(report));
         return report.Passed ? ParityCommandLine.Passed : ParityCommandLine.Failed;

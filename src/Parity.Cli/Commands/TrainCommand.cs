@@ -51,7 +51,7 @@ public static class TrainCommand
         var readme = readmePath is null ? null : ReadmeSection.CheckUpdatable(readmePath, "train");
         if (seeds > 1 && side != Both)
             throw new InputException("--seeds compares the two sides; leave out --side (or pass --side both)");
-        var specs = shard.Specs(specPath);
+        var (specs, part) = shard.Part(specPath);
         if (teacherForcing && specs.FirstOrDefault(s => s.Grid is not null) is { } grid)
             throw new InputException($"{grid.Name}: --teacher-forcing runs one optimizer setting, and this spec has a grid; train it without --teacher-forcing, or remove its grid");
         var engine = Backends.Resolve(engineChoice);
@@ -65,7 +65,7 @@ public static class TrainCommand
             _ when teacherForcing => Forced(spec, DatasetLoader.Load(spec), engine, console),
             _ => TrainBoth(spec, DatasetLoader.Load(spec), engine, console),
         }).ToList();
-        var report = new TrainReport(reports.All(r => r.Passed), engine.Name, Backends.ReferenceName, reports);
+        var report = new TrainReport(reports.All(r => r.Passed), engine.Name, Backends.ReferenceName, part, reports);
         if (jsonFile is not null)
             AtomicFile.Write(jsonFile, Json.Serialize(report));
         if (readme is not null)

@@ -2,8 +2,8 @@ using Parity.Harness.Benchmarks;
 
 namespace Parity.Cli.Output;
 
-/// <summary>The <c>parity bench --json</c> document (the README gives its fields): the engine under test and the reference by name, the machine, and per spec each side's figures and their ratio.</summary>
-public sealed record BenchReport(bool Passed, string Engine, string Reference, MachineReport Machine, int Threads, IReadOnlyList<BenchSpecReport> Specs);
+/// <summary>The <c>parity bench --json</c> document (the README gives its fields): the engine under test and the reference by name, the machine, the part of the set of specs it holds (<c>--shard</c>), and per spec each side's figures and their ratio.</summary>
+public sealed record BenchReport(bool Passed, string Engine, string Reference, MachineReport Machine, int Threads, Sharding.ShardRecord Shard, IReadOnlyList<BenchSpecReport> Specs);
 
 public sealed record MachineReport(string Cpu, int Cores, double LoadAverage, string Blas);
 

@@ -3,8 +3,8 @@ using Parity.Harness.Comparison;
 
 namespace Parity.Cli.Output;
 
-/// <summary>The <c>parity check --json</c> document (the README gives its fields): the engine under test and the reference by name, and each spec's figures.</summary>
-public sealed record CheckReport(bool Passed, string Engine, string Reference, IReadOnlyList<CheckSpecReport> Specs);
+/// <summary>The <c>parity check --json</c> document (the README gives its fields): the engine under test and the reference by name, the part of the set of specs it holds (<c>--shard</c>), and each spec's figures.</summary>
+public sealed record CheckReport(bool Passed, string Engine, string Reference, Sharding.ShardRecord Shard, IReadOnlyList<CheckSpecReport> Specs);
 
 public sealed record CheckSpecReport(
     string Spec,

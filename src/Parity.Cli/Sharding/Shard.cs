@@ -73,8 +73,12 @@ public sealed record Shard(int Index, int Count)
         return Partition(costs, Count)[Index - 1].ToHashSet();
     }
 
-    /// <summary>This part of the specs of SPEC|DIR, in name order.</summary>
-    public IReadOnlyList<ParitySpec> Specs(string specPath) => Specs(specPath, SpecLoader.LoadAll(specPath));
+    /// <summary>This part of the specs of SPEC|DIR, in name order, and the record of which part of which set it is (for an output's <c>shard</c>).</summary>
+    public (IReadOnlyList<ParitySpec> Specs, ShardRecord Record) Part(string specPath)
+    {
+        var all = SpecLoader.LoadAll(specPath);
+        return (Specs(specPath, all), ShardRecord.Of(this, all.Select(spec => spec.Name).ToList()));
+    }
 
     /// <summary>This part of <paramref name="all"/>, the specs of SPEC|DIR.</summary>
     public IReadOnlyList<ParitySpec> Specs(string specPath, IReadOnlyList<ParitySpec> all)
