@@ -77,14 +77,8 @@ public sealed record Shard(int Index, int Count)
     public (IReadOnlyList<ParitySpec> Specs, ShardRecord Record) Part(string specPath)
     {
         var all = SpecLoader.LoadAll(specPath);
-        return (Specs(specPath, all), ShardRecord.Of(this, all.Select(spec => spec.Name).ToList()));
-    }
-
-    /// <summary>This part of <paramref name="all"/>, the specs of SPEC|DIR.</summary>
-    public IReadOnlyList<ParitySpec> Specs(string specPath, IReadOnlyList<ParitySpec> all)
-    {
-        var mine = Members(all.Select(spec => (spec.Name, spec)).ToList(), CostFolder(specPath));
-        return all.Where(spec => mine.Contains(spec.Name)).ToList();
+        var mine = Members([.. all.Select(spec => (spec.Name, spec))], CostFolder(specPath));
+        return ([.. all.Where(spec => mine.Contains(spec.Name))], ShardRecord.Of(this, [.. all.Select(spec => spec.Name)]));
     }
 
     /// <summary>Where the cost file of SPEC|DIR is: in the folder; a single spec file has none.</summary>
