@@ -232,16 +232,14 @@ public class ShardTests(ShardedRuns runs) : IClassFixture<ShardedRuns>
             .Select(spec => JsonSerializer.Deserialize<SpecResult>(File.ReadAllText(Path.Combine(runs.Whole, spec, "result.json")), Output.Json.Options)!).ToList();
         var recorded = new Baseline(results[0].Engine, results.Select(BaselineSpec.From).ToList());
         File.WriteAllText(temp["baseline.json"], Output.Json.Serialize(recorded));
-        // The runs' timings are a glance taken while other tests run: their runtime ratios are let through, the verdicts are what is checked.
-        string[] anyRuntime = ["--margin", "100"];
-        var (exit, output, error) = Cli.Run(["merge", runs.Part(1), runs.Part(2), runs.Part(3), "--out", temp["merged"], "--baseline", temp["baseline.json"], .. anyRuntime]);
+        var (exit, output, error) = Cli.Run(["merge", runs.Part(1), runs.Part(2), runs.Part(3), "--out", temp["merged"], "--baseline", temp["baseline.json"], .. ReportAndBaselineTests.AnyRuntime]);
         Assert.True(exit == 0, error + output);
         foreach (var result in results)
             Assert.Contains($"no regression {result.Spec}", output);
 
         // Planted: the baseline recorded another curve verdict for the second spec.
         File.WriteAllText(temp["planted.json"], Output.Json.Serialize(recorded with { Specs = [.. recorded.Specs.Select((s, i) => i == 1 ? s with { Verdict = "diverged" } : s)] }));
-        (exit, output, error) = Cli.Run(["merge", runs.Part(1), runs.Part(2), runs.Part(3), "--out", temp["merged"], "--baseline", temp["planted.json"], .. anyRuntime]);
+        (exit, output, error) = Cli.Run(["merge", runs.Part(1), runs.Part(2), runs.Part(3), "--out", temp["merged"], "--baseline", temp["planted.json"], .. ReportAndBaselineTests.AnyRuntime]);
         Assert.True(exit == 1, error + output);
         Assert.Contains($"regression {results[1].Spec}: the curve verdict changed from \"diverged\" to", output);
         Assert.Contains($"no regression {results[0].Spec}", output);
