@@ -65,7 +65,7 @@ public class CommandDeterminismTests
                 : File.ReadAllBytes(Path.Combine(temp["a"], file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(temp["b"], file))), $"{file} differs between two runs");
     }
 
-    static string Untimed(string text) => System.Text.RegularExpressions.Regex.Replace(CommittedReportsTests.WithoutTimings(text), @"""ratio"": [^,\n]*", "");
+    static string Untimed(string text) => System.Text.RegularExpressions.Regex.Replace(ReportEquivalence.WithoutTimings(text), @"""ratio"": [^,\n]*", "");
 
     [Fact]
     public void Threads_apply_to_torchsharp_and_the_blas_for_the_command_and_are_given_back()

@@ -77,7 +77,7 @@ public static class BenchCommand
             results.Add((result, targets));
         }
 
-        var report = new BenchReport(reports.All(r => r.Passed), engine.Name, Backends.ReferenceName, new MachineReport(machine.Cpu, machine.Cores, machine.LoadAverage, Gemm.Provider), threads, part, reports);
+        var report = new BenchReport(reports.All(r => r.Passed), engine.Name, Backends.ReferenceName, MachineReport.Of(machine), threads, part, reports);
         if (jsonFile is not null)
             AtomicFile.Write(jsonFile, Json.Serialize(report));
         if (readme is not null)

@@ -224,7 +224,7 @@ public static class ReportCommand
 
     static SpecResult Complete(ParitySpec spec, Assessment assessment, BenchSpecReport bench) =>
         new SpecResult(spec.Name, spec.Description.Trim(), assessment.Engine, Backends.ReferenceName,
-            assessment.Check.Passed && assessment.Train.Passed && bench.Passed, assessment.Check, assessment.Train, bench) { Reproduction = assessment.Reproduction };
+            assessment.Check.Passed && assessment.Train.Passed && bench.Passed, assessment.Check, assessment.Train, bench, MachineReport.Of(Harness.Benchmarks.Machine.Current())) { Reproduction = assessment.Reproduction };
 
     /// <summary>An example engine built, with its planted bug switched on.</summary>
     static EngineUnderTest Built(ExampleEngine example, string scratch, IAnsiConsole console)

@@ -5,7 +5,19 @@ namespace Parity.Cli.Output;
 /// <summary>The <c>parity bench --json</c> document (the README gives its fields): the engine under test and the reference by name, the machine, the part of the set of specs it holds (<c>--shard</c>), and per spec each side's figures and their ratio.</summary>
 public sealed record BenchReport(bool Passed, string Engine, string Reference, MachineReport Machine, int Threads, Sharding.ShardRecord Shard, IReadOnlyList<BenchSpecReport> Specs);
 
-public sealed record MachineReport(string Cpu, int Cores, double LoadAverage, string Blas);
+/// <summary>
+/// The machine a run was made on: the CPU, the vector instructions .NET used and the BLAS kernel the
+/// engine multiplied with. These set the order of sums, so a run repeats bit for bit only where they are
+/// the same; elsewhere its figures are equal up to rounding (libtorch's oneMKL picks its own kernel by CPU).
+/// </summary>
+public sealed record MachineReport(string Cpu, int Cores, double LoadAverage, string Instructions, string Blas, string BlasKernel)
+{
+    public static MachineReport Of(Machine machine) =>
+        new(machine.Cpu, machine.Cores, machine.LoadAverage, machine.Instructions, Engine.Numerics.Gemm.Provider, Engine.Numerics.Gemm.Kernel);
+
+    /// <summary>One line for a report: what made these last bits.</summary>
+    public override string ToString() => $"{Cpu} ({Cores} cores; {Instructions}; BLAS {Blas}, kernel {BlasKernel})";
+}
 
 public sealed record BenchSpecReport(
     string Spec,

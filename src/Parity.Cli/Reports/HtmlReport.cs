@@ -76,6 +76,7 @@ public static class HtmlReport
         var phases = MarkdownReport.Phases(result.Bench).ToList();
         body.Append("<!-- timings -->").Append(SvgChart.Bars($"Runtime per phase (batch {result.Bench.Batch}, {result.Bench.Threads} threads)", "median ms",
             phases.Select(p => p.Phase).ToList(), [("engine", phases.Select(p => p.Engine).ToList()), ("twin", phases.Select(p => p.Twin).ToList())]))
+            .Append("<p>").Append(E(MarkdownReport.MadeOn(result.Machine))).Append("</p>")
             .Append("<!-- /timings -->");
         body.Append("</div>");
 

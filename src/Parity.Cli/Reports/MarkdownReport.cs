@@ -93,8 +93,10 @@ public static class MarkdownReport
         }
 
         var bench = result.Bench;
-        // Timings differ from run to run: they stand between markers so comparisons can set them aside.
+        // Timings differ from run to run, and the machine from one checkout to another: they stand between
+        // markers so comparisons can set them aside.
         text.AppendLine("## Runtime").AppendLine().AppendLine("<!-- timings -->");
+        text.AppendLine($"{MadeOn(result.Machine)}").AppendLine();
         text.AppendLine($"Median milliseconds per phase at batch {bench.Batch} on {bench.Threads} threads (engine / TorchSharp); ratio of the full training step {bench.Ratio.ToString("F3", CultureInfo.InvariantCulture)}.").AppendLine();
         text.AppendLine("| phase | engine | TorchSharp |").AppendLine("|---|---|---|");
         foreach (var (phase, e, t) in Phases(bench))
@@ -106,6 +108,10 @@ public static class MarkdownReport
             text.AppendLine($"| {e.Epoch} | {Figures.Loss(e.Engine?.TrainLoss)} / {Figures.Loss(e.Twin?.TrainLoss)} | {Figures.Loss(e.Engine?.TestLoss)} / {Figures.Loss(e.Twin?.TestLoss)} | {Figures.Accuracy(e.Engine?.TestAccuracy)} / {Figures.Accuracy(e.Twin?.TestAccuracy)} |");
         return text.ToString();
     }
+
+    /// <summary>What made a report's last bits, and what follows for repeating it; report.md and report.html alike.</summary>
+    public static string MadeOn(MachineReport machine) =>
+        $"Made on {machine}. Run again with the same CPU features, BLAS kernel and threads, every figure repeats bit for bit; on another CPU or kernel, up to rounding: the verdicts hold, the last bits move.";
 
     /// <summary>The re-sync table's columns and one layer's cells, for report.md and report.html alike.</summary>
     public static readonly string[] ResyncColumns = ["layer", "own error (max abs)", "inherited error (max abs)", "verdict"];

@@ -6,10 +6,11 @@ namespace Parity.Cli.Reports;
 
 /// <summary>
 /// Everything a report shows for one spec (result.json): the engine under test and the reference by
-/// name, the check, the lockstep training, their verdict, and last the runtime — the only timings,
-/// kept last so that comparisons can set them aside.
+/// name, the check, the lockstep training, their verdict, and last the runtime — the only timings —
+/// and the machine that made them, which sets their last bits: both kept last so that comparisons can
+/// set them aside.
 /// </summary>
-public sealed record SpecResult(string Spec, string Description, string Engine, string Reference, bool Passed, CheckSpecReport Check, TrainSpecReport Train, BenchSpecReport Bench)
+public sealed record SpecResult(string Spec, string Description, string Engine, string Reference, bool Passed, CheckSpecReport Check, TrainSpecReport Train, BenchSpecReport Bench, MachineReport Machine)
 {
     /// <summary>The figures a reader looks at first, for the index.</summary>
     public double MaxGradientRelErr => Check.Parameters.Select(p => p.MaxRelErr).Append(Check.InputGradient.MaxRelErr).Max();

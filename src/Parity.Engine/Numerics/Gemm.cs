@@ -23,13 +23,19 @@ public static unsafe class Gemm
     /// <summary>"openblas" or "managed": which implementation multiplies.</summary>
     public static string Provider { get; }
 
+    /// <summary>
+    /// OpenBLAS's kernel for this CPU ("SkylakeX", "Haswell", …; OPENBLAS_CORETYPE chooses another), or
+    /// "managed": the kernel sets the order of a product's sums, and with it the last bits of every result.
+    /// </summary>
+    public static string Kernel { get; }
+
     /// <summary>The OpenBLAS library when it was wanted and could not be loaded, so the fallback multiplies; else null.</summary>
     public static string? Missing { get; }
 
     static Gemm()
     {
         const string openBlas = "libopenblas.so.0";
-        Provider = "managed";
+        Provider = Kernel = "managed";
         if (Environment.GetEnvironmentVariable("PARITY_BLAS") == "managed")
             return;
         if (!NativeLibrary.TryLoad(openBlas, out var library))
@@ -43,6 +49,7 @@ public static unsafe class Gemm
         Sgemv = (delegate* unmanaged<int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)NativeLibrary.GetExport(library, "cblas_sgemv");
         SetThreadsExport = (delegate* unmanaged<int, void>)NativeLibrary.GetExport(library, "openblas_set_num_threads");
         Provider = "openblas";
+        Kernel = Marshal.PtrToStringUTF8((nint)((delegate* unmanaged<byte*>)NativeLibrary.GetExport(library, "openblas_get_corename"))()) ?? "unknown";
     }
 
     /// <summary>The thread count of the last <see cref="SetThreads"/> (at first, the cores): the engine's own parallel work follows it too.</summary>
