@@ -88,6 +88,28 @@ public class HostileInputTests
         Assert.Contains("\"unseen-report\"", File.ReadAllText(written));
     }
 
+    [Fact]
+    public void Readme_is_rewritten_only_between_its_own_markers_and_a_file_without_them_is_refused()
+    {
+        using var temp = new TempFolder();
+        var spec = Spec(temp);
+        var notes = temp.File("notes.md", "# My notes\n\nno markers here\n");
+        var before = Tree(temp.Path);
+
+        var (exit, output, error) = Cli.Run("train", spec, "--readme", notes);
+
+        AssertRefused(exit, output, error, $"parity: {notes}: has no section to update; add the lines <!-- parity:train:begin --> and <!-- parity:train:end --> where the table goes");
+        Assert.Equal(before, Tree(temp.Path));
+
+        File.WriteAllText(notes, "# My notes\n<!-- parity:train:begin -->\nold table\n<!-- parity:train:end -->\nmine, after\n");
+        (exit, output, error) = Cli.Run("train", spec, "--readme", notes);
+        Assert.True(exit == 0, error + output);
+        var lines = File.ReadAllLines(notes);
+        Assert.Equal(["# My notes", "<!-- parity:train:begin -->"], lines[..2]);
+        Assert.Equal(["<!-- parity:train:end -->", "mine, after"], lines[^2..]);
+        Assert.Contains(lines, line => line.StartsWith("| `unseen-report` |", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("report", "--out", "/proc/parity-x")]
     [InlineData("check", "--json", "/proc/parity-x.json")]
