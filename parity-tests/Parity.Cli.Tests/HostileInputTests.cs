@@ -166,6 +166,7 @@ public class HostileInputTests
     [InlineData("*strong* _em_ `code` ~~gone~~ $x$", "\\*strong\\* \\_em\\_ \\`code\\` \\~\\~gone\\~\\~ \\$x\\$")]
     [InlineData("- item", "\\- item")]
     [InlineData("1. item", "1\\. item")]
+    [InlineData("97.7 % test accuracy", "97.7 % test accuracy")]
     [InlineData("two\n\n# lines", "two \\# lines")]
     [InlineData("&lt;b&gt; cross-entropy 1.5", "\\&lt;b\\&gt; cross-entropy 1.5")]
     public void Text_from_outside_is_inert_in_markdown(string text, string inert) => Assert.Equal(inert, MarkdownText.Inert(text));
