@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Parity.Cli.Commands;
 using Parity.Cli.Output;
 
 namespace Parity.Cli.Tests;
@@ -46,9 +47,15 @@ public class HostileInputTests
         // As a user runs it: from a shell in that folder.
         var (exit, output, error) = Cli.RunProcess("dotnet", [Path.Combine(AppContext.BaseDirectory, "parity.dll"), "report", "xor.yaml", "--out", "."], temp.Path);
 
-        AssertRefused(exit, output, error, $"parity: .: {ForeignFolder}");
+        AssertRefused(exit, output, error, $"parity: {temp.Path}: {ForeignFolder}");
         Assert.Equal(before, Tree(temp.Path));
         Assert.Equal(besides, Beside(temp.Path));
+    }
+
+    [Fact]
+    public void The_committed_reports_carry_the_mark_so_that_parity_suite_replaces_them()
+    {
+        Assert.True(File.Exists(Path.Combine(Cli.RepositoryRoot, ReportCommand.SuiteReports, OutputFolder.MarkFile)));
     }
 
     [Fact]

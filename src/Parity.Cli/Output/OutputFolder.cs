@@ -22,10 +22,10 @@ public sealed class OutputFolder : IDisposable
     /// <summary>Where the files are written meanwhile: beside the target, so that the swap is a rename.</summary>
     public string Staging { get; }
 
-    readonly string _given, _option;
+    readonly string _option;
 
-    OutputFolder(string given, string option, string target) =>
-        (_given, _option, Target, Staging) = (given, option, target, $"{target}.partial-{Environment.ProcessId}");
+    OutputFolder(string option, string target) =>
+        (_option, Target, Staging) = (option, target, $"{target}.partial-{Environment.ProcessId}");
 
     /// <summary>
     /// The folder <paramref name="option"/> names, checked before any work: a folder, or nothing yet, under
@@ -39,7 +39,7 @@ public sealed class OutputFolder : IDisposable
             throw new InputException($"{path}: is a file; {option} takes a folder");
         if (Path.GetDirectoryName(target) is not { } parent || !Directory.Exists(parent))
             throw new InputException($"{path}: the folder {Path.GetDirectoryName(target) ?? target} does not exist; create it first");
-        var folder = new OutputFolder(path, option, target);
+        var folder = new OutputFolder(option, target);
         folder.RefuseForeign();
         try
         {
@@ -69,7 +69,7 @@ public sealed class OutputFolder : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InputException($"{_given}: cannot be replaced ({e.Message}); {_option} a folder you may write to");
+            throw new InputException($"{Target}: cannot be replaced ({e.Message}); {_option} a folder you may write to");
         }
     }
 
@@ -80,6 +80,7 @@ public sealed class OutputFolder : IDisposable
             Directory.Delete(Staging, recursive: true);
     }
 
+    /// <summary>Refuses a target that holds anything without Parity's mark; named by its full path, as "--out ." names no folder a reader can check.</summary>
     void RefuseForeign()
     {
         try
@@ -89,9 +90,9 @@ public sealed class OutputFolder : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InputException($"{_given}: cannot be read ({e.Message}); {_option} a folder you may write to");
+            throw new InputException($"{Target}: cannot be read ({e.Message}); {_option} a folder you may write to");
         }
-        throw new InputException($"{_given}: holds files Parity did not write, and {_option} replaces the folder whole; "
+        throw new InputException($"{Target}: holds files Parity did not write, and {_option} replaces the folder whole; "
             + $"{_option} an empty or new folder, or one Parity wrote (it holds {MarkFile})");
     }
 }
