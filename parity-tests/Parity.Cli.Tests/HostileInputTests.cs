@@ -80,16 +80,19 @@ public class HostileInputTests
         using var temp = new TempFolder();
         var spec = Spec(temp);
         var json = temp.File("settings.json", """{"engine": "mine", "colour": "blue"}""");
+        var notJson = temp.File("notes.json", "not json");
         var before = Tree(temp.Path);
 
         var (exit, output, error) = Cli.Run("check", spec, "--json", json);
 
         AssertRefused(exit, output, error, $"parity: {json}: exists and is not a JSON document Parity wrote, which is all Parity overwrites; give a new file name, or move the file away first");
+        var baseline = Cli.Run("baseline", spec, "--out", notJson);
+        AssertRefused(baseline.Exit, baseline.Output, baseline.Error, $"parity: {notJson}: exists and is not a JSON document Parity wrote");
         Assert.Equal(before, Tree(temp.Path));
 
         // A --json Parity wrote is its own to replace.
         var written = temp["result.json"];
-        File.WriteAllText(written, """{"passed": false, "engine": "an earlier run", "specs": []}""");
+        File.WriteAllText(written, """{"passed": false, "specs": []}""");
         var again = Cli.Run("check", spec, "--json", written);
         Assert.True(again.Exit == 0, again.Error + again.Output);
         Assert.Contains("\"unseen-report\"", File.ReadAllText(written));

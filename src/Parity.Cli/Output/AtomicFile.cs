@@ -12,8 +12,8 @@ public static class AtomicFile
     /// <summary>
     /// A JSON file Parity is to write (<c>--json</c>, a baseline), checked before any work: a file name under a
     /// folder that exists, writable there, and either new or a JSON document Parity wrote — recognised by the
-    /// fields every one of them has, <c>"engine"</c> and <c>"spec"</c> or <c>"specs"</c>. Parity never
-    /// overwrites a file of anyone else's.
+    /// field every one of them has, a <c>"spec"</c> or <c>"specs"</c> (baselines recorded before engines were
+    /// named hold no <c>"engine"</c>, and are replaced all the same). Parity never overwrites a file of anyone else's.
     /// </summary>
     public static string ClaimJson(string path)
     {
@@ -66,7 +66,7 @@ public static class AtomicFile
             using var stream = File.OpenRead(file);
             using var document = JsonDocument.Parse(stream);
             return document.RootElement is { ValueKind: JsonValueKind.Object } root
-                && root.TryGetProperty("engine", out _) && (root.TryGetProperty("specs", out _) || root.TryGetProperty("spec", out _));
+                && (root.TryGetProperty("specs", out _) || root.TryGetProperty("spec", out _));
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
