@@ -27,7 +27,7 @@ public static class ExecEngine
     public static IDisposable Use(TimeSpan timeout, TextWriter log)
     {
         var previous = Current.Value;
-        Current.Value = new Settings(timeout, TextWriter.Synchronized(new Inert(log)));
+        Current.Value = new Settings(timeout, TextWriter.Synchronized(new EscapingWriter(log)));
         return new Restore(previous);
     }
 
@@ -38,7 +38,7 @@ public static class ExecEngine
         return new ProcessBackend(engine[Prefix.Length..], model, initialParameters, settings.Timeout, settings.Log, TorchRuntime.Gate);
     });
 
-    static Settings Default => new(TimeSpan.FromSeconds(DefaultTimeoutSeconds), new Inert(Console.Error));
+    static Settings Default => new(TimeSpan.FromSeconds(DefaultTimeoutSeconds), new EscapingWriter(Console.Error));
 
     sealed record Settings(TimeSpan Timeout, TextWriter Log);
 
@@ -47,7 +47,7 @@ public static class ExecEngine
     /// terminal, so its control and escape characters (ANSI sequences that retitle the terminal, move the
     /// cursor, clear the screen) are written as escapes (\u001B), each line kept to one line.
     /// </summary>
-    sealed class Inert(TextWriter terminal) : TextWriter
+    sealed class EscapingWriter(TextWriter terminal) : TextWriter
     {
         public override System.Text.Encoding Encoding => terminal.Encoding;
 
