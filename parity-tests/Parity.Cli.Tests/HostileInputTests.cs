@@ -99,6 +99,36 @@ public class HostileInputTests
     }
 
     [Fact]
+    public async Task Json_onto_a_fifo_is_refused_without_opening_it()
+    {
+        using var temp = new TempFolder();
+        var spec = Spec(temp);
+        var fifo = temp["result.json"];
+        Assert.Equal(0, Cli.RunProcess("mkfifo", [fifo]).Exit);
+
+        // Opened, a FIFO without a writer blocks the read forever.
+        var (exit, output, error) = await Task.Run(() => Cli.Run("check", spec, "--json", fifo)).WaitAsync(TimeSpan.FromSeconds(60));
+
+        AssertRefused(exit, output, error, $"parity: {fifo}: exists and is not a JSON document Parity wrote");
+        Assert.True(Cli.RunProcess("test", ["-p", fifo]).Exit == 0, "the FIFO was replaced");
+    }
+
+    [Fact]
+    public void A_folder_given_files_of_someone_elses_while_the_work_ran_is_not_replaced()
+    {
+        using var temp = new TempFolder();
+        using var folder = OutputFolder.Claim(temp["out"], "--out");
+        File.WriteAllText(Path.Combine(folder.Staging, "report.md"), "new");
+        Directory.CreateDirectory(temp["out"]);
+        File.WriteAllText(Path.Combine(temp["out"], "precious.txt"), "precious");
+
+        var refused = Assert.Throws<Spec.InputException>(folder.Commit);
+
+        Assert.StartsWith($"{temp["out"]}: holds files Parity did not write", refused.Message);
+        Assert.Equal(new[] { "precious.txt" }, Directory.GetFiles(temp["out"]).Select(file => Path.GetFileName(file)).ToArray());
+    }
+
+    [Fact]
     public void Readme_is_rewritten_only_between_its_own_markers_and_a_file_without_them_is_refused()
     {
         using var temp = new TempFolder();
