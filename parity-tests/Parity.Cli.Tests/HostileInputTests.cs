@@ -14,9 +14,9 @@ namespace Parity.Cli.Tests;
 [Collection(TwinInThisProcessCollection.Name)]
 public class HostileInputTests
 {
-    const string ForeignFolder = "holds files Parity did not write, and --out replaces the folder whole; --out an empty or new folder, or one Parity wrote (it holds .parity-output)";
+    const string ForeignFolder = $"holds files Parity did not write, and --out replaces the folder whole; --out an empty or new folder, or one Parity wrote (it holds {OutputFolder.MarkFile})";
 
-    static string Spec(TempFolder temp, string name = "xor.yaml", string? text = null) => temp.File(name, text ?? ReportAndBaselineTests.Spec);
+    static string Spec(TempFolder temp, string? text = null) => temp.File("xor.yaml", text ?? ReportAndBaselineTests.Spec);
 
     [Fact]
     public void Report_out_onto_a_folder_holding_a_precious_file_is_refused_and_deletes_nothing()
