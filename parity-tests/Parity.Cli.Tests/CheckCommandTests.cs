@@ -73,7 +73,8 @@ public class CheckCommandTests
         using var temp = new TempFolder();
         var (exit, output, error) = Cli.Run("check", temp.File("unseen.yaml", UnseenSpec), "--dump", temp["dump"]);
         Assert.True(exit == 0, error + output);
-        Assert.Equal(new[] { "batch", "engine", "params", "twin" }, Directory.GetFiles(temp["dump"]).Select(Path.GetFileNameWithoutExtension).Order().ToArray());
+        Assert.Equal(new[] { Output.OutputFolder.MarkFile, "batch.safetensors", "engine.safetensors", "params.safetensors", "twin.safetensors" },
+            Directory.GetFiles(temp["dump"]).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray());
 
         var (agrees, report) = Recompute(temp["dump"]);
         Assert.True(agrees, report);

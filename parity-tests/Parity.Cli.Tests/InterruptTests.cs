@@ -16,6 +16,8 @@ public class InterruptTests
         File.Copy(Cli.BuiltInSpec("disk-three-layers.yaml"), Path.Combine(specs, "disk-three-layers.yaml"));
         var reports = Directory.CreateDirectory(temp["reports"]).FullName;
         File.WriteAllText(Path.Combine(reports, "README.md"), "previous reports");
+        // Reports an earlier run wrote: Parity's to replace.
+        File.WriteAllText(Path.Combine(reports, Output.OutputFolder.MarkFile), "");
 
         var start = InterruptibleParity.Start(Path.Combine(AppContext.BaseDirectory, "parity.dll"), "suite");
         start.WorkingDirectory = temp.Path;
@@ -34,7 +36,7 @@ public class InterruptTests
         Assert.Equal(130, parity.ExitCode);
         Assert.Contains("parity: interrupted; no output file was written or changed", error);
         Assert.Equal("previous reports", File.ReadAllText(Path.Combine(reports, "README.md")));
-        Assert.Equal(new[] { "README.md" }, Directory.GetFileSystemEntries(reports).Select(Path.GetFileName).ToArray());
+        Assert.Equal(new[] { Output.OutputFolder.MarkFile, "README.md" }, Directory.GetFileSystemEntries(reports).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray());
         Assert.Equal(new[] { "parity-tests", "reports" }, Directory.GetFileSystemEntries(temp.Path).Select(Path.GetFileName).Order().ToArray());
     }
 }

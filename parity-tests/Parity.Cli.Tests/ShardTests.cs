@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
+using Parity.Cli.Output;
 using Parity.Cli.Reports;
 using Parity.Cli.Sharding;
 using Parity.Spec;
@@ -212,6 +213,38 @@ public class ShardTests(ShardedRuns runs) : IClassFixture<ShardedRuns>
         (exit, _, error) = Cli.Run("merge", moved, runs.Part(2), runs.Part(3), "--out", temp["merged"]);
         Assert.Equal(2, exit);
         Assert.StartsWith($"parity: {spec} is in no shard", error);
+    }
+
+    [Fact]
+    public void Merge_out_onto_a_folder_Parity_did_not_write_is_refused_and_deletes_nothing()
+    {
+        using var temp = new TempFolder();
+        var mine = Directory.CreateDirectory(temp["mine"]).FullName;
+        File.WriteAllText(Path.Combine(mine, "precious.txt"), "precious");
+        var before = HostileInputTests.Tree(temp.Path);
+
+        var (exit, output, error) = Cli.Run("merge", runs.Part(1), runs.Part(2), runs.Part(3), "--out", mine);
+
+        Assert.True(exit == 2, error + output);
+        Assert.Equal($"parity: {mine}: holds files Parity did not write, and --out replaces the folder whole; --out an empty or new folder, or one Parity wrote (it holds {OutputFolder.MarkFile})\n", error);
+        Assert.Equal(before, HostileInputTests.Tree(temp.Path));
+    }
+
+    [Fact]
+    public void Merge_out_onto_a_folder_Parity_wrote_replaces_it_whole()
+    {
+        using var temp = new TempFolder();
+        var merged = temp["merged"];
+        Assert.Equal(0, Cli.Run("merge", runs.Part(1), runs.Part(2), runs.Part(3), "--out", merged).Exit);
+        Assert.True(File.Exists(Path.Combine(merged, OutputFolder.MarkFile)));
+        File.WriteAllText(Path.Combine(merged, "stale.txt"), "from before");
+
+        var (exit, output, error) = Cli.Run("merge", runs.Part(1), runs.Part(2), runs.Part(3), "--out", merged);
+
+        Assert.True(exit == 0, error + output);
+        Assert.False(File.Exists(Path.Combine(merged, "stale.txt")));
+        Assert.Equal(Files(runs.Whole), Files(merged));
+        Assert.Equal(new[] { "merged" }, Directory.GetFileSystemEntries(temp.Path).Select(entry => Path.GetFileName(entry)).ToArray());
     }
 
     static void CopyTree(string from, string to)

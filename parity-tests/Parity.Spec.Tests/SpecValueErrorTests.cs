@@ -107,6 +107,13 @@ public class SpecValueErrorTests
         SpecText.AssertError(SpecText.With(overrides), problem, line, column);
 
     [Fact]
+    public void A_name_is_at_most_100_characters_as_it_names_a_folder()
+    {
+        Assert.Equal(100, SpecText.ParseWith($"name: {new string('a', 100)}").Name.Length);
+        SpecText.AssertError(SpecText.With($"name: {new string('a', 101)}"), "'name' is 101 characters long; keep it to 100 (it names the report folder, and with its parents must fit a path)", 1, 7);
+    }
+
+    [Fact]
     public void A_long_value_is_echoed_cut_short()
     {
         var error = Assert.Throws<SpecException>(() => SpecText.ParseWith($"seed: {new string('9', 100_000)}"));

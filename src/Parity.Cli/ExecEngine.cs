@@ -1,4 +1,5 @@
 using Parity.Protocol;
+using Parity.Spec;
 using Parity.Torch.Twin;
 
 namespace Parity.Cli;
@@ -26,7 +27,7 @@ public static class ExecEngine
     public static IDisposable Use(TimeSpan timeout, TextWriter log)
     {
         var previous = Current.Value;
-        Current.Value = new Settings(timeout, TextWriter.Synchronized(log));
+        Current.Value = new Settings(timeout, TextWriter.Synchronized(new EscapingWriter(log)));
         return new Restore(previous);
     }
 
@@ -37,9 +38,29 @@ public static class ExecEngine
         return new ProcessBackend(engine[Prefix.Length..], model, initialParameters, settings.Timeout, settings.Log, TorchRuntime.Gate);
     });
 
-    static Settings Default => new(TimeSpan.FromSeconds(DefaultTimeoutSeconds), Console.Error);
+    static Settings Default => new(TimeSpan.FromSeconds(DefaultTimeoutSeconds), new EscapingWriter(Console.Error));
 
     sealed record Settings(TimeSpan Timeout, TextWriter Log);
+
+    /// <summary>
+    /// The writer an engine's stderr lines are passed on to: what the engine wrote goes to the user's
+    /// terminal, so its control and escape characters (ANSI sequences that retitle the terminal, move the
+    /// cursor, clear the screen) are written as escapes (\u001B), each line kept to one line.
+    /// </summary>
+    sealed class EscapingWriter(TextWriter terminal) : TextWriter
+    {
+        public override System.Text.Encoding Encoding => terminal.Encoding;
+
+        public override void Write(char value) => terminal.Write(InputException.OneLine(value.ToString()));
+
+        public override void Write(string? value) => terminal.Write(InputException.OneLine(value ?? ""));
+
+        public override void WriteLine(string? value) => terminal.WriteLine(InputException.OneLine(value ?? ""));
+
+        public override void WriteLine() => terminal.WriteLine();
+
+        public override void Flush() => terminal.Flush();
+    }
 
     sealed class Restore(Settings? previous) : IDisposable
     {

@@ -92,7 +92,8 @@ public static class ParityCommandLine
         }
         catch (ProtocolException e)
         {
-            error.WriteLine($"parity: {e.Message}");
+            // It may quote the engine's own words, which must not reach the terminal as escapes.
+            error.WriteLine($"parity: {InputException.OneLine(e.Message)}");
             return e.ExitCode;
         }
         catch (OperationCanceledException)

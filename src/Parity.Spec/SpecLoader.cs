@@ -79,6 +79,8 @@ public static partial class SpecLoader
         var name = Scalars.Text(nameNode, "name");
         if (!NamePattern().IsMatch(name))
             throw new SpecException(nameNode.Mark, $"'name' is {Scalars.Quote(name)}; use lower-case letters, digits and '-' only (it names the report folder)");
+        if (name.Length > MaxNameLength)
+            throw new SpecException(nameNode.Mark, $"'name' is {name.Length} characters long; keep it to {MaxNameLength} (it names the report folder, and with its parents must fit a path)");
 
         var dtype = root.Optional("dtype") is { } dtypeNode
             ? Scalars.Choice(dtypeNode, "dtype", new Dictionary<string, DType> { ["float64"] = DType.Float64, ["float32"] = DType.Float32 })
@@ -531,6 +533,9 @@ public static partial class SpecLoader
         DataSource.FashionMnist => "fashion-mnist",
         _ => source.ToString().ToLowerInvariant(),
     };
+
+    /// <summary>A name is a folder's name: room under the file system's 255 bytes for what Parity adds (-shrunk, examples/…/).</summary>
+    public const int MaxNameLength = 100;
 
     [GeneratedRegex("^[a-z0-9-]+$")]
     private static partial Regex NamePattern();

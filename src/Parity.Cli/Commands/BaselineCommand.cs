@@ -16,7 +16,7 @@ public static class BaselineCommand
         var command = new Command("baseline", "Record gradient errors and curve verdicts for regression checks") { specArgument, outOption };
         command.SetAction(parse =>
         {
-            var file = AtomicFile.CheckWritable(parse.GetValue(outOption)!);
+            var file = AtomicFile.ClaimJson(parse.GetValue(outOption)!);
             var specPath = parse.GetValue(specArgument)!;
             var (specs, part) = parse.GetValue<Shard>(Shard.OptionName)!.Part(specPath);
             var engine = Backends.Resolve(parse.GetValue<string>(Backends.EngineOption)!);

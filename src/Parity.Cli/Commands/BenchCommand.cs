@@ -48,7 +48,7 @@ public static class BenchCommand
 
     static int Run(string specPath, Shard shard, string engineChoice, string? jsonPath, int threads, string? sweepText, BenchmarkOptions options, string? readmePath, TextWriter output)
     {
-        var jsonFile = jsonPath is null ? null : AtomicFile.CheckWritable(jsonPath);
+        var jsonFile = jsonPath is null ? null : AtomicFile.ClaimJson(jsonPath);
         var readme = readmePath is null ? null : ReadmeSection.CheckUpdatable(readmePath, "bench");
         var sweep = sweepText is null ? null : SweepRequest.Parse(sweepText);
         var (specs, part) = shard.Part(specPath);

@@ -29,8 +29,8 @@ public static class CheckCommand
 
     static int Run(string specPath, Shard shard, string engineChoice, string? jsonPath, string? dumpPath, string? baselinePath, double factor, double margin, TextWriter output)
     {
-        var jsonFile = jsonPath is null ? null : AtomicFile.CheckWritable(jsonPath);
-        var dumpFolder = dumpPath is null ? null : AtomicFile.CheckFolder(dumpPath, "--dump");
+        var jsonFile = jsonPath is null ? null : AtomicFile.ClaimJson(jsonPath);
+        using var dumpFolder = dumpPath is null ? null : OutputFolder.Claim(dumpPath, "--dump");
         var baseline = baselinePath is null ? null : Baseline.Read(baselinePath);
         var (specs, part) = shard.Part(specPath);
         var engine = Backends.Resolve(engineChoice);
@@ -40,8 +40,11 @@ public static class CheckCommand
             return AgainstBaseline(specs, engine, baseline, factor, margin, console);
         var results = specs.Select(spec => CheckOne(spec, DatasetLoader.Load(spec), engine, console)).ToList();
         if (dumpFolder is not null)
+        {
             foreach (var result in results)
-                CheckDump.Write(Directory.Exists(specPath) ? Path.Combine(dumpFolder, result.Spec.Name) : dumpFolder, result);
+                CheckDump.Write(Directory.Exists(specPath) ? Path.Combine(dumpFolder.Staging, result.Spec.Name) : dumpFolder.Staging, result);
+            dumpFolder.Commit();
+        }
         var report = new CheckReport(results.All(r => r.Passed), engine.Name, Backends.ReferenceName, part, results.Select(CheckSpecReport.From).ToList());
         if (jsonFile is not null)
             AtomicFile.Write(jsonFile, Json.Serialize(report));

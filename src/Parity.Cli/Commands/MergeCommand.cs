@@ -43,7 +43,7 @@ public static class MergeCommand
 
     static int Reports(string[] parts, string outPath, Baseline? baseline, double factor, double margin, TextWriter output)
     {
-        var folder = ReportCommand.OutFolder(outPath);
+        using var folder = OutputFolder.Claim(outPath, "--out");
         var runs = parts.Select(part => (Folder: part, Run: RunResult.Read(part))).ToList();
         var set = ShardRecord.Join(runs.Select(r => (r.Folder, r.Run.Shard, (IReadOnlyList<string>)[.. r.Run.Specs, .. r.Run.Examples])).ToList());
         var (engine, reference) = (runs[0].Run.Engine, runs[0].Run.Reference);
@@ -63,21 +63,12 @@ public static class MergeCommand
             .ToDictionary(path => path, path => runs.First(r => r.Run.WallSeconds.ContainsKey(path)).Run.WallSeconds[path]);
         var run = new RunResult(results.All(r => r.Passed) && shown.All(e => e.Caught), engine, reference, new ShardRecord(1, 1, set), specs, examples, seconds);
 
-        var staging = $"{folder}.partial-{Environment.ProcessId}";
-        try
-        {
-            foreach (var path in set)
-                CopyFolder(Path.Combine(holder[path], path), Path.Combine(staging, path));
-            var index = ReportCommand.WriteIndex(staging, run, results, shown);
-            ReportCommand.Swap(staging, folder);
-            StepSummary.Append(index);
-        }
-        finally
-        {
-            if (Directory.Exists(staging))
-                Directory.Delete(staging, recursive: true);
-        }
-        console.MarkupLine($"reports: {Markup.Escape(folder)} ({results.Count(r => r.Passed)} of {results.Count} passed; {runs.Count} shard{(runs.Count == 1 ? "" : "s")} joined)");
+        foreach (var path in set)
+            CopyFolder(Path.Combine(holder[path], path), Path.Combine(folder.Staging, path));
+        var index = ReportCommand.WriteIndex(folder.Staging, run, results, shown);
+        folder.Commit();
+        StepSummary.Append(index);
+        console.MarkupLine($"reports: {Markup.Escape(folder.Target)} ({results.Count(r => r.Passed)} of {results.Count} passed; {runs.Count} shard{(runs.Count == 1 ? "" : "s")} joined)");
         foreach (var result in regressions is null ? [] : results)
             regressions!.Judge(result);
         var verdict = regressions?.Publish() ?? ParityCommandLine.Passed;
@@ -86,7 +77,7 @@ public static class MergeCommand
 
     static int Baselines(string[] parts, string outPath)
     {
-        var file = AtomicFile.CheckWritable(outPath);
+        var file = AtomicFile.ClaimJson(outPath);
         var baselines = parts.Select(part => (File: part, Baseline: Baseline.Read(part))).ToList();
         if (baselines.FirstOrDefault(b => b.Baseline.Shard is null) is { File: not null } unsharded)
             throw new InputException($"{unsharded.File}: records no shard; record it again with parity baseline --shard i/n");

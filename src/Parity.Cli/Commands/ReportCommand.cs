@@ -64,7 +64,7 @@ public static class ReportCommand
         IReadOnlyList<ExampleEngine>? examples = null, ShrinkBudget? shrink = null, ExamplesPlace place = ExamplesPlace.Here)
     {
         var readme = readmePath is null ? null : ReadmeSection.CheckUpdatable(readmePath, "train");
-        var folder = OutFolder(outPath);
+        using var folder = OutputFolder.Claim(outPath, "--out");
         var specs = SpecLoader.LoadAll(specPath);
         var shown = (examples ?? []).Select(example =>
         {
@@ -81,10 +81,10 @@ public static class ReportCommand
         if (place != ExamplesPlace.Alone)
             Terminal.Sides(console, engine);
         var seconds = new Dictionary<string, double>();
-        // The reports are written beside the target and swapped in whole at the end, so that an
+        // The reports are staged beside the target and swapped in whole at the end, so that an
         // interrupted or failed run leaves the previous reports as they were.
-        var staging = $"{folder}.partial-{Environment.ProcessId}";
-        var scratch = $"{folder}.scratch-{Environment.ProcessId}";
+        var staging = folder.Staging;
+        var scratch = $"{folder.Target}.scratch-{Environment.ProcessId}";
         try
         {
             // One report at a time in this process: no other thread may run managed code while a twin
@@ -135,34 +135,25 @@ public static class ReportCommand
                 specsHere.Select(s => s.Name).ToList(), examplesHere.Select(e => e.Path).ToList(), seconds);
             var index = WriteIndex(staging, run, results, caught);
             Interruption.Check();
-            Swap(staging, folder);
+            folder.Commit();
             if (readme is not null)
                 ReadmeSection.Replace(readme, "train", ResultsTable.Markdown(specsHere.Zip(results.Select(r => r.Train)).ToList()));
-            if (examples is not null && folder == Path.GetFullPath(SuiteReports))
+            if (examples is not null && folder.Target == Path.GetFullPath(SuiteReports))
                 SpecCosts.Refresh(specPath, seconds, set);
             StepSummary.Append(index);
             if (place != ExamplesPlace.Alone)
-                console.MarkupLine($"reports: {Markup.Escape(folder)} ({results.Count(r => r.Passed)} of {results.Count} passed{(shard == Shard.Whole ? "" : $"; shard {shard}")})");
+                console.MarkupLine($"reports: {Markup.Escape(folder.Target)} ({results.Count(r => r.Passed)} of {results.Count} passed{(shard == Shard.Whole ? "" : $"; shard {shard}")})");
             return run.Passed ? ParityCommandLine.Passed : ParityCommandLine.Failed;
         }
         finally
         {
-            foreach (var leftover in new[] { staging, scratch }.Where(Directory.Exists))
-                Directory.Delete(leftover, recursive: true);
+            if (Directory.Exists(scratch))
+                Directory.Delete(scratch, recursive: true);
         }
     }
 
     /// <summary>Where a run takes its example engines' reports: in this process after the specs', in a process of their own beside them (the suite), or alone (that process).</summary>
     public enum ExamplesPlace { Here, Aside, Alone }
-
-    /// <summary>The full path of a report folder to write, refused unless its parent exists.</summary>
-    public static string OutFolder(string outPath)
-    {
-        var folder = Path.GetFullPath(outPath);
-        if (File.Exists(folder) || !Directory.Exists(Path.GetDirectoryName(folder)))
-            throw new InputException($"{outPath}: --out must be a folder whose parent exists");
-        return folder;
-    }
 
     /// <summary>The run's own files beside its reports — index (README.md, index.html), junit.xml, result.json — in <paramref name="folder"/>; returns the Markdown index.</summary>
     public static string WriteIndex(string folder, RunResult run, IReadOnlyList<SpecResult> results, IReadOnlyList<ExampleResult> shown)
@@ -174,17 +165,6 @@ public static class ReportCommand
         AtomicFile.Write(Path.Combine(folder, "junit.xml"), JunitReport.Write(results));
         AtomicFile.Write(Path.Combine(folder, RunResult.FileName), Json.Serialize(run));
         return index;
-    }
-
-    /// <summary>Puts the staged folder in the target's place; the old reports go only once the new ones are there.</summary>
-    public static void Swap(string staged, string target)
-    {
-        var old = $"{target}.old-{Environment.ProcessId}";
-        if (Directory.Exists(target))
-            Directory.Move(target, old);
-        Directory.Move(staged, target);
-        if (Directory.Exists(old))
-            Directory.Delete(old, recursive: true);
     }
 
     /// <summary>

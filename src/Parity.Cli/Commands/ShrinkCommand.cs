@@ -34,9 +34,9 @@ public static class ShrinkCommand
 
     static int Run(string specPath, string engineChoice, string? outPath, ShrinkBudget budget, string? jsonPath, TextWriter output)
     {
-        var jsonFile = jsonPath is null ? null : AtomicFile.CheckWritable(jsonPath);
+        var jsonFile = jsonPath is null ? null : AtomicFile.ClaimJson(jsonPath);
         var name = SpecLoader.Load(specPath).Name;
-        var folder = AtomicFile.CheckFolder(outPath ?? $"{name}-shrunk", "--out");
+        using var folder = OutputFolder.Claim(outPath ?? $"{name}-shrunk", "--out");
         var engine = Backends.Resolve(engineChoice);
         var console = Terminal.On(output);
         Terminal.Sides(console, engine);
@@ -44,10 +44,11 @@ public static class ShrinkCommand
         var shrunk = new Shrinker(engine.Create, Backends.Reference, Backends.InitialParameters).Run(specPath, budget);
         // The test loads an engine assembly; Parity's own engine and a process engine are not one, and the user names theirs.
         var enginePath = engineChoice == Backends.Builtin || ExecEngine.Names(engineChoice) ? "" : Path.GetFullPath(engineChoice);
-        Write(folder, Reproduction.Of(shrunk, enginePath));
-        Print(console, shrunk, folder);
+        Write(folder.Staging, Reproduction.Of(shrunk, enginePath));
+        folder.Commit();
+        Print(console, shrunk, folder.Target);
         if (jsonFile is not null)
-            AtomicFile.Write(jsonFile, Json.Serialize(ShrinkReport.From(name, engine.Name, shrunk, folder)));
+            AtomicFile.Write(jsonFile, Json.Serialize(ShrinkReport.From(name, engine.Name, shrunk, folder.Target)));
         return ParityCommandLine.Passed;
     }
 

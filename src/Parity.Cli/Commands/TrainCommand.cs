@@ -47,7 +47,7 @@ public static class TrainCommand
     {
         if (teacherForcing && (side != Both || seeds > 1))
             throw new InputException("--teacher-forcing sets the engine under test to the reference at every step of one lockstep run; leave out --side and --seeds");
-        var jsonFile = jsonPath is null ? null : AtomicFile.CheckWritable(jsonPath);
+        var jsonFile = jsonPath is null ? null : AtomicFile.ClaimJson(jsonPath);
         var readme = readmePath is null ? null : ReadmeSection.CheckUpdatable(readmePath, "train");
         if (seeds > 1 && side != Both)
             throw new InputException("--seeds compares the two sides; leave out --side (or pass --side both)");

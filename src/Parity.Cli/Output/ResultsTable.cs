@@ -14,7 +14,7 @@ public static class ResultsTable
         foreach (var (spec, report) in runs)
         {
             var last = report.Epochs[^1];
-            text.AppendLine($"| `{spec.Name}` | {spec.Expect.Reported ?? "–"} | {Figure(spec, last.Engine)} | {Figure(spec, last.Twin)} | "
+            text.AppendLine($"| `{spec.Name}` | {(spec.Expect.Reported is { } reported ? MarkdownText.Inert(reported) : "–")} | {Figure(spec, last.Engine)} | {Figure(spec, last.Twin)} | "
                 + $"{(report.MaxLossDiff is { } d ? Figures.Scientific(d) : "–")} | {(report.Passed ? "✅" : "❌")} {Short(report.Verdict)} |");
         }
         return text.ToString();

@@ -26,10 +26,10 @@ public static class MarkdownReport
             text.AppendLine($"**Try:** {answer.Try}.").AppendLine();
         }
         if (spec.Description.Length > 0)
-            text.AppendLine(spec.Description.Trim()).AppendLine();
+            text.AppendLine(MarkdownText.Inert(spec.Description)).AppendLine();
         text.AppendLine($"{spec.DType.ToString().ToLowerInvariant()} · seed {spec.Seed} · {spec.Train.Epochs} epochs of batch {spec.Train.Batch}"
-            + (spec.Expect.Reported is { } reported ? $" · the seed project reported: {reported}" : "")).AppendLine();
-        text.AppendLine($"Engine under test: **{result.Engine}** · reference: {result.Reference}").AppendLine();
+            + (spec.Expect.Reported is { } reported ? $" · the seed project reported: {MarkdownText.Inert(reported)}" : "")).AppendLine();
+        text.AppendLine($"Engine under test: **{MarkdownText.Inert(result.Engine)}** · reference: {result.Reference}").AppendLine();
 
         text.AppendLine("## Summary").AppendLine();
         text.AppendLine("| check | result |").AppendLine("|---|---|");

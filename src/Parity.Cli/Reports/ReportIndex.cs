@@ -24,7 +24,7 @@ public static class ReportIndex
     {
         var text = new StringBuilder();
         text.AppendLine("# Parity reports").AppendLine();
-        text.AppendLine($"{Summary(run, results)} Each spec's report compares the engine under test, {Engines(run, results)}, with the reference, {References(run, results)}: gradients on the first batch, finite differences, and both trained in lockstep.").AppendLine();
+        text.AppendLine($"{Summary(run, results)} Each spec's report compares the engine under test, {MarkdownText.Inert(Engines(run, results))}, with the reference, {MarkdownText.Inert(References(run, results))}: gradients on the first batch, finite differences, and both trained in lockstep.").AppendLine();
         text.AppendTable(SpecColumns, results.Select(r => SpecRow(r, $"[{r.Spec}]({r.Spec}/report.md)")));
         if (examples.Count == 0)
             return text.ToString();
@@ -62,7 +62,7 @@ public static class ReportIndex
     /// <summary>An example's cells; its result reads "failed as planted" when the bug was caught.</summary>
     static string[] ExampleRow(ExampleResult e, string link, string bug, bool html = false)
     {
-        string Text(string s) => html ? E(s) : MarkdownTable.Cell(s);
+        string Text(string s) => html ? E(s) : MarkdownText.Inert(s);
         return [Text(e.Result.Engine), bug, link, e.Caught ? "failed, as planted" : "passed: the bug was not caught", Text(e.Headline)];
     }
 
