@@ -15,7 +15,7 @@ public class HostileInputCatalogueTests(ITestOutputHelper log)
     const double MemoryBudgetMiB = 600;
 
     /// <summary>A row: what Parity is given in a folder, and what it must come to.</summary>
-    sealed record Row(Func<Folder, string[]> Arguments, int Exit, string Message, double Seconds, string? SignalOnLine = null, string[]? Signals = null);
+    sealed record Row(Func<Folder, string[]> Arguments, int Exit, string Message, double Seconds, string? SignalOnLine = null, string[]? Signals = null, double SignalAfter = 0);
 
     /// <summary>The row's folder, with a copy of the xor spec, a file that is no one's output, and previous reports.</summary>
     sealed class Folder : IDisposable
@@ -39,6 +39,19 @@ public class HostileInputCatalogueTests(ITestOutputHelper log)
         public string Write(string name, string text)
         {
             File.WriteAllText(this[name], text);
+            return name;
+        }
+
+        /// <summary>The xor spec's parameters in a safetensors file, all zeros but <paramref name="value"/> in 2.weight[0, 1].</summary>
+        public string Weights(string name, double value)
+        {
+            File.WriteAllBytes(this[name], SafetensorsCodec.Encode(
+            [
+                SafetensorsTensor.Float("0.weight", [4, 2], new double[8], float32: false),
+                SafetensorsTensor.Float("0.bias", [4], new double[4], float32: false),
+                SafetensorsTensor.Float("2.weight", [1, 4], [0, value, 0, 0], float32: false),
+                SafetensorsTensor.Float("2.bias", [1], new double[1], float32: false),
+            ]));
             return name;
         }
 
@@ -72,13 +85,39 @@ public class HostileInputCatalogueTests(ITestOutputHelper log)
             130, "interrupted", 2, SignalOnLine: "hanging", Signals: ["INT", "INT", "INT", "TERM"]),
         ["SIGTERM while the engine hangs in a request"] = new(f => ["check", "xor.yaml", "--engine", f.Hostile("hang")],
             130, "interrupted", 2, SignalOnLine: "hanging", Signals: ["TERM"]),
+        ["Ctrl-C while Parity waits on opening a file, no safe point near"] = new(f => ["check", "xor.yaml", "--baseline", f.Fifo("baseline.json")],
+            130, "interrupted", 2, Signals: ["INT"], SignalAfter: 5),
         ["init from a FIFO"] = new(f => ["check", f.Write("from-fifo.yaml", Xor + $"init: {{from: {f.Fifo("w.pt")}}}\n")],
             2, "w.pt is a FIFO, not a regular file", 20),
         ["a spec that is a FIFO"] = new(f => ["check", f.Fifo("spec.yaml")],
             2, "spec.yaml is a FIFO, not a regular file", 20),
         ["a csv path that is /dev/zero"] = new(f => ["check", f.Write("table.yaml", Table("/dev/zero"))],
             2, "/dev/zero is a character device, not a regular file", 20),
+        ["100 layers of linear: 10000"] = new(f => ["check", f.Write("deep.yaml", Disk(string.Concat(Enumerable.Repeat("  - linear: 10000\n", 100)), rows: 1000, batch: 100))],
+            2, "the largest part is the parameters with their gradients and optimizer state", 20),
+        ["10M training rows, batch 10M, linear: 1000000"] = new(f => ["check", f.Write("wide.yaml", Disk("  - linear: 1000000\n", rows: 10_000_000, batch: 10_000_000))],
+            2, "the largest part is the activations of a training batch", 20),
+        ["a spec beyond --max-memory"] = new(f => ["check", f.Write("many-rows.yaml", Disk("  - linear: 25\n", rows: 100_000, batch: 100)), "--max-memory", "1"],
+            2, "more than the 1.0 MiB of --max-memory; the largest part is the data", 20),
+        ["NaN in the init: {from} weights"] = new(f => ["check", f.Write("from-nan.yaml", Xor + $"init: {{from: {f.Weights("w.safetensors", double.NaN)}}}\n")],
+            2, "tensor '2.weight' holds NaN at flat index 1", 20),
+        ["Infinity in the init: {from} weights"] = new(f => ["check", f.Write("from-inf.yaml", Xor + $"init: {{from: {f.Weights("w.safetensors", double.PositiveInfinity)}}}\n")],
+            2, "tensor '2.weight' holds Infinity at flat index 1", 20),
     };
+
+    /// <summary>A spec of the disk task: <paramref name="hidden"/> layers (YAML list items), then the two outputs.</summary>
+    static string Disk(string hidden, int rows, int batch) => $$"""
+        name: big
+        seed: 1
+        data: {source: disk, train: {{rows}}, test: 10}
+        model:
+        {{hidden}}  - linear: 2
+        loss: mse
+        targets: one-hot
+        optimizer:
+          sgd: {lr: 0.1}
+        train: {epochs: 1, batch: {{batch}}}
+        """;
 
     static string Table(string path) => $$"""
         name: table
@@ -111,7 +150,7 @@ public class HostileInputCatalogueTests(ITestOutputHelper log)
         var arguments = row.Arguments(folder);
         var before = Snapshot(folder.Path);
 
-        var run = ParityUnderWatch.Run(folder.Path, arguments, row.Seconds, IdleMiB.Value + MemoryBudgetMiB, row.SignalOnLine, row.Signals);
+        var run = ParityUnderWatch.Run(folder.Path, arguments, row.Seconds, IdleMiB.Value + MemoryBudgetMiB, row.SignalOnLine, row.Signals, row.SignalAfter);
 
         var figures = $"{name}: {run.Stopped ?? $"exit {run.Exit}"} after {run.Seconds:0.0} s, peak {run.PeakMiB:0} MiB (idle {IdleMiB.Value:0} MiB)";
         log.WriteLine(figures);

@@ -10,7 +10,7 @@ public sealed record WatchedRun(int? Exit, string Error, double Seconds, double 
 /// <summary>
 /// Parity run as its own process in a folder, watched as a user would watch it: its exit code, its
 /// stderr, the seconds it took (from the signals' delivery, for a run that is sent signals once a
-/// line of its stderr holds a text), and its peak resident memory — VmHWM in /proc/PID/status, read until it exits. A run that
+/// line of its stderr holds a text, or after some seconds), and its peak resident memory — VmHWM in /proc/PID/status, read until it exits. A run that
 /// passes its time or memory budget is killed there, so that a check that fails costs the machine no
 /// more than the budget: <see cref="WatchedRun.Stopped"/> says why.
 /// </summary>
@@ -21,7 +21,7 @@ public static class ParityUnderWatch
 
     static readonly string ParityDll = Path.Combine(AppContext.BaseDirectory, "parity.dll");
 
-    public static WatchedRun Run(string folder, string[] arguments, double seconds, double memoryMiB, string? signalOnLine = null, string[]? signals = null)
+    public static WatchedRun Run(string folder, string[] arguments, double seconds, double memoryMiB, string? signalOnLine = null, string[]? signals = null, double signalAfterSeconds = 0)
     {
         var start = InterruptibleParity.Start(ParityDll, arguments);
         start.WorkingDirectory = folder;
@@ -47,7 +47,7 @@ public static class ParityUnderWatch
         while (!parity.HasExited)
         {
             peak = Math.Max(peak, PeakMiB(parity.Id));
-            if (!signalled && ready.IsSet && signals is not null)
+            if (!signalled && ready.IsSet && clock.Elapsed.TotalSeconds >= signalAfterSeconds && signals is not null)
             {
                 clock.Restart();
                 foreach (var signal in signals)

@@ -53,7 +53,8 @@ public static partial class Interruption
 
     static void EndWaits()
     {
-        RunningEngines.Interrupt();
+        // On a thread of its own: stopping an engine waits for its last stderr lines, which must not delay the deadline.
+        new Thread(RunningEngines.Interrupt) { IsBackground = true, Name = "stopping the engines" }.Start();
         Thread.Sleep(OrderlyLimit);
         // Still running: the main thread is in a call no safe point interrupts. Files are written through a temporary file and a rename, so none is half-written.
         Say(Console.Error);

@@ -155,7 +155,7 @@ public sealed class EngineProcess : IDisposable
     /// <summary>Writes <paramref name="line"/> and reads nothing back, for the last request; an engine that is gone or does not read is left to <see cref="Dispose"/>.</summary>
     public void Send(string line)
     {
-        if (!_disposed && _fault is null && !_process.HasExited)
+        if (!_disposed && _fault is null && !_interrupted && !_process.HasExited)
             Guarded(ExitGrace, () =>
             {
                 WriteLine(line);

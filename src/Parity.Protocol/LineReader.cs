@@ -4,10 +4,7 @@ using System.Text;
 namespace Parity.Protocol;
 
 /// <summary>A line longer than the reader's limit: reading stopped at the limit.</summary>
-sealed class LineTooLongException(long limit) : Exception($"a line longer than {limit} bytes")
-{
-    public long Limit { get; } = limit;
-}
+sealed class LineTooLongException(long limit) : Exception($"a line longer than {limit} bytes");
 
 /// <summary>
 /// Lines of UTF-8 read from a stream, each held only up to a limit given per line: a line past it is

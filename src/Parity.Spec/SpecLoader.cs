@@ -50,7 +50,9 @@ public static partial class SpecLoader
         {
             throw new InputException($"{path}: cannot be read ({e.Message})");
         }
-        return Parse(Decode(bytes, path), path);
+        var spec = Parse(Decode(bytes, path), path);
+        MemoryEstimate.Of(spec).Check(path, MaxMemory.Bytes);
+        return spec;
     }
 
     static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
