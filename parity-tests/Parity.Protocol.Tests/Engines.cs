@@ -14,7 +14,9 @@ public static partial class Engines
     /// <summary>The repository's root, as the build saw it (the project file sets it).</summary>
     public static string Root { get; } = typeof(Engines).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
 
-    public static string Numpy(string options = "") => Python(Path.Combine(Root, "examples", "numpy-engine", "engine.py"), options);
+    public static string NumpyScript { get; } = Path.Combine(Root, "examples", "numpy-engine", "engine.py");
+
+    public static string Numpy(string options = "") => Python(NumpyScript, options);
 
     /// <summary>One of the small engines in <c>engines/</c>, each a protocol-correct stub with one fault.</summary>
     public static string Fault(string script, string options = "") => Python(Path.Combine(Root, "parity-tests", "Parity.Protocol.Tests", "engines", script), options);

@@ -7,7 +7,8 @@ namespace Parity.Cli;
 /// <summary>
 /// <c>--engine exec:COMMAND</c>: the engine under test runs in another process, in any language, and
 /// speaks Parity's line protocol (<see cref="ProcessBackend"/>). The time limit per request
-/// (<c>--engine-timeout</c>) and the writer its stderr goes to hold for one run of the command line,
+/// (<c>--engine-timeout</c>), the limit on a response line (<c>--engine-max-line</c>, else what the
+/// response's tensors need) and the writer its stderr goes to hold for one run of the command line,
 /// and for that run alone: runs side by side in one process (the tests) keep their own.
 /// </summary>
 public static class ExecEngine
@@ -23,11 +24,11 @@ public static class ExecEngine
     /// <summary>The time limit per request that engines started now get (<c>--engine-timeout</c>).</summary>
     public static TimeSpan Timeout => (Current.Value ?? Default).Timeout;
 
-    /// <summary>Until disposed, engines started on this flow of control use <paramref name="timeout"/> and write their stderr to <paramref name="log"/>.</summary>
-    public static IDisposable Use(TimeSpan timeout, TextWriter log)
+    /// <summary>Until disposed, engines started on this flow of control use <paramref name="timeout"/> and <paramref name="maxLineBytes"/> (null: what each response needs) and write their stderr to <paramref name="log"/>.</summary>
+    public static IDisposable Use(TimeSpan timeout, long? maxLineBytes, TextWriter log)
     {
         var previous = Current.Value;
-        Current.Value = new Settings(timeout, TextWriter.Synchronized(new EscapingWriter(log)));
+        Current.Value = new Settings(timeout, maxLineBytes, TextWriter.Synchronized(new EscapingWriter(log)));
         return new Restore(previous);
     }
 
@@ -35,12 +36,12 @@ public static class ExecEngine
     public static EngineUnderTest Resolve(string engine) => new(engine, (model, initialParameters) =>
     {
         var settings = Current.Value ?? Default;
-        return new ProcessBackend(engine[Prefix.Length..], model, initialParameters, settings.Timeout, settings.Log, TorchRuntime.Gate);
+        return new ProcessBackend(engine[Prefix.Length..], model, initialParameters, settings.Timeout, settings.Log, TorchRuntime.Gate, settings.MaxLineBytes);
     });
 
-    static Settings Default => new(TimeSpan.FromSeconds(DefaultTimeoutSeconds), new EscapingWriter(Console.Error));
+    static Settings Default => new(TimeSpan.FromSeconds(DefaultTimeoutSeconds), null, new EscapingWriter(Console.Error));
 
-    sealed record Settings(TimeSpan Timeout, TextWriter Log);
+    sealed record Settings(TimeSpan Timeout, long? MaxLineBytes, TextWriter Log);
 
     /// <summary>
     /// The writer an engine's stderr lines are passed on to: what the engine wrote goes to the user's

@@ -52,6 +52,14 @@ public static class ParityCommandLine
             (double s) => s is > 0 and <= 86_400, "--engine-timeout takes seconds greater than 0, up to 86400, e.g. 60", fallback: ExecEngine.DefaultTimeoutSeconds);
         engineTimeoutOption.Recursive = true;
         root.Options.Add(engineTimeoutOption);
+        var engineMaxLineOption = NumberOption.Create("--engine-max-line", "The most bytes a response line of an engine started with --engine exec:COMMAND may take (default: what the response's tensors take in base64, and 1 MiB besides)",
+            (long bytes) => bytes > 0, "--engine-max-line takes a whole number of bytes greater than 0, e.g. 100000000");
+        engineMaxLineOption.Recursive = true;
+        root.Options.Add(engineMaxLineOption);
+        var maxMemoryOption = NumberOption.Create("--max-memory", "The most MiB a spec's run may be estimated to need, both engines and the data (default: the machine's available memory); a spec beyond it exits 2 before any work",
+            (long mib) => mib is > 0 and <= 1L << 30, "--max-memory takes a whole number of MiB greater than 0, e.g. 4096");
+        maxMemoryOption.Recursive = true;
+        root.Options.Add(maxMemoryOption);
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -64,7 +72,9 @@ public static class ParityCommandLine
         try
         {
             using var threads = parsed.GetResult(threadsOption) is null ? null : Backends.UseThreads(parsed.GetValue(threadsOption));
-            using var engines = ExecEngine.Use(TimeSpan.FromSeconds(parsed.GetValue(engineTimeoutOption)), error);
+            using var engines = ExecEngine.Use(TimeSpan.FromSeconds(parsed.GetValue(engineTimeoutOption)),
+                parsed.GetResult(engineMaxLineOption) is null ? null : parsed.GetValue(engineMaxLineOption), error);
+            using var memory = MaxMemory.Use(parsed.GetResult(maxMemoryOption) is null ? null : parsed.GetValue(maxMemoryOption) << 20);
             if (parsed.CommandResult.Command != root)
                 Backends.NoteMissingBlas(parsed.GetValue(engineOption)!, error);
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
@@ -98,7 +108,7 @@ public static class ParityCommandLine
         }
         catch (OperationCanceledException)
         {
-            error.WriteLine("parity: interrupted; no output file was written or changed");
+            Interruption.Say(error);
             return Interruption.ExitCode;
         }
     }

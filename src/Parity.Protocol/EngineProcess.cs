@@ -12,14 +12,17 @@ namespace Parity.Protocol;
 /// per response from stdout within a time limit, its stderr passed through line by line prefixed
 /// <c>[NAME] </c>. Whatever goes wrong — it cannot start, it hangs, it exits — is a
 /// <see cref="ProtocolException"/> naming the engine and the request, and the process is stopped
-/// with its whole tree: no engine outlives Parity's use of it.
+/// with every process it started (<see cref="EngineDescendants"/>): nothing an engine starts outlives
+/// Parity's use of it. What Parity holds of the engine's output is bounded whatever the engine writes:
+/// a response line by the limit the request gives, a stderr line by <see cref="StderrLineCharacters"/>,
+/// and the last <see cref="StderrLinesKept"/> stderr lines.
 /// </summary>
 public sealed class EngineProcess : IDisposable
 {
     /// <summary>How long a child whose stdin is closed may take to exit before it is killed.</summary>
     public static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(5);
 
-    const int StderrLinesKept = 8, QuotedCharacters = 200;
+    const int StderrLinesKept = 8, StderrLineCharacters = 1000, QuotedCharacters = 200;
 
     // A child's stderr pipe can stay open after it exits, held by its own children: never wait for it long.
     static readonly TimeSpan StderrDrain = TimeSpan.FromSeconds(2);
@@ -27,6 +30,9 @@ public sealed class EngineProcess : IDisposable
     static readonly JsonSerializerOptions QuoteOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     readonly Process _process;
+    readonly int _id;
+    readonly LineReader _stdout;
+    readonly EngineDescendants _descendants;
     readonly TimeSpan _timeout;
     readonly TextWriter _log;
     readonly object _turns;
@@ -36,12 +42,15 @@ public sealed class EngineProcess : IDisposable
     readonly Lock _stopping = new();
     ProtocolException? _fault;
     volatile string _name;
-    volatile bool _timedOut;
+    volatile bool _timedOut, _interrupted;
     bool _disposed;
 
-    EngineProcess(Process process, string name, TimeSpan timeout, TextWriter log, object turns)
+    EngineProcess(Process process, EngineDescendants descendants, string name, TimeSpan timeout, TextWriter log, object turns)
     {
         _process = process;
+        _id = process.Id;
+        _stdout = new LineReader(process.StandardOutput.BaseStream);
+        _descendants = descendants;
         _name = name;
         _timeout = timeout;
         _log = log;
@@ -49,12 +58,14 @@ public sealed class EngineProcess : IDisposable
         _stderrPump = new Thread(PumpStderr) { IsBackground = true, Name = $"stderr of {name}" };
         _stderrPump.Start();
         _watchdog = new Timer(_ => Expire());
+        RunningEngines.Add(this);
     }
 
     /// <summary>
     /// Starts <paramref name="command"/> (split by <see cref="CommandWords"/>) in the current directory,
     /// in a session of its own where <c>setsid</c> exists, so that a Ctrl-C at the terminal reaches
-    /// Parity alone and Parity stops the engine in order.
+    /// Parity alone and Parity stops the engine in order, and with a marker in its environment that its
+    /// descendants inherit (<see cref="EngineDescendants"/>).
     /// </summary>
     /// <param name="turns">
     /// A lock the engine's stderr lines are passed on under. A caller with a TorchSharp twin holds it
@@ -64,6 +75,9 @@ public sealed class EngineProcess : IDisposable
     /// </param>
     public static EngineProcess Start(string command, TimeSpan timeout, TextWriter log, object turns)
     {
+        if (RunningEngines.Interrupted)
+            throw new OperationCanceledException("interrupted");
+        EngineDescendants.AdoptOrphans();
         var words = CommandWords.Split(command);
         var program = Resolve(words[0])
             ?? throw new ProtocolException($"--engine exec:{command}: no program '{words[0]}' {(words[0].Contains('/') ? "exists" : "on the PATH")}", ProtocolException.EngineBroken);
@@ -76,9 +90,10 @@ public sealed class EngineProcess : IDisposable
             RedirectStandardError = true,
             WorkingDirectory = Environment.CurrentDirectory,
             StandardInputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
-            StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
+        var marker = EngineDescendants.NewMarker();
+        start.Environment[EngineDescendants.MarkerVariable] = marker;
         if (setsid is not null)
             start.ArgumentList.Add(program);
         foreach (var word in words.Skip(1))
@@ -89,7 +104,7 @@ public sealed class EngineProcess : IDisposable
             var process = new Process { StartInfo = start };
             process.Start();
             process.StandardInput.AutoFlush = false;
-            return new EngineProcess(process, name, timeout, log, turns);
+            return new EngineProcess(process, new EngineDescendants(marker), name, timeout, log, turns);
         }
         catch (Win32Exception e)
         {
@@ -104,19 +119,34 @@ public sealed class EngineProcess : IDisposable
         set => _name = value;
     }
 
-    public int Id => _process.Id;
+    public int Id => _id;
 
-    /// <summary>Writes <paramref name="line"/> and returns the next line the engine prints; <paramref name="request"/> names it in messages.</summary>
-    public string Exchange(string line, string request)
+    /// <summary>
+    /// Writes <paramref name="line"/> and returns the next line the engine prints, which may be no longer
+    /// than <paramref name="limit"/>; <paramref name="request"/> names it in messages. Once the engines were
+    /// interrupted (<see cref="RunningEngines.Interrupt"/>), an <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public string Exchange(string line, string request, LineLimit limit)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_fault is not null)
             throw _fault;
-        var response = Guarded(_timeout, () =>
+        string? response;
+        try
         {
-            WriteLine(line);
-            return _process.StandardOutput.ReadLine();
-        });
+            response = Guarded(_timeout, () =>
+            {
+                WriteLine(line);
+                return _stdout.ReadLine(limit.Bytes);
+            });
+        }
+        catch (LineTooLongException)
+        {
+            Stop();
+            throw Fault(request, $"its standard output has a line longer than {limit}; the engine was stopped{LastStderr()}");
+        }
+        if (_interrupted)
+            throw new OperationCanceledException("interrupted");
         if (_timedOut)
             throw Fault(request, $"no answer within {_timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s (--engine-timeout); the engine was stopped{LastStderr()}");
         return response ?? throw Fault(request, Exited());
@@ -125,7 +155,7 @@ public sealed class EngineProcess : IDisposable
     /// <summary>Writes <paramref name="line"/> and reads nothing back, for the last request; an engine that is gone or does not read is left to <see cref="Dispose"/>.</summary>
     public void Send(string line)
     {
-        if (!_disposed && _fault is null && !_process.HasExited)
+        if (!_disposed && _fault is null && !_interrupted && !_process.HasExited)
             Guarded(ExitGrace, () =>
             {
                 WriteLine(line);
@@ -140,6 +170,8 @@ public sealed class EngineProcess : IDisposable
     /// </summary>
     string? Guarded(TimeSpan limit, Func<string?> io)
     {
+        if (_interrupted)
+            throw new OperationCanceledException("interrupted");
         _watchdog.Change(limit, Timeout.InfiniteTimeSpan);
         try
         {
@@ -172,6 +204,13 @@ public sealed class EngineProcess : IDisposable
         Stop();
     }
 
+    /// <summary>Stops the engine and its descendants now, from another thread: the request waiting on it, if any, and every later one end in an <see cref="OperationCanceledException"/>.</summary>
+    internal void Interrupt()
+    {
+        _interrupted = true;
+        Stop();
+    }
+
     /// <summary>A protocol violation found in an answer, as the exception to throw: every later request fails the same way, and <see cref="Dispose"/> does not ask the engine to shut down.</summary>
     public ProtocolException Fault(string request, string problem, int exitCode = ProtocolException.EngineBroken)
     {
@@ -182,12 +221,13 @@ public sealed class EngineProcess : IDisposable
     /// <summary>Text from the engine in a message: in quotes, control characters escaped, cut to 200 characters.</summary>
     public static string Quote(string text) => JsonSerializer.Serialize(text.Length > QuotedCharacters ? text[..QuotedCharacters] + "…" : text, QuoteOptions);
 
-    /// <summary>Closes stdin, gives the engine <see cref="ExitGrace"/> to exit, then kills its whole process tree.</summary>
+    /// <summary>Closes stdin, gives the engine <see cref="ExitGrace"/> to exit, then kills it, if need be, and every process it started.</summary>
     public void Dispose()
     {
         if (_disposed)
             return;
         _disposed = true;
+        RunningEngines.Remove(this);
         // Waits for a watchdog callback already running, so that nothing touches the process after it is disposed.
         using (var stopped = new ManualResetEvent(false))
             if (_watchdog.Dispose(stopped))
@@ -200,26 +240,18 @@ public sealed class EngineProcess : IDisposable
         {
             // Already gone: nothing to close.
         }
-        if (!_process.WaitForExit(ExitGrace))
-            Stop();
-        else
-            _stderrPump.Join(StderrDrain);
+        _process.WaitForExit(ExitGrace);
+        // An engine that exited in order can still have left children behind.
+        Stop();
         _process.Dispose();
     }
 
-    /// <summary>Kills the engine's process tree and waits for it, and for its last stderr lines.</summary>
+    /// <summary>Kills the engine and its descendants and waits for it, and for its last stderr lines.</summary>
     void Stop()
     {
         lock (_stopping)
         {
-            try
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // It exited on its own meanwhile.
-            }
+            _descendants.KillAll(_id);
             _process.WaitForExit();
         }
         _stderrPump.Join(StderrDrain);
@@ -263,6 +295,8 @@ public sealed class EngineProcess : IDisposable
         // Read into one buffer, which allocates nothing; cut into lines and passed on under the turns lock.
         var chunk = new char[4096];
         var line = new StringBuilder();
+        // Characters of the current line past StderrLineCharacters, counted rather than kept: an endless line costs no memory.
+        long cut = 0;
         try
         {
             int read;
@@ -272,15 +306,19 @@ public sealed class EngineProcess : IDisposable
                     {
                         if (c != '\n')
                         {
-                            line.Append(c);
+                            if (line.Length < StderrLineCharacters)
+                                line.Append(c);
+                            else
+                                cut++;
                             continue;
                         }
-                        PassOn(line);
+                        PassOn(line, cut);
                         line.Clear();
+                        cut = 0;
                     }
             if (line.Length > 0)
                 lock (_turns)
-                    PassOn(line);
+                    PassOn(line, cut);
         }
         catch (Exception e) when (e is ObjectDisposedException or IOException)
         {
@@ -288,9 +326,9 @@ public sealed class EngineProcess : IDisposable
         }
     }
 
-    void PassOn(StringBuilder text)
+    void PassOn(StringBuilder text, long cut)
     {
-        var line = text.ToString().TrimEnd('\r');
+        var line = text.ToString().TrimEnd('\r') + (cut > 0 ? $"… ({cut.ToString("N0", CultureInfo.InvariantCulture)} more characters)" : "");
         lock (_lastStderr)
         {
             _lastStderr.Enqueue(line);

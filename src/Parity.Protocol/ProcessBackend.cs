@@ -13,17 +13,23 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState, I
 {
     public const int ProtocolVersion = 1;
 
+    // Adam with amsgrad keeps the most per parameter: exp_avg, exp_avg_sq, max_exp_avg_sq and step.
+    const int StateTensorsPerParameter = 4;
+
     readonly EngineProcess _process;
     readonly ProtocolChannel _channel;
     readonly ModelDescription _model;
     bool _timesPhases = true;
 
-    /// <summary>Starts the engine, shakes hands and has it build <paramref name="model"/> from <paramref name="initialParameters"/>; its stderr is passed on to <paramref name="log"/> under <paramref name="turns"/> (see <see cref="EngineProcess.Start"/>).</summary>
-    public ProcessBackend(string command, ModelDescription model, IReadOnlyList<HostTensor> initialParameters, TimeSpan timeout, TextWriter log, object turns)
+    /// <summary>
+    /// Starts the engine, shakes hands and has it build <paramref name="model"/> from <paramref name="initialParameters"/>; its stderr is passed on to <paramref name="log"/>
+    /// under <paramref name="turns"/> (see <see cref="EngineProcess.Start"/>). A response line may be as long as its tensors need, or <paramref name="maxLineBytes"/> when given.
+    /// </summary>
+    public ProcessBackend(string command, ModelDescription model, IReadOnlyList<HostTensor> initialParameters, TimeSpan timeout, TextWriter log, object turns, long? maxLineBytes = null)
     {
         _model = model;
         _process = EngineProcess.Start(command, timeout, log, turns);
-        _channel = new ProtocolChannel(_process);
+        _channel = new ProtocolChannel(_process, maxLineBytes);
         try
         {
             Hello();
@@ -43,7 +49,8 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState, I
 
     public IReadOnlyList<HostTensor> GetParameters()
     {
-        var values = Expect(_channel.Call("get_parameters"), ParameterShapes().ToList());
+        var shapes = ParameterShapes().ToList();
+        var values = Expect(_channel.Call("get_parameters", replyBytes: Bytes(shapes)), shapes);
         return _model.Parameters.Select(p => new HostTensor(p.Name, p.Shape, values[p.Name])).ToList();
     }
 
@@ -53,7 +60,7 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState, I
     public IReadOnlyList<HostTensor> Forward(Batch batch)
     {
         var shapes = _model.Layers.Select(layer => (Name: layer.Index.ToString(), Shape: Rows(batch, layer.OutputShape))).ToList();
-        var values = Expect(_channel.Call("forward", tensors: [Input(batch), .. Masks(batch)]), shapes);
+        var values = Expect(_channel.Call("forward", tensors: [Input(batch), .. Masks(batch)], replyBytes: Bytes(shapes)), shapes);
         return shapes.Select(s => new HostTensor(s.Name, s.Shape, values[s.Name])).ToList();
     }
 
@@ -61,10 +68,11 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState, I
     {
         var layers = _model.Layers.Select(layer => (Name: $"output.{layer.Index}", Shape: Rows(batch, layer.OutputShape))).ToList();
         var input = (Name: "input", Shape: Rows(batch, _model.InputShape));
-        var reply = _channel.Call("gradients", tensors: Examples(batch));
         // Gradients of the parameters alone: a buffer has none.
         var trained = _model.Parameters.Where(p => !p.Buffer).ToList();
-        var values = Expect(reply, trained.Select(p => (p.Name, p.Shape)).Concat(layers).Append(input).ToList());
+        var expected = trained.Select(p => (p.Name, p.Shape)).Concat(layers).Append(input).ToList();
+        var reply = _channel.Call("gradients", tensors: Examples(batch), replyBytes: Bytes(expected));
+        var values = Expect(reply, expected);
         return new Gradients(
             Number(reply, "loss"),
             trained.Select(p => new HostTensor(p.Name, p.Shape, values[p.Name])).ToList(),
@@ -84,8 +92,9 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState, I
     public Evaluation Evaluate(Batch batch)
     {
         var width = _model.Layers[^1].OutputShape.Aggregate(1, (product, n) => product * n);
-        var reply = _channel.Call("evaluate", tensors: Examples(batch));
-        var values = Expect(reply, [("output", [batch.Rows, width])]);
+        List<(string Name, int[] Shape)> expected = [("output", [batch.Rows, width])];
+        var reply = _channel.Call("evaluate", tensors: Examples(batch), replyBytes: Bytes(expected));
+        var values = Expect(reply, expected);
         return new Evaluation(Number(reply, "loss"), values["output"], width);
     }
 
@@ -97,7 +106,7 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState, I
     /// </summary>
     public IReadOnlyList<HostTensor> GetOptimizerState()
     {
-        if (_channel.TryCall("get_optimizer_state") is not { } reply)
+        if (_channel.TryCall("get_optimizer_state", replyBytes: StateTensorsPerParameter * Bytes(ParameterShapes())) is not { } reply)
             return [];
         var shapes = StateShapes(reply);
         var values = Expect(reply, shapes);
@@ -125,15 +134,16 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState, I
     public LayerRun RunLayer(int layer, Batch batch, HostTensor input, HostTensor outputGradient)
     {
         var description = _model.Layers[layer];
-        var reply = _channel.TryCall("run_layer", new JsonObject { ["layer"] = layer },
-            [SafetensorsTensor.Float("x", Rows(batch, description.InputShape), input.Data, _model.IsFloat32),
-             SafetensorsTensor.Float("grad_output", Rows(batch, description.OutputShape), outputGradient.Data, _model.IsFloat32), .. Masks(batch)])
-            ?? throw new NotSupportedException($"{Name} answered not-implemented to 'run_layer': re-sync and the backward linearity check run one layer "
-                + "on a given input and upstream gradient, and need the optional run_layer request (see the protocol in Parity's README)");
         var parameters = _model.Parameters.Where(p => !p.Buffer && p.Layer == layer).ToList();
         var output = (Name: "output", Shape: Rows(batch, description.OutputShape));
         var gradInput = (Name: "grad_input", Shape: Rows(batch, description.InputShape));
-        var values = Expect(reply, parameters.Select(p => (p.Name, p.Shape)).Append(output).Append(gradInput).ToList());
+        var expected = parameters.Select(p => (p.Name, p.Shape)).Append(output).Append(gradInput).ToList();
+        var reply = _channel.TryCall("run_layer", new JsonObject { ["layer"] = layer },
+            [SafetensorsTensor.Float("x", Rows(batch, description.InputShape), input.Data, _model.IsFloat32),
+             SafetensorsTensor.Float("grad_output", Rows(batch, description.OutputShape), outputGradient.Data, _model.IsFloat32), .. Masks(batch)], Bytes(expected))
+            ?? throw new NotSupportedException($"{Name} answered not-implemented to 'run_layer': re-sync and the backward linearity check run one layer "
+                + "on a given input and upstream gradient, and need the optional run_layer request (see the protocol in Parity's README)");
+        var values = Expect(reply, expected);
         return new LayerRun(
             new HostTensor("output", output.Shape, values[output.Name]),
             new HostTensor("input", gradInput.Shape, values[gradInput.Name]),
@@ -147,11 +157,11 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState, I
     public HostTensor RunLayerEvaluation(int layer, Batch batch, HostTensor input)
     {
         var description = _model.Layers[layer];
+        var shape = Rows(batch, description.OutputShape);
         var reply = _channel.TryCall("run_layer", new JsonObject { ["layer"] = layer, ["training"] = false },
-            [SafetensorsTensor.Float("x", Rows(batch, description.InputShape), input.Data, _model.IsFloat32)])
+            [SafetensorsTensor.Float("x", Rows(batch, description.InputShape), input.Data, _model.IsFloat32)], Bytes([("output", shape)]))
             ?? throw new NotSupportedException($"{Name} answered not-implemented to 'run_layer' with \"training\": false: re-sync runs each layer's evaluation forward "
                 + "alone too, and needs run_layer in evaluation mode (see the protocol in Parity's README)");
-        var shape = Rows(batch, description.OutputShape);
         return new HostTensor("output", shape, Expect(reply, [("output", shape)])["output"]);
     }
 
@@ -203,6 +213,10 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState, I
     IEnumerable<(string Name, int[] Shape)> ParameterShapes() => _model.Parameters.Select(p => (p.Name, p.Shape));
 
     static int[] Rows(Batch batch, int[] sampleShape) => [batch.Rows, .. sampleShape];
+
+    /// <summary>The bytes of data the tensors take in the model's dtype: the most a response carrying them needs, before base64.</summary>
+    long Bytes(IEnumerable<(string Name, int[] Shape)> tensors) =>
+        tensors.Sum(t => t.Shape.Aggregate(1L, (count, n) => count * n)) * (_model.IsFloat32 ? sizeof(float) : sizeof(double));
 
     List<SafetensorsTensor> Parameters(IReadOnlyList<HostTensor> parameters) =>
         parameters.Select(p => SafetensorsTensor.Float(p.Name, p.Shape, p.Data, _model.IsFloat32)).ToList();

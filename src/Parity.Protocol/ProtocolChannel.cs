@@ -9,26 +9,28 @@ namespace Parity.Protocol;
 /// Requests and responses of protocol version 1 over an <see cref="EngineProcess"/>: numbers each
 /// request, writes it as one JSON line (<c>id</c>, <c>method</c>, <c>params</c>, <c>tensors</c> as
 /// base64 safetensors), and checks the line that comes back — JSON, the same id, a result or an error
-/// with a known code, tensors that decode.
+/// with a known code, tensors that decode. A response line may be as long as the tensors it should
+/// carry need (<see cref="LineLimit"/>), or <paramref name="maxLineBytes"/> when given.
 /// </summary>
-public sealed class ProtocolChannel(EngineProcess process)
+public sealed class ProtocolChannel(EngineProcess process, long? maxLineBytes = null)
 {
     public const string NotImplemented = "not-implemented", Failed = "failed";
 
     long _lastId;
     string _declined = "";
 
-    /// <summary>One request that the engine must answer with a result.</summary>
-    public EngineReply Call(string method, JsonObject? parameters = null, IReadOnlyList<SafetensorsTensor>? tensors = null) =>
-        TryCall(method, parameters, tensors) ?? throw process.Fault(Last(method),
+    /// <summary>One request that the engine must answer with a result, its tensors <paramref name="replyBytes"/> bytes of data at most.</summary>
+    public EngineReply Call(string method, JsonObject? parameters = null, IReadOnlyList<SafetensorsTensor>? tensors = null, long replyBytes = 0) =>
+        TryCall(method, parameters, tensors, replyBytes) ?? throw process.Fault(Last(method),
             $"the engine answered {NotImplemented} ({EngineProcess.Quote(_declined)}), and Parity needs '{method}' (see the protocol in Parity's README)");
 
     /// <summary>One request the engine may decline: null when it answers <c>not-implemented</c>.</summary>
-    public EngineReply? TryCall(string method, JsonObject? parameters = null, IReadOnlyList<SafetensorsTensor>? tensors = null)
+    public EngineReply? TryCall(string method, JsonObject? parameters = null, IReadOnlyList<SafetensorsTensor>? tensors = null, long replyBytes = 0)
     {
         var id = ++_lastId;
         var request = Last(method);
-        var line = process.Exchange(Serialize(id, method, parameters, tensors), request);
+        var limit = maxLineBytes is { } bytes ? new LineLimit(bytes, Given: true) : LineLimit.ForTensors(replyBytes);
+        var line = process.Exchange(Serialize(id, method, parameters, tensors), request, limit);
         JsonDocument document;
         try
         {

@@ -39,6 +39,8 @@ public static partial class SpecLoader
     {
         if (!File.Exists(path))
             throw new InputException($"{path}: no such spec file; pass the path of a .yaml spec or of a folder of them");
+        if (InputFile.Problem(path, "spec", InputFile.SpecBytes) is { } problem)
+            throw new InputException($"{path} {problem}");
         byte[] bytes;
         try
         {
@@ -48,7 +50,9 @@ public static partial class SpecLoader
         {
             throw new InputException($"{path}: cannot be read ({e.Message})");
         }
-        return Parse(Decode(bytes, path), path);
+        var spec = Parse(Decode(bytes, path), path);
+        MemoryEstimate.Of(spec).Check(path, MaxMemory.Bytes);
+        return spec;
     }
 
     static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -157,6 +161,8 @@ public static partial class SpecLoader
             csvPath = System.IO.Path.GetFullPath(text, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(specPath))!);
             if (!File.Exists(csvPath))
                 throw new SpecException(pathNode.Mark, $"'data.path': no file at {csvPath}; the path is relative to the spec file");
+            if (InputFile.Problem(csvPath, "CSV table", InputFile.TableBytes) is { } problem)
+                throw new SpecException(pathNode.Mark, $"'data.path': {csvPath} {problem}");
             data.Required("target");
         }
 
@@ -303,6 +309,8 @@ public static partial class SpecLoader
                 var full = System.IO.Path.GetFullPath(file, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(specPath))!);
                 if (!File.Exists(full))
                     throw new SpecException(settings.Mark, $"'init.from': no such file {Scalars.Quote(file)} (looked for {full}); give the path of a torch.save state_dict (.pt) or a .safetensors file, relative to the spec's folder");
+                if (InputFile.Problem(full, "state_dict file", InputFile.WeightsBytes) is { } problem)
+                    throw new SpecException(settings.Mark, $"'init.from': {full} {problem}");
                 return new InitSpec(kind, Path: full);
             }
             default:

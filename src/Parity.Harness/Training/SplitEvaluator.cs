@@ -6,25 +6,7 @@ namespace Parity.Harness.Training;
 /// <summary>Loss, accuracy and confusion of a backend over a whole split, in chunks so memory stays bounded on large splits.</summary>
 public sealed class SplitEvaluator(ParitySpec spec)
 {
-    /// <summary>
-    /// A chunk holds at most this many values of input and layer outputs (32 MB in float32, 64 MB in
-    /// float64, per backend), and at most <see cref="MaxChunkRows"/> rows: a backend keeps every
-    /// layer's output of an evaluation batch, which for a CNN is some 40,000 values a row — 4096 rows
-    /// of it held 700 MB per backend.
-    /// </summary>
-    const long ChunkValues = 1 << 23;
-    const int MaxChunkRows = 4096;
-
-    readonly int _chunkRows = ChunkRows(spec);
-
-    static int ChunkRows(ParitySpec spec)
-    {
-        var model = ModelDescriptions.Describe(spec);
-        var perRow = model.Layers.Aggregate(Size(model.InputShape), (sum, layer) => sum + Size(layer.OutputShape));
-        return (int)Math.Clamp(ChunkValues / perRow, 1, MaxChunkRows);
-
-        static long Size(int[] shape) => shape.Aggregate(1L, (n, d) => n * d);
-    }
+    readonly int _chunkRows = EvaluationChunk.Rows(spec);
 
     public (double Loss, double? Accuracy)? Evaluate(IBackend backend, DataSplit? split)
     {

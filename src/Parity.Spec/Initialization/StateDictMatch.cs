@@ -1,10 +1,12 @@
+using System.Globalization;
+
 namespace Parity.Spec.Initialization;
 
 /// <summary>
 /// The tensors of an <c>init: {from: PATH}</c> file matched to the model's parameters and buffers, as
 /// <c>load_state_dict(strict=True)</c> matches them: every name of the model is in the file and nothing
 /// else is, each with the model's shape and the spec's dtype (F32 for float32, F64 for float64; the
-/// integer <c>num_batches_tracked</c> as I64). Each mismatch is one error naming the tensor.
+/// integer <c>num_batches_tracked</c> as I64), every value finite. Each mismatch is one error naming the tensor.
 /// </summary>
 public static class StateDictMatch
 {
@@ -25,6 +27,9 @@ public static class StateDictMatch
             var dtype = DType(model, parameter.Name);
             if (found.DType != dtype)
                 throw Mismatch(path, $"tensor '{parameter.Name}' is {found.DType} in the file, but the spec's dtype is {model.DType} ({dtype}); save the model after .{(model.IsFloat32 ? "float" : "double")}(), or change the spec's dtype");
+            var notFinite = Array.FindIndex(found.Tensor.Data, v => !double.IsFinite(v));
+            if (notFinite >= 0)
+                throw Mismatch(path, $"tensor '{parameter.Name}' holds {found.Tensor.Data[notFinite].ToString(CultureInfo.InvariantCulture)} at flat index {notFinite}; initial weights must be finite numbers, so save them from a model that has not diverged");
             return found.Tensor;
         })];
     }
