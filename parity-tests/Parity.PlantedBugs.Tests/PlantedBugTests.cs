@@ -21,6 +21,9 @@ public class PlantedBugTests
         Assert.False(result.Passed, $"{bug.Name} passed the check; diagnosis:\n{diagnosis}");
         Assert.True(result.Diagnosis.Any(bug.IsDiagnosedBy),
             $"{bug.Name}: no diagnosis line contains \"{bug.Diagnosis}\"; the diagnosis was:\n{diagnosis}");
+        // Only its own explanation: a sentence that also fits another planted mistake does not name the part.
+        var others = Catalogue.All.Where(other => other != bug && result.Diagnosis.Any(other.IsDiagnosedBy)).Select(other => other.Name).ToList();
+        Assert.True(others.Count == 0, $"{bug.Name} is also explained as {string.Join(", ", others)}; the diagnosis was:\n{diagnosis}");
     }
 
     /// <summary>The update check compares the optimizer state by name: the first entry that parts is named, with its step.</summary>
