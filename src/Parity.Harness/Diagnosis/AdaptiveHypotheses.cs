@@ -12,7 +12,7 @@ namespace Parity.Harness.Diagnosis;
 /// </summary>
 static class AdaptiveHypotheses
 {
-    /// <summary>Where a replayed step departs from PyTorch's; a mistake may combine several.</summary>
+    /// <summary>Where a replayed step departs from PyTorch's (none: <c>default</c>); a mistake may combine several.</summary>
     [Flags]
     enum Departure
     {
@@ -68,20 +68,23 @@ static class AdaptiveHypotheses
     {
         if (spec.Clip is not null || spec.Schedule is not null)
             return null;
-        var tolerance = spec.DType == DType.Float32 ? 1e-4 : 1e-9;
         var matches = Mistakes.Where(mistake => mistake.Applies(spec.Optimizer))
-            .Where(mistake => Replay(spec.Optimizer, steps, mistake.Departure).Zip(steps, (predicted, step) => UpdateHypotheses.Agrees(predicted, step.EngineAfter, tolerance)).All(ok => ok))
+            .Where(mistake => UpdateHypotheses.Reproduces(spec, steps, Replay(spec.Optimizer, steps, mistake.Departure, lrScale: 1)))
             .Select(mistake => mistake.Explanation(spec.Optimizer)).ToList();
         return matches.Count == 0 ? null : string.Join("; or ", matches);
     }
 
+    /// <summary>Whether PyTorch's own step with lr × <paramref name="lrScale"/> reproduces the engine's parameters after every step (never under clipping or a schedule, which the replay leaves out).</summary>
+    public static bool ReproducesWithLrScale(ParitySpec spec, IReadOnlyList<UpdateStep> steps, double lrScale) =>
+        spec.Clip is null && spec.Schedule is null && UpdateHypotheses.Reproduces(spec, steps, Replay(spec.Optimizer, steps, default, lrScale));
+
     /// <summary>The parameters after each recorded step, elementwise in float64; <c>a</c>, <c>b</c>, <c>c</c> are the optimizer's buffers.</summary>
-    static IEnumerable<double[][]> Replay(OptimizerSpec optimizer, IReadOnlyList<UpdateStep> steps, Departure departure)
+    static IEnumerable<double[][]> Replay(OptimizerSpec optimizer, IReadOnlyList<UpdateStep> steps, Departure departure, double lrScale)
     {
         bool Has(Departure d) => (departure & d) != 0;
         var parameters = steps[0].Before.Select(p => (double[])p.Data.Clone()).ToArray();
         var (a, b, c) = (Buffers(parameters, 0), Buffers(parameters, 0), Buffers(parameters, (optimizer as AdagradSpec)?.InitialAccumulatorValue ?? 0));
-        var lr = optimizer.Lr;
+        var lr = optimizer.Lr * lrScale;
         foreach (var step in steps)
         {
             var t = step.Step;

@@ -230,9 +230,8 @@ public static class GradientDiagnosis
             lines.Add($"the buffer {buffer.Name} parts from TorchSharp's at step {moved.Step} (max rel err {Number(buffer.MaxRelErr)})");
         if (UpdateHypotheses.Explain(spec, updates.Steps) is { } explanation)
             lines.Add(explanation);
-        else if (RatioFit.Uniform([.. failure.EngineAfter.Zip(failure.TwinAfter, failure.Before).Select(p =>
-                     (p.First.Data.Zip(p.Third.Data, (a, b) => a - b).ToArray(), p.Second.Data.Zip(p.Third.Data, (a, b) => a - b).ToArray()))]) is { } r)
-            lines.Add($"the engine's update is {Number(r)}× TorchSharp's in every element: check the learning rate and its schedule");
+        else if (UpdateHypotheses.LearningRateScale(spec, updates.Steps, failure) is { } r)
+            lines.Add($"the engine's update is {Number(r)}× TorchSharp's in every element at every step, as PyTorch's would be with lr × {Number(r)}: check the learning rate and its schedule");
     }
 
     static bool IsTransposed(HostTensor engine, HostTensor twin)

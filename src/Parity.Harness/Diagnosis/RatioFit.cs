@@ -34,20 +34,5 @@ public static class RatioFit
         return common;
     }
 
-    /// <summary>
-    /// One ratio r ≠ 1 with a = r·b in every element of every pair, each to 1e-3 of itself (elements under 1e-6 of
-    /// the largest are rounding noise beside it), or null: a scale that shows only in the least-squares sense of
-    /// <see cref="Of"/> leaves other differences beside it, and r = 1 scales nothing, so neither is the cause.
-    /// </summary>
-    public static double? Uniform(IReadOnlyList<(double[] Value, double[] Reference)> pairs)
-    {
-        if (Common(pairs) is not { } r || Near(r, 1))
-            return null;
-        var scale = pairs.SelectMany(p => p.Value.Select(Math.Abs).Concat(p.Reference.Select(v => Math.Abs(r * v)))).DefaultIfEmpty(0).Max();
-        return pairs.All(p => p.Value.Zip(p.Reference, (a, b) => Math.Abs(a - r * b) <= Residual * Math.Max(Math.Max(Math.Abs(a), Math.Abs(r * b)), 1e-6 * scale)).All(ok => ok))
-            ? r
-            : null;
-    }
-
     public static bool Near(double a, double b) => Math.Abs(a - b) <= 1e-3 * Math.Max(Math.Abs(a), Math.Abs(b));
 }
