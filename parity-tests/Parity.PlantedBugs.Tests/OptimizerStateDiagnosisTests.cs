@@ -117,6 +117,31 @@ public class OptimizerStateDiagnosisTests
             Assert.True(ratio.Count == 0, diagnosis);
     }
 
+    /// <summary>
+    /// The correct engine, on a spec of issue 22's false alarm (float32 Adagrad over dropout, each engine stepping on its
+    /// own gradients, whose rounding Adagrad's g/√Σg² turns into visible differences): whether or not the update check
+    /// parts, nothing says "1× TorchSharp's: check the learning rate", a scale of nothing that points away from the cause.
+    /// </summary>
+    [Fact]
+    public void A_correct_engine_is_never_told_its_update_is_1x_TorchSharps()
+    {
+        var spec = SpecLoader.Parse("""
+            name: adagrad-dropout-float32
+            seed: 1
+            dtype: float32
+            data: {source: fashion-mnist, train: 600, test: 100, classes: [0, 1, 2]}
+            model: [linear: 64, relu, {dropout: {p: 0.3}}, linear: 32, relu, {dropout: {p: 0.1}}, linear: 3, log-softmax]
+            init: kaiming-uniform
+            loss: nll
+            optimizer: {adagrad: {lr: 0.05, lr_decay: 0.001, weight_decay: 0.0001}}
+            train: {epochs: 1, batch: 50}
+            """, "adagrad-dropout-float32.yaml");
+
+        var result = ParityCheck.Run(spec, EngineBackend.Create);
+
+        Assert.DoesNotContain(result.Diagnosis, line => line.Contains("check the learning rate", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void The_correct_engine_has_no_forced_steps_to_explain()
     {
