@@ -11,7 +11,8 @@ namespace Parity.Harness.Diagnosis;
 /// and state, <see cref="Checks.UpdateParity.Forced"/>), and the first step with an own difference is read in
 /// the order the update computes its parts — the buffers the (decayed) gradient enters, the learning rate in
 /// effect, then the step applied to the parameters (where Nesterov's look-ahead, lr, eps and the bias
-/// corrections act) — naming the first part that differs and the options that feed it, with their values.
+/// corrections act) — naming the first part that differs and the options that feed it, with their values, in the
+/// formula of the spec's variant (amsgrad's v̂, centered RMSprop's √(s − ḡ²), RMSprop's momentum, Nesterov, AdamW).
 /// </summary>
 public static class StateDiagnosis
 {

@@ -6,7 +6,8 @@ namespace Parity.Harness.Diagnosis;
 /// <summary>
 /// Explains an update that parts from TorchSharp's by replaying the recorded steps under the usual
 /// mistakes in an SGD implementation and naming the ones that reproduce the engine's parameters after
-/// every step. This replay is diagnosis only: the engine and the twin never use it.
+/// every step, or PyTorch's own step with the learning rate scaled (<see cref="LearningRateScale"/>). This replay
+/// is diagnosis only: the engine and the twin never use it.
 /// </summary>
 public static class UpdateHypotheses
 {
