@@ -40,8 +40,10 @@ static class MaxPoolMistakes
     }
 
     /// <summary>
-    /// Gradient at positions that are the maximum of no window around them, each plane's total TorchSharp's: every
-    /// window's gradient arrives whole, in the wrong window.
+    /// Gradient at positions that are the maximum of no window around them, some window holding another total than
+    /// TorchSharp's while each plane's total is TorchSharp's: every window's gradient arrives whole, in the wrong
+    /// window. (A gradient sent to the wrong position of its own window leaves every window's total as it is, and is
+    /// not called this.)
     /// </summary>
     static string? WrongWindow(LayerEvidence e, List<List<int>> windows, List<List<int>> maxima)
     {
@@ -51,7 +53,8 @@ static class MaxPoolMistakes
         var plane = e.InputShape[1] * e.InputShape[2];
         var conserved = Enumerable.Range(0, e.Input.Length / plane)
             .All(p => e.Close(e.EngineGradInput.Skip(p * plane).Take(plane).Sum(), e.TwinGradInput.Skip(p * plane).Take(plane).Sum()));
-        if (stray == 0 || !conserved)
+        var moved = windows.Any(w => !e.Close(w.Sum(i => e.EngineGradInput[i]), w.Sum(i => e.TwinGradInput[i])));
+        if (stray == 0 || !conserved || !moved)
             return null;
         var stride = e.Settings.Integers("stride");
         return $"the gradient reaches {stray} input positions that are the maximum of no window around them, while each image plane receives TorchSharp's total: "
