@@ -39,7 +39,17 @@ public class OptimizerStateDiagnosisTests
         ["sgd-weight-decay-applied-twice"] = ("{sgd: {lr: 0.1, momentum: 0.9, weight_decay: 0.01}}",
             Standard with { Optimizers = Standard.Optimizers.With("sgd", (parameters, sgd) => new Sgd<double>(parameters, DecayTwice(SgdOptions.From(sgd)))) },
             "the first part of the update to differ is the momentum_buffer of 0.weight at step 1 (…): PyTorch's first buffer is the gradient itself, b ← g, with the decayed gradient g = grad + wd·p (weight_decay 0.01)"),
+        // eps counted twice, √v̂ / √(1 − β₂ᵗ) + 2·eps: exactly AMSGrad with twice the eps.
+        ["amsgrad-eps-twice"] = ("{adam: {lr: 0.01, eps: 1.0e-4, amsgrad: true}}",
+            Standard with { Optimizers = Standard.Optimizers.With("adam", (parameters, adam) => new Adam<double>(parameters, EpsTwice(AdamOptions.From(adam)))) },
+            "the first part of the update to differ is the step applied to 0.weight at step 1, every optimizer state entry agreeing (…): lr 0.01, eps 0.0001 and the bias corrections feed it, "
+            + "p ← p − (lr / (1 − β₁ᵗ))·m / (√v̂ / √(1 − β₂ᵗ) + eps) with amsgrad's v̂ = max_exp_avg_sq"),
+        ["rmsprop-momentum-step-without-lr"] = ("{rmsprop: {lr: 0.01, momentum: 0.9}}",
+            Standard with { Optimizers = Standard.Optimizers.With("rmsprop", (parameters, rmsprop) => new RmspropStepWithoutLr(parameters, RmspropOptions.From(rmsprop))) },
+            "the first part of the update to differ is the step applied to 0.weight at step 1, every optimizer state entry agreeing (…): lr 0.01 feeds it, p ← p − lr·b with the momentum_buffer b ← μ·b + g / (√s + eps)"),
     };
+
+    static AdamOptions EpsTwice(AdamOptions options) => options with { Eps = 2 * options.Eps };
 
     static RmspropOptions AlphaSwapped(RmspropOptions options) => options with { Alpha = 1 - options.Alpha };
 
@@ -71,6 +81,8 @@ public class OptimizerStateDiagnosisTests
     [InlineData("adam-without-bias-correction", "the step applied to 0.weight at step 1, every optimizer state entry agreeing (…the bias corrections feed it")]
     [InlineData("adamw-decay-as-l2", "the exp_avg of 0.weight at step 1 (…betas[0] 0.9 feeds it")]
     [InlineData("rmsprop-eps-inside-root", "the step applied to 0.weight at step 1, every optimizer state entry agreeing (…lr 0.01 and eps 0.0001 feed it")]
+    [InlineData("amsgrad-max-not-taken", "the max_exp_avg_sq of 0.weight at step 2 (…amsgrad feeds it, v̂ ← max(v̂, v)")]
+    [InlineData("rmsprop-centered-mean-not-subtracted", "the step applied to 0.weight at step 1, every optimizer state entry agreeing (…p ← p − lr·g / (√(s − ḡ²) + eps), centered: ḡ the running mean of g in grad_avg")]
     [InlineData("adagrad-lr-decay-ignored", "the step applied to 0.weight at step 2, every optimizer state entry agreeing (…lr_decay 0.5")]
     public void Each_catalogue_optimizer_bug_is_named_by_its_part_of_the_update(string name, string expected)
     {
@@ -80,6 +92,54 @@ public class OptimizerStateDiagnosisTests
 
         var part = new PlantedBug(name, "", bug.Planted, bug.Parts, "the first part of the update to differ is " + expected);
         Assert.True(result.Diagnosis.Any(part.IsDiagnosedBy), $"{name}: no line contains \"{expected}\":\n{string.Join("\n", result.Diagnosis)}");
+    }
+
+    /// <summary>
+    /// "N× TorchSharp's: check the learning rate" only where PyTorch's step with lr × N reproduces every update: a step
+    /// that forgets lr is 100× at every step; alpha and 1 − alpha swapped is 0.1005× in every element at step 1 only (both
+    /// square averages are then a multiple of g²), and the ratio would point at the learning rate, away from alpha.
+    /// </summary>
+    [Theory]
+    [InlineData("rmsprop-momentum-step-without-lr", true)]
+    [InlineData("rmsprop-alpha-swapped", false)]
+    public void The_update_is_called_scaled_only_when_every_step_is(string name, bool scaled)
+    {
+        var (optimizer, parts, _) = Variants[name];
+        var spec = SpecLoader.Parse(string.Format(System.Globalization.CultureInfo.InvariantCulture, Base, name, optimizer), $"{name}.yaml");
+
+        var result = ParityCheck.Run(spec, (model, initial) => new EngineBackend<double>(model, initial, parts));
+
+        var ratio = result.Diagnosis.Where(line => line.Contains("check the learning rate", StringComparison.Ordinal)).ToList();
+        var diagnosis = string.Join("\n", result.Diagnosis);
+        if (scaled)
+            Assert.True(ratio is [var line] && line.StartsWith("the engine's update is 100× TorchSharp's in every element at every step, as PyTorch's would be with lr × 100", StringComparison.Ordinal), diagnosis);
+        else
+            Assert.True(ratio.Count == 0, diagnosis);
+    }
+
+    /// <summary>
+    /// The correct engine, on a spec of issue 22's false alarm (float32 Adagrad over dropout, each engine stepping on its
+    /// own gradients, whose rounding Adagrad's g/√Σg² turns into visible differences): whether or not the update check
+    /// parts, nothing says "1× TorchSharp's: check the learning rate", a scale of nothing that points away from the cause.
+    /// </summary>
+    [Fact]
+    public void A_correct_engine_is_never_told_its_update_is_1x_TorchSharps()
+    {
+        var spec = SpecLoader.Parse("""
+            name: adagrad-dropout-float32
+            seed: 1
+            dtype: float32
+            data: {source: fashion-mnist, train: 600, test: 100, classes: [0, 1, 2]}
+            model: [linear: 64, relu, {dropout: {p: 0.3}}, linear: 32, relu, {dropout: {p: 0.1}}, linear: 3, log-softmax]
+            init: kaiming-uniform
+            loss: nll
+            optimizer: {adagrad: {lr: 0.05, lr_decay: 0.001, weight_decay: 0.0001}}
+            train: {epochs: 1, batch: 50}
+            """, "adagrad-dropout-float32.yaml");
+
+        var result = ParityCheck.Run(spec, EngineBackend.Create);
+
+        Assert.DoesNotContain(result.Diagnosis, line => line.Contains("check the learning rate", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -31,8 +31,18 @@ public class TeacherForcingTests
         { "schedule-one-epoch-early", 5, "lr", true, 5 },
         // m and v are PyTorch's; only the step they make is not corrected.
         { "adam-without-bias-correction", 1, null, true, 1 },
+        { "adam-moment-correction-missing", 1, null, true, 1 },
+        { "adam-square-correction-missing", 1, null, true, 1 },
+        { "adam-eps-inside-root", 1, null, true, 1 },
+        // v̂ = v agrees with max(v̂, v) until v first falls, which β₂ = 0.5 makes happen at step 2.
+        { "amsgrad-max-not-taken", 2, "0.weight.max_exp_avg_sq", true, 2 },
         { "adamw-decay-as-l2", 1, "0.weight.exp_avg", true, 1 },
+        // Both decays leave m and v PyTorch's: only the parameters show them.
+        { "adamw-decay-after-step", 1, null, true, 1 },
+        { "adamw-decay-without-lr", 1, null, true, 1 },
         { "rmsprop-eps-inside-root", 1, null, true, 1 },
+        // ḡ is kept as PyTorch keeps it, only never subtracted.
+        { "rmsprop-centered-mean-not-subtracted", 1, null, true, 1 },
         // lr / (1 + (t − 1)·lr_decay) is lr at t = 1: the first step agrees.
         { "adagrad-lr-decay-ignored", 2, null, true, 2 },
     };

@@ -4,50 +4,87 @@ using Parity.Spec;
 namespace Parity.Harness.Diagnosis;
 
 /// <summary>
-/// <see cref="UpdateHypotheses"/> for Adam, AdamW, RMSprop and Adagrad: the recorded steps replayed under
-/// the usual mistakes in each, fed the engine's own gradients, naming those that reproduce the engine's
-/// parameters after every step. Diagnosis only, and only without clipping or a schedule (the replay takes
-/// the raw gradients and the initial lr).
+/// <see cref="UpdateHypotheses"/> for Adam, AdamW, RMSprop and Adagrad: PyTorch's step recomputed in plain
+/// float64 under each known wrong variant of the spec's optimizer and options (one table, <see cref="Mistakes"/>),
+/// from the recorded parameters before the first step and the engine's own gradients, naming the variant that
+/// reproduces the engine's parameters after every step. Diagnosis only, and only without clipping or a schedule
+/// (the replay takes the raw gradients and the initial lr).
 /// </summary>
 static class AdaptiveHypotheses
 {
-    sealed record Variant(string Explanation, bool NoBiasCorrection = false, bool DecayAsL2 = false, bool EpsInsideRoot = false, bool NoLrDecay = false);
-
-    static IEnumerable<Variant> Variants(OptimizerSpec optimizer)
+    /// <summary>Where a replayed step departs from PyTorch's (none: <c>default</c>); a mistake may combine several.</summary>
+    [Flags]
+    enum Departure
     {
-        switch (optimizer)
-        {
-            case AdamSpec:
-                yield return new("Adam's bias corrections are missing: PyTorch steps by lr / (1 − β₁ᵗ) and divides √v by √(1 − β₂ᵗ), which matters most in the first steps, where m and v are still near their zero start", NoBiasCorrection: true);
-                if (optimizer is AdamSpec { Decoupled: true, WeightDecay: not 0 })
-                    yield return new("AdamW's weight decay is applied as L2, g ← g + wd·p, Adam's way; AdamW decouples it from the moments, p ← p·(1 − lr·wd) before the Adam step", DecayAsL2: true);
-                break;
-            case RmspropSpec:
-                yield return new("RMSprop's eps is inside the square root, √(s + eps); PyTorch adds it outside, √s + eps", EpsInsideRoot: true);
-                break;
-            case AdagradSpec { LrDecay: not 0 }:
-                yield return new("Adagrad ignores lr_decay: PyTorch steps by lr / (1 + (t − 1)·lr_decay) at step t", NoLrDecay: true);
-                break;
-        }
+        NoMomentCorrection = 1,
+        NoSquareCorrection = 2,
+        DecayAsL2 = 4,
+        DecayAfterStep = 8,
+        DecayWithoutLr = 16,
+        EpsInsideRoot = 32,
+        MaxNotTaken = 64,
+        MeanNotSubtracted = 128,
+        NoLrDecay = 256,
     }
+
+    /// <summary>A known wrong variant: the optimizers and options it can occur in, how the replay departs, and what is said when it reproduces the engine.</summary>
+    sealed record Mistake(Func<OptimizerSpec, bool> Applies, Departure Departure, Func<OptimizerSpec, string> Explanation);
+
+    static readonly Mistake[] Mistakes =
+    [
+        new(o => o is AdamSpec, Departure.NoMomentCorrection | Departure.NoSquareCorrection, o =>
+            $"Adam's bias corrections are missing: PyTorch steps by lr / (1 − β₁ᵗ) and divides {Second(o)} by √(1 − β₂ᵗ), which matters most in the first steps, where m and v are still near their zero start"),
+        new(o => o is AdamSpec, Departure.NoMomentCorrection, o =>
+            $"the bias correction of m (exp_avg) is missing: the engine steps by lr·m, PyTorch by (lr / (1 − β₁ᵗ))·m, while {Second(o)} is divided by √(1 − β₂ᵗ) as in PyTorch"),
+        new(o => o is AdamSpec, Departure.NoSquareCorrection, o =>
+            $"the bias correction of v (exp_avg_sq) is missing: the engine divides by {Second(o)} + eps, PyTorch by {Second(o)} / √(1 − β₂ᵗ) + eps, while m is corrected by 1 − β₁ᵗ as in PyTorch"),
+        new(o => o is AdamSpec { Decoupled: true, WeightDecay: not 0 }, Departure.DecayAsL2, _ =>
+            "AdamW's weight decay is applied as L2, g ← g + wd·p, Adam's way; AdamW decouples it from the moments, p ← p·(1 − lr·wd) before the Adam step"),
+        new(o => o is AdamSpec { Decoupled: true, WeightDecay: not 0 }, Departure.DecayAfterStep, _ =>
+            "AdamW's decoupled decay is applied after the Adam step, p ← (p − step)·(1 − lr·wd); PyTorch shrinks the weights before it, p ← p·(1 − lr·wd), and then takes the step"),
+        new(o => o is AdamSpec { Decoupled: true, WeightDecay: not 0 }, Departure.DecayWithoutLr, _ =>
+            "AdamW's decoupled decay is not scaled by the learning rate, p ← p·(1 − wd); PyTorch shrinks by p ← p·(1 − lr·wd)"),
+        new(o => o is AdamSpec, Departure.EpsInsideRoot, o =>
+            $"Adam's eps is inside the square root, √({Square(o)} / (1 − β₂ᵗ) + eps); PyTorch adds it outside, {Second(o)} / √(1 − β₂ᵗ) + eps"),
+        new(o => o is AdamSpec { Amsgrad: true }, Departure.MaxNotTaken, _ =>
+            "AMSGrad's maximum is not taken: the engine divides by √v, PyTorch by √v̂ with v̂ ← max(v̂, v) kept in max_exp_avg_sq, so that the denominator never shrinks"),
+        new(o => o is RmspropSpec, Departure.EpsInsideRoot, o =>
+            $"RMSprop's eps is inside the square root, √({Variance(o)} + eps); PyTorch adds it outside, √({Variance(o)}) + eps"),
+        new(o => o is RmspropSpec { Centered: true }, Departure.MeanNotSubtracted, _ =>
+            "centered RMSprop's mean is not subtracted: the engine divides by √s + eps, PyTorch by √(s − ḡ²) + eps with ḡ ← α·ḡ + (1 − α)·g the running mean kept in grad_avg"),
+        new(o => o is AdagradSpec { LrDecay: not 0 }, Departure.NoLrDecay, _ =>
+            "Adagrad ignores lr_decay: PyTorch steps by lr / (1 + (t − 1)·lr_decay) at step t"),
+    ];
+
+    /// <summary>Adam's second moment as the step reads it: v̂ (max_exp_avg_sq) with amsgrad, else v.</summary>
+    static string Square(OptimizerSpec optimizer) => optimizer is AdamSpec { Amsgrad: true } ? "v̂" : "v";
+
+    static string Second(OptimizerSpec optimizer) => $"√{Square(optimizer)}";
+
+    /// <summary>What RMSprop takes the root of: s − ḡ² when centered, else s.</summary>
+    static string Variance(OptimizerSpec optimizer) => optimizer is RmspropSpec { Centered: true } ? "s − ḡ²" : "s";
 
     public static string? Explain(ParitySpec spec, IReadOnlyList<UpdateStep> steps)
     {
         if (spec.Clip is not null || spec.Schedule is not null)
             return null;
-        var tolerance = spec.DType == DType.Float32 ? 1e-4 : 1e-9;
-        var matches = Variants(spec.Optimizer)
-            .Where(variant => Replay(spec.Optimizer, steps, variant).Zip(steps, (predicted, step) => UpdateHypotheses.Agrees(predicted, step.EngineAfter, tolerance)).All(ok => ok))
-            .Select(v => v.Explanation).ToList();
+        var matches = Mistakes.Where(mistake => mistake.Applies(spec.Optimizer))
+            .Where(mistake => UpdateHypotheses.Reproduces(spec, steps, Replay(spec.Optimizer, steps, mistake.Departure, lrScale: 1)))
+            .Select(mistake => mistake.Explanation(spec.Optimizer)).ToList();
         return matches.Count == 0 ? null : string.Join("; or ", matches);
     }
 
+    /// <summary>Whether PyTorch's own step with lr × <paramref name="lrScale"/> reproduces the engine's parameters after every step (never under clipping or a schedule, which the replay leaves out).</summary>
+    public static bool ReproducesWithLrScale(ParitySpec spec, IReadOnlyList<UpdateStep> steps, double lrScale) =>
+        spec.Clip is null && spec.Schedule is null && UpdateHypotheses.Reproduces(spec, steps, Replay(spec.Optimizer, steps, default, lrScale));
+
     /// <summary>The parameters after each recorded step, elementwise in float64; <c>a</c>, <c>b</c>, <c>c</c> are the optimizer's buffers.</summary>
-    static IEnumerable<double[][]> Replay(OptimizerSpec optimizer, IReadOnlyList<UpdateStep> steps, Variant variant)
+    static IEnumerable<double[][]> Replay(OptimizerSpec optimizer, IReadOnlyList<UpdateStep> steps, Departure departure, double lrScale)
     {
+        bool Has(Departure d) => (departure & d) != 0;
         var parameters = steps[0].Before.Select(p => (double[])p.Data.Clone()).ToArray();
         var (a, b, c) = (Buffers(parameters, 0), Buffers(parameters, 0), Buffers(parameters, (optimizer as AdagradSpec)?.InitialAccumulatorValue ?? 0));
-        var lr = optimizer.Lr;
+        var lr = optimizer.Lr * lrScale;
         foreach (var step in steps)
         {
             var t = step.Step;
@@ -59,29 +96,36 @@ static class AdaptiveHypotheses
                     switch (optimizer)
                     {
                         case AdamSpec adam:
-                            if (adam.Decoupled && !variant.DecayAsL2)
-                                p *= 1 - lr * adam.WeightDecay;
-                            else
+                            var decoupled = adam.Decoupled && !Has(Departure.DecayAsL2);
+                            var shrink = 1 - (Has(Departure.DecayWithoutLr) ? 1 : lr) * adam.WeightDecay;
+                            if (decoupled && !Has(Departure.DecayAfterStep))
+                                p *= shrink;
+                            else if (!decoupled)
                                 g += adam.WeightDecay * p;
                             a[k][i] = adam.Beta1 * a[k][i] + (1 - adam.Beta1) * g;
                             b[k][i] = adam.Beta2 * b[k][i] + (1 - adam.Beta2) * g * g;
-                            c[k][i] = Math.Max(c[k][i], b[k][i]);
-                            var (correction1, correction2) = variant.NoBiasCorrection ? (1, 1) : (1 - Math.Pow(adam.Beta1, t), 1 - Math.Pow(adam.Beta2, t));
-                            p -= lr / correction1 * a[k][i] / (Math.Sqrt(adam.Amsgrad ? c[k][i] : b[k][i]) / Math.Sqrt(correction2) + adam.Eps);
+                            c[k][i] = Has(Departure.MaxNotTaken) ? b[k][i] : Math.Max(c[k][i], b[k][i]);
+                            var correction1 = Has(Departure.NoMomentCorrection) ? 1 : 1 - Math.Pow(adam.Beta1, t);
+                            var correction2 = Has(Departure.NoSquareCorrection) ? 1 : 1 - Math.Pow(adam.Beta2, t);
+                            var square = adam.Amsgrad ? c[k][i] : b[k][i];
+                            var denominator = Has(Departure.EpsInsideRoot) ? Math.Sqrt(square / correction2 + adam.Eps) : Math.Sqrt(square) / Math.Sqrt(correction2) + adam.Eps;
+                            p -= lr / correction1 * a[k][i] / denominator;
+                            if (decoupled && Has(Departure.DecayAfterStep))
+                                p *= shrink;
                             break;
                         case RmspropSpec rmsprop:
                             g += rmsprop.WeightDecay * p;
                             a[k][i] = rmsprop.Alpha * a[k][i] + (1 - rmsprop.Alpha) * g * g;
                             b[k][i] = rmsprop.Alpha * b[k][i] + (1 - rmsprop.Alpha) * g;
-                            var variance = rmsprop.Centered ? a[k][i] - b[k][i] * b[k][i] : a[k][i];
-                            var direction = g / (variant.EpsInsideRoot ? Math.Sqrt(variance + rmsprop.Eps) : Math.Sqrt(variance) + rmsprop.Eps);
+                            var variance = rmsprop.Centered && !Has(Departure.MeanNotSubtracted) ? a[k][i] - b[k][i] * b[k][i] : a[k][i];
+                            var direction = g / (Has(Departure.EpsInsideRoot) ? Math.Sqrt(variance + rmsprop.Eps) : Math.Sqrt(variance) + rmsprop.Eps);
                             c[k][i] = rmsprop.Momentum * c[k][i] + direction;
                             p -= lr * (rmsprop.Momentum > 0 ? c[k][i] : direction);
                             break;
                         case AdagradSpec adagrad:
                             g += adagrad.WeightDecay * p;
                             c[k][i] += g * g;
-                            p -= lr / (1 + (t - 1) * (variant.NoLrDecay ? 0 : adagrad.LrDecay)) * g / (Math.Sqrt(c[k][i]) + adagrad.Eps);
+                            p -= lr / (1 + (t - 1) * (Has(Departure.NoLrDecay) ? 0 : adagrad.LrDecay)) * g / (Math.Sqrt(c[k][i]) + adagrad.Eps);
                             break;
                     }
                 }

@@ -147,7 +147,7 @@ public static class GradientDiagnosis
     static string BiasShape(ParitySpec spec, Batch batch, GradientParityResult parity, HashSet<string> wrong)
     {
         var pairs = parity.Engine.Parameters.Zip(parity.Twin.Parameters).Where(p => wrong.Contains(p.First.Name)).ToList();
-        if (RatioFit.Common(pairs.Select(p => (p.First.Data, p.Second.Data))) is { } r)
+        if (RatioFit.Common(pairs.Select(p => (p.First.Data, p.Second.Data))) is { } r && !RatioFit.Near(r, 1))
             return $" — the engine's is {Number(r)}× that{Meaning(spec, batch, r, parity.Loss.Passed)}";
         var tolerance = Tolerances.Gradient(spec);
         var rows = pairs.Select(p => SingleRow(p.First.Data, parity.Twin.LayerOutputs[LayerIndex(p.First.Name)], tolerance)).Distinct().ToList();
@@ -230,9 +230,8 @@ public static class GradientDiagnosis
             lines.Add($"the buffer {buffer.Name} parts from TorchSharp's at step {moved.Step} (max rel err {Number(buffer.MaxRelErr)})");
         if (UpdateHypotheses.Explain(spec, updates.Steps) is { } explanation)
             lines.Add(explanation);
-        else if (RatioFit.Common(failure.EngineAfter.Zip(failure.TwinAfter, failure.Before).Select(p =>
-                     (p.First.Data.Zip(p.Third.Data, (a, b) => a - b).ToArray(), p.Second.Data.Zip(p.Third.Data, (a, b) => a - b).ToArray()))) is { } r)
-            lines.Add($"the engine's update is {Number(r)}× TorchSharp's: check the learning rate and its schedule");
+        else if (UpdateHypotheses.LearningRateScale(spec, updates.Steps, failure) is { } r)
+            lines.Add($"the engine's update is {Number(r)}× TorchSharp's in every element at every step, as PyTorch's would be with lr × {Number(r)}: check the learning rate and its schedule");
     }
 
     static bool IsTransposed(HostTensor engine, HostTensor twin)

@@ -11,7 +11,8 @@ namespace Parity.Harness.Diagnosis;
 /// and state, <see cref="Checks.UpdateParity.Forced"/>), and the first step with an own difference is read in
 /// the order the update computes its parts — the buffers the (decayed) gradient enters, the learning rate in
 /// effect, then the step applied to the parameters (where Nesterov's look-ahead, lr, eps and the bias
-/// corrections act) — naming the first part that differs and the options that feed it, with their values.
+/// corrections act) — naming the first part that differs and the options that feed it, with their values, in the
+/// formula of the spec's variant (amsgrad's v̂, centered RMSprop's √(s − ḡ²), RMSprop's momentum, Nesterov, AdamW).
 /// </summary>
 public static class StateDiagnosis
 {
@@ -69,18 +70,25 @@ public static class StateDiagnosis
             (AdamSpec, "step") => "the step count t, one more at every step, feeds it",
             (AdamSpec adam, "exp_avg") => $"betas[0] {Number(adam.Beta1)} feeds it, m ← β₁·m + (1 − β₁)·g" + (adam.Decoupled ? "" : decayed(adam.WeightDecay)),
             (AdamSpec adam, "exp_avg_sq") => $"betas[1] {Number(adam.Beta2)} feeds it, v ← β₂·v + (1 − β₂)·g²" + (adam.Decoupled ? "" : decayed(adam.WeightDecay)),
-            (AdamSpec, "max_exp_avg_sq") => "amsgrad feeds it, v̂ ← max(v̂, v)",
-            (AdamSpec adam, _) => $"lr {Number(adam.Lr)}, eps {Number(adam.Eps)} and the bias corrections feed it, p ← p − (lr / (1 − β₁ᵗ))·m / (√v / √(1 − β₂ᵗ) + eps)"
+            (AdamSpec, "max_exp_avg_sq") => "amsgrad feeds it, v̂ ← max(v̂, v), the largest v so far",
+            (AdamSpec adam, _) => $"lr {Number(adam.Lr)}, eps {Number(adam.Eps)} and the bias corrections feed it, "
+                + (adam.Amsgrad ? "p ← p − (lr / (1 − β₁ᵗ))·m / (√v̂ / √(1 − β₂ᵗ) + eps) with amsgrad's v̂ = max_exp_avg_sq" : "p ← p − (lr / (1 − β₁ᵗ))·m / (√v / √(1 − β₂ᵗ) + eps)")
                 + (adam.Decoupled && adam.WeightDecay != 0 ? $", after AdamW's decoupled decay p ← p·(1 − lr·wd) (weight_decay {Number(adam.WeightDecay)})" : ""),
             (RmspropSpec, "step") => "the step count, one more at every step, feeds it",
             (RmspropSpec rmsprop, "square_avg") => $"alpha {Number(rmsprop.Alpha)} feeds it, s ← α·s + (1 − α)·g²{decayed(rmsprop.WeightDecay)}",
-            (RmspropSpec rmsprop, "grad_avg") => $"alpha {Number(rmsprop.Alpha)} and centered feed it, ḡ ← α·ḡ + (1 − α)·g",
-            (RmspropSpec rmsprop, "momentum_buffer") => $"momentum {Number(rmsprop.Momentum)} and eps {Number(rmsprop.Eps)} feed it, b ← μ·b + g / (√s + eps)",
-            (RmspropSpec rmsprop, _) => $"lr {Number(rmsprop.Lr)} and eps {Number(rmsprop.Eps)} feed it, p ← p − lr·g / (√s + eps)",
+            (RmspropSpec rmsprop, "grad_avg") => $"alpha {Number(rmsprop.Alpha)} and centered feed it, ḡ ← α·ḡ + (1 − α)·g{decayed(rmsprop.WeightDecay)}",
+            (RmspropSpec rmsprop, "momentum_buffer") => $"momentum {Number(rmsprop.Momentum)} and eps {Number(rmsprop.Eps)} feed it, b ← μ·b + g / ({Root(rmsprop)} + eps){Centered(rmsprop)}",
+            (RmspropSpec { Momentum: > 0 } rmsprop, _) => $"lr {Number(rmsprop.Lr)} feeds it, p ← p − lr·b with the momentum_buffer b ← μ·b + g / ({Root(rmsprop)} + eps){Centered(rmsprop)}",
+            (RmspropSpec rmsprop, _) => $"lr {Number(rmsprop.Lr)} and eps {Number(rmsprop.Eps)} feed it, p ← p − lr·g / ({Root(rmsprop)} + eps){Centered(rmsprop)}",
             (AdagradSpec, "step") => "the step count t, one more at every step, feeds it",
             (AdagradSpec adagrad, "sum") => $"initial_accumulator_value {Number(adagrad.InitialAccumulatorValue)} feeds it, s ← s + g²{decayed(adagrad.WeightDecay)}",
             (AdagradSpec adagrad, _) => $"lr {Number(adagrad.Lr)}, lr_decay {Number(adagrad.LrDecay)} and eps {Number(adagrad.Eps)} feed it, p ← p − (lr / (1 + (t − 1)·lr_decay))·g / (√s + eps)",
             _ => $"{key} feeds it",
         };
     }
+
+    /// <summary>The root RMSprop divides by: centered, of the variance s − ḡ²; else of s.</summary>
+    static string Root(RmspropSpec rmsprop) => rmsprop.Centered ? "√(s − ḡ²)" : "√s";
+
+    static string Centered(RmspropSpec rmsprop) => rmsprop.Centered ? ", centered: ḡ the running mean of g in grad_avg, s the square_avg" : "";
 }

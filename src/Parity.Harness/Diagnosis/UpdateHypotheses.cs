@@ -6,13 +6,14 @@ namespace Parity.Harness.Diagnosis;
 /// <summary>
 /// Explains an update that parts from TorchSharp's by replaying the recorded steps under the usual
 /// mistakes in an SGD implementation and naming the ones that reproduce the engine's parameters after
-/// every step. This replay is diagnosis only: the engine and the twin never use it.
+/// every step, or PyTorch's own step with the learning rate scaled (<see cref="LearningRateScale"/>). This replay
+/// is diagnosis only: the engine and the twin never use it.
 /// </summary>
 public static class UpdateHypotheses
 {
     sealed record Variant(string Explanation, bool VForm = false, bool WeightDecayAfter = false, bool NoNesterov = false,
         bool DampenFirst = false, bool NoWeightDecay = false, bool ClipPerTensor = false, bool NoClip = false, bool NoMomentum = false,
-        int LrShift = 0, bool NoSchedule = false);
+        int LrShift = 0, bool NoSchedule = false, double LrScale = 1);
 
     static IEnumerable<Variant> Variants(ParitySpec spec, SgdSpec sgd)
     {
@@ -48,13 +49,33 @@ public static class UpdateHypotheses
     {
         if (spec.Optimizer is not SgdSpec sgd)
             return AdaptiveHypotheses.Explain(spec, steps);
-        var tolerance = spec.DType == DType.Float32 ? 1e-4 : 1e-9;
-        var matches = Variants(spec, sgd).Where(variant => Replay(spec, sgd, steps, variant).Zip(steps, (predicted, step) => Agrees(predicted, step.EngineAfter, tolerance)).All(ok => ok))
-            .Select(v => v.Explanation).ToList();
+        var matches = Variants(spec, sgd).Where(variant => Reproduces(spec, steps, Replay(spec, sgd, steps, variant))).Select(v => v.Explanation).ToList();
         return matches.Count == 0 ? null : string.Join("; or ", matches);
     }
 
-    internal static bool Agrees(double[][] predicted, IReadOnlyList<HostTensor> engine, double tolerance) =>
+    /// <summary>
+    /// The factor r ≠ 1 the engine's update is TorchSharp's times at the first failing step (least squares), when
+    /// PyTorch's own step with lr × r reproduces the engine's parameters after every step — a scale of every
+    /// element at every step, what a wrong learning rate does; null otherwise (another mistake, which a ratio
+    /// sentence would point away from, or r = 1, which scales nothing).
+    /// </summary>
+    public static double? LearningRateScale(ParitySpec spec, IReadOnlyList<UpdateStep> steps, UpdateStep failure)
+    {
+        if (RatioFit.Common(failure.EngineAfter.Zip(failure.TwinAfter, failure.Before).Select(p =>
+                (p.First.Data.Zip(p.Third.Data, (a, b) => a - b).ToArray(), p.Second.Data.Zip(p.Third.Data, (a, b) => a - b).ToArray()))) is not { } r
+            || RatioFit.Near(r, 1))
+            return null;
+        var reproduces = spec.Optimizer is SgdSpec sgd
+            ? Reproduces(spec, steps, Replay(spec, sgd, steps, new Variant("", LrScale: r)))
+            : AdaptiveHypotheses.ReproducesWithLrScale(spec, steps, r);
+        return reproduces ? r : null;
+    }
+
+    /// <summary>Whether the replayed parameters agree with the engine's after every recorded step, to the dtype's rounding.</summary>
+    internal static bool Reproduces(ParitySpec spec, IReadOnlyList<UpdateStep> steps, IEnumerable<double[][]> replayed) =>
+        replayed.Zip(steps, (predicted, step) => Agrees(predicted, step.EngineAfter, spec.DType == DType.Float32 ? 1e-4 : 1e-9)).All(ok => ok);
+
+    static bool Agrees(double[][] predicted, IReadOnlyList<HostTensor> engine, double tolerance) =>
         predicted.Zip(engine, (p, e) => p.Zip(e.Data, (x, y) => Math.Abs(x - y) <= tolerance * Math.Max(1, Math.Abs(y))).All(ok => ok)).All(ok => ok);
 
     /// <summary>The parameters after each recorded step, had the optimizer made the variant's mistake from the first step on, fed the engine's own gradients.</summary>
@@ -64,7 +85,7 @@ public static class UpdateHypotheses
         var buffers = parameters.Select(p => new double[p.Length]).ToArray();
         foreach (var step in steps)
         {
-            var lr = variant.NoSchedule ? sgd.Lr : LrOfEpoch(spec, step.Step + variant.LrShift);
+            var lr = (variant.NoSchedule ? sgd.Lr : LrOfEpoch(spec, step.Step + variant.LrShift)) * variant.LrScale;
             var gradients = Clip(spec.Clip, step.EngineGradients.Select(g => (double[])g.Data.Clone()).ToArray(), variant);
             for (var t = 0; t < parameters.Length; t++)
             {

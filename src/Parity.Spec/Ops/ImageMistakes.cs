@@ -1,11 +1,11 @@
 namespace Parity.Spec;
 
 /// <summary>
-/// The usual mistakes in the backward of conv2d and the pools, recognised by the shape of the
+/// The usual mistakes in the backward of conv2d and avg-pool, recognised by the shape of the
 /// difference rather than by recomputing the layer: a weight gradient whose kernels are turned 180°,
 /// an input gradient shifted by a pixel (padding off by one) or cut off where stride 1 stops (stride
-/// ignored), a max-pool gradient also at tied positions, an avg-pool gradient not divided by the
-/// window. Diagnosis only: no engine uses these rules.
+/// ignored), an avg-pool gradient not divided by the window (max-pool's routing:
+/// <see cref="MaxPoolMistakes"/>). Diagnosis only: no engine uses these rules.
 /// </summary>
 static class ImageMistakes
 {
@@ -25,20 +25,6 @@ static class ImageMistakes
             return $"the gradient it passes back is zero beyond row and column {reach} of the input {LayerShapes.Text(e.InputShape)}, where TorchSharp's is not: "
                 + $"the backward spreads the output positions with stride 1 instead of the forward's stride [{string.Join(", ", stride)}] — the stride is ignored in backward";
         return null;
-    }
-
-    public static string? MaxPool(LayerEvidence e)
-    {
-        if (!e.GradInputDiffers)
-            return null;
-        // Positions TorchSharp gives nothing and the engine gives something: each a tie with its window's first maximum?
-        var taken = new bool[e.Input.Length];
-        ImageShapes.MaxPositions(e.Settings, e.InputShape, e.Input, taken);
-        var extra = Enumerable.Range(0, e.EngineGradInput.Length).Where(i => e.TwinGradInput[i] == 0 && !e.Close(e.EngineGradInput[i], 0)).ToList();
-        if (extra.Count == 0 || extra.Any(i => taken[i]) || !TiedWithAMaximum(e, extra))
-            return null;
-        return $"the gradient reaches {extra.Count} input positions TorchSharp's does not, each equal to its window's maximum: "
-            + "a tie sends the window's gradient to every maximal position instead of only the first, as PyTorch picks it (the first in row-major order)";
     }
 
     public static string? AvgPool(LayerEvidence e)
@@ -104,29 +90,5 @@ static class ImageMistakes
         return beyond.Count > 0 && beyond.All(i => e.EngineGradInput[i] == 0) && beyond.Any(i => e.TwinGradInput[i] != 0)
             ? Math.Min(lastRow, lastColumn)
             : null;
-    }
-
-    /// <summary>Whether each of the positions holds the same value as its window's first maximum.</summary>
-    static bool TiedWithAMaximum(LayerEvidence e, List<int> positions)
-    {
-        var (kernel, stride, padding) = (e.Settings.Integers("kernel_size"), e.Settings.Integers("stride"), e.Settings.Integers("padding"));
-        var (height, width) = (e.InputShape[1], e.InputShape[2]);
-        var maxima = new HashSet<double>[e.Input.Length];
-        var output = ImageShapes.Slide("max-pool2d", e.Settings, e.InputShape, e.InputShape[0], pool: true);
-        for (var plane = 0; plane < e.Input.Length / (height * width); plane++)
-            for (var oh = 0; oh < output[1]; oh++)
-                for (var ow = 0; ow < output[2]; ow++)
-                {
-                    var window = (from i in Enumerable.Range(0, kernel[0])
-                                  from j in Enumerable.Range(0, kernel[1])
-                                  let h = oh * stride[0] - padding[0] + i
-                                  let w = ow * stride[1] - padding[1] + j
-                                  where h >= 0 && h < height && w >= 0 && w < width
-                                  select (plane * height + h) * width + w).ToList();
-                    var max = window.Max(i => e.Input[i]);
-                    foreach (var i in window)
-                        (maxima[i] ??= []).Add(max);
-                }
-        return positions.All(i => maxima[i] is { } windows && windows.Contains(e.Input[i]));
     }
 }

@@ -124,7 +124,7 @@ public static class LayerOps
             Cost = (settings, _, output) => ImageShapes.Pool(settings, output, max: true),
             HasKinks = true,
             Sides = ImageShapes.MaxPositions,
-            Explain = ImageMistakes.MaxPool,
+            Explain = MaxPoolMistakes.Explain,
             Examples =
             [
                 new(new() { ["kernel_size"] = new JsonArray(2, 2) }, [2, 4, 6]),

@@ -1,0 +1,12 @@
+using Parity.Engine.Modules;
+using Parity.Engine.Optimizers;
+
+namespace Parity.PlantedBugs.Tests.Bugs;
+
+/// <summary>Adam dividing by √(v / (1 − β₂ᵗ) + eps), eps under the root, where PyTorch divides by √v / √(1 − β₂ᵗ) + eps.</summary>
+static class AdamEpsInsideRoot
+{
+    public static IOptimizer Create(IReadOnlyList<Parameter<double>> parameters, AdamOptions options) =>
+        new ElementwiseAdam(parameters, options, (double p, double m, double v, ref double maxV, double lr, int t) =>
+            p - lr / (1 - Math.Pow(options.Beta1, t)) * m / Math.Sqrt(v / (1 - Math.Pow(options.Beta2, t)) + options.Eps));
+}
