@@ -17,7 +17,7 @@ public class HostileInputCatalogueTests(ITestOutputHelper log)
     /// <summary>A row: what Parity is given in a folder, and what it must come to.</summary>
     sealed record Row(Func<Folder, string[]> Arguments, int Exit, string Message, double Seconds, string? SignalOnLine = null, string[]? Signals = null, double SignalAfter = 0);
 
-    /// <summary>The row's folder, with a copy of the xor spec, a file that is no one's output, and previous reports.</summary>
+    /// <summary>The row's folder, with a copy of the xor spec, a file that is no one's output, and previous reports (marked as Parity's, so that a run may replace them).</summary>
     sealed class Folder : IDisposable
     {
         public string Path { get; } = Directory.CreateTempSubdirectory("parity-hostile-").FullName;
@@ -28,7 +28,9 @@ public class HostileInputCatalogueTests(ITestOutputHelper log)
         {
             File.Copy(Engines.Spec("xor-tanh-bce.yaml"), this["xor.yaml"]);
             File.WriteAllText(this["precious.txt"], "not Parity's");
-            File.WriteAllText(Directory.CreateDirectory(this["reports"]).FullName + "/README.md", "previous reports");
+            var reports = Directory.CreateDirectory(this["reports"]).FullName;
+            File.WriteAllText(System.IO.Path.Combine(reports, "README.md"), "previous reports");
+            File.WriteAllText(System.IO.Path.Combine(reports, Cli.Output.OutputFolder.MarkFile), "");
         }
 
         public string this[string name] => System.IO.Path.Combine(Path, name);
