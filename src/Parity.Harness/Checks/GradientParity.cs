@@ -8,7 +8,8 @@ namespace Parity.Harness.Checks;
 /// gradient reaching every layer's output, every parameter's gradient and the input's gradient; the
 /// buffers the training forward moved (batch norm's running statistics); and, for a model whose
 /// evaluation differs from its training (dropout, batch norm), the evaluation outputs after that step.
-/// Both sides' layer outputs are kept, TorchSharp's as the reference the diagnosis reasons from.
+/// Both sides' layer outputs are kept, TorchSharp's as the reference the diagnosis reasons from, and the scale
+/// each of TorchSharp's gradients is judged against (<see cref="GradientScales"/>).
 /// </summary>
 public sealed record GradientParityResult(
     Gradients Engine,
@@ -21,7 +22,8 @@ public sealed record GradientParityResult(
     IReadOnlyList<TensorDifference> Parameters,
     TensorDifference Input,
     IReadOnlyList<(HostTensor Engine, HostTensor Twin, TensorDifference Difference)> Buffers,
-    (HostTensor Engine, HostTensor Twin, TensorDifference Difference)? Evaluation)
+    (HostTensor Engine, HostTensor Twin, TensorDifference Difference)? Evaluation,
+    GradientScales Scales)
 {
     public bool Passed => Loss.Passed && LayerOutputs.All(d => d.Passed) && LayerOutputGradients.All(d => d.Passed)
         && Parameters.All(d => d.Passed) && Input.Passed && Buffers.All(b => b.Difference.Passed) && Evaluation?.Difference.Passed != false;
@@ -41,15 +43,20 @@ public static class GradientParity
         var trained = e.Parameters.Select(p => p.Name).ToHashSet();
         var buffers = engine.GetParameters().Zip(twin.GetParameters()).Where(pair => !trained.Contains(pair.First.Name))
             .Select(pair => (pair.First, pair.Second, compare(pair.First, pair.Second))).ToList();
+        var evaluation = spec.Model.OfType<OpLayer>().Any(layer => layer.Op.TrainingDiffers) ? Evaluations(engine, twin, batch, compare) : ((HostTensor, HostTensor, TensorDifference)?)null;
+        // Last: it runs the twin's layers again, moving its buffers.
+        var scales = GradientScales.Of(spec, twin, batch, twinOutputs, t);
+        TensorDifference Gradient(HostTensor a, HostTensor b, double scale) => TensorComparison.Compare(a, b, tolerance, spec.DType, scale);
         return new GradientParityResult(
             e, t, engineOutputs, twinOutputs,
             compare(new HostTensor("loss", [1], [e.Loss]), new HostTensor("loss", [1], [t.Loss])),
             outputs,
-            e.LayerOutputs.Zip(t.LayerOutputs, compare).ToList(),
-            e.Parameters.Zip(t.Parameters, compare).ToList(),
-            compare(e.Input, t.Input),
+            e.LayerOutputs.Zip(t.LayerOutputs).Select((pair, i) => Gradient(pair.First, pair.Second, scales.LayerOutputs[i])).ToList(),
+            e.Parameters.Zip(t.Parameters, (a, b) => Gradient(a, b, scales.OfParameter(b.Name))).ToList(),
+            Gradient(e.Input, t.Input, scales.Input),
             buffers,
-            spec.Model.OfType<OpLayer>().Any(layer => layer.Op.TrainingDiffers) ? Evaluations(engine, twin, batch, compare) : null);
+            evaluation,
+            scales);
     }
 
     /// <summary>Each engine's evaluation outputs on the batch, and how they compare.</summary>

@@ -37,12 +37,13 @@ public sealed record LockstepResult(
 
 /// <summary>
 /// Trains the engine and the twin in lockstep — same initial parameters, same batches in the same
-/// order — and after every step compares their losses and all their parameters against the bound
-/// rounding alone can explain (<see cref="RoundingBound"/>).
+/// order — and after every step compares their losses and their parameters (all but those training does not
+/// determine, <see cref="UndeterminedTensors"/>) against the bound rounding alone can explain (<see cref="RoundingBound"/>).
 /// </summary>
 public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
 {
     readonly Trainer _trainer = new(spec, data);
+    readonly IReadOnlySet<string> _undetermined = UndeterminedTensors.Of(spec);
 
     public int TotalSteps => _trainer.TotalSteps;
 
@@ -56,7 +57,7 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
         {
             var (engineParameters, twinParameters) = (engine.GetParameters(), twin.GetParameters());
             differences ??= new double[engineParameters.Max(p => p.Count)];
-            var drift = Measure(step, epoch, losses[0], losses[1], engineParameters, twinParameters, differences);
+            var drift = Measure(step, epoch, losses[0], losses[1], Determined(engineParameters), Determined(twinParameters), differences);
             steps.Add(drift);
             // A NaN/Inf anywhere makes the drift or a loss non-finite, so a finite step needs no search for one.
             if ((!double.IsFinite(drift.Drift) || !losses.All(double.IsFinite)) && watch.Observe(step, epoch, [Sides.Engine, Sides.Twin], losses, [engineParameters, twinParameters]))
@@ -78,6 +79,9 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
         });
         return new LockstepResult(metrics[0], metrics[1], steps, beyondRounding, divergence, watch.First);
     }
+
+    IReadOnlyList<HostTensor> Determined(IReadOnlyList<HostTensor> parameters) =>
+        _undetermined.Count == 0 ? parameters : [.. parameters.Where(p => !_undetermined.Contains(p.Name))];
 
     /// <summary>The largest parameter difference and where it lies (the first NaN, if any: the largest drift there is), SIMD over <paramref name="differences"/>, a buffer the largest tensor fits.</summary>
     static StepDrift Measure(int step, int epoch, double engineLoss, double twinLoss, IReadOnlyList<HostTensor> engine, IReadOnlyList<HostTensor> twin, double[] differences)
