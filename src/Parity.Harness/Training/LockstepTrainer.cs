@@ -53,7 +53,7 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
         Divergence? beyondRounding = null, divergence = null;
         var watch = new NonFiniteWatch(spec);
         double[]? differences = null;
-        var metrics = _trainer.Train([engine, twin], (step, epoch, losses) =>
+        var metrics = _trainer.Train([engine, twin], (step, epoch, losses, batch) =>
         {
             var (engineParameters, twinParameters) = (engine.GetParameters(), twin.GetParameters());
             differences ??= new double[engineParameters.Max(p => p.Count)];
@@ -71,13 +71,24 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
             else if (beyondRounding is null && Beyond(drift) is { } exit)
             {
                 beyondRounding = exit;
-                // Leaving the rounding regime in one jump is a different computation; drifting out of it is not.
-                if (exit.RelativeDrift > RoundingBound.Jump * exit.Bound || exit.LossDiff > RoundingBound.Jump * exit.Bound)
+                // Leaving the rounding regime in one jump is a different computation; drifting out of it is not. A jump
+                // of the parameters alone that leaves the model's training outputs together is rounding a scale-free
+                // optimizer amplified in a direction training does not determine (a bias batch norm cancels further on).
+                var jump = RoundingBound.Jump * exit.Bound;
+                if (exit.LossDiff > jump || (exit.RelativeDrift > jump && OutputDrift(engine, twin, batch) > jump))
                     divergence = exit with { Reason = $"{exit.Reason}, in one jump to over {RoundingBound.Jump}× the rounding bound" };
             }
             tick?.Invoke();
         });
         return new LockstepResult(metrics[0], metrics[1], steps, beyondRounding, divergence, watch.First);
+    }
+
+    /// <summary>How far the two models' training outputs on the batch lie apart, relative to their scale (as the drift is); Forward moves no buffer.</summary>
+    static double OutputDrift(IBackend engine, IBackend twin, Batch batch)
+    {
+        var (e, t) = (engine.Forward(batch)[^1].Data, twin.Forward(batch)[^1].Data);
+        var largest = e.Zip(t, (a, b) => Math.Abs(a - b)).Max();
+        return double.IsNaN(largest) ? double.PositiveInfinity : largest / Math.Max(Comparison.TensorComparison.LargestFinite(t), 1);
     }
 
     IReadOnlyList<HostTensor> Determined(IReadOnlyList<HostTensor> parameters) =>

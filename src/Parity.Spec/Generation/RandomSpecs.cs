@@ -35,8 +35,8 @@ public static class RandomSpecs
         var float32 = random.NextInt(2) == 0;
         Line(yaml, $"dtype: {(float32 ? "float32" : "float64")}");
 
-        // Batch norm on flat rows needs two rows in every training batch (PyTorch refuses one), so those
-        // specs have no validation split and no last batch of one row.
+        // Batch norm needs two values per channel in every training batch (PyTorch refuses one, as a one-row
+        // batch of features or of 1×1 images has), so those specs have no validation split and no batch of one row.
         var batchNorm = random.NextInt(3) == 0;
         var (features, task, classes, data, csv) = DrawData(random, name, validation: !batchNorm);
         Line(yaml, $"data: {data}");
@@ -45,10 +45,10 @@ public static class RandomSpecs
         var batch = 1 + random.NextInt(Math.Max(1, Math.Min(rows, 40)));
         if (batchNorm)
             batch = Math.Max(batch, 2);
-        if (batchNorm && rows % batch == 1)
+        while (batchNorm && rows % batch == 1)
             batch++;
 
-        var (lossText, oneHot, width, last) = DrawLoss(random, task, classes);
+        var (lossText, summed, oneHot, width, last) = DrawLoss(random, task, classes);
         Line(yaml, "model:");
         var model = new List<string>();
         if (random.NextInt(4) == 0)
@@ -65,7 +65,10 @@ public static class RandomSpecs
         Line(yaml, $"loss: {lossText}");
         if (oneHot)
             Line(yaml, "targets: one-hot");
-        Line(yaml, $"optimizer: {{{DrawOptimizer(random)}}}");
+        // SGD's step grows with the gradient: a loss summed over the batch, Fashion-MNIST's 784 inputs or a regression's
+        // targets (up to 32) each make it larger, and a spec whose training blows up in TorchSharp too checks nothing.
+        var gradientScale = (summed ? batch : 1) * (features == 784 || task == Problem.Regression ? 10 : 1);
+        Line(yaml, $"optimizer: {{{DrawOptimizer(random, gradientScale)}}}");
         if (random.NextInt(2) == 0)
             Line(yaml, $"schedule: {DrawSchedule(random)}");
         if (random.NextInt(3) == 0)
@@ -136,7 +139,7 @@ public static class RandomSpecs
     /// A loss that fits the task, how the spec writes it, the output width it needs, and the op the model
     /// must end with (sigmoid before bce, log-softmax before nll), or null.
     /// </summary>
-    static (string Text, bool OneHot, int Width, string? Last) DrawLoss(SeededRandom random, Problem task, int classes)
+    static (string Text, bool Summed, bool OneHot, int Width, string? Last) DrawLoss(SeededRandom random, Problem task, int classes)
     {
         // A regression takes the value losses; class labels take every loss, as indices, one-hot rows or (two classes) one column.
         var kind = Pick(random, task == Problem.Regression ? ["mse", "l1", "smooth-l1", "huber"] : [.. LossOps.All.Select(o => o.Keyword)]);
@@ -152,13 +155,14 @@ public static class RandomSpecs
             _ => random.NextInt(5) == 0 ? "identity" : null,
         };
         var options = new List<string>();
-        if (random.NextInt(2) == 0)
+        var summed = random.NextInt(2) == 0;
+        if (summed)
             options.Add("reduction: sum");
         foreach (var option in op.Options)
             if (random.NextInt(2) == 0)
                 options.Add($"{option.SpecKey}: {DrawNumber(random, option)}");
         var text = options.Count == 0 ? kind : $"{{kind: {kind}, {string.Join(", ", options)}}}";
-        return (text, oneHot, width, last);
+        return (text, summed, oneHot, width, last);
     }
 
     /// <summary>One to three hidden layers, each a linear layer, maybe batch norm, an activation and maybe dropout.</summary>
@@ -215,7 +219,7 @@ public static class RandomSpecs
                 + $"padding: [{padding.Item1}, {padding.Item2}], dilation: [{dilation.Item1}, {dilation.Item2}], bias: {(random.NextInt(4) == 0 ? "false" : "true")}}}");
             height = Slid(height, kernel.Item1, stride.Item1, padding.Item1, dilation.Item1);
             width = Slid(width, kernel.Item2, stride.Item2, padding.Item2, dilation.Item2);
-            if (batchNorm || random.NextInt(4) == 0)
+            if (batchNorm && (i == 0 || random.NextInt(2) == 0))
                 model.Add(WithOptions(random, "batch-norm2d"));
             model.Add(WithOptions(random, Pick(random, Activations)));
             if (random.NextInt(4) == 0)
@@ -291,8 +295,11 @@ public static class RandomSpecs
         _ => "torch-default",
     };
 
-    /// <summary>One of torch.optim's five optimizers, each option given (within a range that trains) or left to its default at random.</summary>
-    static string DrawOptimizer(SeededRandom random)
+    /// <summary>
+    /// One of torch.optim's five optimizers, each option given (within a range that trains) or left to its default at
+    /// random; SGD's learning rate divided by <paramref name="gradientScale"/>, the others' steps are bounded by theirs.
+    /// </summary>
+    static string DrawOptimizer(SeededRandom random, int gradientScale)
     {
         var options = new List<string>();
         void Maybe(string key, string value)
@@ -305,7 +312,7 @@ public static class RandomSpecs
         {
             case 0:
                 kind = "sgd";
-                options.Add($"lr: {Number(random, 0.001, 0.1)}");
+                options.Add($"lr: {Number(random, 0.001 / gradientScale, 0.05 / gradientScale)}");
                 var momentum = random.NextInt(3) == 0 ? 0 : random.NextDouble() * 0.95;
                 if (momentum > 0)
                     options.Add($"momentum: {Round(momentum)}");

@@ -42,13 +42,16 @@ public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops
     /// [rows, …input shape], row-major), written into the last argument, as long as the values (the
     /// finite-difference check reuses it at each of its hundreds of probe points); a change between the
     /// probes θ ± eps·u is a kink crossed. By default the sign, for kinks at 0 as ReLU's; max-pool2d's
-    /// is which position each window takes.
+    /// is which position each window takes, <see cref="SidesCount"/> flags per sample.
     /// </summary>
     public Action<OpSettings, int[], double[], bool[]> Sides { get; init; } = (_, _, values, sides) =>
     {
         for (var i = 0; i < values.Length; i++)
             sides[i] = values[i] > 0;
     };
+
+    /// <summary>How many flags <see cref="Sides"/> writes per sample, from its settings and input shape: by default one per input value.</summary>
+    public Func<OpSettings, int[], int> SidesCount { get; init; } = (_, input) => LayerShapes.Count(input);
 
     public bool IsProbability { get; init; }
 

@@ -123,7 +123,8 @@ public static class LayerOps
             Shape = (settings, input) => ImageShapes.Slide("max-pool2d", settings, input, input.Length > 0 ? input[0] : 0, pool: true),
             Cost = (settings, _, output) => ImageShapes.Pool(settings, output, max: true),
             HasKinks = true,
-            Sides = ImageShapes.MaxPositions,
+            Sides = ImageShapes.WindowChoices,
+            SidesCount = ImageShapes.WindowPositions,
             Explain = ImageMistakes.MaxPool,
             Examples =
             [
