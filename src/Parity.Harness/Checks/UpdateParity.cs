@@ -6,7 +6,7 @@ namespace Parity.Harness.Checks;
 
 /// <summary>
 /// One optimizer step as both engines took it: TorchSharp's parameters before, the raw gradients the
-/// engine stepped with (TorchSharp's too while the parameters agree), each engine's parameters after, and
+/// engine stepped with (TorchSharp's optimizer too, when it takes them: <see cref="UpdateGradients"/>), each engine's parameters after, and
 /// their optimizer states compared by name where both backends expose them (<see cref="IOptimizerState"/>),
 /// with TorchSharp's state after the step (<see cref="TwinState"/>, empty when either keeps its state to itself);
 /// the buffers the step's training forward moved (batch norm's running statistics) are compared apart,

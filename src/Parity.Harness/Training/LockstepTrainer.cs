@@ -50,11 +50,18 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
     public LockstepResult Train(IBackend engine, IBackend twin, Action? tick = null)
     {
         var steps = new List<StepDrift>();
-        Divergence? beyondRounding = null, divergence = null;
+        // unconfirmed: a jump of the parameters alone, which the next step's loss (or, after the last step, the
+        // training outputs) must confirm. A scale-free optimizer (Adam, RMSprop, Adagrad) turns the rounding of a
+        // gradient that is zero by construction into full steps apart, in a direction the loss does not see to first
+        // order (a bias batch norm cancels further on; a weight whose inputs batch norm centres, under an upstream
+        // gradient the same on every row): rounding amplified, not a different computation.
+        Divergence? beyondRounding = null, divergence = null, unconfirmed = null;
+        Batch? last = null;
         var watch = new NonFiniteWatch(spec);
         double[]? differences = null;
         var metrics = _trainer.Train([engine, twin], (step, epoch, losses, batch) =>
         {
+            last = batch;
             var (engineParameters, twinParameters) = (engine.GetParameters(), twin.GetParameters());
             differences ??= new double[engineParameters.Max(p => p.Count)];
             var drift = Measure(step, epoch, losses[0], losses[1], Determined(engineParameters), Determined(twinParameters), differences);
@@ -68,20 +75,31 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
                 beyondRounding ??= exit;
                 divergence ??= exit with { Parameter = nonFinite.Parameter ?? exit.Parameter, Layer = nonFinite.Layer ?? exit.Layer, Reason = nonFinite.Where };
             }
+            else if (unconfirmed is not null)
+            {
+                // This step's loss was taken on the parameters that jumped.
+                if (drift.LossDiff > RoundingBound.Jump * RoundingBound.At(spec.DType, step))
+                    divergence ??= Jumped(unconfirmed);
+                unconfirmed = null;
+            }
             else if (beyondRounding is null && Beyond(drift) is { } exit)
             {
                 beyondRounding = exit;
-                // Leaving the rounding regime in one jump is a different computation; drifting out of it is not. A jump
-                // of the parameters alone that leaves the model's training outputs together is rounding a scale-free
-                // optimizer amplified in a direction training does not determine (a bias batch norm cancels further on).
+                // Leaving the rounding regime in one jump is a different computation; drifting out of it is not.
                 var jump = RoundingBound.Jump * exit.Bound;
-                if (exit.LossDiff > jump || (exit.RelativeDrift > jump && OutputDrift(engine, twin, batch) > jump))
-                    divergence = exit with { Reason = $"{exit.Reason}, in one jump to over {RoundingBound.Jump}× the rounding bound" };
+                if (exit.LossDiff > jump)
+                    divergence = Jumped(exit);
+                else if (exit.RelativeDrift > jump)
+                    unconfirmed = exit;
             }
             tick?.Invoke();
         });
+        if (unconfirmed is not null && OutputDrift(engine, twin, last!) > RoundingBound.Jump * unconfirmed.Bound)
+            divergence ??= Jumped(unconfirmed);
         return new LockstepResult(metrics[0], metrics[1], steps, beyondRounding, divergence, watch.First);
     }
+
+    static Divergence Jumped(Divergence exit) => exit with { Reason = $"{exit.Reason}, in one jump to over {RoundingBound.Jump}× the rounding bound" };
 
     /// <summary>How far the two models' training outputs on the batch lie apart, relative to their scale (as the drift is); Forward moves no buffer.</summary>
     static double OutputDrift(IBackend engine, IBackend twin, Batch batch)
