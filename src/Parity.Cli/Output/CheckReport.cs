@@ -18,6 +18,7 @@ public sealed record CheckSpecReport(
     DifferenceReport? Evaluation,
     IReadOnlyList<LayerReport> Layers,
     ResyncReport Resync,
+    Harness.Checks.KinkCrossing? KinkCrossing,
     UpdatesReport Updates,
     GradcheckPair Gradcheck,
     IReadOnlyList<string> Diagnosis)
@@ -34,6 +35,7 @@ public sealed record CheckSpecReport(
             g.Evaluation is { Difference: { } evaluation } ? DifferenceReport.From(evaluation) : null,
             g.LayerOutputs.Zip(g.LayerOutputGradients, (o, d) => new LayerReport(int.Parse(o.Name, System.Globalization.CultureInfo.InvariantCulture), DifferenceReport.From(o), DifferenceReport.From(d))).ToList(),
             ResyncReport.From(result.Resync),
+            g.Crossing,
             UpdatesReport.From(result.Updates),
             new GradcheckPair(GradcheckReport.From(result.EngineGradcheck), GradcheckReport.From(result.TwinGradcheck)),
             result.Diagnosis);

@@ -47,6 +47,8 @@ public sealed class CheckRunner(BackendFactory engine, BackendFactory twin, Acti
         using (var t = twin(model, initial))
             resync = LayerResync.Run(spec, e, t, batches[0], gradients);
         afterPart?.Invoke();
+        if (!gradients.Passed && gradients.Crossing is not null && resync.Available && resync.Blamed.Count == 0)
+            gradients = gradients.JudgedByResync();
 
         UpdateParityResult updates;
         using (var e = engine(model, initial))

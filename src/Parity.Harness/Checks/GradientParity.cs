@@ -23,10 +23,27 @@ public sealed record GradientParityResult(
     TensorDifference Input,
     IReadOnlyList<(HostTensor Engine, HostTensor Twin, TensorDifference Difference)> Buffers,
     (HostTensor Engine, HostTensor Twin, TensorDifference Difference)? Evaluation,
-    GradientScales Scales)
+    GradientScales Scales,
+    KinkCrossing? Crossing)
 {
     public bool Passed => Loss.Passed && LayerOutputs.All(d => d.Passed) && LayerOutputGradients.All(d => d.Passed)
         && Parameters.All(d => d.Passed) && Input.Passed && Buffers.All(b => b.Difference.Passed) && Evaluation?.Difference.Passed != false;
+
+    /// <summary>
+    /// The gradients below <see cref="Crossing"/>'s layer — reaching the outputs of the layers before it, their
+    /// parameters', the input's — passed on re-sync's word, which found no layer with an error of its own: rounding
+    /// sent them through another branch of a kink, and only a layer fed TorchSharp's input can be compared.
+    /// </summary>
+    public GradientParityResult JudgedByResync()
+    {
+        var below = Crossing!.Layer;
+        return this with
+        {
+            LayerOutputGradients = [.. LayerOutputGradients.Select((d, i) => i < below ? d with { Passed = true } : d)],
+            Parameters = [.. Parameters.Select(d => Diagnosis.Wording.LayerIndex(d.Name) < below ? d with { Passed = true } : d)],
+            Input = Input with { Passed = true },
+        };
+    }
 }
 
 public static class GradientParity
@@ -46,6 +63,7 @@ public static class GradientParity
         var evaluation = spec.Model.OfType<OpLayer>().Any(layer => layer.Op.TrainingDiffers) ? Evaluations(engine, twin, batch, compare) : ((HostTensor, HostTensor, TensorDifference)?)null;
         // Last: it runs the twin's layers again, moving its buffers.
         var scales = GradientScales.Of(spec, twin, batch, twinOutputs, t);
+        var crossing = KinkCrossing.Find(spec, engineOutputs, twinOutputs);
         TensorDifference Gradient(HostTensor a, HostTensor b, double scale) => TensorComparison.Compare(a, b, tolerance, spec.DType, scale);
         return new GradientParityResult(
             e, t, engineOutputs, twinOutputs,
@@ -56,7 +74,8 @@ public static class GradientParity
             Gradient(e.Input, t.Input, scales.Input),
             buffers,
             evaluation,
-            scales);
+            scales,
+            crossing);
     }
 
     /// <summary>Each engine's evaluation outputs on the batch, and how they compare.</summary>

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Parity.Harness.Comparison;
 using Parity.Spec;
 using Parity.Spec.Data;
 
@@ -50,18 +51,13 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
     public LockstepResult Train(IBackend engine, IBackend twin, Action? tick = null)
     {
         var steps = new List<StepDrift>();
-        // unconfirmed: a jump of the parameters alone, which the next step's loss (or, after the last step, the
-        // training outputs) must confirm. A scale-free optimizer (Adam, RMSprop, Adagrad) turns the rounding of a
-        // gradient that is zero by construction into full steps apart, in a direction the loss does not see to first
-        // order (a bias batch norm cancels further on; a weight whose inputs batch norm centres, under an upstream
-        // gradient the same on every row): rounding amplified, not a different computation.
-        Divergence? beyondRounding = null, divergence = null, unconfirmed = null;
-        Batch? last = null;
+        Divergence? beyondRounding = null, divergence = null;
         var watch = new NonFiniteWatch(spec);
         double[]? differences = null;
+        // The reference's parameters and buffers before each step, to take the step's gradient again at a jump.
+        var before = twin.GetParameters();
         var metrics = _trainer.Train([engine, twin], (step, epoch, losses, batch) =>
         {
-            last = batch;
             var (engineParameters, twinParameters) = (engine.GetParameters(), twin.GetParameters());
             differences ??= new double[engineParameters.Max(p => p.Count)];
             var drift = Measure(step, epoch, losses[0], losses[1], Determined(engineParameters), Determined(twinParameters), differences);
@@ -75,38 +71,46 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
                 beyondRounding ??= exit;
                 divergence ??= exit with { Parameter = nonFinite.Parameter ?? exit.Parameter, Layer = nonFinite.Layer ?? exit.Layer, Reason = nonFinite.Where };
             }
-            else if (unconfirmed is not null)
-            {
-                // This step's loss was taken on the parameters that jumped.
-                if (drift.LossDiff > RoundingBound.Jump * RoundingBound.At(spec.DType, step))
-                    divergence ??= Jumped(unconfirmed);
-                unconfirmed = null;
-            }
             else if (beyondRounding is null && Beyond(drift) is { } exit)
             {
                 beyondRounding = exit;
-                // Leaving the rounding regime in one jump is a different computation; drifting out of it is not.
+                // Leaving the rounding regime in one jump is a different computation; drifting out of it is not. Nor is a
+                // jump where the step's gradient is zero within the check's tolerance: a scale-free optimizer (Adam,
+                // RMSprop, Adagrad) turns the rounding of a gradient zero by construction (a weight whose inputs batch
+                // norm centres, under an upstream gradient the same on every row) into full steps of either sign.
                 var jump = RoundingBound.Jump * exit.Bound;
-                if (exit.LossDiff > jump)
-                    divergence = Jumped(exit);
-                else if (exit.RelativeDrift > jump)
-                    unconfirmed = exit;
+                if (exit.LossDiff > jump || (exit.RelativeDrift > jump && DriftWhereGradientCounts(twin, before, twinParameters, batch, engineParameters) > jump))
+                    divergence = exit with { Reason = $"{exit.Reason}, in one jump to over {RoundingBound.Jump}× the rounding bound" };
             }
+            before = twinParameters;
             tick?.Invoke();
         });
-        if (unconfirmed is not null && OutputDrift(engine, twin, last!) > RoundingBound.Jump * unconfirmed.Bound)
-            divergence ??= Jumped(unconfirmed);
         return new LockstepResult(metrics[0], metrics[1], steps, beyondRounding, divergence, watch.First);
     }
 
-    static Divergence Jumped(Divergence exit) => exit with { Reason = $"{exit.Reason}, in one jump to over {RoundingBound.Jump}× the rounding bound" };
-
-    /// <summary>How far the two models' training outputs on the batch lie apart, relative to their scale (as the drift is); Forward moves no buffer.</summary>
-    static double OutputDrift(IBackend engine, IBackend twin, Batch batch)
+    /// <summary>
+    /// The relative drift (as <see cref="Measure"/> has it) over the elements whose gradient at the step — the reference's,
+    /// taken again from its parameters and buffers <paramref name="before"/> the step, then set back — is not zero within
+    /// the check's tolerance against the model's gradient scale (atol + rtol·the largest gradient element); tensors
+    /// without a gradient (buffers) count whole.
+    /// </summary>
+    double DriftWhereGradientCounts(IBackend twin, IReadOnlyList<HostTensor> before, IReadOnlyList<HostTensor> after, Batch batch, IReadOnlyList<HostTensor> engine)
     {
-        var (e, t) = (engine.Forward(batch)[^1].Data, twin.Forward(batch)[^1].Data);
-        var largest = e.Zip(t, (a, b) => Math.Abs(a - b)).Max();
-        return double.IsNaN(largest) ? double.PositiveInfinity : largest / Math.Max(Comparison.TensorComparison.LargestFinite(t), 1);
+        twin.SetParameters(before);
+        var gradients = twin.ComputeGradients(batch).Parameters.ToDictionary(g => g.Name);
+        twin.SetParameters(after);
+        var tolerance = Tolerances.Gradient(spec);
+        var zero = tolerance.Atol + tolerance.Rtol * TensorComparison.LargestFinite(gradients.Values.SelectMany(g => g.Data));
+        double drift = 0, scale = 0;
+        foreach (var (e, t) in Determined(engine).Zip(Determined(after)))
+        {
+            var gradient = gradients.GetValueOrDefault(t.Name);
+            for (var i = 0; i < t.Count; i++)
+                if (gradient is null || Math.Abs(gradient.Data[i]) > zero)
+                    drift = Math.Max(drift, Math.Abs(e.Data[i] - t.Data[i]));
+            scale = Math.Max(scale, TensorComparison.LargestFinite(t.Data));
+        }
+        return drift / Math.Max(scale, 1);
     }
 
     IReadOnlyList<HostTensor> Determined(IReadOnlyList<HostTensor> parameters) =>
