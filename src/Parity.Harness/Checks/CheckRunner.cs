@@ -47,6 +47,7 @@ public sealed class CheckRunner(BackendFactory engine, BackendFactory twin, Acti
         using (var t = twin(model, initial))
             resync = LayerResync.Run(spec, e, t, batches[0], gradients);
         afterPart?.Invoke();
+        // Below a kink that rounding alone made the engines cross, only layers fed TorchSharp's input compare: re-sync's.
         if (!gradients.Passed && gradients.Crossing is not null && resync.Available && resync.Blamed.Count == 0)
             gradients = gradients.JudgedByResync();
 
