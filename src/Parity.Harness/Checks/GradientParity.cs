@@ -54,7 +54,8 @@ public static class GradientParity
         var compare = (HostTensor a, HostTensor b) => TensorComparison.Compare(a, b, tolerance, spec.DType);
         var twinOutputs = twin.Forward(batch);
         var engineOutputs = engine.Forward(batch);
-        var outputs = engineOutputs.Zip(twinOutputs, compare).ToList();
+        var outputs = engineOutputs.Zip(twinOutputs).Select((pair, i) => TensorComparison.Compare(pair.First, pair.Second, tolerance, spec.DType,
+            OutputScale(spec, batch, LayerResync.Input(spec, batch, twinOutputs, i), i, pair.Second))).ToList();
         var e = engine.ComputeGradients(batch);
         var t = twin.ComputeGradients(batch);
         var trained = e.Parameters.Select(p => p.Name).ToHashSet();
@@ -63,7 +64,7 @@ public static class GradientParity
         var evaluation = spec.Model.OfType<OpLayer>().Any(layer => layer.Op.TrainingDiffers) ? Evaluations(engine, twin, batch, compare) : ((HostTensor, HostTensor, TensorDifference)?)null;
         // Last: it runs the twin's layers again, moving its buffers.
         var scales = GradientScales.Of(spec, twin, batch, twinOutputs, t);
-        var crossing = KinkCrossing.Find(spec, engineOutputs, twinOutputs);
+        var crossing = KinkCrossing.Find(spec, batch, engineOutputs, twinOutputs);
         TensorDifference Gradient(HostTensor a, HostTensor b, double scale) => TensorComparison.Compare(a, b, tolerance, spec.DType, scale);
         return new GradientParityResult(
             e, t, engineOutputs, twinOutputs,
@@ -76,6 +77,18 @@ public static class GradientParity
             evaluation,
             scales,
             crossing);
+    }
+
+    /// <summary>
+    /// The scale layer <paramref name="layer"/>'s training output is judged against, fed <paramref name="input"/>: its
+    /// op's scale of terms (<see cref="LayerOp.OutputScale"/>, batch norm's) where larger, else the output's largest element.
+    /// </summary>
+    internal static double OutputScale(ParitySpec spec, Batch batch, HostTensor input, int layer, HostTensor output)
+    {
+        var own = TensorComparison.LargestFinite(output.Data);
+        return spec.Model[layer] is OpLayer { Op.OutputScale: { } scale } op
+            ? Math.Max(own, scale(op.Settings, LayerShapes.Of(spec)[layer].In, input.Data, batch.Rows))
+            : own;
     }
 
     /// <summary>Each engine's evaluation outputs on the batch, and how they compare.</summary>

@@ -72,7 +72,7 @@ public static class LayerResync
                 var t = twinProbe.RunLayer(i, batch, input, upstream);
                 // Each gradient against its scale in the end-to-end run (GradientScales): the same tensors, on the same input and upstream gradient.
                 var scales = parity.Scales;
-                own[i] = [compare(Named($"{i}", e.Output), Named($"{i}", t.Output)),
+                own[i] = [TensorComparison.Compare(Named($"{i}", e.Output), Named($"{i}", t.Output), tolerance, spec.DType, GradientParity.OutputScale(spec, batch, input, i, t.Output)),
                     TensorComparison.Compare(Named(InputName(i), e.Input), Named(InputName(i), t.Input), tolerance, spec.DType, scales.OfLayerInput(i)),
                     .. e.Parameters.Zip(t.Parameters, (a, b) => TensorComparison.Compare(a, b, tolerance, spec.DType, scales.OfParameter(b.Name)))];
                 if (!evaluates)

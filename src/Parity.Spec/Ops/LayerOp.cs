@@ -38,6 +38,13 @@ public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops
     public bool HasKinks { get; init; }
 
     /// <summary>
+    /// For an op whose output's rounding is relative to more than the output (batch norm divides x − μ, which cancels,
+    /// by √(σ² + eps)): the scale of its training output's terms, from its settings, one sample's input shape, the
+    /// batch's input values and its rows; null where the output itself is that scale.
+    /// </summary>
+    public Func<OpSettings, int[], double[], int, double>? OutputScale { get; init; }
+
+    /// <summary>
     /// For an op with kinks: which side of them each input value of a batch is on (the values of
     /// [rows, …input shape], row-major), written into the last argument, as long as the values (the
     /// finite-difference check reuses it at each of its hundreds of probe points); a change between the
