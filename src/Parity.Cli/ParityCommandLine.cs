@@ -36,6 +36,7 @@ public static class ParityCommandLine
         root.Subcommands.Add(SoakCommand.Create(output));
         root.Subcommands.Add(MergeCommand.Create(output));
         root.Subcommands.Add(ShrinkCommand.Create(output));
+        root.Subcommands.Add(SweepCommand.Create(output));
         var threadsOption = NumberOption.Create("--threads", "Threads for TorchSharp and the BLAS under both engines, 1 to 256 (default: theirs)",
             (int n) => n is >= 1 and <= MaxThreads, $"--threads takes a whole number from 1 to {MaxThreads}");
         threadsOption.Recursive = true;

@@ -91,9 +91,12 @@ public static class CheckCommand
         if (g.Evaluation is { Difference: { } evaluation })
             Line(console, evaluation.Passed, $"evaluation: the outputs in eval mode {(evaluation.Passed ? "agree" : "part")} (max rel err {Figures.Scientific(evaluation.MaxRelErr)})");
         Line(console, result.Resync.Blamed.Count == 0, Resync(result.Resync));
+        if (g.Crossing is { } crossing)
+            console.MarkupLine($"  [yellow]·[/] {Markup.Escape($"kinks: rounding put {crossing.Count} inputs of layer {crossing.Layer} on another side of its kink (or another max-pool choice) than TorchSharp's forward did; the gradients below it are judged by re-sync")}");
+        var gradients = result.Updates.Gradients == UpdateGradients.EngineGradients ? "TorchSharp's optimizer on the engine's gradients" : "each on its own gradients";
         Line(console, result.Updates.Passed, result.Updates.Passed
-            ? $"updates: {result.Updates.Steps.Count} optimizer steps agree"
-            : $"updates: step {result.Updates.FirstFailure!.Step} parts");
+            ? $"updates: {result.Updates.Steps.Count} optimizer steps agree ({gradients})"
+            : $"updates: step {result.Updates.FirstFailure!.Step} parts ({gradients})");
         foreach (var check in new[] { result.EngineGradcheck, result.TwinGradcheck })
             Line(console, check.Passed, $"gradcheck {check.Backend} (float64, {check.Mode}): {GradcheckReport.From(check).Describe()}");
         foreach (var line in result.Diagnosis)

@@ -163,7 +163,7 @@ public static class TrainCommand
         var trainer = new Trainer(spec, data);
         using var backend = create(ModelDescriptions.Describe(spec), Backends.InitialParameters(spec));
         var watch = new NonFiniteWatch(spec);
-        var epochs = Terminal.WithProgress(console, $"{spec.Name} ({name})", trainer.TotalSteps, tick => trainer.Train([backend], (step, epoch, losses) =>
+        var epochs = Terminal.WithProgress(console, $"{spec.Name} ({name})", trainer.TotalSteps, tick => trainer.Train([backend], (step, epoch, losses, _) =>
         {
             // The parameters are copied out only until the first NaN/Inf: that step is all the watch reports.
             if (watch.First is null)

@@ -18,6 +18,7 @@ public sealed record CheckSpecReport(
     DifferenceReport? Evaluation,
     IReadOnlyList<LayerReport> Layers,
     ResyncReport Resync,
+    Harness.Checks.KinkCrossing? KinkCrossing,
     UpdatesReport Updates,
     GradcheckPair Gradcheck,
     IReadOnlyList<string> Diagnosis)
@@ -34,7 +35,8 @@ public sealed record CheckSpecReport(
             g.Evaluation is { Difference: { } evaluation } ? DifferenceReport.From(evaluation) : null,
             g.LayerOutputs.Zip(g.LayerOutputGradients, (o, d) => new LayerReport(int.Parse(o.Name, System.Globalization.CultureInfo.InvariantCulture), DifferenceReport.From(o), DifferenceReport.From(d))).ToList(),
             ResyncReport.From(result.Resync),
-            new UpdatesReport(result.Updates.Passed, result.Updates.Steps.Count, result.Updates.FirstFailure?.Step),
+            g.Crossing,
+            UpdatesReport.From(result.Updates),
             new GradcheckPair(GradcheckReport.From(result.EngineGradcheck), GradcheckReport.From(result.TwinGradcheck)),
             result.Diagnosis);
     }
@@ -63,7 +65,15 @@ public sealed record ResyncReport(bool Available, string? Unavailable, IReadOnly
 /// <summary>One layer re-synced; <see cref="WorstOwn"/> names the tensor of its own error furthest outside tolerance (null when it has none).</summary>
 public sealed record ResyncLayerReport(int Layer, double OwnError, double InheritedError, string Verdict, string? WorstOwn);
 
-public sealed record UpdatesReport(bool Passed, int StepsChecked, int? FirstFailure);
+/// <summary>
+/// The update check; <see cref="Gradients"/> says which gradients the reference's optimizer stepped on: "engine" (the
+/// engine's, so only the optimizers can part) or "own" (each backend its own: a reference that cannot take another's).
+/// </summary>
+public sealed record UpdatesReport(bool Passed, int StepsChecked, int? FirstFailure, string Gradients)
+{
+    public static UpdatesReport From(UpdateParityResult updates) => new(updates.Passed, updates.Steps.Count, updates.FirstFailure?.Step,
+        updates.Gradients == UpdateGradients.EngineGradients ? "engine" : "own");
+}
 
 public sealed record GradcheckPair(GradcheckReport Engine, GradcheckReport Twin);
 

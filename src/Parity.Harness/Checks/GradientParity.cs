@@ -8,7 +8,8 @@ namespace Parity.Harness.Checks;
 /// gradient reaching every layer's output, every parameter's gradient and the input's gradient; the
 /// buffers the training forward moved (batch norm's running statistics); and, for a model whose
 /// evaluation differs from its training (dropout, batch norm), the evaluation outputs after that step.
-/// Both sides' layer outputs are kept, TorchSharp's as the reference the diagnosis reasons from.
+/// Both sides' layer outputs are kept, TorchSharp's as the reference the diagnosis reasons from, and the scale
+/// each of TorchSharp's gradients is judged against (<see cref="GradientScales"/>).
 /// </summary>
 public sealed record GradientParityResult(
     Gradients Engine,
@@ -21,10 +22,28 @@ public sealed record GradientParityResult(
     IReadOnlyList<TensorDifference> Parameters,
     TensorDifference Input,
     IReadOnlyList<(HostTensor Engine, HostTensor Twin, TensorDifference Difference)> Buffers,
-    (HostTensor Engine, HostTensor Twin, TensorDifference Difference)? Evaluation)
+    (HostTensor Engine, HostTensor Twin, TensorDifference Difference)? Evaluation,
+    GradientScales Scales,
+    KinkCrossing? Crossing)
 {
     public bool Passed => Loss.Passed && LayerOutputs.All(d => d.Passed) && LayerOutputGradients.All(d => d.Passed)
         && Parameters.All(d => d.Passed) && Input.Passed && Buffers.All(b => b.Difference.Passed) && Evaluation?.Difference.Passed != false;
+
+    /// <summary>
+    /// The gradients below <see cref="Crossing"/>'s layer — reaching the outputs of the layers before it, their
+    /// parameters', the input's — passed on re-sync's word, which found no layer with an error of its own: rounding
+    /// sent them through another branch of a kink, and only a layer fed TorchSharp's input can be compared.
+    /// </summary>
+    public GradientParityResult JudgedByResync()
+    {
+        var below = Crossing!.Layer;
+        return this with
+        {
+            LayerOutputGradients = [.. LayerOutputGradients.Select((d, i) => i < below ? d with { Passed = true } : d)],
+            Parameters = [.. Parameters.Select(d => Diagnosis.Wording.LayerIndex(d.Name) < below ? d with { Passed = true } : d)],
+            Input = Input with { Passed = true },
+        };
+    }
 }
 
 public static class GradientParity
@@ -35,21 +54,41 @@ public static class GradientParity
         var compare = (HostTensor a, HostTensor b) => TensorComparison.Compare(a, b, tolerance, spec.DType);
         var twinOutputs = twin.Forward(batch);
         var engineOutputs = engine.Forward(batch);
-        var outputs = engineOutputs.Zip(twinOutputs, compare).ToList();
+        var outputs = engineOutputs.Zip(twinOutputs).Select((pair, i) => TensorComparison.Compare(pair.First, pair.Second, tolerance, spec.DType,
+            OutputScale(spec, batch, LayerResync.Input(spec, batch, twinOutputs, i), i, pair.Second))).ToList();
         var e = engine.ComputeGradients(batch);
         var t = twin.ComputeGradients(batch);
         var trained = e.Parameters.Select(p => p.Name).ToHashSet();
         var buffers = engine.GetParameters().Zip(twin.GetParameters()).Where(pair => !trained.Contains(pair.First.Name))
             .Select(pair => (pair.First, pair.Second, compare(pair.First, pair.Second))).ToList();
+        var evaluation = spec.Model.OfType<OpLayer>().Any(layer => layer.Op.TrainingDiffers) ? Evaluations(engine, twin, batch, compare) : ((HostTensor, HostTensor, TensorDifference)?)null;
+        // Last: it runs the twin's layers again, moving its buffers.
+        var scales = GradientScales.Of(spec, twin, batch, twinOutputs, t);
+        var crossing = KinkCrossing.Find(spec, batch, engineOutputs, twinOutputs);
+        TensorDifference Gradient(HostTensor a, HostTensor b, double scale) => TensorComparison.Compare(a, b, tolerance, spec.DType, scale);
         return new GradientParityResult(
             e, t, engineOutputs, twinOutputs,
             compare(new HostTensor("loss", [1], [e.Loss]), new HostTensor("loss", [1], [t.Loss])),
             outputs,
-            e.LayerOutputs.Zip(t.LayerOutputs, compare).ToList(),
-            e.Parameters.Zip(t.Parameters, compare).ToList(),
-            compare(e.Input, t.Input),
+            e.LayerOutputs.Zip(t.LayerOutputs).Select((pair, i) => Gradient(pair.First, pair.Second, scales.LayerOutputs[i])).ToList(),
+            e.Parameters.Zip(t.Parameters, (a, b) => Gradient(a, b, scales.OfParameter(b.Name))).ToList(),
+            Gradient(e.Input, t.Input, scales.Input),
             buffers,
-            spec.Model.OfType<OpLayer>().Any(layer => layer.Op.TrainingDiffers) ? Evaluations(engine, twin, batch, compare) : null);
+            evaluation,
+            scales,
+            crossing);
+    }
+
+    /// <summary>
+    /// The scale layer <paramref name="layer"/>'s training output is judged against, fed <paramref name="input"/>: its
+    /// op's scale of terms (<see cref="LayerOp.OutputScale"/>, batch norm's) where larger, else the output's largest element.
+    /// </summary>
+    internal static double OutputScale(ParitySpec spec, Batch batch, HostTensor input, int layer, HostTensor output)
+    {
+        var own = TensorComparison.LargestFinite(output.Data);
+        return spec.Model[layer] is OpLayer { Op.OutputScale: { } scale } op
+            ? Math.Max(own, scale(op.Settings, LayerShapes.Of(spec)[layer].In, input.Data, batch.Rows))
+            : own;
     }
 
     /// <summary>Each engine's evaluation outputs on the batch, and how they compare.</summary>

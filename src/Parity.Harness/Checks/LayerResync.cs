@@ -61,17 +61,20 @@ public static class LayerResync
         var own = new List<TensorDifference>[layers];
         // As in the parity run, evaluation is compared only in a model whose evaluation differs from its training.
         var evaluates = parity.Evaluation is not null;
-        var evaluationInput = Input(spec, batch, parity, 0);
+        var evaluationInput = Input(spec, batch, parity.TwinOutputs, 0);
         try
         {
             for (var i = 0; i < layers; i++)
             {
-                var input = Input(spec, batch, parity, i);
+                var input = Input(spec, batch, parity.TwinOutputs, i);
                 var upstream = parity.Twin.LayerOutputs[i];
                 var e = engineProbe.RunLayer(i, batch, input, upstream);
                 var t = twinProbe.RunLayer(i, batch, input, upstream);
-                own[i] = [compare(Named($"{i}", e.Output), Named($"{i}", t.Output)), compare(Named(InputName(i), e.Input), Named(InputName(i), t.Input)),
-                    .. e.Parameters.Zip(t.Parameters, compare)];
+                // Each gradient against its scale in the end-to-end run (GradientScales): the same tensors, on the same input and upstream gradient.
+                var scales = parity.Scales;
+                own[i] = [TensorComparison.Compare(Named($"{i}", e.Output), Named($"{i}", t.Output), tolerance, spec.DType, GradientParity.OutputScale(spec, batch, input, i, t.Output)),
+                    TensorComparison.Compare(Named(InputName(i), e.Input), Named(InputName(i), t.Input), tolerance, spec.DType, scales.OfLayerInput(i)),
+                    .. e.Parameters.Zip(t.Parameters, (a, b) => TensorComparison.Compare(a, b, tolerance, spec.DType, scales.OfParameter(b.Name)))];
                 if (!evaluates)
                     continue;
                 // After the training forward, which moved the buffers as ComputeGradients did before the
@@ -95,9 +98,9 @@ public static class LayerResync
     }
 
     /// <summary>What layer <paramref name="index"/> received in TorchSharp's run: the batch's features, or the output of the layer before, shaped as the layer takes it.</summary>
-    static HostTensor Input(ParitySpec spec, Batch batch, GradientParityResult parity, int index) => index == 0
+    internal static HostTensor Input(ParitySpec spec, Batch batch, IReadOnlyList<HostTensor> twinOutputs, int index) => index == 0
         ? new HostTensor("input", [batch.Rows, .. LayerShapes.Of(spec)[0].In], batch.X)
-        : parity.TwinOutputs[index - 1];
+        : twinOutputs[index - 1];
 
     /// <summary>The same tensors in the normal run: the layer's output, the gradient leaving it backward (dL/d of its input), its parameters' gradients, its buffers.</summary>
     static IReadOnlyList<TensorDifference> EndToEnd(GradientParityResult parity, int index) =>

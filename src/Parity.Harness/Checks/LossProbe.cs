@@ -56,7 +56,7 @@ public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, do
     }
 
     static bool[][] SidesArrays(ParitySpec spec, Batch batch) => [.. spec.Model.Zip(LayerShapes.Of(spec))
-        .Where(p => p.First is OpLayer { Op.HasKinks: true }).Select(p => new bool[batch.Rows * Count(p.Second.In)])];
+        .Where(p => p.First is OpLayer { Op.HasKinks: true }).Select(p => new bool[batch.Rows * ((OpLayer)p.First).Op.SidesCount(((OpLayer)p.First).Settings, p.Second.In)])];
 
     static int Count(int[] shape) => shape.Aggregate(1, (n, d) => n * d);
 

@@ -6,7 +6,7 @@ namespace Parity.Harness.Checks;
 
 /// <summary>
 /// One optimizer step as both engines took it: TorchSharp's parameters before, the raw gradients the
-/// engine stepped with (TorchSharp's too while the parameters agree), each engine's parameters after, and
+/// engine stepped with (TorchSharp's optimizer too, when it takes them: <see cref="UpdateGradients"/>), each engine's parameters after, and
 /// their optimizer states compared by name where both backends expose them (<see cref="IOptimizerState"/>),
 /// with TorchSharp's state after the step (<see cref="TwinState"/>, empty when either keeps its state to itself);
 /// the buffers the step's training forward moved (batch norm's running statistics) are compared apart,
@@ -27,11 +27,19 @@ public sealed record UpdateStep(
 }
 
 /// <summary>
-/// The optimizer checked step by step, every step taken even after the parameters part; <see cref="Forced"/>, the
+/// Which gradients the reference's optimizer stepped on: the engine's (<see cref="EngineGradients"/>, the reference
+/// taking them through <see cref="IGradientInjection"/>), so that only the optimizers can part; or each backend its
+/// own (<see cref="OwnGradients"/>, a reference that cannot take them), where the rounding of the gradients enters too.
+/// </summary>
+public enum UpdateGradients { EngineGradients, OwnGradients }
+
+/// <summary>
+/// The optimizer checked step by step, every step taken even after the parameters part, on the gradients
+/// <see cref="Gradients"/> says; <see cref="Forced"/>, the
 /// same steps teacher-forced (each from TorchSharp's parameters and optimizer state, so each step's difference is
 /// its own), when both backends expose and accept their state, else empty.
 /// </summary>
-public sealed record UpdateParityResult(IReadOnlyList<UpdateStep> Steps, IReadOnlyList<ForcedStep>? Forced = null)
+public sealed record UpdateParityResult(IReadOnlyList<UpdateStep> Steps, UpdateGradients Gradients, IReadOnlyList<ForcedStep>? Forced = null)
 {
     public bool Passed => Steps.All(s => s.Passed);
 
@@ -41,7 +49,11 @@ public sealed record UpdateParityResult(IReadOnlyList<UpdateStep> Steps, IReadOn
 /// <summary>
 /// From the same parameters, both engines take <see cref="StepCount"/> steps (gradients, clipping,
 /// update) on successive batches, ending an epoch after each step so that a schedule acts within
-/// the check; parameters are compared after every step. The steps go on after the parameters part:
+/// the check; parameters are compared after every step. The reference's optimizer steps on the engine's
+/// gradients where it can take them (<see cref="IGradientInjection"/>): gradient parity judges the gradients,
+/// this check the optimizer alone, whose rounding is then all that may part the two — a scale-free
+/// optimizer would otherwise turn the rounding of a gradient that is zero by construction (the bias of a
+/// linear layer before batch norm) into a full step of either sign. The steps go on after the parameters part:
 /// one step rarely tells optimizer mistakes apart (without momentum, without Nesterov and the velocity
 /// form all agree on the first), the engine's path over all of them does.
 /// </summary>
@@ -58,7 +70,9 @@ public static class UpdateParity
             var batch = batches[(step - 1) % batches.Count];
             var before = twin.GetParameters();
             var gradients = engine.ComputeGradients(batch).Parameters;
+            // The reference's own gradients too: its training forward moves its buffers as the engine's did.
             twin.ComputeGradients(batch);
+            (twin as IGradientInjection)?.SetGradients(gradients);
             engine.Step();
             twin.Step();
             var trained = gradients.Select(g => g.Name).ToHashSet();
@@ -72,7 +86,7 @@ public static class UpdateParity
             engine.EndEpoch();
             twin.EndEpoch();
         }
-        return new UpdateParityResult(steps);
+        return new UpdateParityResult(steps, twin is IGradientInjection ? UpdateGradients.EngineGradients : UpdateGradients.OwnGradients);
     }
 
     /// <summary>
@@ -98,8 +112,10 @@ public static class UpdateParity
         for (var step = 1; step <= StepCount; step++)
         {
             var batch = batches[(step - 1) % batches.Count];
-            engine.ComputeGradients(batch);
+            var gradients = engine.ComputeGradients(batch).Parameters;
             twin.ComputeGradients(batch);
+            // On the same gradients as the free-running steps, so that a part named here is one of those.
+            (twin as IGradientInjection)?.SetGradients(gradients);
             engine.Step();
             twin.Step();
             var parameters = engine.GetParameters().Zip(twin.GetParameters(), (a, b) => TensorComparison.Compare(a, b, tolerance, spec.DType)).ToList();

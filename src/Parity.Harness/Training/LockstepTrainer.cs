@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Parity.Harness.Comparison;
 using Parity.Spec;
 using Parity.Spec.Data;
 
@@ -37,12 +38,13 @@ public sealed record LockstepResult(
 
 /// <summary>
 /// Trains the engine and the twin in lockstep — same initial parameters, same batches in the same
-/// order — and after every step compares their losses and all their parameters against the bound
-/// rounding alone can explain (<see cref="RoundingBound"/>).
+/// order — and after every step compares their losses and their parameters (all but those training does not
+/// determine, <see cref="UndeterminedTensors"/>) against the bound rounding alone can explain (<see cref="RoundingBound"/>).
 /// </summary>
 public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
 {
     readonly Trainer _trainer = new(spec, data);
+    readonly IReadOnlySet<string> _undetermined = UndeterminedTensors.Of(spec);
 
     public int TotalSteps => _trainer.TotalSteps;
 
@@ -52,11 +54,13 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
         Divergence? beyondRounding = null, divergence = null;
         var watch = new NonFiniteWatch(spec);
         double[]? differences = null;
-        var metrics = _trainer.Train([engine, twin], (step, epoch, losses) =>
+        // The reference's parameters and buffers before each step, to take the step's gradient again at a jump.
+        var before = twin.GetParameters();
+        var metrics = _trainer.Train([engine, twin], (step, epoch, losses, batch) =>
         {
             var (engineParameters, twinParameters) = (engine.GetParameters(), twin.GetParameters());
             differences ??= new double[engineParameters.Max(p => p.Count)];
-            var drift = Measure(step, epoch, losses[0], losses[1], engineParameters, twinParameters, differences);
+            var drift = Measure(step, epoch, losses[0], losses[1], Determined(engineParameters), Determined(twinParameters), differences);
             steps.Add(drift);
             // A NaN/Inf anywhere makes the drift or a loss non-finite, so a finite step needs no search for one.
             if ((!double.IsFinite(drift.Drift) || !losses.All(double.IsFinite)) && watch.Observe(step, epoch, [Sides.Engine, Sides.Twin], losses, [engineParameters, twinParameters]))
@@ -70,14 +74,47 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
             else if (beyondRounding is null && Beyond(drift) is { } exit)
             {
                 beyondRounding = exit;
-                // Leaving the rounding regime in one jump is a different computation; drifting out of it is not.
-                if (exit.RelativeDrift > RoundingBound.Jump * exit.Bound || exit.LossDiff > RoundingBound.Jump * exit.Bound)
+                // Leaving the rounding regime in one jump is a different computation; drifting out of it is not. Nor is a
+                // jump where the step's gradient is zero within the check's tolerance: a scale-free optimizer (Adam,
+                // RMSprop, Adagrad) turns the rounding of a gradient zero by construction (a weight whose inputs batch
+                // norm centres, under an upstream gradient the same on every row) into full steps of either sign.
+                var jump = RoundingBound.Jump * exit.Bound;
+                if (exit.LossDiff > jump || (exit.RelativeDrift > jump && DriftWhereGradientCounts(twin, before, twinParameters, batch, engineParameters) > jump))
                     divergence = exit with { Reason = $"{exit.Reason}, in one jump to over {RoundingBound.Jump}× the rounding bound" };
             }
+            before = twinParameters;
             tick?.Invoke();
         });
         return new LockstepResult(metrics[0], metrics[1], steps, beyondRounding, divergence, watch.First);
     }
+
+    /// <summary>
+    /// The relative drift (as <see cref="Measure"/> has it) over the elements whose gradient at the step — the reference's,
+    /// taken again from its parameters and buffers <paramref name="before"/> the step, then set back — is not zero within
+    /// the check's tolerance against the model's gradient scale (atol + rtol·the largest gradient element); tensors
+    /// without a gradient (buffers) count whole.
+    /// </summary>
+    double DriftWhereGradientCounts(IBackend twin, IReadOnlyList<HostTensor> before, IReadOnlyList<HostTensor> after, Batch batch, IReadOnlyList<HostTensor> engine)
+    {
+        twin.SetParameters(before);
+        var gradients = twin.ComputeGradients(batch).Parameters.ToDictionary(g => g.Name);
+        twin.SetParameters(after);
+        var tolerance = Tolerances.Gradient(spec);
+        var zero = tolerance.Atol + tolerance.Rtol * TensorComparison.LargestFinite(gradients.Values.SelectMany(g => g.Data));
+        double drift = 0, scale = 0;
+        foreach (var (e, t) in Determined(engine).Zip(Determined(after)))
+        {
+            var gradient = gradients.GetValueOrDefault(t.Name);
+            for (var i = 0; i < t.Count; i++)
+                if (gradient is null || Math.Abs(gradient.Data[i]) > zero)
+                    drift = Math.Max(drift, Math.Abs(e.Data[i] - t.Data[i]));
+            scale = Math.Max(scale, TensorComparison.LargestFinite(t.Data));
+        }
+        return drift / Math.Max(scale, 1);
+    }
+
+    IReadOnlyList<HostTensor> Determined(IReadOnlyList<HostTensor> parameters) =>
+        _undetermined.Count == 0 ? parameters : [.. parameters.Where(p => !_undetermined.Contains(p.Name))];
 
     /// <summary>The largest parameter difference and where it lies (the first NaN, if any: the largest drift there is), SIMD over <paramref name="differences"/>, a buffer the largest tensor fits.</summary>
     static StepDrift Measure(int step, int epoch, double engineLoss, double twinLoss, IReadOnlyList<HostTensor> engine, IReadOnlyList<HostTensor> twin, double[] differences)

@@ -80,7 +80,7 @@ public sealed class TeacherForcing(ParitySpec spec, Dataset data)
         var tolerance = Tolerances.Gradient(spec);
         var steps = new List<ForcedStep>();
         Force(engine, engineState, twin, twinState);
-        _trainer.Train([engine, twin], (step, epoch, _) =>
+        _trainer.Train([engine, twin], (step, epoch, _, _) =>
         {
             var parameters = engine.GetParameters().Zip(twin.GetParameters(), (e, t) => TensorComparison.Compare(e, t, tolerance, spec.DType)).ToList();
             // Only the entries both name: an engine may keep fewer (no step count), never different ones under the same name.

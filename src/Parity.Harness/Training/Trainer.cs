@@ -25,8 +25,8 @@ public sealed class Trainer(ParitySpec spec, Dataset data)
 
     public int TotalSteps => StepsPerEpoch * spec.Train.Epochs;
 
-    /// <summary>Per backend, its metrics per epoch. <paramref name="afterStep"/> sees every step's number, epoch and losses (one per backend).</summary>
-    public IReadOnlyList<IReadOnlyList<EpochMetrics>> Train(IReadOnlyList<IBackend> backends, Action<int, int, double[]>? afterStep = null)
+    /// <summary>Per backend, its metrics per epoch. <paramref name="afterStep"/> sees every step's number, epoch, losses (one per backend) and batch.</summary>
+    public IReadOnlyList<IReadOnlyList<EpochMetrics>> Train(IReadOnlyList<IBackend> backends, Action<int, int, double[], Batch>? afterStep = null)
     {
         var epochs = backends.Select(_ => new List<EpochMetrics>()).ToArray();
         var step = 0;
@@ -38,7 +38,7 @@ public sealed class Trainer(ParitySpec spec, Dataset data)
                 var rows = order.AsSpan(start, Math.Min(spec.Train.Batch, order.Length - start));
                 var batch = Batches.ForStep(spec, data.Train, rows, epoch, start);
                 var losses = backends.Select(b => b.TrainStep(batch)).ToArray();
-                afterStep?.Invoke(++step, epoch, losses);
+                afterStep?.Invoke(++step, epoch, losses, batch);
             }
             foreach (var backend in backends)
                 backend.EndEpoch();

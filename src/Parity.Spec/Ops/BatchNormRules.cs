@@ -22,6 +22,7 @@ static class BatchNormRules
         Shape = (_, input) => Shape(keyword, input, images),
         Owns = Tensors,
         TrainingDiffers = true,
+        OutputScale = OutputScale,
         ForwardMistakes = ForwardMistakes,
         BufferMistakes = BufferMistakes,
         Examples = examples,
@@ -59,6 +60,21 @@ static class BatchNormRules
                 return [.. y.Select((v, i) => Channel(i, channels, size) is var c ? shift[c] + (v - shift[c]) * Math.Sqrt((biased[c] + eps) / (unbiased[c] + eps)) : 0)];
             }),
     ];
+
+    /// <summary>
+    /// The largest |x|/√(σ² + eps) over the channels: x − μ loses the rounding of x's size, and normalising divides it by
+    /// √(σ² + eps), so on a channel whose batch barely varies the output's rounding is of that size, however small the
+    /// output (the affine weight starts at 1, as the check's parameters do).
+    /// </summary>
+    static double OutputScale(OpSettings settings, int[] input, double[] x, int rows)
+    {
+        var (_, biased, _) = Statistics(x, rows, input);
+        var (channels, size) = (input[0], Count(input) / input[0]);
+        var largest = new double[channels];
+        for (var i = 0; i < x.Length; i++)
+            largest[Channel(i, channels, size)] = Math.Max(largest[Channel(i, channels, size)], Math.Abs(x[i]));
+        return largest.Select((v, c) => v / Math.Sqrt(biased[c] + settings.Number("eps"))).Max();
+    }
 
     static IReadOnlyList<BufferMistake> BufferMistakes(OpSettings settings, int[] input) =>
     [

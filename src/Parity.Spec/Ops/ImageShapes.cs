@@ -33,30 +33,47 @@ static class ImageShapes
     }
 
     /// <summary>
-    /// max-pool2d's sides of its kinks: for each input value of the batch, whether some window takes it
-    /// as its maximum (the first maximum, as PyTorch picks it); a probe that moves a window's choice
-    /// crosses a kink. Written into <paramref name="taken"/>, as long as the values.
+    /// max-pool2d's sides of its kinks: which position of its window each window takes as its maximum, one flag per
+    /// window and position (<see cref="WindowPositions"/> per sample); a probe that moves a window's choice crosses a
+    /// kink. Per window, not per value taken: windows that overlap can trade tied
+    /// positions (a background of equal values) and leave the set of values taken as it was.
     /// </summary>
-    public static void MaxPositions(OpSettings settings, int[] input, double[] values, bool[] taken)
+    public static void WindowChoices(OpSettings settings, int[] input, double[] values, bool[] chosen)
+    {
+        var kernel = settings.Integers("kernel_size");
+        Array.Clear(chosen);
+        foreach (var (window, offset, _) in FirstMaxima(settings, input, values))
+            chosen[window * kernel[0] * kernel[1] + offset] = true;
+    }
+
+    /// <summary>How many flags <see cref="WindowChoices"/> writes per sample: one per window and position of the window.</summary>
+    public static int WindowPositions(OpSettings settings, int[] input)
+    {
+        var (output, kernel) = (Slide("max-pool2d", settings, input, input[0], pool: true), settings.Integers("kernel_size"));
+        return output[0] * output[1] * output[2] * kernel[0] * kernel[1];
+    }
+
+    /// <summary>Each window of the batch in order, the position in it of its first maximum in row-major order, and that value's index.</summary>
+    static IEnumerable<(int Window, int Offset, int Index)> FirstMaxima(OpSettings settings, int[] input, double[] values)
     {
         var (kernel, stride, padding) = (settings.Integers("kernel_size"), settings.Integers("stride"), settings.Integers("padding"));
         var (channels, height, width) = (input[0], input[1], input[2]);
         var output = Slide("max-pool2d", settings, input, channels, pool: true);
-        Array.Clear(taken);
+        var window = 0;
         for (var plane = 0; plane < values.Length / (height * width); plane++)
             for (var oh = 0; oh < output[1]; oh++)
-                for (var ow = 0; ow < output[2]; ow++)
+                for (var ow = 0; ow < output[2]; ow++, window++)
                 {
-                    var at = -1;
+                    var (at, offset) = (-1, -1);
                     for (var i = 0; i < kernel[0]; i++)
                         for (var j = 0; j < kernel[1]; j++)
                         {
                             var (h, w) = (oh * stride[0] - padding[0] + i, ow * stride[1] - padding[1] + j);
                             var index = plane * height * width + h * width + w;
                             if (h >= 0 && h < height && w >= 0 && w < width && (at < 0 || values[index] > values[at]))
-                                at = index;
+                                (at, offset) = (index, i * kernel[1] + j);
                         }
-                    taken[at] = true;
+                    yield return (window, offset, at);
                 }
     }
 

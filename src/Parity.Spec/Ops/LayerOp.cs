@@ -38,17 +38,27 @@ public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops
     public bool HasKinks { get; init; }
 
     /// <summary>
+    /// For an op whose output's rounding is relative to more than the output (batch norm divides x − μ, which cancels,
+    /// by √(σ² + eps)): the scale of its training output's terms, from its settings, one sample's input shape, the
+    /// batch's input values and its rows; null where the output itself is that scale.
+    /// </summary>
+    public Func<OpSettings, int[], double[], int, double>? OutputScale { get; init; }
+
+    /// <summary>
     /// For an op with kinks: which side of them each input value of a batch is on (the values of
     /// [rows, …input shape], row-major), written into the last argument, as long as the values (the
     /// finite-difference check reuses it at each of its hundreds of probe points); a change between the
     /// probes θ ± eps·u is a kink crossed. By default the sign, for kinks at 0 as ReLU's; max-pool2d's
-    /// is which position each window takes.
+    /// is which position each window takes, <see cref="SidesCount"/> flags per sample.
     /// </summary>
     public Action<OpSettings, int[], double[], bool[]> Sides { get; init; } = (_, _, values, sides) =>
     {
         for (var i = 0; i < values.Length; i++)
             sides[i] = values[i] > 0;
     };
+
+    /// <summary>How many flags <see cref="Sides"/> writes per sample, from its settings and input shape: by default one per input value.</summary>
+    public Func<OpSettings, int[], int> SidesCount { get; init; } = (_, input) => LayerShapes.Count(input);
 
     public bool IsProbability { get; init; }
 

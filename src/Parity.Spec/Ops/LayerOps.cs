@@ -114,6 +114,8 @@ public static class LayerOps
             [
                 new(new() { ["out_channels"] = 3, ["kernel_size"] = new JsonArray(3, 2) }, [2, 5, 4]),
                 new(new() { ["out_channels"] = 2, ["kernel_size"] = new JsonArray(2, 3), ["stride"] = new JsonArray(2, 1), ["padding"] = new JsonArray(1, 2), ["dilation"] = new JsonArray(1, 2), ["bias"] = false }, [3, 6, 5]),
+                // the last column of taps dilated past the whole image, padding and all: every output takes zero there
+                new(new() { ["out_channels"] = 1, ["kernel_size"] = new JsonArray(2, 3), ["padding"] = new JsonArray(0, 1), ["dilation"] = new JsonArray(1, 2) }, [1, 5, 3]),
             ],
         },
         // the first maximum of each window in row-major order takes the gradient, as PyTorch's kernel picks it
@@ -123,7 +125,8 @@ public static class LayerOps
             Shape = (settings, input) => ImageShapes.Slide("max-pool2d", settings, input, input.Length > 0 ? input[0] : 0, pool: true),
             Cost = (settings, _, output) => ImageShapes.Pool(settings, output, max: true),
             HasKinks = true,
-            Sides = ImageShapes.MaxPositions,
+            Sides = ImageShapes.WindowChoices,
+            SidesCount = ImageShapes.WindowPositions,
             Explain = MaxPoolMistakes.Explain,
             Examples =
             [

@@ -16,4 +16,10 @@ public sealed record LossOp(string Keyword, LossKind Kind, int ForwardFlops, int
     public bool TakesProbabilities { get; init; }
 
     public Func<OpSettings, IReadOnlyList<LossMistake>> Mistakes { get; init; } = _ => [];
+
+    /// <summary>
+    /// For a loss whose gradient jumps (l1's sign(p − y) at p = y): which side of the jump an output p with target y is
+    /// on; null for a loss with a continuous gradient.
+    /// </summary>
+    public Func<double, double, int>? Side { get; init; }
 }

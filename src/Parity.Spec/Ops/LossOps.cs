@@ -18,6 +18,7 @@ public static class LossOps
         // difference, |·|, sum; then sign(d)·scale, sign(0) = 0
         new("l1", LossKind.L1, 3, 2)
         {
+            Side = (p, y) => Math.Sign(p - y),
             Mistakes = _ => [new("it matches sign(d) with sign(0) = 1 — PyTorch's l1 gradient at d = p − y = 0 is 0", d => d >= 0 ? 1 : -1)],
         },
         // difference, |·|, the branch's square or shift, sum; then d/beta or sign(d), scaled

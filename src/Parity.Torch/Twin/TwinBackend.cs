@@ -10,7 +10,7 @@ namespace Parity.Torch.Twin;
 /// ours. Each call runs in a dispose scope, so no tensor outlives it but the parameters, the loaded
 /// batch and the graph between <see cref="Forward()"/> and <see cref="Backward"/>.
 /// </summary>
-public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe, IForwardInto
+public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe, IForwardInto, IGradientInjection
 {
     readonly ScalarType _dtype;
     // Every parameter and buffer in state_dict order (what GetParameters and SetParameters exchange), and the parameters alone, which train.
@@ -175,6 +175,31 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe, 
             _clip?.Invoke(_parameters);
             _optimizer.step();
         }
+    }
+
+    public void SetGradients(IReadOnlyList<HostTensor> gradients)
+    {
+        lock (TorchRuntime.Gate)
+        {
+            var byName = gradients.ToDictionary(g => g.Name);
+            using var scope = NewDisposeScope();
+            _optimizer.zero_grad();
+            // Autograd writes them: the gradient of Σ p·g with respect to p is g, exactly (the product's backward
+            // multiplies g by ones), where TorchSharp has no setter for a parameter's gradient.
+            var total = _parameterNames.Select((name, i) => (_parameters[i] * Given(byName, name, i)).sum()).Aggregate((a, b) => a + b);
+            total.backward();
+        }
+    }
+
+    /// <summary>The gradient given for parameter <paramref name="index"/>, as a tensor of its shape.</summary>
+    Tensor Given(Dictionary<string, HostTensor> gradients, string name, int index)
+    {
+        if (!gradients.TryGetValue(name, out var gradient))
+            throw new ArgumentException($"no gradient given for parameter {name}");
+        var shape = HostTensors.Shape(_parameters[index]);
+        if (!gradient.Shape.SequenceEqual(shape))
+            throw new ArgumentException($"parameter {name} is [{string.Join(", ", shape)}], the gradient given is {gradient.ShapeText}");
+        return HostTensors.ToTorch(gradient.Data, [.. shape.Select(d => (long)d)], _dtype);
     }
 
     public double TrainStep(Batch batch)

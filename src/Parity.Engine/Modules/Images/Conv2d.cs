@@ -126,7 +126,8 @@ public sealed class Conv2d<T> : Module<T> where T : unmanaged, IFloatingPointIee
                         {
                             var line = tap.Slice((s * w.OutHeight + oh) * w.OutWidth, w.OutWidth);
                             var h = w.Row(oh, i);
-                            if ((uint)h >= (uint)w.Height)
+                            // A tap that falls in the padding on this row, or (dilated past the image) in every column of it.
+                            if ((uint)h >= (uint)w.Height || count == 0)
                             {
                                 if (!scatter)
                                     line.Clear();
