@@ -29,7 +29,7 @@ public static class SweepCommand
 
     static int Run(int count, long firstSeed, string? keepPath, string engineChoice, TextWriter output)
     {
-        var keep = keepPath is null ? null : AtomicFile.CheckFolder(keepPath, "--out");
+        using var keep = keepPath is null ? null : OutputFolder.Claim(keepPath, "--out");
         var engine = Backends.Resolve(engineChoice);
         var console = Terminal.On(output);
         Terminal.Sides(console, engine);
@@ -53,16 +53,14 @@ public static class SweepCommand
                 foreach (var problem in problems)
                     console.MarkupLine($"  [yellow]→[/] {Markup.Escape(problem)}");
                 if (keep is not null)
-                {
-                    Directory.CreateDirectory(keep);
-                    Write(keep, drawn);
-                }
+                    Write(keep.Staging, drawn);
             }
         }
         finally
         {
             scratch.Delete(recursive: true);
         }
+        keep?.Commit();
         var seconds = clock.Elapsed.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture);
         console.MarkupLine(failures == 0
             ? $"[green]passed[/] {count} random specs (seeds {firstSeed} to {firstSeed + count - 1}), checked and trained in lockstep in {seconds} s: no false alarm"
