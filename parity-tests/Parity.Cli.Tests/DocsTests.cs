@@ -52,6 +52,14 @@ public class DocsTests
     [InlineData("What repeats bit for bit, and what only up to rounding", "what-repeats-bit-for-bit-and-what-only-up-to-rounding")]
     public void Headings_are_slugged_as_github_does(string heading, string slug) => Assert.Equal(slug, MarkdownLinks.Slug(heading));
 
+    /// <summary>Where `parity suite`, `bench` and `soak` write the repository's own figures (--readme docs/results.md).</summary>
+    [Theory]
+    [InlineData("train")]
+    [InlineData("bench")]
+    [InlineData("soak")]
+    public void Docs_results_has_the_markers_each_generated_table_is_written_between(string table) =>
+        Output.ReadmeSection.CheckUpdatable(Path.Combine(Root, "docs", "results.md"), table);
+
     [Fact]
     public void Every_command_is_in_the_readme_table_and_has_its_section_in_docs_commands()
     {
