@@ -5,7 +5,7 @@ namespace Parity.Cli.Output;
 /// <summary>
 /// Replaces the lines of a Markdown file between the lines <c>&lt;!-- parity:NAME:begin --&gt;</c>
 /// and <c>&lt;!-- parity:NAME:end --&gt;</c> (each alone on its line, so prose may mention them)
-/// with generated text, so that the figures a README shows are the tool's own output.
+/// with generated text, so that the figures a page shows (the repository's are in docs/results.md) are the tool's own output.
 /// </summary>
 public static class ReadmeSection
 {
