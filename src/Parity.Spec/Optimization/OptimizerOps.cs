@@ -74,6 +74,27 @@ public static class OptimizerOps
                 new() { ["lr_decay"] = 0.01, ["weight_decay"] = 0.01, ["initial_accumulator_value"] = 0.1 },
             ],
         },
+        // NAdam: Adam's two moments 6, √ of v / (1 − β₂ᵗ) 2, eps, two quotients and two updates 6
+        new("nadam")
+        {
+            Options = [Lr(0.002), Betas, Eps(1e-8), WeightDecay(), OpOption.Number("momentum_decay", 0.004, 0, 1e6)],
+            StateKeys = _ => [Step, MuProduct, ExpAvg, ExpAvgSq],
+            StepFlops = s => 15 + Decayed(s),
+            Part = (s, key, _) => key switch
+            {
+                Step => "the step count t, one more at every step, feeds it",
+                MuProduct => $"betas[0] {N(s.Numbers("betas")[0])} and momentum_decay {N(s.Number("momentum_decay"))} feed it, Π ← Π·μₜ with μₜ = β₁·(1 − ½·0.96^(t·momentum_decay))",
+                ExpAvg => $"betas[0] {N(s.Numbers("betas")[0])} feeds it, m ← β₁·m + (1 − β₁)·g{DecayedGradient(s)}",
+                ExpAvgSq => $"betas[1] {N(s.Numbers("betas")[1])} feeds it, v ← β₂·v + (1 − β₂)·g²{DecayedGradient(s)}",
+                _ => $"lr {N(s.Number("lr"))}, eps {N(s.Number("eps"))}, mu_product and the bias correction feed it, "
+                    + "p ← p − (lr·(1 − μₜ) / (1 − Π))·g / d − (lr·μₜ₊₁ / (1 − Π·μₜ₊₁))·m / d with d = √(v / (1 − β₂ᵗ)) + eps",
+            },
+            Examples =
+            [
+                new(),
+                new() { ["lr"] = 0.01, ["betas"] = new JsonArray(0.8, 0.99), ["weight_decay"] = 0.01, ["momentum_decay"] = 0.04 },
+            ],
+        },
     ];
 
     static readonly Dictionary<string, OptimizerOp> ByKeyword = All.ToDictionary(op => op.Keyword);

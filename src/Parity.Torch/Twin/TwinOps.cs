@@ -156,6 +156,8 @@ public static class TwinOps
         ["adamw"] = new((parameters, adamw) => optim.AdamW(parameters, adamw.Number("lr"), Beta(adamw, 0), Beta(adamw, 1), adamw.Number("eps"), adamw.Number("weight_decay"), adamw.Flag("amsgrad")), AdamKeys),
         ["rmsprop"] = new((parameters, rmsprop) => optim.RMSProp(parameters, rmsprop.Number("lr"), rmsprop.Number("alpha"), rmsprop.Number("eps"), rmsprop.Number("weight_decay"), rmsprop.Number("momentum"), rmsprop.Flag("centered")),
             rmsprop => [OptimizerStateKeys.Step, OptimizerStateKeys.SquareAvg, .. rmsprop.Number("momentum") > 0 ? [OptimizerStateKeys.MomentumBuffer] : Array.Empty<string>(), .. rmsprop.Flag("centered") ? [OptimizerStateKeys.GradAvg] : Array.Empty<string>()]),
+        ["nadam"] = new((parameters, nadam) => optim.NAdam(parameters, nadam.Number("lr"), Beta(nadam, 0), Beta(nadam, 1), nadam.Number("eps"), nadam.Number("weight_decay"), nadam.Number("momentum_decay")),
+            _ => [OptimizerStateKeys.Step, OptimizerStateKeys.MuProduct, OptimizerStateKeys.ExpAvg, OptimizerStateKeys.ExpAvgSq]),
         ["adagrad"] = new((parameters, adagrad) => optim.Adagrad(parameters, adagrad.Number("lr"), adagrad.Number("lr_decay"), adagrad.Number("weight_decay"), adagrad.Number("initial_accumulator_value"), adagrad.Number("eps")),
             _ => [OptimizerStateKeys.Step, OptimizerStateKeys.Sum]),
     };
