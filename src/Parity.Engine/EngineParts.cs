@@ -45,8 +45,8 @@ public sealed record EngineParts<T>(
         {
             ["exponential"] = schedule => new ExponentialSchedule(schedule.Number("gamma")),
             ["step"] = schedule => new StepSchedule(schedule.Integer("step_size"), schedule.Number("gamma")),
-            ["cosine"] = schedule => new CosineSchedule(schedule.Integer("T_max"), schedule.Number("eta_min", 0)),
-            ["linear"] = schedule => new LinearSchedule(schedule.Number("start_factor", 1.0 / 3), schedule.Number("end_factor", 1), schedule.Integer("total_iters")),
+            ["cosine"] = schedule => new CosineSchedule(schedule.Integer("T_max"), schedule.Number("eta_min")),
+            ["linear"] = schedule => new LinearSchedule(schedule.Number("start_factor"), schedule.Number("end_factor"), schedule.Integer("total_iters")),
             ["sequential"] = Sequential,
         }));
 

@@ -190,8 +190,8 @@ public static class TwinOps
     {
         ["exponential"] = (optimizer, schedule) => optim.lr_scheduler.ExponentialLR(optimizer, schedule.Number("gamma")),
         ["step"] = (optimizer, schedule) => optim.lr_scheduler.StepLR(optimizer, schedule.Integer("step_size"), schedule.Number("gamma")),
-        ["cosine"] = (optimizer, schedule) => optim.lr_scheduler.CosineAnnealingLR(optimizer, schedule.Integer("T_max"), schedule.Number("eta_min", 0)),
-        ["linear"] = (optimizer, schedule) => optim.lr_scheduler.LinearLR(optimizer, schedule.Number("start_factor", 1.0 / 3), schedule.Number("end_factor", 1), schedule.Integer("total_iters")),
+        ["cosine"] = (optimizer, schedule) => optim.lr_scheduler.CosineAnnealingLR(optimizer, schedule.Integer("T_max"), schedule.Number("eta_min")),
+        ["linear"] = (optimizer, schedule) => optim.lr_scheduler.LinearLR(optimizer, schedule.Number("start_factor"), schedule.Number("end_factor"), schedule.Integer("total_iters")),
         ["sequential"] = (optimizer, schedule) => optim.lr_scheduler.SequentialLR(optimizer,
             schedule.Parts("schedulers").Select(part => Schedule(optimizer, part)).ToList(), schedule.Integers("milestones")),
     };
