@@ -440,12 +440,10 @@ public static partial class SpecLoader
 
     static ClipSpec ReadClip(SpecNode node)
     {
-        var clip = new MappingReader(node, "clip", ["norm", "value"]);
-        if (clip.Has("norm") == clip.Has("value"))
+        var clip = new MappingReader(node, "clip", [.. ClipOps.All.Select(op => op.Keyword)]);
+        if (ClipOps.All.Where(op => clip.Has(op.Keyword)).ToList() is not [var op])
             throw new SpecException(clip.Mark, "'clip' takes exactly one of 'norm' (global 2-norm) or 'value' (elementwise)");
-        var kind = clip.Has("norm") ? ClipKind.Norm : ClipKind.Value;
-        var key = kind == ClipKind.Norm ? "norm" : "value";
-        return new ClipSpec(kind, Scalars.Number(clip.Required(key), $"clip.{key}", 0, 1e12, exclusiveMin: true));
+        return new ClipSpec(op.Kind, Scalars.Number(clip.Required(op.Keyword), $"clip.{op.Keyword}", 0, 1e12, exclusiveMin: true));
     }
 
     static TrainingSpec ReadTraining(SpecNode node)

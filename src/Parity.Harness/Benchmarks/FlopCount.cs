@@ -52,12 +52,6 @@ public sealed record FlopCount(long Forward, long Backward, long Step)
     public static long ParameterCount(ParitySpec spec) =>
         spec.Model.Zip(LayerShapes.Of(spec)).Sum(p => LayerShapes.Owned(p.First, p.Second.In).Where(t => !t.Buffer).Sum(t => t.Count));
 
-    /// <summary>Per parameter: the optimizer's catalogue count (<see cref="OptimizerOp.StepFlops"/>); clipping by norm 3 more (square, sum, scale), by value 1.</summary>
-    static long StepPerParameter(ParitySpec spec) =>
-        spec.Optimizer.Op.StepFlops(spec.Optimizer.Settings) + spec.Clip switch
-        {
-            { Kind: ClipKind.Norm } => 3,
-            { Kind: ClipKind.Value } => 1,
-            _ => 0,
-        };
+    /// <summary>Per parameter: the optimizer's catalogue count (<see cref="OptimizerOp.StepFlops"/>) and the clipping's (<see cref="ClipOp.Flops"/>).</summary>
+    static long StepPerParameter(ParitySpec spec) => spec.Optimizer.Op.StepFlops(spec.Optimizer.Settings) + (spec.Clip?.Op.Flops ?? 0);
 }

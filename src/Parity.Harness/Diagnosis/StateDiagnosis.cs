@@ -36,7 +36,7 @@ public static class StateDiagnosis
 
     /// <summary>Clipping changes the gradient before any part of the update sees it: an option that feeds every part.</summary>
     static string Clipped(ParitySpec spec) => spec.Clip is { } clip
-        ? $"; every part takes the gradient after clipping ({(clip.Kind == ClipKind.Norm ? "clip_grad_norm_, max_norm" : "clip_grad_value_, clip_value")} {Number(clip.Threshold)})"
+        ? $"; every part takes the gradient after clipping ({clip.Op.Function}, {clip.Op.Option} {Number(clip.Threshold)})"
         : "";
 
     /// <summary>The state key of an entry's name: <c>exp_avg</c> of <c>0.weight.exp_avg</c> (the longest key the optimizer keeps that ends it); <c>lr</c> of <c>lr</c>.</summary>
