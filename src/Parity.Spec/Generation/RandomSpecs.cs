@@ -68,7 +68,8 @@ public static class RandomSpecs
         // SGD's step grows with the gradient: a loss summed over the batch, Fashion-MNIST's 784 inputs or a regression's
         // targets (up to 32) each make it larger, and a spec whose training blows up in TorchSharp too checks nothing.
         var gradientScale = (summed ? batch : 1) * (features == 784 || task == Problem.Regression ? 10 : 1);
-        Line(yaml, $"optimizer: {{{DrawOptimizer(random, gradientScale)}}}");
+        // The optimizer comes from a stream of its own: a new catalogue entry changes each seed's optimizer, not the parts drawn after it.
+        Line(yaml, $"optimizer: {{{DrawOptimizer(SeededRandom.For(seed, "sweep optimizer"), gradientScale)}}}");
         if (random.NextInt(2) == 0)
             Line(yaml, $"schedule: {DrawSchedule(random)}");
         if (random.NextInt(3) == 0)
