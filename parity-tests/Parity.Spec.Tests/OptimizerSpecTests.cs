@@ -8,11 +8,11 @@ public class OptimizerSpecTests
     [Fact]
     public void Left_out_options_take_torch_optims_defaults()
     {
-        Assert.Equal(new AdamSpec(0.001, 0.9, 0.999, 1e-8, 0, false, false), Parse("optimizer: {adam: {}}").Optimizer);
+        Assert.Equal("""{"lr":0.001,"betas":[0.9,0.999],"eps":1E-08,"weight_decay":0,"amsgrad":false}""", Parse("optimizer: {adam: {}}").Optimizer.Settings.ToString());
         // AdamW's weight decay defaults to 0.01 in PyTorch, Adam's to 0.
-        Assert.Equal(new AdamSpec(0.001, 0.9, 0.999, 1e-8, 0.01, false, true), Parse("optimizer: {adamw: {}}").Optimizer);
-        Assert.Equal(new RmspropSpec(0.01, 0.99, 1e-8, 0, 0, false), Parse("optimizer: {rmsprop: {}}").Optimizer);
-        Assert.Equal(new AdagradSpec(0.01, 0, 0, 1e-10, 0), Parse("optimizer: {adagrad: {}}").Optimizer);
+        Assert.Equal("""{"lr":0.001,"betas":[0.9,0.999],"eps":1E-08,"weight_decay":0.01,"amsgrad":false}""", Parse("optimizer: {adamw: {}}").Optimizer.Settings.ToString());
+        Assert.Equal("""{"lr":0.01,"alpha":0.99,"eps":1E-08,"weight_decay":0,"momentum":0,"centered":false}""", Parse("optimizer: {rmsprop: {}}").Optimizer.Settings.ToString());
+        Assert.Equal("""{"lr":0.01,"lr_decay":0,"weight_decay":0,"eps":1E-10,"initial_accumulator_value":0}""", Parse("optimizer: {adagrad: {}}").Optimizer.Settings.ToString());
     }
 
     [Fact]
@@ -30,11 +30,13 @@ public class OptimizerSpecTests
 
     [Theory]
     [InlineData("optimizer: {adam: {lr: 0.1}, sgd: {lr: 0.1}}", "'optimizer' takes exactly one of sgd, adam, adamw, rmsprop, adagrad", 6, 12)]
-    [InlineData("optimizer: {adam: {betas: [0.9]}}", "'optimizer.adam.betas' must be two numbers in [0, 1), e.g. [0.9, 0.999]", 6, 27)]
+    [InlineData("optimizer: {adam: {betas: [0.9]}}", "'optimizer.adam.betas' must be two numbers, each >= 0 and <= 0.999999999, e.g. [0.9, 0.999]", 6, 27)]
     [InlineData("optimizer: {adamw: {betas: [0.9, 1.5]}}", "'optimizer.adamw.betas[1]'", 6, 34)]
     [InlineData("optimizer: {rmsprop: {alpha: 2}}", "'optimizer.rmsprop.alpha'", 6, 30)]
     [InlineData("optimizer: {adagrad: {lr_decay: -1}}", "'optimizer.adagrad.lr_decay'", 6, 33)]
     [InlineData("optimizer: {adam: {beta1: 0.9}}", "unknown key 'beta1' in 'optimizer.adam'", 6, 20)]
+    [InlineData("optimizer: {adamw: {lr: 0}}", "'optimizer.adamw.lr'", 6, 25)]
+    [InlineData("optimizer: {sgd: {momentum: 0.9}}", "'optimizer.sgd' needs the key 'lr'", 6, 18)]
     public void Mistakes_are_refused_at_their_place(string optimizer, string problem, int line, int column) =>
         SpecText.AssertError(SpecText.With(optimizer), problem, line, column);
 }

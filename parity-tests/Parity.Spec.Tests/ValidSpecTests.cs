@@ -60,7 +60,7 @@ public class ValidSpecTests
         Assert.Equal(new InitSpec(InitKind.Normal, Std: 0.05), spec.Init);
         Assert.Equal(new LossSpec(LossKind.Mse, Reduction.Sum, OpSettings.None), spec.Loss);
         Assert.True(spec.OneHotTargets);
-        Assert.Equal(new SgdSpec(0.05, 0.9, 0, 0.0001, true), spec.Optimizer);
+        Assert.Equal(OptimizerOps.Of("sgd").With(new() { ["lr"] = 0.05, ["momentum"] = 0.9, ["weight_decay"] = 0.0001, ["nesterov"] = true }), spec.Optimizer);
         Assert.Equal(new ScheduleSpec(ScheduleKind.Step, 0.5, 10), spec.Schedule);
         Assert.Equal(new ClipSpec(ClipKind.Value, 0.5), spec.Clip);
         Assert.Equal(new TrainingSpec(3, 20, false), spec.Train);
@@ -100,7 +100,7 @@ public class ValidSpecTests
         Assert.Equal(new InitSpec(InitKind.TorchDefault), spec.Init);
         Assert.Equal(new LossSpec(LossKind.Bce, Reduction.Mean, OpSettings.None), spec.Loss);
         Assert.False(spec.OneHotTargets);
-        Assert.Equal(new SgdSpec(0.1), spec.Optimizer);
+        Assert.Equal(OptimizerOps.Of("sgd").With(new() { ["lr"] = 0.1 }), spec.Optimizer);
         Assert.Null(spec.Schedule);
         Assert.Null(spec.Clip);
         Assert.Equal(new TrainingSpec(1, 5, true), spec.Train);

@@ -6,7 +6,7 @@ namespace Parity.Conformance;
 /// Ready-made cases, in float64 and float32, that between them use every option the checks look at:
 /// momentum, Nesterov, dampening and weight decay, both schedules, both clippings, the mean and the
 /// sum reductions — on the layers and losses any engine is expected to have (linear, ReLU, tanh,
-/// sigmoid; MSE, BCE, cross-entropy). Learning rates are large enough that a step is far from rounding.
+/// sigmoid; MSE, BCE, cross-entropy). Each optimizer carries every option, as Parity's model descriptions do. Learning rates are large enough that a step is far from rounding.
 /// </summary>
 public static class ConformanceCases
 {
@@ -16,17 +16,17 @@ public static class ConformanceCases
         {
             ConformanceCase.Generate($"tanh-sigmoid-bce-{dtype}", Mlp($"tanh-sigmoid-bce-{dtype}", dtype, 3, [("linear", 5), ("tanh", 5), ("linear", 1), ("sigmoid", 1)],
                 Part("bce", ("reduction", "mean")),
-                Part("sgd", ("lr", 0.5), ("momentum", 0.9)),
+                Part("sgd", ("lr", 0.5), ("momentum", 0.9), ("dampening", 0.0), ("weight_decay", 0.0), ("nesterov", false)),
                 Part("exponential", ("gamma", 0.5)),
                 null)),
             ConformanceCase.Generate($"relu-cross-entropy-{dtype}", Mlp($"relu-cross-entropy-{dtype}", dtype, 4, [("linear", 6), ("relu", 6), ("linear", 3)],
                 Part("cross-entropy", ("reduction", "mean")),
-                Part("sgd", ("lr", 0.5), ("momentum", 0.9), ("nesterov", true), ("weight_decay", 0.01)),
+                Part("sgd", ("lr", 0.5), ("momentum", 0.9), ("dampening", 0.0), ("weight_decay", 0.01), ("nesterov", true)),
                 Part("step", ("step_size", 1), ("gamma", 0.1)),
                 Part("norm", ("max_norm", 0.5)))),
             ConformanceCase.Generate($"sigmoid-mse-sum-{dtype}", Mlp($"sigmoid-mse-sum-{dtype}", dtype, 3, [("linear", 4), ("sigmoid", 4), ("linear", 2)],
                 Part("mse", ("reduction", "sum")),
-                Part("sgd", ("lr", 0.2), ("momentum", 0.5), ("dampening", 0.3)),
+                Part("sgd", ("lr", 0.2), ("momentum", 0.5), ("dampening", 0.3), ("weight_decay", 0.0), ("nesterov", false)),
                 null,
                 Part("value", ("clip_value", 0.05)))),
         }),

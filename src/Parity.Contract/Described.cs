@@ -17,7 +17,10 @@ public record Described(string Kind, JsonObject Options)
 
     public int Integer(string name) => Required(name).GetValue<int>();
 
-    public bool Flag(string name, bool fallback = false) => Options[name] is { } value ? value.GetValue<bool>() : fallback;
+    /// <summary>A true/false option the description must carry, as an optimizer's: Parity's model description gives every one.</summary>
+    public bool Flag(string name) => Required(name).GetValue<bool>();
+
+    public bool Flag(string name, bool fallback) => Options[name] is { } value ? value.GetValue<bool>() : fallback;
 
     public string Word(string name, string fallback) => Options[name] is { } value ? value.GetValue<string>() : fallback;
 

@@ -6,7 +6,8 @@ namespace Parity.Contract;
 /// Names are the parameter's state_dict name and PyTorch's state key: <c>0.weight.step</c>,
 /// <c>0.weight.exp_avg</c>, <c>0.weight.exp_avg_sq</c>, <c>0.weight.max_exp_avg_sq</c>,
 /// <c>0.weight.momentum_buffer</c>, <c>0.weight.square_avg</c>, <c>0.weight.grad_avg</c>, <c>0.weight.sum</c>;
-/// <c>step</c> is a scalar (shape []), the others have the parameter's shape. One entry is the
+/// <c>step</c> and NAdam's <c>mu_product</c> are scalars (shape [], <see cref="OptimizerStateKeys.IsScalar"/>), the others
+/// have the parameter's shape; the keys are <see cref="OptimizerStateKeys"/>'s. One entry is the
 /// optimizer's, not a parameter's: <c>lr</c> (shape []), the learning rate in effect, PyTorch's
 /// <c>param_groups[0]["lr"]</c>, which a learning-rate schedule changes between epochs.
 /// </summary>

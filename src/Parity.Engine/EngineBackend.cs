@@ -237,20 +237,17 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
         return new Evaluation(loss, output.ToDoubles(), output.Cols);
     }
 
-    public IReadOnlyList<HostTensor> GetOptimizerState() => [.. _optimizer.State(), new HostTensor(LrEntry, [], [_optimizer.Lr])];
+    public IReadOnlyList<HostTensor> GetOptimizerState() => [.. _optimizer.State(), new HostTensor(OptimizerStateKeys.Lr, [], [_optimizer.Lr])];
 
     public void SetOptimizerState(IReadOnlyList<HostTensor> state)
     {
-        var lr = state.FirstOrDefault(entry => entry.Name == LrEntry);
+        var lr = state.FirstOrDefault(entry => entry.Name == OptimizerStateKeys.Lr);
         if (lr is not null && lr.Count != 1)
-            throw new ArgumentException($"optimizer state entry {LrEntry} must be one number, the learning rate in effect; it is {lr.ShapeText}");
-        _optimizer.SetState([.. state.Where(entry => entry.Name != LrEntry)]);
+            throw new ArgumentException($"optimizer state entry {OptimizerStateKeys.Lr} must be one number, the learning rate in effect; it is {lr.ShapeText}");
+        _optimizer.SetState([.. state.Where(entry => entry.Name != OptimizerStateKeys.Lr)]);
         if (lr is not null)
             _optimizer.Lr = lr.Data[0];
     }
-
-    /// <summary>The optimizer's own entry of <see cref="IOptimizerState"/>: PyTorch's param_groups[0]["lr"].</summary>
-    const string LrEntry = "lr";
 
     public void EndEpoch()
     {

@@ -8,7 +8,7 @@ namespace Parity.Engine;
 /// <summary>
 /// What an engine is assembled from: for each part of a model description — layers, loss, optimizer,
 /// gradient clipping, learning-rate schedule — a table from the description's kind to a factory.
-/// <see cref="Standard"/> is the engine: its layers are the module classes marked with <see cref="LayerKindAttribute"/>, the other parts registered here; a
+/// <see cref="Standard"/> is the engine: its layers are the module classes marked with <see cref="LayerKindAttribute"/>, its optimizers the classes marked with <see cref="OptimizerKindAttribute"/>, the other parts registered here; a
 /// variant with one factory swapped (<see cref="KindTable{TFactory}.With"/>) is how a user's
 /// alternative, or a deliberately broken part in the tests, is checked against libtorch through the
 /// same backend. Factories run when the backend is built, never during a step: clipping and schedules
@@ -35,14 +35,7 @@ public sealed record EngineParts<T>(
             ["smooth-l1"] = SmoothL1Loss<T>.From,
             ["huber"] = HuberLoss<T>.From,
         }),
-        new("optimizer", new Dictionary<string, Func<IReadOnlyList<Parameter<T>>, Described, IOptimizer>>
-        {
-            ["sgd"] = (parameters, sgd) => new Sgd<T>(parameters, SgdOptions.From(sgd)),
-            ["adam"] = (parameters, adam) => new Adam<T>(parameters, AdamOptions.From(adam)),
-            ["adamw"] = (parameters, adamw) => new Adam<T>(parameters, AdamOptions.From(adamw)),
-            ["rmsprop"] = (parameters, rmsprop) => new Rmsprop<T>(parameters, RmspropOptions.From(rmsprop)),
-            ["adagrad"] = (parameters, adagrad) => new Adagrad<T>(parameters, AdagradOptions.From(adagrad)),
-        }),
+        new("optimizer", OptimizerKinds.Discover<T>()),
         new("gradient clipping", new Dictionary<string, Func<Described, Action<IReadOnlyList<Parameter<T>>>>>
         {
             ["norm"] = clip => ClipByNorm(clip.Number("max_norm")),
@@ -52,8 +45,8 @@ public sealed record EngineParts<T>(
         {
             ["exponential"] = schedule => new ExponentialSchedule(schedule.Number("gamma")),
             ["step"] = schedule => new StepSchedule(schedule.Integer("step_size"), schedule.Number("gamma")),
-            ["cosine"] = schedule => new CosineSchedule(schedule.Integer("T_max"), schedule.Number("eta_min", 0)),
-            ["linear"] = schedule => new LinearSchedule(schedule.Number("start_factor", 1.0 / 3), schedule.Number("end_factor", 1), schedule.Integer("total_iters")),
+            ["cosine"] = schedule => new CosineSchedule(schedule.Integer("T_max"), schedule.Number("eta_min")),
+            ["linear"] = schedule => new LinearSchedule(schedule.Number("start_factor"), schedule.Number("end_factor"), schedule.Integer("total_iters")),
             ["sequential"] = Sequential,
         }));
 

@@ -165,14 +165,14 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState, I
         return new HostTensor("output", shape, Expect(reply, [("output", shape)])["output"]);
     }
 
-    /// <summary>The names an optimizer state may have: a parameter's name and a key (<c>0.weight.exp_avg</c>, shaped as the parameter, or <c>0.weight.step</c>, []), or <c>lr</c> ([]).</summary>
+    /// <summary>The names an optimizer state may have: a parameter's name and a key (<c>0.weight.exp_avg</c>, shaped as the parameter, or a per-parameter scalar such as <c>0.weight.step</c>, []), or <c>lr</c> ([]).</summary>
     List<(string Name, int[] Shape)> StateShapes(EngineReply reply) => reply.Tensors.Keys.Select(name =>
     {
-        if (name == "lr")
+        if (name == OptimizerStateKeys.Lr)
             return (name, Array.Empty<int>());
         var parameter = _model.Parameters.FirstOrDefault(p => name.StartsWith(p.Name + ".", StringComparison.Ordinal))
             ?? throw _process.Fault(reply.Request, $"the response has tensor '{name}', which names no parameter: state entries are PARAMETER.KEY (0.weight.exp_avg) or lr");
-        return (name, name[(parameter.Name.Length + 1)..] == "step" ? [] : parameter.Shape);
+        return (name, OptimizerStateKeys.IsScalar(name[(parameter.Name.Length + 1)..]) ? [] : parameter.Shape);
     }).ToList();
 
     /// <summary>The engine's own timing of each phase (<c>time_phases</c>); null once it answers that it cannot.</summary>

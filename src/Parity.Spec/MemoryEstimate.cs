@@ -64,13 +64,8 @@ public sealed record MemoryEstimate(long Parameters, long BatchActivations, long
         _ => (data.Train, data.Test),
     };
 
-    static int StateBuffers(OptimizerSpec optimizer) => optimizer switch
-    {
-        SgdSpec sgd => sgd.Momentum > 0 ? 1 : 0,
-        AdamSpec adam => adam.Amsgrad ? 3 : 2,
-        RmspropSpec rmsprop => 1 + (rmsprop.Momentum > 0 ? 1 : 0) + (rmsprop.Centered ? 1 : 0),
-        _ => 1,
-    };
+    /// <summary>The optimizer's buffers shaped as a parameter (its per-parameter scalars are negligible).</summary>
+    static int StateBuffers(OptimizerSpec optimizer) => optimizer.StateKeys.Count(key => !OptimizerStateKeys.IsScalar(key));
 
     /// <summary>MemAvailable from /proc/meminfo: what the machine can give without swapping; null where there is no such file.</summary>
     static long? Available()

@@ -29,12 +29,7 @@ public static class ModelDescriptions
             Loss(spec.Loss),
             spec.Optimizer.Describe(),
             spec.Schedule is { } schedule ? Schedule(schedule) : null,
-            spec.Clip switch
-            {
-                { Kind: ClipKind.Norm } norm => new Described("norm", new JsonObject { ["max_norm"] = norm.Threshold }),
-                { Kind: ClipKind.Value } value => new Described("value", new JsonObject { ["clip_value"] = value.Threshold }),
-                _ => null,
-            },
+            spec.Clip is { } clip ? new Described(clip.Op.Keyword, new JsonObject { [clip.Op.Option] = clip.Threshold }) : null,
             spec.Seed);
     }
     /// <summary>The loss's kind, its reduction and its own options (smooth-l1's beta, huber's delta).</summary>

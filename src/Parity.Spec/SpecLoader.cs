@@ -347,7 +347,7 @@ public static partial class SpecLoader
             ReadOptions(op.Options, loss));
     }
 
-    static readonly string[] OptimizerKinds = ["sgd", "adam", "adamw", "rmsprop", "adagrad"];
+    static readonly string[] OptimizerKinds = [.. OptimizerOps.All.Select(op => op.Keyword)];
 
     static OptimizerSpec ReadOptimizer(SpecNode node)
     {
@@ -355,73 +355,32 @@ public static partial class SpecLoader
         var kinds = OptimizerKinds.Where(optimizer.Has).ToList();
         if (kinds.Count != 1)
             throw new SpecException(node.Mark, $"'optimizer' takes exactly one of {string.Join(", ", OptimizerKinds)}, e.g. {{adam: {{lr: 0.001}}}}");
-        var (kind, settings) = (kinds[0], optimizer.Required(kinds[0]));
-        var path = $"optimizer.{kind}";
-        return kind switch
-        {
-            "sgd" => ReadSgd(settings, path, defaults: null),
-            "adam" or "adamw" => ReadAdam(settings, path, decoupled: kind == "adamw"),
-            "rmsprop" => ReadRmsprop(settings, path),
-            _ => ReadAdagrad(settings, path),
-        };
+        return ReadOptimizerOptions(OptimizerOps.Of(kinds[0]), optimizer.Required(kinds[0]), $"optimizer.{kinds[0]}", defaults: null);
     }
 
-    /// <summary>Adam's or AdamW's options, torch.optim's defaults where left out (AdamW's weight decay 0.01).</summary>
-    static AdamSpec ReadAdam(SpecNode node, string path, bool decoupled)
+    /// <summary>
+    /// An optimizer's options, each checked against the catalogue's form and range, torch.optim's defaults for the rest;
+    /// a grid entry leaves out what it takes from <paramref name="defaults"/>, the spec's optimizer.
+    /// </summary>
+    static OptimizerSpec ReadOptimizerOptions(OptimizerOp op, SpecNode node, string path, OptimizerSpec? defaults)
     {
-        var adam = new MappingReader(node, path, ["lr", "betas", "eps", "weight_decay", "amsgrad"]);
-        var (beta1, beta2) = adam.Optional("betas") is { } betas ? ReadBetas(betas, adam.PathOf("betas")) : (0.9, 0.999);
-        return new AdamSpec(
-            adam.Number("lr", 0.001, 0, 1e6, exclusiveMin: true), beta1, beta2,
-            adam.Number("eps", 1e-8, 0, 1), adam.Number("weight_decay", decoupled ? 0.01 : 0, 0, 1e6),
-            adam.Boolean("amsgrad", false), decoupled);
-    }
-
-    static (double, double) ReadBetas(SpecNode node, string path)
-    {
-        if (node is not SequenceNode { Items.Count: 2 } pair)
-            throw new SpecException(node.Mark, $"'{path}' must be two numbers in [0, 1), e.g. [0.9, 0.999]");
-        return (Scalars.Number(pair.Items[0], $"{path}[0]", 0, 0.999999999), Scalars.Number(pair.Items[1], $"{path}[1]", 0, 0.999999999));
-    }
-
-    static RmspropSpec ReadRmsprop(SpecNode node, string path)
-    {
-        var rmsprop = new MappingReader(node, path, ["lr", "alpha", "eps", "weight_decay", "momentum", "centered"]);
-        return new RmspropSpec(
-            rmsprop.Number("lr", 0.01, 0, 1e6, exclusiveMin: true), rmsprop.Number("alpha", 0.99, 0, 1),
-            rmsprop.Number("eps", 1e-8, 0, 1), rmsprop.Number("weight_decay", 0, 0, 1e6),
-            rmsprop.Number("momentum", 0, 0, 1e6), rmsprop.Boolean("centered", false));
-    }
-
-    static AdagradSpec ReadAdagrad(SpecNode node, string path)
-    {
-        var adagrad = new MappingReader(node, path, ["lr", "lr_decay", "weight_decay", "eps", "initial_accumulator_value"]);
-        return new AdagradSpec(
-            adagrad.Number("lr", 0.01, 0, 1e6, exclusiveMin: true), adagrad.Number("lr_decay", 0, 0, 1e6),
-            adagrad.Number("weight_decay", 0, 0, 1e6), adagrad.Number("eps", 1e-10, 0, 1),
-            adagrad.Number("initial_accumulator_value", 0, 0, 1e6));
-    }
-
-    /// <summary>SGD's options; a grid entry leaves out what it takes from <paramref name="defaults"/>, the spec's optimizer.</summary>
-    static SgdSpec ReadSgd(SpecNode node, string path, SgdSpec? defaults)
-    {
-        var sgd = new MappingReader(node, path, ["lr", "momentum", "dampening", "weight_decay", "nesterov"]);
-        var spec = new SgdSpec(
-            Lr: defaults is not null && !sgd.Has("lr") ? defaults.Lr : Scalars.Number(sgd.Required("lr"), $"{path}.lr", 0, 1e6, exclusiveMin: true),
-            Momentum: sgd.Number("momentum", defaults?.Momentum ?? 0, 0, 1e6),
-            Dampening: sgd.Number("dampening", defaults?.Dampening ?? 0, 0, 1),
-            WeightDecay: sgd.Number("weight_decay", defaults?.WeightDecay ?? 0, 0, 1e6),
-            Nesterov: sgd.Boolean("nesterov", defaults?.Nesterov ?? false));
-        // torch.optim.SGD refuses this combination with the same words.
-        if (spec.Nesterov && (spec.Momentum <= 0 || spec.Dampening != 0))
-            throw new SpecException((sgd.Optional("nesterov") ?? node).Mark, "Nesterov momentum requires a momentum > 0 and zero dampening (as torch.optim.SGD does)");
+        var reader = new MappingReader(node, path, op.Options.Select(o => o.SpecKey).ToArray());
+        var given = defaults?.Settings.ToJson() ?? [];
+        foreach (var option in op.Options)
+            if (reader.Optional(option.SpecKey) is { } value)
+                given[option.Name] = option.Read(value, reader.PathOf(option.SpecKey));
+        if (op.Options.FirstOrDefault(o => o.Default is null && given[o.Name] is null) is { } missing)
+            throw new SpecException(node.Mark, $"{Scalars.Quote(path)} needs the key '{missing.SpecKey}'");
+        var spec = op.With(given);
+        if (op.Refuses(spec.Settings) is var (refused, problem))
+            throw new SpecException((reader.Optional(refused) ?? node).Mark, problem);
         return spec;
     }
 
     static GridSpec ReadGrid(SpecNode node, OptimizerSpec optimizer, DataSpec data)
     {
         var grid = new MappingReader(node, "grid", ["select", "sgd"]);
-        if (optimizer is not SgdSpec sgd)
+        if (optimizer.Keyword != "sgd")
             throw new SpecException(node.Mark, "'grid.sgd' varies SGD's settings; the spec's optimizer must then be 'optimizer: {sgd: {...}}'");
         var select = grid.Optional("select") is { } selectNode
             ? Scalars.Choice(selectNode, "grid.select", new Dictionary<string, GridSelection>
@@ -435,7 +394,7 @@ public static partial class SpecLoader
             throw new SpecException(entries.Mark, "'grid.sgd' needs at least two settings to choose between");
         if (data.Validation == 0)
             throw new SpecException(grid.Mark, "a grid picks its best setting on held-out data; set 'data.validation' (e.g. 0.1)");
-        return new GridSpec(select, entries.Items.Select((item, i) => ReadSgd(item, $"grid.sgd[{i}]", sgd)).ToList());
+        return new GridSpec(select, entries.Items.Select((item, i) => ReadOptimizerOptions(optimizer.Op, item, $"grid.sgd[{i}]", optimizer)).ToList());
     }
 
     static readonly Dictionary<string, ScheduleKind> ScheduleKinds = new()
@@ -481,12 +440,10 @@ public static partial class SpecLoader
 
     static ClipSpec ReadClip(SpecNode node)
     {
-        var clip = new MappingReader(node, "clip", ["norm", "value"]);
-        if (clip.Has("norm") == clip.Has("value"))
+        var clip = new MappingReader(node, "clip", [.. ClipOps.All.Select(op => op.Keyword)]);
+        if (ClipOps.All.Where(op => clip.Has(op.Keyword)).ToList() is not [var op])
             throw new SpecException(clip.Mark, "'clip' takes exactly one of 'norm' (global 2-norm) or 'value' (elementwise)");
-        var kind = clip.Has("norm") ? ClipKind.Norm : ClipKind.Value;
-        var key = kind == ClipKind.Norm ? "norm" : "value";
-        return new ClipSpec(kind, Scalars.Number(clip.Required(key), $"clip.{key}", 0, 1e12, exclusiveMin: true));
+        return new ClipSpec(op.Kind, Scalars.Number(clip.Required(op.Keyword), $"clip.{op.Keyword}", 0, 1e12, exclusiveMin: true));
     }
 
     static TrainingSpec ReadTraining(SpecNode node)

@@ -30,7 +30,7 @@ public static class TrainOutput
         {
             var (e, t) = (entry.Result.Engine[^1], entry.Result.Twin[^1]);
             table.AddRow(Markup.Escape($"{i + 1}{(i == grid.EngineWinner ? " ← engine" : "")}{(i == grid.TwinWinner ? " ← twin" : "")}"),
-                G(entry.Optimizer.Lr), G(entry.Optimizer.Momentum), G(entry.Optimizer.WeightDecay),
+                G(entry.Optimizer.Lr), G(entry.Optimizer.Settings.Number("momentum")), G(entry.Optimizer.Settings.Number("weight_decay")),
                 Both(e.ValidationAccuracy, t.ValidationAccuracy, Figures.Accuracy), Both(e.ValidationLoss, t.ValidationLoss, Figures.Loss),
                 Both(e.TestAccuracy, t.TestAccuracy, Figures.Accuracy), entry.Result.Identical ? "identical" : "[red]diverged[/]");
         }
@@ -50,7 +50,7 @@ public static class TrainOutput
         return LockstepReport(spec, runs, failures, verdict, winner.Result) with
         {
             Grid = new GridReport(
-                grid.Entries.Select(e => new GridEntryReport(e.Optimizer.Lr, e.Optimizer.Momentum, e.Optimizer.Dampening, e.Optimizer.WeightDecay, e.Optimizer.Nesterov,
+                grid.Entries.Select(e => new GridEntryReport(e.Optimizer.Lr, e.Optimizer.Settings.Number("momentum"), e.Optimizer.Settings.Number("dampening"), e.Optimizer.Settings.Number("weight_decay"), e.Optimizer.Settings.Flag("nesterov"),
                     e.Result.Engine[^1], e.Result.Twin[^1], Verdict(spec, e.Result))).ToList(),
                 grid.EngineWinner, grid.TwinWinner, grid.EngineConfusion, grid.TwinConfusion),
         };

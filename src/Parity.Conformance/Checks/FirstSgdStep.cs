@@ -32,7 +32,7 @@ static class FirstSgdStep
                 throw new NotSupportedException($"the kit derives norm and value clipping only; this model's is {model.Clip.Kind}");
         }
         var sgd = model.Optimizer;
-        var (momentum, decay, nesterov) = (sgd.Number("momentum", 0), sgd.Number("weight_decay", 0), sgd.Flag("nesterov"));
+        var (momentum, decay, nesterov) = (sgd.Number("momentum"), sgd.Number("weight_decay"), sgd.Flag("nesterov"));
         // A buffer (batch norm's running statistics) has no gradient: the optimizer leaves it where the training forward put it.
         var index = gradients.Select((g, k) => (g.Name, k)).ToDictionary(g => g.Name, g => g.k);
         return parameters.Select(p => !index.TryGetValue(p.Name, out var k) ? p : p with

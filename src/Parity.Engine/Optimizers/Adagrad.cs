@@ -10,12 +10,17 @@ namespace Parity.Engine.Optimizers;
 /// g ← grad + wd·p;  clr ← lr / (1 + (t − 1)·lr_decay);  s ← s + g·g (s starts at initial_accumulator_value);
 /// p ← p − clr·(g / (√s + eps)).
 /// </summary>
+[OptimizerKind("adagrad")]
 public sealed class Adagrad<T> : IOptimizer where T : unmanaged, IFloatingPointIeee754<T>
 {
     readonly IReadOnlyList<Parameter<T>> _parameters;
     readonly AdagradOptions _options;
     readonly Matrix<T>[] _sums, _directions, _scratch;
     int _steps;
+
+    public Adagrad(IReadOnlyList<Parameter<T>> parameters, Described options) : this(parameters, AdagradOptions.From(options))
+    {
+    }
 
     public Adagrad(IReadOnlyList<Parameter<T>> parameters, AdagradOptions options)
     {
@@ -29,13 +34,13 @@ public sealed class Adagrad<T> : IOptimizer where T : unmanaged, IFloatingPointI
 
     public double Lr { get; set; }
 
-    public IReadOnlyList<HostTensor> State() => [.. _parameters.SelectMany((p, k) => new[] { StateTensors.Step(p, _steps), StateTensors.Of(p, "sum", _sums[k]) })];
+    public IReadOnlyList<HostTensor> State() => [.. _parameters.SelectMany((p, k) => new[] { StateTensors.Step(p, _steps), StateTensors.Of(p, OptimizerStateKeys.Sum, _sums[k]) })];
 
     public void SetState(IReadOnlyList<HostTensor> state)
     {
         var reader = new StateReader(state);
         var steps = reader.Steps(_parameters);
-        var sums = _parameters.Select(p => reader.Buffer(p, "sum")).ToList();
+        var sums = _parameters.Select(p => reader.Buffer(p, OptimizerStateKeys.Sum)).ToList();
         reader.Finish();
         for (var k = 0; k < _parameters.Count; k++)
             StateReader.Load(sums[k], _sums[k], _options.InitialAccumulatorValue);

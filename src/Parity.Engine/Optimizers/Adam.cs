@@ -10,12 +10,18 @@ namespace Parity.Engine.Optimizers;
 /// AdamW p ← p·(1 − lr·wd), Adam g ← grad + wd·p;  m ← β₁·m + (1 − β₁)·g;  v ← β₂·v + (1 − β₂)·g·g;
 /// with amsgrad v̂ ← max(v̂, v) in v's place;  d ← √v / √(1 − β₂ᵗ) + eps;  p ← p − (lr / (1 − β₁ᵗ))·(m / d).
 /// </summary>
+[OptimizerKind("adam")]
+[OptimizerKind("adamw")]
 public sealed class Adam<T> : IOptimizer where T : unmanaged, IFloatingPointIeee754<T>
 {
     readonly IReadOnlyList<Parameter<T>> _parameters;
     readonly AdamOptions _options;
     readonly Matrix<T>[] _firstMoments, _secondMoments, _maxSecondMoments, _directions, _scratch;
     int _steps;
+
+    public Adam(IReadOnlyList<Parameter<T>> parameters, Described options) : this(parameters, AdamOptions.From(options))
+    {
+    }
 
     public Adam(IReadOnlyList<Parameter<T>> parameters, AdamOptions options)
     {
@@ -33,14 +39,14 @@ public sealed class Adam<T> : IOptimizer where T : unmanaged, IFloatingPointIeee
 
     public IReadOnlyList<HostTensor> State() => [.. _parameters.SelectMany((p, k) => new[]
     {
-        StateTensors.Step(p, _steps), StateTensors.Of(p, "exp_avg", _firstMoments[k]), StateTensors.Of(p, "exp_avg_sq", _secondMoments[k]),
-    }.Concat(_options.Amsgrad ? [StateTensors.Of(p, "max_exp_avg_sq", _maxSecondMoments[k])] : []))];
+        StateTensors.Step(p, _steps), StateTensors.Of(p, OptimizerStateKeys.ExpAvg, _firstMoments[k]), StateTensors.Of(p, OptimizerStateKeys.ExpAvgSq, _secondMoments[k]),
+    }.Concat(_options.Amsgrad ? [StateTensors.Of(p, OptimizerStateKeys.MaxExpAvgSq, _maxSecondMoments[k])] : []))];
 
     public void SetState(IReadOnlyList<HostTensor> state)
     {
         var reader = new StateReader(state);
         var steps = reader.Steps(_parameters);
-        var buffers = _parameters.Select(p => (m: reader.Buffer(p, "exp_avg"), v: reader.Buffer(p, "exp_avg_sq"), max: _options.Amsgrad ? reader.Buffer(p, "max_exp_avg_sq") : null)).ToList();
+        var buffers = _parameters.Select(p => (m: reader.Buffer(p, OptimizerStateKeys.ExpAvg), v: reader.Buffer(p, OptimizerStateKeys.ExpAvgSq), max: _options.Amsgrad ? reader.Buffer(p, OptimizerStateKeys.MaxExpAvgSq) : null)).ToList();
         reader.Finish();
         for (var k = 0; k < _parameters.Count; k++)
         {

@@ -10,12 +10,17 @@ namespace Parity.Engine.Optimizers;
 /// g ← grad + wd·p;  s ← α·s + (1 − α)·g·g;  centered: ḡ ← α·ḡ + (1 − α)·g, d ← √(s − ḡ·ḡ) + eps, else d ← √s + eps;
 /// with momentum b ← μ·b + g / d, p ← p − lr·b, else p ← p − lr·(g / d).
 /// </summary>
+[OptimizerKind("rmsprop")]
 public sealed class Rmsprop<T> : IOptimizer where T : unmanaged, IFloatingPointIeee754<T>
 {
     readonly IReadOnlyList<Parameter<T>> _parameters;
     readonly RmspropOptions _options;
     readonly Matrix<T>[] _squareAverages, _gradientAverages, _momentumBuffers, _directions, _scratch;
     int _steps;
+
+    public Rmsprop(IReadOnlyList<Parameter<T>> parameters, Described options) : this(parameters, RmspropOptions.From(options))
+    {
+    }
 
     public Rmsprop(IReadOnlyList<Parameter<T>> parameters, RmspropOptions options)
     {
@@ -31,16 +36,16 @@ public sealed class Rmsprop<T> : IOptimizer where T : unmanaged, IFloatingPointI
 
     public double Lr { get; set; }
 
-    public IReadOnlyList<HostTensor> State() => [.. _parameters.SelectMany((p, k) => new[] { StateTensors.Step(p, _steps), StateTensors.Of(p, "square_avg", _squareAverages[k]) }
-        .Concat(_options.Momentum > 0 ? [StateTensors.Of(p, "momentum_buffer", _momentumBuffers[k])] : [])
-        .Concat(_options.Centered ? [StateTensors.Of(p, "grad_avg", _gradientAverages[k])] : []))];
+    public IReadOnlyList<HostTensor> State() => [.. _parameters.SelectMany((p, k) => new[] { StateTensors.Step(p, _steps), StateTensors.Of(p, OptimizerStateKeys.SquareAvg, _squareAverages[k]) }
+        .Concat(_options.Momentum > 0 ? [StateTensors.Of(p, OptimizerStateKeys.MomentumBuffer, _momentumBuffers[k])] : [])
+        .Concat(_options.Centered ? [StateTensors.Of(p, OptimizerStateKeys.GradAvg, _gradientAverages[k])] : []))];
 
     public void SetState(IReadOnlyList<HostTensor> state)
     {
         var reader = new StateReader(state);
         var steps = reader.Steps(_parameters);
-        var buffers = _parameters.Select(p => (square: reader.Buffer(p, "square_avg"), momentum: _options.Momentum > 0 ? reader.Buffer(p, "momentum_buffer") : null,
-            mean: _options.Centered ? reader.Buffer(p, "grad_avg") : null)).ToList();
+        var buffers = _parameters.Select(p => (square: reader.Buffer(p, OptimizerStateKeys.SquareAvg), momentum: _options.Momentum > 0 ? reader.Buffer(p, OptimizerStateKeys.MomentumBuffer) : null,
+            mean: _options.Centered ? reader.Buffer(p, OptimizerStateKeys.GradAvg) : null)).ToList();
         reader.Finish();
         for (var k = 0; k < _parameters.Count; k++)
         {

@@ -11,6 +11,7 @@ namespace Parity.Engine.Optimizers;
 /// g ← g + μ·b (Nesterov) or b;  p ← p − lr·g.
 /// Each line is one vectorised pass over a parameter; the products are rounded as written.
 /// </summary>
+[OptimizerKind("sgd")]
 public sealed class Sgd<T> : IOptimizer where T : unmanaged, IFloatingPointIeee754<T>
 {
     readonly IReadOnlyList<Parameter<T>> _parameters;
@@ -19,6 +20,10 @@ public sealed class Sgd<T> : IOptimizer where T : unmanaged, IFloatingPointIeee7
     // g where it is not the gradient itself (weight decay, Nesterov): the gradient is left as backward made it, as in PyTorch.
     readonly Matrix<T>[] _directions;
     bool _hasMomentumBuffers;
+
+    public Sgd(IReadOnlyList<Parameter<T>> parameters, Described options) : this(parameters, SgdOptions.From(options))
+    {
+    }
 
     public Sgd(IReadOnlyList<Parameter<T>> parameters, SgdOptions options)
     {
@@ -33,12 +38,12 @@ public sealed class Sgd<T> : IOptimizer where T : unmanaged, IFloatingPointIeee7
 
     public IReadOnlyList<HostTensor> State() => _options.Momentum == 0 || !_hasMomentumBuffers
         ? []
-        : [.. _parameters.Select((p, k) => StateTensors.Of(p, "momentum_buffer", _momentumBuffers[k]))];
+        : [.. _parameters.Select((p, k) => StateTensors.Of(p, OptimizerStateKeys.MomentumBuffer, _momentumBuffers[k]))];
 
     public void SetState(IReadOnlyList<HostTensor> state)
     {
         var reader = new StateReader(state);
-        var buffers = _options.Momentum == 0 ? [] : _parameters.Select(p => reader.Buffer(p, "momentum_buffer")).ToList();
+        var buffers = _options.Momentum == 0 ? [] : _parameters.Select(p => reader.Buffer(p, OptimizerStateKeys.MomentumBuffer)).ToList();
         reader.Finish();
         // PyTorch makes every buffer on the same step: the state has all of them or none.
         if (buffers.Any(b => b is null) && buffers.Any(b => b is not null))

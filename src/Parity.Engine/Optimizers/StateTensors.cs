@@ -11,7 +11,11 @@ static class StateTensors
         new($"{parameter.Name}.{key}", parameter.Shape, buffer.ToDoubles());
 
     public static HostTensor Step<T>(Parameter<T> parameter, int steps) where T : unmanaged, IFloatingPointIeee754<T> =>
-        new($"{parameter.Name}.step", [], [steps]);
+        Scalar(parameter, OptimizerStateKeys.Step, steps);
+
+    /// <summary>A per-parameter scalar entry (shape []), such as the step count or NAdam's mu_product.</summary>
+    public static HostTensor Scalar<T>(Parameter<T> parameter, string key, double value) where T : unmanaged, IFloatingPointIeee754<T> =>
+        new($"{parameter.Name}.{key}", [], [value]);
 }
 
 /// <summary>
@@ -45,17 +49,25 @@ public sealed class StateReader
     }
 
     /// <summary>The step count every parameter's <c>step</c> entry gives (0 when left out); the built-in optimizers keep one for all parameters.</summary>
-    public int Steps<T>(IReadOnlyList<Parameter<T>> parameters) where T : unmanaged, IFloatingPointIeee754<T>
+    public int Steps<T>(IReadOnlyList<Parameter<T>> parameters) where T : unmanaged, IFloatingPointIeee754<T> =>
+        (int)Scalar(parameters, OptimizerStateKeys.Step, 0, value => double.IsInteger(value) && value >= 0, "one whole number, the steps taken");
+
+    /// <summary>
+    /// The value every parameter's entry <paramref name="key"/> gives, a per-parameter scalar such as NAdam's mu_product
+    /// (<paramref name="initial"/> when left out), each <paramref name="valid"/> as <paramref name="what"/> says; the
+    /// built-in optimizers keep one for all parameters.
+    /// </summary>
+    public double Scalar<T>(IReadOnlyList<Parameter<T>> parameters, string key, double initial, Func<double, bool> valid, string what) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var steps = parameters.Select(p =>
+        var values = parameters.Select(p =>
         {
-            var name = $"{p.Name}.step";
+            var name = $"{p.Name}.{key}";
             _read.Add(name);
-            return _entries.TryGetValue(name, out var entry) ? entry.Count == 1 && double.IsInteger(entry.Data[0]) && entry.Data[0] >= 0
-                ? (int)entry.Data[0]
-                : throw new ArgumentException($"optimizer state entry {name} must be one whole number, the steps taken") : 0;
+            return _entries.TryGetValue(name, out var entry) ? entry.Count == 1 && valid(entry.Data[0])
+                ? entry.Data[0]
+                : throw new ArgumentException($"optimizer state entry {name} must be {what}") : initial;
         }).Distinct().ToList();
-        return steps.Count <= 1 ? steps.FirstOrDefault() : throw new ArgumentException($"the optimizer state gives different step counts ({string.Join(", ", steps)}); the built-in optimizers keep one for all parameters");
+        return values.Count <= 1 ? values.FirstOrDefault(initial) : throw new ArgumentException($"the optimizer state gives different values of {key} ({string.Join(", ", values)}); the built-in optimizers keep one for all parameters");
     }
 
     /// <summary>Refuses the entries no <see cref="Buffer"/> or <see cref="Steps"/> call asked for.</summary>

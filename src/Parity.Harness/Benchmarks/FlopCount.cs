@@ -52,24 +52,6 @@ public sealed record FlopCount(long Forward, long Backward, long Step)
     public static long ParameterCount(ParitySpec spec) =>
         spec.Model.Zip(LayerShapes.Of(spec)).Sum(p => LayerShapes.Owned(p.First, p.Second.In).Where(t => !t.Buffer).Sum(t => t.Count));
 
-    /// <summary>
-    /// Per parameter: SGD p − lr·g is 2, weight decay 2 more, momentum 3 (μ·b + k·g), Nesterov 2;
-    /// Adam 12 (two moments 3 each, √, two divisions, eps, the update 2), amsgrad 1;
-    /// RMSprop 8 (s 3, √, eps, division, update 2), centered 5, momentum 2; Adagrad 7 (s 2, √, eps, division, update 2);
-    /// L2 weight decay 2; clipping by norm 3 (square, sum, scale), by value 1.
-    /// </summary>
-    static long StepPerParameter(ParitySpec spec)
-    {
-        var operations = spec.Optimizer switch
-        {
-            SgdSpec sgd => 2L + (sgd.WeightDecay != 0 ? 2 : 0) + (sgd.Momentum != 0 ? (sgd.Nesterov ? 5 : 3) : 0),
-            AdamSpec adam => 12L + (adam.WeightDecay != 0 ? 2 : 0) + (adam.Amsgrad ? 1 : 0),
-            RmspropSpec rmsprop => 8L + (rmsprop.WeightDecay != 0 ? 2 : 0) + (rmsprop.Centered ? 5 : 0) + (rmsprop.Momentum != 0 ? 2 : 0),
-            AdagradSpec adagrad => 7L + (adagrad.WeightDecay != 0 ? 2 : 0),
-            var other => throw new ArgumentException($"no operation count for {other.Describe().Kind}"),
-        };
-        if (spec.Clip is { } clip)
-            operations += clip.Kind == ClipKind.Norm ? 3 : 1;
-        return operations;
-    }
+    /// <summary>Per parameter: the optimizer's catalogue count (<see cref="OptimizerOp.StepFlops"/>) and the clipping's (<see cref="ClipOp.Flops"/>).</summary>
+    static long StepPerParameter(ParitySpec spec) => spec.Optimizer.Op.StepFlops(spec.Optimizer.Settings) + (spec.Clip?.Op.Flops ?? 0);
 }

@@ -15,7 +15,14 @@ public static class UpdateHypotheses
         bool DampenFirst = false, bool NoWeightDecay = false, bool ClipPerTensor = false, bool NoClip = false, bool NoMomentum = false,
         int LrShift = 0, bool NoSchedule = false, double LrScale = 1);
 
-    static IEnumerable<Variant> Variants(ParitySpec spec, SgdSpec sgd)
+    /// <summary>SGD's options as plain fields, read once from the spec's settings.</summary>
+    sealed record Sgd(double Lr, double Momentum, double Dampening, double WeightDecay, bool Nesterov)
+    {
+        public static Sgd Of(OptimizerSpec optimizer) => new(optimizer.Lr, optimizer.Settings.Number("momentum"),
+            optimizer.Settings.Number("dampening"), optimizer.Settings.Number("weight_decay"), optimizer.Settings.Flag("nesterov"));
+    }
+
+    static IEnumerable<Variant> Variants(ParitySpec spec, Sgd sgd)
     {
         if (sgd.Momentum != 0)
         {
@@ -35,8 +42,7 @@ public static class UpdateHypotheses
             yield return new("gradients are clipped by each tensor's own norm instead of one global norm over all of them (clip_grad_norm_)", ClipPerTensor: true);
         if (spec.Clip is not null)
             yield return new("gradient clipping is missing", NoClip: true);
-        // The replay's rates follow exponential and step schedules (LrOfEpoch); under others no mistake would reproduce the engine.
-        if (spec.Schedule is { Warmup: null, Kind: ScheduleKind.Exponential or ScheduleKind.Step })
+        if (spec.Schedule is not null)
         {
             yield return new("the learning-rate schedule steps one epoch early: update k uses the rate PyTorch's scheduler sets for epoch k + 1 (an epoch counter off by one, or the scheduler stepped before the epoch's updates)", LrShift: 1);
             yield return new("the learning-rate schedule steps one epoch late: update k uses the rate PyTorch's scheduler sets for epoch k − 1 (an epoch counter off by one, or the new rate applied an epoch after it is computed)", LrShift: -1);
@@ -47,8 +53,9 @@ public static class UpdateHypotheses
     /// <summary>The mistakes that reproduce the engine's parameters after every recorded step (usually one), joined; null when none does.</summary>
     public static string? Explain(ParitySpec spec, IReadOnlyList<UpdateStep> steps)
     {
-        if (spec.Optimizer is not SgdSpec sgd)
+        if (spec.Optimizer.Keyword != "sgd")
             return AdaptiveHypotheses.Explain(spec, steps);
+        var sgd = Sgd.Of(spec.Optimizer);
         var matches = Variants(spec, sgd).Where(variant => Reproduces(spec, steps, Replay(spec, sgd, steps, variant))).Select(v => v.Explanation).ToList();
         return matches.Count == 0 ? null : string.Join("; or ", matches);
     }
@@ -65,8 +72,8 @@ public static class UpdateHypotheses
                 (p.First.Data.Zip(p.Third.Data, (a, b) => a - b).ToArray(), p.Second.Data.Zip(p.Third.Data, (a, b) => a - b).ToArray()))) is not { } r
             || RatioFit.Near(r, 1))
             return null;
-        var reproduces = spec.Optimizer is SgdSpec sgd
-            ? Reproduces(spec, steps, Replay(spec, sgd, steps, new Variant("", LrScale: r)))
+        var reproduces = spec.Optimizer.Keyword == "sgd"
+            ? Reproduces(spec, steps, Replay(spec, Sgd.Of(spec.Optimizer), steps, new Variant("", LrScale: r)))
             : AdaptiveHypotheses.ReproducesWithLrScale(spec, steps, r);
         return reproduces ? r : null;
     }
@@ -79,13 +86,13 @@ public static class UpdateHypotheses
         predicted.Zip(engine, (p, e) => p.Zip(e.Data, (x, y) => Math.Abs(x - y) <= tolerance * Math.Max(1, Math.Abs(y))).All(ok => ok)).All(ok => ok);
 
     /// <summary>The parameters after each recorded step, had the optimizer made the variant's mistake from the first step on, fed the engine's own gradients.</summary>
-    static IEnumerable<double[][]> Replay(ParitySpec spec, SgdSpec sgd, IReadOnlyList<UpdateStep> steps, Variant variant)
+    static IEnumerable<double[][]> Replay(ParitySpec spec, Sgd sgd, IReadOnlyList<UpdateStep> steps, Variant variant)
     {
         var parameters = steps[0].Before.Select(p => (double[])p.Data.Clone()).ToArray();
         var buffers = parameters.Select(p => new double[p.Length]).ToArray();
         foreach (var step in steps)
         {
-            var lr = (variant.NoSchedule ? sgd.Lr : LrOfEpoch(spec, step.Step + variant.LrShift)) * variant.LrScale;
+            var lr = (variant.NoSchedule ? sgd.Lr : ScheduleOps.LrOfEpoch(spec, step.Step + variant.LrShift)) * variant.LrScale;
             var gradients = Clip(spec.Clip, step.EngineGradients.Select(g => (double[])g.Data.Clone()).ToArray(), variant);
             for (var t = 0; t < parameters.Length; t++)
             {
@@ -111,20 +118,6 @@ public static class UpdateHypotheses
             }
             yield return parameters.Select(p => (double[])p.Clone()).ToArray();
         }
-    }
-
-    /// <summary>The learning rate PyTorch's scheduler gives during an epoch (1-based; earlier ones have the initial rate).</summary>
-    static double LrOfEpoch(ParitySpec spec, int epoch)
-    {
-        var lr = spec.Optimizer.Lr;
-        for (var finished = 1; finished < epoch; finished++)
-            lr = spec.Schedule switch
-            {
-                { Kind: ScheduleKind.Exponential } s => lr * s.Gamma,
-                { Kind: ScheduleKind.Step } s when finished % s.StepSize == 0 => lr * s.Gamma,
-                _ => lr,
-            };
-        return lr;
     }
 
     static double[][] Clip(ClipSpec? clip, double[][] gradients, Variant variant)

@@ -4,7 +4,7 @@ using Parity.Spec.Data;
 namespace Parity.Harness.Training;
 
 /// <summary>One optimizer setting of a grid, trained in lockstep.</summary>
-public sealed record GridEntry(SgdSpec Optimizer, LockstepResult Result);
+public sealed record GridEntry(OptimizerSpec Optimizer, LockstepResult Result);
 
 /// <summary>
 /// A grid's outcome: every setting, the one each engine picks on the validation split after the

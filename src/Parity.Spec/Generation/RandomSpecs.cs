@@ -68,7 +68,8 @@ public static class RandomSpecs
         // SGD's step grows with the gradient: a loss summed over the batch, Fashion-MNIST's 784 inputs or a regression's
         // targets (up to 32) each make it larger, and a spec whose training blows up in TorchSharp too checks nothing.
         var gradientScale = (summed ? batch : 1) * (features == 784 || task == Problem.Regression ? 10 : 1);
-        Line(yaml, $"optimizer: {{{DrawOptimizer(random, gradientScale)}}}");
+        // The optimizer comes from a stream of its own: a new catalogue entry changes each seed's optimizer, not the parts drawn after it.
+        Line(yaml, $"optimizer: {{{DrawOptimizer(SeededRandom.For(seed, "sweep optimizer"), gradientScale)}}}");
         if (random.NextInt(2) == 0)
             Line(yaml, $"schedule: {DrawSchedule(random)}");
         if (random.NextInt(3) == 0)
@@ -296,60 +297,17 @@ public static class RandomSpecs
     };
 
     /// <summary>
-    /// One of torch.optim's five optimizers, each option given (within a range that trains) or left to its default at
-    /// random; SGD's learning rate divided by <paramref name="gradientScale"/>, the others' steps are bounded by theirs.
+    /// One of the catalogue's optimizers (<see cref="OptimizerOps"/>) in one of its example variants, its learning rate
+    /// (the example's, else the default) scaled by a random factor in [0.5, 1] and divided by <paramref name="gradientScale"/>:
+    /// SGD's step grows with the gradient, and the adaptive optimizers' steps are only smaller for it.
     /// </summary>
     static string DrawOptimizer(SeededRandom random, int gradientScale)
     {
-        var options = new List<string>();
-        void Maybe(string key, string value)
-        {
-            if (random.NextInt(2) == 0)
-                options.Add($"{key}: {value}");
-        }
-        string kind;
-        switch (random.NextInt(5))
-        {
-            case 0:
-                kind = "sgd";
-                options.Add($"lr: {Number(random, 0.001 / gradientScale, 0.05 / gradientScale)}");
-                var momentum = random.NextInt(3) == 0 ? 0 : random.NextDouble() * 0.95;
-                if (momentum > 0)
-                    options.Add($"momentum: {Round(momentum)}");
-                if (momentum > 0 && random.NextInt(2) == 0)
-                    options.Add("nesterov: true");
-                else
-                    Maybe("dampening", Number(random, 0, 0.5));
-                Maybe("weight_decay", Number(random, 0, 0.01));
-                break;
-            case 1:
-            case 2:
-                kind = random.NextInt(2) == 0 ? "adam" : "adamw";
-                Maybe("lr", Number(random, 0.0001, 0.01));
-                Maybe("betas", $"[{Number(random, 0.5, 0.95)}, {Number(random, 0.9, 0.9999)}]");
-                Maybe("eps", Pick(random, ["1.0e-8", "1.0e-6", "1.0e-10"]));
-                Maybe("weight_decay", Number(random, 0, 0.05));
-                Maybe("amsgrad", "true");
-                break;
-            case 3:
-                kind = "rmsprop";
-                Maybe("lr", Number(random, 0.0001, 0.01));
-                Maybe("alpha", Number(random, 0.8, 0.999));
-                Maybe("eps", Pick(random, ["1.0e-8", "1.0e-6"]));
-                Maybe("weight_decay", Number(random, 0, 0.01));
-                Maybe("momentum", Number(random, 0, 0.9));
-                Maybe("centered", "true");
-                break;
-            default:
-                kind = "adagrad";
-                Maybe("lr", Number(random, 0.005, 0.1));
-                Maybe("lr_decay", Number(random, 0, 0.01));
-                Maybe("weight_decay", Number(random, 0, 0.01));
-                Maybe("eps", Pick(random, ["1.0e-10", "1.0e-8"]));
-                Maybe("initial_accumulator_value", Number(random, 0, 0.1));
-                break;
-        }
-        return $"{kind}: {{{string.Join(", ", options)}}}";
+        var op = OptimizerOps.All[random.NextInt(OptimizerOps.All.Count)];
+        var given = (System.Text.Json.Nodes.JsonObject)op.Examples[random.NextInt(op.Examples.Count)].DeepClone();
+        var lr = op.Settle(given).Number("lr");
+        given["lr"] = double.Parse(Number(random, lr / 2 / gradientScale, lr / gradientScale), CultureInfo.InvariantCulture);
+        return $"{op.Keyword}: {{{string.Join(", ", given.Select(option => $"{option.Key}: {option.Value!.ToJsonString().Replace(",", ", ")}"))}}}";
     }
 
     /// <summary>Exponential, step or cosine, maybe after a warm-up, or a warm-up alone.</summary>

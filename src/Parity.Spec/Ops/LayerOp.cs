@@ -93,14 +93,7 @@ public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops
     public IReadOnlyList<OpExample> Examples { get; init; } = [new([], [4])];
 
     /// <summary>The settings from the options given (by PyTorch name), each left out taking its default, or the value of the option it defaults to.</summary>
-    public OpSettings Settle(JsonObject given)
-    {
-        var values = new JsonObject();
-        foreach (var option in Options)
-            values[option.Name] = (given[option.Name] ?? (option.DefaultFrom is { } from ? values[from] : option.Default)
-                ?? throw new ArgumentException($"{Keyword} needs '{option.SpecKey}'"))?.DeepClone();
-        return new OpSettings(values);
-    }
+    public OpSettings Settle(JsonObject given) => OpSettings.Settle(Keyword, Options, given);
 
     /// <summary>The options as the model description carries them: the layer's values, those derived from its input shape, then the fixed ones.</summary>
     public JsonObject Describe(OpSettings settings, int[] inputShape)

@@ -3,8 +3,8 @@ using Parity.Spec.Yaml;
 
 namespace Parity.Spec;
 
-/// <summary>How an option is written: a number, one of some words, a whole number, true/false, a pair [h, w] (one number for both), or a list of sizes.</summary>
-public enum OptionForm { Number, Choice, Integer, Flag, Pair, Sizes }
+/// <summary>How an option is written: a number, one of some words, a whole number, true/false, a pair [h, w] (one number for both), a list of sizes, or two numbers (Adam's betas).</summary>
+public enum OptionForm { Number, Choice, Integer, Flag, Pair, Sizes, Numbers }
 
 /// <summary>
 /// One option of a layer op: its PyTorch argument name (what the model description carries), the key
@@ -17,8 +17,13 @@ public sealed record OpOption(string Name, string SpecKey, OptionForm Form, Json
 {
     public string? DefaultFrom { get; init; }
 
-    public static OpOption Number(string name, double fallback, double min, double max, bool exclusiveMin = false, string? specKey = null) =>
-        new(name, specKey ?? name, OptionForm.Number, JsonValue.Create(fallback), min, max, exclusiveMin, null);
+    /// <summary>A number; <paramref name="fallback"/> null: required.</summary>
+    public static OpOption Number(string name, double? fallback, double min, double max, bool exclusiveMin = false, string? specKey = null) =>
+        new(name, specKey ?? name, OptionForm.Number, fallback is { } f ? JsonValue.Create(f) : null, min, max, exclusiveMin, null);
+
+    /// <summary>Two numbers, each in [min, max], as Adam's betas.</summary>
+    public static OpOption Numbers(string name, double first, double second, double min, double max) =>
+        new(name, name, OptionForm.Numbers, new JsonArray(first, second), min, max, false, null);
 
     public static OpOption Choice(string name, params string[] words) =>
         new(name, name, OptionForm.Choice, JsonValue.Create(words[0]), 0, 0, false, words);
@@ -44,6 +49,7 @@ public sealed record OpOption(string Name, string SpecKey, OptionForm Form, Json
         OptionForm.Choice => $"{SpecKey} ({string.Join("|", Words!)})",
         OptionForm.Flag => $"{SpecKey} (default {Default!.ToJsonString()})",
         OptionForm.Sizes => $"{SpecKey} (required, a list of sizes such as [1, 28, 28])",
+        OptionForm.Numbers => $"{SpecKey} ({DefaultText}, two numbers >= {Min}, <= {Max})",
         _ => $"{SpecKey} ({DefaultText}, {(ExclusiveMin ? ">" : ">=")} {Min}, <= {Max})",
     };
 
@@ -62,6 +68,9 @@ public sealed record OpOption(string Name, string SpecKey, OptionForm Form, Json
             SequenceNode { Items.Count: 2 } pair => new JsonArray(Whole(pair.Items[0], $"{path}[0]"), Whole(pair.Items[1], $"{path}[1]")),
             _ => throw new SpecException(node.Mark, $"'{path}' must be one whole number or a pair [height, width], e.g. 3 or [3, 3]"),
         },
+        OptionForm.Numbers => node is SequenceNode { Items.Count: 2 } two
+            ? new JsonArray(JsonValue.Create(Scalars.Number(two.Items[0], $"{path}[0]", Min, Max)), JsonValue.Create(Scalars.Number(two.Items[1], $"{path}[1]", Min, Max)))
+            : throw new SpecException(node.Mark, $"'{path}' must be two numbers, each >= {Min} and <= {Max}, e.g. {Default!.ToJsonString().Replace(",", ", ")}"),
         _ => node is SequenceNode { Items.Count: > 0 } sizes
             ? new JsonArray([.. sizes.Items.Select((item, i) => (JsonNode)Whole(item, $"{path}[{i}]"))])
             : throw new SpecException(node.Mark, $"'{path}' must be a list of sizes such as [1, 28, 28]"),

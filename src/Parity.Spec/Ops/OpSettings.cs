@@ -7,6 +7,16 @@ public sealed class OpSettings(JsonObject values) : IEquatable<OpSettings>
 {
     public static OpSettings None { get; } = new([]);
 
+    /// <summary>The settings from the options given (by PyTorch name), each left out taking its default, or the value of the option it defaults to.</summary>
+    public static OpSettings Settle(string keyword, IReadOnlyList<OpOption> options, JsonObject given)
+    {
+        var values = new JsonObject();
+        foreach (var option in options)
+            values[option.Name] = (given[option.Name] ?? (option.DefaultFrom is { } from ? values[from] : option.Default)
+                ?? throw new ArgumentException($"{keyword} needs '{option.SpecKey}'"))?.DeepClone();
+        return new OpSettings(values);
+    }
+
     public double Number(string name) => values[name]!.GetValue<double>();
 
     public int Integer(string name) => values[name]!.GetValue<int>();
@@ -15,6 +25,8 @@ public sealed class OpSettings(JsonObject values) : IEquatable<OpSettings>
 
     /// <summary>A pair [h, w] or a list of sizes.</summary>
     public int[] Integers(string name) => values[name]!.AsArray().Select(v => v!.GetValue<int>()).ToArray();
+
+    public double[] Numbers(string name) => values[name]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
 
     public string Word(string name) => values[name]!.GetValue<string>();
 

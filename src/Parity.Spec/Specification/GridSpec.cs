@@ -7,4 +7,4 @@ public enum GridSelection { ValidationAccuracy, ValidationLoss }
 /// (each a full SGD setting; keys an entry leaves out come from the spec's optimizer), and the best
 /// is picked on the validation split after the last epoch.
 /// </summary>
-public sealed record GridSpec(GridSelection Select, IReadOnlyList<SgdSpec> Optimizers);
+public sealed record GridSpec(GridSelection Select, IReadOnlyList<OptimizerSpec> Optimizers);

@@ -13,4 +13,7 @@ public sealed record ScheduleSpec(ScheduleKind Kind, double Gamma = 1, int StepS
 public enum ClipKind { Norm, Value }
 
 /// <summary>Gradient clipping before each step: by the global 2-norm (clip_grad_norm_) or elementwise (clip_grad_value_).</summary>
-public sealed record ClipSpec(ClipKind Kind, double Threshold);
+public sealed record ClipSpec(ClipKind Kind, double Threshold)
+{
+    public ClipOp Op => ClipOps.Of(Kind);
+}

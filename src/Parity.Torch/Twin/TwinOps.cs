@@ -141,15 +141,29 @@ public static class TwinOps
         },
     };
 
-    static readonly Dictionary<string, Func<IReadOnlyList<Parameter>, Described, optim.Optimizer>> Optimizers = new()
+    /// <summary>
+    /// A torch.optim optimizer as TorchSharp makes it from the description's options (all given: the description is
+    /// complete), and the entries of its per-parameter State that PyTorch's state_dict holds for those options, by
+    /// field name (<see cref="OptimizerStateKeys"/>), for <see cref="TwinOptimizerState"/>.
+    /// </summary>
+    public sealed record TwinOptimizer(Func<IReadOnlyList<Parameter>, Described, optim.Optimizer> Make, Func<Described, IReadOnlyList<string>> Keys);
+
+    static readonly Dictionary<string, TwinOptimizer> Optimizers = new()
     {
-        ["sgd"] = (parameters, sgd) => optim.SGD(parameters, sgd.Number("lr"), sgd.Number("momentum", 0), sgd.Number("dampening", 0), sgd.Number("weight_decay", 0), sgd.Flag("nesterov")),
-        ["adam"] = (parameters, adam) => optim.Adam(parameters, adam.Number("lr", 0.001), Beta(adam, 0), Beta(adam, 1), adam.Number("eps", 1e-8), adam.Number("weight_decay", 0), adam.Flag("amsgrad")),
-        // PyTorch's AdamW defaults weight_decay to 0.01; TorchSharp's to 0.
-        ["adamw"] = (parameters, adamw) => optim.AdamW(parameters, adamw.Number("lr", 0.001), Beta(adamw, 0), Beta(adamw, 1), adamw.Number("eps", 1e-8), adamw.Number("weight_decay", 0.01), adamw.Flag("amsgrad")),
-        ["rmsprop"] = (parameters, rmsprop) => optim.RMSProp(parameters, rmsprop.Number("lr", 0.01), rmsprop.Number("alpha", 0.99), rmsprop.Number("eps", 1e-8), rmsprop.Number("weight_decay", 0), rmsprop.Number("momentum", 0), rmsprop.Flag("centered")),
-        ["adagrad"] = (parameters, adagrad) => optim.Adagrad(parameters, adagrad.Number("lr", 0.01), adagrad.Number("lr_decay", 0), adagrad.Number("weight_decay", 0), adagrad.Number("initial_accumulator_value", 0), adagrad.Number("eps", 1e-10)),
+        ["sgd"] = new((parameters, sgd) => optim.SGD(parameters, sgd.Number("lr"), sgd.Number("momentum"), sgd.Number("dampening"), sgd.Number("weight_decay"), sgd.Flag("nesterov")),
+            sgd => sgd.Number("momentum") != 0 ? [OptimizerStateKeys.MomentumBuffer] : []),
+        ["adam"] = new((parameters, adam) => optim.Adam(parameters, adam.Number("lr"), Beta(adam, 0), Beta(adam, 1), adam.Number("eps"), adam.Number("weight_decay"), adam.Flag("amsgrad")), AdamKeys),
+        ["adamw"] = new((parameters, adamw) => optim.AdamW(parameters, adamw.Number("lr"), Beta(adamw, 0), Beta(adamw, 1), adamw.Number("eps"), adamw.Number("weight_decay"), adamw.Flag("amsgrad")), AdamKeys),
+        ["rmsprop"] = new((parameters, rmsprop) => optim.RMSProp(parameters, rmsprop.Number("lr"), rmsprop.Number("alpha"), rmsprop.Number("eps"), rmsprop.Number("weight_decay"), rmsprop.Number("momentum"), rmsprop.Flag("centered")),
+            rmsprop => [OptimizerStateKeys.Step, OptimizerStateKeys.SquareAvg, .. rmsprop.Number("momentum") > 0 ? [OptimizerStateKeys.MomentumBuffer] : Array.Empty<string>(), .. rmsprop.Flag("centered") ? [OptimizerStateKeys.GradAvg] : Array.Empty<string>()]),
+        ["nadam"] = new((parameters, nadam) => optim.NAdam(parameters, nadam.Number("lr"), Beta(nadam, 0), Beta(nadam, 1), nadam.Number("eps"), nadam.Number("weight_decay"), nadam.Number("momentum_decay")),
+            _ => [OptimizerStateKeys.Step, OptimizerStateKeys.MuProduct, OptimizerStateKeys.ExpAvg, OptimizerStateKeys.ExpAvgSq]),
+        ["adagrad"] = new((parameters, adagrad) => optim.Adagrad(parameters, adagrad.Number("lr"), adagrad.Number("lr_decay"), adagrad.Number("weight_decay"), adagrad.Number("initial_accumulator_value"), adagrad.Number("eps")),
+            _ => [OptimizerStateKeys.Step, OptimizerStateKeys.Sum]),
     };
+
+    static IReadOnlyList<string> AdamKeys(Described adam) =>
+        [OptimizerStateKeys.Step, OptimizerStateKeys.ExpAvg, OptimizerStateKeys.ExpAvgSq, .. adam.Flag("amsgrad") ? [OptimizerStateKeys.MaxExpAvgSq] : Array.Empty<string>()];
 
     /// <summary>
     /// The modules whose default initialisation <c>init: torch</c> takes, made as PyTorch's constructors
@@ -168,16 +182,16 @@ public static class TwinOps
 
     static (long, long) Pair(Described layer, string name) => layer.Integers(name) is [var h, var w] ? (h, w) : throw new ArgumentException($"{layer.Kind}: {name} is not a pair");
 
-    /// <summary>β₁ or β₂ of <c>betas</c>, PyTorch's (0.9, 0.999) when left out.</summary>
-    static double Beta(Described adam, int index) => adam.Options["betas"] is null ? (index == 0 ? 0.9 : 0.999) : adam.Numbers("betas")[index];
+    /// <summary>β₁ or β₂ of <c>betas</c>.</summary>
+    static double Beta(Described adam, int index) => adam.Numbers("betas")[index];
 
     // TorchSharp's schedulers, like PyTorch's, take their initial step in the constructor.
     static readonly Dictionary<string, Func<optim.Optimizer, Described, optim.lr_scheduler.LRScheduler>> Schedules = new()
     {
         ["exponential"] = (optimizer, schedule) => optim.lr_scheduler.ExponentialLR(optimizer, schedule.Number("gamma")),
         ["step"] = (optimizer, schedule) => optim.lr_scheduler.StepLR(optimizer, schedule.Integer("step_size"), schedule.Number("gamma")),
-        ["cosine"] = (optimizer, schedule) => optim.lr_scheduler.CosineAnnealingLR(optimizer, schedule.Integer("T_max"), schedule.Number("eta_min", 0)),
-        ["linear"] = (optimizer, schedule) => optim.lr_scheduler.LinearLR(optimizer, schedule.Number("start_factor", 1.0 / 3), schedule.Number("end_factor", 1), schedule.Integer("total_iters")),
+        ["cosine"] = (optimizer, schedule) => optim.lr_scheduler.CosineAnnealingLR(optimizer, schedule.Integer("T_max"), schedule.Number("eta_min")),
+        ["linear"] = (optimizer, schedule) => optim.lr_scheduler.LinearLR(optimizer, schedule.Number("start_factor"), schedule.Number("end_factor"), schedule.Integer("total_iters")),
         ["sequential"] = (optimizer, schedule) => optim.lr_scheduler.SequentialLR(optimizer,
             schedule.Parts("schedulers").Select(part => Schedule(optimizer, part)).ToList(), schedule.Integers("milestones")),
     };
@@ -213,7 +227,10 @@ public static class TwinOps
         var other => throw new ArgumentException($"{loss.Kind}: reduction '{other}' is neither mean nor sum"),
     });
 
-    public static optim.Optimizer Optimizer(IReadOnlyList<Parameter> parameters, Described optimizer) => Of(Optimizers, "optimizer", optimizer.Kind)(parameters, optimizer);
+    public static optim.Optimizer Optimizer(IReadOnlyList<Parameter> parameters, Described optimizer) => Of(Optimizers, "optimizer", optimizer.Kind).Make(parameters, optimizer);
+
+    /// <summary>The per-parameter state keys the optimizer's options make, as PyTorch's state_dict holds them.</summary>
+    public static IReadOnlyList<string> OptimizerStateKeysOf(Described optimizer) => Of(Optimizers, "optimizer", optimizer.Kind).Keys(optimizer);
 
     public static optim.lr_scheduler.LRScheduler Schedule(optim.Optimizer optimizer, Described schedule) => Of(Schedules, "learning-rate schedule", schedule.Kind)(optimizer, schedule);
 

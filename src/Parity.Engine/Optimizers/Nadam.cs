@@ -1,0 +1,90 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Parity.Engine.Modules;
+using Parity.Engine.Numerics;
+
+namespace Parity.Engine.Optimizers;
+
+/// <summary>
+/// torch.optim.NAdam, step for step, in the order TorchSharp computes it: g ← grad + wd·p;
+/// μₜ = β₁·(1 − ½·0.96^(t·ψ)) and μₜ₊₁ likewise, ψ the momentum_decay; Πₜ ← Πₜ₋₁·μₜ (mu_product, from 1);
+/// m ← β₁·m + (1 − β₁)·g;  v ← β₂·v + (1 − β₂)·g·g;  d ← √(v / (1 − β₂ᵗ)) + eps;
+/// p ← p − (lr·(1 − μₜ) / (1 − Πₜ))·(g / d) − (lr·μₜ₊₁ / (1 − Πₜ·μₜ₊₁))·(m / d).
+/// </summary>
+[OptimizerKind("nadam")]
+public sealed class Nadam<T> : IOptimizer where T : unmanaged, IFloatingPointIeee754<T>
+{
+    readonly IReadOnlyList<Parameter<T>> _parameters;
+    readonly double _beta1, _beta2, _eps, _weightDecay, _momentumDecay;
+    readonly Matrix<T>[] _firstMoments, _secondMoments, _directions, _scratch;
+    int _steps;
+    double _muProduct = 1;
+
+    public Nadam(IReadOnlyList<Parameter<T>> parameters, Described options)
+    {
+        _parameters = parameters;
+        Lr = options.Number("lr");
+        (_beta1, _beta2) = (options.Numbers("betas")[0], options.Numbers("betas")[1]);
+        (_eps, _weightDecay, _momentumDecay) = (options.Number("eps"), options.Number("weight_decay"), options.Number("momentum_decay"));
+        _firstMoments = StateBuffers.For(parameters, true);
+        _secondMoments = StateBuffers.For(parameters, true);
+        _directions = StateBuffers.For(parameters, _weightDecay != 0);
+        _scratch = StateBuffers.For(parameters, true);
+    }
+
+    public double Lr { get; set; }
+
+    public IReadOnlyList<HostTensor> State() => [.. _parameters.SelectMany((p, k) => new[]
+    {
+        StateTensors.Step(p, _steps), StateTensors.Scalar(p, OptimizerStateKeys.MuProduct, _muProduct),
+        StateTensors.Of(p, OptimizerStateKeys.ExpAvg, _firstMoments[k]), StateTensors.Of(p, OptimizerStateKeys.ExpAvgSq, _secondMoments[k]),
+    })];
+
+    public void SetState(IReadOnlyList<HostTensor> state)
+    {
+        var reader = new StateReader(state);
+        var steps = reader.Steps(_parameters);
+        var muProduct = reader.Scalar(_parameters, OptimizerStateKeys.MuProduct, 1, double.IsFinite, "one number, the product of the momentum coefficients so far");
+        var buffers = _parameters.Select(p => (m: reader.Buffer(p, OptimizerStateKeys.ExpAvg), v: reader.Buffer(p, OptimizerStateKeys.ExpAvgSq))).ToList();
+        reader.Finish();
+        for (var k = 0; k < _parameters.Count; k++)
+        {
+            StateReader.Load(buffers[k].m, _firstMoments[k]);
+            StateReader.Load(buffers[k].v, _secondMoments[k]);
+        }
+        (_steps, _muProduct) = (steps, muProduct);
+    }
+
+    public void Step()
+    {
+        _steps++;
+        var mu = _beta1 * (1 - 0.5 * Math.Pow(0.96, _steps * _momentumDecay));
+        var muNext = _beta1 * (1 - 0.5 * Math.Pow(0.96, (_steps + 1) * _momentumDecay));
+        _muProduct *= mu;
+        var gradientStep = T.CreateChecked(-Lr * (1 - mu) / (1 - _muProduct));
+        var momentStep = T.CreateChecked(-Lr * muNext / (1 - _muProduct * muNext));
+        var (beta1, beta2, keep1, keep2) = (T.CreateChecked(_beta1), T.CreateChecked(_beta2), T.CreateChecked(1 - _beta1), T.CreateChecked(1 - _beta2));
+        var (correction2, eps) = (T.CreateChecked(1 - Math.Pow(_beta2, _steps)), T.CreateChecked(_eps));
+        for (var k = 0; k < _parameters.Count; k++)
+        {
+            var p = _parameters[k].Value.Data;
+            var (m, v, d) = (_firstMoments[k].Data, _secondMoments[k].Data, _scratch[k].Data);
+            var g = L2Decay.Apply<T>(p, _parameters[k].Grad.Data, _weightDecay, _directions[k].Data);
+            TensorPrimitives.Multiply(m, beta1, m);
+            TensorPrimitives.MultiplyAdd(g, keep1, m, m);
+            // addcmul_: v + ((1 − β₂)·g)·g
+            TensorPrimitives.Multiply(v, beta2, v);
+            TensorPrimitives.Multiply(g, keep2, d);
+            TensorPrimitives.MultiplyAdd(d, g, v, v);
+            TensorPrimitives.Divide(v, correction2, d);
+            TensorPrimitives.Sqrt(d, d);
+            TensorPrimitives.Add(d, eps, d);
+            // two addcdiv_: p + step·(g / d), then p + step·(m / d); the scratch d is read by both, so each quotient goes through p's own update.
+            for (var i = 0; i < p.Length; i++)
+            {
+                p[i] += gradientStep * (g[i] / d[i]);
+                p[i] += momentStep * (m[i] / d[i]);
+            }
+        }
+    }
+}
