@@ -68,8 +68,12 @@ public class TeacherForcingReportTests
         };
         var engine = new EngineUnderTest("dampened", (model, initial) => new Engine.EngineBackend<double>(model, initial, parts));
 
-        var result = Commands.ReportCommand.Evaluate(spec, engine, Output.Terminal.On(TextWriter.Null));
+        var evaluation = Harness.Pipeline.SpecEvaluation.Run(spec, Spec.Data.DatasetLoader.Load(spec), Backends.Pair(engine),
+            new Harness.Pipeline.EvaluationOptions(Shrink: null, new Harness.Benchmarks.BenchmarkOptions(Repetitions: 1)), new Output.ConsoleProgress(Output.Terminal.On(TextWriter.Null)));
 
+        Assert.False(evaluation.Passed);
+        Assert.Equal(2, evaluation.Training.TeacherForcing?.First?.Step);
+        var result = Reports.SpecResults.From(evaluation, engine);
         var forcing = Assert.IsType<Output.TeacherForcingReport>(result.Train.TeacherForcing);
         Assert.False(result.Passed);
         Assert.Equal(2, forcing.FirstStep);

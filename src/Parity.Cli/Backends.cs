@@ -29,6 +29,9 @@ public static class Backends
         _ => EngineAssembly.Load(engine),
     };
 
+    /// <summary>The engine under test beside the reference, as the Harness's stages take them.</summary>
+    public static Harness.Pipeline.BackendPair Pair(EngineUnderTest engine) => new(engine.Name, engine.Create, Reference, InitialParameters);
+
     /// <summary>The reference every engine is checked against: the TorchSharp twin.</summary>
     public static IBackend Reference(ModelDescription model, IReadOnlyList<HostTensor> initialParameters) =>
         Guarded(() => new TwinBackend(model, initialParameters));

@@ -22,7 +22,8 @@ public static class BaselineCommand
             var engine = Backends.Resolve(parse.GetValue<string>(Backends.EngineOption)!);
             var console = Terminal.On(output);
             Terminal.Sides(console, engine);
-            var results = specs.Select(spec => ReportCommand.Evaluate(spec, engine, console)).ToList();
+            var progress = new ConsoleProgress(console, partOfReport: true);
+            var results = specs.Select(spec => SpecResults.Evaluate(spec, engine, progress)).ToList();
             AtomicFile.Write(file, Json.Serialize(new Baseline(engine.Name, results.Select(BaselineSpec.From).ToList(), part)));
             return results.All(r => r.Passed) ? ParityCommandLine.Passed : ParityCommandLine.Failed;
         });

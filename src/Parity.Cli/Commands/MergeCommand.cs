@@ -65,7 +65,7 @@ public static class MergeCommand
 
         foreach (var path in set)
             CopyFolder(Path.Combine(holder[path], path), Path.Combine(folder.Staging, path));
-        var index = ReportCommand.WriteIndex(folder.Staging, run, results, shown);
+        var index = ReportIndex.Write(folder.Staging, run, results, shown);
         folder.Commit();
         StepSummary.Append(index);
         console.MarkupLine($"reports: {Markup.Escape(folder.Target)} ({results.Count(r => r.Passed)} of {results.Count} passed; {runs.Count} shard{(runs.Count == 1 ? "" : "s")} joined)");

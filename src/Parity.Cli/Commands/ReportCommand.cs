@@ -4,6 +4,7 @@ using Parity.Cli.Examples;
 using Parity.Cli.Output;
 using Parity.Cli.Reports;
 using Parity.Cli.Sharding;
+using Parity.Harness.Pipeline;
 using Parity.Harness.Shrinking;
 using Parity.Spec;
 using Parity.Spec.Data;
@@ -78,6 +79,7 @@ public static class ReportCommand
         var examplesHere = shown.Where(e => mine.Contains(e.Path)).ToList();
         var engine = Backends.Resolve(engineChoice);
         var console = Terminal.On(output);
+        var progress = new ConsoleProgress(console, partOfReport: true);
         if (place != ExamplesPlace.Alone)
             Terminal.Sides(console, engine);
         var seconds = new Dictionary<string, double>();
@@ -94,7 +96,7 @@ public static class ReportCommand
             // whose check holds the run's most memory) comes once it is done.
             var costs = SpecCosts.Of([.. specsHere.Select(s => (s.Name, s))], Shard.CostFolder(specPath));
             var done = specsHere.OrderBy(spec => costs[spec.Name])
-                .Select(spec => Report(spec.Name, spec, engine, Stopwatch.StartNew())).ToDictionary(r => r.Spec);
+                .Select(spec => Timed(spec.Name, spec, engine, Stopwatch.StartNew())).ToDictionary(r => r.Spec);
             var results = specsHere.Select(spec => done[spec.Name]).ToList();
             var examplesDone = aside?.Finish([.. examplesHere.Select(e => e.Example)], staging, output).Select(taken =>
                 {
@@ -105,7 +107,7 @@ public static class ReportCommand
                 {
                     var clock = Stopwatch.StartNew();
                     var exampleEngine = Built(shownHere.Example, scratch, console);
-                    return new ExampleResult(shownHere.Example, Report(shownHere.Path, shownHere.Spec, exampleEngine, clock));
+                    return new ExampleResult(shownHere.Example, Timed(shownHere.Path, shownHere.Spec, exampleEngine, clock));
                 });
             var caught = new List<ExampleResult>();
             foreach (var shownResult in examplesDone)
@@ -115,25 +117,17 @@ public static class ReportCommand
                     console.MarkupLine($"[red]the planted bug of examples/{Markup.Escape(shownResult.Example.Folder)} ({Markup.Escape(shownResult.Example.Bug)}) was not caught on {Markup.Escape(shownResult.Result.Spec)}[/]");
             }
 
-            // A report whole — check, training, its failure shrunk, its benchmark — written into the staging
-            // folder at path, its wall seconds counted on clock.
-            SpecResult Report(string path, ParitySpec spec, EngineUnderTest reportEngine, Stopwatch clock)
+            // A report into the staging folder at path, its wall seconds counted on clock.
+            SpecResult Timed(string path, ParitySpec spec, EngineUnderTest reportEngine, Stopwatch clock)
             {
-                Interruption.Check();
-                var data = DatasetLoader.Load(spec);
-                var assessment = Reproduced(Assess(spec, data, reportEngine, console), spec, reportEngine, Path.Combine(staging, path), shrink, console);
-                ProcessMemory.Release();
-                Interruption.Check();
-                var result = Complete(spec, assessment, Bench(spec, data, reportEngine, console));
-                ProcessMemory.Release();
-                Write(Path.Combine(staging, path), spec, result);
+                var result = Report(spec, reportEngine, Path.Combine(staging, path), shrink, progress);
                 seconds[path] = clock.Elapsed.TotalSeconds;
                 return result;
             }
 
             var run = new RunResult(results.All(r => r.Passed) && caught.All(r => r.Caught), engine.Name, Backends.ReferenceName, ShardRecord.Of(shard, set),
                 specsHere.Select(s => s.Name).ToList(), examplesHere.Select(e => e.Path).ToList(), seconds);
-            var index = WriteIndex(staging, run, results, caught);
+            var index = ReportIndex.Write(staging, run, results, caught);
             Interruption.Check();
             folder.Commit();
             if (readme is not null)
@@ -155,57 +149,6 @@ public static class ReportCommand
     /// <summary>Where a run takes its example engines' reports: in this process after the specs', in a process of their own beside them (the suite), or alone (that process).</summary>
     public enum ExamplesPlace { Here, Aside, Alone }
 
-    /// <summary>The run's own files beside its reports — index (README.md, index.html), junit.xml, result.json — in <paramref name="folder"/>; returns the Markdown index.</summary>
-    public static string WriteIndex(string folder, RunResult run, IReadOnlyList<SpecResult> results, IReadOnlyList<ExampleResult> shown)
-    {
-        Directory.CreateDirectory(folder);
-        var index = ReportIndex.Markdown(run, results, shown);
-        AtomicFile.Write(Path.Combine(folder, "README.md"), index);
-        AtomicFile.Write(Path.Combine(folder, "index.html"), ReportIndex.Html(run, results, shown));
-        AtomicFile.Write(Path.Combine(folder, "junit.xml"), JunitReport.Write(results));
-        AtomicFile.Write(Path.Combine(folder, RunResult.FileName), Json.Serialize(run));
-        return index;
-    }
-
-    /// <summary>
-    /// Everything Parity measures of one spec: the check, the engine under test and the reference trained
-    /// in lockstep (and teacher-forced when either fails), and a short benchmark of their steps (left out for an engine whose phases cannot be timed).
-    /// </summary>
-    public static SpecResult Evaluate(ParitySpec spec, EngineUnderTest engine, IAnsiConsole console)
-    {
-        // Loaded once for all its parts: a Fashion-MNIST split is tens of MB, read-only to each of them.
-        var data = DatasetLoader.Load(spec);
-        return Complete(spec, Assess(spec, data, engine, console), Bench(spec, data, engine, console));
-    }
-
-    /// <summary>A spec's check and training, its verdicts in words; its minimal reproduction once shrunk.</summary>
-    sealed record Assessment(string Engine, CheckSpecReport Check, TrainSpecReport Train, ReproductionSummary? Reproduction = null);
-
-    static Assessment Assess(ParitySpec spec, Dataset data, EngineUnderTest engine, IAnsiConsole console)
-    {
-        var checkResult = CheckCommand.CheckOne(spec, data, engine, console);
-        var check = CheckSpecReport.From(checkResult);
-        ProcessMemory.Release();
-        var train = TrainCommand.TrainBoth(spec, data, engine, console);
-        // A failing run is also taken teacher-forced, which pins the optimizer's part to its step; a passing one needs no more.
-        if ((!check.Passed || !train.Passed) && spec.Grid is null && TrainCommand.TeacherForced(spec, data, engine, console, required: false) is { } forcing)
-            train = TrainCommand.WithTeacherForcing(train, forcing);
-        ProcessMemory.Release();
-        Interruption.Check();
-        // An engine in another process is named by its handshake, then by the command that started it.
-        var name = ExecEngine.Names(engine.Name) ? $"{checkResult.EngineGradcheck.Backend} ({engine.Name})" : engine.Name;
-        return new Assessment(name, check, train);
-    }
-
-    // A tenth of a second of steps per side: a report's timings are a glance, and the suite times
-    // sixteen runs (parity bench, with its two seconds, is where figures are measured).
-    static BenchSpecReport Bench(ParitySpec spec, Dataset data, EngineUnderTest engine, IAnsiConsole console) =>
-        BenchCommand.BenchOne(spec, data, engine, console, new Harness.Benchmarks.BenchmarkOptions(MinSeconds: 0.1));
-
-    static SpecResult Complete(ParitySpec spec, Assessment assessment, BenchSpecReport bench) =>
-        new SpecResult(spec.Name, spec.Description.Trim(), assessment.Engine, Backends.ReferenceName,
-            assessment.Check.Passed && assessment.Train.Passed && bench.Passed, assessment.Check, assessment.Train, bench, MachineReport.Of(Harness.Benchmarks.Machine.Current())) { Reproduction = assessment.Reproduction };
-
     /// <summary>An example engine built, with its planted bug switched on.</summary>
     static EngineUnderTest Built(ExampleEngine example, string scratch, IAnsiConsole console)
     {
@@ -222,20 +165,21 @@ public static class ReportCommand
     static readonly ShrinkBudget SuiteShrink = new(MaxTries: 60, MaxSeconds: double.PositiveInfinity);
 
     /// <summary>
-    /// A report whose check fails, with the smallest spec that still fails it the same way written into
-    /// its <see cref="Reproduction.Folder"/> (frozen tensors and a contract-only xunit test beside it); any
-    /// other report as it is. A failure of the training alone leaves check nothing to shrink.
+    /// A report whole — check, training, its failing check shrunk, its benchmark — written into
+    /// <paramref name="folder"/>, the shrunk spec into its <see cref="Reproduction.Folder"/> (frozen tensors and a
+    /// contract-only xunit test beside it); the spec's verdict printed last.
     /// </summary>
-    static Assessment Reproduced(Assessment assessment, ParitySpec spec, EngineUnderTest engine, string reportFolder, ShrinkBudget? budget, IAnsiConsole console)
+    static SpecResult Report(ParitySpec spec, EngineUnderTest engine, string folder, ShrinkBudget? shrink, ConsoleProgress progress)
     {
-        if (budget is null || assessment.Check.Passed)
-            return assessment;
         Interruption.Check();
-        console.MarkupLine($"shrinking {Markup.Escape(spec.Name)}'s failure to its smallest reproduction …");
-        var shrunk = new Shrinker(engine.Create, Backends.Reference, Backends.InitialParameters).Run(spec.SourcePath, budget);
+        var evaluation = SpecEvaluation.Run(spec, DatasetLoader.Load(spec), Backends.Pair(engine), new EvaluationOptions(shrink, SpecResults.ReportBench), progress);
         // The test loads the engine that PARITY_ENGINE names: a report's engine may live in a scratch folder.
-        ShrinkCommand.Write(Path.Combine(reportFolder, Reproduction.Folder), Reproduction.Of(shrunk, enginePath: ""));
-        return assessment with { Reproduction = new ReproductionSummary(Reproduction.Folder, shrunk.Before, shrunk.After, shrunk.Removed) };
+        if (evaluation.Shrunk is { } shrunk)
+            ReproductionFiles.Write(Path.Combine(folder, Reproduction.Folder), Reproduction.Of(shrunk, enginePath: ""));
+        var result = SpecResults.From(evaluation, engine);
+        Write(folder, spec, result);
+        progress.Verdict(spec.Name, result.Passed);
+        return result;
     }
 
     static void Write(string folder, ParitySpec spec, SpecResult result)

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Parity.Cli.Output;
 using Parity.Harness.Shrinking;
-using Parity.Protocol;
 using Parity.Spec;
 using Spectre.Console;
 
@@ -44,32 +43,13 @@ public static class ShrinkCommand
         var shrunk = new Shrinker(engine.Create, Backends.Reference, Backends.InitialParameters).Run(specPath, budget);
         // The test loads an engine assembly; Parity's own engine and a process engine are not one, and the user names theirs.
         var enginePath = engineChoice == Backends.Builtin || ExecEngine.Names(engineChoice) ? "" : Path.GetFullPath(engineChoice);
-        Write(folder.Staging, Reproduction.Of(shrunk, enginePath));
+        ReproductionFiles.Write(folder.Staging, Reproduction.Of(shrunk, enginePath));
         folder.Commit();
         Print(console, shrunk, folder.Target);
         if (jsonFile is not null)
             AtomicFile.Write(jsonFile, Json.Serialize(ShrinkReport.From(name, engine.Name, shrunk, folder.Target)));
         return ParityCommandLine.Passed;
     }
-
-    /// <summary>The reproduction's files into <paramref name="folder"/>: the spec, its frozen tensors, the xunit test and its project.</summary>
-    public static void Write(string folder, Reproduction reproduction)
-    {
-        Directory.CreateDirectory(folder);
-        AtomicFile.Write(Path.Combine(folder, Reproduction.SpecFile), reproduction.SpecYaml);
-        Save(folder, Reproduction.InitialFile, reproduction.Initial.Select(p => p.DType == "I64"
-            ? SafetensorsTensor.Int64(p.Tensor.Name, p.Tensor.Shape, [.. p.Tensor.Data.Select(v => (long)v)])
-            : SafetensorsTensor.Float(p.Tensor.Name, p.Tensor.Shape, p.Tensor.Data, float32: p.DType == "F32")));
-        Save(folder, Reproduction.BatchFile, reproduction.Batches.Select(Float64));
-        Save(folder, Reproduction.ExpectedFile, reproduction.Expected.Select(Float64));
-        AtomicFile.Write(Path.Combine(folder, Reproduction.TestFile), reproduction.Test);
-        AtomicFile.Write(Path.Combine(folder, Reproduction.ProjectFile), reproduction.Project);
-    }
-
-    static SafetensorsTensor Float64(HostTensor tensor) => SafetensorsTensor.Float(tensor.Name, tensor.Shape, tensor.Data, float32: false);
-
-    static void Save(string folder, string file, IEnumerable<SafetensorsTensor> tensors) =>
-        AtomicFile.Write(Path.Combine(folder, file), SafetensorsCodec.Encode([.. tensors]));
 
     static void Print(IAnsiConsole console, ShrinkResult shrunk, string folder)
     {

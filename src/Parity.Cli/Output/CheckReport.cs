@@ -1,3 +1,4 @@
+using Parity.Harness;
 using Parity.Harness.Checks;
 using Parity.Harness.Comparison;
 

@@ -1,3 +1,4 @@
+using Parity.Harness;
 using Parity.Cli.Output;
 using Parity.Harness.Shrinking;
 using System.Globalization;

@@ -1,3 +1,4 @@
+using Parity.Harness;
 using Parity.Cli.Output;
 using System.Globalization;
 using System.Net;
@@ -86,7 +87,7 @@ public static class HtmlReport
         body.Append("</table>");
 
         body.Append("<h2>Epochs</h2><table><tr><th>epoch</th><th>train loss engine / twin</th><th>test loss</th><th>test accuracy</th></tr>");
-        foreach (var e in Output.Figures.Sample(epochs, 30))
+        foreach (var e in Figures.Sample(epochs, 30))
             body.Append($"<tr><td>{e.Epoch}</td><td>{Figures.Loss(e.Engine?.TrainLoss)} / {Figures.Loss(e.Twin?.TrainLoss)}</td><td>{Figures.Loss(e.Engine?.TestLoss)} / {Figures.Loss(e.Twin?.TestLoss)}</td><td>{Figures.Accuracy(e.Engine?.TestAccuracy)} / {Figures.Accuracy(e.Twin?.TestAccuracy)}</td></tr>");
         body.Append("</table>");
         return Page($"Parity — {spec.Name}", body.ToString());

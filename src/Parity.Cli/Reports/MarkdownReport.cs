@@ -1,3 +1,4 @@
+using Parity.Harness;
 using Parity.Cli.Output;
 using System.Globalization;
 using System.Text;
@@ -141,5 +142,5 @@ public static class MarkdownReport
             ("training step", bench.Engine.TrainStepMs, bench.Twin.TrainStepMs),
         }.Where(p => p.Engine is not null && p.Twin is not null).Select(p => (p.Phase, p.Engine!.Value, p.Twin!.Value));
 
-    static IReadOnlyList<T> Sample<T>(IReadOnlyList<T> rows) => Output.Figures.Sample(rows, MaxPoints).ToList();
+    static IReadOnlyList<T> Sample<T>(IReadOnlyList<T> rows) => Figures.Sample(rows, MaxPoints).ToList();
 }
