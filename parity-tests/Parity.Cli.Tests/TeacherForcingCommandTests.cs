@@ -78,10 +78,11 @@ public class TeacherForcingReportTests
         Assert.False(result.Passed);
         Assert.Equal(2, forcing.FirstStep);
         Assert.Contains(forcing.Parts, p => p.Step == 2 && p.Kind == "optimizer state" && p.Name == "0.weight.momentum_buffer");
-        var markdown = Reports.MarkdownReport.Write(spec, result);
+        var document = Reports.ReportDocument.Of(spec, result, engine.Option);
+        var markdown = Reports.MarkdownReport.Write(document);
         Assert.Contains("## Teacher forcing", markdown);
         Assert.Contains("| 2 (1) | optimizer state | `0.weight.momentum_buffer` |", markdown);
-        Assert.Contains("<h2>Teacher forcing</h2>", Reports.HtmlReport.Write(spec, result));
+        Assert.Contains("<h2>Teacher forcing</h2>", Reports.HtmlReport.Write(spec, document));
         Assert.Contains("\"teacher_forcing\": {", Output.Json.Serialize(result));
     }
 }

@@ -177,17 +177,17 @@ public static class ReportCommand
         if (evaluation.Shrunk is { } shrunk)
             ReproductionFiles.Write(Path.Combine(folder, Reproduction.Folder), Reproduction.Of(shrunk, enginePath: ""));
         var result = SpecResults.From(evaluation, engine);
-        Write(folder, spec, result);
+        Write(folder, spec, ReportDocument.Of(spec, result, engine.Option));
         progress.Verdict(spec.Name, result.Passed);
         return result;
     }
 
-    static void Write(string folder, ParitySpec spec, SpecResult result)
+    static void Write(string folder, ParitySpec spec, ReportDocument document)
     {
         Directory.CreateDirectory(folder);
-        AtomicFile.Write(Path.Combine(folder, "report.md"), MarkdownReport.Write(spec, result));
-        AtomicFile.Write(Path.Combine(folder, "report.html"), HtmlReport.Write(spec, result));
-        AtomicFile.Write(Path.Combine(folder, "result.json"), Json.Serialize(result));
-        AtomicFile.Write(Path.Combine(folder, "junit.xml"), JunitReport.Write([result]));
+        AtomicFile.Write(Path.Combine(folder, "report.md"), MarkdownReport.Write(document));
+        AtomicFile.Write(Path.Combine(folder, "report.html"), HtmlReport.Write(spec, document));
+        AtomicFile.Write(Path.Combine(folder, "result.json"), Json.Serialize(document.Result));
+        AtomicFile.Write(Path.Combine(folder, "junit.xml"), JunitReport.Write([document.Result]));
     }
 }

@@ -102,7 +102,7 @@ public static class TrainOutput
             Enumerable.Range(0, spec.Train.Epochs).Select(i => new TrainEpochReport(i + 1,
                 runs.TryGetValue(Engine, out var e) ? e[i] : null, runs.TryGetValue(Twin, out var t) ? t[i] : null)).ToList(),
             MaxLossDiff: null, MaxParamDrift: null, FirstDivergence: null, Steps: null, NonFinite: outcome.NonFinite,
-            TeacherForcing: outcome.TeacherForcing is { } forcing ? ForcingReport(forcing) : null);
+            TeacherForcing: outcome.TeacherForcing is { } forcing ? ForcingReport(forcing, outcome.ForcingVerdict!) : null);
         if (outcome.Lockstep is not { } result)
             return report;
         return report with
@@ -121,8 +121,8 @@ public static class TrainOutput
         };
     }
 
-    static TeacherForcingReport ForcingReport(TeacherForcingResult result) =>
-        new(result.Passed, result.Verdict, result.Steps.Count, result.First?.Step, result.FirstInParameters?.Step, result.MaxAbsErr, Parts(result));
+    static TeacherForcingReport ForcingReport(TeacherForcingResult result, string verdict) =>
+        new(result.Passed, verdict, result.Steps.Count, result.First?.Step, result.FirstInParameters?.Step, result.MaxAbsErr, Parts(result));
 
     /// <summary>The tensors that differ at the first differing step, and at the first whose parameters differ when that comes later.</summary>
     static List<ForcedPartReport> Parts(TeacherForcingResult result) =>

@@ -34,7 +34,7 @@ public static class SpecEvaluation
         var training = SpecTraining.Both(spec, data, backends, progress);
         // A failing run is also taken teacher-forced, which pins the optimizer's part to its step; a passing one needs no more.
         if ((!check.Passed || !training.Passed) && spec.Grid is null && SpecTraining.TeacherForced(spec, data, backends, progress, required: false) is { } forcing)
-            training = TrainingVerdicts.WithTeacherForcing(training, forcing);
+            training = TrainingVerdicts.WithTeacherForcing(training, forcing, check);
         progress.BetweenStages();
         var shrunk = options.Shrink is { } budget && !check.Passed ? Shrunk(spec, backends, budget, progress) : null;
         progress.BetweenStages();

@@ -6,7 +6,8 @@ namespace Parity.Harness.Training;
 /// <summary>
 /// A spec's training judged: each side's epochs (<see cref="Runs"/>, keyed by <see cref="Sides"/>, in the order the
 /// figures show them), the verdict in one sentence and every failure; and what the run was — one lockstep run, a grid
-/// of them, K seeds, one side alone — with its teacher-forced run when one was taken. It passes with no failure.
+/// of them, K seeds, one side alone — with its teacher-forced run when one was taken, and that run's verdict in the
+/// words of the whole evaluation (<see cref="ForcingVerdict"/>). It passes with no failure.
 /// </summary>
 public sealed record TrainingOutcome(
     ParitySpec Spec,
@@ -17,7 +18,8 @@ public sealed record TrainingOutcome(
     GridOutcome? Grid = null,
     SeedsOutcome? Seeds = null,
     NonFinite? NonFinite = null,
-    TeacherForcingResult? TeacherForcing = null)
+    TeacherForcingResult? TeacherForcing = null,
+    string? ForcingVerdict = null)
 {
     public bool Passed => Failures.Count == 0;
 }

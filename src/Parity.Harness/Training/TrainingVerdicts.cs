@@ -71,12 +71,23 @@ public static class TrainingVerdicts
         return new TrainingOutcome(spec, verdict, failures, runs, NonFinite: nonFinite);
     }
 
-    /// <summary>A lockstep outcome with its teacher-forced run: it fails if either does.</summary>
-    public static TrainingOutcome WithTeacherForcing(TrainingOutcome lockstep, TeacherForcingResult forcing) => lockstep with
+    /// <summary>
+    /// A lockstep outcome with its teacher-forced run: it fails if either does. When the check found the gradient of
+    /// the first step's batch already different (<paramref name="check"/>) and that is the step forcing names, the
+    /// verdict says so first: the optimizer state and parameters of that step only carry the gradient's error on.
+    /// </summary>
+    public static TrainingOutcome WithTeacherForcing(TrainingOutcome lockstep, TeacherForcingResult forcing, Checks.CheckResult? check = null)
     {
-        Failures = forcing.Passed ? lockstep.Failures : [.. lockstep.Failures, $"teacher forcing: {forcing.Verdict}"],
-        TeacherForcing = forcing,
-    };
+        var verdict = check is { Gradients.Passed: false } && forcing.First?.Step == 1
+            ? $"step 1's gradient already differs from the reference's (gradient parity, on the same parameters and batch), so its update carries that error on: {forcing.Verdict}"
+            : forcing.Verdict;
+        return lockstep with
+        {
+            Failures = forcing.Passed ? lockstep.Failures : [.. lockstep.Failures, $"teacher forcing: {verdict}"],
+            TeacherForcing = forcing,
+            ForcingVerdict = verdict,
+        };
+    }
 
     static string Verdict(ParitySpec spec, LockstepResult result)
     {
