@@ -26,7 +26,7 @@ public static class ParityCommandLine
         var root = new RootCommand("Parity: is a hand-written backpropagation right, and if not, where and why.");
         // Every command that runs a folder of specs takes its part of them with --shard i/n: one option, shared.
         Command[] folderCommands = [TrainCommand.Create(output), CheckCommand.Create(output), BenchCommand.Create(output),
-            ReportCommand.Report(output), ReportCommand.Suite(output), BaselineCommand.Create(output)];
+            ReportCommand.Create(output), SuiteCommand.Create(output), BaselineCommand.Create(output)];
         var shardOption = Shard.CreateOption();
         foreach (var command in folderCommands)
         {

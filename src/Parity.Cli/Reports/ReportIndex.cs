@@ -21,18 +21,6 @@ public static class ReportIndex
     static string ExamplesIntro(IReadOnlyList<ExampleResult> examples) =>
         $"What a failing report looks like: each example engine of examples/ with its bug switched on, checked on one built-in spec. {examples.Count(e => e.Caught)} of {examples.Count} planted bugs were caught; the suite fails if one is not.";
 
-    /// <summary>The run's own files beside its reports — index (README.md, index.html), junit.xml, result.json — in <paramref name="folder"/>; returns the Markdown index.</summary>
-    public static string Write(string folder, RunResult run, IReadOnlyList<SpecResult> results, IReadOnlyList<ExampleResult> shown)
-    {
-        Directory.CreateDirectory(folder);
-        var index = Markdown(run, results, shown);
-        AtomicFile.Write(Path.Combine(folder, "README.md"), index);
-        AtomicFile.Write(Path.Combine(folder, "index.html"), Html(run, results, shown));
-        AtomicFile.Write(Path.Combine(folder, "junit.xml"), JunitReport.Write(results));
-        AtomicFile.Write(Path.Combine(folder, RunResult.FileName), Json.Serialize(run));
-        return index;
-    }
-
     public static string Markdown(RunResult run, IReadOnlyList<SpecResult> results, IReadOnlyList<ExampleResult> examples)
     {
         var text = new StringBuilder();
