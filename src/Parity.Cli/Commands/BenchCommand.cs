@@ -16,7 +16,7 @@ namespace Parity.Cli.Commands;
 /// </summary>
 public static class BenchCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(GlobalOptions globals, TextWriter output)
     {
         var specArgument = new Argument<string>("spec") { Description = "A spec file, or a folder of them" };
         var jsonOption = new Option<string?>("--json") { Description = "Also write the results as JSON to this file" };
@@ -37,14 +37,12 @@ public static class BenchCommand
 
         var command = new Command("bench", "Time forward, backward, optimizer step and training step of the engine and of TorchSharp, side by side")
             { specArgument, jsonOption, sweepOption, minTimeOption, repetitionsOption, readmeOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue<Shard>(Shard.OptionName)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(jsonOption), Threads(parse), parse.GetValue(sweepOption),
+        command.SetAction(parse => Run(parse.GetValue(specArgument)!, globals.ShardOf(parse), globals.EngineOf(parse), parse.GetValue(jsonOption), globals.ThreadsOf(parse) ?? Environment.ProcessorCount, parse.GetValue(sweepOption),
             new BenchmarkOptions(parse.GetValue(minTimeOption), parse.GetValue(repetitionsOption)), parse.GetValue(readmeOption), output));
         return command;
     }
 
-    /// <summary>The global --threads (ParityCommandLine), else the machine's cores: both engines always get the same count.</summary>
-    static int Threads(ParseResult parse) => parse.GetValue<int?>("--threads") ?? Environment.ProcessorCount;
-
+    /// <param name="threads">The global --threads, else the machine's cores: both engines always get the same count.</param>
     static int Run(string specPath, Shard shard, string engineChoice, string? jsonPath, int threads, string? sweepText, BenchmarkOptions options, string? readmePath, TextWriter output)
     {
         var jsonFile = jsonPath is null ? null : AtomicFile.ClaimJson(jsonPath);

@@ -12,7 +12,7 @@ namespace Parity.Cli.Commands;
 /// <summary><c>parity check SPEC|DIR [--engine builtin|PATH.dll] [--json FILE] [--dump DIR]</c>: is the engine's gradient right, and if not, where and why.</summary>
 public static class CheckCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(GlobalOptions globals, TextWriter output)
     {
         var specArgument = new Argument<string>("spec") { Description = "A spec file, or a folder of them" };
         var jsonOption = new Option<string?>("--json") { Description = "Also write the results as JSON to this file" };
@@ -21,7 +21,7 @@ public static class CheckCommand
         var factorOption = RegressionCheck.FactorOption();
         var marginOption = RegressionCheck.MarginOption();
         var command = new Command("check", "Compare the engine's gradients and updates with TorchSharp's, and check both by finite differences") { specArgument, jsonOption, dumpOption, baselineOption, factorOption, marginOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue<Shard>(Shard.OptionName)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(jsonOption), parse.GetValue(dumpOption), parse.GetValue(baselineOption), parse.GetValue(factorOption), parse.GetValue(marginOption), output));
+        command.SetAction(parse => Run(parse.GetValue(specArgument)!, globals.ShardOf(parse), globals.EngineOf(parse), parse.GetValue(jsonOption), parse.GetValue(dumpOption), parse.GetValue(baselineOption), parse.GetValue(factorOption), parse.GetValue(marginOption), output));
         return command;
     }
 

@@ -12,7 +12,7 @@ namespace Parity.Cli.Commands;
 /// </summary>
 public static class ReportCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(GlobalOptions globals, TextWriter output)
     {
         var specArgument = new Argument<string>("spec") { Description = "A spec file, or a folder of them" };
         var outOption = new Option<string>("--out") { Description = "The folder to write the reports to", Required = true };
@@ -22,7 +22,7 @@ public static class ReportCommand
         command.SetAction(parse =>
         {
             var seconds = parse.GetValue(shrinkOption);
-            return ReportRun.Run(new ReportRequest(parse.GetValue(specArgument)!, parse.GetValue<Shard>(Shard.OptionName)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(outOption)!,
+            return ReportRun.Run(new ReportRequest(parse.GetValue(specArgument)!, globals.ShardOf(parse), globals.EngineOf(parse), parse.GetValue(outOption)!,
                 Shrink: seconds > 0 ? new ShrinkBudget(MaxSeconds: seconds) : null), output);
         });
         return command;

@@ -15,7 +15,7 @@ namespace Parity.Cli.Commands;
 /// </summary>
 public static class ShrinkCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(GlobalOptions globals, TextWriter output)
     {
         var specArgument = new Argument<string>("spec") { Description = "A spec file that parity check fails with this engine" };
         var outOption = new Option<string?>("--out") { Description = "The folder to write the shrunk spec, its frozen tensors and its xunit test to (default: NAME-shrunk beside the working folder's files)" };
@@ -26,7 +26,7 @@ public static class ShrinkCommand
         var jsonOption = new Option<string?>("--json") { Description = "Also write what was removed, the sizes and every try as JSON to this file" };
         var command = new Command("shrink", "Shrink a failing spec to the smallest one that fails the same way, and write it as a standalone xunit test")
             { specArgument, outOption, triesOption, secondsOption, jsonOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(outOption),
+        command.SetAction(parse => Run(parse.GetValue(specArgument)!, globals.EngineOf(parse), parse.GetValue(outOption),
             new ShrinkBudget(parse.GetValue(triesOption), parse.GetValue(secondsOption)), parse.GetValue(jsonOption), output));
         return command;
     }

@@ -16,7 +16,7 @@ public static class SuiteCommand
 {
     public const string Specs = "parity-tests/specs", Reports = "reports";
 
-    public static Command Create(TextWriter output)
+    public static Command Create(GlobalOptions globals, TextWriter output)
     {
         var outOption = new Option<string>("--out") { Description = "The folder to write the reports to", DefaultValueFactory = _ => Reports };
         var readmeOption = new Option<string?>("--readme") { Description = "Also write the results table into this Markdown file, between <!-- parity:train:begin --> and <!-- parity:train:end -->" };
@@ -29,7 +29,7 @@ public static class SuiteCommand
                 throw new InputException($"{Path.GetFullPath(Specs)}: the built-in suite is not here; run parity suite from the repository's root");
             var outPath = parse.GetValue(outOption)!;
             // Only the suite writing the committed reports refreshes the committed costs; one into another folder (a test, a CI shard) changes nothing in the checkout.
-            return ReportRun.Run(new ReportRequest(Specs, parse.GetValue<Shard>(Shard.OptionName)!, parse.GetValue<string>(Backends.EngineOption)!, outPath, parse.GetValue(readmeOption),
+            return ReportRun.Run(new ReportRequest(Specs, globals.ShardOf(parse), globals.EngineOf(parse), outPath, parse.GetValue(readmeOption),
                 ExampleEngines.WithBugs, SuiteShrink, parse.GetValue(examplesOnlyOption) ? ExamplesPlace.Alone : ExamplesPlace.Aside,
                 RefreshCosts: Path.GetFullPath(outPath) == Path.GetFullPath(Reports)), output);
         });

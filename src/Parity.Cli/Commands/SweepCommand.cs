@@ -18,13 +18,13 @@ namespace Parity.Cli.Commands;
 /// </summary>
 public static class SweepCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(GlobalOptions globals, TextWriter output)
     {
         var countOption = NumberOption.Create("--count", "How many random specs to draw", (int n) => n >= 1, "--count takes a whole number of at least 1", fallback: 200);
         var seedOption = NumberOption.Create("--seed", "The first spec's seed; the others follow it", (long s) => s >= 0, "--seed takes a whole number of at least 0", fallback: 1L);
         var outOption = new Option<string?>("--out") { Description = "Keep each failing spec (and its CSV table) in this folder" };
         var command = new Command("sweep", "Check and train random valid specs over the whole catalogue: on a correct engine, any failure is a false alarm") { countOption, seedOption, outOption };
-        command.SetAction(parse => Run(parse.GetValue(countOption), parse.GetValue(seedOption), parse.GetValue(outOption), parse.GetValue<string>(Backends.EngineOption)!, output));
+        command.SetAction(parse => Run(parse.GetValue(countOption), parse.GetValue(seedOption), parse.GetValue(outOption), globals.EngineOf(parse), output));
         return command;
     }
 

@@ -19,7 +19,7 @@ public static class TrainCommand
     /// <summary>The values of <c>--side</c>.</summary>
     const string EngineSide = "engine", ReferenceSide = "reference", Both = "both";
 
-    public static Command Create(TextWriter output)
+    public static Command Create(GlobalOptions globals, TextWriter output)
     {
         var specArgument = new Argument<string>("spec") { Description = "A spec file, or a folder of them" };
         var sideOption = new Option<string>("--side") { Description = "Which side trains: the engine under test, the TorchSharp reference, or both in lockstep", DefaultValueFactory = _ => Both };
@@ -38,7 +38,7 @@ public static class TrainCommand
         };
 
         var command = new Command("train", "Train per the spec and print train, validation and test figures per epoch") { specArgument, sideOption, jsonOption, seedsOption, marginOption, readmeOption, forcingOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue<Shard>(Shard.OptionName)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(sideOption)!, parse.GetValue(jsonOption), parse.GetValue(seedsOption), parse.GetValue(marginOption), parse.GetValue(readmeOption),
+        command.SetAction(parse => Run(parse.GetValue(specArgument)!, globals.ShardOf(parse), globals.EngineOf(parse), parse.GetValue(sideOption)!, parse.GetValue(jsonOption), parse.GetValue(seedsOption), parse.GetValue(marginOption), parse.GetValue(readmeOption),
             parse.GetValue(forcingOption), output));
         return command;
     }
