@@ -37,14 +37,15 @@ public static class BenchCommand
 
         var command = new Command("bench", "Time forward, backward, optimizer step and training step of the engine and of TorchSharp, side by side")
             { specArgument, jsonOption, sweepOption, minTimeOption, repetitionsOption, readmeOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, globals.ShardOf(parse), globals.EngineOf(parse), parse.GetValue(jsonOption), globals.ThreadsOf(parse) ?? Environment.ProcessorCount, parse.GetValue(sweepOption),
-            new BenchmarkOptions(parse.GetValue(minTimeOption), parse.GetValue(repetitionsOption)), parse.GetValue(readmeOption), output));
+        command.SetAction(parse => Run(new BenchRequest(Specs: parse.GetValue(specArgument)!, Shard: globals.ShardOf(parse), Engine: globals.EngineOf(parse), Json: parse.GetValue(jsonOption),
+            Threads: globals.ThreadsOf(parse) ?? Environment.ProcessorCount, Sweep: parse.GetValue(sweepOption),
+            Timing: new BenchmarkOptions(parse.GetValue(minTimeOption), parse.GetValue(repetitionsOption)), Readme: parse.GetValue(readmeOption)), output));
         return command;
     }
 
-    /// <param name="threads">The global --threads, else the machine's cores: both engines always get the same count.</param>
-    static int Run(string specPath, Shard shard, string engineChoice, string? jsonPath, int threads, string? sweepText, BenchmarkOptions options, string? readmePath, TextWriter output)
+    static int Run(BenchRequest request, TextWriter output)
     {
+        var (specPath, shard, engineChoice, jsonPath, threads, sweepText, options, readmePath) = request;
         var jsonFile = jsonPath is null ? null : AtomicFile.ClaimJson(jsonPath);
         var readme = readmePath is null ? null : ReadmeSection.CheckUpdatable(readmePath, "bench");
         var sweep = sweepText is null ? null : SweepRequest.Parse(sweepText);

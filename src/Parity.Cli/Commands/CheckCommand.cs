@@ -21,12 +21,14 @@ public static class CheckCommand
         var factorOption = RegressionCheck.FactorOption();
         var marginOption = RegressionCheck.MarginOption();
         var command = new Command("check", "Compare the engine's gradients and updates with TorchSharp's, and check both by finite differences") { specArgument, jsonOption, dumpOption, baselineOption, factorOption, marginOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, globals.ShardOf(parse), globals.EngineOf(parse), parse.GetValue(jsonOption), parse.GetValue(dumpOption), parse.GetValue(baselineOption), parse.GetValue(factorOption), parse.GetValue(marginOption), output));
+        command.SetAction(parse => Run(new CheckRequest(Specs: parse.GetValue(specArgument)!, Shard: globals.ShardOf(parse), Engine: globals.EngineOf(parse), Json: parse.GetValue(jsonOption),
+            Dump: parse.GetValue(dumpOption), Baseline: parse.GetValue(baselineOption), Factor: parse.GetValue(factorOption), Margin: parse.GetValue(marginOption)), output));
         return command;
     }
 
-    static int Run(string specPath, Shard shard, string engineChoice, string? jsonPath, string? dumpPath, string? baselinePath, double factor, double margin, TextWriter output)
+    static int Run(CheckRequest request, TextWriter output)
     {
+        var (specPath, shard, engineChoice, jsonPath, dumpPath, baselinePath, factor, margin) = request;
         var jsonFile = jsonPath is null ? null : AtomicFile.ClaimJson(jsonPath);
         using var dumpFolder = dumpPath is null ? null : OutputFolder.Claim(dumpPath, "--dump");
         var baseline = baselinePath is null ? null : Baseline.Read(baselinePath);

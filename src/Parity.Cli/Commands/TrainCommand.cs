@@ -38,13 +38,14 @@ public static class TrainCommand
         };
 
         var command = new Command("train", "Train per the spec and print train, validation and test figures per epoch") { specArgument, sideOption, jsonOption, seedsOption, marginOption, readmeOption, forcingOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, globals.ShardOf(parse), globals.EngineOf(parse), parse.GetValue(sideOption)!, parse.GetValue(jsonOption), parse.GetValue(seedsOption), parse.GetValue(marginOption), parse.GetValue(readmeOption),
-            parse.GetValue(forcingOption), output));
+        command.SetAction(parse => Run(new TrainRequest(Specs: parse.GetValue(specArgument)!, Shard: globals.ShardOf(parse), Engine: globals.EngineOf(parse), Side: parse.GetValue(sideOption)!,
+            Json: parse.GetValue(jsonOption), Seeds: parse.GetValue(seedsOption), Margin: parse.GetValue(marginOption), Readme: parse.GetValue(readmeOption), TeacherForcing: parse.GetValue(forcingOption)), output));
         return command;
     }
 
-    static int Run(string specPath, Shard shard, string engineChoice, string side, string? jsonPath, int seeds, double margin, string? readmePath, bool teacherForcing, TextWriter output)
+    static int Run(TrainRequest request, TextWriter output)
     {
+        var (specPath, shard, engineChoice, side, jsonPath, seeds, margin, readmePath, teacherForcing) = request;
         if (teacherForcing && (side != Both || seeds > 1))
             throw new InputException("--teacher-forcing sets the engine under test to the reference at every step of one lockstep run; leave out --side and --seeds");
         var jsonFile = jsonPath is null ? null : AtomicFile.ClaimJson(jsonPath);
