@@ -65,6 +65,6 @@ public class TrainingVerdictsTests
         Assert.Equal("identical up to rounding in all 2 settings; both engines pick #2", agree.Verdict);
         Assert.False(differ.Passed);
         Assert.False(differ.Grid!.Agree);
-        Assert.Contains("the engines pick different settings: engine #1, twin #2", differ.Failures);
+        Assert.Contains("the engines pick different settings: engine #1, reference #2", differ.Failures);
     }
 }

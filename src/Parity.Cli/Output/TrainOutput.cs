@@ -27,7 +27,7 @@ public static class TrainOutput
             PrintGrid(console, outcome, grid);
         var table = new Table()
             .Title($"{spec.Name}{(outcome.Grid is { } g ? $" (pick #{g.Result.EngineWinner + 1})" : "")} · {spec.DType.ToString().ToLowerInvariant()} · seed {spec.Seed}")
-            .Caption($"each cell: {string.Join(" / ", outcome.Runs.Keys)} · {data.Train.Rows} train{(data.Train.Rows > Trainer.TrainEvaluationRows ? $" (measured on {Trainer.TrainEvaluationRows})" : "")}, {data.Validation?.Rows ?? 0} validation, {data.Test.Rows} test rows");
+            .Caption($"each cell: {string.Join(" / ", outcome.Runs.Keys.Select(Sides.Word))} · {data.Train.Rows} train{(data.Train.Rows > Trainer.TrainEvaluationRows ? $" (measured on {Trainer.TrainEvaluationRows})" : "")}, {data.Validation?.Rows ?? 0} validation, {data.Test.Rows} test rows");
         var columns = new List<(string Header, Func<EpochMetrics, string> Cell)>
         {
             ("train loss", e => Figures.Loss(e.TrainLoss)),
@@ -58,19 +58,19 @@ public static class TrainOutput
         foreach (var (entry, i) in result.Entries.Select((e, i) => (e, i)))
         {
             var (e, t) = (entry.Result.Engine[^1], entry.Result.Twin[^1]);
-            table.AddRow(Markup.Escape($"{i + 1}{(i == result.EngineWinner ? " ← engine" : "")}{(i == result.TwinWinner ? " ← twin" : "")}"),
+            table.AddRow(Markup.Escape($"{i + 1}{(i == result.EngineWinner ? " ← engine" : "")}{(i == result.TwinWinner ? " ← reference" : "")}"),
                 G(entry.Optimizer.Lr), G(entry.Optimizer.Momentum), G(entry.Optimizer.WeightDecay),
                 Both(e.ValidationAccuracy, t.ValidationAccuracy, Figures.Accuracy), Both(e.ValidationLoss, t.ValidationLoss, Figures.Loss),
                 Both(e.TestAccuracy, t.TestAccuracy, Figures.Accuracy), entry.Result.Identical ? "identical" : "[red]diverged[/]");
         }
-        console.Write(table.Caption("each cell: engine / twin"));
+        console.Write(table.Caption("each cell: engine / reference"));
         console.Write(Confusion(result.EngineConfusion, $"engine's pick (#{result.EngineWinner + 1}): test confusion, rows true class, columns predicted"));
     }
 
     static void PrintSeeds(IAnsiConsole console, TrainingOutcome outcome, SeedsOutcome seeds)
     {
         var table = new Table().Title($"{outcome.Spec.Name} · {seeds.Results.Count} seeds ({seeds.Variants[0].Seed}–{seeds.Variants[^1].Seed}) · final test figures")
-            .AddColumns("metric", "engine mean ± sd (95 % CI)", "twin mean ± sd (95 % CI)", "mean difference", "margin", "TOST p (lower, upper)", "equivalent");
+            .AddColumns("metric", "engine mean ± sd (95 % CI)", "reference mean ± sd (95 % CI)", "mean difference", "margin", "TOST p (lower, upper)", "equivalent");
         foreach (var (name, study) in seeds.Studies)
             table.AddRow(name, Spread(study.Engine), Spread(study.Twin), Figures.Loss(study.Equivalence.MeanDifference), Figures.Loss(study.Equivalence.Margin),
                 Markup.Escape($"{Figures.Loss(study.Equivalence.PLower)}, {Figures.Loss(study.Equivalence.PUpper)}"), study.Equivalence.Equivalent ? "[green]yes[/]" : "[red]no[/]");

@@ -72,7 +72,7 @@ public static class SpecTraining
         var trainer = new Trainer(spec, data);
         using var backend = create(ModelDescriptions.Describe(spec), initialParameters(spec));
         var watch = new NonFiniteWatch(spec);
-        var epochs = progress.Steps($"{spec.Name} ({name})", trainer.TotalSteps, tick => trainer.Train([backend], (step, epoch, losses, _) =>
+        var epochs = progress.Steps($"{spec.Name} ({Sides.Word(name)})", trainer.TotalSteps, tick => trainer.Train([backend], (step, epoch, losses, _) =>
         {
             // The parameters are copied out only until the first NaN/Inf: that step is all the watch reports.
             if (watch.First is null)

@@ -28,7 +28,7 @@ public static class TrainingVerdicts
         var failures = Missed(spec, runs);
         failures.AddRange(grid.Entries.Select((e, i) => (e, i)).Where(p => !p.e.Result.Identical).Select(p => $"setting #{p.i + 1}: {Verdict(spec, p.e.Result)}"));
         if (!grid.SameWinner)
-            failures.Add($"the engines pick different settings: engine #{grid.EngineWinner + 1}, twin #{grid.TwinWinner + 1}");
+            failures.Add($"the engines pick different settings: engine #{grid.EngineWinner + 1}, reference #{grid.TwinWinner + 1}");
         var verdict = failures.Count == 0
             ? $"identical up to rounding in all {grid.Entries.Count} settings; both engines pick #{grid.EngineWinner + 1}"
             : string.Join("; ", failures);
@@ -64,8 +64,8 @@ public static class TrainingVerdicts
     {
         var runs = new Dictionary<string, IReadOnlyList<EpochMetrics>> { [name] = epochs };
         var failures = Missed(spec, runs);
-        var verdict = nonFinite is not null ? $"{name} alone: {nonFinite.Where}"
-            : failures.Count == 0 ? $"{name} alone: trained as expected" : $"{name} alone: expectation missed";
+        var verdict = nonFinite is not null ? $"{Sides.Word(name)} alone: {nonFinite.Where}"
+            : failures.Count == 0 ? $"{Sides.Word(name)} alone: trained as expected" : $"{Sides.Word(name)} alone: expectation missed";
         if (nonFinite is not null)
             failures.Insert(0, verdict);
         return new TrainingOutcome(spec, verdict, failures, runs, NonFinite: nonFinite);
@@ -108,10 +108,10 @@ public static class TrainingVerdicts
     /// <summary>A NaN in both engines is the spec's training blowing up, never a match; in one engine only, the two compute differently.</summary>
     static string InWhich(NonFinite n) => n.Backends.Count > 1
         ? "in both engines: the training itself blows up; lower the learning rate or the scale of the initial weights, or clip the gradients"
-        : $"in the {n.Backends[0]} only, while the {(n.Backends[0] == Twin ? "engine" : Twin)} stays finite: the two compute differently there";
+        : $"in the {Sides.Word(n.Backends[0])} only, while the {(n.Backends[0] == Twin ? "engine" : Sides.Word(Twin))} stays finite: the two compute differently there";
 
     static Dictionary<string, IReadOnlyList<EpochMetrics>> Runs(LockstepResult result) => new() { [Engine] = result.Engine, [Twin] = result.Twin };
 
     static List<string> Missed(ParitySpec spec, IReadOnlyDictionary<string, IReadOnlyList<EpochMetrics>> runs) =>
-        runs.SelectMany(run => Expectations.Missed(spec.Expect, run.Value).Select(missed => $"{run.Key}: {missed}")).ToList();
+        runs.SelectMany(run => Expectations.Missed(spec.Expect, run.Value).Select(missed => $"{Sides.Word(run.Key)}: {missed}")).ToList();
 }
