@@ -23,7 +23,7 @@ public class ExampleReportsTests
     static (int Exit, string Output) Suite(TempFolder temp, ExampleEngine example)
     {
         var output = new StringWriter();
-        var exit = ReportCommand.Run(SpecFolder(temp), Sharding.Shard.Whole, Backends.Builtin, temp["reports"], output, examples: [example]);
+        var exit = Reports.ReportRun.Run(new Reports.ReportRequest(SpecFolder(temp), Sharding.Shard.Whole, Backends.Builtin, temp["reports"], Examples: [example]), output);
         return (exit, output.ToString());
     }
 
@@ -77,7 +77,7 @@ public class ExampleReportsTests
         foreach (var (output, shard) in new[] { ("whole", Shard.Whole), ("part-1", new Shard(1, 2)), ("part-2", new Shard(2, 2)) })
         {
             var printed = new StringWriter();
-            Assert.True(ReportCommand.Run(folder, shard, Backends.Builtin, temp[output], printed, examples: [NumpyOnXor()]) == 0, printed.ToString());
+            Assert.True(Reports.ReportRun.Run(new Reports.ReportRequest(folder, shard, Backends.Builtin, temp[output], Examples: [NumpyOnXor()]), printed) == 0, printed.ToString());
         }
         var (first, second) = (RunResult.Read(temp["part-1"]), RunResult.Read(temp["part-2"]));
         Assert.Equal(["examples/numpy-engine/xor-tanh-bce"], first.Examples);

@@ -22,7 +22,13 @@ public partial class FailingReportTests
         Assert.StartsWith("# xor-tanh-bce — ❌ failed\n\n## The answer\n\n**Culprit:** only the bias gradients are wrong (0.bias, 2.bias)", markdown);
         Assert.Matches(@"\| 0\.bias \| gradient \| norm ratio 0\.250000, cosine 1\.000000 \| max rel err ", markdown);
         // The minimal reproduction beside the report: the shrunk spec, its frozen tensors and the xunit test.
-        Assert.Matches(@"\*\*Reproduce:\*\* `parity check reproduction/spec\.yaml --engine ENGINE` fails the same way on the smallest spec found \(17 → \d+ parameters, 300 → 1 training steps\)", markdown);
+        // The advice names the engine in use, an exec: command, and sends no one to dotnet test with an assembly it does not have.
+        Assert.Matches(@"\*\*Reproduce:\*\* `parity check reproduction/spec\.yaml --engine 'exec:[^']+engine\.py --bug bias-grad-mean'` fails the same way on the smallest spec found \(17 → \d+ parameters, 300 → 1 training steps\)", markdown);
+        Assert.DoesNotContain("PARITY_ENGINE=", markdown);
+        // The console closes the spec with its verdict, after its stages' own lines.
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal("failed xor-tanh-bce", lines[^2]);
+        Assert.StartsWith("reports: ", lines[^1]);
         foreach (var file in new[] { "spec.yaml", "initial.safetensors", "batch.safetensors", "expected.safetensors", "ShrunkReproduction.cs", "ShrunkReproduction.csproj" })
             Assert.True(File.Exists(Path.Combine(temp["reports"], "xor-tanh-bce", "reproduction", file)), file);
         Assert.Contains("**Try:** fix the backward the culprit names", markdown);

@@ -68,16 +68,21 @@ public class TeacherForcingReportTests
         };
         var engine = new EngineUnderTest("dampened", (model, initial) => new Engine.EngineBackend<double>(model, initial, parts));
 
-        var result = Commands.ReportCommand.Evaluate(spec, engine, Output.Terminal.On(TextWriter.Null));
+        var evaluation = Harness.Pipeline.SpecEvaluation.Run(spec, Spec.Data.DatasetLoader.Load(spec), Backends.Pair(engine),
+            new Harness.Pipeline.EvaluationOptions(Shrink: null, new Harness.Benchmarks.BenchmarkOptions(Repetitions: 1)), new Output.ConsoleProgress(Output.Terminal.On(TextWriter.Null)));
 
+        Assert.False(evaluation.Passed);
+        Assert.Equal(2, evaluation.Training.TeacherForcing?.First?.Step);
+        var result = Reports.SpecResults.From(evaluation, engine);
         var forcing = Assert.IsType<Output.TeacherForcingReport>(result.Train.TeacherForcing);
         Assert.False(result.Passed);
         Assert.Equal(2, forcing.FirstStep);
         Assert.Contains(forcing.Parts, p => p.Step == 2 && p.Kind == "optimizer state" && p.Name == "0.weight.momentum_buffer");
-        var markdown = Reports.MarkdownReport.Write(spec, result);
+        var document = Reports.ReportDocument.Of(spec, result, engine.Option);
+        var markdown = Reports.MarkdownReport.Write(document);
         Assert.Contains("## Teacher forcing", markdown);
         Assert.Contains("| 2 (1) | optimizer state | `0.weight.momentum_buffer` |", markdown);
-        Assert.Contains("<h2>Teacher forcing</h2>", Reports.HtmlReport.Write(spec, result));
+        Assert.Contains("<h2>Teacher forcing</h2>", Reports.HtmlReport.Write(spec, document));
         Assert.Contains("\"teacher_forcing\": {", Output.Json.Serialize(result));
     }
 }

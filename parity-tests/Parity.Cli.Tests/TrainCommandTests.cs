@@ -85,8 +85,18 @@ public class TrainCommandTests
 
         Assert.Equal(1, exit);
         Assert.Contains("failed unseen-leaky-sum: engine: test accuracy", output);
-        Assert.Contains("; twin: test accuracy", output);
+        Assert.Contains("; reference: test accuracy", output);
         Assert.Contains("< expected 0.999", output);
+    }
+
+    [Fact]
+    public void The_reference_trained_alone_is_called_the_reference()
+    {
+        var (exit, output, error) = Cli.Run("train", Cli.BuiltInSpec("xor-tanh-bce.yaml"), "--side", "reference");
+
+        Assert.True(exit == 0, error + output);
+        Assert.Contains("verdict: reference alone: trained as expected", output);
+        Assert.DoesNotContain("twin", output);
     }
 
     [Fact]

@@ -88,7 +88,7 @@ public class FaultEngineTests
         var (exit, output, error) = Engines.Run("train", Xor, "--engine", Engines.Fault("raw_reply.py", "train_step '{\"id\": {id}, \"result\": {\"loss\": \"NaN\"}}'"));
 
         Assert.True(exit == 1, output + error);
-        Assert.Contains("diverged to NaN/Inf at step 1 (epoch 1) in the loss, in the engine only, while the twin stays finite", output);
+        Assert.Contains("diverged to NaN/Inf at step 1 (epoch 1) in the loss, in the engine only, while the reference stays finite", output);
         Assert.DoesNotContain("parity: ", error);
     }
 

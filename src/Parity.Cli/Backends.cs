@@ -21,13 +21,16 @@ public static class Backends
     /// in another process, <see cref="ExecEngine"/>), or the path of a .NET assembly
     /// (<see cref="EngineAssembly"/>). The one place a new kind of engine is told apart.
     /// </summary>
-    public static EngineUnderTest Resolve(string engine) => engine switch
+    public static EngineUnderTest Resolve(string engine) => (engine switch
     {
         Builtin => new EngineUnderTest("Parity built-in engine", EngineBackend.Create),
         _ when ExecEngine.Names(engine) => ExecEngine.Resolve(engine),
         "engine" or "twin" or "both" => throw new InputException($"--engine {engine}: --engine now names the engine under test (builtin, exec:COMMAND or PATH.dll); to train one side alone, use train --side engine|reference"),
         _ => EngineAssembly.Load(engine),
-    };
+    }) with { Option = engine };
+
+    /// <summary>The engine under test beside the reference, as the Harness's stages take them.</summary>
+    public static Harness.Pipeline.BackendPair Pair(EngineUnderTest engine) => new(engine.Name, engine.Create, Reference, InitialParameters);
 
     /// <summary>The reference every engine is checked against: the TorchSharp twin.</summary>
     public static IBackend Reference(ModelDescription model, IReadOnlyList<HostTensor> initialParameters) =>

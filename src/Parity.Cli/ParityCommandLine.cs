@@ -17,50 +17,25 @@ public static class ParityCommandLine
 {
     public const int Passed = 0, Failed = 1, BadInput = 2;
 
-    const int MaxThreads = 256;
-
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         // Before any native library loads: how TorchSharp and OpenBLAS wait and allocate (NativeSettings).
         NativeSettings.ConfigureProcess();
         var root = new RootCommand("Parity: is a hand-written backpropagation right, and if not, where and why.");
-        // Every command that runs a folder of specs takes its part of them with --shard i/n: one option, shared.
-        Command[] folderCommands = [TrainCommand.Create(output), CheckCommand.Create(output), BenchCommand.Create(output),
-            ReportCommand.Report(output), ReportCommand.Suite(output), BaselineCommand.Create(output)];
-        var shardOption = Shard.CreateOption();
+        var globals = new GlobalOptions();
+        Command[] folderCommands = [TrainCommand.Create(globals, output), CheckCommand.Create(globals, output), BenchCommand.Create(globals, output),
+            ReportCommand.Create(globals, output), SuiteCommand.Create(globals, output), BaselineCommand.Create(globals, output)];
         foreach (var command in folderCommands)
         {
-            command.Options.Add(shardOption);
+            command.Options.Add(globals.Shard);
             root.Subcommands.Add(command);
         }
-        root.Subcommands.Add(SoakCommand.Create(output));
+        root.Subcommands.Add(SoakCommand.Create(globals, output));
         root.Subcommands.Add(MergeCommand.Create(output));
-        root.Subcommands.Add(ShrinkCommand.Create(output));
-        root.Subcommands.Add(SweepCommand.Create(output));
-        var threadsOption = NumberOption.Create("--threads", "Threads for TorchSharp and the BLAS under both engines, 1 to 256 (default: theirs)",
-            (int n) => n is >= 1 and <= MaxThreads, $"--threads takes a whole number from 1 to {MaxThreads}");
-        threadsOption.Recursive = true;
-        root.Options.Add(threadsOption);
-        // Every command checks the engine under test against the TorchSharp reference; --engine names it.
-        var engineOption = new Option<string>(Backends.EngineOption)
-        {
-            Description = $"The engine under test: {Backends.Builtin} (Parity's own, the default), {ExecEngine.Prefix}COMMAND (an engine in another process speaking Parity's protocol), or PATH.dll (a .NET assembly with one public class implementing Parity.Contract.IBackend)",
-            DefaultValueFactory = _ => Backends.Builtin,
-            Recursive = true,
-        };
-        root.Options.Add(engineOption);
-        var engineTimeoutOption = NumberOption.Create("--engine-timeout", "Seconds an engine started with --engine exec:COMMAND may take to answer one request (default 60)",
-            (double s) => s is > 0 and <= 86_400, "--engine-timeout takes seconds greater than 0, up to 86400, e.g. 60", fallback: ExecEngine.DefaultTimeoutSeconds);
-        engineTimeoutOption.Recursive = true;
-        root.Options.Add(engineTimeoutOption);
-        var engineMaxLineOption = NumberOption.Create("--engine-max-line", "The most bytes a response line of an engine started with --engine exec:COMMAND may take (default: what the response's tensors take in base64, and 1 MiB besides)",
-            (long bytes) => bytes > 0, "--engine-max-line takes a whole number of bytes greater than 0, e.g. 100000000");
-        engineMaxLineOption.Recursive = true;
-        root.Options.Add(engineMaxLineOption);
-        var maxMemoryOption = NumberOption.Create("--max-memory", "The most MiB a spec's run may be estimated to need, both engines and the data (default: the machine's available memory); a spec beyond it exits 2 before any work",
-            (long mib) => mib is > 0 and <= 1L << 30, "--max-memory takes a whole number of MiB greater than 0, e.g. 4096");
-        maxMemoryOption.Recursive = true;
-        root.Options.Add(maxMemoryOption);
+        root.Subcommands.Add(ShrinkCommand.Create(globals, output));
+        root.Subcommands.Add(SweepCommand.Create(globals, output));
+        foreach (var option in new Option[] { globals.Threads, globals.Engine, globals.EngineTimeout, globals.EngineMaxLine, globals.MaxMemory })
+            root.Options.Add(option);
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -72,12 +47,11 @@ public static class ParityCommandLine
         }
         try
         {
-            using var threads = parsed.GetResult(threadsOption) is null ? null : Backends.UseThreads(parsed.GetValue(threadsOption));
-            using var engines = ExecEngine.Use(TimeSpan.FromSeconds(parsed.GetValue(engineTimeoutOption)),
-                parsed.GetResult(engineMaxLineOption) is null ? null : parsed.GetValue(engineMaxLineOption), error);
-            using var memory = MaxMemory.Use(parsed.GetResult(maxMemoryOption) is null ? null : parsed.GetValue(maxMemoryOption) << 20);
+            using var threads = globals.ThreadsOf(parsed) is { } count ? Backends.UseThreads(count) : null;
+            using var engines = ExecEngine.Use(TimeSpan.FromSeconds(parsed.GetValue(globals.EngineTimeout)), globals.EngineMaxLineOf(parsed), error);
+            using var memory = MaxMemory.Use(globals.MaxMemoryOf(parsed) << 20);
             if (parsed.CommandResult.Command != root)
-                Backends.NoteMissingBlas(parsed.GetValue(engineOption)!, error);
+                Backends.NoteMissingBlas(globals.EngineOf(parsed), error);
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (InputException e)

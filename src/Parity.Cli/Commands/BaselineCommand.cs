@@ -9,7 +9,7 @@ namespace Parity.Cli.Commands;
 /// <summary><c>parity baseline SPEC|DIR --out FILE [--engine builtin|PATH.dll]</c>: records the figures a later <c>parity check --baseline FILE</c> compares with.</summary>
 public static class BaselineCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(GlobalOptions globals, TextWriter output)
     {
         var specArgument = new Argument<string>("spec") { Description = "A spec file, or a folder of them" };
         var outOption = new Option<string>("--out") { Description = "The baseline file to write", Required = true };
@@ -18,11 +18,12 @@ public static class BaselineCommand
         {
             var file = AtomicFile.ClaimJson(parse.GetValue(outOption)!);
             var specPath = parse.GetValue(specArgument)!;
-            var (specs, part) = parse.GetValue<Shard>(Shard.OptionName)!.Part(specPath);
-            var engine = Backends.Resolve(parse.GetValue<string>(Backends.EngineOption)!);
+            var (specs, part) = globals.ShardOf(parse).Part(specPath);
+            var engine = Backends.Resolve(globals.EngineOf(parse));
             var console = Terminal.On(output);
             Terminal.Sides(console, engine);
-            var results = specs.Select(spec => ReportCommand.Evaluate(spec, engine, console)).ToList();
+            var progress = new ConsoleProgress(console, partOfReport: true);
+            var results = specs.Select(spec => SpecResults.Evaluate(spec, engine, progress)).ToList();
             AtomicFile.Write(file, Json.Serialize(new Baseline(engine.Name, results.Select(BaselineSpec.From).ToList(), part)));
             return results.All(r => r.Passed) ? ParityCommandLine.Passed : ParityCommandLine.Failed;
         });

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Parity.Cli.Output;
 using Parity.Cli.Sharding;
-using Parity.Engine.Numerics;
 using Parity.Harness.Benchmarks;
 using Parity.Spec;
 using Parity.Spec.Data;
@@ -17,7 +16,7 @@ namespace Parity.Cli.Commands;
 /// </summary>
 public static class BenchCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(GlobalOptions globals, TextWriter output)
     {
         var specArgument = new Argument<string>("spec") { Description = "A spec file, or a folder of them" };
         var jsonOption = new Option<string?>("--json") { Description = "Also write the results as JSON to this file" };
@@ -38,16 +37,15 @@ public static class BenchCommand
 
         var command = new Command("bench", "Time forward, backward, optimizer step and training step of the engine and of TorchSharp, side by side")
             { specArgument, jsonOption, sweepOption, minTimeOption, repetitionsOption, readmeOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue<Shard>(Shard.OptionName)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(jsonOption), Threads(parse), parse.GetValue(sweepOption),
-            new BenchmarkOptions(parse.GetValue(minTimeOption), parse.GetValue(repetitionsOption)), parse.GetValue(readmeOption), output));
+        command.SetAction(parse => Run(new BenchRequest(Specs: parse.GetValue(specArgument)!, Shard: globals.ShardOf(parse), Engine: globals.EngineOf(parse), Json: parse.GetValue(jsonOption),
+            Threads: globals.ThreadsOf(parse) ?? Environment.ProcessorCount, Sweep: parse.GetValue(sweepOption),
+            Timing: new BenchmarkOptions(parse.GetValue(minTimeOption), parse.GetValue(repetitionsOption)), Readme: parse.GetValue(readmeOption)), output));
         return command;
     }
 
-    /// <summary>The global --threads (ParityCommandLine), else the machine's cores: both engines always get the same count.</summary>
-    static int Threads(ParseResult parse) => parse.GetValue<int?>("--threads") ?? Environment.ProcessorCount;
-
-    static int Run(string specPath, Shard shard, string engineChoice, string? jsonPath, int threads, string? sweepText, BenchmarkOptions options, string? readmePath, TextWriter output)
+    static int Run(BenchRequest request, TextWriter output)
     {
+        var (specPath, shard, engineChoice, jsonPath, threads, sweepText, options, readmePath) = request;
         var jsonFile = jsonPath is null ? null : AtomicFile.ClaimJson(jsonPath);
         var readme = readmePath is null ? null : ReadmeSection.CheckUpdatable(readmePath, "bench");
         var sweep = sweepText is null ? null : SweepRequest.Parse(sweepText);
@@ -72,7 +70,7 @@ public static class BenchCommand
             var targets = BenchTargets.Check(result);
             var sweepResult = sweep is null ? null
                 : ScalingSweep.Run(spec, sweep.Parameter, sweep.Values, variant => Timed(variant, data));
-            Print(console, result, threads, targets, sweepResult);
+            BenchOutput.Print(console, result, threads, targets, sweepResult, spec.Name);
             reports.Add(BenchSpecReport.From(result, threads, targets, sweepResult));
             results.Add((result, targets));
         }
@@ -84,68 +82,6 @@ public static class BenchCommand
             ReadmeSection.Replace(readme, "bench", RuntimeTable.Markdown(results, machine, threads));
         return report.Passed ? ParityCommandLine.Passed : ParityCommandLine.Failed;
     }
-
-    /// <summary>One spec timed at the process's thread count (for reports); its targets judged, printed.</summary>
-    public static BenchSpecReport BenchOne(ParitySpec spec, Dataset data, EngineUnderTest engine, IAnsiConsole console, BenchmarkOptions options)
-    {
-        var runner = new BenchmarkRunner(engine.Create, Backends.Reference, options);
-        var result = runner.Run(spec, data, Backends.InitialParameters(spec));
-        var targets = BenchTargets.Check(result);
-        Print(console, result, Gemm.Threads, targets, null);
-        return BenchSpecReport.From(result, Gemm.Threads, targets, null);
-    }
-
-    static void Print(IAnsiConsole console, BenchmarkResult result, int threads, IReadOnlyList<TargetResult> targets, SweepResult? sweep)
-    {
-        var (engine, twin) = (result.Engine, result.Twin);
-        var table = new Table()
-            .Title($"{result.Spec.Name} · {result.Spec.DType.ToString().ToLowerInvariant()} · batch {result.Rows} · {threads} thread{(threads == 1 ? "" : "s")}")
-            .Caption($"median ms (interquartile range) over {engine.Repetitions} engine and {twin.Repetitions} TorchSharp steps")
-            .AddColumns("phase", "engine", "TorchSharp", "engine / TorchSharp");
-        foreach (var (phase, e, t) in new[] { ("forward", engine.Forward, twin.Forward), ("backward", engine.Backward, twin.Backward), ("step", engine.Step, twin.Step), ("train step", engine.TrainStep, twin.TrainStep) })
-            table.AddRow(phase, Ms(e), Ms(t), e is null || t is null ? "–" : Ratio(e.MedianMs / t.MedianMs));
-        table.AddRow("GFLOP/s", Number(engine.Gflops), Number(twin.Gflops), "");
-        table.AddRow("bytes allocated per step", Number(engine.AllocBytesPerStep), Number(twin.AllocBytesPerStep), "");
-        console.Write(table);
-
-        if (engine.Source == TimingSource.Engine)
-            console.MarkupLine($"  {Markup.Escape(engine.Backend)}: each phase timed by the engine itself (time_phases)");
-        if (engine.Source == TimingSource.TrainStep)
-            console.MarkupLine($"  [yellow]![/] {Markup.Escape(engine.Backend)} cannot be timed phase by phase: whole training steps timed from Parity, "
-                + "including the handing over of the batch (for an engine in another process, the protocol's encoding and pipe)");
-        foreach (var (side, timing) in new[] { ("engine", engine), ("TorchSharp", twin) })
-            if (!timing.Stable)
-                console.MarkupLine($"  [yellow]![/] {side}: the median still moved by more than {BenchmarkOptions.StableWithin:P0} in the last round; the machine may be busy");
-        foreach (var target in targets)
-            console.MarkupLine($"  {(target.Passed ? "[green]✓[/]" : "[red]✗[/]")} {Markup.Escape(TargetText(target))}");
-
-        if (sweep is not null)
-        {
-            var sweepTable = new Table().Title($"{result.Spec.Name}: train step by {sweep.Parameter.ToString().ToLowerInvariant()}")
-                .AddColumns(sweep.Parameter.ToString().ToLowerInvariant(), "engine ms", "TorchSharp ms", "engine / TorchSharp", "engine GFLOP/s", "TorchSharp GFLOP/s");
-            foreach (var point in sweep.Points)
-                sweepTable.AddRow(point.Value.ToString(CultureInfo.InvariantCulture), Number(point.Result.Engine.TrainStep.MedianMs), Number(point.Result.Twin.TrainStep.MedianMs),
-                    Ratio(point.Result.Ratio), Number(point.Result.Engine.Gflops), Number(point.Result.Twin.Gflops));
-            console.Write(sweepTable);
-            console.MarkupLine($"  growth exponent k of t ≈ c·{sweep.Parameter.ToString().ToLowerInvariant()}ᵏ: engine {Number(sweep.EngineExponent)}, TorchSharp {Number(sweep.TwinExponent)}");
-        }
-        var passed = targets.All(t => t.Passed);
-        console.MarkupLine(passed ? $"[green]passed[/] {Markup.Escape(result.Spec.Name)}" : $"[red]failed[/] {Markup.Escape(result.Spec.Name)}");
-        console.WriteLine();
-    }
-
-    static string TargetText(TargetResult target) => target.Name switch
-    {
-        BenchTargets.MaxRatio => $"engine / TorchSharp train step {Number(target.Measured)} (target ≤ {Number(target.Limit)})",
-        BenchTargets.MaxAllocBytes => $"engine allocates {Number(target.Measured)} bytes per step (target ≤ {Number(target.Limit)})",
-        _ => $"{target.Name}: {Number(target.Measured)} (target ≤ {Number(target.Limit)})",
-    };
-
-    static string Ms(PhaseTiming? timing) => timing is null ? "–" : $"{Number(timing.MedianMs)} ({Number(timing.IqrMs)})";
-
-    static string Ratio(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
-
-    static string Number(double? value) => value?.ToString("G4", CultureInfo.InvariantCulture) ?? "–";
 }
 
 /// <summary>A parsed <c>--sweep</c>: batch=a,b,c or width=a,b,c.</summary>

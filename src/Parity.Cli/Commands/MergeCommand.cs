@@ -43,7 +43,7 @@ public static class MergeCommand
 
     static int Reports(string[] parts, string outPath, Baseline? baseline, double factor, double margin, TextWriter output)
     {
-        using var folder = OutputFolder.Claim(outPath, "--out");
+        using var folder = ReportFolder.Claim(outPath);
         var runs = parts.Select(part => (Folder: part, Run: RunResult.Read(part))).ToList();
         var set = ShardRecord.Join(runs.Select(r => (r.Folder, r.Run.Shard, (IReadOnlyList<string>)[.. r.Run.Specs, .. r.Run.Examples])).ToList());
         var (engine, reference) = (runs[0].Run.Engine, runs[0].Run.Reference);
@@ -64,8 +64,8 @@ public static class MergeCommand
         var run = new RunResult(results.All(r => r.Passed) && shown.All(e => e.Caught), engine, reference, new ShardRecord(1, 1, set), specs, examples, seconds);
 
         foreach (var path in set)
-            CopyFolder(Path.Combine(holder[path], path), Path.Combine(folder.Staging, path));
-        var index = ReportCommand.WriteIndex(folder.Staging, run, results, shown);
+            CopyFolder(Path.Combine(holder[path], path), folder.Staged(path));
+        var index = folder.WriteIndex(run, results, shown);
         folder.Commit();
         StepSummary.Append(index);
         console.MarkupLine($"reports: {Markup.Escape(folder.Target)} ({results.Count(r => r.Passed)} of {results.Count} passed; {runs.Count} shard{(runs.Count == 1 ? "" : "s")} joined)");

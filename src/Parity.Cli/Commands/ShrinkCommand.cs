@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Parity.Cli.Output;
 using Parity.Harness.Shrinking;
-using Parity.Protocol;
 using Parity.Spec;
 using Spectre.Console;
 
@@ -16,7 +15,7 @@ namespace Parity.Cli.Commands;
 /// </summary>
 public static class ShrinkCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(GlobalOptions globals, TextWriter output)
     {
         var specArgument = new Argument<string>("spec") { Description = "A spec file that parity check fails with this engine" };
         var outOption = new Option<string?>("--out") { Description = "The folder to write the shrunk spec, its frozen tensors and its xunit test to (default: NAME-shrunk beside the working folder's files)" };
@@ -27,7 +26,7 @@ public static class ShrinkCommand
         var jsonOption = new Option<string?>("--json") { Description = "Also write what was removed, the sizes and every try as JSON to this file" };
         var command = new Command("shrink", "Shrink a failing spec to the smallest one that fails the same way, and write it as a standalone xunit test")
             { specArgument, outOption, triesOption, secondsOption, jsonOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(outOption),
+        command.SetAction(parse => Run(parse.GetValue(specArgument)!, globals.EngineOf(parse), parse.GetValue(outOption),
             new ShrinkBudget(parse.GetValue(triesOption), parse.GetValue(secondsOption)), parse.GetValue(jsonOption), output));
         return command;
     }
@@ -44,32 +43,13 @@ public static class ShrinkCommand
         var shrunk = new Shrinker(engine.Create, Backends.Reference, Backends.InitialParameters).Run(specPath, budget);
         // The test loads an engine assembly; Parity's own engine and a process engine are not one, and the user names theirs.
         var enginePath = engineChoice == Backends.Builtin || ExecEngine.Names(engineChoice) ? "" : Path.GetFullPath(engineChoice);
-        Write(folder.Staging, Reproduction.Of(shrunk, enginePath));
+        ReproductionFiles.Write(folder.Staging, Reproduction.Of(shrunk, enginePath));
         folder.Commit();
         Print(console, shrunk, folder.Target);
         if (jsonFile is not null)
             AtomicFile.Write(jsonFile, Json.Serialize(ShrinkReport.From(name, engine.Name, shrunk, folder.Target)));
         return ParityCommandLine.Passed;
     }
-
-    /// <summary>The reproduction's files into <paramref name="folder"/>: the spec, its frozen tensors, the xunit test and its project.</summary>
-    public static void Write(string folder, Reproduction reproduction)
-    {
-        Directory.CreateDirectory(folder);
-        AtomicFile.Write(Path.Combine(folder, Reproduction.SpecFile), reproduction.SpecYaml);
-        Save(folder, Reproduction.InitialFile, reproduction.Initial.Select(p => p.DType == "I64"
-            ? SafetensorsTensor.Int64(p.Tensor.Name, p.Tensor.Shape, [.. p.Tensor.Data.Select(v => (long)v)])
-            : SafetensorsTensor.Float(p.Tensor.Name, p.Tensor.Shape, p.Tensor.Data, float32: p.DType == "F32")));
-        Save(folder, Reproduction.BatchFile, reproduction.Batches.Select(Float64));
-        Save(folder, Reproduction.ExpectedFile, reproduction.Expected.Select(Float64));
-        AtomicFile.Write(Path.Combine(folder, Reproduction.TestFile), reproduction.Test);
-        AtomicFile.Write(Path.Combine(folder, Reproduction.ProjectFile), reproduction.Project);
-    }
-
-    static SafetensorsTensor Float64(HostTensor tensor) => SafetensorsTensor.Float(tensor.Name, tensor.Shape, tensor.Data, float32: false);
-
-    static void Save(string folder, string file, IEnumerable<SafetensorsTensor> tensors) =>
-        AtomicFile.Write(Path.Combine(folder, file), SafetensorsCodec.Encode([.. tensors]));
 
     static void Print(IAnsiConsole console, ShrinkResult shrunk, string folder)
     {

@@ -18,14 +18,14 @@ public static class SoakCommand
     const double Tolerance = 0.05;
     const int Samples = 10;
 
-    public static Command Create(TextWriter output)
+    public static Command Create(GlobalOptions globals, TextWriter output)
     {
         var specArgument = new Argument<string>("spec") { Description = "A spec file" };
         var stepsOption = NumberOption.Create("--steps", "Training steps per engine", (int n) => n >= Samples * 10,
             $"--steps takes a whole number of at least {Samples * 10}", fallback: 100_000);
         var readmeOption = new Option<string?>("--readme") { Description = "Write the figures into this Markdown file, between <!-- parity:soak:begin --> and <!-- parity:soak:end -->" };
         var command = new Command("soak", "Train both engines for many steps and check that memory and live native tensors stay flat") { specArgument, stepsOption, readmeOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(stepsOption), parse.GetValue(readmeOption), output));
+        command.SetAction(parse => Run(parse.GetValue(specArgument)!, globals.EngineOf(parse), parse.GetValue(stepsOption), parse.GetValue(readmeOption), output));
         return command;
     }
 

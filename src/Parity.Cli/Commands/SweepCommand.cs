@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Parity.Cli.Output;
+using Parity.Harness.Pipeline;
 using Parity.Spec;
 using Parity.Spec.Data;
 using Parity.Spec.Generation;
@@ -17,13 +18,13 @@ namespace Parity.Cli.Commands;
 /// </summary>
 public static class SweepCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(GlobalOptions globals, TextWriter output)
     {
         var countOption = NumberOption.Create("--count", "How many random specs to draw", (int n) => n >= 1, "--count takes a whole number of at least 1", fallback: 200);
         var seedOption = NumberOption.Create("--seed", "The first spec's seed; the others follow it", (long s) => s >= 0, "--seed takes a whole number of at least 0", fallback: 1L);
         var outOption = new Option<string?>("--out") { Description = "Keep each failing spec (and its CSV table) in this folder" };
         var command = new Command("sweep", "Check and train random valid specs over the whole catalogue: on a correct engine, any failure is a false alarm") { countOption, seedOption, outOption };
-        command.SetAction(parse => Run(parse.GetValue(countOption), parse.GetValue(seedOption), parse.GetValue(outOption), parse.GetValue<string>(Backends.EngineOption)!, output));
+        command.SetAction(parse => Run(parse.GetValue(countOption), parse.GetValue(seedOption), parse.GetValue(outOption), globals.EngineOf(parse), output));
         return command;
     }
 
@@ -34,7 +35,7 @@ public static class SweepCommand
         var console = Terminal.On(output);
         Terminal.Sides(console, engine);
         // Each spec's own output would bury the few lines that matter: it goes nowhere, its verdict is printed.
-        var quiet = Terminal.On(TextWriter.Null);
+        var quiet = new ConsoleProgress(Terminal.On(TextWriter.Null));
         var scratch = Directory.CreateTempSubdirectory("parity-sweep-");
         var failures = 0;
         var clock = Stopwatch.StartNew();
@@ -79,14 +80,14 @@ public static class SweepCommand
     }
 
     /// <summary>What failed on the spec: the check's verdicts and diagnosis, the lockstep run's failures, or what was thrown.</summary>
-    static IReadOnlyList<string> Problems(string path, EngineUnderTest engine, IAnsiConsole quiet)
+    static IReadOnlyList<string> Problems(string path, EngineUnderTest engine, ConsoleProgress quiet)
     {
         try
         {
             var spec = SpecLoader.Load(path);
             var data = DatasetLoader.Load(spec);
-            var check = CheckCommand.CheckOne(spec, data, engine, quiet);
-            var train = TrainCommand.TrainBoth(spec, data, engine, quiet);
+            var check = SpecEvaluation.Check(spec, data, Backends.Pair(engine), quiet);
+            var train = SpecTraining.Both(spec, data, Backends.Pair(engine), quiet);
             var problems = new List<string>();
             if (!check.Passed)
                 problems.AddRange(check.Diagnosis.Prepend($"check: gradients {Verdict(check.Gradients.Passed)}, updates {Verdict(check.Updates.Passed)}, "

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using Parity.Cli.Output;
 using Parity.Cli.Sharding;
+using Parity.Harness.Pipeline;
 using Parity.Harness.Training;
 using Parity.Spec;
 using Parity.Spec.Data;
-using Spectre.Console;
 
 namespace Parity.Cli.Commands;
 
@@ -19,7 +19,7 @@ public static class TrainCommand
     /// <summary>The values of <c>--side</c>.</summary>
     const string EngineSide = "engine", ReferenceSide = "reference", Both = "both";
 
-    public static Command Create(TextWriter output)
+    public static Command Create(GlobalOptions globals, TextWriter output)
     {
         var specArgument = new Argument<string>("spec") { Description = "A spec file, or a folder of them" };
         var sideOption = new Option<string>("--side") { Description = "Which side trains: the engine under test, the TorchSharp reference, or both in lockstep", DefaultValueFactory = _ => Both };
@@ -38,13 +38,14 @@ public static class TrainCommand
         };
 
         var command = new Command("train", "Train per the spec and print train, validation and test figures per epoch") { specArgument, sideOption, jsonOption, seedsOption, marginOption, readmeOption, forcingOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, parse.GetValue<Shard>(Shard.OptionName)!, parse.GetValue<string>(Backends.EngineOption)!, parse.GetValue(sideOption)!, parse.GetValue(jsonOption), parse.GetValue(seedsOption), parse.GetValue(marginOption), parse.GetValue(readmeOption),
-            parse.GetValue(forcingOption), output));
+        command.SetAction(parse => Run(new TrainRequest(Specs: parse.GetValue(specArgument)!, Shard: globals.ShardOf(parse), Engine: globals.EngineOf(parse), Side: parse.GetValue(sideOption)!,
+            Json: parse.GetValue(jsonOption), Seeds: parse.GetValue(seedsOption), Margin: parse.GetValue(marginOption), Readme: parse.GetValue(readmeOption), TeacherForcing: parse.GetValue(forcingOption)), output));
         return command;
     }
 
-    static int Run(string specPath, Shard shard, string engineChoice, string side, string? jsonPath, int seeds, double margin, string? readmePath, bool teacherForcing, TextWriter output)
+    static int Run(TrainRequest request, TextWriter output)
     {
+        var (specPath, shard, engineChoice, side, jsonPath, seeds, margin, readmePath, teacherForcing) = request;
         if (teacherForcing && (side != Both || seeds > 1))
             throw new InputException("--teacher-forcing sets the engine under test to the reference at every step of one lockstep run; leave out --side and --seeds");
         var jsonFile = jsonPath is null ? null : AtomicFile.ClaimJson(jsonPath);
@@ -57,119 +58,26 @@ public static class TrainCommand
         var engine = Backends.Resolve(engineChoice);
         var console = Terminal.On(output);
         Terminal.Sides(console, engine);
-        var reports = specs.Select(spec => side switch
+        var progress = new ConsoleProgress(console);
+        var backends = Backends.Pair(engine);
+        var outcomes = specs.Select(spec =>
         {
-            EngineSide => Alone(spec, Sides.Engine, engine.Create, console),
-            ReferenceSide => Alone(spec, Sides.Twin, Backends.Reference, console),
-            _ when seeds > 1 && spec.Grid is null => Seeds(spec, engine, seeds, margin, console),
-            _ when teacherForcing => Forced(spec, DatasetLoader.Load(spec), engine, console),
-            _ => TrainBoth(spec, DatasetLoader.Load(spec), engine, console),
+            var data = DatasetLoader.Load(spec);
+            return side switch
+            {
+                EngineSide => SpecTraining.Alone(spec, data, Sides.Engine, engine.Create, Backends.InitialParameters, progress),
+                ReferenceSide => SpecTraining.Alone(spec, data, Sides.Twin, Backends.Reference, Backends.InitialParameters, progress),
+                _ when seeds > 1 && spec.Grid is null => SpecTraining.Seeds(spec, data, backends, seeds, margin, progress),
+                _ when teacherForcing => SpecTraining.Forced(spec, data, backends, progress),
+                _ => SpecTraining.Both(spec, data, backends, progress),
+            };
         }).ToList();
+        var reports = outcomes.Select(TrainOutput.Report).ToList();
         var report = new TrainReport(reports.All(r => r.Passed), engine.Name, Backends.ReferenceName, part, reports);
         if (jsonFile is not null)
             AtomicFile.Write(jsonFile, Json.Serialize(report));
         if (readme is not null)
             ReadmeSection.Replace(readme, "train", ResultsTable.Markdown(specs.Zip(reports).ToList()));
         return report.Passed ? ParityCommandLine.Passed : ParityCommandLine.Failed;
-    }
-
-    /// <summary>The engine under test and the reference in lockstep — once, or once per setting of the spec's grid — printed.</summary>
-    public static TrainSpecReport TrainBoth(ParitySpec spec, Dataset data, EngineUnderTest engine, IAnsiConsole console) =>
-        spec.Grid is not null ? Grid(spec, data, engine, console) : Lockstep(spec, data, engine, console);
-
-    static TrainSpecReport Lockstep(ParitySpec spec, Dataset data, EngineUnderTest engine, IAnsiConsole console)
-    {
-        var trainer = new LockstepTrainer(spec, data);
-        var initial = Backends.InitialParameters(spec);
-        var model = ModelDescriptions.Describe(spec);
-        using var tested = engine.Create(model, initial);
-        using var twin = Backends.Reference(model, initial);
-        var result = Terminal.WithProgress(console, $"{spec.Name} (lockstep)", trainer.TotalSteps, tick => trainer.Train(tested, twin, tick));
-        return TrainOutput.Lockstep(console, spec, data, result);
-    }
-
-    /// <summary>The teacher-forced run, then the lockstep run on fresh backends from the same initial parameters; the spec fails if either does.</summary>
-    static TrainSpecReport Forced(ParitySpec spec, Dataset data, EngineUnderTest engine, IAnsiConsole console)
-    {
-        // Forced first: an engine that cannot be forced is told so before a whole lockstep run.
-        var forcing = TeacherForced(spec, data, engine, console, required: true)!;
-        return WithTeacherForcing(Lockstep(spec, data, engine, console), forcing);
-    }
-
-    /// <summary>
-    /// The teacher-forced run, printed. An engine without IOptimizerState, or one that cannot set its state (an exec
-    /// engine that declines set_optimizer_state), cannot be forced: an input error when the user asked for forcing
-    /// (<paramref name="required"/>), else null.
-    /// </summary>
-    public static TeacherForcingReport? TeacherForced(ParitySpec spec, Dataset data, EngineUnderTest engine, IAnsiConsole console, bool required)
-    {
-        var forcing = new TeacherForcing(spec, data);
-        var initial = Backends.InitialParameters(spec);
-        var model = ModelDescriptions.Describe(spec);
-        using var tested = engine.Create(model, initial);
-        if (tested is not IOptimizerState)
-            return required ? throw new InputException(TeacherForcing.NeedsState(engine.Name)) : null;
-        using var twin = Backends.Reference(model, initial);
-        TeacherForcingResult result;
-        try
-        {
-            result = Terminal.WithProgress(console, $"{spec.Name} (teacher forcing)", forcing.TotalSteps, tick => forcing.Train(tested, twin, tick));
-        }
-        catch (NotSupportedException refused)
-        {
-            return required ? throw new InputException(refused.Message) : null;
-        }
-        return TrainOutput.TeacherForcing(console, spec, result);
-    }
-
-    /// <summary>A lockstep report with its teacher-forced run: it fails if either does.</summary>
-    public static TrainSpecReport WithTeacherForcing(TrainSpecReport lockstep, TeacherForcingReport forcing) => lockstep with
-    {
-        Passed = lockstep.Passed && forcing.Passed,
-        Failures = forcing.Passed ? lockstep.Failures : [.. lockstep.Failures, $"teacher forcing: {forcing.Verdict}"],
-        TeacherForcing = forcing,
-    };
-
-    /// <summary>K lockstep runs on the spec's data, seeds spec.Seed, spec.Seed + 1, … for init and batch order.</summary>
-    static TrainSpecReport Seeds(ParitySpec spec, EngineUnderTest engine, int count, double margin, IAnsiConsole console)
-    {
-        var data = DatasetLoader.Load(spec);
-        var variants = Enumerable.Range(0, count).Select(i => spec with { Seed = spec.Seed + i }).ToList();
-        var results = Terminal.WithProgress(console, $"{spec.Name} ({count} seeds, lockstep)", new LockstepTrainer(spec, data).TotalSteps * count, tick =>
-            variants.Select(variant =>
-            {
-                var initial = Backends.InitialParameters(variant);
-                var model = ModelDescriptions.Describe(variant);
-                using var tested = engine.Create(model, initial);
-                using var twin = Backends.Reference(model, initial);
-                return new LockstepTrainer(variant, data).Train(tested, twin, tick);
-            }).ToList());
-        return TrainOutput.Seeds(console, spec, data, variants, results, margin);
-    }
-
-    static TrainSpecReport Grid(ParitySpec spec, Dataset data, EngineUnderTest engine, IAnsiConsole console)
-    {
-        var study = new GridStudy(spec, data);
-        var initial = Backends.InitialParameters(spec);
-        var result = Terminal.WithProgress(console, $"{spec.Name} (grid of {spec.Grid!.Optimizers.Count}, lockstep)", study.TotalSteps,
-            tick => study.Run(engine.Create, Backends.Reference, initial, tick));
-        return TrainOutput.Grid(console, spec, data, result);
-    }
-
-    /// <summary>One side trained by itself, named <paramref name="name"/> in the figures.</summary>
-    static TrainSpecReport Alone(ParitySpec spec, string name, BackendFactory create, IAnsiConsole console)
-    {
-        var data = DatasetLoader.Load(spec);
-        var trainer = new Trainer(spec, data);
-        using var backend = create(ModelDescriptions.Describe(spec), Backends.InitialParameters(spec));
-        var watch = new NonFiniteWatch(spec);
-        var epochs = Terminal.WithProgress(console, $"{spec.Name} ({name})", trainer.TotalSteps, tick => trainer.Train([backend], (step, epoch, losses, _) =>
-        {
-            // The parameters are copied out only until the first NaN/Inf: that step is all the watch reports.
-            if (watch.First is null)
-                watch.Observe(step, epoch, [name], losses, [backend.GetParameters()]);
-            tick();
-        })[0]);
-        return TrainOutput.Alone(console, spec, data, name, epochs, watch.First);
     }
 }

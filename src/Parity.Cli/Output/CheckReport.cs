@@ -1,3 +1,4 @@
+using Parity.Harness;
 using Parity.Harness.Checks;
 using Parity.Harness.Comparison;
 
@@ -6,10 +7,12 @@ namespace Parity.Cli.Output;
 /// <summary>The <c>parity check --json</c> document (the README gives its fields): the engine under test and the reference by name, the part of the set of specs it holds (<c>--shard</c>), and each spec's figures.</summary>
 public sealed record CheckReport(bool Passed, string Engine, string Reference, Sharding.ShardRecord Shard, IReadOnlyList<CheckSpecReport> Specs);
 
+/// <summary>One spec's check; <see cref="GradientsPassed"/> is gradient parity's verdict: layer outputs, loss, gradients, buffers and evaluation all agree.</summary>
 public sealed record CheckSpecReport(
     string Spec,
     string Dtype,
     bool Passed,
+    bool GradientsPassed,
     int BatchRows,
     LossReport Loss,
     IReadOnlyList<DifferenceReport> Parameters,
@@ -27,7 +30,7 @@ public sealed record CheckSpecReport(
     {
         var g = result.Gradients;
         return new CheckSpecReport(
-            result.Spec.Name, result.Spec.DType.ToString().ToLowerInvariant(), result.Passed, result.Batch.Rows,
+            result.Spec.Name, result.Spec.DType.ToString().ToLowerInvariant(), result.Passed, g.Passed, result.Batch.Rows,
             new LossReport(g.Engine.Loss, g.Twin.Loss, g.Loss.Passed),
             g.Parameters.Select(DifferenceReport.From).ToList(),
             DifferenceReport.From(g.Input),

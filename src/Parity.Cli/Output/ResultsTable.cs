@@ -1,3 +1,4 @@
+using Parity.Harness;
 using System.Globalization;
 using System.Text;
 

@@ -34,8 +34,6 @@ public sealed record ForcedPartReport(int Step, int Epoch, string Kind, string N
 /// <summary>K seeds (init and batch order) per engine: the final test figures' spread and whether the engines are equivalent.</summary>
 public sealed record SeedsReport(int Count, IReadOnlyList<long> SeedValues, MetricStudy? TestAccuracy, MetricStudy TestLoss);
 
-public sealed record MetricStudy(Harness.Statistics.Summary Engine, Harness.Statistics.Summary Twin, Harness.Statistics.Equivalence Equivalence);
-
 /// <summary>A grid study: every setting's outcome, each engine's pick, and the confusion matrix [true][predicted] of each pick on the test split.</summary>
 public sealed record GridReport(IReadOnlyList<GridEntryReport> Entries, int EngineWinner, int TwinWinner, int[][] EngineConfusion, int[][] TwinConfusion);
 

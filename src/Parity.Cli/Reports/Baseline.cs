@@ -1,3 +1,4 @@
+using Parity.Harness;
 using Parity.Cli.Output;
 using System.Text.Json;
 using Parity.Spec;

@@ -1,3 +1,4 @@
+using Parity.Harness;
 using Parity.Cli.Output;
 using Parity.Harness.Shrinking;
 using System.Globalization;
@@ -20,22 +21,38 @@ public sealed record FailureAnswer(string Culprit, IReadOnlyList<string[]> Evide
 
     const int EvidenceRows = 8;
 
-    /// <summary>The answer for a failed spec; null when it passed.</summary>
-    public static FailureAnswer? For(SpecResult result, string specFile)
+    /// <summary>The answer for a failed spec, its advice for the engine that <paramref name="engineOption"/> (the <c>--engine</c> value; null for one built in code) chose; null when it passed.</summary>
+    public static FailureAnswer? For(SpecResult result, string specFile, string? engineOption)
     {
         if (result.Passed)
             return null;
         var check = result.Check;
         var train = result.Train;
         var culprit = check.Diagnosis.Concat(train.Failures).FirstOrDefault() ?? train.Verdict;
+        var engine = EngineArguments(engineOption);
         var (reproduce, gives) = result.Reproduction is { } minimal
-            ? ($"parity check {minimal.Folder}/{Reproduction.SpecFile} --engine ENGINE",
+            ? ($"parity check {minimal.Folder}/{Reproduction.SpecFile}{engine}",
                 $"fails the same way on the smallest spec found ({minimal.Before.Parameters} → {minimal.After.Parameters} parameters, {minimal.Before.Steps} → {minimal.After.Steps} training steps), "
-                + $"kept in {minimal.Folder}/ with its frozen parameters, batch and TorchSharp's results (safetensors) and a standalone xunit test on the contract alone: "
-                + $"PARITY_ENGINE=YOUR_ENGINE.dll dotnet test {minimal.Folder}")
-            : ($"parity check {specFile} --engine ENGINE --dump DIR", DumpGives);
+                + $"kept in {minimal.Folder}/ with its frozen parameters, batch and TorchSharp's results (safetensors) "
+                + (engineOption is { } exec && ExecEngine.Names(exec)
+                    ? "and a standalone xunit test on the contract alone, which loads a .NET engine assembly rather than a process"
+                    : $"and a standalone xunit test on the contract alone: {ReproductionTest.EngineVariable}={Assembly(engineOption)} dotnet test {minimal.Folder}"))
+            : ($"parity check {specFile}{engine} --dump DIR", DumpGives);
         return new FailureAnswer(culprit, [.. EvidenceOf(result).Take(EvidenceRows)], reproduce, gives, WhatToTry(result));
     }
+
+    /// <summary>
+    /// The engine in use as the parity command takes it: nothing for the built-in one (the default), an exec: command
+    /// quoted for the shell, an assembly by its file name (the path it was loaded from may be a scratch folder).
+    /// </summary>
+    static string EngineArguments(string? option) => option switch
+    {
+        Backends.Builtin => "",
+        _ when option is not null && ExecEngine.Names(option) => $" --engine '{option.Replace("'", "'\\''")}'",
+        _ => $" --engine {Assembly(option)}",
+    };
+
+    static string Assembly(string? option) => option is null || option == Backends.Builtin ? "YOUR_ENGINE.dll" : $"PATH/TO/{Path.GetFileName(option)}";
 
     static IEnumerable<string[]> EvidenceOf(SpecResult result)
     {

@@ -1,3 +1,4 @@
+using Parity.Harness;
 using Parity.Cli.Output;
 using System.Globalization;
 using System.Net;
@@ -9,34 +10,31 @@ namespace Parity.Cli.Reports;
 /// <summary>report.html: one self-contained page (inline CSS and SVG, nothing fetched) that opens offline.</summary>
 public static class HtmlReport
 {
-    public static string Write(ParitySpec spec, SpecResult result)
+    public static string Write(ParitySpec spec, ReportDocument document)
     {
+        var result = document.Result;
         var check = result.Check;
         var train = result.Train;
         var body = new StringBuilder();
-        body.Append($"<h1>{E(spec.Name)} <span class=\"{(result.Passed ? "pass" : "fail")}\">{(result.Passed ? "passed" : "failed")}</span></h1>");
-        if (FailureAnswer.For(result, Path.GetFileName(spec.SourcePath)) is { } answer)
+        body.Append($"<h1>{E(result.Spec)} <span class=\"{(result.Passed ? "pass" : "fail")}\">{(result.Passed ? "passed" : "failed")}</span></h1>");
+        if (document.Answer is { } answer)
             body.Append($"<section class=\"answer\"><h2>The answer</h2><p class=\"culprit\"><strong>Culprit:</strong> {E(answer.Culprit)}</p><table><tr>")
                 .Append(string.Concat(FailureAnswer.EvidenceColumns.Select(c => $"<th>{E(c)}</th>"))).Append("</tr>")
                 .Append(string.Concat(answer.Evidence.Select(row => $"<tr>{string.Concat(row.Select(cell => $"<td>{E(cell)}</td>"))}</tr>")))
                 .Append($"</table><p><strong>Reproduce:</strong> <code>{E(answer.Reproduce)}</code> {E(answer.Gives)}.</p><p><strong>Try:</strong> {E(answer.Try)}.</p></section>");
-        body.Append($"<p>{E(spec.Description.Trim())}</p><p class=\"meta\">{spec.DType.ToString().ToLowerInvariant()} · seed {spec.Seed} · {spec.Train.Epochs} epochs of batch {spec.Train.Batch}{(spec.Expect.Reported is { } r ? $" · the seed project reported: {E(r)}" : "")}</p>"
+        body.Append($"<p>{E(document.Description)}</p><p class=\"meta\">{E(document.Setting)}</p>"
             + $"<p class=\"meta\">engine under test: <strong>{E(result.Engine)}</strong> · reference: {E(result.Reference)}</p>");
 
         body.Append("<h2>Verdict</h2><ul>");
-        body.Append(Item(check.Parameters.All(p => p.Passed) && check.InputGradient.Passed && check.Loss.Passed, $"gradient parity on the first batch ({check.BatchRows} rows): max relative error {Figures.Scientific(result.MaxGradientRelErr)}"));
-        body.Append(Item(check.Updates.Passed, $"optimizer updates: {check.Updates.StepsChecked} steps"));
-        foreach (var (side, g) in new[] { ("engine", check.Gradcheck.Engine), ("twin", check.Gradcheck.Twin) })
-            body.Append(Item(g.Passed, $"finite differences, {side} ({g.Mode}): {g.Describe()}"));
-        body.Append(Item(train.Passed, $"lockstep training: {train.Verdict}"));
+        foreach (var verdict in document.Verdicts)
+            body.Append(Item(verdict.Passed, $"{verdict.Label}: {verdict.Detail}"));
         body.Append("</ul>");
-        if (check.Diagnosis.Count > 0 || train.Failures.Count > 0)
-            body.Append("<h2>Diagnosis</h2><ul>").Append(string.Concat(check.Diagnosis.Concat(train.Failures).Select(l => $"<li>{E(l)}</li>"))).Append("</ul>");
+        if (document.Diagnosis.Count > 0)
+            body.Append("<h2>Diagnosis</h2><ul>").Append(string.Concat(document.Diagnosis.Select(l => $"<li>{E(l)}</li>"))).Append("</ul>");
 
-        if (train.TeacherForcing is { } forcing)
+        if (document.TeacherForcing is { } forcing)
         {
-            body.Append("<h2>Teacher forcing</h2>").Append($"<p>The engine under test set to TorchSharp's parameters and optimizer state before each of {forcing.StepsForced} steps, so that each step's error is its own: "
-                + $"<span class=\"{(forcing.Passed ? "pass" : "fail")}\">{(forcing.Passed ? "passed" : "failed")}</span>, {E(forcing.Verdict)}.</p>");
+            body.Append("<h2>Teacher forcing</h2>").Append($"<p class=\"{(forcing.Passed ? "pass" : "fail")}\">{E(forcing.Text)}</p>");
             if (forcing.Parts.Count > 0)
                 body.Append("<table><tr><th>step (epoch)</th><th>kind</th><th>tensor</th><th>max abs err</th><th>max rel err</th><th>at</th><th>engine / reference</th></tr>")
                     .Append(string.Concat(forcing.Parts.Select(p => $"<tr><td>{p.Step} ({p.Epoch})</td><td>{p.Kind}</td><td><code>{E(p.Name)}</code></td><td>{Figures.Scientific(p.MaxAbsErr)}</td>"
@@ -44,10 +42,10 @@ public static class HtmlReport
         }
 
         body.Append("<h2>Per-layer re-sync</h2>").Append(check.Resync.Available
-            ? "<p>Each layer also run on TorchSharp's input and upstream gradient: its own error is its bug; the inherited error is what the end-to-end run adds. Only a layer with an own error is blamed.</p><table><tr>"
-                + string.Concat(MarkdownReport.ResyncColumns.Select(c => $"<th>{E(c)}</th>")) + "</tr>"
-                + string.Concat(check.Resync.Layers.Select(row => $"<tr>{string.Concat(MarkdownReport.ResyncRow(row).Select(cell => $"<td>{E(cell)}</td>"))}</tr>")) + "</table>"
-            : $"<p>Not available: {E(check.Resync.Unavailable ?? "")}.</p>");
+            ? $"<p>{E(document.Resync)}</p><table><tr>"
+                + string.Concat(ReportDocument.ResyncColumns.Select(c => $"<th>{E(c)}</th>")) + "</tr>"
+                + string.Concat(document.ResyncRows.Select(row => $"<tr>{string.Concat(row.Select(cell => $"<td>{E(cell)}</td>"))}</tr>")) + "</table>"
+            : $"<p>{E(document.Resync)}</p>");
 
         body.Append("<h2>Training curves</h2><div class=\"charts\">");
         var epochs = train.Epochs;
@@ -73,10 +71,10 @@ public static class HtmlReport
             gradients.Select(p => p.Name).ToList(),
             [("relative", gradients.Select(p => Math.Max(p.MaxRelErr, 1e-17)).ToList()), ("absolute", gradients.Select(p => Math.Max(p.MaxAbsErr, 1e-17)).ToList())], logY: true,
             limits: [($"rtol {Figures.Scientific(tolerance.Rtol)}", tolerance.Rtol, 0), ($"atol {Figures.Scientific(tolerance.Atol)}", tolerance.Atol, 1)]));
-        var phases = MarkdownReport.Phases(result.Bench).ToList();
+        var phases = document.Phases.ToList();
         body.Append("<!-- timings -->").Append(SvgChart.Bars($"Runtime per phase (batch {result.Bench.Batch}, {result.Bench.Threads} threads)", "median ms",
             phases.Select(p => p.Phase).ToList(), [("engine", phases.Select(p => p.Engine).ToList()), ("twin", phases.Select(p => p.Twin).ToList())]))
-            .Append("<p>").Append(E(MarkdownReport.MadeOn(result.Machine))).Append("</p>")
+            .Append("<p>").Append(E(document.MadeOn)).Append("</p>")
             .Append("<!-- /timings -->");
         body.Append("</div>");
 
@@ -86,7 +84,7 @@ public static class HtmlReport
         body.Append("</table>");
 
         body.Append("<h2>Epochs</h2><table><tr><th>epoch</th><th>train loss engine / twin</th><th>test loss</th><th>test accuracy</th></tr>");
-        foreach (var e in Output.Figures.Sample(epochs, 30))
+        foreach (var e in Figures.Sample(epochs, 30))
             body.Append($"<tr><td>{e.Epoch}</td><td>{Figures.Loss(e.Engine?.TrainLoss)} / {Figures.Loss(e.Twin?.TrainLoss)}</td><td>{Figures.Loss(e.Engine?.TestLoss)} / {Figures.Loss(e.Twin?.TestLoss)}</td><td>{Figures.Accuracy(e.Engine?.TestAccuracy)} / {Figures.Accuracy(e.Twin?.TestAccuracy)}</td></tr>");
         body.Append("</table>");
         return Page($"Parity — {spec.Name}", body.ToString());

@@ -1,8 +1,8 @@
 using System.Globalization;
 
-namespace Parity.Cli.Output;
+namespace Parity.Harness;
 
-/// <summary>How numbers are written in tables: enough digits to compare, invariant culture.</summary>
+/// <summary>How numbers are written in verdicts and tables: enough digits to compare, invariant culture.</summary>
 public static class Figures
 {
     public static string Loss(double? value) => value is { } v ? v.ToString("G6", CultureInfo.InvariantCulture) : "–";

@@ -1,0 +1,106 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+
+namespace Parity.Cli.Tests;
+
+/// <summary>
+/// Every committed report says the same thing in all its files: report.md, report.html and junit.xml each render
+/// every verdict that result.json records — the spec's, and each check's — and none of them differs. Read here from
+/// the files alone, so that a renderer deciding a verdict of its own shows.
+/// </summary>
+public partial class ReportVerdictsAgreeTests
+{
+    /// <summary>Each check: its JUnit test case, the start of its line in report.md's summary and in report.html's verdict list, and its verdict in result.json.</summary>
+    static readonly (string Case, string Label, Func<JsonNode, bool?> Json)[] Checks =
+    [
+        ("gradient parity", "gradient parity (", r => r["check"]?["gradients_passed"]?.GetValue<bool>()),
+        ("optimizer updates", "optimizer updates", r => r["check"]?["updates"]?["passed"]?.GetValue<bool>()),
+        ("finite differences (engine)", "finite differences, engine (", r => r["check"]?["gradcheck"]?["engine"]?["passed"]?.GetValue<bool>()),
+        ("finite differences (twin)", "finite differences, twin (", r => r["check"]?["gradcheck"]?["twin"]?["passed"]?.GetValue<bool>()),
+        ("lockstep training", "lockstep training", r => r["train"]?["passed"]?.GetValue<bool>()),
+    ];
+
+    public static TheoryData<string> Reports() =>
+        [.. Directory.GetFiles(Path.Combine(Cli.RepositoryRoot, "reports"), "report.md", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(Cli.RepositoryRoot, Path.GetDirectoryName(f)!))];
+
+    [Theory]
+    [MemberData(nameof(Reports))]
+    public void Markdown_html_and_junit_give_every_verdict_result_json_records(string folder) => Agree(Path.Combine(Cli.RepositoryRoot, folder));
+
+    static void Agree(string folder)
+    {
+        var (json, markdown, html, junit) = Read(folder);
+
+        Assert.Equal(json.Spec, markdown.Spec);
+        Assert.Equal(json.Spec, html.Spec);
+        foreach (var (name, passed) in json.Checks)
+        {
+            Assert.True(markdown.Checks.TryGetValue(name, out var md) && md == passed, $"{folder}: report.md's {name} is not result.json's ({passed})");
+            Assert.True(html.Checks.TryGetValue(name, out var page) && page == passed, $"{folder}: report.html's {name} is not result.json's ({passed})");
+            Assert.True(junit.TryGetValue(name, out var test) && test == passed, $"{folder}: junit.xml's {name} is not result.json's ({passed})");
+        }
+    }
+
+    [Fact]
+    public void A_renderer_that_decides_a_verdict_of_its_own_is_caught()
+    {
+        var committed = Path.Combine(Cli.RepositoryRoot, "reports", "examples", "numpy-engine", "disk-three-layers");
+        using var temp = new TempFolder();
+        foreach (var file in Directory.GetFiles(committed))
+            File.Copy(file, Path.Combine(temp.Path, Path.GetFileName(file)));
+        // A summary line that calls gradient parity passed on its own reckoning, as report.md once did from the parameters' gradients alone.
+        var markdown = Path.Combine(temp.Path, "report.md");
+        File.WriteAllText(markdown, SummaryRow().Replace(File.ReadAllText(markdown), "| $1 | ✅ passed,", 1));
+
+        Agree(committed);
+        var caught = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => Agree(temp.Path));
+        Assert.Contains("report.md's gradient parity is not result.json's (False)", caught.Message);
+    }
+
+    sealed record Rendered(string Spec, bool Passed, Dictionary<string, bool> Checks);
+
+    static (Rendered Json, Rendered Markdown, Rendered Html, Dictionary<string, bool> Junit) Read(string folder)
+    {
+        var result = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "result.json")))!;
+        var json = new Rendered(result["spec"]!.GetValue<string>(), result["passed"]!.GetValue<bool>(),
+            Checks.Where(c => c.Json(result) is not null).ToDictionary(c => c.Case, c => c.Json(result)!.Value));
+
+        var mdText = File.ReadAllText(Path.Combine(folder, "report.md"));
+        var title = MarkdownTitle().Match(mdText);
+        var markdown = new Rendered(title.Groups[1].Value, title.Groups[2].Value == "✅ passed", Rows(mdText.Split('\n'), line => MarkdownRow().Match(line) is { Success: true } m ? (m.Groups[1].Value, m.Groups[2].Value == "✅ passed") : null));
+
+        var htmlText = File.ReadAllText(Path.Combine(folder, "report.html"));
+        var heading = HtmlTitle().Match(htmlText);
+        var html = new Rendered(System.Net.WebUtility.HtmlDecode(heading.Groups[1].Value), heading.Groups[2].Value == "pass",
+            Rows(HtmlItem().Matches(htmlText).Select(m => m.Value), item => HtmlItem().Match(item) is { Success: true } m ? (System.Net.WebUtility.HtmlDecode(m.Groups[2].Value), m.Groups[1].Value == "pass") : null));
+
+        var junit = XDocument.Load(Path.Combine(folder, "junit.xml")).Descendants("testcase")
+            .ToDictionary(c => (string)c.Attribute("name")!, c => c.Element("failure") is null);
+        Assert.Equal(json.Passed, markdown.Passed);
+        Assert.Equal(json.Passed, html.Passed);
+        return (json, markdown, html, junit);
+    }
+
+    /// <summary>The checks found among the lines, each by the start of its label.</summary>
+    static Dictionary<string, bool> Rows(IEnumerable<string> lines, Func<string, (string Text, bool Passed)?> read) =>
+        lines.Select(read).OfType<(string Text, bool Passed)>()
+            .SelectMany(row => Checks.Where(c => row.Text.StartsWith(c.Label, StringComparison.Ordinal)).Select(c => (c.Case, row.Passed)))
+            .ToDictionary(p => p.Case, p => p.Passed);
+
+    [GeneratedRegex(@"^# (.+) — (✅ passed|❌ failed)")]
+    private static partial Regex MarkdownTitle();
+
+    [GeneratedRegex(@"^\| ([^|]+) \| (✅ passed|❌ failed)")]
+    private static partial Regex MarkdownRow();
+
+    [GeneratedRegex(@"^\| (gradient parity[^|]*) \| ❌ failed,", RegexOptions.Multiline)]
+    private static partial Regex SummaryRow();
+
+    [GeneratedRegex(@"<h1>(.+?) <span class=""(pass|fail)"">")]
+    private static partial Regex HtmlTitle();
+
+    [GeneratedRegex(@"<li><span class=""(pass|fail)"">[✔✘]</span> ([^<]*)</li>")]
+    private static partial Regex HtmlItem();
+}

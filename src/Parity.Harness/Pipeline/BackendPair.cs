@@ -1,0 +1,6 @@
+using Parity.Spec;
+
+namespace Parity.Harness.Pipeline;
+
+/// <summary>What every stage compares: the engine under test (by the name the user knows it by), the reference it is checked against, and the initial parameters both start from.</summary>
+public sealed record BackendPair(string EngineName, BackendFactory Engine, BackendFactory Reference, Func<ParitySpec, IReadOnlyList<HostTensor>> InitialParameters);
