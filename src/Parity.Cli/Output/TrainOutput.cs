@@ -99,7 +99,8 @@ public static class TrainOutput
     public static TeacherForcingReport TeacherForcing(IAnsiConsole console, ParitySpec spec, TeacherForcingResult result)
     {
         var steps = new[] { result.First, result.FirstInParameters }.OfType<ForcedStep>().Distinct().ToList();
-        var parts = steps.SelectMany(s => s.Parameters.Where(d => !d.Passed).Select(d => Part(s, "parameter", d))
+        var parts = steps.SelectMany(s => (s.Gradients ?? []).Where(d => !d.Passed).Select(d => Part(s, "gradient", d))
+            .Concat(s.Parameters.Where(d => !d.Passed).Select(d => Part(s, "parameter", d)))
             .Concat(s.State.Where(d => !d.Passed).Select(d => Part(s, "optimizer state", d)))).ToList();
         if (parts.Count > 0)
         {
