@@ -22,6 +22,28 @@ public class FalseAlarmTests
         Assert.All(json.RootElement.GetProperty("specs").EnumerateArray(), spec => Assert.Equal("engine", spec.GetProperty("updates").GetProperty("gradients").GetString()));
     }
 
+    /// <summary>
+    /// Seeds of larger sweeps that once failed the built-in engine, each for its own root cause: Adagrad's steps of either
+    /// sign on a ReLU fed a batch-norm channel with no variance (70216, 50726) or on a float32 BCE gradient whose sign rounding
+    /// decides (90080) in lockstep; BCE's float EPSILON (40564, 61619, 71368); tanh judged against its own noise after such a
+    /// channel (70806); the vectorized tanh(0) ≠ 0 (71470); and earlier ones (61601 smooth-l1 with sum).
+    /// </summary>
+    [Theory]
+    [InlineData(70216)]
+    [InlineData(50726)]
+    [InlineData(90080)]
+    [InlineData(40564)]
+    [InlineData(61619)]
+    [InlineData(71368)]
+    [InlineData(70806)]
+    [InlineData(71470)]
+    [InlineData(61601)]
+    public void A_former_false_alarm_of_a_larger_sweep_passes(long seed)
+    {
+        var (exit, output, error) = Cli.Run("sweep", "--count", "1", "--seed", $"{seed}");
+        Assert.True(exit == 0, output + error);
+    }
+
     [Fact]
     public void Two_hundred_random_specs_raise_no_false_alarm()
     {
