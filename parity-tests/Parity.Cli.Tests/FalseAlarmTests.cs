@@ -26,7 +26,8 @@ public class FalseAlarmTests
     /// Seeds of larger sweeps that once failed the built-in engine, each for its own root cause: Adagrad's steps of either
     /// sign on a ReLU fed a batch-norm channel with no variance (70216, 50726) or on a float32 BCE gradient whose sign rounding
     /// decides (90080) in lockstep; BCE's float EPSILON (40564, 61619, 71368); tanh judged against its own noise after such a
-    /// channel (70806); the vectorized tanh(0) ≠ 0 (71470); and earlier ones (61601 smooth-l1 with sum).
+    /// channel (70806); the vectorized tanh(0) ≠ 0 (71470); a weight gradient whose rows a batch norm of 2 rows cancels,
+    /// judged against random signs that cancel alike (141154); and earlier ones (61601 smooth-l1 with sum).
     /// </summary>
     [Theory]
     [InlineData(70216)]
@@ -37,6 +38,7 @@ public class FalseAlarmTests
     [InlineData(71368)]
     [InlineData(70806)]
     [InlineData(71470)]
+    [InlineData(141154)]
     [InlineData(61601)]
     public void A_former_false_alarm_of_a_larger_sweep_passes(long seed)
     {
