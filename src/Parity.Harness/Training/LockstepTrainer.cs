@@ -56,8 +56,10 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
         Divergence? beyondRounding = null, divergence = null;
         var watch = new NonFiniteWatch(spec);
         double[]? differences = null;
-        // Each side's parameters and buffers before each step, to take the step's gradients again at a jump.
-        var (engineBefore, before) = (engine.GetParameters(), twin.GetParameters());
+        // Each side's parameters and buffers before each step, to take the step's gradients again at a jump; before the
+        // first, the engine's are the reference's (both start from the same), and an engine in another process is not asked.
+        var before = twin.GetParameters();
+        var engineBefore = before;
         var metrics = _trainer.Train([engine, twin], (step, epoch, losses, batch) =>
         {
             var (engineParameters, twinParameters) = (engine.GetParameters(), twin.GetParameters());
