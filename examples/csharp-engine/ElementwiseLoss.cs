@@ -10,11 +10,11 @@ sealed class ElementwiseLoss(bool mean, Func<double, double, double> term, Func<
 
     /// <summary>
     /// −(y·log p + (1 − y)·log(1 − p)), each log clamped at −100 as PyTorch clamps it; its derivative
-    /// (p − y) / (p·(1 − p)), the denominator held at 1e-12 or more, as in PyTorch's backward.
+    /// (p − y) / (p·(1 − p)), the denominator held at 1e-12 or more, as in PyTorch's backward — its float 1e-12, 9.999999996e-13 in double.
     /// </summary>
     public static ElementwiseLoss Bce(bool mean) => new(mean,
         (p, y) => -(y * Math.Max(Math.Log(p), -100) + (1 - y) * Math.Max(Math.Log(1 - p), -100)),
-        (p, y) => (p - y) / Math.Max(p * (1 - p), 1e-12));
+        (p, y) => (p - y) / Math.Max(p * (1 - p), (double)1e-12f));
 
     double[] _output = [], _targets = [];
 

@@ -175,7 +175,7 @@ class BCELoss:
         return losses.mean() if self.reduction == "mean" else losses.sum()
 
     def backward(self):
-        g = (self.p - self.y) / np.maximum((1 - self.p) * self.p, 1e-12)
+        g = (self.p - self.y) / np.maximum((1 - self.p) * self.p, float(np.float32(1e-12)))  # PyTorch's EPSILON is a float
         return g / self.p.size if self.reduction == "mean" else g
 
 

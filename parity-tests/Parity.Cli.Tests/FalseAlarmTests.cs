@@ -22,6 +22,19 @@ public class FalseAlarmTests
         Assert.All(json.RootElement.GetProperty("specs").EnumerateArray(), spec => Assert.Equal("engine", spec.GetProperty("updates").GetProperty("gradients").GetString()));
     }
 
+    /// <summary>
+    /// Specs of larger sweeps that once failed the built-in engine in lockstep training, kept as files (the generator's
+    /// draws change as the catalogue grows): Adagrad's steps of either sign on a ReLU fed a batch-norm channel with no
+    /// variance (sweep-70216, sweep-50726) or on a float32 BCE gradient whose sign rounding decides (sweep-90080), and BCE's
+    /// float EPSILON on a saturated sigmoid (sweep-71368). The check of each is <see cref="The_specs_of_former_false_alarms_pass_check"/>.
+    /// </summary>
+    [Fact]
+    public void The_specs_of_former_false_alarms_train_in_lockstep_up_to_rounding()
+    {
+        var (exit, output, error) = Cli.Run("train", Path.Combine(Cli.RepositoryRoot, "parity-tests", "false-alarms"));
+        Assert.True(exit == 0, output + error);
+    }
+
     [Fact]
     public void Two_hundred_random_specs_raise_no_false_alarm()
     {

@@ -63,10 +63,10 @@ public class LossTests
     }
 
     [Theory]
-    [InlineData(0.0, 1.0, -1e12)]   // (0 − 1) / max(0, 1e-12)
-    [InlineData(1.0, 0.0, 1e12)]    // (1 − 0) / max(0, 1e-12)
-    [InlineData(1e-13, 0.0, 0.1)]   // 1e-13 / max(≈1e-13, 1e-12); without the floor it would be ≈1
-    public void BceBackwardDividesByAtLeast1e12(double p, double y, double expected)
+    [InlineData(0.0, 1.0, -1 / (double)1e-12f)]   // (0 − 1) / max(0, 1e-12f)
+    [InlineData(1.0, 0.0, 1 / (double)1e-12f)]    // (1 − 0) / max(0, 1e-12f): 1.000000004e12, not 1e12, as PyTorch's float EPSILON gives
+    [InlineData(1e-13, 0.0, 1e-13 / (double)1e-12f)]   // 1e-13 / max(≈1e-13, 1e-12f); without the floor it would be ≈1
+    public void BceBackwardDividesByAtLeastFloat1e12(double p, double y, double expected)
     {
         var loss = new BceLoss<double>(Reduction.Mean);
         loss.Forward(Matrix<double>.From(1, 1, [p]), Values(1, 1, [y]));

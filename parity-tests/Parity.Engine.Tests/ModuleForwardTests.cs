@@ -28,6 +28,18 @@ public class ModuleForwardTests
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
+    [Fact]
+    public void TanhNearZeroIsAccurateRelativeToItsResult()
+    {
+        // 32 elements, so that the vectorized path runs: it gave tanh(0) = −2⁻²⁴ and tanh(1e-30) = −2⁻²⁴ in float32.
+        double[] input = [.. Enumerable.Range(0, 32).Select(i => i % 4 == 0 ? 0 : (i % 2 == 0 ? 1 : -1) * (double)MathF.Pow(10, -(i % 9) * 4))];
+
+        var output = new Tanh<float>().Forward(Matrix<float>.From(4, 8, input));
+
+        Assert.All(input.Zip(output.Data), pair => Assert.True(Math.Abs(pair.Second - Math.Tanh(pair.First)) <= 2 * Math.Abs(Math.Tanh(pair.First)) * 6e-8,
+            $"tanh({pair.First}) = {pair.Second}, not {Math.Tanh(pair.First)}"));
+    }
+
     // x [2, 3], W [2, 3], b [2]:
     // row 0: 0.5·1 − 1·2 + 2·(−1) = −3.5,   1·1 + 0·2 − 0.5·(−1) = 1.5
     // row 1: 0.5·0 − 1·0.5 + 2·3 = 5.5,     1·0 + 0·0.5 − 0.5·3 = −1.5

@@ -118,6 +118,24 @@ public class OptimizerStateDiagnosisTests
     }
 
     /// <summary>
+    /// The same lr-free RMSprop step under a gradient clip or a schedule: the replay of an adaptive optimizer models neither,
+    /// so no ratio is offered, though the step under a clip is still 100× in every element — an lr it cannot verify is no cause.
+    /// </summary>
+    [Theory]
+    [InlineData("clip: {norm: 0.5}")]
+    [InlineData("schedule: {exponential: {gamma: 0.5}}")]
+    public void An_adaptive_update_under_a_clip_or_a_schedule_is_given_no_ratio(string line)
+    {
+        var (optimizer, parts, _) = Variants["rmsprop-momentum-step-without-lr"];
+        var spec = SpecLoader.Parse(string.Format(System.Globalization.CultureInfo.InvariantCulture, Base, "rmsprop-without-lr", optimizer) + "\n" + line, "rmsprop-without-lr.yaml");
+
+        var result = ParityCheck.Run(spec, (model, initial) => new EngineBackend<double>(model, initial, parts));
+
+        Assert.False(result.Passed);
+        Assert.DoesNotContain(result.Diagnosis, l => l.Contains("× TorchSharp's", StringComparison.Ordinal));
+    }
+
+    /// <summary>
     /// The correct engine, on a spec of issue 22's false alarm (float32 Adagrad over dropout, each engine stepping on its
     /// own gradients, whose rounding Adagrad's g/√Σg² turns into visible differences): whether or not the update check
     /// parts, nothing says "1× TorchSharp's: check the learning rate", a scale of nothing that points away from the cause.

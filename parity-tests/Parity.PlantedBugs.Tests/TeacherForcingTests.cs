@@ -98,6 +98,27 @@ public class TeacherForcingTests
         Assert.True(result.Passed, $"{file}: {result.Verdict}");
     }
 
+    /// <summary>
+    /// A backward mistake under momentum: TorchSharp's optimizer steps on the engine's gradients, so the first step names
+    /// the gradient, and neither 0.weight.momentum_buffer nor any parameter, which the wrong gradient only feeds.
+    /// </summary>
+    [Fact]
+    public void A_wrong_gradient_is_named_not_the_momentum_buffer_it_feeds()
+    {
+        var bug = Catalogue.All.Single(b => b.Name == "tanh-backward-on-input");
+        var spec = SpecLoader.Parse(bug.Spec.Replace("optimizer: {sgd: {lr: 0.1}}", "optimizer: {sgd: {lr: 0.1, momentum: 0.9}}", StringComparison.Ordinal), "tanh-momentum.yaml");
+
+        var result = Force(spec, (model, initial) => new EngineBackend<double>(model, initial, bug.Parts));
+
+        var first = Assert.IsType<ForcedStep>(result.First);
+        Assert.Equal(1, first.Step);
+        Assert.Equal("0.weight", first.FirstGradient?.Name);
+        Assert.Null(first.FirstState);
+        Assert.Null(result.FirstInParameters);
+        Assert.StartsWith("step 1 (epoch 1) is the first whose gradients differ, from the reference's parameters: gradient 0.weight (", result.Verdict, StringComparison.Ordinal);
+        Assert.Contains("the gradient is wrong, not the optimizer", result.Verdict, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_state_entry_the_optimizer_does_not_use_is_refused_by_name()
     {

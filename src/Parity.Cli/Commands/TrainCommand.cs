@@ -34,7 +34,7 @@ public static class TrainCommand
 
         var forcingOption = new Option<bool>("--teacher-forcing")
         {
-            Description = "Also train with the engine set to the reference's parameters and optimizer state before every step, and name the first step whose own update differs (needs IOptimizerState)",
+            Description = "Also train with the engine set to the reference's parameters and optimizer state before every step, and name the first step whose own update differs (needs IOptimizerState), or whose gradient already does: TorchSharp's optimizer steps on the engine's gradients",
         };
 
         var command = new Command("train", "Train per the spec and print train, validation and test figures per epoch") { specArgument, sideOption, jsonOption, seedsOption, marginOption, readmeOption, forcingOption };

@@ -124,10 +124,11 @@ public static class TrainOutput
     static TeacherForcingReport ForcingReport(TeacherForcingResult result, string verdict) =>
         new(result.Passed, verdict, result.Steps.Count, result.First?.Step, result.FirstInParameters?.Step, result.MaxAbsErr, Parts(result));
 
-    /// <summary>The tensors that differ at the first differing step, and at the first whose parameters differ when that comes later.</summary>
+    /// <summary>The tensors (gradients first, where the reference took the engine's) that differ at the first differing step, and at the first whose parameters differ when that comes later.</summary>
     static List<ForcedPartReport> Parts(TeacherForcingResult result) =>
         new[] { result.First, result.FirstInParameters }.OfType<ForcedStep>().Distinct()
-            .SelectMany(s => s.Parameters.Where(d => !d.Passed).Select(d => Part(s, "parameter", d))
+            .SelectMany(s => (s.Gradients ?? []).Where(d => !d.Passed).Select(d => Part(s, "gradient", d))
+                .Concat(s.Parameters.Where(d => !d.Passed).Select(d => Part(s, "parameter", d)))
                 .Concat(s.State.Where(d => !d.Passed).Select(d => Part(s, "optimizer state", d)))).ToList();
 
     static ForcedPartReport Part(ForcedStep step, string kind, Harness.Comparison.TensorDifference d) =>

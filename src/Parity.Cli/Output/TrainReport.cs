@@ -28,7 +28,7 @@ public sealed record TrainSpecReport(
 /// </summary>
 public sealed record TeacherForcingReport(bool Passed, string Verdict, int StepsForced, int? FirstStep, int? FirstParameterStep, double MaxAbsErr, IReadOnlyList<ForcedPartReport> Parts);
 
-/// <summary>One tensor of a teacher-forced step that differs: a parameter, or an optimizer state entry (<c>0.weight.momentum_buffer</c>, <c>lr</c>).</summary>
+/// <summary>One tensor of a teacher-forced step that differs: a parameter's gradient, a parameter, or an optimizer state entry (<c>0.weight.momentum_buffer</c>, <c>lr</c>).</summary>
 public sealed record ForcedPartReport(int Step, int Epoch, string Kind, string Name, double MaxAbsErr, double MaxRelErr, string WorstIndex, double Engine, double Reference);
 
 /// <summary>K seeds (init and batch order) per engine: the final test figures' spread and whether the engines are equivalent.</summary>

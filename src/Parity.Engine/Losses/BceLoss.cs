@@ -11,7 +11,9 @@ namespace Parity.Engine.Losses;
 public sealed class BceLoss<T>(Reduction reduction) : Loss<T>(reduction) where T : unmanaged, IFloatingPointIeee754<T>
 {
     const double LogFloor = -100;
-    static readonly T Epsilon = T.CreateChecked(1e-12);
+    // PyTorch's EPSILON is a float constant: in float64 the floor is float32's 1e-12, 9.999999996e-13, and a prediction
+    // saturated to exactly 0 or 1 gets 1/(N·that) — 4e-9 away from 1/(N·1e-12), far beyond float64 rounding.
+    static readonly T Epsilon = T.CreateChecked(1e-12f);
     Matrix<T>? _prediction, _target, _denominator;
 
     public override double Forward(Matrix<T> output, LossTargets<T> targets)
@@ -27,7 +29,7 @@ public sealed class BceLoss<T>(Reduction reduction) : Loss<T>(reduction) where T
         return Reduce(sum, output.Data.Length);
     }
 
-    // dL/dp = (p − y) / max((1 − p)·p, 1e-12) · scale  (binary_cross_entropy_backward)
+    // dL/dp = (p − y) / max((1 − p)·p, 1e-12f) · scale  (binary_cross_entropy_backward)
     public override Matrix<T> Backward()
     {
         var p = _prediction!.Data;

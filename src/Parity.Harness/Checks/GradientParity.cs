@@ -54,8 +54,8 @@ public static class GradientParity
         var compare = (HostTensor a, HostTensor b) => TensorComparison.Compare(a, b, tolerance, spec.DType);
         var twinOutputs = twin.Forward(batch);
         var engineOutputs = engine.Forward(batch);
-        var outputs = engineOutputs.Zip(twinOutputs).Select((pair, i) => TensorComparison.Compare(pair.First, pair.Second, tolerance, spec.DType,
-            OutputScale(spec, batch, LayerResync.Input(spec, batch, twinOutputs, i), i, pair.Second))).ToList();
+        var outputScales = CarriedOutputScales(spec, batch, twinOutputs);
+        var outputs = engineOutputs.Zip(twinOutputs).Select((pair, i) => TensorComparison.Compare(pair.First, pair.Second, tolerance, spec.DType, outputScales[i])).ToList();
         var e = engine.ComputeGradients(batch);
         var t = twin.ComputeGradients(batch);
         var trained = e.Parameters.Select(p => p.Name).ToHashSet();
@@ -77,6 +77,23 @@ public static class GradientParity
             evaluation,
             scales,
             crossing);
+    }
+
+    /// <summary>
+    /// The scale each layer's training output is judged against end to end: its own (<see cref="OutputScale"/>), and for an
+    /// op of bounded slope (<see cref="LayerOp.Slope"/>) at least the scale its input was judged against times that slope —
+    /// the error the input may carry reaches the output no larger, however small the output itself.
+    /// </summary>
+    static double[] CarriedOutputScales(ParitySpec spec, Batch batch, IReadOnlyList<HostTensor> twinOutputs)
+    {
+        var scales = new double[twinOutputs.Count];
+        for (var i = 0; i < scales.Length; i++)
+        {
+            scales[i] = OutputScale(spec, batch, LayerResync.Input(spec, batch, twinOutputs, i), i, twinOutputs[i]);
+            if (i > 0 && spec.Model[i] is OpLayer { Op.Slope: { } slope } op)
+                scales[i] = Math.Max(scales[i], slope(op.Settings) * scales[i - 1]);
+        }
+        return scales;
     }
 
     /// <summary>

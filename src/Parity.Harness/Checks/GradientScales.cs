@@ -10,8 +10,9 @@ namespace Parity.Harness.Checks;
 /// bias of a linear layer before batch norm, or everything below a batch norm whose upstream gradient is the same
 /// on every row) is rounding noise itself. Going backward from the loss, each layer is run alone on TorchSharp's
 /// input to it with an upstream gradient of random signs and of the scale reaching its output, which cannot
-/// cancel as the real one may: the largest of its parameter gradients is its parameters' scale, the largest of
-/// its input gradient is the scale reaching the layer below (or the real gradient's, when that is larger).
+/// cancel as the real one may, and once more on |input| with that scale everywhere, whose weight gradients sum the terms'
+/// sizes: the largest of its parameter gradients is its parameters' scale, the largest of its input gradient (from
+/// the random signs) is the scale reaching the layer below (or the real gradient's, when that is larger).
 /// Without <see cref="ILayerProbe"/> each gradient's scale is the largest of its own layer's real gradients.
 /// </summary>
 public sealed record GradientScales(IReadOnlyList<double> LayerOutputs, IReadOnlyList<double> Parameters, double Input)
@@ -37,16 +38,21 @@ public sealed record GradientScales(IReadOnlyList<double> LayerOutputs, IReadOnl
             var gradient = twinGradients.LayerOutputs[i];
             outputs[i] = reaching = Math.Max(reaching, TensorComparison.LargestFinite(gradient.Data));
             parameters[i] = Largest(twinGradients.Parameters.Where(p => Wording.LayerIndex(p.Name) == i));
-            var input = i == 0 ? twinGradients.Input : twinGradients.LayerOutputs[i - 1];
+            var below = i == 0 ? twinGradients.Input : twinGradients.LayerOutputs[i - 1];
             if (twin is not ILayerProbe probe)
             {
-                reaching = TensorComparison.LargestFinite(input.Data);
+                reaching = TensorComparison.LargestFinite(below.Data);
                 continue;
             }
+            var input = LayerResync.Input(spec, batch, twinOutputs, i);
             var signs = new HostTensor(gradient.Name, gradient.Shape, [.. gradient.Data.Select(_ => random.NextInt(2) == 0 ? -reaching : reaching)]);
-            var run = probe.RunLayer(i, batch, LayerResync.Input(spec, batch, twinOutputs, i), signs);
-            parameters[i] = Math.Max(parameters[i], Largest(run.Parameters));
-            reaching = Math.Max(TensorComparison.LargestFinite(run.Input.Data), TensorComparison.LargestFinite(input.Data));
+            var run = probe.RunLayer(i, batch, input, signs);
+            // A weight's gradient sums g·x over the rows (and positions), which random signs cancel too when the rows' inputs
+            // are alike (a batch of 2 rows a batch norm sets apart by ±g): the same upstream everywhere on |x| sums the terms' sizes.
+            var sizes = probe.RunLayer(i, batch, new HostTensor(input.Name, input.Shape, [.. input.Data.Select(Math.Abs)]),
+                new HostTensor(gradient.Name, gradient.Shape, [.. gradient.Data.Select(_ => reaching)]));
+            parameters[i] = Math.Max(parameters[i], Math.Max(Largest(run.Parameters), Largest(sizes.Parameters)));
+            reaching = Math.Max(TensorComparison.LargestFinite(run.Input.Data), TensorComparison.LargestFinite(below.Data));
         }
         return new GradientScales(outputs, parameters, reaching);
     }

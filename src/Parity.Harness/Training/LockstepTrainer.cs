@@ -1,5 +1,7 @@
 using System.Numerics.Tensors;
+using Parity.Harness.Checks;
 using Parity.Harness.Comparison;
+using Parity.Harness.Diagnosis;
 using Parity.Spec;
 using Parity.Spec.Data;
 
@@ -54,8 +56,10 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
         Divergence? beyondRounding = null, divergence = null;
         var watch = new NonFiniteWatch(spec);
         double[]? differences = null;
-        // The reference's parameters and buffers before each step, to take the step's gradient again at a jump.
+        // Each side's parameters and buffers before each step, to take the step's gradients again at a jump; before the
+        // first, the engine's are the reference's (both start from the same), and an engine in another process is not asked.
         var before = twin.GetParameters();
+        var engineBefore = before;
         var metrics = _trainer.Train([engine, twin], (step, epoch, losses, batch) =>
         {
             var (engineParameters, twinParameters) = (engine.GetParameters(), twin.GetParameters());
@@ -75,40 +79,53 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
             {
                 beyondRounding = exit;
                 // Leaving the rounding regime in one jump is a different computation; drifting out of it is not. Nor is a
-                // jump where the step's gradient is zero within the check's tolerance: a scale-free optimizer (Adam,
-                // RMSprop, Adagrad) turns the rounding of a gradient zero by construction (a weight whose inputs batch
-                // norm centres, under an upstream gradient the same on every row) into full steps of either sign.
+                // jump a scale-free optimizer (Adam, RMSprop, Adagrad) makes of gradients that agree to rounding: it turns
+                // a gradient element whose sign rounding decides (zero by construction, cancelled, a saturated sigmoid's
+                // loss gradient, a ReLU fed a batch-norm channel with no variance) into full steps of either sign.
                 var jump = RoundingBound.Jump * exit.Bound;
-                if (exit.LossDiff > jump || (exit.RelativeDrift > jump && DriftWhereGradientCounts(twin, before, twinParameters, batch, engineParameters) > jump))
+                if (exit.LossDiff > jump || (exit.RelativeDrift > jump && DriftWhereStepIsDetermined(engine, twin, engineBefore, before, engineParameters, twinParameters, batch, jump) > jump))
                     divergence = exit with { Reason = $"{exit.Reason}, in one jump to over {RoundingBound.Jump}× the rounding bound" };
             }
-            before = twinParameters;
+            (engineBefore, before) = (engineParameters, twinParameters);
             tick?.Invoke();
         });
         return new LockstepResult(metrics[0], metrics[1], steps, beyondRounding, divergence, watch.First);
     }
 
     /// <summary>
-    /// The relative drift (as <see cref="Measure"/> has it) over the elements whose gradient at the step — the reference's,
-    /// taken again from its parameters and buffers <paramref name="before"/> the step, then set back — is not zero within
-    /// the check's tolerance against the model's gradient scale (atol + rtol·the largest gradient element); tensors
-    /// without a gradient (buffers) count whole.
+    /// The relative drift (as <see cref="Measure"/> has it) over the elements whose step the gradients determine: none when
+    /// the gradients at the step differ beyond the check's tolerance (both engines from the reference's parameters and
+    /// buffers <paramref name="twinBefore"/> the step, judged as <c>parity check</c> judges them, kink crossings by the
+    /// layers above them) — then the jump stands whole. Else left out are the parameters below a kink both forwards put
+    /// on different sides, and the elements whose gradients as each engine stepped on them (each from its own
+    /// parameters before the step) part by more than <paramref name="jump"/> of their size: a scale-free optimizer may
+    /// carry that to a difference of <paramref name="jump"/> in the step. Tensors without a gradient (buffers) count whole.
+    /// Both backends are set back to <paramref name="engineAfter"/> and <paramref name="twinAfter"/>.
     /// </summary>
-    double DriftWhereGradientCounts(IBackend twin, IReadOnlyList<HostTensor> before, IReadOnlyList<HostTensor> after, Batch batch, IReadOnlyList<HostTensor> engine)
+    double DriftWhereStepIsDetermined(IBackend engine, IBackend twin, IReadOnlyList<HostTensor> engineBefore, IReadOnlyList<HostTensor> twinBefore,
+        IReadOnlyList<HostTensor> engineAfter, IReadOnlyList<HostTensor> twinAfter, Batch batch, double jump)
     {
-        twin.SetParameters(before);
-        var gradients = twin.ComputeGradients(batch).Parameters.ToDictionary(g => g.Name);
-        twin.SetParameters(after);
-        var tolerance = Tolerances.Gradient(spec);
-        var zero = tolerance.Atol + tolerance.Rtol * TensorComparison.LargestFinite(gradients.Values.SelectMany(g => g.Data));
+        twin.SetParameters(twinBefore);
+        engine.SetParameters(twinBefore);
+        var parity = GradientParity.Run(spec, engine, twin, batch);
+        engine.SetParameters(engineBefore);
+        var stepped = engine.ComputeGradients(batch).Parameters.ToDictionary(g => g.Name);
+        engine.SetParameters(engineAfter);
+        twin.SetParameters(twinAfter);
+        if (!(parity.Crossing is null ? parity : parity.JudgedByResync()).Passed)
+            return double.PositiveInfinity;
+        var below = parity.Crossing?.Layer ?? 0;
+        var gradients = parity.Twin.Parameters.ToDictionary(g => g.Name);
         double drift = 0, scale = 0;
-        foreach (var (e, t) in Determined(engine).Zip(Determined(after)))
+        foreach (var (e, t) in Determined(engineAfter).Zip(Determined(twinAfter)))
         {
-            var gradient = gradients.GetValueOrDefault(t.Name);
-            for (var i = 0; i < t.Count; i++)
-                if (gradient is null || Math.Abs(gradient.Data[i]) > zero)
-                    drift = Math.Max(drift, Math.Abs(e.Data[i] - t.Data[i]));
             scale = Math.Max(scale, TensorComparison.LargestFinite(t.Data));
+            var gradient = gradients.GetValueOrDefault(t.Name);
+            if (gradient is not null && Wording.LayerIndex(t.Name) < below)
+                continue;
+            for (var i = 0; i < t.Count; i++)
+                if (gradient is null || Math.Abs(stepped[t.Name].Data[i] - gradient.Data[i]) <= jump * Math.Abs(gradient.Data[i]))
+                    drift = Math.Max(drift, Math.Abs(e.Data[i] - t.Data[i]));
         }
         return drift / Math.Max(scale, 1);
     }

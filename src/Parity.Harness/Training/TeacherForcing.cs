@@ -4,10 +4,15 @@ using Parity.Spec.Data;
 
 namespace Parity.Harness.Training;
 
-/// <summary>One teacher-forced step: the engine's parameters and optimizer state after it, each compared with the reference's.</summary>
-public sealed record ForcedStep(int Step, int Epoch, IReadOnlyList<TensorDifference> Parameters, IReadOnlyList<TensorDifference> State)
+/// <summary>
+/// One teacher-forced step: the engine's parameters and optimizer state after it, each compared with the reference's; and,
+/// where the reference stepped on the engine's gradients, those gradients compared with the reference's own (null where it did not).
+/// </summary>
+public sealed record ForcedStep(int Step, int Epoch, IReadOnlyList<TensorDifference> Parameters, IReadOnlyList<TensorDifference> State, IReadOnlyList<TensorDifference>? Gradients = null)
 {
-    public bool Passed => Parameters.All(d => d.Passed) && State.All(d => d.Passed);
+    public bool Passed => Parameters.All(d => d.Passed) && State.All(d => d.Passed) && Gradients?.All(d => d.Passed) != false;
+
+    public TensorDifference? FirstGradient => Gradients?.FirstOrDefault(d => !d.Passed);
 
     public TensorDifference? FirstParameter => Parameters.FirstOrDefault(d => !d.Passed);
 
@@ -38,17 +43,25 @@ public sealed record TeacherForcingResult(IReadOnlyList<ForcedStep> Steps)
         {
             if (First is not { } first)
                 return $"every step's own update agrees with the reference's ({Steps.Count} steps, parameters and optimizer state)";
+            if (first.FirstGradient is { } gradient)
+                return $"step {first.Step} (epoch {first.Epoch}) is the first whose gradients differ, from the reference's parameters: {Part("gradient", gradient)}; "
+                    + (first.FirstParameter is null && first.FirstState is null
+                        ? "the reference's optimizer, stepped on the engine's gradients, agrees with the engine's update: the gradient is wrong, not the optimizer"
+                        : "the engine's update differs even from the reference's optimizer stepped on those gradients: look at the gradient first");
             var parts = new List<string>();
             if (first.FirstParameter is { } parameter)
-                parts.Add($"parameter {parameter.Name} (max abs err {G(parameter.MaxAbsErr)}, max rel err {G(parameter.MaxRelErr)} at {parameter.WorstIndex}: engine {G(parameter.Value)} vs reference {G(parameter.Reference)})");
+                parts.Add(Part("parameter", parameter));
             if (first.FirstState is { } state)
-                parts.Add($"optimizer state {state.Name} (max abs err {G(state.MaxAbsErr)}, max rel err {G(state.MaxRelErr)} at {state.WorstIndex}: engine {G(state.Value)} vs reference {G(state.Reference)})");
+                parts.Add(Part("optimizer state", state));
             var later = first.FirstParameter is null && FirstInParameters is { } p
                 ? $"; the parameters part from step {p.Step} (epoch {p.Epoch}), at {p.FirstParameter!.Name}, where that state is next used"
                 : first.FirstParameter is null ? "; the parameters never part within the run" : "";
             return $"step {first.Step} (epoch {first.Epoch}) is the first whose own update differs, from the reference's parameters and state: {string.Join(" and ", parts)}{later}";
         }
     }
+
+    static string Part(string kind, TensorDifference d) =>
+        $"{kind} {d.Name} (max abs err {G(d.MaxAbsErr)}, max rel err {G(d.MaxRelErr)} at {d.WorstIndex}: engine {G(d.Value)} vs reference {G(d.Reference)})";
 
     static string G(double value) => value.ToString("G4", System.Globalization.CultureInfo.InvariantCulture);
 }
@@ -58,7 +71,9 @@ public sealed record TeacherForcingResult(IReadOnlyList<ForcedStep> Steps)
 /// batches, and before each step the engine is set to the reference's parameters and optimizer state,
 /// so that every step's update error is its own, with no drift inherited from the steps before. The
 /// learning rate is part of the state: it is forced after each step, before the epoch's end steps the
-/// schedules, so a schedule's own mistake shows at the first step of the epoch it acts in.
+/// schedules, so a schedule's own mistake shows at the first step of the epoch it acts in. Where the reference takes
+/// them (<see cref="IGradientInjection"/>), its optimizer steps on the engine's gradients, which are compared with its
+/// own first: a step whose gradient is wrong is named as such, not blamed on the optimizer state it then feeds.
 /// </summary>
 public sealed class TeacherForcing(ParitySpec spec, Dataset data)
 {
@@ -79,16 +94,36 @@ public sealed class TeacherForcing(ParitySpec spec, Dataset data)
             throw new InvalidOperationException(NeedsState(twin.Name));
         var tolerance = Tolerances.Gradient(spec);
         var steps = new List<ForcedStep>();
+        IReadOnlyList<TensorDifference>? gradients = null;
         Force(engine, engineState, twin, twinState);
         _trainer.Train([engine, twin], (step, epoch, _, _) =>
         {
             var parameters = engine.GetParameters().Zip(twin.GetParameters(), (e, t) => TensorComparison.Compare(e, t, tolerance, spec.DType)).ToList();
             // Only the entries both name: an engine may keep fewer (no step count), never different ones under the same name.
-            steps.Add(new ForcedStep(step, epoch, parameters, Checks.UpdateParity.CompareStates(spec, engine, twin, tolerance)));
+            steps.Add(new ForcedStep(step, epoch, parameters, Checks.UpdateParity.CompareStates(spec, engine, twin, tolerance), gradients));
             Force(engine, engineState, twin, twinState);
             tick?.Invoke();
-        });
+        }, twin is IGradientInjection injection ? batch =>
+        {
+            var (e, t) = (engine.ComputeGradients(batch), twin.ComputeGradients(batch));
+            gradients = CompareGradients(e.Parameters, t.Parameters, tolerance);
+            injection.SetGradients(e.Parameters);
+            engine.Step();
+            twin.Step();
+            return [e.Loss, t.Loss];
+        } : null);
         return new TeacherForcingResult(steps);
+    }
+
+    /// <summary>
+    /// The engine's parameter gradients against the reference's, each judged against its layer's largest (the check's scale
+    /// without a layer probe): a gradient zero by construction, the bias before a batch norm, is rounding noise of that scale.
+    /// </summary>
+    IReadOnlyList<TensorDifference> CompareGradients(IReadOnlyList<HostTensor> engine, IReadOnlyList<HostTensor> twin, Tolerance tolerance)
+    {
+        var layerScale = twin.GroupBy(g => Diagnosis.Wording.LayerIndex(g.Name))
+            .ToDictionary(layer => layer.Key, layer => TensorComparison.LargestFinite(layer.SelectMany(g => g.Data)));
+        return [.. engine.Zip(twin, (e, t) => TensorComparison.Compare(e, t, tolerance, spec.DType, layerScale[Diagnosis.Wording.LayerIndex(t.Name)]))];
     }
 
     /// <summary>Sets the engine to the reference's parameters and optimizer state (its lr included).</summary>

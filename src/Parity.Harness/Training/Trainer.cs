@@ -25,11 +25,14 @@ public sealed class Trainer(ParitySpec spec, Dataset data)
 
     public int TotalSteps => StepsPerEpoch * spec.Train.Epochs;
 
-    /// <summary>Per backend, its metrics per epoch. <paramref name="afterStep"/> sees every step's number, epoch, losses (one per backend) and batch.</summary>
-    public IReadOnlyList<IReadOnlyList<EpochMetrics>> Train(IReadOnlyList<IBackend> backends, Action<int, int, double[], Batch>? afterStep = null)
+    /// <summary>
+    /// Per backend, its metrics per epoch. <paramref name="afterStep"/> sees every step's number, epoch, losses (one per backend)
+    /// and batch; <paramref name="step"/>, when given, takes every backend's step on the batch in place of their TrainStep, and returns their losses.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<EpochMetrics>> Train(IReadOnlyList<IBackend> backends, Action<int, int, double[], Batch>? afterStep = null, Func<Batch, double[]>? step = null)
     {
         var epochs = backends.Select(_ => new List<EpochMetrics>()).ToArray();
-        var step = 0;
+        var taken = 0;
         for (var epoch = 1; epoch <= spec.Train.Epochs; epoch++)
         {
             var order = BatchOrder.ForEpoch(spec, epoch, data.Train.Rows);
@@ -37,8 +40,8 @@ public sealed class Trainer(ParitySpec spec, Dataset data)
             {
                 var rows = order.AsSpan(start, Math.Min(spec.Train.Batch, order.Length - start));
                 var batch = Batches.ForStep(spec, data.Train, rows, epoch, start);
-                var losses = backends.Select(b => b.TrainStep(batch)).ToArray();
-                afterStep?.Invoke(++step, epoch, losses, batch);
+                var losses = step?.Invoke(batch) ?? backends.Select(b => b.TrainStep(batch)).ToArray();
+                afterStep?.Invoke(++taken, epoch, losses, batch);
             }
             foreach (var backend in backends)
                 backend.EndEpoch();

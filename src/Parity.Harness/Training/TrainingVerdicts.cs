@@ -74,11 +74,12 @@ public static class TrainingVerdicts
     /// <summary>
     /// A lockstep outcome with its teacher-forced run: it fails if either does. When the check found the gradient of
     /// the first step's batch already different (<paramref name="check"/>) and that is the step forcing names, the
-    /// verdict says so first: the optimizer state and parameters of that step only carry the gradient's error on.
+    /// verdict says so first: the optimizer state and parameters of that step only carry the gradient's error on. A
+    /// forced run that compared the step's gradients itself (the reference took the engine's) already says so.
     /// </summary>
     public static TrainingOutcome WithTeacherForcing(TrainingOutcome lockstep, TeacherForcingResult forcing, Checks.CheckResult? check = null)
     {
-        var verdict = check is { Gradients.Passed: false } && forcing.First?.Step == 1
+        var verdict = check is { Gradients.Passed: false } && forcing.First is { Step: 1, Gradients: null }
             ? $"step 1's gradient already differs from the reference's (gradient parity, on the same parameters and batch), so its update carries that error on: {forcing.Verdict}"
             : forcing.Verdict;
         return lockstep with

@@ -45,6 +45,15 @@ public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops
     public Func<OpSettings, int[], double[], int, double>? OutputScale { get; init; }
 
     /// <summary>
+    /// For an op that moves each output by at most this much per unit of its input (tanh 1, sigmoid ¼, dropout 1/(1 − p)):
+    /// an error its input carries reaches its output no larger, so its output is judged against at least its input's
+    /// scale of terms times this — tanh of a batch-norm channel that cancels to rounding noise is noise of the batch
+    /// norm's scale, not of its own size. Null for an op that sums weighted terms of its own (conv2d), whose own
+    /// output is its scale.
+    /// </summary>
+    public Func<OpSettings, double>? Slope { get; init; }
+
+    /// <summary>
     /// For an op with kinks: which side of them each input value of a batch is on (the values of
     /// [rows, …input shape], row-major), written into the last argument, as long as the values (the
     /// finite-difference check reuses it at each of its hundreds of probe points); a change between the

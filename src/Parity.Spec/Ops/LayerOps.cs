@@ -13,10 +13,11 @@ public static class LayerOps
 {
     public static IReadOnlyList<LayerOp> All { get; } =
     [
-        new("identity", 0, 0),
+        new("identity", 0, 0) { Slope = One },
         // max(x, 0); then g where y > 0
         new("relu", 1, 1)
         {
+            Slope = One,
             HasKinks = true,
             Mistakes = _ =>
             [
@@ -27,12 +28,14 @@ public static class LayerOps
         new("leaky-relu", 2, 2)
         {
             Options = [OpOption.Number("negative_slope", 0.01, 0, 1, specKey: "slope")],
+            Slope = One,
             HasKinks = true,
             Mistakes = settings => Slope(settings.Number("negative_slope")),
         },
         // the function, then g·(1 − y²)
         new("tanh", 1, 3)
         {
+            Slope = One,
             Mistakes = _ =>
             [
                 new("it matches g·(1 − x²): tanh′ = 1 − y² is taken on the input x instead of the output y = tanh x", (x, y) => 1 - x * x),
@@ -42,6 +45,7 @@ public static class LayerOps
         // the function, then g·(1 − y)·y
         new("sigmoid", 1, 3)
         {
+            Slope = _ => 0.25,
             IsProbability = true,
             Mistakes = _ =>
             [
@@ -55,6 +59,8 @@ public static class LayerOps
         {
             Fixed = () => new() { ["dim"] = 1 },
             Shape = (_, input) => Flat("softmax", input),
+            // dy = y ⊙ (dx − Σⱼ yⱼ·dxⱼ): at most ½ per unit of the largest input error
+            Slope = One,
             IsProbability = true,
             Mistakes = _ =>
             [
@@ -68,12 +74,16 @@ public static class LayerOps
             Fixed = () => new() { ["dim"] = 1 },
             IsLogProbability = true,
             Shape = (_, input) => Flat("log-softmax", input),
+            // dy = dx − softmax(x)·Σⱼ … : at most 2 per unit of the largest input error
+            Slope = _ => 2,
             Mistakes = _ => [new("it matches g: the −softmax(x)·Σⱼ gⱼ term of log-softmax's dx = g − softmax(x)·Σⱼ gⱼ is missing", (x, y) => 1)],
         },
         // x·Φ(x) by erf, or the tanh form; then Φ(x) + x·φ(x)
         new("gelu", 8, 10)
         {
             Options = [OpOption.Choice("approximate", "none", "tanh")],
+            // Φ(x) + x·φ(x) peaks at 1.129 (x = √2)
+            Slope = _ => 1.13,
             Mistakes = settings => settings.Word("approximate") == "none"
                 ? [new("it matches the derivative of GELU's tanh approximation: approximate 'none' asks for the exact x·Φ(x), whose derivative is Φ(x) + x·φ(x)", GeluTanhDerivative)]
                 : [],
@@ -82,6 +92,8 @@ public static class LayerOps
         new("elu", 3, 2)
         {
             Options = [OpOption.Number("alpha", 1, 0, 100)],
+            // alpha·exp(x) below 0, 1 above
+            Slope = settings => Math.Max(1, settings.Number("alpha")),
             // for alpha ≠ 1 the derivative jumps from alpha to 1 at 0
             HasKinks = true,
             Mistakes = settings => Elu(settings.Number("alpha")),
@@ -89,12 +101,15 @@ public static class LayerOps
         // σ(x), then x·σ; then g·σ·(1 + x·(1 − σ))
         new("silu", 2, 5)
         {
+            // σ(x)·(1 + x·(1 − σ(x))) peaks at 1.0998 (x ≈ 2.4)
+            Slope = _ => 1.1,
             Mistakes = _ => [new("it matches g·σ(x): the x·σ(x)·(1 − σ(x)) term of SiLU's derivative σ(x)·(1 + x·(1 − σ(x))) is missing", (x, y) => 1 / (1 + Math.Exp(-x)))],
         },
         // log(1 + exp(β·x))/β, x itself where β·x > threshold; then g·σ(β·x)
         new("softplus", 4, 3)
         {
             Options = [OpOption.Number("beta", 1, 0, 100, exclusiveMin: true), OpOption.Number("threshold", 20, 0, 1000, exclusiveMin: true)],
+            Slope = One,
             Mistakes = settings => Softplus(settings.Number("beta"), settings.Number("threshold")),
         },
         // nn.Conv2d without groups: a weight [out, in, kh, kw] cross-correlated with the input
@@ -124,6 +139,7 @@ public static class LayerOps
             Options = [OpOption.Pair("kernel_size", null, 1, 1000, specKey: "kernel"), OpOption.Pair("stride", null, 1, 1000) with { DefaultFrom = "kernel_size" }, OpOption.Pair("padding", 0, 0, 1000)],
             Shape = (settings, input) => ImageShapes.Slide("max-pool2d", settings, input, input.Length > 0 ? input[0] : 0, pool: true),
             Cost = (settings, _, output) => ImageShapes.Pool(settings, output, max: true),
+            Slope = One,
             HasKinks = true,
             Sides = ImageShapes.WindowChoices,
             SidesCount = ImageShapes.WindowPositions,
@@ -141,6 +157,7 @@ public static class LayerOps
             Fixed = () => new() { ["count_include_pad"] = true },
             Shape = (settings, input) => ImageShapes.Slide("avg-pool2d", settings, input, input.Length > 0 ? input[0] : 0, pool: true),
             Cost = (settings, _, output) => ImageShapes.Pool(settings, output, max: false),
+            Slope = One,
             Explain = ImageMistakes.AvgPool,
             Examples =
             [
@@ -153,6 +170,7 @@ public static class LayerOps
         {
             Fixed = () => new() { ["start_dim"] = 1, ["end_dim"] = -1 },
             Shape = (_, input) => [Count(input)],
+            Slope = One,
             Examples = [new([], [2, 3, 2])],
         },
         // nn.Unflatten(1, sizes): the features as [C, H, W]
@@ -161,6 +179,7 @@ public static class LayerOps
             Options = [OpOption.Sizes("unflattened_size")],
             Shorthand = "unflattened_size",
             Fixed = () => new() { ["dim"] = 1 },
+            Slope = One,
             Shape = (settings, input) => settings.Integers("unflattened_size") is var sizes && Count(sizes) == input[0]
                 ? [.. sizes, .. input[1..]]
                 : throw new ShapeException($"unflatten to {Text(sizes)} makes {Count(sizes)} features, but its input is {Text(input)}; give sizes whose product is {input[0]}"),
@@ -172,6 +191,7 @@ public static class LayerOps
             // p = 1 drops everything and 1/(1 − p) is infinite; PyTorch special-cases it to zeros, nothing to train.
             Options = [OpOption.Number("p", 0.5, 0, 0.99)],
             DropProbability = settings => settings.Number("p"),
+            Slope = settings => 1 / (1 - settings.Number("p")),
             TrainingDiffers = true,
             ForwardMistakes = (settings, _) =>
             [
@@ -195,6 +215,9 @@ public static class LayerOps
     public static LayerOp Of(string keyword) => ByKeyword[keyword];
 
     /// <summary>The row-wise ops (softmax over dim 1) take flat features: over an image's channels the engines would part.</summary>
+    /// <summary>The slope of an op that moves its output at most as much as its input.</summary>
+    static double One(OpSettings _) => 1;
+
     static int[] Flat(string keyword, int[] input) => input.Length == 1
         ? input
         : throw new ShapeException($"{keyword} runs over the features of flat rows, but its input is {Text(input)}; add '- flatten' before it");
