@@ -7,8 +7,10 @@ namespace Parity.Cli.Tests;
 /// <summary>
 /// Every committed report says the same thing in all its files: report.md, report.html and junit.xml each render
 /// every verdict that result.json records — the spec's, and each check's — and none of them differs. Read here from
-/// the files alone, so that a renderer deciding a verdict of its own shows.
+/// the files alone, so that a renderer deciding a verdict of its own shows; and the console of a report run gives the
+/// verdicts the files it wrote record.
 /// </summary>
+[Collection(TwinInThisProcessCollection.Name)]
 public partial class ReportVerdictsAgreeTests
 {
     /// <summary>Each check: its JUnit test case, the start of its line in report.md's summary and in report.html's verdict list, and its verdict in result.json.</summary>
@@ -42,6 +44,56 @@ public partial class ReportVerdictsAgreeTests
             Assert.True(junit.TryGetValue(name, out var test) && test == passed, $"{folder}: junit.xml's {name} is not result.json's ({passed})");
         }
     }
+
+    /// <summary>
+    /// The console of a report run says what the files it wrote record: each check's ✓ or ✗, each stage's closing
+    /// line and the spec's last line — for a spec the engine passes and for one a planted bug fails.
+    /// </summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("--bug bias-grad-mean")]
+    public void The_console_of_a_report_run_gives_every_verdict_its_files_record(string? bug)
+    {
+        using var temp = new TempFolder();
+        string[] engine = bug is null ? [] : ["--engine", Examples.ExampleEngines.Numpy(Cli.RepositoryRoot, bug)];
+        var (exit, output, error) = Cli.Run(["report", Cli.BuiltInSpec("xor-tanh-bce.yaml"), "--out", temp["reports"], "--shrink-seconds", "0", .. engine]);
+        Assert.True(exit == (bug is null ? 0 : 1), output + error);
+        var folder = Path.Combine(temp["reports"], "xor-tanh-bce");
+        Agree(folder);
+        var result = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "result.json")))!;
+        var console = ConsoleVerdicts(output);
+
+        bool Recorded(string path) => path.Split('.').Aggregate((JsonNode?)result, (node, key) => node?[key])!.GetValue<bool>();
+        Assert.Equal(Recorded("check.updates.passed"), console["updates"]);
+        Assert.Equal(Recorded("check.gradcheck.engine.passed"), console["gradcheck engine"]);
+        Assert.Equal(Recorded("check.gradcheck.twin.passed"), console["gradcheck reference"]);
+        Assert.Equal(Recorded("check.passed"), console["check"]);
+        Assert.Equal(Recorded("train.passed"), console["training"]);
+        Assert.Equal(Recorded("passed"), console["spec"]);
+        Assert.Equal(bug is null, console["spec"]);
+    }
+
+    /// <summary>The verdicts a report run's console gives for its one spec, by check; the spec's own is its closing line.</summary>
+    static Dictionary<string, bool> ConsoleVerdicts(string output)
+    {
+        var verdicts = new Dictionary<string, bool>();
+        foreach (var line in output.Split('\n').Select(l => l.Trim()))
+        {
+            if (ConsoleCheck().Match(line) is { Success: true } check)
+                verdicts[check.Groups[2].Value switch { "updates:" => "updates", "gradcheck twin" or "gradcheck reference" => "gradcheck reference", _ => "gradcheck engine" }] = check.Groups[1].Value == "✓";
+            else if (ConsoleStage().Match(line) is { Success: true } stage)
+                verdicts[stage.Groups[2].Success ? stage.Groups[2].Value : "spec"] = stage.Groups[1].Value == "passed";
+        }
+        return verdicts;
+    }
+
+    /// <summary>A check's line: updates, or a gradcheck of the reference or of the engine (named by its label).</summary>
+    [GeneratedRegex(@"^([✓✗]) (updates:|gradcheck twin|gradcheck reference|gradcheck)")]
+    private static partial Regex ConsoleCheck();
+
+    /// <summary>A stage's closing line (check, training, runtime targets) or, with no stage, the spec's own.</summary>
+    [GeneratedRegex(@"^(passed|failed) xor-tanh-bce(?:: (check|training|runtime targets)\b.*)?$")]
+    private static partial Regex ConsoleStage();
 
     [Fact]
     public void A_renderer_that_decides_a_verdict_of_its_own_is_caught()
