@@ -92,7 +92,7 @@ public static class SweepCommand
             var problems = new List<string>();
             if (!check.Passed)
                 problems.AddRange(check.Diagnosis.Prepend($"check: gradients {Verdict(check.Gradients.Passed)}, updates {Verdict(check.Updates.Passed)}, "
-                    + $"gradcheck engine {Verdict(check.EngineGradcheck.Passed)}, twin {Verdict(check.TwinGradcheck.Passed)}"));
+                    + $"gradcheck engine {Verdict(check.EngineGradcheck.Passed)}, reference {Verdict(check.TwinGradcheck.Passed)}"));
             if (!train.Passed)
                 problems.AddRange(train.Failures.Select(failure => $"train: {failure}"));
             return problems;
