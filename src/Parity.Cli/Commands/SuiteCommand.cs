@@ -27,9 +27,10 @@ public static class SuiteCommand
             if (!Directory.Exists(Specs))
                 throw new InputException($"{Path.GetFullPath(Specs)}: the built-in suite is not here; run parity suite from the repository's root");
             var outPath = parse.GetValue(outOption)!;
+            var examplesOnly = parse.GetValue(examplesOnlyOption);
             // Only the suite writing the committed reports refreshes the committed costs; one into another folder (a test, a CI shard) changes nothing in the checkout.
             return ReportRun.Run(new ReportRequest(Specs: Specs, Shard: globals.ShardOf(parse), Engine: globals.EngineOf(parse), Out: outPath, Readme: parse.GetValue(readmeOption),
-                Examples: ExampleEngines.WithBugs, Shrink: SuiteShrink, ExamplesOnly: parse.GetValue(examplesOnlyOption),
+                Examples: ExampleEngines.WithBugs, Shrink: SuiteShrink, ExamplesOnly: examplesOnly, ExamplesAside: !examplesOnly,
                 RefreshCosts: Path.GetFullPath(outPath) == Path.GetFullPath(Reports)), output);
         });
         return command;

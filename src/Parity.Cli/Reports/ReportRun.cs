@@ -16,8 +16,7 @@ public static class ReportRun
     /// <summary>
     /// The reports of every spec, and for the suite also of each example engine with its planted bug
     /// (<see cref="ReportRequest.Examples"/>), which must fail: a run passes when every spec passes and every
-    /// planted bug is caught. Taking the specs' reports too, it takes the examples' in a second process meanwhile
-    /// (<see cref="ExamplesAside"/>: <c>parity suite --examples-only</c>). With a shard other than 1/1, only its part of them. Asked to
+    /// planted bug is caught. With a shard other than 1/1, only its part of them. Asked to
     /// (<see cref="ReportRequest.RefreshCosts"/>), it refreshes the specs' cost file with the wall seconds it measured.
     /// </summary>
     public static int Run(ReportRequest request, TextWriter output)
@@ -47,7 +46,7 @@ public static class ReportRun
         {
             // One report at a time in this process: no other thread may run managed code while a twin
             // works (see TorchRuntime.Gate). The suite's examples run meanwhile in a process of their own.
-            using var aside = !examplesOnly && examplesHere.Count > 0 ? ExamplesAside.Start(shard, Path.Combine(scratch, "examples")) : null;
+            using var aside = request.ExamplesAside && examplesHere.Count > 0 ? ExamplesAside.Start(shard, Path.Combine(scratch, "examples")) : null;
             // Cheapest first: the examples' process runs beside the short specs, and the costliest (the CNN,
             // whose check holds the run's most memory) comes once it is done.
             var costs = SpecCosts.Of([.. specsHere.Select(s => (s.Name, s))], Shard.CostFolder(specPath));
