@@ -19,7 +19,7 @@ public partial class ReportVerdictsAgreeTests
         ("gradient parity", "gradient parity (", r => r["check"]?["gradients_passed"]?.GetValue<bool>()),
         ("optimizer updates", "optimizer updates", r => r["check"]?["updates"]?["passed"]?.GetValue<bool>()),
         ("finite differences (engine)", "finite differences, engine (", r => r["check"]?["gradcheck"]?["engine"]?["passed"]?.GetValue<bool>()),
-        ("finite differences (twin)", "finite differences, twin (", r => r["check"]?["gradcheck"]?["twin"]?["passed"]?.GetValue<bool>()),
+        ("finite differences (reference)", "finite differences, reference (", r => r["check"]?["gradcheck"]?["twin"]?["passed"]?.GetValue<bool>()),
         ("lockstep training", "lockstep training", r => r["train"]?["passed"]?.GetValue<bool>()),
     ];
 

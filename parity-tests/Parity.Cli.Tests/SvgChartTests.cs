@@ -38,10 +38,10 @@ public class SvgChartTests
     public void Coinciding_curves_are_said_to_coincide_and_differing_ones_are_not()
     {
         IReadOnlyList<(double, double)> curve = [(1, 0.5), (2, 0.25), (3, 0.125)];
-        var same = SvgChart.Lines("loss", "epoch", "loss", [new("engine train", curve), new("twin train", curve)]);
-        var apart = SvgChart.Lines("loss", "epoch", "loss", [new("engine train", curve), new("twin train", [(1, 0.5), (2, 0.3), (3, 0.125)])]);
+        var same = SvgChart.Lines("loss", "epoch", "loss", [new("engine train", curve), new("reference train", curve)]);
+        var apart = SvgChart.Lines("loss", "epoch", "loss", [new("engine train", curve), new("reference train", [(1, 0.5), (2, 0.3), (3, 0.125)])]);
 
-        Assert.Contains(">twin train = engine train</text>", same);
+        Assert.Contains(">reference train = engine train</text>", same);
         Assert.Contains("class=\"coincide\"", same);
         Assert.DoesNotContain(" = ", apart);
         Assert.DoesNotContain("class=\"coincide\"", apart);

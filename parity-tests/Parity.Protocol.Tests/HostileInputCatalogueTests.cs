@@ -3,7 +3,7 @@ using Xunit.Abstractions;
 namespace Parity.Protocol.Tests;
 
 /// <summary>
-/// The hostile-input catalogue (README, "Reliability"): one row per behaviour — an engine, a file or a
+/// The hostile-input catalogue (docs/commands.md, "What every command promises"): one row per behaviour — an engine, a file or a
 /// signal set against Parity — each run as Parity's own process in a folder of its own, and judged the
 /// same way: the exit code and the one message, the time to exit, Parity's peak resident memory at most
 /// 600 MiB above that of a run with a well-behaved engine, no process the engine started still there

@@ -9,7 +9,7 @@ namespace Parity.Contract;
 /// <remarks>
 /// Kinds and options in this version:
 /// layers <c>linear {in_features, out_features, bias}</c> and the ops of the spec's op catalogue (the
-/// README's table "Layers and model-description kinds" lists each with its options), such as
+/// table "Layers and model-description kinds" of docs/spec-format.md lists each with its options), such as
 /// <c>leaky-relu {negative_slope}</c>, <c>softmax {dim}</c>, <c>gelu {approximate}</c>,
 /// <c>conv2d {in_channels, out_channels, kernel_size, stride, padding, dilation, bias}</c>,
 /// <c>max-pool2d {kernel_size, stride, padding}</c> or <c>unflatten {unflattened_size, dim}</c>; each

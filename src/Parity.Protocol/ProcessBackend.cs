@@ -5,7 +5,7 @@ namespace Parity.Protocol;
 
 /// <summary>
 /// An engine in another process, in any language, as an <see cref="IBackend"/>: each call is one
-/// request of protocol version 1 (README, "Engines in other languages"), and every tensor that comes
+/// request of protocol version 1 (docs/protocol.md), and every tensor that comes
 /// back is checked — its name, shape and dtype — before the harness sees it. Floating tensors cross
 /// in the model's dtype, class indices as int64.
 /// </summary>
@@ -121,7 +121,7 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState, I
     {
         var reply = _channel.TryCall("set_optimizer_state", tensors: Parameters(state))
             ?? throw new NotSupportedException($"{Name} answered not-implemented to 'set_optimizer_state': teacher forcing sets the engine to the reference's optimizer state before every step, "
-                + "and needs the optional get_optimizer_state and set_optimizer_state requests (see the protocol in Parity's README)");
+                + "and needs the optional get_optimizer_state and set_optimizer_state requests (see Parity's docs/protocol.md)");
         Expect(reply, []);
     }
 
@@ -142,7 +142,7 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState, I
             [SafetensorsTensor.Float("x", Rows(batch, description.InputShape), input.Data, _model.IsFloat32),
              SafetensorsTensor.Float("grad_output", Rows(batch, description.OutputShape), outputGradient.Data, _model.IsFloat32), .. Masks(batch)], Bytes(expected))
             ?? throw new NotSupportedException($"{Name} answered not-implemented to 'run_layer': re-sync and the backward linearity check run one layer "
-                + "on a given input and upstream gradient, and need the optional run_layer request (see the protocol in Parity's README)");
+                + "on a given input and upstream gradient, and need the optional run_layer request (see Parity's docs/protocol.md)");
         var values = Expect(reply, expected);
         return new LayerRun(
             new HostTensor("output", output.Shape, values[output.Name]),
@@ -161,7 +161,7 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState, I
         var reply = _channel.TryCall("run_layer", new JsonObject { ["layer"] = layer, ["training"] = false },
             [SafetensorsTensor.Float("x", Rows(batch, description.InputShape), input.Data, _model.IsFloat32)], Bytes([("output", shape)]))
             ?? throw new NotSupportedException($"{Name} answered not-implemented to 'run_layer' with \"training\": false: re-sync runs each layer's evaluation forward "
-                + "alone too, and needs run_layer in evaluation mode (see the protocol in Parity's README)");
+                + "alone too, and needs run_layer in evaluation mode (see Parity's docs/protocol.md)");
         return new HostTensor("output", shape, Expect(reply, [("output", shape)])["output"]);
     }
 

@@ -22,7 +22,7 @@ public sealed class ProtocolChannel(EngineProcess process, long? maxLineBytes = 
     /// <summary>One request that the engine must answer with a result, its tensors <paramref name="replyBytes"/> bytes of data at most.</summary>
     public EngineReply Call(string method, JsonObject? parameters = null, IReadOnlyList<SafetensorsTensor>? tensors = null, long replyBytes = 0) =>
         TryCall(method, parameters, tensors, replyBytes) ?? throw process.Fault(Last(method),
-            $"the engine answered {NotImplemented} ({EngineProcess.Quote(_declined)}), and Parity needs '{method}' (see the protocol in Parity's README)");
+            $"the engine answered {NotImplemented} ({EngineProcess.Quote(_declined)}), and Parity needs '{method}' (see Parity's docs/protocol.md)");
 
     /// <summary>One request the engine may decline: null when it answers <c>not-implemented</c>.</summary>
     public EngineReply? TryCall(string method, JsonObject? parameters = null, IReadOnlyList<SafetensorsTensor>? tensors = null, long replyBytes = 0)

@@ -34,7 +34,7 @@ public static class InputFile
         var size = BinaryPrimitives.ReadInt64LittleEndian(record.AsSpan(SizeOffset));
         return kind switch
         {
-            0x8000 when size > limit => $"is {Size(size)}, more than the {Size(limit)} a {what} may be (see Parity's README, Reliability)",
+            0x8000 when size > limit => $"is {Size(size)}, more than the {Size(limit)} a {what} may be (see Parity's docs/commands.md#what-every-command-promises)",
             0x8000 => null,
             0x4000 => $"is a directory, not a regular file; give the path of a {what}",
             0x1000 => $"is a FIFO, not a regular file; give the path of a {what} on disk",

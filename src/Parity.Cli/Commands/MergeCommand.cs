@@ -25,23 +25,24 @@ public static class MergeCommand
         var factorOption = RegressionCheck.FactorOption();
         var marginOption = RegressionCheck.MarginOption();
         var command = new Command("merge", "Join the outputs of the shards of one run (--shard i/n) into one, as if one runner had done it all") { partsArgument, outOption, baselineOption, factorOption, marginOption };
-        command.SetAction(parse =>
-        {
-            var parts = parse.GetValue(partsArgument)!;
-            var outPath = parse.GetValue(outOption)!;
-            if (parts.All(File.Exists))
-                return parse.GetResult(baselineOption) is null
-                    ? Baselines(parts, outPath)
-                    : throw new InputException("--baseline checks joined reports; to join baselines, leave it out");
-            if (parts.FirstOrDefault(p => !Directory.Exists(p)) is { } stray)
-                throw new InputException($"{stray}: no such report folder; pass the --out folders of every shard of parity report or parity suite (or the baseline files of every shard of parity baseline)");
-            var baseline = parse.GetValue(baselineOption) is { } baselinePath ? Baseline.Read(baselinePath) : null;
-            return Reports(parts, outPath, baseline, parse.GetValue(factorOption), parse.GetValue(marginOption), output);
-        });
+        command.SetAction(parse => Run(new MergeRequest(Parts: parse.GetValue(partsArgument)!, Out: parse.GetValue(outOption)!, Baseline: parse.GetValue(baselineOption),
+            Factor: parse.GetValue(factorOption), Margin: parse.GetValue(marginOption)), output));
         return command;
     }
 
-    static int Reports(string[] parts, string outPath, Baseline? baseline, double factor, double margin, TextWriter output)
+    static int Run(MergeRequest request, TextWriter output)
+    {
+        var (parts, outPath, baselinePath, factor, margin) = request;
+        if (parts.All(File.Exists))
+            return baselinePath is null
+                ? Baselines(parts, outPath)
+                : throw new InputException("--baseline checks joined reports; to join baselines, leave it out");
+        if (parts.FirstOrDefault(p => !Directory.Exists(p)) is { } stray)
+            throw new InputException($"{stray}: no such report folder; pass the --out folders of every shard of parity report or parity suite (or the baseline files of every shard of parity baseline)");
+        return Reports(parts, outPath, baselinePath is null ? null : Baseline.Read(baselinePath), factor, margin, output);
+    }
+
+    static int Reports(IReadOnlyList<string> parts, string outPath, Baseline? baseline, double factor, double margin, TextWriter output)
     {
         using var folder = ReportFolder.Claim(outPath);
         var runs = parts.Select(part => (Folder: part, Run: RunResult.Read(part))).ToList();
@@ -75,7 +76,7 @@ public static class MergeCommand
         return run.Passed && verdict == ParityCommandLine.Passed ? ParityCommandLine.Passed : ParityCommandLine.Failed;
     }
 
-    static int Baselines(string[] parts, string outPath)
+    static int Baselines(IReadOnlyList<string> parts, string outPath)
     {
         var file = AtomicFile.ClaimJson(outPath);
         var baselines = parts.Select(part => (File: part, Baseline: Baseline.Read(part))).ToList();

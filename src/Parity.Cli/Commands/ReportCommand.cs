@@ -22,7 +22,7 @@ public static class ReportCommand
         command.SetAction(parse =>
         {
             var seconds = parse.GetValue(shrinkOption);
-            return ReportRun.Run(new ReportRequest(parse.GetValue(specArgument)!, globals.ShardOf(parse), globals.EngineOf(parse), parse.GetValue(outOption)!,
+            return ReportRun.Run(new ReportRequest(Specs: parse.GetValue(specArgument)!, Shard: globals.ShardOf(parse), Engine: globals.EngineOf(parse), Out: parse.GetValue(outOption)!,
                 Shrink: seconds > 0 ? new ShrinkBudget(MaxSeconds: seconds) : null), output);
         });
         return command;

@@ -26,13 +26,14 @@ public static class ShrinkCommand
         var jsonOption = new Option<string?>("--json") { Description = "Also write what was removed, the sizes and every try as JSON to this file" };
         var command = new Command("shrink", "Shrink a failing spec to the smallest one that fails the same way, and write it as a standalone xunit test")
             { specArgument, outOption, triesOption, secondsOption, jsonOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, globals.EngineOf(parse), parse.GetValue(outOption),
-            new ShrinkBudget(parse.GetValue(triesOption), parse.GetValue(secondsOption)), parse.GetValue(jsonOption), output));
+        command.SetAction(parse => Run(new ShrinkRequest(Spec: parse.GetValue(specArgument)!, Engine: globals.EngineOf(parse), Out: parse.GetValue(outOption),
+            Budget: new ShrinkBudget(parse.GetValue(triesOption), parse.GetValue(secondsOption)), Json: parse.GetValue(jsonOption)), output));
         return command;
     }
 
-    static int Run(string specPath, string engineChoice, string? outPath, ShrinkBudget budget, string? jsonPath, TextWriter output)
+    static int Run(ShrinkRequest request, TextWriter output)
     {
+        var (specPath, engineChoice, outPath, budget, jsonPath) = request;
         var jsonFile = jsonPath is null ? null : AtomicFile.ClaimJson(jsonPath);
         var name = SpecLoader.Load(specPath).Name;
         using var folder = OutputFolder.Claim(outPath ?? $"{name}-shrunk", "--out");

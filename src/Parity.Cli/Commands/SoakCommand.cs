@@ -25,12 +25,13 @@ public static class SoakCommand
             $"--steps takes a whole number of at least {Samples * 10}", fallback: 100_000);
         var readmeOption = new Option<string?>("--readme") { Description = "Write the figures into this Markdown file, between <!-- parity:soak:begin --> and <!-- parity:soak:end -->" };
         var command = new Command("soak", "Train both engines for many steps and check that memory and live native tensors stay flat") { specArgument, stepsOption, readmeOption };
-        command.SetAction(parse => Run(parse.GetValue(specArgument)!, globals.EngineOf(parse), parse.GetValue(stepsOption), parse.GetValue(readmeOption), output));
+        command.SetAction(parse => Run(new SoakRequest(Spec: parse.GetValue(specArgument)!, Engine: globals.EngineOf(parse), Steps: parse.GetValue(stepsOption), Readme: parse.GetValue(readmeOption)), output));
         return command;
     }
 
-    static int Run(string specPath, string engineChoice, int steps, string? readmePath, TextWriter output)
+    static int Run(SoakRequest request, TextWriter output)
     {
+        var (specPath, engineChoice, steps, readmePath) = request;
         var readme = readmePath is null ? null : ReadmeSection.CheckUpdatable(readmePath, "soak");
         var spec = SpecLoader.Load(specPath);
         var data = DatasetLoader.Load(spec);

@@ -8,7 +8,7 @@ using Parity.Spec;
 namespace Parity.Cli.Commands;
 
 /// <summary>
-/// <c>parity suite [--out DIR] [--readme FILE]</c>: the built-in suite end to end — a report per spec, and one per
+/// <c>parity suite [--out DIR] [--readme FILE] [--examples-only]</c>: the built-in suite end to end — a report per spec, and one per
 /// example engine with its planted bug, which must be caught (<see cref="ReportRun"/>); writing the committed reports,
 /// also their wall seconds into the suite's cost file.
 /// </summary>
@@ -20,17 +20,17 @@ public static class SuiteCommand
     {
         var outOption = new Option<string>("--out") { Description = "The folder to write the reports to", DefaultValueFactory = _ => Reports };
         var readmeOption = new Option<string?>("--readme") { Description = "Also write the results table into this Markdown file, between <!-- parity:train:begin --> and <!-- parity:train:end -->" };
-        // How the suite takes its example engines' reports in a process of their own (ExamplesAside).
-        var examplesOnlyOption = new Option<bool>(ExamplesAside.OptionName) { Hidden = true };
+        var examplesOnlyOption = new Option<bool>(ExamplesAside.OptionName) { Description = "Take the example engines' reports alone: what the suite runs in a second process beside the specs' reports" };
         var command = new Command("suite", $"Run the built-in suite ({Specs}) end to end and write its reports (default: {Reports}/; writing it, also the reports' wall seconds to {Specs}/{SpecCosts.FileName})") { outOption, readmeOption, examplesOnlyOption };
         command.SetAction(parse =>
         {
             if (!Directory.Exists(Specs))
                 throw new InputException($"{Path.GetFullPath(Specs)}: the built-in suite is not here; run parity suite from the repository's root");
             var outPath = parse.GetValue(outOption)!;
+            var examplesOnly = parse.GetValue(examplesOnlyOption);
             // Only the suite writing the committed reports refreshes the committed costs; one into another folder (a test, a CI shard) changes nothing in the checkout.
-            return ReportRun.Run(new ReportRequest(Specs, globals.ShardOf(parse), globals.EngineOf(parse), outPath, parse.GetValue(readmeOption),
-                ExampleEngines.WithBugs, SuiteShrink, parse.GetValue(examplesOnlyOption) ? ExamplesPlace.Alone : ExamplesPlace.Aside,
+            return ReportRun.Run(new ReportRequest(Specs: Specs, Shard: globals.ShardOf(parse), Engine: globals.EngineOf(parse), Out: outPath, Readme: parse.GetValue(readmeOption),
+                Examples: ExampleEngines.WithBugs, Shrink: SuiteShrink, ExamplesOnly: examplesOnly, ExamplesAside: !examplesOnly,
                 RefreshCosts: Path.GetFullPath(outPath) == Path.GetFullPath(Reports)), output);
         });
         return command;

@@ -24,12 +24,13 @@ public static class SweepCommand
         var seedOption = NumberOption.Create("--seed", "The first spec's seed; the others follow it", (long s) => s >= 0, "--seed takes a whole number of at least 0", fallback: 1L);
         var outOption = new Option<string?>("--out") { Description = "Keep each failing spec (and its CSV table) in this folder" };
         var command = new Command("sweep", "Check and train random valid specs over the whole catalogue: on a correct engine, any failure is a false alarm") { countOption, seedOption, outOption };
-        command.SetAction(parse => Run(parse.GetValue(countOption), parse.GetValue(seedOption), parse.GetValue(outOption), globals.EngineOf(parse), output));
+        command.SetAction(parse => Run(new SweepSpecsRequest(Count: parse.GetValue(countOption), FirstSeed: parse.GetValue(seedOption), Keep: parse.GetValue(outOption), Engine: globals.EngineOf(parse)), output));
         return command;
     }
 
-    static int Run(int count, long firstSeed, string? keepPath, string engineChoice, TextWriter output)
+    static int Run(SweepSpecsRequest request, TextWriter output)
     {
+        var (count, firstSeed, keepPath, engineChoice) = request;
         using var keep = keepPath is null ? null : OutputFolder.Claim(keepPath, "--out");
         var engine = Backends.Resolve(engineChoice);
         var console = Terminal.On(output);
@@ -91,7 +92,7 @@ public static class SweepCommand
             var problems = new List<string>();
             if (!check.Passed)
                 problems.AddRange(check.Diagnosis.Prepend($"check: gradients {Verdict(check.Gradients.Passed)}, updates {Verdict(check.Updates.Passed)}, "
-                    + $"gradcheck engine {Verdict(check.EngineGradcheck.Passed)}, twin {Verdict(check.TwinGradcheck.Passed)}"));
+                    + $"gradcheck engine {Verdict(check.EngineGradcheck.Passed)}, reference {Verdict(check.TwinGradcheck.Passed)}"));
             if (!train.Passed)
                 problems.AddRange(train.Failures.Select(failure => $"train: {failure}"));
             return problems;

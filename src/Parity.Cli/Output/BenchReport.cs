@@ -2,7 +2,7 @@ using Parity.Harness.Benchmarks;
 
 namespace Parity.Cli.Output;
 
-/// <summary>The <c>parity bench --json</c> document (the README gives its fields): the engine under test and the reference by name, the machine, the part of the set of specs it holds (<c>--shard</c>), and per spec each side's figures and their ratio.</summary>
+/// <summary>The <c>parity bench --json</c> document (docs/commands.md gives its fields): the engine under test and the reference by name, the machine, the part of the set of specs it holds (<c>--shard</c>), and per spec each side's figures and their ratio.</summary>
 public sealed record BenchReport(bool Passed, string Engine, string Reference, MachineReport Machine, int Threads, Sharding.ShardRecord Shard, IReadOnlyList<BenchSpecReport> Specs);
 
 /// <summary>

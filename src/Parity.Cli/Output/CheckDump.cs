@@ -6,7 +6,7 @@ namespace Parity.Cli.Output;
 
 /// <summary>
 /// <c>--dump</c>: the initial parameters, the checked batch, and each engine's loss and gradients as
-/// safetensors files (the layout the README gives), so anyone can recompute them in PyTorch.
+/// safetensors files (the layout docs/commands.md gives), so anyone can recompute them in PyTorch.
 /// </summary>
 public static class CheckDump
 {

@@ -2,6 +2,7 @@ using System.Globalization;
 using Parity.Harness;
 using Parity.Harness.Checks;
 using Parity.Harness.Comparison;
+using Parity.Harness.Training;
 using Spectre.Console;
 
 namespace Parity.Cli.Output;
@@ -37,8 +38,8 @@ public static class CheckOutput
         Line(console, result.Updates.Passed, result.Updates.Passed
             ? $"updates: {result.Updates.Steps.Count} optimizer steps agree ({gradients})"
             : $"updates: step {result.Updates.FirstFailure!.Step} parts ({gradients})");
-        foreach (var check in new[] { result.EngineGradcheck, result.TwinGradcheck })
-            Line(console, check.Passed, $"gradcheck {check.Backend} (float64, {check.Mode}): {GradcheckReport.From(check).Describe()}");
+        foreach (var (check, side) in new[] { (result.EngineGradcheck, result.EngineGradcheck.Backend), (result.TwinGradcheck, Sides.Word(Sides.Twin)) })
+            Line(console, check.Passed, $"gradcheck {side} (float64, {check.Mode}): {GradcheckReport.From(check).Describe()}");
         foreach (var line in result.Diagnosis)
             console.MarkupLine($"  [yellow]→[/] {Markup.Escape(line)}");
         console.MarkupLine(result.Passed ? $"[green]passed[/] {Markup.Escape(closing)}" : $"[red]failed[/] {Markup.Escape(closing)}");

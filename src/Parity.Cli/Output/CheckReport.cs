@@ -4,7 +4,7 @@ using Parity.Harness.Comparison;
 
 namespace Parity.Cli.Output;
 
-/// <summary>The <c>parity check --json</c> document (the README gives its fields): the engine under test and the reference by name, the part of the set of specs it holds (<c>--shard</c>), and each spec's figures.</summary>
+/// <summary>The <c>parity check --json</c> document (docs/commands.md gives its fields): the engine under test and the reference by name, the part of the set of specs it holds (<c>--shard</c>), and each spec's figures.</summary>
 public sealed record CheckReport(bool Passed, string Engine, string Reference, Sharding.ShardRecord Shard, IReadOnlyList<CheckSpecReport> Specs);
 
 /// <summary>One spec's check; <see cref="GradientsPassed"/> is gradient parity's verdict: layer outputs, loss, gradients, buffers and evaluation all agree.</summary>

@@ -10,7 +10,7 @@ public static class ResultsTable
     public static string Markdown(IReadOnlyList<(Spec.ParitySpec Spec, TrainSpecReport Report)> runs)
     {
         var text = new StringBuilder();
-        text.AppendLine("| workload | seed project reported | engine | twin | max loss difference (per step, relative) | verdict |");
+        text.AppendLine("| workload | seed project reported | engine | reference | max loss difference (per step, relative) | verdict |");
         text.AppendLine("|---|---|---|---|---|---|");
         foreach (var (spec, report) in runs)
         {

@@ -2,7 +2,7 @@ using Parity.Harness.Training;
 
 namespace Parity.Cli.Output;
 
-/// <summary>The <c>parity train --json</c> document (the README gives its fields): the engine under test and the reference by name, the part of the set of specs it holds (<c>--shard</c>), and each spec's figures; a side not run is null.</summary>
+/// <summary>The <c>parity train --json</c> document (docs/commands.md gives its fields): the engine under test and the reference by name, the part of the set of specs it holds (<c>--shard</c>), and each spec's figures; a side not run is null.</summary>
 public sealed record TrainReport(bool Passed, string Engine, string Reference, Sharding.ShardRecord Shard, IReadOnlyList<TrainSpecReport> Specs);
 
 public sealed record TrainSpecReport(

@@ -52,28 +52,28 @@ public static class HtmlReport
         body.Append(SvgChart.Lines("Loss per epoch", "epoch", "loss",
         [
             Line("engine train", epochs.Select(e => (e.Epoch, e.Engine?.TrainLoss))),
-            Line("twin train", epochs.Select(e => (e.Epoch, e.Twin?.TrainLoss))),
+            Line("reference train", epochs.Select(e => (e.Epoch, e.Twin?.TrainLoss))),
             Line("engine test", epochs.Select(e => (e.Epoch, e.Engine?.TestLoss))),
-            Line("twin test", epochs.Select(e => (e.Epoch, e.Twin?.TestLoss))),
+            Line("reference test", epochs.Select(e => (e.Epoch, e.Twin?.TestLoss))),
         ]));
         if (epochs[^1].Engine?.TestAccuracy is not null)
             body.Append(SvgChart.Lines("Test accuracy per epoch", "epoch", "accuracy",
             [
                 Line("engine", epochs.Select(e => (e.Epoch, e.Engine?.TestAccuracy))),
-                Line("twin", epochs.Select(e => (e.Epoch, e.Twin?.TestAccuracy))),
+                Line("reference", epochs.Select(e => (e.Epoch, e.Twin?.TestAccuracy))),
             ]));
         if (train.Steps is { Count: > 0 } steps)
-            body.Append(SvgChart.Lines("Largest parameter difference after each step", "step", "max |engine − twin|",
-                [Line("engine vs twin", Thin(steps).Select(s => (s.Step, (double?)s.ParamDrift)))], logY: true));
+            body.Append(SvgChart.Lines("Largest parameter difference after each step", "step", "max |engine − reference|",
+                [Line("engine vs reference", Thin(steps).Select(s => (s.Step, (double?)s.ParamDrift)))], logY: true));
         var gradients = check.Parameters.Append(check.InputGradient).ToList();
         var tolerance = Harness.Comparison.Tolerances.Gradient(spec);
-        body.Append(SvgChart.Bars("Gradient error per parameter, engine vs twin", "max error",
+        body.Append(SvgChart.Bars("Gradient error per parameter, engine vs reference", "max error",
             gradients.Select(p => p.Name).ToList(),
             [("relative", gradients.Select(p => Math.Max(p.MaxRelErr, 1e-17)).ToList()), ("absolute", gradients.Select(p => Math.Max(p.MaxAbsErr, 1e-17)).ToList())], logY: true,
             limits: [($"rtol {Figures.Scientific(tolerance.Rtol)}", tolerance.Rtol, 0), ($"atol {Figures.Scientific(tolerance.Atol)}", tolerance.Atol, 1)]));
         var phases = document.Phases.ToList();
         body.Append("<!-- timings -->").Append(SvgChart.Bars($"Runtime per phase (batch {result.Bench.Batch}, {result.Bench.Threads} threads)", "median ms",
-            phases.Select(p => p.Phase).ToList(), [("engine", phases.Select(p => p.Engine).ToList()), ("twin", phases.Select(p => p.Twin).ToList())]))
+            phases.Select(p => p.Phase).ToList(), [("engine", phases.Select(p => p.Engine).ToList()), ("reference", phases.Select(p => p.Twin).ToList())]))
             .Append("<p>").Append(E(document.MadeOn)).Append("</p>")
             .Append("<!-- /timings -->");
         body.Append("</div>");
@@ -83,7 +83,7 @@ public static class HtmlReport
             body.Append($"<tr><td><code>{E(d.Name)}</code></td><td>[{string.Join(", ", d.Shape)}]</td><td>{Figures.Scientific(d.MaxAbsErr)}</td><td>{Figures.Scientific(d.MaxRelErr)}</td><td>{Figures.Scientific(d.MaxUlp)} / {Figures.Scientific(d.MedianUlp)}</td><td>{d.Cosine.ToString("F9", CultureInfo.InvariantCulture)}</td><td>{d.NormRatio.ToString("F9", CultureInfo.InvariantCulture)}</td><td class=\"{(d.Passed ? "pass" : "fail")}\">{(d.Passed ? "yes" : "no")}</td></tr>");
         body.Append("</table>");
 
-        body.Append("<h2>Epochs</h2><table><tr><th>epoch</th><th>train loss engine / twin</th><th>test loss</th><th>test accuracy</th></tr>");
+        body.Append("<h2>Epochs</h2><table><tr><th>epoch</th><th>train loss engine / reference</th><th>test loss</th><th>test accuracy</th></tr>");
         foreach (var e in Figures.Sample(epochs, 30))
             body.Append($"<tr><td>{e.Epoch}</td><td>{Figures.Loss(e.Engine?.TrainLoss)} / {Figures.Loss(e.Twin?.TrainLoss)}</td><td>{Figures.Loss(e.Engine?.TestLoss)} / {Figures.Loss(e.Twin?.TestLoss)}</td><td>{Figures.Accuracy(e.Engine?.TestAccuracy)} / {Figures.Accuracy(e.Twin?.TestAccuracy)}</td></tr>");
         body.Append("</table>");

@@ -36,7 +36,7 @@ public static class MarkdownReport
         text.AppendLine("| check | result |").AppendLine("|---|---|");
         foreach (var verdict in document.Verdicts)
             text.AppendLine($"| {verdict.Label} | {Figures.Mark(verdict.Passed)}, {verdict.Detail} |");
-        text.AppendLine($"| last epoch, engine / twin | {document.LastEpoch} |");
+        text.AppendLine($"| last epoch, engine / reference | {document.LastEpoch} |");
         text.AppendLine();
 
         if (document.Diagnosis.Count > 0)
@@ -86,7 +86,7 @@ public static class MarkdownReport
         if (train.Steps is { Count: > 0 } steps)
         {
             var sampled = Sample(steps);
-            Chart(text, "Largest parameter difference after each step", "max |engine − twin|", sampled.Select(s => s.Step), sampled.Select(s => (double?)s.ParamDrift));
+            Chart(text, "Largest parameter difference after each step", "max |engine − reference|", sampled.Select(s => s.Step), sampled.Select(s => (double?)s.ParamDrift));
             text.AppendLine($"Largest parameter difference over the run: {Figures.Scientific(train.MaxParamDrift ?? 0)}; largest relative loss difference: {Figures.Scientific(train.MaxLossDiff ?? 0)}.").AppendLine();
         }
 
@@ -101,7 +101,7 @@ public static class MarkdownReport
             text.AppendLine($"| {phase} | {e.ToString("F4", CultureInfo.InvariantCulture)} | {t.ToString("F4", CultureInfo.InvariantCulture)} |");
         text.AppendLine("<!-- /timings -->").AppendLine();
 
-        text.AppendLine("| epoch | train loss (engine / twin) | test loss | test accuracy |").AppendLine("|---|---|---|---|");
+        text.AppendLine("| epoch | train loss (engine / reference) | test loss | test accuracy |").AppendLine("|---|---|---|---|");
         foreach (var e in epochs)
             text.AppendLine($"| {e.Epoch} | {Figures.Loss(e.Engine?.TrainLoss)} / {Figures.Loss(e.Twin?.TrainLoss)} | {Figures.Loss(e.Engine?.TestLoss)} / {Figures.Loss(e.Twin?.TestLoss)} | {Figures.Accuracy(e.Engine?.TestAccuracy)} / {Figures.Accuracy(e.Twin?.TestAccuracy)} |");
         return text.ToString();

@@ -77,7 +77,7 @@ public sealed record ReportDocument(
                 $"max relative error {Figures.Scientific(result.MaxGradientRelErr)}", string.Join("; ", check.Diagnosis)),
             new("optimizer updates", "optimizer updates", check.Updates.Passed, $"{check.Updates.StepsChecked} steps", $"parameters part after update {check.Updates.FirstFailure}"),
         };
-        foreach (var (side, gradcheck) in new[] { ("engine", check.Gradcheck.Engine), ("twin", check.Gradcheck.Twin) })
+        foreach (var (side, gradcheck) in new[] { ("engine", check.Gradcheck.Engine), ("reference", check.Gradcheck.Twin) })
             verdicts.Add(new($"finite differences ({side})", $"finite differences, {side} ({gradcheck.Mode})", gradcheck.Passed, gradcheck.Describe(),
                 string.Join("; ", gradcheck.Failures.Select(f => $"{f.Where}: numerical {f.Numerical} vs analytical {f.Analytical}"))));
         verdicts.Add(new("lockstep training", "lockstep training", result.Train.Passed, result.Train.Verdict, string.Join("; ", result.Train.Failures)));

@@ -12,7 +12,7 @@ namespace Parity.Cli.Reports;
 /// </summary>
 public static class ReportIndex
 {
-    static readonly string[] SpecColumns = ["spec", "result", "max gradient rel. error", "finite differences (engine / twin)", "lockstep verdict", "test accuracy or loss (engine / twin)"];
+    static readonly string[] SpecColumns = ["spec", "result", "max gradient rel. error", "finite differences (engine / reference)", "lockstep verdict", "test accuracy or loss (engine / reference)"];
 
     static readonly string[] ExampleColumns = ["example engine", "planted bug", "spec", "result", "diagnosis"];
 

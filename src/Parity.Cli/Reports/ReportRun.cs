@@ -10,18 +10,6 @@ using Spectre.Console;
 
 namespace Parity.Cli.Reports;
 
-/// <summary>Where a run takes its example engines' reports: in this process after the specs', in a process of their own beside them (the suite), or alone (that process).</summary>
-public enum ExamplesPlace { Here, Aside, Alone }
-
-/// <summary>
-/// What a run of reports is asked for (<c>parity report</c>, <c>parity suite</c>): the specs (a file or a folder), the
-/// shard of them, the engine under test, the report folder, the Markdown file to write the results table into, the
-/// example engines whose planted bugs must be caught, the shrink budget for a failing check (null: no shrinking),
-/// where the examples' reports are taken, and whether the wall seconds measured refresh the specs' cost file.
-/// </summary>
-public sealed record ReportRequest(string Specs, Shard Shard, string Engine, string Out, string? Readme = null,
-    IReadOnlyList<ExampleEngine>? Examples = null, ShrinkBudget? Shrink = null, ExamplesPlace Place = ExamplesPlace.Here, bool RefreshCosts = false);
-
 /// <summary>A run of reports: one per spec (report.md, report.html, result.json, junit.xml) and an index over them, naming the engine under test and the reference.</summary>
 public static class ReportRun
 {
@@ -33,7 +21,7 @@ public static class ReportRun
     /// </summary>
     public static int Run(ReportRequest request, TextWriter output)
     {
-        var (specPath, shard, engineChoice, examples, shrink, place) = (request.Specs, request.Shard, request.Engine, request.Examples, request.Shrink, request.Place);
+        var (specPath, shard, engineChoice, examples, shrink, examplesOnly) = (request.Specs, request.Shard, request.Engine, request.Examples, request.Shrink, request.ExamplesOnly);
         var readme = request.Readme is null ? null : ReadmeSection.CheckUpdatable(request.Readme, "train");
         using var folder = ReportFolder.Claim(request.Out);
         var specs = SpecLoader.LoadAll(specPath);
@@ -45,12 +33,12 @@ public static class ReportRun
         var set = specs.Select(s => s.Name).Concat(shown.Select(e => e.Path)).ToList();
         // One split over the specs' and the examples' reports together: each is one report to place.
         var mine = shard.Members([.. specs.Select(s => (s.Name, s)), .. shown.Select(e => (e.Path, e.Spec))], Shard.CostFolder(specPath));
-        var specsHere = place == ExamplesPlace.Alone ? [] : specs.Where(s => mine.Contains(s.Name)).ToList();
+        var specsHere = examplesOnly ? [] : specs.Where(s => mine.Contains(s.Name)).ToList();
         var examplesHere = shown.Where(e => mine.Contains(e.Path)).ToList();
         var engine = Backends.Resolve(engineChoice);
         var console = Terminal.On(output);
         var progress = new ConsoleProgress(console, partOfReport: true);
-        if (place != ExamplesPlace.Alone)
+        if (!examplesOnly)
             Terminal.Sides(console, engine);
         var seconds = new Dictionary<string, double>();
         var scratch = $"{folder.Target}.scratch-{Environment.ProcessId}";
@@ -58,7 +46,7 @@ public static class ReportRun
         {
             // One report at a time in this process: no other thread may run managed code while a twin
             // works (see TorchRuntime.Gate). The suite's examples run meanwhile in a process of their own.
-            using var aside = place == ExamplesPlace.Aside && examplesHere.Count > 0 ? ExamplesAside.Start(shard, Path.Combine(scratch, "examples")) : null;
+            using var aside = request.ExamplesAside && examplesHere.Count > 0 ? ExamplesAside.Start(shard, Path.Combine(scratch, "examples")) : null;
             // Cheapest first: the examples' process runs beside the short specs, and the costliest (the CNN,
             // whose check holds the run's most memory) comes once it is done.
             var costs = SpecCosts.Of([.. specsHere.Select(s => (s.Name, s))], Shard.CostFolder(specPath));
@@ -102,7 +90,8 @@ public static class ReportRun
             if (request.RefreshCosts)
                 SpecCosts.Refresh(specPath, seconds, set);
             StepSummary.Append(index);
-            if (place != ExamplesPlace.Alone)
+            // Taken alone, the examples' reports are the suite's, whose own line ends its output.
+            if (!examplesOnly)
                 console.MarkupLine($"reports: {Markup.Escape(folder.Target)} ({results.Count(r => r.Passed)} of {results.Count} passed{(shard == Shard.Whole ? "" : $"; shard {shard}")})");
             return run.Passed ? ParityCommandLine.Passed : ParityCommandLine.Failed;
         }

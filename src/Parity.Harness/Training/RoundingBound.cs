@@ -6,7 +6,7 @@ namespace Parity.Harness.Training;
 /// How far two correct engines may part from rounding alone, relative to the parameters' scale
 /// (and for the loss, relative to the loss): after k steps, 100·ε·√k, ε the dtype's machine epsilon
 /// — a random walk of per-step rounding errors, with room for the few ULPs each step's reductions
-/// may differ by. Measured on the built-in suite, drift stays 100× or more below it (README).
+/// may differ by. Measured on the built-in suite, drift stays 100× or more below it (docs/commands.md, parity train).
 /// </summary>
 public static class RoundingBound
 {

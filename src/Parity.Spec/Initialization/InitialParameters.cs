@@ -3,7 +3,7 @@ namespace Parity.Spec.Initialization;
 /// <summary>
 /// The spec's initial parameters, drawn from the seed in layer order (weight, then bias), rounded to
 /// the spec's dtype: every engine loaded with them starts in the same state. Formulas are
-/// torch.nn.init's; see README for the table.
+/// torch.nn.init's; docs/spec-format.md#initialisation gives the table.
 /// </summary>
 public static class InitialParameters
 {

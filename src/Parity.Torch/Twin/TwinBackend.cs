@@ -37,7 +37,7 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe, 
             {
                 "float32" => ScalarType.Float32,
                 "float64" => ScalarType.Float64,
-                var other => throw new ArgumentException($"the TorchSharp twin computes in float32 or float64, not {other}"),
+                var other => throw new ArgumentException($"the TorchSharp reference computes in float32 or float64, not {other}"),
             };
             _names = [.. model.Parameters.Select(p => p.Name)];
             _parameterNames = [.. model.Parameters.Where(p => !p.Buffer).Select(p => p.Name)];

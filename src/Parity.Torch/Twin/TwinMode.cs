@@ -24,5 +24,5 @@ public sealed class TwinMode
     /// <summary>The batch's mask by name ("2.mask"), 0 where dropped and 1 where kept.</summary>
     public Tensor Mask(string name) => _masks.TryGetValue(name, out var mask)
         ? mask
-        : throw new ArgumentException($"the twin trains a dropout layer with the batch's mask '{name}', and the batch has none");
+        : throw new ArgumentException($"the reference trains a dropout layer with the batch's mask '{name}', and the batch has none");
 }

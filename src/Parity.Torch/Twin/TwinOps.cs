@@ -239,5 +239,5 @@ public static class TwinOps
 
     static TFactory Of<TFactory>(Dictionary<string, TFactory> table, string part, string kind, IEnumerable<string>? others = null) => table.TryGetValue(kind, out var factory)
         ? factory
-        : throw new ArgumentException($"the TorchSharp twin has no {part} '{kind}'; it has {string.Join(", ", table.Keys.Concat(others ?? []).Order(StringComparer.Ordinal))}");
+        : throw new ArgumentException($"the TorchSharp reference has no {part} '{kind}'; it has {string.Join(", ", table.Keys.Concat(others ?? []).Order(StringComparer.Ordinal))}");
 }
