@@ -69,6 +69,18 @@ public class PythonSdkTests
         Assert.Contains("verdict: identical up to rounding", output);
     }
 
+    /// <summary>The handshake's "covers", filled by the package from what is registered, stops a spec beyond it before build.</summary>
+    [Fact]
+    public void A_spec_beyond_what_the_engine_covers_stops_before_build_naming_each_part()
+    {
+        var (exit, output, error) = Engines.Run("check", Engines.Spec("fashion-mnist-cnn.yaml"), "--engine", Engines.Numpy());
+
+        Assert.True(exit == 2, output + error);
+        Assert.Contains("request 'hello' (id 1): the engine does not support layer 'unflatten' (layer 0), 'conv2d' (layer 1), 'max-pool2d' (layer 3), ", error);
+        Assert.Contains("(it covers dropout, identity, leaky-relu, linear, relu, sigmoid, softmax, tanh); optimizer 'adam' (it covers sgd)", error);
+        Assert.DoesNotContain("request 'build'", error);
+    }
+
     static BackendFactory Factory(string engine) =>
         (model, initial) => new ProcessBackend(engine["exec:".Length..], model, initial, TimeSpan.FromSeconds(60), TextWriter.Null, new object());
 
