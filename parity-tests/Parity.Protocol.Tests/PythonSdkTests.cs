@@ -81,6 +81,32 @@ public class PythonSdkTests
         Assert.DoesNotContain("request 'build'", error);
     }
 
+    /// <summary>The per-layer skeleton docs/python.md gives to copy passes check as listed, and fails with the bias bug planted in it.</summary>
+    [Fact]
+    public void The_guide_s_skeleton_passes_check_as_listed_and_fails_with_a_planted_bug()
+    {
+        var guide = File.ReadAllText(Path.Combine(Engines.Root, "docs", "python.md"));
+        var start = guide.IndexOf("```python\n", StringComparison.Ordinal) + "```python\n".Length;
+        var skeleton = guide[start..guide.IndexOf("```", start, StringComparison.Ordinal)];
+        var folder = Directory.CreateTempSubdirectory("parity-sdk-skeleton-").FullName;
+        try
+        {
+            foreach (var (file, text, exit, verdict) in new[] { ("my_engine.py", skeleton, 0, "passed xor-tanh-bce"),
+                ("buggy_engine.py", skeleton.Replace("dy.sum(axis=0)", "dy.mean(axis=0)"), 1, "only the bias gradients are wrong") })
+            {
+                File.WriteAllText(Path.Combine(folder, file), text);
+                var engine = $"exec:/usr/bin/env PYTHONPATH={Package} PYTHONDONTWRITEBYTECODE=1 {Cli.Examples.ExampleEngines.Python} {Path.Combine(folder, file)}";
+                var run = Engines.Run("check", Engines.Spec("xor-tanh-bce.yaml"), "--engine", engine);
+                Assert.True(run.Exit == exit, run.Output + run.Error);
+                Assert.Contains(verdict, run.Output);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     static BackendFactory Factory(string engine) =>
         (model, initial) => new ProcessBackend(engine["exec:".Length..], model, initial, TimeSpan.FromSeconds(60), TextWriter.Null, new object());
 

@@ -6,7 +6,7 @@ import time
 import numpy as np
 
 from . import training
-from .server import BadRequest, number, serve
+from .server import BadRequest, need, number, serve
 
 # Optimizer state entries that are one number per parameter (shape []), as PyTorch keeps them.
 SCALAR_STATE = {"step", "mu_product"}
@@ -109,12 +109,6 @@ def _make(kinds, category, described):
     return kinds[category][kind](**options)
 
 
-def _need(tensors, name, method):
-    if name not in tensors:
-        raise BadRequest(f"'{method}' came without tensor '{name}' (it has {', '.join(tensors) or 'none'})")
-    return tensors[name]
-
-
 class Sequential:
     def __init__(self, kinds, model, tensors):
         self.dtype = np.dtype(np.float32 if model["dtype"] == "float32" else np.float64)
@@ -161,12 +155,12 @@ class Sequential:
         return outputs
 
     def _targets(self, tensors, method):
-        return tensors["classes"] if "classes" in tensors else _need(tensors, "y", method)
+        return tensors["classes"] if "classes" in tensors else need(tensors, "y", method)
 
     def _loss_and_backward(self, tensors, method):
         for layer in self.layers:
             layer.grads = {}
-        outputs = self._forward(_need(tensors, "x", method), True, tensors)
+        outputs = self._forward(need(tensors, "x", method), True, tensors)
         loss = self.loss.forward(outputs[-1], self._targets(tensors, method))
         return loss, self._backward()
 
@@ -199,13 +193,13 @@ class Sequential:
     def request_set_parameters(self, params, tensors, method="set_parameters"):
         for d in self.described:
             slot, suffix = self._slot(d)
-            slot[suffix] = _need(tensors, d["name"], method).astype(self.dtype)
+            slot[suffix] = need(tensors, d["name"], method).astype(self.dtype)
         return {}, {}
 
     def request_forward(self, params, tensors):
         # A training forward without side effects: the buffers it moves are put back.
         saved = [{k: v.copy() for k, v in layer.buffers.items()} for layer in self.layers]
-        outputs = self._forward(_need(tensors, "x", "forward"), True, tensors)
+        outputs = self._forward(need(tensors, "x", "forward"), True, tensors)
         for layer, buffers in zip(self.layers, saved):
             layer.buffers.update(buffers)
         return {}, self._cast({str(i): y for i, y in enumerate(outputs)})
@@ -227,7 +221,7 @@ class Sequential:
         return {"loss": number(loss)}, {}
 
     def request_evaluate(self, params, tensors):
-        output = self._forward(_need(tensors, "x", "evaluate"), False, tensors)[-1]
+        output = self._forward(need(tensors, "x", "evaluate"), False, tensors)[-1]
         loss = self.loss.forward(output, self._targets(tensors, "evaluate"))
         return {"loss": number(loss)}, self._cast({"output": output.reshape(len(output), -1)})
 
@@ -243,11 +237,11 @@ class Sequential:
         layer = self.layers[index]
         training = params.get("training", True) is not False
         layer.training, layer.mask = training, tensors.get(f"{index}.mask") if training else None
-        output = layer.forward(_need(tensors, "x", "run_layer"))
+        output = layer.forward(need(tensors, "x", "run_layer"))
         if not training:
             return {}, self._cast({"output": output})
         layer.grads = {}
-        out = {"output": output, "grad_input": layer.backward(_need(tensors, "grad_output", "run_layer"))}
+        out = {"output": output, "grad_input": layer.backward(need(tensors, "grad_output", "run_layer"))}
         out.update({d["name"]: self._grad(d) for d in self._trained() if d["layer"] == index})
         return {}, self._cast(out)
 
@@ -257,7 +251,7 @@ class Sequential:
             t0 = time.perf_counter()
             for layer in self.layers:
                 layer.grads = {}
-            outputs = self._forward(_need(tensors, "x", "time_phases"), True, tensors)
+            outputs = self._forward(need(tensors, "x", "time_phases"), True, tensors)
             self.loss.forward(outputs[-1], self._targets(tensors, "time_phases"))
             t1 = time.perf_counter()
             self._backward()

@@ -14,6 +14,13 @@ class BadRequest(ValueError):
     """A request Parity should not have sent (a tensor missing, a layer out of range): answered "failed"."""
 
 
+def need(tensors, name, method):
+    """The request's tensor `name`, or a BadRequest naming it: Parity sends every tensor a request needs."""
+    if name not in tensors:
+        raise BadRequest(f"'{method}' came without tensor '{name}' (it has {', '.join(tensors) or 'none'})")
+    return tensors[name]
+
+
 def number(x):
     """JSON has no NaN or infinity: the protocol writes them as strings."""
     x = float(x)

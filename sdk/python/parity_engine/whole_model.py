@@ -2,7 +2,7 @@
 `Model` and writes its callbacks; the package answers the protocol with them."""
 import numpy as np
 
-from .server import BadRequest, number, serve
+from .server import BadRequest, need, number, serve
 
 
 class Model:
@@ -55,8 +55,8 @@ def _masks(tensors):
     return {int(name.split(".")[0]): value for name, value in tensors.items() if name.endswith(".mask")}
 
 
-def _target(tensors):
-    return tensors["classes"] if "classes" in tensors else tensors["y"]
+def _target(tensors, method):
+    return tensors["classes"] if "classes" in tensors else need(tensors, "y", method)
 
 
 class _Session:
@@ -84,14 +84,12 @@ class _Session:
             return {}, self._cast(m.parameters())
         if method == "set_parameters":
             for name, array in m.parameters().items():
-                if name not in tensors:
-                    raise BadRequest(f"'set_parameters' came without tensor '{name}'")
-                array[...] = tensors[name]
+                array[...] = need(tensors, name, method)
             return {}, {}
         if method == "forward":
-            return {}, self._cast({str(i): y for i, y in enumerate(m.forward(tensors["x"], _masks(tensors)))})
+            return {}, self._cast({str(i): y for i, y in enumerate(m.forward(need(tensors, "x", method), _masks(tensors)))})
         if method in ("gradients", "train_step"):
-            loss, grads, upstream, grad_input = m.gradients(tensors["x"], _target(tensors), _masks(tensors))
+            loss, grads, upstream, grad_input = m.gradients(need(tensors, "x", method), _target(tensors, method), _masks(tensors))
             if method == "train_step":
                 m.step()
                 return {"loss": number(loss)}, {}
@@ -103,7 +101,7 @@ class _Session:
             m.step()
             return {}, {}
         if method == "evaluate":
-            loss, output = m.evaluate(tensors["x"], _target(tensors))
+            loss, output = m.evaluate(need(tensors, "x", method), _target(tensors, method))
             return {"loss": number(loss)}, self._cast({"output": np.reshape(output, (len(output), -1))})
         if method == "end_epoch":
             m.end_epoch()

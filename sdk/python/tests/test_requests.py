@@ -149,6 +149,16 @@ class ErrorPaths(unittest.TestCase):
         self.assertEqual(("failed", "optimizer state entry 0.weight.exp_avg is not one this optimizer's options use"), self.error(foreign))
         self.assertEqual(("failed", "optimizer state entry 0.bias.momentum_buffer has shape [3], expected [1]"), self.error(misshapen))
 
+    def test_a_whole_model_request_without_its_tensor_fails_naming_it(self):
+        class Held(Model):
+            def build(self, model, tensors):
+                self.held = {name: value.copy() for name, value in tensors.items()}
+
+            def parameters(self):
+                return self.held
+        (_, r), _ = exchange(Held(), BUILD, request("set_parameters", tensors={"0.weight": PARAMETERS["0.weight"]}, id=2))
+        self.assertEqual(("failed", "'set_parameters' came without tensor '0.bias' (it has 0.weight)"), self.error(r))
+
     def test_a_whole_model_without_optimizer_state_answers_not_implemented(self):
         class Bare(Model):
             def build(self, model, tensors):
