@@ -62,6 +62,30 @@ public class InstalledToolTests(InstalledTool tool) : IClassFixture<InstalledToo
         Assert.Equal("TorchSharp 0.107.0 (libtorch 2.10.0)", result.RootElement.GetProperty("reference").GetString());
     }
 
+    /// <summary>
+    /// sdk python writes the package and its guide; the guide's per-layer skeleton, run on the written folder alone
+    /// (PYTHONPATH, Debian's python3 and numpy), passes check; a foreign folder is refused, as every --out is.
+    /// </summary>
+    [Fact]
+    public void Sdk_python_writes_a_package_the_guide_s_skeleton_passes_check_on()
+    {
+        using var work = new TempFolder();
+        work.File("user-xor.yaml", UserSpec);
+
+        var sdk = tool.Run(work.Path, "sdk", "python", "--out", "parity-sdk");
+        Assert.True(sdk.Exit == 0, sdk.Output + sdk.Error);
+        var guide = File.ReadAllText(Path.Combine(work["parity-sdk"], "README.md"));
+        var start = guide.IndexOf("```python\n", StringComparison.Ordinal) + "```python\n".Length;
+        work.File("my_engine.py", guide[start..guide.IndexOf("```", start, StringComparison.Ordinal)]);
+        var check = tool.Run(work.Path, "check", "user-xor.yaml", "--engine", $"exec:/usr/bin/env PYTHONPATH={work["parity-sdk"]} /usr/bin/python3 my_engine.py");
+        Assert.True(check.Exit == 0, check.Output + check.Error);
+        Assert.Contains("passed user-xor", check.Output);
+
+        var foreign = tool.Run(work.Path, "sdk", "python", "--out", ".");
+        Assert.Equal(2, foreign.Exit);
+        Assert.Contains("holds files Parity did not write", foreign.Error);
+    }
+
     [Fact]
     public void A_missing_spec_is_one_message_and_exit_2()
     {

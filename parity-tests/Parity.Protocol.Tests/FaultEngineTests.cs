@@ -20,6 +20,7 @@ public class FaultEngineTests
     [InlineData("wrong_dtype.py", "", 2, "engine 'stub', request 'gradients' (id 4): tensor '0.weight' is F32, expected F64: the model is float64")]
     [InlineData("not_implementing.py", "", 2, "engine 'stub', request 'gradients' (id 4): the engine answered not-implemented (\"no gradients in this engine\"), and Parity needs 'gradients'")]
     [InlineData("failing.py", "", 1, "engine 'stub', request 'gradients' (id 4): the engine failed: \"ValueError: matmul: shapes (4,2) and (4,2) not aligned\"")]
+    [InlineData("covers_malformed.py", "", 2, "engine 'stub', request 'hello' (id 1): its \"covers\" is Array, not an object of kind lists (layers, losses, optimizers, schedules, clips)")]
     [InlineData("wrong_version.py", "", 2, "engine 'python3', request 'hello' (id 1): the engine speaks protocol version 2; this Parity speaks version 1")]
     public void A_faulty_engine_is_one_message_and_an_exit_code_and_leaves_no_process(string script, string options, int exitCode, string message)
     {

@@ -34,6 +34,7 @@ public static class ParityCommandLine
         root.Subcommands.Add(MergeCommand.Create(output));
         root.Subcommands.Add(ShrinkCommand.Create(globals, output));
         root.Subcommands.Add(SweepCommand.Create(globals, output));
+        root.Subcommands.Add(SdkCommand.Create(output));
         foreach (var option in new Option[] { globals.Threads, globals.Engine, globals.EngineTimeout, globals.EngineMaxLine, globals.MaxMemory })
             root.Options.Add(option);
 

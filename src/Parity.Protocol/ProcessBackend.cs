@@ -208,6 +208,42 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState, I
             || engine.GetString() is not { Length: > 0 } name || name.Any(char.IsControl))
             throw _process.Fault(reply.Request, $"the result {EngineProcess.Quote(reply.Result.GetRawText())} has no \"engine\" name (a string on one line)");
         _process.Name = name;
+        if (reply.Result.TryGetProperty("covers", out var covers))
+            RefuseWhatIsNotCovered(reply.Request, covers);
+    }
+
+    /// <summary>
+    /// The optional <c>"covers"</c> of <c>hello</c>: the kinds the engine has, by category (<c>{"layers": [...], "losses": [...],
+    /// "optimizers": [...], "schedules": [...], "clips": [...]}</c>, a category left out not declared). A model with a part the
+    /// engine does not cover stops before <c>build</c>, every such part named, rather than failing mid-run.
+    /// </summary>
+    void RefuseWhatIsNotCovered(string request, JsonElement covers)
+    {
+        var parts = new (string Category, string Word, IEnumerable<(string Kind, string Where)> Used)[]
+        {
+            ("layers", "layer", _model.Layers.Select(l => (l.Kind, $" (layer {l.Index})"))),
+            ("losses", "loss", [(_model.Loss.Kind, "")]),
+            ("optimizers", "optimizer", [(_model.Optimizer.Kind, "")]),
+            ("schedules", "schedule", _model.Schedule is { } schedule ? [(schedule.Kind, "")] : []),
+            ("clips", "clip", _model.Clip is { } clip ? [(clip.Kind, "")] : []),
+        };
+        if (covers.ValueKind != JsonValueKind.Object)
+            throw _process.Fault(request, $"its \"covers\" is {covers.ValueKind}, not an object of kind lists ({string.Join(", ", parts.Select(p => p.Category))})");
+        var missing = new List<string>();
+        foreach (var (category, word, used) in parts)
+        {
+            if (!covers.TryGetProperty(category, out var kinds))
+                continue;
+            if (kinds.ValueKind != JsonValueKind.Array || kinds.EnumerateArray().Any(k => k.ValueKind != JsonValueKind.String))
+                throw _process.Fault(request, $"its \"covers\".{category} is not a list of kinds (strings)");
+            var has = kinds.EnumerateArray().Select(k => k.GetString()!).ToHashSet();
+            var absent = used.Where(u => !has.Contains(u.Kind)).Select(u => $"'{u.Kind}'{u.Where}").ToList();
+            if (absent.Count > 0)
+                missing.Add($"{word} {string.Join(", ", absent)} (it covers {(has.Count > 0 ? string.Join(", ", has.Order()) : "none")})");
+        }
+        if (missing.Count > 0)
+            throw _process.Fault(request, $"the engine does not support {string.Join("; ", missing)}, as its handshake declares: "
+                + "give it a spec within what it covers, or add what is missing to the engine");
     }
 
     IEnumerable<(string Name, int[] Shape)> ParameterShapes() => _model.Parameters.Select(p => (p.Name, p.Shape));
