@@ -20,16 +20,41 @@ public sealed record CheckResult(
 {
     public bool Passed => Gradients.Passed && Updates.Passed && (EngineGradcheck.Passed && TwinGradcheck.Passed || ControlSharesFailures);
 
-    /// <summary>
-    /// Finite differences fail where the method does, not the engine: TorchSharp's control fails at the same points with
-    /// the same numerical derivatives (a loss whose rounding, over eps, outweighs a gradient that is zero by construction,
-    /// or that is not smooth within eps). Gradient parity then judges the engine; nondeterminism and linearity still count.
-    /// </summary>
-    public bool ControlSharesFailures => !EngineGradcheck.Passed && !TwinGradcheck.Passed && EngineGradcheck.Nondeterminism == 0
-        && EngineGradcheck.Linearity?.Passed != false && EngineGradcheck.Failures.Count > 0
-        && EngineGradcheck.Failures.Count == TwinGradcheck.Failures.Count
-        && EngineGradcheck.Failures.Zip(TwinGradcheck.Failures).All(pair => pair.First.Where == pair.Second.Where
-            && Math.Abs(pair.First.Numerical - pair.Second.Numerical) <= Tolerances.Gradcheck(Spec).Atol + Tolerances.Gradcheck(Spec).Rtol * Math.Abs(pair.Second.Numerical));
+    /// <summary>Finite differences fail where the method does, not the engine (<see cref="SharedFailures.Of"/>): the gradcheck is inconclusive, and gradient parity judges the engine.</summary>
+    public bool ControlSharesFailures => SharedFailures.Of(Spec, EngineGradcheck, TwinGradcheck);
+}
+
+/// <summary>
+/// Finite differences fail where the method does, not the engine: TorchSharp's control fails at the same points, each with the
+/// same numerical derivative (a loss not smooth within eps), or both sides fail only where the numerical derivative is within
+/// the loss's own rounding of the analytical one, at whichever points rounding picks — a few rounding units of the loss over
+/// 2·eps (<see cref="GradcheckFailure.Resolution"/>), as
+/// where a large summed loss's rounding, over eps, outweighs a gradient that is zero by construction (sweep seed 300158: a conv
+/// bias before batch norm, analytical ~1e-10, numerical ±1 rounding unit of a loss near 10⁶, 4.7e-4 to 9.3e-4, at 1.bias[1] and
+/// 4.bias[2] in the engine, 1.bias[1] and 1.bias[0] in the reference). The engine's
+/// nondeterminism and linearity still count. Then the check is inconclusive, not a failure of the engine.
+/// </summary>
+public static class SharedFailures
+{
+    /// <summary>Rounding units of the loss the numerical derivative may be off by: the loss is a sum, which rounds by a few units.</summary>
+    public const double RoundingUnits = 8;
+
+    public static bool Of(ParitySpec spec, GradcheckResult engine, GradcheckResult twin)
+    {
+        var tolerance = Tolerances.Gradcheck(spec);
+        if (engine.Passed || twin.Passed || engine.Nondeterminism != 0 || engine.Linearity?.Passed == false || engine.Failures.Count == 0)
+            return false;
+        // Rounding noise lands where it will: both sides' failures all within the loss's rounding need not be at the same points.
+        if (engine.Failures.All(WithinRounding) && twin.Failures.All(WithinRounding))
+            return true;
+        return engine.Failures.Count == twin.Failures.Count
+            && engine.Failures.Zip(twin.Failures).All(pair => pair.First.Where == pair.Second.Where
+                && Math.Abs(pair.First.Numerical - pair.Second.Numerical) <= tolerance.Atol + tolerance.Rtol * Math.Abs(pair.Second.Numerical));
+    }
+
+    /// <summary>The numerical derivative is off the analytical one by no more than the loss's rounding can make it.</summary>
+    public static bool WithinRounding(GradcheckFailure failure) =>
+        Math.Abs(failure.Numerical - failure.Analytical) <= RoundingUnits * failure.Resolution;
 }
 
 /// <summary>

@@ -3,8 +3,12 @@ using Parity.Spec;
 
 namespace Parity.Harness.Checks;
 
-/// <summary>One coordinate or direction where finite differences and the backend's gradient disagree.</summary>
-public sealed record GradcheckFailure(string Where, double Numerical, double Analytical);
+/// <summary>
+/// One coordinate or direction where finite differences and the backend's gradient disagree. <see cref="Resolution"/> is the
+/// smallest derivative the central difference resolves there: one rounding unit of the loss at each of the two points, over
+/// 2·eps (a summed loss of 10⁶ resolves nothing below ~1e-3 at eps 1e-6).
+/// </summary>
+public sealed record GradcheckFailure(string Where, double Numerical, double Analytical, double Resolution = 0);
 
 /// <summary>
 /// The finite-difference check of one backend. <see cref="Nondeterminism"/> is the largest difference
@@ -121,7 +125,7 @@ public static class FiniteDifferenceCheck
         var failing = new List<Direction>();
         foreach (var direction in directions)
         {
-            var (numerical, kink) = probe.Derivative(direction);
+            var (numerical, kink, resolution) = probe.Derivative(direction);
             if (kink)
             {
                 kinks++;
@@ -136,7 +140,7 @@ public static class FiniteDifferenceCheck
                 continue;
             failing.Add(direction);
             if (failures.Count < FailuresKept)
-                failures.Add(new GradcheckFailure(direction.Label, numerical, predicted));
+                failures.Add(new GradcheckFailure(direction.Label, numerical, predicted, resolution));
         }
         return new Judgement(kinks, maxRel, failures, failing);
     }

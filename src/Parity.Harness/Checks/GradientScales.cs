@@ -53,6 +53,9 @@ public sealed record GradientScales(IReadOnlyList<double> LayerOutputs, IReadOnl
                 new HostTensor(gradient.Name, gradient.Shape, [.. gradient.Data.Select(_ => reaching)]));
             parameters[i] = Math.Max(parameters[i], Math.Max(Largest(run.Parameters), Largest(sizes.Parameters)));
             reaching = Math.Max(TensorComparison.LargestFinite(run.Input.Data), TensorComparison.LargestFinite(below.Data));
+            // Random signs cancel in batch norm's input gradient as the real ones do (on 2 rows, to eps/(σ² + eps)): its terms' size.
+            if (spec.Model[i] is OpLayer { Op.InputGradientSlope: { } slope } op)
+                reaching = Math.Max(reaching, outputs[i] * slope(op.Settings, LayerShapes.Of(spec)[i].In, input.Data, batch.Rows));
         }
         return new GradientScales(outputs, parameters, reaching);
     }

@@ -47,13 +47,17 @@ public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, do
     // Each kinked layer's sides at θ + eps·u and at θ − eps·u, filled anew at every probe.
     readonly bool[][] _plusSides = SidesArrays(spec, batch), _minusSides = SidesArrays(spec, batch);
 
-    public (double Derivative, bool Kink) Derivative(Direction direction)
+    /// <summary>The central difference along <paramref name="direction"/>, whether it straddles a kink, and its resolution: one rounding unit of each loss, over 2·eps.</summary>
+    public (double Derivative, bool Kink, double Resolution) Derivative(Direction direction)
     {
         var plus = LossAt(direction, eps, _plusSides);
         var minus = LossAt(direction, -eps, _minusSides);
         backend.SetParameters(_parameters);
-        return ((plus - minus) / (2 * eps), !_plusSides.Zip(_minusSides).All(sides => sides.First.AsSpan().SequenceEqual(sides.Second)));
+        return ((plus - minus) / (2 * eps), !_plusSides.Zip(_minusSides).All(sides => sides.First.AsSpan().SequenceEqual(sides.Second)),
+            (Ulp(plus) + Ulp(minus)) / (2 * eps));
     }
+
+    static double Ulp(double value) => double.IsFinite(value) ? Math.BitIncrement(Math.Abs(value)) - Math.Abs(value) : double.PositiveInfinity;
 
     static bool[][] SidesArrays(ParitySpec spec, Batch batch) => [.. spec.Model.Zip(LayerShapes.Of(spec))
         .Where(p => p.First is OpLayer { Op.HasKinks: true }).Select(p => new bool[batch.Rows * ((OpLayer)p.First).Op.SidesCount(((OpLayer)p.First).Settings, p.Second.In)])];

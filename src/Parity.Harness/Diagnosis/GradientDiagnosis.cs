@@ -45,7 +45,13 @@ public static class GradientDiagnosis
                 + "(a parallel sum in varying order, or state left over from the call before)");
         if (!twinCheck.Passed && twinCheck.Failures.FirstOrDefault() is { } control)
             lines.Add($"the TorchSharp control fails gradcheck too, at {control.Where} (numerical {Number(control.Numerical)} vs analytical {Number(control.Analytical)}): "
-                + "the loss is not smooth enough here for eps; try other tolerance.gradcheck settings");
+                + (SharedFailures.Of(spec, engineCheck, twinCheck)
+                    ? (SharedFailures.WithinRounding(control) && engineCheck.Failures.All(SharedFailures.WithinRounding)
+                        ? $"in both, every failing numerical derivative is within the loss's own rounding over 2·eps (one rounding unit is {Number(control.Resolution)} here), "
+                            + "which outweighs the gradient there"
+                        : "both fail at the same points with the same numerical derivatives, where the loss is not smooth enough for eps")
+                        + ", so finite differences cannot judge the engine here: inconclusive, not counted against it (gradient parity judges it)"
+                    : "the loss is not smooth enough here for eps; try other tolerance.gradcheck settings"));
         return lines;
     }
 

@@ -99,7 +99,10 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
     /// layers above them) — then the jump stands whole. Else left out are the parameters below a kink both forwards put
     /// on different sides, and the elements whose gradients as each engine stepped on them (each from its own
     /// parameters before the step) part by more than <paramref name="jump"/> of their size: a scale-free optimizer may
-    /// carry that to a difference of <paramref name="jump"/> in the step. Tensors without a gradient (buffers) count whole.
+    /// carry that to a difference of <paramref name="jump"/> in the step; and the elements whose gradient is within the check's
+    /// bound on its rounding of zero, whose step a scale-free optimizer takes from rounding noise alone (sweep seed 300313:
+    /// a linear weight over a conv's constant border outputs, whose ± terms cancel to −5.6e-17 in both engines' re-taken
+    /// gradients, yet the steps part by the whole of lr·5.6e-7, Adagrad's step at eps 1e-10 from a gradient the step saw otherwise). Tensors without a gradient (buffers) count whole.
     /// Both backends are set back to <paramref name="engineAfter"/> and <paramref name="twinAfter"/>.
     /// </summary>
     double DriftWhereStepIsDetermined(IBackend engine, IBackend twin, IReadOnlyList<HostTensor> engineBefore, IReadOnlyList<HostTensor> twinBefore,
@@ -116,6 +119,7 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
             return double.PositiveInfinity;
         var below = parity.Crossing?.Layer ?? 0;
         var gradients = parity.Twin.Parameters.ToDictionary(g => g.Name);
+        var tolerance = Tolerances.Gradient(spec);
         double drift = 0, scale = 0;
         foreach (var (e, t) in Determined(engineAfter).Zip(Determined(twinAfter)))
         {
@@ -123,8 +127,12 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
             var gradient = gradients.GetValueOrDefault(t.Name);
             if (gradient is not null && Wording.LayerIndex(t.Name) < below)
                 continue;
+            // A gradient no larger than the check's bound on its rounding (of the terms it is summed from) is zero as far as
+            // rounding can tell, and its sign and size are rounding's: left out too.
+            var noise = gradient is null ? 0 : tolerance.Atol + tolerance.Rtol * parity.Scales.OfParameter(t.Name);
             for (var i = 0; i < t.Count; i++)
-                if (gradient is null || Math.Abs(stepped[t.Name].Data[i] - gradient.Data[i]) <= jump * Math.Abs(gradient.Data[i]))
+                if (gradient is null || Math.Abs(stepped[t.Name].Data[i] - gradient.Data[i]) <= jump * Math.Abs(gradient.Data[i])
+                    && Math.Max(Math.Abs(stepped[t.Name].Data[i]), Math.Abs(gradient.Data[i])) > noise)
                     drift = Math.Max(drift, Math.Abs(e.Data[i] - t.Data[i]));
         }
         return drift / Math.Max(scale, 1);

@@ -45,6 +45,13 @@ public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops
     public Func<OpSettings, int[], double[], int, double>? OutputScale { get; init; }
 
     /// <summary>
+    /// For an op whose input gradient is summed from terms larger than itself (batch norm's g·w/√(σ² + eps), less the two
+    /// projections, which cancel on a batch of 2 rows to eps/(σ² + eps) of that): the size of those terms per unit of
+    /// the upstream gradient, from its settings, one sample's input shape, the batch's input values and its rows.
+    /// </summary>
+    public Func<OpSettings, int[], double[], int, double>? InputGradientSlope { get; init; }
+
+    /// <summary>
     /// For an op that moves each output by at most this much per unit of its input (tanh 1, sigmoid ¼, dropout 1/(1 − p)):
     /// an error its input carries reaches its output no larger, so its output is judged against at least its input's
     /// scale of terms times this — tanh of a batch-norm channel that cancels to rounding noise is noise of the batch
