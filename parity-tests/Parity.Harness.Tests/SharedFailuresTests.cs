@@ -10,15 +10,7 @@ namespace Parity.Harness.Tests;
 /// </summary>
 public class SharedFailuresTests
 {
-    static readonly ParitySpec Spec = SpecLoader.Parse("""
-        name: shared
-        seed: 10
-        data: {source: disk, train: 100, test: 20}
-        model: [linear: 3, tanh, linear: 1]
-        loss: mse
-        optimizer: {sgd: {lr: 0.1}}
-        train: {epochs: 1, batch: 10}
-        """, "shared.yaml");
+    static readonly ParitySpec Spec = TinySpec.Spec;
 
     static GradcheckResult Failing(string backend, params GradcheckFailure[] failures) => new(backend, false, "fast", 82, 0, 1, failures);
 

@@ -6,15 +6,7 @@ namespace Parity.Harness.Tests;
 /// <summary>The training verdicts the Harness makes — lockstep, grid agreement, seed equivalence (TOST) — on runs made up to pass and to fail; no engine trains.</summary>
 public class TrainingVerdictsTests
 {
-    static readonly ParitySpec Spec = SpecLoader.Parse("""
-        name: verdicts
-        seed: 10
-        data: {source: disk, train: 100, test: 20}
-        model: [linear: 3, tanh, linear: 1]
-        loss: mse
-        optimizer: {sgd: {lr: 0.1}}
-        train: {epochs: 1, batch: 10}
-        """, "verdicts.yaml");
+    static readonly ParitySpec Spec = TinySpec.Spec;
 
     static LockstepResult Run(double engineTestLoss, double twinTestLoss, Divergence? jump = null) => new(
         [new EpochMetrics(1, 0.5, null, null, null, engineTestLoss, 0.9)], [new EpochMetrics(1, 0.5, null, null, null, twinTestLoss, 0.9)],
