@@ -16,7 +16,10 @@ namespace Parity.Contract;
 /// layer's output crosses the contract as [rows, …OutputShape];
 /// <c>dropout {p}</c> (masks in <see cref="Batch.Masks"/>), <c>batch-norm1d</c> / <c>batch-norm2d {num_features, momentum, eps, affine}</c>
 /// (buffers marked in <see cref="ParameterDescription.Buffer"/>);
-/// losses <c>mse</c>, <c>bce</c>, <c>bce-with-logits</c>, <c>cross-entropy</c>, <c>nll</c>, <c>l1</c>, <c>smooth-l1 {beta}</c>,
+/// <c>embedding {num_embeddings, embedding_dim}</c>, <c>position-embedding {block_size, embedding_dim}</c>,
+/// <c>layer-norm {normalized_shape, eps, elementwise_affine}</c>, <c>causal-self-attention {embed_dim, num_heads, dropout}</c>,
+/// <c>residual</c> (see <see cref="LayerDescription"/>);
+/// losses <c>mse</c>, <c>bce</c>, <c>bce-with-logits</c>, <c>cross-entropy</c> (over [T, V] outputs as PyTorch's view(-1, V) form, skipping <see cref="Batch.IgnoredTarget"/>), <c>nll</c>, <c>l1</c>, <c>smooth-l1 {beta}</c>,
 /// <c>huber {delta}</c>, each also <c>{reduction: mean|sum}</c>;
 /// optimizers <c>sgd {lr, momentum, dampening, weight_decay, nesterov}</c>, <c>adam</c> and <c>adamw {lr, betas: [β₁, β₂], eps, weight_decay, amsgrad}</c>,
 /// <c>rmsprop {lr, alpha, eps, weight_decay, momentum, centered}</c>, <c>adagrad {lr, lr_decay, weight_decay, eps, initial_accumulator_value}</c>;
@@ -37,4 +40,12 @@ public sealed record ModelDescription(
     long Seed)
 {
     public bool IsFloat32 => DType == "float32";
+
+    /// <summary>
+    /// What the model's input holds: "float" (features in the model's dtype), or "int64" (token ids, the
+    /// input of an <c>embedding</c> first layer, [rows, T]).
+    /// </summary>
+    public string InputDType { get; init; } = "float";
+
+    public bool TakesTokens => InputDType == "int64";
 }
