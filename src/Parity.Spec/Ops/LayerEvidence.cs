@@ -14,6 +14,18 @@ public sealed record LayerEvidence(
     /// <summary>Whether <paramref name="value"/> matches <paramref name="reference"/> within the tolerance.</summary>
     public bool Close(double value, double reference) => Math.Abs(value - reference) <= Tolerance.Atol + Tolerance.Rtol * Math.Abs(reference);
 
+    /// <summary>The layer's parameter values as both engines ran it (TorchSharp's), by state_dict name: what an op recomputes itself from (attention, layer norm).</summary>
+    public IReadOnlyList<HostTensor> Values { get; init; } = [];
+
+    /// <summary>The value of the parameter whose name ends in <paramref name="name"/> ("c_attn.weight"), or null when the layer has none by that name.</summary>
+    public double[]? Value(string name) => Values.FirstOrDefault(v => v.Name.EndsWith("." + name, StringComparison.Ordinal))?.Data;
+
+    /// <summary>Whether every value of <paramref name="engine"/> matches <paramref name="reference"/> within the tolerance.</summary>
+    public bool Same(double[] engine, double[] reference) => engine.Length == reference.Length && engine.Select((v, i) => Close(v, reference[i])).All(ok => ok);
+
+    /// <summary>The engine's gradient of the parameter whose name ends in <paramref name="name"/>, or null.</summary>
+    public double[]? EngineGradient(string name) => Parameters.FirstOrDefault(p => p.Engine.Name.EndsWith("." + name, StringComparison.Ordinal)).Engine?.Data;
+
     /// <summary>Whether the engine's gradient passed back differs from TorchSharp's at all.</summary>
     public bool GradInputDiffers => EngineGradInput.Where((v, i) => !Close(v, TwinGradInput[i])).Any();
 }
