@@ -13,16 +13,19 @@ public sealed class SplitEvaluator(ParitySpec spec)
         if (split is null || split.Rows == 0)
             return null;
         var lossSum = 0.0;
-        var correct = 0;
+        var (correct, judged) = (0, 0);
         foreach (var (evaluation, start, rows) in Chunks(backend, split))
         {
             // A mean over the split is the row-weighted mean of the chunks' means; a sum adds up.
             lossSum += spec.Loss.Reduction == Reduction.Mean ? evaluation.Loss * rows : evaluation.Loss;
-            if (split.Labels is not null)
-                correct += Accuracy.CountCorrect(spec.Accuracy, evaluation, split.Labels.AsSpan(start, rows));
+            if (split.Labels is not null && spec.Accuracy != AccuracyRule.None)
+            {
+                var (right, counted) = Accuracy.Count(spec.Accuracy, evaluation, split.Labels.AsSpan(start * split.TargetWidth, rows * split.TargetWidth), rows);
+                (correct, judged) = (correct + right, judged + counted);
+            }
         }
         var loss = spec.Loss.Reduction == Reduction.Mean ? lossSum / split.Rows : lossSum;
-        return (loss, spec.Accuracy == AccuracyRule.None ? null : (double)correct / split.Rows);
+        return (loss, spec.Accuracy == AccuracyRule.None ? null : (double)correct / judged);
     }
 
     /// <summary>counts[true class][predicted class] over the split (classification only).</summary>
