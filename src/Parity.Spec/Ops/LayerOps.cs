@@ -200,6 +200,8 @@ public static class LayerOps
                 new("it matches x: the mask is not applied in training", (x, y, _) => x),
             ],
         },
+        BatchNormRules.Op("batch-norm1d", images: false, [new([], [4]), new(new() { ["affine"] = false, ["momentum"] = 0.3 }, [3, 2])]),
+        BatchNormRules.Op("batch-norm2d", images: true, [new([], [2, 3, 2]), new(new() { ["affine"] = false, ["eps"] = 0.01 }, [3, 2, 2])]),
         // weight[id] per position; then weight.grad[id] += g for every (row, position), accumulated where ids repeat
         new("embedding", 0, 0)
         {
@@ -249,8 +251,6 @@ public static class LayerOps
                 new(new() { ["num_heads"] = 3, ["dropout"] = 0.25 }, [5, 6]),
             ],
         },
-        BatchNormRules.Op("batch-norm1d", images: false, [new([], [4]), new(new() { ["affine"] = false, ["momentum"] = 0.3 }, [3, 2])]),
-        BatchNormRules.Op("batch-norm2d", images: true, [new([], [2, 3, 2]), new(new() { ["affine"] = false, ["eps"] = 0.01 }, [3, 2, 2])]),
     ];
 
     static string Wording(double value) => value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
