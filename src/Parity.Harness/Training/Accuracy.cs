@@ -31,7 +31,7 @@ public static class Accuracy
                 if (label == Batch.IgnoredTarget)
                     continue;
                 scored++;
-                if (ArgMax(output.Slice(t * vocabulary, vocabulary)) == label)
+                if (PredictAt(output, t, vocabulary) == label)
                     right++;
             }
             (correct, judged) = rule == AccuracyRule.PerToken
@@ -48,6 +48,9 @@ public static class Accuracy
         AccuracyRule.PositiveLogit => output[0] > 0 ? 1 : 0,
         _ => throw new InvalidOperationException($"{rule} predicts no single class per row"),
     };
+
+    /// <summary>The token predicted at <paramref name="position"/> of a sequence output [T, V]: the argmax of its V logits.</summary>
+    public static int PredictAt(ReadOnlySpan<double> output, int position, int vocabulary) => ArgMax(output.Slice(position * vocabulary, vocabulary));
 
     static int ArgMax(ReadOnlySpan<double> values)
     {
