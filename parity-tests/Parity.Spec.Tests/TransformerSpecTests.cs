@@ -219,6 +219,8 @@ public class TransformerSpecTests
     [InlineData("data: {source: sort, length: 2, digits: 2, train: 60}", "sort with length 2 and digits 2 has only 4 distinct inputs, and a quarter of them are held out for test; raise length or digits to make at least 64", 3, 41)]
     [InlineData("data: {source: sort, digits: 3, train: 60}", "'data' needs the key 'length'", 3, 7)]
     [InlineData("data: {source: sort, length: 6, digits: 3, block: 4, train: 60}", "'data.block' applies to source text only; remove it", 3, 51)]
+    [InlineData("data: {source: text, path: no-such.txt, block: 4, train: 60}", "'data.path': no file at", 3, 28)]
+    [InlineData("data: {source: disk, length: 6, train: 60}", "'data.length' applies to source sort only; remove it", 3, 30)]
     public void Sequence_data_and_losses_that_do_not_fit(string line, string problem, int atLine, int column)
     {
         var key = line[..line.IndexOf(':')];
