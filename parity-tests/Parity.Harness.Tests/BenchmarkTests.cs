@@ -56,6 +56,16 @@ public class BenchmarkTests
     }
 
     [Fact]
+    public void A_linear_layer_on_a_sequence_counts_its_products_at_every_position_and_a_residual_its_sum()
+    {
+        var mark = new SourceMark("flops.yaml", 1, 1);
+        // [T = 11, 12] → [11, 48]: 2·12·48 products and 48 biases per position
+        var linear = FlopCount.PerSample(new LinearLayer(1, 12, 48, true, mark), [11, 12], [11, 48]);
+        Assert.Equal(new OpCost(11 * (2 * 12 * 48 + 48), 11 * (2 * 12 * 48 + 48), 11 * 2 * 12 * 48), linear);
+        Assert.Equal(new OpCost(132, 0, 132), FlopCount.PerSample(new ResidualLayer(3, 2, mark), [11, 12], [11, 12]));
+    }
+
+    [Fact]
     public void Gflops_divide_the_count_by_the_time()
     {
         var flops = new FlopCount(1_000_000, 2_000_000, 0);

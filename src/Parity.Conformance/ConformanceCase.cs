@@ -39,7 +39,7 @@ public sealed record ConformanceCase(string Name, ModelDescription Model, IReadO
             _ => new Batch(rows, features, x, null, [.. Enumerable.Range(0, rows * outputs).Select(_ => Draw(0, 1))], outputs),
         };
         // A dropout layer trains with a mask from the batch: one per such layer, each element kept with probability 1 − p.
-        var masks = model.Layers.Where(layer => layer.Kind == "dropout").Select(layer => new HostTensor(Batch.MaskName(layer.Index), [rows, .. layer.InputShape],
+        var masks = model.Layers.Where(layer => layer.Kind == "dropout").Select(layer => new HostTensor(Batch.MaskName(layer.Path), [rows, .. layer.InputShape],
             [.. Enumerable.Range(0, rows * layer.InputShape.Aggregate(1, (n, d) => n * d)).Select(_ => random.NextDouble() < layer.Number("p", 0.5) ? 0.0 : 1.0)])).ToList();
         return new ConformanceCase(name, model, parameters, masks.Count == 0 ? batch : batch with { Masks = masks });
     }

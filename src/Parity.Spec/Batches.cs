@@ -7,9 +7,9 @@ public static class Batches
 {
     /// <summary>
     /// A training step's batch: the rows of <paramref name="split"/> at <paramref name="indices"/>, and
-    /// a dropout mask for every layer that drops, drawn from the spec's seed for this epoch and the
-    /// batch's first position in the epoch's order — the same masks at the same step of every run,
-    /// for every engine, in lockstep training as in <c>parity check</c>.
+    /// a dropout mask for every layer that drops, named by its path and shaped as its op says, drawn from
+    /// the spec's seed for this epoch and the batch's first position in the epoch's order — the same masks
+    /// at the same step of every run, for every engine, in lockstep training as in <c>parity check</c>.
     /// </summary>
     public static Batch ForStep(ParitySpec spec, DataSplit split, ReadOnlySpan<int> indices, int epoch, int start)
     {
@@ -20,8 +20,8 @@ public static class Batches
         var layers = ModelDescriptions.Describe(spec).Layers;
         return batch with
         {
-            Masks = dropping.Select(layer => Mask(Batch.MaskName(layer.Index), batch.Rows, layers[layer.Index].InputShape,
-                layer.Op.DropProbability!(layer.Settings), SeededRandom.For(spec.Seed, $"mask.{layer.Index}.{epoch}.{start}"))).ToList(),
+            Masks = dropping.Select(layer => Mask(Batch.MaskName(layer.Path), batch.Rows, layer.Op.MaskShape(layer.Settings, layers[layer.Index].InputShape),
+                layer.Op.DropProbability!(layer.Settings), SeededRandom.For(spec.Seed, $"mask.{layer.Path}.{epoch}.{start}"))).ToList(),
         };
     }
 
@@ -46,9 +46,11 @@ public static class Batches
         {
             case TargetEncoding.ClassIndices:
             {
-                var classIndices = new int[rows];
+                // One class index per row, or for a sequence one per position (TargetWidth of them).
+                var width = split.TargetWidth;
+                var classIndices = new int[rows * width];
                 for (var i = 0; i < rows; i++)
-                    classIndices[i] = split.Labels![indices[i]];
+                    Array.Copy(split.Labels!, indices[i] * width, classIndices, i * width, width);
                 return new Batch(rows, split.Features, x, classIndices, null, 0);
             }
             case TargetEncoding.OneHot:

@@ -15,10 +15,11 @@ public static class ModelDescriptions
             {
                 LinearLayer linear => ("linear", new JsonObject { ["in_features"] = linear.In, ["out_features"] = linear.Out, ["bias"] = linear.Bias }),
                 OpLayer op => (op.Keyword, op.Op.Describe(op.Settings, input)),
+                ResidualLayer => (ResidualLayer.Keyword, new JsonObject()),
                 _ => throw new ArgumentOutOfRangeException(nameof(spec), layer, "a layer with no description"),
             };
-            layers.Add(new LayerDescription(layer.Index, kind, options, input, output));
-            parameters.AddRange(LayerShapes.Owned(layer, input).Select(owned => new ParameterDescription($"{layer.Index}.{owned.Name}", owned.Shape, layer.Index, owned.Buffer)));
+            layers.Add(new LayerDescription(layer.Index, kind, options, input, output) { Path = layer.Path, Span = (layer as ResidualLayer)?.Span ?? 0 });
+            parameters.AddRange(LayerShapes.Owned(layer, input).Select(owned => new ParameterDescription(layer.Prefix + owned.Name, owned.Shape, layer.Index, owned.Buffer)));
         }
         return new ModelDescription(
             spec.Name,
@@ -30,7 +31,10 @@ public static class ModelDescriptions
             spec.Optimizer.Describe(),
             spec.Schedule is { } schedule ? Schedule(schedule) : null,
             spec.Clip is { } clip ? new Described(clip.Op.Keyword, new JsonObject { [clip.Op.Option] = clip.Threshold }) : null,
-            spec.Seed);
+            spec.Seed)
+        {
+            InputDType = spec.Shape.IsSequence ? "int64" : "float",
+        };
     }
     /// <summary>The loss's kind, its reduction and its own options (smooth-l1's beta, huber's delta).</summary>
     static Described Loss(LossSpec loss)

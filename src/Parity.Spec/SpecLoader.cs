@@ -91,7 +91,7 @@ public static partial class SpecLoader
             : DType.Float64;
 
         var (data, shape) = ReadData(root.Required("data"), path);
-        var model = ReadModel(root.Required("model"), shape.Features);
+        var model = ReadModel(root.Required("model"), shape, Keyword(data.Source));
         var loss = ReadLoss(root.Required("loss"));
         var oneHot = root.Optional("targets") is { } targetsNode
             && Scalars.Choice(targetsNode, "targets", new Dictionary<string, bool> { ["one-hot"] = true, ["indices"] = false });
@@ -124,20 +124,25 @@ public static partial class SpecLoader
 
     static (DataSpec Data, DataShape Shape) ReadData(SpecNode node, string specPath)
     {
-        var data = new MappingReader(node, "data", ["source", "train", "test", "validation", "classes", "path", "target"]);
+        var data = new MappingReader(node, "data", ["source", "train", "test", "validation", "classes", "path", "target", "length", "digits", "block"]);
         var sourceNode = data.Required("source");
         var source = Scalars.Choice(sourceNode, "data.source", new Dictionary<string, DataSource>
         {
             ["disk"] = DataSource.Disk, ["xor"] = DataSource.Xor, ["quadratic"] = DataSource.Quadratic,
-            ["fashion-mnist"] = DataSource.FashionMnist, ["csv"] = DataSource.Csv,
+            ["fashion-mnist"] = DataSource.FashionMnist, ["csv"] = DataSource.Csv, ["sort"] = DataSource.Sort, ["text"] = DataSource.Text,
         });
-        var synthetic = source is DataSource.Disk or DataSource.Xor or DataSource.Quadratic;
-        if (synthetic && !data.Has("train"))
+        // Drawn samples, as many as the spec asks for; fashion-mnist and csv have their own rows.
+        var generated = source is DataSource.Disk or DataSource.Xor or DataSource.Quadratic or DataSource.Sort or DataSource.Text;
+        if (generated && !data.Has("train"))
             throw new SpecException(data.Mark, $"'data' needs 'train', the number of samples to generate");
 
-        foreach (var (key, allowedFor) in new[] { ("classes", DataSource.FashionMnist), ("path", DataSource.Csv), ("target", DataSource.Csv) })
-            if (data.Optional(key) is { } extra && source != allowedFor)
-                throw new SpecException(extra.Mark, $"'data.{key}' applies to source {Keyword(allowedFor)} only; remove it");
+        foreach (var (key, allowedFor) in new (string, DataSource[])[]
+        {
+            ("classes", [DataSource.FashionMnist]), ("path", [DataSource.Csv, DataSource.Text]), ("target", [DataSource.Csv]),
+            ("length", [DataSource.Sort]), ("digits", [DataSource.Sort]), ("block", [DataSource.Text]),
+        })
+            if (data.Optional(key) is { } extra && !allowedFor.Contains(source))
+                throw new SpecException(extra.Mark, $"'data.{key}' applies to source {string.Join(" and ", allowedFor.Select(Keyword))} only; remove it");
 
         IReadOnlyList<int>? classes = null;
         if (data.Optional("classes") is { } classesNode)
@@ -151,46 +156,117 @@ public static partial class SpecLoader
                 throw new SpecException(classesNode.Mark, "'data.classes' lists a class twice; each class once");
         }
 
-        string? csvPath = null;
+        string? filePath = null;
         if (source == DataSource.Csv)
         {
             var pathNode = data.Required("path");
-            var text = Scalars.Text(pathNode, "data.path");
-            if (text.Contains('\0'))
-                throw new SpecException(pathNode.Mark, "'data.path' holds a NUL character; write the file's path");
-            csvPath = System.IO.Path.GetFullPath(text, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(specPath))!);
-            if (!File.Exists(csvPath))
-                throw new SpecException(pathNode.Mark, $"'data.path': no file at {csvPath}; the path is relative to the spec file");
-            if (InputFile.Problem(csvPath, "CSV table", InputFile.TableBytes) is { } problem)
-                throw new SpecException(pathNode.Mark, $"'data.path': {csvPath} {problem}");
+            filePath = ReadDataPath(pathNode, specPath);
+            if (InputFile.Problem(filePath, "CSV table", InputFile.TableBytes) is { } problem)
+                throw new SpecException(pathNode.Mark, $"'data.path': {filePath} {problem}");
             data.Required("target");
         }
+        else if (source == DataSource.Text)
+            filePath = data.Optional("path") is { } pathNode ? ReadDataPath(pathNode, specPath) : TextSource.DefaultPath;
 
         var spec = new DataSpec(
             source,
             Train: (int)data.Integer("train", int.MaxValue, 1, 10_000_000),
-            Test: (int)data.Integer("test", synthetic ? 1000 : source == DataSource.Csv ? 0 : int.MaxValue, 0, 10_000_000),
+            Test: (int)data.Integer("test", generated ? 1000 : source == DataSource.Csv ? 0 : int.MaxValue, 0, 10_000_000),
             Validation: data.Number("validation", 0, 0, 0.9),
             Classes: classes,
-            Path: csvPath,
+            Path: filePath,
             Target: data.Text("target"));
+        if (source == DataSource.Sort)
+            spec = ReadSort(data, spec);
+        else if (source == DataSource.Text)
+            spec = ReadText(data, spec);
         // A csv's shape is read from the file; a missing target column is reported at 'target'.
         return (spec, DataShapes.Of(spec, data.Optional("target")?.Mark ?? data.Mark));
+    }
+
+    /// <summary>A data file's full path, relative to the spec's folder so that a spec and its data move together; it must exist.</summary>
+    static string ReadDataPath(SpecNode pathNode, string specPath)
+    {
+        var text = Scalars.Text(pathNode, "data.path");
+        if (text.Contains('\0'))
+            throw new SpecException(pathNode.Mark, "'data.path' holds a NUL character; write the file's path");
+        var full = System.IO.Path.GetFullPath(text, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(specPath))!);
+        if (!File.Exists(full))
+            throw new SpecException(pathNode.Mark, $"'data.path': no file at {full}; the path is relative to the spec file");
+        return full;
+    }
+
+    /// <summary>sort's length and digits: enough distinct inputs that a quarter of them can be held out for test.</summary>
+    static DataSpec ReadSort(MappingReader data, DataSpec spec)
+    {
+        var length = (int)Scalars.Integer(data.Required("length"), "data.length", 2, 1000);
+        var digitsNode = data.Required("digits");
+        var digits = (int)Scalars.Integer(digitsNode, "data.digits", 2, 100_000);
+        var sequences = SortSource.Sequences(length, digits);
+        if (sequences < SortSource.MinSequences)
+            throw new SpecException(digitsNode.Mark, $"sort with length {length} and digits {digits} has only {sequences} distinct inputs, and a quarter of them are held out for test; raise length or digits to make at least {SortSource.MinSequences}");
+        return spec with { Length = length, Digits = digits };
+    }
+
+    /// <summary>text's block: each part of the file (90 % train, 10 % test) must hold a window of block + 1 characters.</summary>
+    static DataSpec ReadText(MappingReader data, DataSpec spec)
+    {
+        var blockNode = data.Required("block");
+        var block = (int)Scalars.Integer(blockNode, "data.block", 1, 100_000);
+        var tokens = TextSource.Of(spec.Path!);
+        var shortest = Math.Min(tokens.TestStart, tokens.Ids.Length - tokens.TestStart);
+        if (shortest <= block)
+            throw new SpecException(blockNode.Mark, $"'data.block' {block} needs block + 1 characters in each part of {spec.Path}, but its test part (the last 10 %) has {tokens.Ids.Length - tokens.TestStart}; lower block to {Math.Max(shortest - 1, 1)} or give a longer file");
+        return spec with { Block = block };
     }
 
     /// <summary>800 MB of float64 weights; far beyond it a layer's weight overflows the int that sizes its array.</summary>
     const long MaxWeightsPerLayer = 100_000_000;
 
-    static IReadOnlyList<LayerSpec> ReadModel(SpecNode node, int inputFeatures)
+    /// <summary>
+    /// The model's layers as one flat list in post-order — a residual block right after its layers — each
+    /// with its flat index and its PyTorch path, every shape checked at the layer's place. Token data goes
+    /// into an embedding first, and only there.
+    /// </summary>
+    static IReadOnlyList<LayerSpec> ReadModel(SpecNode node, DataShape data, string sourceKeyword)
     {
         var list = node as SequenceNode
             ?? throw new SpecException(node.Mark, "'model' must be a list of layers such as '- linear: 25' and '- relu'");
         var layers = new List<LayerSpec>();
-        int[] shape = [inputFeatures];
-        for (var index = 0; index < list.Items.Count; index++)
+        int[] shape = [data.Features];
+        ReadLayers(list, "model", "", data, sourceKeyword, layers, ref shape);
+        if (!layers.OfType<LinearLayer>().Any())
+            throw new SpecException(node.Mark, "'model' has no linear layer, so nothing to train; add one such as '- linear: 1'");
+        if (data.IsSequence && layers[0] is not OpLayer { Op.Vocabulary: not null })
+            throw new SpecException(list.Items[0].Mark, $"data source {sourceKeyword} gives token ids, which only an embedding takes; start the model with '- embedding: {{vocab: {data.Vocabulary}, dim: 48}}'");
+        return layers;
+    }
+
+    /// <summary>
+    /// The layers of one list (the model's, or a residual block's, whose path is <paramref name="parent"/>),
+    /// appended to <paramref name="layers"/> in post-order; <paramref name="shape"/> goes from the list's input
+    /// to its output.
+    /// </summary>
+    static void ReadLayers(SequenceNode list, string listPath, string parent, DataShape data, string sourceKeyword, List<LayerSpec> layers, ref int[] shape)
+    {
+        for (var position = 0; position < list.Items.Count; position++)
         {
-            var path = $"model[{index}]";
-            var (word, settings) = Scalars.WordWithSettings(list.Items[index], path);
+            var path = $"{listPath}[{position}]";
+            var modulePath = $"{parent}{position}";
+            var (word, settings) = Scalars.WordWithSettings(list.Items[position], path);
+            var index = layers.Count;
+            if (word.Value == ResidualLayer.Keyword)
+            {
+                var block = settings is SequenceNode { Items.Count: > 0 } inner ? inner
+                    : throw new SpecException((settings ?? word).Mark, $"'{path}': residual needs a list of the layers it wraps, e.g. 'residual: [layer-norm, {{linear: 16}}]'");
+                var input = shape;
+                ReadLayers(block, $"{path}.residual", $"{modulePath}.", data, sourceKeyword, layers, ref shape);
+                if (!shape.SequenceEqual(input))
+                    throw new SpecException(word.Mark, $"'{path}' (residual): its layers turn its input {LayerShapes.Text(input)} into {LayerShapes.Text(shape)}, and it adds the two; end its layers with one that gives {LayerShapes.Text(input)}, e.g. 'linear: {input[^1]}'");
+                layers.Add(new ResidualLayer(layers.Count, layers.Count - index, word.Mark) { Path = modulePath });
+                shape = input;
+                continue;
+            }
             LayerSpec layer;
             if (word.Value == "linear")
             {
@@ -199,13 +275,17 @@ public static partial class SpecLoader
                 var (outFeatures, bias) = settings is ScalarNode
                     ? ((int)Scalars.Integer(settings, $"{path}.linear", 1, 1_000_000), true)
                     : ReadLinearSettings(new MappingReader(settings, $"{path}.linear", ["out", "bias"]));
-                layer = new LinearLayer(index, LayerShapes.Count(shape), outFeatures, bias, word.Mark);
+                // On a sequence [T, C] nn.Linear takes the last dimension; an image is refused by the shape rule.
+                var inFeatures = shape.Length == 2 ? shape[^1] : LayerShapes.Count(shape);
+                layer = new LinearLayer(index, inFeatures, outFeatures, bias, word.Mark) { Path = modulePath };
             }
             else
             {
                 var op = LayerOps.Find(word.Value)
-                    ?? throw new SpecException(word.Mark, $"'{path}' cannot be {Scalars.Quote(word.Value)}; {ClosestWord.Hint(word.Value, [.. LayerOps.Keywords, "linear"])}");
-                layer = new OpLayer(index, op, ReadSettings(op, settings, word, path), word.Mark);
+                    ?? throw new SpecException(word.Mark, $"'{path}' cannot be {Scalars.Quote(word.Value)}; {ClosestWord.Hint(word.Value, [.. LayerOps.Keywords, "linear", ResidualLayer.Keyword])}");
+                layer = new OpLayer(index, op, ReadSettings(op, settings, word, path), word.Mark) { Path = modulePath };
+                if (op.Vocabulary is { } vocabulary)
+                    CheckTokens(layer, vocabulary(((OpLayer)layer).Settings), data, sourceKeyword, word, path);
             }
             int[] next;
             try
@@ -221,9 +301,17 @@ public static partial class SpecLoader
             layers.Add(layer);
             shape = next;
         }
-        if (!layers.OfType<LinearLayer>().Any())
-            throw new SpecException(node.Mark, "'model' has no linear layer, so nothing to train; add one such as '- linear: 1'");
-        return layers;
+    }
+
+    /// <summary>An op that takes token ids (embedding) must be the model's first layer, on token data, with room for all of the data's tokens.</summary>
+    static void CheckTokens(LayerSpec layer, int vocabulary, DataShape data, string sourceKeyword, ScalarNode word, string path)
+    {
+        if (data.Vocabulary is not { } tokens)
+            throw new SpecException(word.Mark, $"'{path}' ({word.Value}) takes token ids, but data source {sourceKeyword} gives features; use data source sort or text, or remove it");
+        if (layer.Index != 0)
+            throw new SpecException(word.Mark, $"'{path}' ({word.Value}) takes token ids, the model's input; make it the model's first layer");
+        if (vocabulary < tokens)
+            throw new SpecException(word.Mark, $"'{path}' ({word.Value}): its vocab {vocabulary} is smaller than the {tokens} distinct tokens of data source {sourceKeyword}; use vocab: {tokens}");
     }
 
     /// <summary>

@@ -17,16 +17,22 @@ public sealed record FlopCount(long Forward, long Backward, long Step)
     /// <summary>GFLOP/s of a training step that took <paramref name="milliseconds"/>.</summary>
     public double GflopsAt(double milliseconds) => milliseconds > 0 ? TrainStep / (milliseconds * 1e6) : 0;
 
-    /// <summary>One sample's operations in a layer: linear's products and bias, or the op's catalogue row.</summary>
+    /// <summary>
+    /// One sample's operations in a layer: linear's products and bias (at each position of a sequence [T, in]),
+    /// a residual block's sum (and its gradient's, which flows both ways), or the op's catalogue row.
+    /// </summary>
     public static OpCost PerSample(LayerSpec layer, int[] input, int[] output) => layer switch
     {
         LinearLayer linear => new OpCost(
-            2L * linear.In * linear.Out + (linear.Bias ? linear.Out : 0),
-            2L * linear.In * linear.Out + (linear.Bias ? linear.Out : 0),
-            2L * linear.In * linear.Out),
+            Positions(input) * (2L * linear.In * linear.Out + (linear.Bias ? linear.Out : 0)),
+            Positions(input) * (2L * linear.In * linear.Out + (linear.Bias ? linear.Out : 0)),
+            Positions(input) * 2L * linear.In * linear.Out),
+        ResidualLayer => new OpCost(LayerShapes.Count(output), 0, LayerShapes.Count(output)),
         OpLayer op => op.Op.CostOf(op.Settings, input, output),
         _ => throw new ArgumentOutOfRangeException(nameof(layer), layer, "no FLOP rule for this layer"),
     };
+
+    static long Positions(int[] input) => input.Length == 2 ? input[0] : 1;
 
     public static FlopCount Of(ParitySpec spec, int rows)
     {

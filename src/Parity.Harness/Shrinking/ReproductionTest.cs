@@ -71,7 +71,7 @@ public static class ReproductionTest
             static readonly ModelDescription Model = new(
                 {{Literal(model.Name)}}, {{Literal(model.DType)}}, {{Ints(model.InputShape)}},
                 [
-        {{string.Join(",\n", model.Layers.Select(l => $"            new LayerDescription({l.Index}, {Literal(l.Kind)}, Options({Json(l.Options)}), {Ints(l.InputShape)}, {Ints(l.OutputShape)})"))}},
+        {{string.Join(",\n", model.Layers.Select(l => $"            new LayerDescription({l.Index}, {Literal(l.Kind)}, Options({Json(l.Options)}), {Ints(l.InputShape)}, {Ints(l.OutputShape)}){InTree(l)}"))}},
                 ],
                 [
         {{string.Join(",\n", model.Parameters.Select(p => $"            new ParameterDescription({Literal(p.Name)}, {Ints(p.Shape)}, {p.Layer}, Buffer: {(p.Buffer ? "true" : "false")})"))}},
@@ -80,7 +80,7 @@ public static class ReproductionTest
                 {{Described(model.Optimizer)}},
                 {{(model.Schedule is { } schedule ? Described(schedule) : "null")}},
                 {{(model.Clip is { } clip ? Described(clip) : "null")}},
-                {{model.Seed}});
+                {{model.Seed}}){{(model.TakesTokens ? $" {{ InputDType = {Literal(model.InputDType)} }}" : "")}};
 
             static readonly Dictionary<string, HostTensor> Expected = Safetensors.Read("{{Reproduction.ExpectedFile}}");
             static readonly Dictionary<string, HostTensor> Batches = Safetensors.Read("{{Reproduction.BatchFile}}");
@@ -198,6 +198,10 @@ public static class ReproductionTest
     static string Json(System.Text.Json.Nodes.JsonObject options) => Literal(options.ToJsonString());
 
     static string Ints(int[] values) => $"[{string.Join(", ", values)}]";
+
+    /// <summary>A layer's place in a model with residual blocks (its path and span), where it is not the plain index the constructor gives.</summary>
+    static string InTree(LayerDescription layer) =>
+        layer.Path == layer.Index.ToString(CultureInfo.InvariantCulture) && layer.Span == 0 ? "" : $" {{ Path = {Literal(layer.Path)}, Span = {layer.Span} }}";
 
     static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 

@@ -11,6 +11,11 @@ public static class DataShapes
         DataSource.Quadratic => new DataShape(2, null, 1),
         DataSource.FashionMnist => new DataShape(FashionMnistPixels, data.Classes?.Count ?? 10, 1),
         DataSource.Csv => CsvSource.ShapeOf(data, mark),
+        DataSource.Sort => Sequence(SortSource.Positions(data.Length), data.Digits),
+        DataSource.Text => Sequence(data.Block, TextSource.Of(data.Path!).Vocabulary.Length),
         _ => throw new ArgumentOutOfRangeException(nameof(data)),
     };
+
+    /// <summary>T token ids in, T class indices out, each below the vocabulary.</summary>
+    static DataShape Sequence(int positions, int vocabulary) => new(positions, vocabulary, positions) { Vocabulary = vocabulary };
 }

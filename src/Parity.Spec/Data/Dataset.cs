@@ -2,20 +2,21 @@ namespace Parity.Spec.Data;
 
 /// <summary>
 /// One part of a data set: <see cref="X"/> is [Rows, Features] row-major; classification splits
-/// carry <see cref="Labels"/> (class index per row), regression splits <see cref="Targets"/> [Rows, TargetWidth].
+/// carry <see cref="Labels"/> (class index per row), regression splits <see cref="Targets"/> [Rows, TargetWidth];
+/// a sequence split (sort, text) has X [Rows, T] token ids and Labels [Rows, TargetWidth = T].
 /// </summary>
 public sealed record DataSplit(string Name, int Rows, int Features, FeatureValues X, int[]? Labels, double[]? Targets, int TargetWidth)
 {
     /// <summary>The rows at <paramref name="indices"/>, in that order.</summary>
     public DataSplit Select(string name, IReadOnlyList<int> indices)
     {
-        var labels = Labels is null ? null : new int[indices.Count];
+        var labels = Labels is null ? null : new int[indices.Count * TargetWidth];
         var targets = Targets is null ? null : new double[indices.Count * TargetWidth];
         for (var i = 0; i < indices.Count; i++)
         {
             var row = indices[i];
             if (labels is not null)
-                labels[i] = Labels![row];
+                Array.Copy(Labels!, row * TargetWidth, labels, i * TargetWidth, TargetWidth);
             if (targets is not null)
                 Array.Copy(Targets!, row * TargetWidth, targets, i * TargetWidth, TargetWidth);
         }

@@ -12,6 +12,8 @@ public static class DatasetLoader
                 FashionMnistSource.Load("train", "train", data.Classes, data.Train),
                 FashionMnistSource.Load("test", "t10k", data.Classes, data.Test)),
             DataSource.Csv => SplitTable(CsvSource.Read(data, new SourceMark(spec.SourcePath, 1, 1)), data, spec.Seed),
+            DataSource.Sort => (SortSource.Generate(data, spec.Seed, "train", data.Train), SortSource.Generate(data, spec.Seed, "test", data.Test)),
+            DataSource.Text => (TextSource.Generate(data, spec.Seed, "train", data.Train), TextSource.Generate(data, spec.Seed, "test", data.Test)),
             _ => (
                 SyntheticSources.Generate(data.Source, spec.Seed, "train", data.Train),
                 SyntheticSources.Generate(data.Source, spec.Seed, "test", data.Test)),

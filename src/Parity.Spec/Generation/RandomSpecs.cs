@@ -14,7 +14,7 @@ public sealed record GeneratedSpec(string Name, string Yaml, string? Csv)
 /// drawn within their ranges, every loss of <see cref="LossOps"/> and reduction, every optimizer with its
 /// variants (momentum, dampening, Nesterov, AMSGrad, AdamW, centered, RMSprop momentum, lr_decay, initial
 /// accumulator), every schedule and warm-up, both clips, every init but a file, both dtypes, and every data
-/// source (a small CSV drawn beside the spec) — each small enough to check in about a second. A seed gives
+/// source (a small CSV drawn beside the spec; one seed in eight a small minGPT on token data) — each small enough to check in about a second. A seed gives
 /// the same spec on every machine (<see cref="SeededRandom"/>), so a sweep's failure is reproduced by its seed.
 /// <c>parity sweep</c> runs them, as a correct engine must pass every one: each failure is a false alarm of Parity's.
 /// </summary>
@@ -27,6 +27,9 @@ public static class RandomSpecs
 
     public static GeneratedSpec Draw(long seed)
     {
+        // Whether the spec is a sequence model comes from a stream of its own: the other seeds draw what they drew before.
+        if (SeededRandom.For(seed, "sweep sequence").NextInt(SequenceShare) == 0)
+            return DrawSequence(seed);
         var random = SeededRandom.For(seed, "sweep");
         var name = $"sweep-{seed}";
         var yaml = new StringBuilder();
@@ -82,6 +85,70 @@ public static class RandomSpecs
     }
 
     static void Line(StringBuilder yaml, string line) => yaml.Append(line).Append('\n');
+
+    /// <summary>One seed in this many draws a small minGPT on token data.</summary>
+    const int SequenceShare = 8;
+
+    /// <summary>
+    /// A small minGPT: token data (sort, or characters of the word list), an embedding, maybe a position table,
+    /// one or two blocks of a residual attention (maybe with dropout) and a residual MLP, each after a layer norm,
+    /// and a linear head to the vocabulary, under cross-entropy per token.
+    /// </summary>
+    static GeneratedSpec DrawSequence(long seed)
+    {
+        var random = SeededRandom.For(seed, "sweep sequence model");
+        var name = $"sweep-{seed}";
+        var yaml = new StringBuilder();
+        Line(yaml, $"name: {name}");
+        Line(yaml, $"seed: {seed}");
+        Line(yaml, $"dtype: {(random.NextInt(2) == 0 ? "float32" : "float64")}");
+        var train = 12 + random.NextInt(60);
+        int positions, vocabulary;
+        if (random.NextInt(3) == 0)
+        {
+            positions = 3 + random.NextInt(6);
+            vocabulary = Data.TextSource.Of(Data.TextSource.DefaultPath).Vocabulary.Length;
+            Line(yaml, $"data: {{source: text, block: {positions}, train: {train}, test: {8 + random.NextInt(20)}}}");
+        }
+        else
+        {
+            // 3 digits below 4 or 4 below 3: at least the 64 distinct inputs sort needs.
+            var length = 3 + random.NextInt(2);
+            vocabulary = length == 3 ? 4 : 3;
+            positions = Data.SortSource.Positions(length);
+            Line(yaml, $"data: {{source: sort, length: {length}, digits: {vocabulary}, train: {train}, test: {8 + random.NextInt(20)}}}");
+        }
+        var heads = 1 + random.NextInt(3);
+        var channels = heads * (1 + random.NextInt(4));
+        Line(yaml, "model:");
+        var model = new List<string> { $"embedding: {{vocab: {vocabulary}, dim: {channels}}}" };
+        if (random.NextInt(4) != 0)
+            model.Add($"position-embedding: {{block: {positions + random.NextInt(3)}}}");
+        for (var block = 1 + random.NextInt(2); block > 0; block--)
+        {
+            var dropout = random.NextInt(3) == 0 ? $", dropout: {Number(random, 0, 0.5)}" : "";
+            model.Add($"residual: [{WithOptions(random, "layer-norm")}, {{causal-self-attention: {{heads: {heads}{dropout}}}}}]");
+            var hidden = 2 + random.NextInt(3 * channels);
+            model.Add($"residual: [{WithOptions(random, "layer-norm")}, {{linear: {hidden}}}, {WithOptions(random, Pick(random, Activations))}, {{linear: {channels}}}]");
+        }
+        if (random.NextInt(3) != 0)
+            model.Add(WithOptions(random, "layer-norm"));
+        model.Add(random.NextInt(3) == 0 ? $"{{linear: {{out: {vocabulary}, bias: false}}}}" : $"linear: {vocabulary}");
+        foreach (var layer in model)
+            Line(yaml, $"  - {layer}");
+        Line(yaml, $"init: {DrawInit(random)}");
+        var summed = random.NextInt(3) == 0;
+        Line(yaml, $"loss: {(summed ? "{kind: cross-entropy, reduction: sum}" : "cross-entropy")}");
+        var batch = 1 + random.NextInt(Math.Min(train, 16));
+        // A summed loss grows with the batch's scored tokens, and SGD's step with it.
+        Line(yaml, $"optimizer: {{{DrawOptimizer(SeededRandom.For(seed, "sweep optimizer"), summed ? batch * positions : 1)}}}");
+        if (random.NextInt(2) == 0)
+            Line(yaml, $"schedule: {DrawSchedule(random)}");
+        if (random.NextInt(3) == 0)
+            Line(yaml, $"clip: {{norm: {Number(random, 0.05, 5)}}}");
+        Line(yaml, $"train: {{epochs: {1 + random.NextInt(2)}, batch: {batch}, shuffle: {(random.NextInt(2) == 0 ? "true" : "false")}}}");
+        return new GeneratedSpec(name, yaml.ToString(), null);
+    }
 
     /// <summary>The data block, with its features, task and classes; a CSV source also gets its table.</summary>
     static (int Features, Problem Problem, int Classes, string Data, string? Csv) DrawData(SeededRandom random, string name, bool validation)

@@ -30,8 +30,9 @@ public static class InitialParameters
                     case TensorRole.Bias: FillBias(spec.Init, values, fanIn, random); break;
                     case TensorRole.Ones: Array.Fill(values, 1); break;
                     case TensorRole.Zeros: break;
+                    case TensorRole.Normal: FillNormal(values, owned.Std, random); break;
                 }
-                tensors.Add(new HostTensor($"{layer.Index}.{owned.Name}", owned.Shape, Round(values, spec.DType)));
+                tensors.Add(new HostTensor(layer.Prefix + owned.Name, owned.Shape, Round(values, spec.DType)));
             }
         }
         return tensors;

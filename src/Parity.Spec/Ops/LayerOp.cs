@@ -12,7 +12,8 @@ namespace Parity.Spec;
 /// (finite differences straddling one are reported, not judged), whether its output is a probability
 /// (what bce requires) or a log-probability (what nll requires), the usual mistakes in its backward
 /// (for diagnosis: a rule per element, or a test of the evidence), in its forward and in the buffers
-/// it moves, whether it drops elements (dropout), and examples for the op helper test.
+/// it moves, whether it drops elements (dropout, attention's dropout) and the shape of its mask, whether
+/// it takes token ids (embedding), and examples for the op helper test.
 /// </summary>
 public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops)
 {
@@ -88,6 +89,18 @@ public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops
     /// Parity then draws a 0/1 mask of the op's input shape for every training batch (<see cref="Batches"/>).
     /// </summary>
     public Func<OpSettings, double>? DropProbability { get; init; }
+
+    /// <summary>
+    /// The shape of one sample's mask, from its settings and one sample's input shape: dropout's is its input's,
+    /// causal self-attention's its attention weights' [H, T, T].
+    /// </summary>
+    public Func<OpSettings, int[], int[]> MaskShape { get; init; } = (_, input) => input;
+
+    /// <summary>
+    /// For an op that takes token ids (embedding): how many distinct ids its input may hold, from its settings.
+    /// Its input is then [T] whole numbers below that, not features; the op helper test draws such ids.
+    /// </summary>
+    public Func<OpSettings, int>? Vocabulary { get; init; }
 
     /// <summary>Usual mistakes in its forward, for diagnosis, from its settings and one sample's input shape.</summary>
     public Func<OpSettings, int[], IReadOnlyList<ForwardMistake>> ForwardMistakes { get; init; } = (_, _) => [];

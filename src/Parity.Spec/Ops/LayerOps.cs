@@ -202,6 +202,55 @@ public static class LayerOps
         },
         BatchNormRules.Op("batch-norm1d", images: false, [new([], [4]), new(new() { ["affine"] = false, ["momentum"] = 0.3 }, [3, 2])]),
         BatchNormRules.Op("batch-norm2d", images: true, [new([], [2, 3, 2]), new(new() { ["affine"] = false, ["eps"] = 0.01 }, [3, 2, 2])]),
+        // weight[id] per position; then weight.grad[id] += g for every (row, position), accumulated where ids repeat
+        new("embedding", 0, 0)
+        {
+            Options = [OpOption.Integer("num_embeddings", null, 1, 10_000_000, specKey: "vocab"), OpOption.Integer("embedding_dim", null, 1, 1_000_000, specKey: "dim")],
+            Vocabulary = settings => settings.Integer("num_embeddings"),
+            Shape = SequenceShapes.Embed,
+            Owns = (settings, _) => [new("weight", [settings.Integer("num_embeddings"), settings.Integer("embedding_dim")], TensorRole.Normal) { Std = 1 }],
+            Cost = (_, _, output) => new OpCost(0, Count(output), 0),
+            // a repeated id, so that a backward which overwrites instead of accumulating fails
+            Examples = [new(new() { ["num_embeddings"] = 4, ["embedding_dim"] = 3 }, [6])],
+        },
+        // x + weight[:T] (minGPT's wpe, added); then g passes, and weight.grad[t] += Σ_rows g[t]
+        new("position-embedding", 1, 1)
+        {
+            Options = [OpOption.Integer("block_size", null, 1, 1_000_000, specKey: "block")],
+            Derived = input => new() { ["embedding_dim"] = input[^1] },
+            Shape = SequenceShapes.AddPositions,
+            Owns = (settings, input) => [new("weight", [settings.Integer("block_size"), input[^1]], TensorRole.Normal) { Std = 0.02 }],
+            Cost = (_, _, output) => new OpCost(Count(output), Count(output), 0),
+            Slope = One,
+            // a block longer than the sequence: its last rows take no gradient
+            Examples = [new(new() { ["block_size"] = 4 }, [4, 3]), new(new() { ["block_size"] = 7 }, [4, 3])],
+        },
+        // mean, variance, normalize, scale and shift over the last dimension; then the two projections out of g·w/σ
+        new("layer-norm", 8, 10)
+        {
+            Options = [OpOption.Number("eps", 1e-5, 0, 1, exclusiveMin: true), OpOption.Flag("elementwise_affine", true, specKey: "affine")],
+            Derived = input => new() { ["normalized_shape"] = new JsonArray(input[^1]) },
+            Shape = SequenceShapes.LastDimension,
+            Owns = (settings, input) => settings.Flag("elementwise_affine") ? [new("weight", [input[^1]], TensorRole.Ones), new("bias", [input[^1]], TensorRole.Zeros)] : [],
+            Examples = [new([], [4]), new(new() { ["elementwise_affine"] = false, ["eps"] = 0.01 }, [3, 4])],
+        },
+        // minGPT's CausalSelfAttention: qkv = x·Wᵀ + b, per head softmax(q·kᵀ/√d) under the causal mask, times v, then the projection
+        new("causal-self-attention", 0, 0)
+        {
+            Options = [OpOption.Integer("num_heads", null, 1, 10_000, specKey: "heads"), OpOption.Number("dropout", 0, 0, 0.99)],
+            Derived = input => new() { ["embed_dim"] = input[^1] },
+            Shape = SequenceShapes.Attend,
+            Owns = SequenceShapes.AttentionTensors,
+            Cost = SequenceShapes.Attention,
+            DropProbability = settings => settings.Number("dropout"),
+            MaskShape = (settings, input) => [settings.Integer("num_heads"), input[0], input[0]],
+            TrainingDiffers = true,
+            Examples =
+            [
+                new(new() { ["num_heads"] = 2 }, [4, 6]),
+                new(new() { ["num_heads"] = 3, ["dropout"] = 0.25 }, [5, 6]),
+            ],
+        },
     ];
 
     static string Wording(double value) => value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);

@@ -32,8 +32,8 @@ public sealed record OpOption(string Name, string SpecKey, OptionForm Form, Json
     public static OpOption Integer(string name, int? fallback, int min, int max, string? specKey = null) =>
         new(name, specKey ?? name, OptionForm.Integer, fallback is { } f ? JsonValue.Create(f) : null, min, max, false, null);
 
-    public static OpOption Flag(string name, bool fallback) =>
-        new(name, name, OptionForm.Flag, JsonValue.Create(fallback), 0, 0, false, null);
+    public static OpOption Flag(string name, bool fallback, string? specKey = null) =>
+        new(name, specKey ?? name, OptionForm.Flag, JsonValue.Create(fallback), 0, 0, false, null);
 
     /// <summary>A pair [h, w] as conv2d's and the pools' sizes; the spec may write one number for both. <paramref name="fallback"/> null: required.</summary>
     public static OpOption Pair(string name, int? fallback, int min, int max, string? specKey = null) =>

@@ -7,37 +7,51 @@ namespace Parity.Spec;
 /// </summary>
 public static class LayerShapes
 {
-    /// <summary>Each layer's input and output shape for one sample, from the data's features.</summary>
+    /// <summary>
+    /// Each entry's input and output shape for one sample, from the data's sample shape, in the flat
+    /// post-order list: a residual block takes the input of the first entry of its span.
+    /// </summary>
     public static IReadOnlyList<(int[] In, int[] Out)> Of(ParitySpec spec)
     {
-        var shapes = new List<(int[], int[])>();
+        var shapes = new List<(int[] In, int[] Out)>();
         int[] shape = [spec.Shape.Features];
         foreach (var layer in spec.Model)
         {
-            var next = Next(layer, shape);
-            shapes.Add((shape, next));
+            var input = InputOf(layer, shape, shapes);
+            var next = Next(layer, input);
+            shapes.Add((input, next));
             shape = next;
         }
         return shapes;
     }
 
+    /// <summary>What an entry takes: the output before it, or for a residual block the input of its first layer.</summary>
+    public static int[] InputOf(LayerSpec layer, int[] previousOutput, IReadOnlyList<(int[] In, int[] Out)> before) =>
+        layer is ResidualLayer residual ? before[^residual.Span].In : previousOutput;
+
     /// <summary>The layer's output shape for <paramref name="input"/>; <see cref="ShapeException"/> when it does not fit.</summary>
     public static int[] Next(LayerSpec layer, int[] input) => layer switch
     {
-        LinearLayer linear => input is [var features] && features == linear.In
-            ? [linear.Out]
-            : throw new ShapeException($"linear takes flat features, but its input is {Text(input)}; add '- flatten' before it"),
+        LinearLayer linear => input switch
+        {
+            [var features] when features == linear.In => [linear.Out],
+            // nn.Linear on a sequence acts on its last dimension, position by position.
+            [var positions, var features] when features == linear.In => [positions, linear.Out],
+            _ => throw new ShapeException($"linear takes flat features or a sequence [T, C], but its input is {Text(input)}; add '- flatten' before it"),
+        },
         OpLayer op => op.Op.Shape(op.Settings, input),
+        ResidualLayer => input,
         _ => throw new ArgumentOutOfRangeException(nameof(layer), layer, "a layer with no shape rule"),
     };
 
-    /// <summary>The parameters and buffers the layer owns, in state_dict order, named without the layer's index.</summary>
+    /// <summary>The parameters and buffers the layer owns, in state_dict order, named without the layer's prefix.</summary>
     public static IReadOnlyList<OwnedTensor> Owned(LayerSpec layer, int[] input) => layer switch
     {
         LinearLayer linear => linear.Bias
             ? [new("weight", [linear.Out, linear.In], TensorRole.Weight), new("bias", [linear.Out], TensorRole.Bias)]
             : [new("weight", [linear.Out, linear.In], TensorRole.Weight)],
         OpLayer op => op.Op.Owns(op.Settings, input),
+        ResidualLayer => [],
         _ => throw new ArgumentOutOfRangeException(nameof(layer), layer, "a layer with no parameter rule"),
     };
 

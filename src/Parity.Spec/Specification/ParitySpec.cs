@@ -42,13 +42,25 @@ public sealed record ParitySpec(
     /// <summary>How an output row becomes a predicted class (none for regression).</summary>
     public AccuracyRule Accuracy =>
         Shape.Classes is null ? AccuracyRule.None
+        // minGPT's sorting demo judges whole sorted sequences; a language model its next characters.
+        : Shape.IsSequence ? (Data.Source == DataSource.Sort ? AccuracyRule.PerSequence : AccuracyRule.PerToken)
         : OutputWidth > 1 ? AccuracyRule.Argmax
         : Loss.Kind == LossKind.BceWithLogits ? AccuracyRule.PositiveLogit
         : AccuracyRule.AboveHalf;
 }
 
 /// <summary>What the data looks like, known before any sample is generated or read.</summary>
-public sealed record DataShape(int Features, int? Classes, int TargetWidth);
+public sealed record DataShape(int Features, int? Classes, int TargetWidth)
+{
+    /// <summary>
+    /// For token data (sort, text): how many distinct token ids a sample holds. Features is then the sequence's
+    /// length T, a sample's input T ids, and its target T class indices (TargetWidth = T), <see cref="Batch.IgnoredTarget"/>
+    /// where the task scores none; null for features.
+    /// </summary>
+    public int? Vocabulary { get; init; }
+
+    public bool IsSequence => Vocabulary is not null;
+}
 
 public enum TargetEncoding
 {
@@ -62,4 +74,9 @@ public enum TargetEncoding
     Values,
 }
 
-public enum AccuracyRule { None, Argmax, AboveHalf, PositiveLogit }
+/// <summary>
+/// How outputs become a share of right answers: per row (argmax, or one output against ½ or 0), or for a sequence
+/// output [T, V] by argmax per position at the positions the target scores — each such token counted
+/// (<see cref="PerToken"/>), or each row counted when all its scored tokens are right (<see cref="PerSequence"/>).
+/// </summary>
+public enum AccuracyRule { None, Argmax, AboveHalf, PositiveLogit, PerToken, PerSequence }

@@ -5,7 +5,7 @@ namespace Parity.Spec;
 /// <summary>
 /// The checks that need several keys at once: settings that are each valid but cannot work together
 /// (cross-entropy on one output, BCE after a layer that can leave [0, 1], nll after anything but
-/// log-softmax, an output width that does not fit the data).
+/// log-softmax, an output width that does not fit the data, token data without cross-entropy over [T, V]).
 /// </summary>
 static class SpecCombinations
 {
@@ -18,6 +18,11 @@ static class SpecCombinations
         var width = spec.OutputWidth;
 
         var loss = spec.Loss.Op;
+        if (spec.Shape.IsSequence)
+        {
+            CheckSequence(spec, root, lastLayer);
+            return;
+        }
         if (loss.TakesClasses)
         {
             if (classes is null)
@@ -51,7 +56,29 @@ static class SpecCombinations
                 throw new SpecException(lastLinear.Mark, $"the target has {spec.Shape.TargetWidth} column(s) but the last linear layer has {width} outputs; use 'linear: {spec.Shape.TargetWidth}'");
         }
 
+        CheckValidation(spec, root);
+    }
+
+    static void CheckValidation(ParitySpec spec, MappingReader root)
+    {
         if (spec.Data.Validation > 0 && spec.Data.Train * spec.Data.Validation < 1)
             throw new SpecException(root.Required("data").Mark, $"'data.validation' {spec.Data.Validation} of {spec.Data.Train} samples holds none out; raise it or remove it");
+    }
+
+    /// <summary>
+    /// Token data is scored per position: cross-entropy over an output [T, V], one row of logits per position
+    /// of the data's T and one logit per token of its vocabulary V, as PyTorch's cross_entropy(logits.view(-1, V), targets.view(-1)).
+    /// </summary>
+    static void CheckSequence(ParitySpec spec, MappingReader root, LayerSpec lastLayer)
+    {
+        var (positions, vocabulary, source) = (spec.Shape.Features, spec.Shape.Vocabulary!.Value, SpecLoader.Keyword(spec.Data.Source));
+        if (spec.Loss.Kind != LossKind.CrossEntropy)
+            throw new SpecException(root.Required("loss").Mark, $"data source {source} is scored per token, which {spec.Loss.Op.Keyword} does not do; use loss: cross-entropy");
+        if (spec.OneHotTargets)
+            throw new SpecException(root.Required("targets").Mark, "cross-entropy takes class indices; remove 'targets: one-hot'");
+        var output = LayerShapes.Of(spec)[^1].Out;
+        if (output is not [var t, var v] || t != positions || v != vocabulary)
+            throw new SpecException(lastLayer.Mark, $"cross-entropy over data source {source} needs one row of {vocabulary} logits per position, [{positions}, {vocabulary}], but the model's output is {LayerShapes.Text(output)}; end the model with 'linear: {vocabulary}'");
+        CheckValidation(spec, root);
     }
 }
