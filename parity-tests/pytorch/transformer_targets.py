@@ -209,7 +209,7 @@ def run(args, workload):
         print(json.dumps(r), flush=True)
         results.append(r)
     worst = {"workload": workload, "summary": True, "torch": torch.__version__,
-             "config": {k: v for k, v in vars(args).items() if k not in ("seeds", "trace", "func")},
+             "config": {k: v for k, v in vars(args).items() if k not in ("seeds", "trace")},
              "seeds": args.seeds,
              "worst_test_loss": max(r["test_loss"] for r in results),
              "worst_test_token_accuracy": min(r["test_token_accuracy"] for r in results),
@@ -238,9 +238,13 @@ def main():
         s = sub.add_parser(name)
         s.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
         s.add_argument("--trace", action="store_true", help="evaluate after every epoch and list the lrs")
+        s.add_argument("--no-attention", action="store_true",
+                       help="ablation: every attention block outputs 0 (each position sees only its own token), to show what the target rules out")
         for k, v in d.items():
             s.add_argument("--" + k.replace("_", "-"), type=type(v), default=v)
     args = p.parse_args()
+    if args.no_attention:
+        CausalSelfAttention.forward = lambda self, x: 0 * self.c_proj(x)
     run(args, args.workload)
 
 
