@@ -86,7 +86,7 @@ public sealed class CheckRunner(BackendFactory engine, BackendFactory twin, Acti
         afterPart?.Invoke();
         // Below a kink that rounding alone made the engines cross, only layers fed TorchSharp's input compare: re-sync's.
         if (!gradients.Passed && gradients.Crossing is not null && resync.Available && resync.Blamed.Count == 0)
-            gradients = gradients.JudgedByResync();
+            gradients = gradients.JudgedByResync(spec);
 
         UpdateParityResult updates;
         using (var e = engine(model, initial))

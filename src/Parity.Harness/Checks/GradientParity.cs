@@ -26,6 +26,9 @@ public sealed record GradientParityResult(
     GradientScales Scales,
     KinkCrossing? Crossing)
 {
+    /// <summary>The parameters and buffers both engines started from (the reference's), by state_dict name: what the diagnosis recomputes a layer from.</summary>
+    public IReadOnlyList<HostTensor> Values { get; init; } = [];
+
     public bool Passed => Loss.Passed && LayerOutputs.All(d => d.Passed) && LayerOutputGradients.All(d => d.Passed)
         && Parameters.All(d => d.Passed) && Input.Passed && Buffers.All(b => b.Difference.Passed) && Evaluation?.Difference.Passed != false;
 
@@ -34,13 +37,13 @@ public sealed record GradientParityResult(
     /// parameters', the input's — passed on re-sync's word, which found no layer with an error of its own: rounding
     /// sent them through another branch of a kink, and only a layer fed TorchSharp's input can be compared.
     /// </summary>
-    public GradientParityResult JudgedByResync()
+    public GradientParityResult JudgedByResync(ParitySpec spec)
     {
         var below = Crossing!.Layer;
         return this with
         {
             LayerOutputGradients = [.. LayerOutputGradients.Select((d, i) => i < below ? d with { Passed = true } : d)],
-            Parameters = [.. Parameters.Select(d => Diagnosis.Wording.LayerIndex(d.Name) < below ? d with { Passed = true } : d)],
+            Parameters = [.. Parameters.Select(d => Diagnosis.Wording.LayerIndex(spec, d.Name) < below ? d with { Passed = true } : d)],
             Input = Input with { Passed = true },
         };
     }
@@ -52,12 +55,14 @@ public static class GradientParity
     {
         var tolerance = Tolerances.Gradient(spec);
         var compare = (HostTensor a, HostTensor b) => TensorComparison.Compare(a, b, tolerance, spec.DType);
-        var twinOutputs = twin.Forward(batch);
-        var engineOutputs = engine.Forward(batch);
+        var values = twin.GetParameters();
+        var twinOutputs = ByPath(spec, twin.Forward(batch));
+        var engineOutputs = ByPath(spec, engine.Forward(batch));
         var outputScales = CarriedOutputScales(spec, batch, twinOutputs);
         var outputs = engineOutputs.Zip(twinOutputs).Select((pair, i) => TensorComparison.Compare(pair.First, pair.Second, tolerance, spec.DType, outputScales[i])).ToList();
         var e = engine.ComputeGradients(batch);
         var t = twin.ComputeGradients(batch);
+        (e, t) = (e with { LayerOutputs = ByPath(spec, e.LayerOutputs) }, t with { LayerOutputs = ByPath(spec, t.LayerOutputs) });
         var trained = e.Parameters.Select(p => p.Name).ToHashSet();
         var buffers = engine.GetParameters().Zip(twin.GetParameters()).Where(pair => !trained.Contains(pair.First.Name))
             .Select(pair => (pair.First, pair.Second, compare(pair.First, pair.Second))).ToList();
@@ -76,8 +81,12 @@ public static class GradientParity
             buffers,
             evaluation,
             scales,
-            crossing);
+            crossing) { Values = values };
     }
+
+    /// <summary>Each layer's tensor named by the layer's path, whatever the backend called it: the diagnosis finds the layer by name.</summary>
+    static IReadOnlyList<HostTensor> ByPath(ParitySpec spec, IReadOnlyList<HostTensor> perLayer) =>
+        [.. perLayer.Select((tensor, i) => tensor with { Name = spec.Model[i].Path })];
 
     /// <summary>
     /// The scale each layer's training output is judged against end to end: its own (<see cref="OutputScale"/>), and for an
@@ -92,6 +101,9 @@ public static class GradientParity
             scales[i] = OutputScale(spec, batch, LayerResync.Input(spec, batch, twinOutputs, i), i, twinOutputs[i]);
             if (i > 0 && spec.Model[i] is OpLayer { Op.Slope: { } slope } op)
                 scales[i] = Math.Max(scales[i], slope(op.Settings) * scales[i - 1]);
+            // A residual block adds its input to its layers' output: its rounding is relative to both.
+            if (spec.Model[i] is ResidualLayer)
+                scales[i] = Math.Max(scales[i], Math.Max(scales[i - 1], LayerShapes.Feeding(spec, i) is var feeding and >= 0 ? scales[feeding] : 0));
         }
         return scales;
     }

@@ -15,13 +15,13 @@ namespace Parity.Harness.Checks;
 /// the random signs) is the scale reaching the layer below (or the real gradient's, when that is larger).
 /// Without <see cref="ILayerProbe"/> each gradient's scale is the largest of its own layer's real gradients.
 /// </summary>
-public sealed record GradientScales(IReadOnlyList<double> LayerOutputs, IReadOnlyList<double> Parameters, double Input)
+public sealed record GradientScales(IReadOnlyList<double> LayerOutputs, IReadOnlyList<double> Parameters, double Input, IReadOnlyDictionary<string, int> Owners)
 {
-    /// <summary>The scale of a parameter's gradient, by its state_dict name ("0.bias": layer 0's).</summary>
-    public double OfParameter(string name) => Parameters[Wording.LayerIndex(name)];
+    /// <summary>The scale of a parameter's gradient, by its state_dict name ("0.bias": layer 0's; "2.1.c_attn.weight": layer 2.1's).</summary>
+    public double OfParameter(string name) => Parameters[Owners[name]];
 
-    /// <summary>The scale of the gradient reaching layer <paramref name="layer"/>'s input: the one below's output, or the batch's.</summary>
-    public double OfLayerInput(int layer) => layer == 0 ? Input : LayerOutputs[layer - 1];
+    /// <summary>The scale of the gradient reaching the input of the layer fed by entry <paramref name="feeding"/> (<see cref="LayerShapes.Feeding"/>; −1: the batch's).</summary>
+    public double OfLayerInput(int feeding) => feeding < 0 ? Input : LayerOutputs[feeding];
 
     /// <summary>
     /// The scales of the reference's gradients on <paramref name="batch"/>. Runs each layer of <paramref name="twin"/>
@@ -37,8 +37,9 @@ public sealed record GradientScales(IReadOnlyList<double> LayerOutputs, IReadOnl
         {
             var gradient = twinGradients.LayerOutputs[i];
             outputs[i] = reaching = Math.Max(reaching, TensorComparison.LargestFinite(gradient.Data));
-            parameters[i] = Largest(twinGradients.Parameters.Where(p => Wording.LayerIndex(p.Name) == i));
-            var below = i == 0 ? twinGradients.Input : twinGradients.LayerOutputs[i - 1];
+            parameters[i] = Largest(twinGradients.Parameters.Where(p => Wording.LayerIndex(spec, p.Name) == i));
+            var feeding = LayerShapes.Feeding(spec, i);
+            var below = feeding < 0 ? twinGradients.Input : twinGradients.LayerOutputs[feeding];
             if (twin is not ILayerProbe probe)
             {
                 reaching = TensorComparison.LargestFinite(below.Data);
@@ -57,7 +58,7 @@ public sealed record GradientScales(IReadOnlyList<double> LayerOutputs, IReadOnl
             if (spec.Model[i] is OpLayer { Op.InputGradientSlope: { } slope } op)
                 reaching = Math.Max(reaching, outputs[i] * slope(op.Settings, LayerShapes.Of(spec)[i].In, input.Data, batch.Rows));
         }
-        return new GradientScales(outputs, parameters, reaching);
+        return new GradientScales(outputs, parameters, reaching, twinGradients.Parameters.ToDictionary(p => p.Name, p => Wording.LayerIndex(spec, p.Name)));
     }
 
     static double Largest(IEnumerable<HostTensor> tensors) => TensorComparison.LargestFinite(tensors.SelectMany(t => t.Data));

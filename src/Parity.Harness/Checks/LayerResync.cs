@@ -14,6 +14,9 @@ namespace Parity.Harness.Checks;
 /// </summary>
 public sealed record LayerResyncRow(int Layer, IReadOnlyList<TensorDifference> Own, IReadOnlyList<TensorDifference> EndToEnd)
 {
+    /// <summary>For a residual block, how many entries before it are its layers (<see cref="ResidualLayer.Span"/>); 0 otherwise.</summary>
+    public int Span { get; init; }
+
     public double OwnError => Largest(Own);
 
     public double InheritedError => Math.Max(0, Largest(EndToEnd) - OwnError);
@@ -36,7 +39,8 @@ public sealed record LayerResyncResult(IReadOnlyList<LayerResyncRow> Layers, str
     public bool Available => Unavailable is null;
 
     /// <summary>The layers with an own error: the only ones a diagnosis may blame.</summary>
-    public IReadOnlyList<int> Blamed => [.. Layers.Where(l => !l.OwnPassed).Select(l => l.Layer)];
+    /// <remarks>A residual block runs its layers too: it is blamed only when none of them has an own error, as its skip is then what differs.</remarks>
+    public IReadOnlyList<int> Blamed => [.. Layers.Where(l => !l.OwnPassed && !Layers.Skip(l.Layer - l.Span).Take(l.Span).Any(inner => !inner.OwnPassed)).Select(l => l.Layer)];
 }
 
 /// <summary>
@@ -61,7 +65,8 @@ public static class LayerResync
         var own = new List<TensorDifference>[layers];
         // As in the parity run, evaluation is compared only in a model whose evaluation differs from its training.
         var evaluates = parity.Evaluation is not null;
-        var evaluationInput = Input(spec, batch, parity.TwinOutputs, 0);
+        // TorchSharp's eval-mode output of each layer, what the layers it feeds take in evaluation.
+        var evaluated = new HostTensor[layers];
         try
         {
             for (var i = 0; i < layers; i++)
@@ -72,17 +77,17 @@ public static class LayerResync
                 var t = twinProbe.RunLayer(i, batch, input, upstream);
                 // Each gradient against its scale in the end-to-end run (GradientScales): the same tensors, on the same input and upstream gradient.
                 var scales = parity.Scales;
-                own[i] = [TensorComparison.Compare(Named($"{i}", e.Output), Named($"{i}", t.Output), tolerance, spec.DType, GradientParity.OutputScale(spec, batch, input, i, t.Output)),
-                    TensorComparison.Compare(Named(InputName(i), e.Input), Named(InputName(i), t.Input), tolerance, spec.DType, scales.OfLayerInput(i)),
+                own[i] = [TensorComparison.Compare(Named(spec.Model[i].Path, e.Output), Named(spec.Model[i].Path, t.Output), tolerance, spec.DType, GradientParity.OutputScale(spec, batch, input, i, t.Output)),
+                    TensorComparison.Compare(Named(InputName(spec, i), e.Input), Named(InputName(spec, i), t.Input), tolerance, spec.DType, scales.OfLayerInput(LayerShapes.Feeding(spec, i))),
                     .. e.Parameters.Zip(t.Parameters, (a, b) => TensorComparison.Compare(a, b, tolerance, spec.DType, scales.OfParameter(b.Name)))];
                 if (!evaluates)
                     continue;
                 // After the training forward, which moved the buffers as ComputeGradients did before the
                 // parity run's evaluation: each layer's eval forward on TorchSharp's eval-mode input to it.
-                var name = $"{i} output in evaluation";
-                var evaluated = twinProbe.RunLayerEvaluation(i, batch, evaluationInput);
-                own[i].Add(compare(Named(name, engineProbe.RunLayerEvaluation(i, batch, evaluationInput)), Named(name, evaluated)));
-                evaluationInput = evaluated;
+                var name = $"{spec.Model[i].Path} output in evaluation";
+                var evaluationInput = LayerShapes.Feeding(spec, i) is var feeding and >= 0 ? evaluated[feeding] : Input(spec, batch, parity.TwinOutputs, 0);
+                evaluated[i] = twinProbe.RunLayerEvaluation(i, batch, evaluationInput);
+                own[i].Add(compare(Named(name, engineProbe.RunLayerEvaluation(i, batch, evaluationInput)), Named(name, evaluated[i])));
             }
         }
         catch (NotSupportedException declined)
@@ -92,26 +97,26 @@ public static class LayerResync
         // The buffers each layer's one training forward moved, by the layer they belong to.
         var trained = parity.Engine.Parameters.Select(p => p.Name).ToHashSet();
         foreach (var (e, t) in engine.GetParameters().Zip(twin.GetParameters()).Where(pair => !trained.Contains(pair.First.Name)))
-            own[Wording.LayerIndex(e.Name)].Add(compare(e, t));
+            own[Wording.LayerIndex(spec, e.Name)].Add(compare(e, t));
 
-        return new LayerResyncResult([.. Enumerable.Range(0, layers).Select(i => new LayerResyncRow(i, own[i], EndToEnd(parity, i)))]);
+        return new LayerResyncResult([.. Enumerable.Range(0, layers).Select(i => new LayerResyncRow(i, own[i], EndToEnd(spec, parity, i)) { Span = (spec.Model[i] as ResidualLayer)?.Span ?? 0 })]);
     }
 
     /// <summary>What layer <paramref name="index"/> received in TorchSharp's run: the batch's features, or the output of the layer before, shaped as the layer takes it.</summary>
-    internal static HostTensor Input(ParitySpec spec, Batch batch, IReadOnlyList<HostTensor> twinOutputs, int index) => index == 0
-        ? new HostTensor("input", [batch.Rows, .. LayerShapes.Of(spec)[0].In], batch.X)
-        : twinOutputs[index - 1];
+    internal static HostTensor Input(ParitySpec spec, Batch batch, IReadOnlyList<HostTensor> twinOutputs, int index) => LayerShapes.Feeding(spec, index) is var feeding and >= 0
+        ? twinOutputs[feeding]
+        : new HostTensor("input", [batch.Rows, .. LayerShapes.Of(spec)[0].In], batch.X);
 
     /// <summary>The same tensors in the normal run: the layer's output, the gradient leaving it backward (dL/d of its input), its parameters' gradients, its buffers.</summary>
-    static IReadOnlyList<TensorDifference> EndToEnd(GradientParityResult parity, int index) =>
+    static IReadOnlyList<TensorDifference> EndToEnd(ParitySpec spec, GradientParityResult parity, int index) =>
     [
         parity.LayerOutputs[index],
-        Renamed(index == 0 ? parity.Input : parity.LayerOutputGradients[index - 1], InputName(index)),
-        .. parity.Parameters.Where(d => Wording.LayerIndex(d.Name) == index),
-        .. parity.Buffers.Select(b => b.Difference).Where(d => Wording.LayerIndex(d.Name) == index),
+        Renamed(LayerShapes.Feeding(spec, index) is var feeding and >= 0 ? parity.LayerOutputGradients[feeding] : parity.Input, InputName(spec, index)),
+        .. parity.Parameters.Where(d => Wording.LayerIndex(spec, d.Name) == index),
+        .. parity.Buffers.Select(b => b.Difference).Where(d => Wording.LayerIndex(spec, d.Name) == index),
     ];
 
-    static string InputName(int index) => $"{index}.input gradient";
+    static string InputName(ParitySpec spec, int index) => $"{spec.Model[index].Prefix}input gradient";
 
     static HostTensor Named(string name, HostTensor tensor) => new(name, tensor.Shape, tensor.Data);
 

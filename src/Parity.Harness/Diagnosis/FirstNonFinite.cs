@@ -15,7 +15,7 @@ static class FirstNonFinite
     public static string? Explain(ParitySpec spec, Batch batch, GradientParityResult parity)
     {
         if (parity.LayerOutputs.FirstOrDefault(d => d.HasNonFinite) is { } forward)
-            return $"the first NaN/Inf appears in the output of {Layer(spec, LayerIndex(forward.Name))} at {forward.WorstIndex}, from a finite input: its forward makes it"
+            return $"the first NaN/Inf appears in the output of {Layer(spec, LayerIndex(spec, forward.Name))} at {forward.WorstIndex}, from a finite input: its forward makes it"
                 + Control(forward.Value, forward.Reference);
 
         if (!double.IsFinite(parity.Engine.Loss))
@@ -33,7 +33,7 @@ static class FirstNonFinite
         }
 
         if (parity.Parameters.FirstOrDefault(d => d.HasNonFinite) is { } parameter)
-            return $"the first NaN/Inf is in the gradient of {parameter.Name} at {parameter.WorstIndex}, though the gradient reaching {Layer(spec, LayerIndex(parameter.Name))} is finite";
+            return $"the first NaN/Inf is in the gradient of {parameter.Name} at {parameter.WorstIndex}, though the gradient reaching {Layer(spec, LayerIndex(spec, parameter.Name))} is finite";
         return null;
     }
 

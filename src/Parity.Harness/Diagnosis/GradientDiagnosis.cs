@@ -85,10 +85,11 @@ public static class GradientDiagnosis
         var first = parity.LayerOutputs.FirstOrDefault(d => !d.Passed);
         if (first is not null)
         {
-            var index = LayerIndex(first.Name);
+            var index = LayerIndex(spec, first.Name);
             var mistake = spec.Model[index] is OpLayer op
-                ? ActivationHypotheses.ExplainForward(op, LayerShapes.Of(spec)[index].In, batch.Rows, index > 0 ? parity.TwinOutputs[index - 1].Data : batch.X,
+                ? ActivationHypotheses.ExplainForward(op, LayerShapes.Of(spec)[index].In, batch.Rows, InputOf(spec, batch, parity, index),
                     parity.TwinOutputs[index].Data, parity.EngineOutputs[index].Data, Tolerances.Gradient(spec))
+                    ?? op.Op.ExplainOutput(Evidence(spec, batch, parity, op, parity.Twin.Input.Data, parity.Twin.Input.Data), parity.EngineOutputs[index].Data)
                 : null;
             lines.Add($"outputs part at {Layer(spec, index)}: its forward differs (max rel err {Number(first.MaxRelErr)} at {first.WorstIndex}), and everything after it follows"
                 + (mistake is null ? "" : $": {mistake}"));
@@ -107,10 +108,10 @@ public static class GradientDiagnosis
     {
         if (parity.Buffers.FirstOrDefault(b => !b.Difference.Passed) is { Difference: { } buffer } parting)
         {
-            var index = LayerIndex(buffer.Name);
+            var index = LayerIndex(spec, buffer.Name);
             var mistake = spec.Model[index] is OpLayer op
                 ? ActivationHypotheses.ExplainBuffer(op, LayerShapes.Of(spec)[index].In, batch.Rows, buffer.Name[(buffer.Name.IndexOf('.') + 1)..],
-                    index > 0 ? parity.TwinOutputs[index - 1].Data : batch.X, parting.Twin.Data, parting.Engine.Data, Tolerances.Gradient(spec))
+                    InputOf(spec, batch, parity, index), parting.Twin.Data, parting.Engine.Data, Tolerances.Gradient(spec))
                 : null;
             lines.Add($"the buffer {buffer.Name} of {Layer(spec, index)} parts from TorchSharp's after the training forward (max rel err {Number(buffer.MaxRelErr)}), though its output agrees"
                 + (mistake is null ? "" : $": {mistake}"));
@@ -156,7 +157,7 @@ public static class GradientDiagnosis
         if (RatioFit.Common(pairs.Select(p => (p.First.Data, p.Second.Data))) is { } r && !RatioFit.Near(r, 1))
             return $" — the engine's is {Number(r)}× that{Meaning(spec, batch, r, parity.Loss.Passed)}";
         var tolerance = Tolerances.Gradient(spec);
-        var rows = pairs.Select(p => SingleRow(p.First.Data, parity.Twin.LayerOutputs[LayerIndex(p.First.Name)], tolerance)).Distinct().ToList();
+        var rows = pairs.Select(p => SingleRow(p.First.Data, parity.Twin.LayerOutputs[LayerIndex(spec, p.First.Name)], tolerance)).Distinct().ToList();
         return rows is [{ } row] ? $" — the engine's is row {row}'s dL/dy alone: the sum over the rows is missing" : "";
     }
 
@@ -182,8 +183,21 @@ public static class GradientDiagnosis
         }
         for (var i = gradients.Count - 1; i >= 0; i--)
         {
-            var (engine, twin) = i > 0 ? (parity.Engine.LayerOutputs[i - 1], parity.Twin.LayerOutputs[i - 1]) : (parity.Engine.Input, parity.Twin.Input);
-            var own = parity.Parameters.Where(d => LayerIndex(d.Name) == i && !d.Passed).ToList();
+            var feeding = LayerShapes.Feeding(spec, i);
+            var (passedBack, engine, twin) = feeding >= 0
+                ? (gradients[feeding], OwnInputGradient(spec, parity.Engine, i), OwnInputGradient(spec, parity.Twin, i))
+                : (parity.Input, parity.Engine.Input.Data, parity.Twin.Input.Data);
+            if (spec.Model[i] is ResidualLayer)
+            {
+                // Its layers' own errors come next in the walk; only a difference the skip explains is the block's own.
+                if (!passedBack.Passed && SequenceMistakes.Residual(engine, twin, parity.Twin.LayerOutputs[i].Data, Tolerances.Gradient(spec)) is { } skip)
+                {
+                    lines.Add($"gradients part at {Layer(spec, i)}: the gradient reaching its output agrees, the gradient it passes back does not (max rel err {Number(passedBack.MaxRelErr)}) — its backward is wrong: {skip}");
+                    return;
+                }
+                continue;
+            }
+            var own = parity.Parameters.Where(d => LayerIndex(spec, d.Name) == i && !d.Passed).ToList();
             if (own.Count > 0)
             {
                 var explained = spec.Model[i] is OpLayer owner ? owner.Op.Explain(Evidence(spec, batch, parity, owner, engine, twin)) : null;
@@ -191,13 +205,12 @@ public static class GradientDiagnosis
                     + (explained is null ? "" : $": {explained}"));
                 return;
             }
-            var passedBack = i > 0 ? gradients[i - 1] : parity.Input;
-            if (passedBack.Passed)
+            if (StartsBlock(spec, i) ? Agree(spec, engine, twin) : passedBack.Passed)
                 continue;
-            var ratio = RatioFit.Of(engine.Data, twin.Data) is { } r && !RatioFit.Near(r, 1) ? $", {Number(r)}× TorchSharp's{Meaning(spec, batch, r, parity.Loss.Passed)}" : "";
+            var ratio = RatioFit.Of(engine, twin) is { } r && !RatioFit.Near(r, 1) ? $", {Number(r)}× TorchSharp's{Meaning(spec, batch, r, parity.Loss.Passed)}" : "";
             var mistake = spec.Model[i] is OpLayer op
-                ? ActivationHypotheses.Explain(op, i > 0 ? parity.TwinOutputs[i - 1].Data : batch.X, parity.TwinOutputs[i].Data,
-                    parity.Twin.LayerOutputs[i].Data, engine.Data, Tolerances.Gradient(spec)) ?? op.Op.Explain(Evidence(spec, batch, parity, op, engine, twin))
+                ? ActivationHypotheses.Explain(op, InputOf(spec, batch, parity, i), parity.TwinOutputs[i].Data,
+                    parity.Twin.LayerOutputs[i].Data, engine, Tolerances.Gradient(spec)) ?? op.Op.Explain(Evidence(spec, batch, parity, op, engine, twin))
                 : null;
             lines.Add($"gradients part at {Layer(spec, i)}: the gradient reaching its output agrees, the gradient it passes back does not (max rel err {Number(passedBack.MaxRelErr)}{ratio}) — its backward is wrong"
                 + (mistake is null ? "" : $": {mistake}"));
@@ -206,13 +219,43 @@ public static class GradientDiagnosis
     }
 
     /// <summary>What an op's own test of its mistakes looks at: the layer's shapes, TorchSharp's input to it, the gradients around it.</summary>
-    static LayerEvidence Evidence(ParitySpec spec, Batch batch, GradientParityResult parity, OpLayer layer, HostTensor engineGradInput, HostTensor twinGradInput)
+    static LayerEvidence Evidence(ParitySpec spec, Batch batch, GradientParityResult parity, OpLayer layer, double[] engineGradInput, double[] twinGradInput)
     {
         var i = layer.Index;
         var (input, output) = LayerShapes.Of(spec)[i];
-        var parameters = parity.Engine.Parameters.Zip(parity.Twin.Parameters).Where(p => LayerIndex(p.First.Name) == i).ToList();
-        return new LayerEvidence(layer.Settings, input, output, i > 0 ? parity.TwinOutputs[i - 1].Data : batch.X, parity.Twin.LayerOutputs[i].Data,
-            engineGradInput.Data, twinGradInput.Data, parameters, Tolerances.Gradient(spec));
+        var parameters = parity.Engine.Parameters.Zip(parity.Twin.Parameters).Where(p => LayerIndex(spec, p.First.Name) == i).ToList();
+        return new LayerEvidence(layer.Settings, input, output, InputOf(spec, batch, parity, i), parity.Twin.LayerOutputs[i].Data,
+            engineGradInput, twinGradInput, parameters, Tolerances.Gradient(spec))
+        {
+            Values = [.. parity.Values.Where(v => LayerIndex(spec, v.Name) == i)],
+        };
+    }
+
+    /// <summary>TorchSharp's input to layer <paramref name="i"/>: the output of the entry feeding it, or the batch's.</summary>
+    static double[] InputOf(ParitySpec spec, Batch batch, GradientParityResult parity, int i) =>
+        LayerShapes.Feeding(spec, i) is var feeding and >= 0 ? parity.TwinOutputs[feeding].Data : batch.X;
+
+    /// <summary>Whether layer <paramref name="i"/> is the first of a residual block's layers, whose input also feeds the skip.</summary>
+    static bool StartsBlock(ParitySpec spec, int i) => spec.Model.Any(l => l is ResidualLayer r && r.Index - r.Span == i);
+
+    /// <summary>
+    /// The gradient layer <paramref name="i"/> itself passes back (i > 0): the one at its input, less what each residual
+    /// block starting at it adds there through its skip (the gradient at the block's output).
+    /// </summary>
+    static double[] OwnInputGradient(ParitySpec spec, Gradients gradients, int i)
+    {
+        var own = (double[])gradients.LayerOutputs[LayerShapes.Feeding(spec, i)].Data.Clone();
+        foreach (var block in spec.Model.OfType<ResidualLayer>().Where(r => r.Index - r.Span == i && spec.Model[i] is not ResidualLayer))
+            for (var k = 0; k < own.Length; k++)
+                own[k] -= gradients.LayerOutputs[block.Index].Data[k];
+        return own;
+    }
+
+    static bool Agree(ParitySpec spec, double[] engine, double[] twin)
+    {
+        var tolerance = Tolerances.Gradient(spec);
+        var scale = TensorComparison.LargestFinite(twin);
+        return engine.Select((v, k) => Math.Abs(v - twin[k]) <= tolerance.Atol + tolerance.Rtol * scale).All(ok => ok);
     }
 
     static void Update(ParitySpec spec, UpdateParityResult updates, UpdateStep failure, List<string> lines)

@@ -6,19 +6,30 @@ namespace Parity.Harness.Diagnosis;
 /// <summary>How the diagnosis names layers, losses, numbers and ratios, the same way in every sentence.</summary>
 static class Wording
 {
-    /// <summary>"layer 2 (tanh, 3rd from the output)": the spec's index and, for a reader walking back from the loss, the position from the output.</summary>
-    public static string Layer(ParitySpec spec, int index) => $"layer {index} ({Kind(spec, index)}, {Ordinal(spec.Model.Count - index)} from the output)";
+    /// <summary>
+    /// "layer 2 (tanh, 3rd from the output)": the spec's index and, for a reader walking back from the loss, the position
+    /// from the output; a layer inside a residual block by its path, "layer 2.1 (causal-self-attention, in residual block 2)".
+    /// </summary>
+    public static string Layer(ParitySpec spec, int index)
+    {
+        var path = spec.Model[index].Path;
+        if (path.LastIndexOf('.') is var dot and > 0)
+            return $"layer {path} ({Kind(spec, index)}, in residual block {path[..dot]})";
+        var topLevel = spec.Model.Where(l => !l.Path.Contains('.', StringComparison.Ordinal)).ToList();
+        return $"layer {path} ({Kind(spec, index)}, {Ordinal(topLevel.Count - topLevel.FindIndex(l => l.Index == index))} from the output)";
+    }
 
     /// <summary>The layer's keyword: "linear", "conv2d", "tanh".</summary>
     public static string Kind(ParitySpec spec, int index) => spec.Model[index] switch
     {
         LinearLayer => "linear",
         OpLayer a => a.Keyword,
+        ResidualLayer => ResidualLayer.Keyword,
         _ => "layer",
     };
 
-    /// <summary>The index of the layer a tensor belongs to: layer outputs are named "2", parameters "2.weight".</summary>
-    public static int LayerIndex(string name) => int.Parse(name.Split('.')[0], CultureInfo.InvariantCulture);
+    /// <summary>The flat index of the layer a tensor belongs to: layer outputs are named by the layer's path ("2", "3.1"), parameters "2.weight", "3.1.c_attn.weight".</summary>
+    public static int LayerIndex(ParitySpec spec, string name) => LayerShapes.Owner(spec, name);
 
     public static string Loss(LossSpec loss) => $"{loss.Op.Keyword} ({loss.Reduction.ToString().ToLowerInvariant()}) loss";
 

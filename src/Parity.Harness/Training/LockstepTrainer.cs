@@ -115,7 +115,7 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
         var stepped = engine.ComputeGradients(batch).Parameters.ToDictionary(g => g.Name);
         engine.SetParameters(engineAfter);
         twin.SetParameters(twinAfter);
-        if (!(parity.Crossing is null ? parity : parity.JudgedByResync()).Passed)
+        if (!(parity.Crossing is null ? parity : parity.JudgedByResync(spec)).Passed)
             return double.PositiveInfinity;
         var below = parity.Crossing?.Layer ?? 0;
         var gradients = parity.Twin.Parameters.ToDictionary(g => g.Name);
@@ -125,7 +125,7 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
         {
             scale = Math.Max(scale, TensorComparison.LargestFinite(t.Data));
             var gradient = gradients.GetValueOrDefault(t.Name);
-            if (gradient is not null && Wording.LayerIndex(t.Name) < below)
+            if (gradient is not null && Wording.LayerIndex(spec, t.Name) < below)
                 continue;
             // A gradient no larger than the check's bound on its rounding (of the terms it is summed from) is zero as far as
             // rounding can tell, and its sign and size are rounding's: left out too.

@@ -121,9 +121,9 @@ public sealed class TeacherForcing(ParitySpec spec, Dataset data)
     /// </summary>
     IReadOnlyList<TensorDifference> CompareGradients(IReadOnlyList<HostTensor> engine, IReadOnlyList<HostTensor> twin, Tolerance tolerance)
     {
-        var layerScale = twin.GroupBy(g => Diagnosis.Wording.LayerIndex(g.Name))
+        var layerScale = twin.GroupBy(g => Diagnosis.Wording.LayerIndex(spec, g.Name))
             .ToDictionary(layer => layer.Key, layer => TensorComparison.LargestFinite(layer.SelectMany(g => g.Data)));
-        return [.. engine.Zip(twin, (e, t) => TensorComparison.Compare(e, t, tolerance, spec.DType, layerScale[Diagnosis.Wording.LayerIndex(t.Name)]))];
+        return [.. engine.Zip(twin, (e, t) => TensorComparison.Compare(e, t, tolerance, spec.DType, layerScale[Diagnosis.Wording.LayerIndex(spec, t.Name)]))];
     }
 
     /// <summary>Sets the engine to the reference's parameters and optimizer state (its lr included).</summary>

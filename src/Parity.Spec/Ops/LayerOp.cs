@@ -118,6 +118,9 @@ public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops
     /// <summary>For ops whose mistakes are not a rule per element: names the mistake the evidence shows, or null.</summary>
     public Func<LayerEvidence, string?> Explain { get; init; } = _ => null;
 
+    /// <summary>For ops whose forward mistakes need the layer's parameters (attention): names the mistake the engine's output [rows, …] shows, or null.</summary>
+    public Func<LayerEvidence, double[], string?> ExplainOutput { get; init; } = (_, _) => null;
+
     /// <summary>Settings and input shapes the op helper test runs the op with; by default its defaults on 4 features.</summary>
     public IReadOnlyList<OpExample> Examples { get; init; } = [new([], [4])];
 

@@ -210,6 +210,7 @@ public static class LayerOps
             Shape = SequenceShapes.Embed,
             Owns = (settings, _) => [new("weight", [settings.Integer("num_embeddings"), settings.Integer("embedding_dim")], TensorRole.Normal) { Std = 1 }],
             Cost = (_, _, output) => new OpCost(0, Count(output), 0),
+            Explain = SequenceMistakes.Embedding,
             // a repeated id, so that a backward which overwrites instead of accumulating fails
             Examples = [new(new() { ["num_embeddings"] = 4, ["embedding_dim"] = 3 }, [6])],
         },
@@ -222,6 +223,7 @@ public static class LayerOps
             Owns = (settings, input) => [new("weight", [settings.Integer("block_size"), input[^1]], TensorRole.Normal) { Std = 0.02 }],
             Cost = (_, _, output) => new OpCost(Count(output), Count(output), 0),
             Slope = One,
+            Explain = SequenceMistakes.PositionEmbedding,
             // a block longer than the sequence: its last rows take no gradient
             Examples = [new(new() { ["block_size"] = 4 }, [4, 3]), new(new() { ["block_size"] = 7 }, [4, 3])],
         },
@@ -232,6 +234,7 @@ public static class LayerOps
             Derived = input => new() { ["normalized_shape"] = new JsonArray(input[^1]) },
             Shape = SequenceShapes.LastDimension,
             Owns = (settings, input) => settings.Flag("elementwise_affine") ? [new("weight", [input[^1]], TensorRole.Ones), new("bias", [input[^1]], TensorRole.Zeros)] : [],
+            Explain = SequenceMistakes.LayerNorm,
             Examples = [new([], [4]), new(new() { ["elementwise_affine"] = false, ["eps"] = 0.01 }, [3, 4])],
         },
         // minGPT's CausalSelfAttention: qkv = x·Wᵀ + b, per head softmax(q·kᵀ/√d) under the causal mask, times v, then the projection
@@ -245,6 +248,8 @@ public static class LayerOps
             DropProbability = settings => settings.Number("dropout"),
             MaskShape = (settings, input) => [settings.Integer("num_heads"), input[0], input[0]],
             TrainingDiffers = true,
+            Explain = AttentionMistakes.Explain,
+            ExplainOutput = AttentionMistakes.ExplainForward,
             Examples =
             [
                 new(new() { ["num_heads"] = 2 }, [4, 6]),

@@ -7,7 +7,7 @@ namespace Parity.Spec;
 /// overwritten where a token repeats, a position-embedding gradient not summed over the batch, a residual
 /// block dropping its skip path. Diagnosis only: no engine uses these rules.
 /// </summary>
-static class SequenceMistakes
+public static class SequenceMistakes
 {
     public static string? LayerNorm(LayerEvidence e)
     {
@@ -96,9 +96,16 @@ static class SequenceMistakes
         return null;
     }
 
-    /// <summary>A residual block whose input gradient is its layers' alone: the skip's dy is not added.</summary>
-    public static string? Residual(LayerEvidence e) =>
-        e.GradInputDiffers && e.Same(e.EngineGradInput, [.. e.TwinGradInput.Select((v, i) => v - e.GradOutput[i])])
+    /// <summary>
+    /// A residual block whose input gradient is its layers' alone: the skip's dy is not added. From the engine's and
+    /// TorchSharp's gradient at the block's input and the gradient reaching its output.
+    /// </summary>
+    public static string? Residual(double[] engineGradInput, double[] twinGradInput, double[] gradOutput, Tolerance tolerance)
+    {
+        bool Close(double value, double reference) => Math.Abs(value - reference) <= tolerance.Atol + tolerance.Rtol * Math.Abs(reference);
+        return !engineGradInput.Select((v, i) => Close(v, twinGradInput[i])).All(ok => ok)
+            && engineGradInput.Select((v, i) => Close(v, twinGradInput[i] - gradOutput[i])).All(ok => ok)
             ? "the gradient it passes back is its layers' alone: the block computes x + f(x), so dL/dx = dy + f′ᵀ·dy — the backward drops the skip path's dy"
             : null;
+    }
 }

@@ -29,6 +29,25 @@ public static class LayerShapes
     public static int[] InputOf(LayerSpec layer, int[] previousOutput, IReadOnlyList<(int[] In, int[] Out)> before) =>
         layer is ResidualLayer residual ? before[^residual.Span].In : previousOutput;
 
+    /// <summary>
+    /// The entry whose output entry <paramref name="layer"/> takes in the flat post-order list, −1 for the model's input:
+    /// the entry before it, or for a residual block the entry before its first layer.
+    /// </summary>
+    public static int Feeding(ParitySpec spec, int layer) => layer - 1 - (spec.Model[layer] is ResidualLayer residual ? residual.Span : 0);
+
+    /// <summary>
+    /// The flat index of the layer a tensor belongs to: the innermost layer whose path is the tensor's name
+    /// (a layer's output, "2.1") or starts it ("2.1.c_attn.weight", "2.1.mask").
+    /// </summary>
+    public static int Owner(ParitySpec spec, string name)
+    {
+        var (owner, depth) = (-1, -1);
+        foreach (var layer in spec.Model)
+            if ((name == layer.Path || name.StartsWith(layer.Prefix, StringComparison.Ordinal)) && layer.Path.Length > depth)
+                (owner, depth) = (layer.Index, layer.Path.Length);
+        return owner >= 0 ? owner : throw new ArgumentException($"no layer of {spec.Name} owns the tensor '{name}'", nameof(name));
+    }
+
     /// <summary>The layer's output shape for <paramref name="input"/>; <see cref="ShapeException"/> when it does not fit.</summary>
     public static int[] Next(LayerSpec layer, int[] input) => layer switch
     {
