@@ -172,7 +172,7 @@ class Answers(unittest.TestCase):
         (r,), _ = exchange(tiny_engine(), request("hello", {"protocol": 1}))
         self.assertEqual(1, r["result"]["protocol"])
         self.assertEqual("tiny-engine", r["result"]["engine"])
-        self.assertEqual(["dropout", "linear"], r["result"]["covers"]["layers"])
+        self.assertEqual(["dropout", "linear", "residual"], r["result"]["covers"]["layers"])
         self.assertEqual(["sgd"], r["result"]["covers"]["optimizers"])
 
     def test_shutdown_is_answered_and_nothing_after_it_is_read(self):
