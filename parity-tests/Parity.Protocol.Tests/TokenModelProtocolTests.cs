@@ -41,6 +41,17 @@ public class TokenModelProtocolTests
         return new ProcessBackend(Engines.Numpy()["exec:".Length..], Model, initial, TimeSpan.FromSeconds(60), new StringWriter(), new object());
     }
 
+    /// <summary>What build sends: the input's dtype, and each layer's path and span, by which an engine finds the blocks and names.</summary>
+    [Fact]
+    public void The_description_carries_the_input_dtype_and_each_layer_s_path_and_span()
+    {
+        var json = ModelDescriptionJson.Of(Model);
+
+        Assert.Equal("int64", json["input_dtype"]!.GetValue<string>());
+        var layers = json["layers"]!.AsArray().Select(l => (l!["path"]!.GetValue<string>(), l["span"]!.GetValue<int>()));
+        Assert.Equal([("0", 0), ("1.0", 0), ("1.1", 0), ("1", 2), ("2", 0)], layers);
+    }
+
     [Fact]
     public void Token_ids_cross_as_int64_and_have_a_zero_gradient()
     {
