@@ -157,7 +157,7 @@ class Sequential:
         layer = self.layers[described["layer"]]
         suffix = self._suffix(described)
         if suffix not in layer.grads:
-            raise BadRequest(f"{type(layer).__name__}.backward (layer {layer.index}) left no gradient for '{suffix}' in self.grads")
+            raise BadRequest(f"{type(layer).__name__}.backward (layer {layer.path}) left no gradient for '{suffix}' in self.grads")
         return np.asarray(layer.grads[suffix], dtype=self.dtype)
 
     # ---- running the Sequential
@@ -202,8 +202,16 @@ class Sequential:
                 add(k - 1, grads[k])
                 add(i - self.spans[i] - first, grads[k])
             else:
-                add(k - 1, self.layers[i].backward(grads[k]))
+                add(k - 1, self._input_gradient(self.layers[i], grads[k]))
         return grads[1:], grads[0]
+
+    @staticmethod
+    def _input_gradient(layer, dy):
+        dx = layer.backward(dy)
+        if dx is None:
+            raise BadRequest(f"{type(layer).__name__}.backward (layer {layer.path}) returned no gradient of its input: "
+                             "return dL/dx (zeros shaped as the ids, for token ids)")
+        return dx
 
     def _step(self):
         grads = {d["name"]: self._grad(d) for d in self._trained()}

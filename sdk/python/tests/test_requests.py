@@ -19,7 +19,7 @@ PARAMETERS = {"0.weight": np.array([[1.0, 2.0]]), "0.bias": np.array([0.5])}
 BATCH = {"x": np.array([[1.0, 1.0], [2.0, 0.0]]), "y": np.array([[0.0], [1.0]]), "1.mask": np.array([[1.0], [0.0]])}
 
 
-def tiny_engine(forward_raises=False, forgets_bias=False):
+def tiny_engine(forward_raises=False, forgets_bias=False, returns_nothing=False):
     engine = LayeredEngine("tiny-engine", "1")
 
     @engine.layer("linear")
@@ -37,7 +37,7 @@ def tiny_engine(forward_raises=False, forgets_bias=False):
             self.grads["weight"] = dy.T @ self.x
             if not forgets_bias:
                 self.grads["bias"] = dy.sum(axis=0)
-            return dy @ self.params["weight"]
+            return None if returns_nothing else dy @ self.params["weight"]
 
     @engine.loss("mse")
     class MSE:
@@ -137,6 +137,10 @@ class ErrorPaths(unittest.TestCase):
     def test_a_backward_that_leaves_a_gradient_out_fails_naming_it(self):
         (_, r), _ = exchange(tiny_engine(forgets_bias=True), BUILD, request("gradients", tensors=BATCH, id=2))
         self.assertEqual(("failed", "Linear.backward (layer 0) left no gradient for 'bias' in self.grads"), self.error(r))
+
+    def test_a_backward_that_returns_nothing_fails_naming_it(self):
+        (_, r), _ = exchange(tiny_engine(returns_nothing=True), BUILD, request("gradients", tensors=BATCH, id=2))
+        self.assertEqual(("failed", "Linear.backward (layer 0) returned no gradient of its input: return dL/dx (zeros shaped as the ids, for token ids)"), self.error(r))
 
     def test_run_layer_out_of_range_fails(self):
         (_, r), _ = exchange(tiny_engine(), BUILD, request("run_layer", {"layer": 5}, {"x": BATCH["x"]}, id=2))
