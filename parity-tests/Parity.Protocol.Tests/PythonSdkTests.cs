@@ -77,7 +77,7 @@ public class PythonSdkTests
 
         Assert.True(exit == 2, output + error);
         Assert.Contains("request 'hello' (id 1): the engine does not support layer 'unflatten' (layer 0), 'conv2d' (layer 1), 'max-pool2d' (layer 3), ", error);
-        Assert.Contains("(it covers dropout, identity, leaky-relu, linear, relu, sigmoid, softmax, tanh); optimizer 'adam' (it covers sgd)", error);
+        Assert.Contains("'flatten' (layer 7) (it covers causal-self-attention, dropout, embedding, gelu, identity, layer-norm, leaky-relu, linear, position-embedding, relu, residual, sigmoid, softmax, tanh)", error);
         Assert.DoesNotContain("request 'build'", error);
     }
 

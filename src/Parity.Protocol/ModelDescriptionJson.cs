@@ -5,6 +5,9 @@ namespace Parity.Protocol;
 /// <summary>
 /// A <see cref="ModelDescription"/> as the <c>build</c> request sends it: snake_case keys, each layer,
 /// loss, optimizer, schedule and clipping as <c>{"kind", "options"}</c> with PyTorch's argument names.
+/// The layers are the flat post-order list of <see cref="ModelDescription.Layers"/>: each carries its
+/// module <c>path</c> (what its parameters' and masks' names start with) and, for a residual block, the
+/// <c>span</c> of entries before it that it wraps; <c>input_dtype</c> says whether <c>x</c> is features or token ids.
 /// </summary>
 public static class ModelDescriptionJson
 {
@@ -13,9 +16,12 @@ public static class ModelDescriptionJson
         ["name"] = model.Name,
         ["dtype"] = model.DType,
         ["input_shape"] = Shape(model.InputShape),
+        ["input_dtype"] = model.InputDType,
         ["layers"] = new JsonArray(model.Layers.Select(layer => (JsonNode)new JsonObject
         {
             ["index"] = layer.Index,
+            ["path"] = layer.Path,
+            ["span"] = layer.Span,
             ["kind"] = layer.Kind,
             ["options"] = layer.Options.DeepClone(),
             ["input_shape"] = Shape(layer.InputShape),

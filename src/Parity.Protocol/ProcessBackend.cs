@@ -7,7 +7,7 @@ namespace Parity.Protocol;
 /// An engine in another process, in any language, as an <see cref="IBackend"/>: each call is one
 /// request of protocol version 1 (docs/protocol.md), and every tensor that comes
 /// back is checked — its name, shape and dtype — before the harness sees it. Floating tensors cross
-/// in the model's dtype, class indices as int64.
+/// in the model's dtype, class indices and token ids as int64.
 /// </summary>
 public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState, ILayerProbe
 {
@@ -128,18 +128,20 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState, I
     /// <summary>
     /// The optional <c>run_layer</c>: params <c>{"layer": INDEX}</c>, tensors <c>x</c> (the layer's input),
     /// <c>grad_output</c> (the upstream gradient) and the batch's dropout masks; the reply's tensors are
-    /// <c>output</c>, <c>grad_input</c> and the gradient of each of the layer's parameters by name. An engine
+    /// <c>output</c>, <c>grad_input</c> and the gradient of each of the layer's parameters by name — for a
+    /// residual block, of every parameter of the layers it wraps. An engine
     /// that answers <c>not-implemented</c> cannot be re-synced: a <see cref="NotSupportedException"/> that says so.
     /// </summary>
     public LayerRun RunLayer(int layer, Batch batch, HostTensor input, HostTensor outputGradient)
     {
         var description = _model.Layers[layer];
-        var parameters = _model.Parameters.Where(p => !p.Buffer && p.Layer == layer).ToList();
+        // A residual block runs its span's layers: the entries right before it.
+        var parameters = _model.Parameters.Where(p => !p.Buffer && p.Layer >= layer - description.Span && p.Layer <= layer).ToList();
         var output = (Name: "output", Shape: Rows(batch, description.OutputShape));
         var gradInput = (Name: "grad_input", Shape: Rows(batch, description.InputShape));
         var expected = parameters.Select(p => (p.Name, p.Shape)).Append(output).Append(gradInput).ToList();
         var reply = _channel.TryCall("run_layer", new JsonObject { ["layer"] = layer },
-            [SafetensorsTensor.Float("x", Rows(batch, description.InputShape), input.Data, _model.IsFloat32),
+            [LayerInput(layer, batch, input),
              SafetensorsTensor.Float("grad_output", Rows(batch, description.OutputShape), outputGradient.Data, _model.IsFloat32), .. Masks(batch)], Bytes(expected))
             ?? throw new NotSupportedException($"{Name} answered not-implemented to 'run_layer': re-sync and the backward linearity check run one layer "
                 + "on a given input and upstream gradient, and need the optional run_layer request (see Parity's docs/protocol.md)");
@@ -159,7 +161,7 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState, I
         var description = _model.Layers[layer];
         var shape = Rows(batch, description.OutputShape);
         var reply = _channel.TryCall("run_layer", new JsonObject { ["layer"] = layer, ["training"] = false },
-            [SafetensorsTensor.Float("x", Rows(batch, description.InputShape), input.Data, _model.IsFloat32)], Bytes([("output", shape)]))
+            [LayerInput(layer, batch, input)], Bytes([("output", shape)]))
             ?? throw new NotSupportedException($"{Name} answered not-implemented to 'run_layer' with \"training\": false: re-sync runs each layer's evaluation forward "
                 + "alone too, and needs run_layer in evaluation mode (see Parity's docs/protocol.md)");
         return new HostTensor("output", shape, Expect(reply, [("output", shape)])["output"]);
@@ -257,17 +259,27 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState, I
     List<SafetensorsTensor> Parameters(IReadOnlyList<HostTensor> parameters) =>
         parameters.Select(p => SafetensorsTensor.Float(p.Name, p.Shape, p.Data, _model.IsFloat32)).ToList();
 
-    SafetensorsTensor Input(Batch batch) => SafetensorsTensor.Float("x", Rows(batch, _model.InputShape), batch.X, _model.IsFloat32);
+    SafetensorsTensor Input(Batch batch) => Input(Rows(batch, _model.InputShape), batch.X, _model.TakesTokens);
+
+    /// <summary>A layer's input <c>x</c> for run_layer: token ids when the layer (or the block it closes) starts the model and the model takes tokens.</summary>
+    SafetensorsTensor LayerInput(int layer, Batch batch, HostTensor input) =>
+        Input(Rows(batch, _model.Layers[layer].InputShape), input.Data, _model.TakesTokens && layer - _model.Layers[layer].Span == 0);
+
+    /// <summary>Features in the model's dtype, or token ids as int64: whole numbers, exact in the batch's doubles.</summary>
+    SafetensorsTensor Input(int[] shape, double[] values, bool tokens) => tokens
+        ? SafetensorsTensor.Int64("x", shape, values.Select(id => (long)id).ToArray())
+        : SafetensorsTensor.Float("x", shape, values, _model.IsFloat32);
 
     /// <summary>
-    /// The batch's features and targets — float rows <c>y</c>, or int64 class indices <c>classes</c> —
-    /// and its dropout masks (none for a model without dropout, so such an engine sees what it always saw).
+    /// The batch's features and targets — float rows <c>y</c>, or int64 class indices <c>classes</c>, [rows]
+    /// or, for a sequence model (output [T, V]), [rows, T] with ignored positions −100 — and its dropout
+    /// masks (none for a model without dropout, so such an engine sees what it always saw).
     /// </summary>
     List<SafetensorsTensor> Examples(Batch batch) =>
     [
         Input(batch),
         batch.Classes is { } classes
-            ? SafetensorsTensor.Int64("classes", [batch.Rows], classes.Select(c => (long)c).ToArray())
+            ? SafetensorsTensor.Int64("classes", Rows(batch, _model.Layers[^1].OutputShape[..^1]), classes.Select(c => (long)c).ToArray())
             : SafetensorsTensor.Float("y", [batch.Rows, batch.TargetWidth], batch.Targets!, _model.IsFloat32),
         .. Masks(batch),
     ];

@@ -1,6 +1,7 @@
 """The per-layer level: the user registers a class per layer kind, loss and optimizer; the package
-builds the Sequential Parity describes, runs its forward and backward, names the parameters as
-PyTorch's state_dict does, hands dropout its masks, and answers every request of the protocol."""
+builds the Sequential Parity describes (residual blocks included), runs its forward and backward,
+names the parameters as PyTorch's state_dict does, hands dropout its masks, and answers every request
+of the protocol."""
 import time
 
 import numpy as np
@@ -14,8 +15,9 @@ SCALAR_STATE = {"step", "mu_product"}
 
 class Layer:
     """One layer kind, built from its options as keyword arguments. Before each call the package sets
-    `params` and `buffers` ({"weight": array, …}, by the name's last part), `training`, and `mask`
-    (a dropout layer's, from Parity). `backward` fills `grads` ({"weight": dL/dweight, …})."""
+    `params` and `buffers` ({"weight": array, "c_attn.weight": array, …}, by the name after the layer's
+    path), `training`, and `mask` (the batch's "{path}.mask", for dropout and attention dropout).
+    `backward` fills `grads` ({"weight": dL/dweight, …}) and returns dL/dx."""
 
     def forward(self, x):
         raise NotImplementedError(f"{type(self).__name__}.forward")
@@ -38,6 +40,12 @@ class Dropout(Layer):
         return dy if self.scale is None else dy * self.scale
 
 
+class Residual:
+    """A residual block's entry, listed after the layers it wraps: output = the block's input + its last
+    layer's output. The package adds the skip and sends its gradient both ways itself (Sequential._forward,
+    _backward); registered so that the handshake declares residual blocks covered."""
+
+
 class LayeredEngine:
     """Registries of kinds, and the server: `@engine.layer("linear")`, `@engine.loss("mse")`,
     `@engine.optimizer("sgd")`, then `engine.serve()`. What is not registered is declared
@@ -45,7 +53,7 @@ class LayeredEngine:
 
     def __init__(self, name, version=""):
         self.name, self.version = name, version
-        self.kinds = {"layers": {"dropout": Dropout}, "losses": {}, "optimizers": {},
+        self.kinds = {"layers": {"dropout": Dropout, "residual": Residual}, "losses": {}, "optimizers": {},
                       "schedules": dict(training.SCHEDULES), "clips": dict(training.CLIPS)}
 
     def layer(self, kind):
@@ -110,9 +118,16 @@ def _make(kinds, category, described):
 
 
 class Sequential:
+    """Parity's flat post-order list of layers: each entry takes the output of the one before it (entry 0
+    the model's input), but a residual entry, which adds the input of the first of the `span` entries
+    before it (the block's input) to the output of the last."""
+
     def __init__(self, kinds, model, tensors):
         self.dtype = np.dtype(np.float32 if model["dtype"] == "float32" else np.float64)
         self.layers = [_make(kinds, "layers", layer) for layer in model["layers"]]
+        # A description from before residual blocks has neither: each path is the index, no span.
+        self.paths = [layer.get("path", str(index)) for index, layer in enumerate(model["layers"])]
+        self.spans = [layer.get("span", 0) for layer in model["layers"]]
         self.loss = _make(kinds, "losses", model["loss"])
         self.optimizer = _make(kinds, "optimizers", model["optimizer"])
         self.schedule = _make(kinds, "schedules", model["schedule"]) if model.get("schedule") else None
@@ -122,36 +137,43 @@ class Sequential:
         self.clip = (lambda grads: kinds["clips"][clip["kind"]](grads, **clip["options"])) if clip else None
         self.described = model["parameters"]  # state_dict order: INDEX.NAME, buffers marked
         for index, layer in enumerate(self.layers):
-            layer.index, layer.params, layer.buffers, layer.grads, layer.training, layer.mask = index, {}, {}, {}, True, None
+            layer.index, layer.path, layer.params, layer.buffers, layer.grads, layer.training, layer.mask = index, self.paths[index], {}, {}, {}, True, None
         self.request_set_parameters({}, tensors, method="build")
         self.state = {"lr": float(model["optimizer"]["options"]["lr"])}
 
-    # ---- naming: "3.weight" is layer 3's params["weight"]
+    # ---- naming: "3.weight" is layer 3's params["weight"], "2.1.c_attn.weight" layer 2.1's params["c_attn.weight"]
+
+    def _suffix(self, described):
+        return described["name"][len(self.paths[described["layer"]]) + 1:]
 
     def _slot(self, described):
         layer = self.layers[described["layer"]]
-        return (layer.buffers if described.get("buffer") else layer.params), described["name"].split(".", 1)[1]
+        return (layer.buffers if described.get("buffer") else layer.params), self._suffix(described)
 
     def _trained(self):
         return [d for d in self.described if not d.get("buffer")]
 
     def _grad(self, described):
         layer = self.layers[described["layer"]]
-        suffix = described["name"].split(".", 1)[1]
+        suffix = self._suffix(described)
         if suffix not in layer.grads:
-            raise BadRequest(f"{type(layer).__name__}.backward (layer {layer.index}) left no gradient for '{suffix}' in self.grads")
+            raise BadRequest(f"{type(layer).__name__}.backward (layer {layer.path}) left no gradient for '{suffix}' in self.grads")
         return np.asarray(layer.grads[suffix], dtype=self.dtype)
 
     # ---- running the Sequential
 
-    def _forward(self, x, training, tensors):
-        for index, layer in enumerate(self.layers):
-            layer.training = training
-            layer.mask = tensors.get(f"{index}.mask") if training else None
+    def _forward(self, x, training, tensors, first=0, end=None):
+        """Entries first..end-1 run on x, the input of entry `first`: each one's output."""
         outputs = []
-        for layer in self.layers:
-            x = layer.forward(x)
-            outputs.append(x)
+        for i in range(first, len(self.layers) if end is None else end):
+            layer = self.layers[i]
+            if isinstance(layer, Residual):
+                start = i - self.spans[i]
+                outputs.append((x if start == first else outputs[start - 1 - first]) + outputs[-1])
+                continue
+            layer.training = training
+            layer.mask = tensors.get(f"{layer.path}.mask") if training else None
+            outputs.append(layer.forward(outputs[-1] if outputs else x))
         return outputs
 
     def _targets(self, tensors, method):
@@ -162,15 +184,34 @@ class Sequential:
             layer.grads = {}
         outputs = self._forward(need(tensors, "x", method), True, tensors)
         loss = self.loss.forward(outputs[-1], self._targets(tensors, method))
-        return loss, self._backward()
+        return loss, self._backward(self.loss.backward())
 
-    def _backward(self):
-        g = self.loss.backward()
-        upstream = [None] * len(self.layers)
-        for i in reversed(range(len(self.layers))):
-            upstream[i] = g
-            g = self.layers[i].backward(g)
-        return upstream, g
+    def _backward(self, g, first=0, end=None):
+        """From g = dL/d(output of entry end-1) back to entry `first`: dL/d(each entry's output), and dL/d(its input)."""
+        end = len(self.layers) if end is None else end
+        # grads[k] is dL/d(output of entry first+k-1), grads[0] dL/d(the input); an output feeding two
+        # places (a block's input, also its skip) sums both, never in place: a gradient may be shared.
+        grads = [None] * (end - first) + [g]
+
+        def add(k, g):
+            grads[k] = g if grads[k] is None else grads[k] + g
+
+        for i in reversed(range(first, end)):
+            k = i - first + 1
+            if isinstance(self.layers[i], Residual):
+                add(k - 1, grads[k])
+                add(i - self.spans[i] - first, grads[k])
+            else:
+                add(k - 1, self._input_gradient(self.layers[i], grads[k]))
+        return grads[1:], grads[0]
+
+    @staticmethod
+    def _input_gradient(layer, dy):
+        dx = layer.backward(dy)
+        if dx is None:
+            raise BadRequest(f"{type(layer).__name__}.backward (layer {layer.path}) returned no gradient of its input: "
+                             "return dL/dx (zeros shaped as the ids, for token ids)")
+        return dx
 
     def _step(self):
         grads = {d["name"]: self._grad(d) for d in self._trained()}
@@ -234,15 +275,17 @@ class Sequential:
         index = params.get("layer")
         if not isinstance(index, int) or not 0 <= index < len(self.layers):
             raise BadRequest(f"run_layer's layer {index!r} is not one of the model's {len(self.layers)} layers")
-        layer = self.layers[index]
+        # A residual block runs with the layers it wraps; any other layer alone.
+        first, end = index - self.spans[index], index + 1
         training = params.get("training", True) is not False
-        layer.training, layer.mask = training, tensors.get(f"{index}.mask") if training else None
-        output = layer.forward(need(tensors, "x", "run_layer"))
+        output = self._forward(need(tensors, "x", "run_layer"), training, tensors, first, end)[-1]
         if not training:
             return {}, self._cast({"output": output})
-        layer.grads = {}
-        out = {"output": output, "grad_input": layer.backward(need(tensors, "grad_output", "run_layer"))}
-        out.update({d["name"]: self._grad(d) for d in self._trained() if d["layer"] == index})
+        for layer in self.layers[first:end]:
+            layer.grads = {}
+        _, grad_input = self._backward(need(tensors, "grad_output", "run_layer"), first, end)
+        out = {"output": output, "grad_input": grad_input}
+        out.update({d["name"]: self._grad(d) for d in self._trained() if first <= d["layer"] <= index})
         return {}, self._cast(out)
 
     def request_time_phases(self, params, tensors):
@@ -254,7 +297,7 @@ class Sequential:
             outputs = self._forward(need(tensors, "x", "time_phases"), True, tensors)
             self.loss.forward(outputs[-1], self._targets(tensors, "time_phases"))
             t1 = time.perf_counter()
-            self._backward()
+            self._backward(self.loss.backward())
             t2 = time.perf_counter()
             self._step()
             t3 = time.perf_counter()

@@ -23,7 +23,8 @@ class Model:
         raise NotImplementedError("parameters")
 
     def forward(self, x, masks):
-        """The training forward without side effects: each layer's output, in order. `masks` maps a dropout layer's index to its mask."""
+        """The training forward without side effects: each layer's output, in order. `masks` maps a dropout layer's
+        index to its mask (its path, a string such as "3.1", for a layer inside a residual block)."""
         raise NotImplementedError("forward")
 
     def gradients(self, x, target, masks):
@@ -52,7 +53,8 @@ class Model:
 
 
 def _masks(tensors):
-    return {int(name.split(".")[0]): value for name, value in tensors.items() if name.endswith(".mask")}
+    paths = {name[:-len(".mask")]: value for name, value in tensors.items() if name.endswith(".mask")}
+    return {int(path) if path.isdigit() else path: value for path, value in paths.items()}
 
 
 def _target(tensors, method):

@@ -19,7 +19,7 @@ PARAMETERS = {"0.weight": np.array([[1.0, 2.0]]), "0.bias": np.array([0.5])}
 BATCH = {"x": np.array([[1.0, 1.0], [2.0, 0.0]]), "y": np.array([[0.0], [1.0]]), "1.mask": np.array([[1.0], [0.0]])}
 
 
-def tiny_engine(forward_raises=False, forgets_bias=False):
+def tiny_engine(forward_raises=False, forgets_bias=False, returns_nothing=False):
     engine = LayeredEngine("tiny-engine", "1")
 
     @engine.layer("linear")
@@ -37,7 +37,7 @@ def tiny_engine(forward_raises=False, forgets_bias=False):
             self.grads["weight"] = dy.T @ self.x
             if not forgets_bias:
                 self.grads["bias"] = dy.sum(axis=0)
-            return dy @ self.params["weight"]
+            return None if returns_nothing else dy @ self.params["weight"]
 
     @engine.loss("mse")
     class MSE:
@@ -138,6 +138,10 @@ class ErrorPaths(unittest.TestCase):
         (_, r), _ = exchange(tiny_engine(forgets_bias=True), BUILD, request("gradients", tensors=BATCH, id=2))
         self.assertEqual(("failed", "Linear.backward (layer 0) left no gradient for 'bias' in self.grads"), self.error(r))
 
+    def test_a_backward_that_returns_nothing_fails_naming_it(self):
+        (_, r), _ = exchange(tiny_engine(returns_nothing=True), BUILD, request("gradients", tensors=BATCH, id=2))
+        self.assertEqual(("failed", "Linear.backward (layer 0) returned no gradient of its input: return dL/dx (zeros shaped as the ids, for token ids)"), self.error(r))
+
     def test_run_layer_out_of_range_fails(self):
         (_, r), _ = exchange(tiny_engine(), BUILD, request("run_layer", {"layer": 5}, {"x": BATCH["x"]}, id=2))
         self.assertEqual(("failed", "run_layer's layer 5 is not one of the model's 2 layers"), self.error(r))
@@ -172,7 +176,7 @@ class Answers(unittest.TestCase):
         (r,), _ = exchange(tiny_engine(), request("hello", {"protocol": 1}))
         self.assertEqual(1, r["result"]["protocol"])
         self.assertEqual("tiny-engine", r["result"]["engine"])
-        self.assertEqual(["dropout", "linear"], r["result"]["covers"]["layers"])
+        self.assertEqual(["dropout", "linear", "residual"], r["result"]["covers"]["layers"])
         self.assertEqual(["sgd"], r["result"]["covers"]["optimizers"])
 
     def test_shutdown_is_answered_and_nothing_after_it_is_read(self):
