@@ -58,6 +58,10 @@ static class Wording
             (elements, $"{elements} = rows × outputs: {sumForMean}"),
             (1.0 / elements, $"1/{elements} = 1/(rows × outputs): a mean where the spec says sum"),
         };
+        // Cross-entropy over a sequence averages over the positions it scores, rows × T less the ignored ones.
+        if (LayerShapes.Of(spec)[^1].Out.Length == 2 && batch.Classes is { } classes && classes.Count(c => c != Batch.IgnoredTarget) is var scored && scored != rows)
+            candidates.Add(((double)scored / rows, $"{scored}/{rows}, the positions scored over the rows: the mean is taken over the batch's {rows} rows instead of its {scored} scored positions "
+                + "(cross-entropy over [rows, T, V] is PyTorch's view(-1, V) form, a mean over every token it scores)"));
         if (spec.Loss.Kind == LossKind.Mse)
             candidates.AddRange([(2, "2: the factor 2 of d(p − y)²/dp counted twice, or a ½ missing"), (0.5, "½: the factor 2 of d(p − y)²/dp missing")]);
         var match = candidates.FirstOrDefault(c => RatioFit.Near(ratio, c.Value));
