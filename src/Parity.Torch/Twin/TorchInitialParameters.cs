@@ -26,9 +26,9 @@ public static class TorchInitialParameters
         foreach (var layer in model.Layers.Where(layer => owners.Contains(layer.Index)))
         {
             using var module = TwinOps.Initialiser(layer);
-            // "weight", then "bias", then any buffers (batch norm's running statistics): under the layer's index, the state_dict's names.
+            // "weight", then "bias", then any buffers (batch norm's running statistics): under the layer's path, the state_dict's names.
             foreach (var (name, tensor) in module.state_dict())
-                tensors.Add(HostTensors.ToHost($"{layer.Index}.{name}", tensor));
+                tensors.Add(HostTensors.ToHost(layer.Prefix + name, tensor));
         }
         return tensors;
     }
