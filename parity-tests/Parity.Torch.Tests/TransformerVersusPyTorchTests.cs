@@ -15,7 +15,7 @@ namespace Parity.Torch.Tests;
 /// </summary>
 public class TransformerVersusPyTorchTests
 {
-    const int Rows = 4, Steps = 7, Vocabulary = 3, BlockSize = 11, Width = 48, Heads = 3;
+    const int Rows = 4, Steps = 7, Vocabulary = 3, BlockSize = 11, Width = 48, Heads = 3, Seed = 24;
     const double Rtol = 1e-10;
 
     /// <summary>The README's model, with the attention's dropout p and, when given, an nn.Dropout closing the MLP block.</summary>
@@ -39,9 +39,11 @@ public class TransformerVersusPyTorchTests
     }
 
     /// <summary>PyTorch's run, and the twin built from the same model description and weights.</summary>
-    sealed class Fixture : IDisposable
+    internal sealed class Fixture : IDisposable
     {
         public required ModelDescription Model { get; init; }
+        /// <summary>What PyTorch's constructors drew after torch.manual_seed(Model.Seed), in float32, before the test's noise.</summary>
+        public required List<HostTensor> Initial { get; init; }
         public required TwinBackend Twin { get; init; }
         public required Batch Batch { get; init; }
         public required Dictionary<string, HostTensor> PyTorch { get; init; }
@@ -52,13 +54,13 @@ public class TransformerVersusPyTorchTests
         public void Dispose() => Twin.Dispose();
     }
 
-    static Fixture Run(double attentionDropout, double? mlpDropout)
+    internal static Fixture Run(double attentionDropout, double? mlpDropout)
     {
         var folder = Directory.CreateTempSubdirectory("parity-transformer-").FullName;
         try
         {
             var script = Path.Combine(Training.RepositoryRoot(), "parity-tests", "pytorch", "transformer_module.py");
-            string[] arguments = [script, folder, "--rows", $"{Rows}", "--steps", $"{Steps}", "--attention-dropout", $"{attentionDropout:R}", .. mlpDropout is { } p ? ["--mlp-dropout", $"{p:R}"] : Array.Empty<string>()];
+            string[] arguments = [script, folder, "--seed", $"{Seed}", "--rows", $"{Rows}", "--steps", $"{Steps}", "--attention-dropout", $"{attentionDropout:R}", .. mlpDropout is { } p ? ["--mlp-dropout", $"{p:R}"] : Array.Empty<string>()];
             using (var python = Process.Start(new ProcessStartInfo("/usr/bin/python3", arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!)
             {
                 var report = python.StandardOutput.ReadToEnd() + python.StandardError.ReadToEnd();
@@ -74,11 +76,12 @@ public class TransformerVersusPyTorchTests
             Assert.Equal(weights.Select(w => w.Name), parameters.Select(p => p.Name));
             var model = new ModelDescription("readme-transformer", "float64", [Steps], layers, parameters,
                 new Described("cross-entropy", []), new Described("sgd", new() { ["lr"] = 0.1, ["momentum"] = 0.0, ["dampening"] = 0.0, ["weight_decay"] = 0.0, ["nesterov"] = false }),
-                null, null, 24) { InputDType = "int64" };
+                null, null, Seed) { InputDType = "int64" };
             var masks = pytorch.Values.Where(t => t.Name.StartsWith("mask/", StringComparison.Ordinal))
                 .Select(t => t with { Name = Batch.MaskName(t.Name["mask/".Length..]) }).ToList();
             var batch = new Batch(Rows, Steps, pytorch["input"].Data, [.. pytorch["targets"].Data.Select(c => (int)c)], null, 0, masks.Count > 0 ? masks : null);
-            return new Fixture { Model = model, Twin = new TwinBackend(model, weights), Batch = batch, PyTorch = pytorch, Paths = paths };
+            var initial = StateDictFile.Read(Path.Combine(folder, "initial.safetensors")).Select(t => t.Tensor).ToList();
+            return new Fixture { Model = model, Initial = initial, Twin = new TwinBackend(model, weights), Batch = batch, PyTorch = pytorch, Paths = paths };
         }
         finally
         {
@@ -156,5 +159,50 @@ public class TransformerVersusPyTorchTests
         Assert.True(scale > 0, $"{what}: PyTorch's values are all zero, which compares nothing");
         var worst = expected.Zip(actual.Data, (e, a) => Math.Abs(e - a)).Max() / scale;
         Assert.True(worst <= Rtol, $"{what}: {worst:E2} of its largest value from PyTorch's");
+    }
+}
+
+/// <summary>
+/// The transformer twin and TorchSharp's process-wide state: <c>init: torch</c> draws from the seeded generator
+/// what PyTorch's constructors draw after torch.manual_seed, value for value (nn.Embedding's normal, the
+/// README's PositionEmbedding randn·0.02, nn.LayerNorm's ones and zeros, the attention's c_attn then c_proj);
+/// and training, probing and evaluating the model leave no tensor behind.
+/// </summary>
+[Collection(ProcessStateCollection.Name)]
+public class TransformerProcessStateTests
+{
+    [Fact]
+    public void Init_torch_draws_what_PyTorchs_constructors_draw()
+    {
+        using var run = TransformerVersusPyTorchTests.Run(0.0, null);
+
+        var drawn = TorchInitialParameters.Create(run.Model);
+
+        Assert.Equal(run.Initial.Select(t => t.Name), drawn.Select(t => t.Name));
+        foreach (var (pytorch, twin) in run.Initial.Zip(drawn))
+        {
+            Assert.Equal(pytorch.Shape, twin.Shape);
+            Assert.True(pytorch.Data.SequenceEqual(twin.Data), $"{twin.Name} differs from PyTorch's: {string.Join(", ", pytorch.Data.Take(3))} vs {string.Join(", ", twin.Data.Take(3))}");
+        }
+    }
+
+    [Fact]
+    public void Training_probing_and_evaluating_leave_no_tensor_behind()
+    {
+        var run = TransformerVersusPyTorchTests.Run(0.1, 0.2);
+        var residual = run.Model.Layers.First(layer => layer.Kind == "residual");
+        var before = ProcessStateCollection.SettledLiveTensors();
+
+        run.Twin.ComputeGradients(run.Batch);
+        run.Twin.Forward(run.Batch);
+        run.Twin.RunLayer(residual.Index, run.Batch, run.PyTorch[$"output/{residual.Index - residual.Span - 1}"], run.PyTorch[$"output_grad/{residual.Index}"]);
+        run.Twin.RunLayer(0, run.Batch, run.PyTorch["input"], run.PyTorch["output_grad/0"]);
+        run.Twin.TrainStep(run.Batch);
+        run.Twin.Evaluate(run.Batch);
+        // SGD without momentum keeps no state: the twin holds its parameters alone.
+        Assert.Equal(before, TorchRuntime.LiveTensors);
+        run.Dispose();
+
+        Assert.Equal(before - run.Model.Parameters.Count, TorchRuntime.LiveTensors);
     }
 }

@@ -4,7 +4,8 @@ which the TorchSharp reference's tests compare against:
 
     python3 transformer_module.py DIR [--seed S] [--rows N] [--steps T] [--attention-dropout P] [--mlp-dropout P]
 
-writes DIR/model.pt (torch.save of the state_dict) and DIR/model.safetensors (the same values), and
+writes DIR/model.pt (torch.save of the state_dict) and DIR/model.safetensors (the same values),
+DIR/initial.safetensors (what the constructors drew after torch.manual_seed(S), in float32), and
 DIR/results.safetensors: the batch ("input" ids [N, T], "targets" [N·T] with some positions -100, the
 dropout masks "mask/{path}" as Parity names them "{path}.mask"), the loss, every parameter's gradient
 ("grad/{name}") and every entry of the model's flat post-order list (the modules at the top level and
@@ -50,13 +51,12 @@ class CausalSelfAttention(nn.Module):
 
 
 def readme_model(vocab=3, block_size=11, dim=48, heads=3, attention_dropout=0.0, mlp_dropout=None):
-    """The README's model; with mlp_dropout, an nn.Dropout closes the MLP block (entry "3.4")."""
-    mlp = [nn.LayerNorm(dim), nn.Linear(dim, 4 * dim), nn.GELU(), nn.Linear(4 * dim, dim)]
-    if mlp_dropout is not None:
-        mlp.append(nn.Dropout(mlp_dropout))
+    """The README's model; with mlp_dropout, an nn.Dropout closes the MLP block (entry "3.4"). Its modules are
+    made in the README's order, the order in which their constructors draw from the seeded generator."""
     return nn.Sequential(nn.Embedding(vocab, dim), PositionEmbedding(block_size, dim),
                          Residual(nn.LayerNorm(dim), CausalSelfAttention(dim, heads, attention_dropout)),
-                         Residual(*mlp),
+                         Residual(nn.LayerNorm(dim), nn.Linear(dim, 4 * dim), nn.GELU(), nn.Linear(4 * dim, dim),
+                                  *([] if mlp_dropout is None else [nn.Dropout(mlp_dropout)])),
                          nn.LayerNorm(dim), nn.Linear(dim, vocab, bias=False))
 
 
@@ -85,7 +85,10 @@ def main():
     parser.add_argument("--mlp-dropout", type=float, default=None)
     args = parser.parse_args()
     torch.manual_seed(args.seed)
-    model = readme_model(attention_dropout=args.attention_dropout, mlp_dropout=args.mlp_dropout).double()
+    model = readme_model(attention_dropout=args.attention_dropout, mlp_dropout=args.mlp_dropout)
+    # What the constructors drew from the seed, in float32, for `init: torch`.
+    initial = {name: tensor.clone() for name, tensor in model.state_dict().items()}
+    model = model.double()
     with torch.no_grad():
         for parameter in model.parameters():
             parameter.add_(torch.randn_like(parameter) * 0.1)
@@ -134,6 +137,7 @@ def main():
     os.makedirs(args.folder, exist_ok=True)
     torch.save(state, os.path.join(args.folder, "model.pt"))
     save_safetensors(state, os.path.join(args.folder, "model.safetensors"))
+    save_safetensors(initial, os.path.join(args.folder, "initial.safetensors"))
     save_safetensors({name: tensor.detach().contiguous() for name, tensor in results.items()}, os.path.join(args.folder, "results.safetensors"))
     with open(os.path.join(args.folder, "entries.txt"), "w") as f:
         f.write("\n".join(path for path, _ in flat) + "\n")

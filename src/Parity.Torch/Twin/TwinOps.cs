@@ -227,6 +227,16 @@ public static class TwinOps
             stride: Pair(layer, "stride"), padding: Pair(layer, "padding"), dilation: Pair(layer, "dilation"), bias: layer.Flag("bias", true)),
         ["batch-norm1d"] = layer => nn.BatchNorm1d(layer.Integer("num_features"), layer.Number("eps", 1e-5), layer.Number("momentum", 0.1), layer.Flag("affine", true)),
         ["batch-norm2d"] = layer => nn.BatchNorm2d(layer.Integer("num_features"), layer.Number("eps", 1e-5), layer.Number("momentum", 0.1), layer.Flag("affine", true)),
+        ["embedding"] = layer => nn.Embedding(layer.Integer("num_embeddings"), layer.Integer("embedding_dim")),
+        // The README's PositionEmbedding: nn.Parameter(torch.randn(block_size, dim) * 0.02), multiplied in place (the same product) so that no intermediate tensor outlives the draw.
+        ["position-embedding"] = layer => nn.ParameterDict(("weight", new Parameter(randn(layer.Integer("block_size"), layer.Integer("embedding_dim")).mul_(0.02)))),
+        ["layer-norm"] = layer => nn.LayerNorm(Longs(layer, "normalized_shape"), layer.Number("eps", 1e-5), layer.Flag("elementwise_affine", true)),
+        // minGPT's CausalSelfAttention makes c_attn, then c_proj (its dropout draws nothing).
+        ["causal-self-attention"] = layer =>
+        {
+            var width = layer.Integer("embed_dim");
+            return nn.Sequential(("c_attn", nn.Linear(width, 3 * width)), ("c_proj", nn.Linear(width, width)));
+        },
     };
 
     static long[] Longs(Described layer, string name) => [.. layer.Integers(name).Select(n => (long)n)];
