@@ -150,7 +150,8 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe, 
             _optimizer.zero_grad();
             _mode.Train(Masks(batch), updatesBuffers: true);
             var x = EntryInput(layer, input);
-            if (!_takesTokens || !_layers.TakesModelInput(layer))
+            // Token ids have no gradient: "input" comes back as zeros [rows, T].
+            if (!TakesTokens(layer))
                 x.requires_grad_(true);
             var y = _layers.RunEntry(layer, x);
             // backward(gradient): autograd's vector-Jacobian product with the upstream gradient given.
@@ -354,11 +355,14 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe, 
         ? HostTensors.Tokens(batch.X, [batch.Rows, batch.Features])
         : HostTensors.ToTorch(batch.X, [batch.Rows, batch.Features], _dtype);
 
-    /// <summary>What RunLayer's caller gives as the entry's input: token ids for the entry that takes the model's (an embedding), else values in the model's dtype.</summary>
+    /// <summary>Whether entry <paramref name="layer"/> takes token ids: the model's input, when the model takes tokens (an embedding).</summary>
+    bool TakesTokens(int layer) => _takesTokens && _layers.TakesModelInput(layer);
+
+    /// <summary>The input RunLayer's caller gives, as the entry takes it: token ids, or values in the model's dtype.</summary>
     Tensor EntryInput(int layer, HostTensor input)
     {
         long[] shape = [.. input.Shape.Select(d => (long)d)];
-        return _takesTokens && _layers.TakesModelInput(layer) ? HostTensors.Tokens(input.Data, shape) : HostTensors.ToTorch(input.Data, shape, _dtype);
+        return TakesTokens(layer) ? HostTensors.Tokens(input.Data, shape) : HostTensors.ToTorch(input.Data, shape, _dtype);
     }
 
     /// <summary>Class indices flat, one per row, or rows × T for a sequence, as its loss takes them after view(-1).</summary>

@@ -22,8 +22,6 @@ public sealed class TwinLayers
         _spans = [.. layers.Select(layer => layer.Span)];
     }
 
-    public int Count => _calls.Length;
-
     /// <summary>Every entry's output, the model run on <paramref name="input"/>.</summary>
     public List<Tensor> Run(Tensor input) => Run(input, 0, _calls.Length);
 
