@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""The README's transformer as a PyTorch module, and PyTorch's own results on it for one batch, in float64,
-which the TorchSharp reference's tests compare against:
+"""The README's transformer as a PyTorch module, and PyTorch's own results on it for one batch, in float64
+(or --dtype float32), which the TorchSharp reference's tests compare against:
 
-    python3 transformer_module.py DIR [--seed S] [--rows N] [--steps T] [--attention-dropout P] [--mlp-dropout P]
+    python3 transformer_module.py DIR [--seed S] [--rows N] [--steps T] [--attention-dropout P] [--mlp-dropout P] [--dtype D]
 
 writes DIR/model.pt (torch.save of the state_dict) and DIR/model.safetensors (the same values),
 DIR/initial.safetensors (what the constructors drew after torch.manual_seed(S), in float32), and
@@ -13,7 +13,7 @@ inside Residual blocks, each block after its layers) with its output ("output/{i
 gradient with respect to it ("output_grad/{i}"), and the evaluation loss ("eval_loss", dropout off).
 DIR/entries.txt lists the entries' paths in that order. The default arguments make the README's model.
 
-The parameters are PyTorch's default initialisation moved by float64 noise, so that no layer norm starts
+The parameters are PyTorch's default initialisation moved by noise in the dtype, so that no layer norm starts
 at exactly 1 and 0 (a swapped weight and bias would go unseen). Dropout is Parity's: each nn.Dropout runs
 x·(mask/(1 − p)) with the mask saved here, as every engine receives it.
 """
@@ -83,12 +83,14 @@ def main():
     parser.add_argument("--steps", type=int, default=7)
     parser.add_argument("--attention-dropout", type=float, default=0.0)
     parser.add_argument("--mlp-dropout", type=float, default=None)
+    parser.add_argument("--dtype", default="float64", choices=["float64", "float32"])
     args = parser.parse_args()
     torch.manual_seed(args.seed)
     model = readme_model(attention_dropout=args.attention_dropout, mlp_dropout=args.mlp_dropout)
     # What the constructors drew from the seed, in float32, for `init: torch`.
     initial = {name: tensor.clone() for name, tensor in model.state_dict().items()}
-    model = model.double()
+    dtype = getattr(torch, args.dtype)
+    model = model.to(dtype)
     with torch.no_grad():
         for parameter in model.parameters():
             parameter.add_(torch.randn_like(parameter) * 0.1)
@@ -107,7 +109,7 @@ def main():
         parent = model.get_submodule(parent_name)
         attention = isinstance(parent, CausalSelfAttention)
         shape = (rows, parent.heads, steps, steps) if attention else (rows, steps, model[0].embedding_dim)
-        mask = (torch.rand(shape) >= dropout.p).double()
+        mask = (torch.rand(shape) >= dropout.p).to(dtype)
         results["mask/" + (parent_name if attention else name)] = mask
         setattr(parent, child, MaskedDropout(mask, dropout.p))
 
