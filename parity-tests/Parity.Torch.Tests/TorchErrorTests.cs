@@ -28,6 +28,19 @@ public class TorchErrorTests
         Assert.True(TorchRuntime.IsInputError(error), error.Message);
     }
 
+    [Fact]
+    public void A_token_id_out_of_the_vocabulary_is_the_specs_mistake()
+    {
+        using var embedding = torch.zeros(3, 4);
+        using var ids = HostTensors.Tokens([0, 2, 3], [1, 3]);
+        var error = Assert.ThrowsAny<ExternalException>(() => embedding.index_select(0, ids.reshape(-1)));
+        Assert.True(TorchRuntime.IsInputError(error), error.Message);
+    }
+
+    [Fact]
+    public void A_token_id_that_is_no_whole_number_is_refused_naming_it() =>
+        Assert.Equal("token id 1.5 at 1 is not a whole number", Assert.Throws<ArgumentException>(() => HostTensors.Tokens([0, 1.5], [1, 2])).Message);
+
     [Theory]
     // libtorch's words when a scalar TorchSharp made was freed before libtorch read it (TorchRuntime.Gate).
     [InlineData("Expected false to be true, but got false.  (Could this error message be improved?  If so, please report an enhancement request to PyTorch.)")]

@@ -20,7 +20,7 @@ static class Training
     public static Batch All(ParitySpec spec, DataSplit split) =>
         Batches.Gather(split, Enumerable.Range(0, split.Rows).ToArray(), spec.TargetEncoding, spec.Shape.Classes ?? 0);
 
-    static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Parity.sln")))

@@ -24,6 +24,15 @@ public static class HostTensors
         return values;
     }
 
+    /// <summary>Token ids, whole numbers in float64, as the int64 tensor F.embedding takes.</summary>
+    public static Tensor Tokens(double[] ids, long[] shape)
+    {
+        var values = new long[ids.Length];
+        for (var i = 0; i < ids.Length; i++)
+            values[i] = (long)ids[i] == ids[i] ? (long)ids[i] : throw new ArgumentException($"token id {ids[i]:R} at {i} is not a whole number");
+        return tensor(values, shape, ScalarType.Int64);
+    }
+
     /// <summary>A buffer as PyTorch holds it: in the model's dtype, but nn.BatchNorm's num_batches_tracked an int64 counter (its values cross the contract in float64, exactly).</summary>
     public static Tensor Buffer(string name, double[] data, long[] shape, ScalarType dtype)
     {

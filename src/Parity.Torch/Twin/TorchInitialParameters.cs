@@ -4,8 +4,9 @@ namespace Parity.Torch.Twin;
 
 /// <summary>
 /// <c>init: torch</c>: TorchSharp seeded with the model's seed initialises each layer with parameters (<c>nn.Linear</c>,
-/// <c>nn.Conv2d</c>) with its own default scheme, in layer order, as <c>torch.manual_seed(seed)</c> then
-/// <c>nn.Linear(...)</c> do in PyTorch; those values are then every engine's initial parameters. Modules initialise in float32,
+/// <c>nn.Conv2d</c>, <c>nn.Embedding</c>, …) with its own default scheme, in layer order — the flat post-order list's,
+/// which is the order a PyTorch model written inline constructs its layers in (a residual block owns none) — as
+/// <c>torch.manual_seed(seed)</c> then <c>nn.Linear(...)</c> do in PyTorch; those values are then every engine's initial parameters. Modules initialise in float32,
 /// the default dtype, so a float64 model holds them exactly.
 /// </summary>
 public static class TorchInitialParameters
@@ -26,9 +27,9 @@ public static class TorchInitialParameters
         foreach (var layer in model.Layers.Where(layer => owners.Contains(layer.Index)))
         {
             using var module = TwinOps.Initialiser(layer);
-            // "weight", then "bias", then any buffers (batch norm's running statistics): under the layer's index, the state_dict's names.
+            // "weight", then "bias", then any buffers (batch norm's running statistics): under the layer's path, the state_dict's names.
             foreach (var (name, tensor) in module.state_dict())
-                tensors.Add(HostTensors.ToHost($"{layer.Index}.{name}", tensor));
+                tensors.Add(HostTensors.ToHost(layer.Prefix + name, tensor));
         }
         return tensors;
     }

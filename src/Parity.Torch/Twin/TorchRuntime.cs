@@ -40,11 +40,12 @@ public static class TorchRuntime
 
     /// <summary>
     /// libtorch's refusals that come from what it was given — shapes that do not fit, a class index out
-    /// of range — as opposed to a failure inside the reference itself.
+    /// of range, a token id past the embedding's rows ("index out of range in self") — as opposed to a
+    /// failure inside the reference itself.
     /// </summary>
     public static bool IsInputError(ExternalException error) =>
         !error.Message.Contains(BrokenInvariant, StringComparison.Ordinal)
-        && new[] { "shape", "size", "out of bounds", "dimension", "must match", "Expected", "Target" }
+        && new[] { "shape", "size", "out of bounds", "out of range", "dimension", "must match", "Expected", "Target" }
             .Any(word => error.Message.Contains(word, StringComparison.Ordinal));
 
     /// <summary>What libtorch says when a check it gave no words of its own fails: an invariant broken inside it (a freed scalar read, see <see cref="Gate"/>), never the spec's doing.</summary>

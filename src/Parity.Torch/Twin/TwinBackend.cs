@@ -18,7 +18,10 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe, 
     readonly List<Parameter> _parameters = [];
     readonly string[] _names, _parameterNames;
     readonly long[][] _shapes;
-    readonly Func<Tensor, Tensor>[] _layers;
+    readonly TwinLayers _layers;
+    // Each flat entry's Path + ".", what the names of the parameters RunLayer returns start with.
+    readonly string[] _prefixes;
+    readonly bool _takesTokens;
     readonly Func<Tensor, Tensor, Tensor> _loss;
     readonly optim.Optimizer _optimizer;
     readonly Described _optimizerDescription;
@@ -62,7 +65,9 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe, 
                 _parameters.Add(byName[description.Name] = parameter);
                 _state.Add(parameter);
             }
-            _layers = [.. model.Layers.Select(layer => TwinOps.Layer(layer, byName, buffers, _mode))];
+            _layers = new TwinLayers(model.Layers, layer => TwinOps.Layer(layer, byName, buffers, _mode));
+            _prefixes = [.. model.Layers.Select(layer => layer.Prefix)];
+            _takesTokens = model.TakesTokens;
             _loss = TwinOps.Loss(model.Loss);
             _optimizer = TwinOps.Optimizer(_parameters, model.Optimizer);
             _optimizerDescription = model.Optimizer;
@@ -98,7 +103,7 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe, 
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             _mode.Train(Masks(batch), updatesBuffers: false);
-            return LayerOutputs.Run(_layers, Input(batch)).Select((output, i) => HostTensors.ToHost(i.ToString(), output)).ToList();
+            return _layers.Run(Input(batch)).Select((output, i) => HostTensors.ToHost(i.ToString(), output)).ToList();
         }
     }
 
@@ -109,7 +114,7 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe, 
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             _mode.Train(Masks(batch), updatesBuffers: false);
-            var run = LayerOutputs.Run(_layers, Input(batch));
+            var run = _layers.Run(Input(batch));
             for (var k = 0; k < layers.Count; k++)
                 HostTensors.CopyTo(run[layers[k]], outputs[k]);
         }
@@ -122,8 +127,9 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe, 
             using var scope = NewDisposeScope();
             _optimizer.zero_grad();
             _mode.Train(Masks(batch), updatesBuffers: true);
-            var input = Input(batch).requires_grad_(true);
-            var layers = LayerOutputs.Run(_layers, input);
+            // Token ids have no gradient: "input" comes back as zeros [rows, T].
+            var input = _takesTokens ? Input(batch) : Input(batch).requires_grad_(true);
+            var layers = _layers.Run(input);
             foreach (var output in layers.Where(output => !ReferenceEquals(output, input)))
                 output.retain_grad();
             var loss = _loss(layers[^1], Target(batch));
@@ -143,11 +149,14 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe, 
             using var scope = NewDisposeScope();
             _optimizer.zero_grad();
             _mode.Train(Masks(batch), updatesBuffers: true);
-            var x = HostTensors.ToTorch(input.Data, [.. input.Shape.Select(d => (long)d)], _dtype).requires_grad_(true);
-            var y = _layers[layer](x);
+            var x = EntryInput(layer, input);
+            // Token ids have no gradient: "input" comes back as zeros [rows, T].
+            if (!TakesTokens(layer))
+                x.requires_grad_(true);
+            var y = _layers.RunEntry(layer, x);
             // backward(gradient): autograd's vector-Jacobian product with the upstream gradient given.
             y.backward([HostTensors.ToTorch(outputGradient.Data, [.. outputGradient.Shape.Select(d => (long)d)], _dtype)]);
-            var prefix = $"{layer}.";
+            var prefix = _prefixes[layer];
             return new LayerRun(
                 HostTensors.ToHost("output", y),
                 GradientOf("input", x),
@@ -163,7 +172,7 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe, 
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             _mode.Evaluate();
-            return HostTensors.ToHost("output", _layers[layer](HostTensors.ToTorch(input.Data, [.. input.Shape.Select(d => (long)d)], _dtype)));
+            return HostTensors.ToHost("output", _layers.RunEntry(layer, EntryInput(layer, input)));
         }
     }
 
@@ -209,7 +218,7 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe, 
             using var scope = NewDisposeScope();
             _optimizer.zero_grad();
             _mode.Train(Masks(batch), updatesBuffers: true);
-            var loss = _loss(LayerOutputs.Run(_layers, Input(batch))[^1], Target(batch));
+            var loss = _loss(_layers.Run(Input(batch))[^1], Target(batch));
             loss.backward();
             Step();
             return Scalar(loss);
@@ -240,7 +249,7 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe, 
             using var scope = NewDisposeScope();
             _mode.Train(_loadedMasks!, updatesBuffers: true);
             // The layer outputs' handles go with the scope; the autograd graph keeps what backward needs.
-            _graphLoss = _loss(LayerOutputs.Run(_layers, _loadedInput)[^1], _loadedTarget).DetachFromDisposeScope();
+            _graphLoss = _loss(_layers.Run(_loadedInput)[^1], _loadedTarget).DetachFromDisposeScope();
         }
     }
 
@@ -262,7 +271,7 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe, 
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             _mode.Evaluate();
-            var output = LayerOutputs.Run(_layers, Input(batch))[^1];
+            var output = _layers.Run(Input(batch))[^1];
             var loss = _loss(output, Target(batch));
             return new Evaluation(Scalar(loss), HostTensors.ToHost(output), (int)(output.numel() / output.shape[0]));
         }
@@ -342,9 +351,22 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe, 
     Dictionary<string, Tensor> Masks(Batch batch) => (batch.Masks ?? []).ToDictionary(
         mask => mask.Name, mask => HostTensors.ToTorch(mask.Data, [.. mask.Shape.Select(d => (long)d)], _dtype));
 
-    Tensor Input(Batch batch) => HostTensors.ToTorch(batch.X, [batch.Rows, batch.Features], _dtype);
+    Tensor Input(Batch batch) => _takesTokens
+        ? HostTensors.Tokens(batch.X, [batch.Rows, batch.Features])
+        : HostTensors.ToTorch(batch.X, [batch.Rows, batch.Features], _dtype);
 
+    /// <summary>Whether entry <paramref name="layer"/> takes token ids: the model's input, when the model takes tokens (an embedding).</summary>
+    bool TakesTokens(int layer) => _takesTokens && _layers.TakesModelInput(layer);
+
+    /// <summary>The input RunLayer's caller gives, as the entry takes it: token ids, or values in the model's dtype.</summary>
+    Tensor EntryInput(int layer, HostTensor input)
+    {
+        long[] shape = [.. input.Shape.Select(d => (long)d)];
+        return TakesTokens(layer) ? HostTensors.Tokens(input.Data, shape) : HostTensors.ToTorch(input.Data, shape, _dtype);
+    }
+
+    /// <summary>Class indices flat, one per row, or rows × T for a sequence, as its loss takes them after view(-1).</summary>
     Tensor Target(Batch batch) => batch.Classes is { } classes
-        ? tensor(classes.Select(c => (long)c).ToArray(), [batch.Rows], ScalarType.Int64)
+        ? tensor(classes.Select(c => (long)c).ToArray(), [classes.Length], ScalarType.Int64)
         : HostTensors.ToTorch(batch.Targets!, [batch.Rows, batch.TargetWidth], _dtype);
 }

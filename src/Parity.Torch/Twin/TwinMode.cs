@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Parity.Torch.Twin;
 
 /// <summary>
-/// What the twin's forward is for, for the ops that depend on it (dropout, batch norm): set by the
+/// What the twin's forward is for, for the ops that depend on it (dropout, attention's dropout, batch norm): set by the
 /// backend before each forward, read by those ops' calls as they run — training (ComputeGradients,
 /// TrainStep, Load, and Forward, which leaves the running statistics alone) with the batch's dropout
 /// masks as tensors of the model's dtype, or evaluation.

@@ -16,8 +16,8 @@ public static class TwinOps
     {
         ["linear"] = (layer, parameters) =>
         {
-            var weight = parameters[$"{layer.Index}.weight"];
-            var bias = layer.Flag("bias", true) ? parameters[$"{layer.Index}.bias"] : null;
+            var weight = parameters[layer.Prefix + "weight"];
+            var bias = layer.Flag("bias", true) ? parameters[layer.Prefix + "bias"] : null;
             return input => F.linear(input, weight, bias);
         },
         ["relu"] = (_, _) => input => F.relu(input),
@@ -56,8 +56,8 @@ public static class TwinOps
         },
         ["conv2d"] = (layer, parameters) =>
         {
-            var weight = parameters[$"{layer.Index}.weight"];
-            var bias = layer.Flag("bias", true) ? parameters[$"{layer.Index}.bias"] : null;
+            var weight = parameters[layer.Prefix + "weight"];
+            var bias = layer.Flag("bias", true) ? parameters[layer.Prefix + "bias"] : null;
             var (stride, padding, dilation) = (Longs(layer, "stride"), Longs(layer, "padding"), Longs(layer, "dilation"));
             return input => F.conv2d(input, weight, bias, stride, padding, dilation);
         },
@@ -84,6 +84,26 @@ public static class TwinOps
         },
         // nn.Identity returns its input, the same tensor.
         ["identity"] = (_, _) => input => input,
+        // nn.Embedding's forward: the rows of weight the ids [rows, T] (int64) pick. TorchSharp has no F.embedding;
+        // this is at::embedding's own forward (index_select of the flattened ids, viewed as [rows, T, C]), and
+        // autograd's backward of index_select adds each position's gradient into its row in order, as embedding's does.
+        ["embedding"] = (layer, parameters) =>
+        {
+            var weight = parameters[layer.Prefix + "weight"];
+            return input => weight.index_select(0, input.reshape(-1)).view([.. input.shape, weight.shape[1]]);
+        },
+        // minGPT's position embedding, added: x + weight[:T], the first T rows as a view, as PyTorch's slice takes them.
+        ["position-embedding"] = (layer, parameters) =>
+        {
+            var weight = parameters[layer.Prefix + "weight"];
+            return input => input + weight.narrow(0, 0, input.shape[1]);
+        },
+        ["layer-norm"] = (layer, parameters) =>
+        {
+            var (shape, eps) = (Longs(layer, "normalized_shape"), layer.Number("eps", 1e-5));
+            var (weight, bias) = layer.Flag("elementwise_affine", true) ? (parameters[layer.Prefix + "weight"], parameters[layer.Prefix + "bias"]) : (null, null);
+            return input => F.layer_norm(input, shape, weight, bias, eps);
+        },
     };
 
     /// <summary>The layers whose call depends on the mode and the batch (<see cref="TwinMode"/>), read as the call runs; bound to parameters and buffers by state_dict name.</summary>
@@ -92,12 +112,41 @@ public static class TwinOps
         // F.dropout's own computation, input·(noise/(1 − p)), with Parity's noise; nn.Dropout in eval returns its input.
         ["dropout"] = (layer, _, _, mode) =>
         {
-            var (p, name) = (layer.Number("p", 0.5), Batch.MaskName(layer.Index));
+            var (p, name) = (layer.Number("p", 0.5), Batch.MaskName(layer.Path));
             return input => mode.Training ? input * (mode.Mask(name) / (1 - p)) : input;
         },
         ["batch-norm1d"] = BatchNorm,
         ["batch-norm2d"] = BatchNorm,
+        ["causal-self-attention"] = CausalSelfAttention,
     };
+
+    /// <summary>
+    /// minGPT's CausalSelfAttention as its forward writes it, product by product, so that autograd differentiates
+    /// the same graph PyTorch does and the attention dropout can take Parity's mask "{path}.mask" [rows, H, T, T]
+    /// (as the dropout layer does: att·(mask/(1 − p)) in training, nothing with p = 0 or in evaluation, as nn.Dropout).
+    /// </summary>
+    static Func<Tensor, Tensor> CausalSelfAttention(LayerDescription layer, IReadOnlyDictionary<string, Parameter> parameters, IReadOnlyDictionary<string, Tensor> buffers, TwinMode mode)
+    {
+        var (attentionWeight, attentionBias) = (parameters[layer.Prefix + "c_attn.weight"], parameters[layer.Prefix + "c_attn.bias"]);
+        var (projectionWeight, projectionBias) = (parameters[layer.Prefix + "c_proj.weight"], parameters[layer.Prefix + "c_proj.bias"]);
+        var (heads, p, maskName) = (layer.Integer("num_heads"), layer.Number("dropout", 0), Batch.MaskName(layer.Path));
+        return input =>
+        {
+            var (rows, steps, width) = (input.shape[0], input.shape[1], input.shape[2]);
+            var headWidth = width / heads;
+            var qkv = F.linear(input, attentionWeight, attentionBias).split(width, dim: 2);
+            var (q, k, v) = (Heads(qkv[0]), Heads(qkv[1]), Heads(qkv[2]));
+            // Divided by the float √d, as PyTorch's `/ math.sqrt(k.size(-1))` divides: not multiplied by its reciprocal, which rounds differently.
+            var scores = q.matmul(k.transpose(-2, -1)) / Math.Sqrt(headWidth);
+            var attention = scores.masked_fill(ones([steps, steps], ScalarType.Bool).triu(1), double.NegativeInfinity).softmax(-1);
+            if (mode.Training && p > 0)
+                attention = attention * (mode.Mask(maskName) / (1 - p));
+            var y = attention.matmul(v).transpose(1, 2).contiguous().view(rows, steps, width);
+            return F.linear(y, projectionWeight, projectionBias);
+
+            Tensor Heads(Tensor t) => t.view(rows, steps, heads, headWidth).transpose(1, 2);
+        };
+    }
 
     /// <summary>
     /// nn.BatchNorm's forward: in a training step num_batches_tracked + 1, then F.batch_norm on the batch's
@@ -106,7 +155,7 @@ public static class TwinOps
     /// </summary>
     static Func<Tensor, Tensor> BatchNorm(LayerDescription layer, IReadOnlyDictionary<string, Parameter> parameters, IReadOnlyDictionary<string, Tensor> buffers, TwinMode mode)
     {
-        var prefix = $"{layer.Index}.";
+        var prefix = layer.Prefix;
         var (weight, bias) = layer.Flag("affine", true) ? (parameters[prefix + "weight"], parameters[prefix + "bias"]) : (null, null);
         var (runningMean, runningVar, batches) = (buffers[prefix + "running_mean"], buffers[prefix + "running_var"], buffers[prefix + "num_batches_tracked"]);
         var (momentum, eps) = (layer.Number("momentum", 0.1), layer.Number("eps", 1e-5));
@@ -126,7 +175,9 @@ public static class TwinOps
         ["mse"] = (_, reduction) => (output, target) => F.mse_loss(output, target, reduction),
         ["bce"] = (_, reduction) => (output, target) => F.binary_cross_entropy(output, target, reduction: reduction),
         ["bce-with-logits"] = (_, reduction) => (output, target) => F.binary_cross_entropy_with_logits(output, target, reduction: reduction),
-        ["cross-entropy"] = (_, reduction) => (output, target) => F.cross_entropy(output, target, reduction: reduction),
+        // A sequence's output [rows, T, V] as PyTorch's logits.view(-1, V) against targets.view(-1) (the twin's targets are flat), skipping the ignored positions.
+        ["cross-entropy"] = (_, reduction) => (output, target) =>
+            F.cross_entropy(output.dim() > 2 ? output.view(-1, output.shape[^1]) : output, target, ignore_index: Batch.IgnoredTarget, reduction: reduction),
         ["nll"] = (_, reduction) => (output, target) => F.nll_loss(output, target, reduction: reduction),
         ["l1"] = (_, reduction) => (output, target) => F.l1_loss(output, target, reduction),
         ["smooth-l1"] = (loss, reduction) =>
@@ -176,6 +227,16 @@ public static class TwinOps
             stride: Pair(layer, "stride"), padding: Pair(layer, "padding"), dilation: Pair(layer, "dilation"), bias: layer.Flag("bias", true)),
         ["batch-norm1d"] = layer => nn.BatchNorm1d(layer.Integer("num_features"), layer.Number("eps", 1e-5), layer.Number("momentum", 0.1), layer.Flag("affine", true)),
         ["batch-norm2d"] = layer => nn.BatchNorm2d(layer.Integer("num_features"), layer.Number("eps", 1e-5), layer.Number("momentum", 0.1), layer.Flag("affine", true)),
+        ["embedding"] = layer => nn.Embedding(layer.Integer("num_embeddings"), layer.Integer("embedding_dim")),
+        // The README's PositionEmbedding: nn.Parameter(torch.randn(block_size, dim) * 0.02), multiplied in place (the same product) so that no intermediate tensor outlives the draw.
+        ["position-embedding"] = layer => nn.ParameterDict(("weight", new Parameter(randn(layer.Integer("block_size"), layer.Integer("embedding_dim")).mul_(0.02)))),
+        ["layer-norm"] = layer => nn.LayerNorm(Longs(layer, "normalized_shape"), layer.Number("eps", 1e-5), layer.Flag("elementwise_affine", true)),
+        // minGPT's CausalSelfAttention makes c_attn, then c_proj (its dropout draws nothing).
+        ["causal-self-attention"] = layer =>
+        {
+            var width = layer.Integer("embed_dim");
+            return nn.Sequential(("c_attn", nn.Linear(width, 3 * width)), ("c_proj", nn.Linear(width, width)));
+        },
     };
 
     static long[] Longs(Described layer, string name) => [.. layer.Integers(name).Select(n => (long)n)];
