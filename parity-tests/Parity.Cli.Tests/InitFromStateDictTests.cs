@@ -77,6 +77,58 @@ public class InitFromStateDictTests
         Assert.DoesNotContain("passed", output);
     }
 
+    /// <summary>
+    /// The README's transformer module (parity-tests/pytorch/transformer_module.py: embedding, position embedding,
+    /// a residual block of layer norm and causal self-attention, one of layer norm and an MLP, layer norm, head),
+    /// saved by Debian's PyTorch with torch.save, is where both engines start, value for value, under its nested
+    /// names (2.1.c_attn.weight); and check passes from there.
+    /// </summary>
+    [Fact]
+    public void Both_engines_start_from_the_README_transformer_saved_by_PyTorch()
+    {
+        using var temp = new TempFolder();
+        var script = Path.Combine(Cli.RepositoryRoot, "parity-tests", "pytorch", "transformer_module.py");
+        using (var python = Process.Start(new ProcessStartInfo("/usr/bin/python3", [script, temp.Path]) { RedirectStandardOutput = true, RedirectStandardError = true })!)
+        {
+            var report = python.StandardOutput.ReadToEnd() + python.StandardError.ReadToEnd();
+            python.WaitForExit();
+            Assert.True(python.ExitCode == 0, report);
+        }
+        var saved = Parity.Torch.StateDicts.StateDictFile.Read(temp["model.pt"]).ToDictionary(t => t.Tensor.Name, t => t.Tensor.Data);
+        var path = temp.File("readme-transformer.yaml", """
+            name: readme-transformer
+            seed: 3
+            dtype: float64
+            data: {source: sort, length: 6, digits: 3, train: 256, test: 64}
+            model:
+              - embedding: {vocab: 3, dim: 48}
+              - position-embedding: {block: 11}
+              - residual: [layer-norm, causal-self-attention: {heads: 3}]
+              - residual: [layer-norm, linear: 192, gelu, linear: 48]
+              - layer-norm
+              - linear: {out: 3, bias: false}
+            loss: cross-entropy
+            optimizer: {adamw: {lr: 0.001}}
+            train: {epochs: 1, batch: 32}
+            init: {from: model.pt}
+            """);
+        var spec = SpecLoader.Load(path);
+        var model = ModelDescriptions.Describe(spec);
+        var initial = Backends.InitialParameters(spec);
+
+        using var engine = EngineBackend.Create(model, initial);
+        using var twin = Backends.Reference(model, initial);
+        foreach (var backend in new IBackend[] { engine, twin })
+        {
+            var parameters = backend.GetParameters();
+            Assert.Equal(saved.Keys.Order(StringComparer.Ordinal), parameters.Select(p => p.Name).Order(StringComparer.Ordinal));
+            Assert.Contains(parameters, p => p.Name == "2.1.c_attn.weight");
+            Assert.All(parameters, p => Assert.Equal(saved[p.Name], p.Data));
+        }
+        var (exit, output, error) = Cli.Run("check", path);
+        Assert.True(exit == 0, output + error);
+    }
+
     [Fact]
     public void A_file_that_is_no_state_dict_is_refused_in_one_line()
     {
