@@ -33,9 +33,13 @@ sealed class FlatModel(int[] inputShape)
         return this;
     }
 
-    public ModelDescription Describe(string dtype, string inputDType, string optimizer = """{"lr": 0.01, "betas": [0.9, 0.999], "eps": 1e-8, "weight_decay": 0.1, "amsgrad": false}""") =>
+    /// <summary>The model with a cross-entropy loss and AdamW, or SGD with momentum (<paramref name="sgd"/>).</summary>
+    public ModelDescription Describe(string dtype, string inputDType, bool sgd = false) =>
         new("tiny-gpt", dtype, InputShape, [.. _layers], [.. _parameters],
-            new Described("cross-entropy", new JsonObject { ["reduction"] = "mean" }), new Described("adamw", JsonNode.Parse(optimizer)!.AsObject()), null, null, 1)
+            new Described("cross-entropy", new JsonObject { ["reduction"] = "mean" }),
+            sgd ? new Described("sgd", JsonNode.Parse("""{"lr": 0.1, "momentum": 0.9, "dampening": 0, "weight_decay": 0, "nesterov": false}""")!.AsObject())
+                : new Described("adamw", JsonNode.Parse("""{"lr": 0.01, "betas": [0.9, 0.999], "eps": 1e-8, "weight_decay": 0.1, "amsgrad": false}""")!.AsObject()),
+            null, null, 1)
         { InputDType = inputDType };
 
     /// <summary>Random initial values, N(0, 0.2²)-like, for every parameter (layer norms' weights about 1).</summary>
@@ -52,7 +56,7 @@ static class TinyGpt
 {
     public const int Vocab = 7, Length = 5, Width = 8, Heads = 2, Hidden = 16, Blocks = 2;
 
-    public static ModelDescription Describe(string dtype, double attentionDropout = 0)
+    public static ModelDescription Describe(string dtype, double attentionDropout = 0, bool sgd = false)
     {
         var model = new FlatModel([Length])
             .Layer("0", "embedding", $$"""{"num_embeddings": {{Vocab}}, "embedding_dim": {{Width}}}""", [Length, Width], ("weight", [Vocab, Width]))
@@ -74,7 +78,7 @@ static class TinyGpt
         return model
             .Layer($"{last}", "layer-norm", LayerNormOptions, [Length, Width], ("weight", [Width]), ("bias", [Width]))
             .Layer($"{last + 1}", "linear", $$"""{"in_features": {{Width}}, "out_features": {{Vocab}}, "bias": false}""", [Length, Vocab], ("weight", [Vocab, Width]))
-            .Describe(dtype, "int64");
+            .Describe(dtype, "int64", sgd);
     }
 
     static readonly string LayerNormOptions = $$"""{"normalized_shape": [{{Width}}], "eps": 1e-5, "elementwise_affine": true}""";
