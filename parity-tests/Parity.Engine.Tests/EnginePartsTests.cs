@@ -18,7 +18,7 @@ public class EnginePartsTests
 
         var error = Assert.Throws<ArgumentException>(() => EngineBackend.Create(unknown, []));
 
-        Assert.Equal("the built-in engine has no layer 'prelu'; it has avg-pool2d, batch-norm1d, batch-norm2d, conv2d, dropout, elu, flatten, gelu, identity, leaky-relu, linear, log-softmax, max-pool2d, relu, sigmoid, silu, softmax, softplus, tanh, unflatten", error.Message);
+        Assert.Equal("the built-in engine has no layer 'prelu'; it has avg-pool2d, batch-norm1d, batch-norm2d, causal-self-attention, conv2d, dropout, elu, embedding, flatten, gelu, identity, layer-norm, leaky-relu, linear, log-softmax, max-pool2d, position-embedding, relu, sigmoid, silu, softmax, softplus, tanh, unflatten", error.Message);
     }
 
     [Fact]

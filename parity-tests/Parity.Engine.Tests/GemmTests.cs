@@ -35,6 +35,38 @@ public class GemmTests
         Assert.Throws<ArgumentException>(() => Gemm.Multiply(
             new Matrix<double>(aRows, aCols), transposeA, new Matrix<double>(bRows, bCols), transposeB, new Matrix<double>(cRows, cCols), accumulate: false));
 
+    public static IEnumerable<object[]> BlockCases =>
+        from transposeA in new[] { false, true }
+        from transposeB in new[] { false, true }
+        from accumulate in new[] { false, true }
+        select new object[] { transposeA, transposeB, accumulate };
+
+    [Theory, MemberData(nameof(BlockCases))]
+    public void BlocksOfLargerArraysMatchNaiveProductAndLeaveTheRestAlone(bool transposeA, bool transposeB, bool accumulate)
+    {
+        const int k = 5;
+        // op(A) [3, 5] and op(B) [5, 4] at offsets 2 and 3 of arrays whose rows are 9 and 7 long; C [3, 4] at offset 1, rows 6 apart.
+        const int lda = 9, ldb = 7, ldc = 6, offsetA = 2, offsetB = 3, offsetC = 1;
+        var random = new Random(6);
+        var a = Enumerable.Range(0, 9 * lda).Select(_ => 2 * random.NextDouble() - 1).ToArray();
+        var b = Enumerable.Range(0, 9 * ldb).Select(_ => 2 * random.NextDouble() - 1).ToArray();
+        var c = Enumerable.Range(0, M * ldc + offsetC).Select(_ => 2 * random.NextDouble() - 1).ToArray();
+        double A(int i, int p) => transposeA ? a[offsetA + p * lda + i] : a[offsetA + i * lda + p];
+        double B(int p, int j) => transposeB ? b[offsetB + j * ldb + p] : b[offsetB + p * ldb + j];
+        var expected = (double[])c.Clone();
+        for (var i = 0; i < M; i++)
+            for (var j = 0; j < N; j++)
+                expected[offsetC + i * ldc + j] = (accumulate ? c[offsetC + i * ldc + j] : 0) + Enumerable.Range(0, k).Sum(p => A(i, p) * B(p, j));
+
+        Gemm.Multiply<double>(M, N, k, a.AsSpan(offsetA), lda, transposeA, b.AsSpan(offsetB), ldb, transposeB, c.AsSpan(offsetC), ldc, accumulate);
+
+        Elementwise.AssertClose(expected, c, 1e-14);
+    }
+
+    [Fact]
+    public void ABlockReachingPastItsArrayThrows() =>
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply<double>(3, 4, 5, new double[14], 5, false, new double[20], 4, false, new double[12], 4, accumulate: false));
+
     static void CheckAgainstNaiveProduct<T>(bool transposeA, bool transposeB, bool accumulate, int K, double tolerance) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var random = new Random(5);

@@ -98,10 +98,10 @@ public class GradientTests
 
     static Module<double> Module(string name, Random random) => name switch
     {
-        "linear" => WithRandomParameters(new Linear<double>(0, Features, 3, bias: true), random),
-        "linear-no-bias" => WithRandomParameters(new Linear<double>(0, Features, 3, bias: false), random),
+        "linear" => WithRandomParameters(new Linear<double>("0.", Features, 3, bias: true), random),
+        "linear-no-bias" => WithRandomParameters(new Linear<double>("0.", Features, 3, bias: false), random),
         "sequential" => WithRandomParameters(new Sequential<double>(
-            [new Linear<double>(0, Features, 5, bias: true), new LeakyRelu<double>(0.1), new Linear<double>(2, 5, 3, bias: false), new Softmax<double>()]), random),
+            [new Linear<double>("0.", Features, 5, bias: true), new LeakyRelu<double>(0.1), new Linear<double>("2.", 5, 3, bias: false), new Softmax<double>()]), random),
         _ => ModuleForwardTests.Activation(name),
     };
 

@@ -45,7 +45,7 @@ public class ModuleForwardTests
     // row 1: 0.5·0 − 1·0.5 + 2·3 = 5.5,     1·0 + 0·0.5 − 0.5·3 = −1.5
     static Linear<double> HandLinear(bool bias)
     {
-        var linear = new Linear<double>(0, 3, 2, bias);
+        var linear = new Linear<double>("0.", 3, 2, bias);
         linear.Parameters[0].Value.CopyFrom([0.5, -1, 2, 1, 0, -0.5]);
         if (bias)
             linear.Parameters[1].Value.CopyFrom([0.1, -0.2]);
@@ -102,7 +102,7 @@ public class ModuleForwardTests
     [Fact]
     public void SequentialAppliesItsModulesInOrder()
     {
-        var model = new Sequential<double>([HandLinear(bias: true), new Relu<double>(), new Identity<double>(), new Linear<double>(3, 2, 1, bias: false)]);
+        var model = new Sequential<double>([HandLinear(bias: true), new Relu<double>(), new Identity<double>(), new Linear<double>("3.", 2, 1, bias: false)]);
         model.Parameters[2].Value.CopyFrom([2, -1]);
 
         var output = model.Forward(LinearInput);

@@ -86,6 +86,39 @@ public class RowSplitTests
         AssertSplitInFour(alone, split, 1e-5);
     }
 
+    [Theory]
+    [InlineData("float64", 1e-13)]
+    [InlineData("float32", 1e-5)]
+    public void A_split_gpt_step_computes_the_one_thread_step_up_to_rounding(string dtype, double tolerance)
+    {
+        // Each part ignores a different number of target positions: its share of the mean is its positions scored, not its rows.
+        // SGD, not Adam: the key bias's gradient is 0 but for rounding (softmax ignores a shift shared by a row's scores), which Adam's step would scale up to lr.
+        var alone = TrainGpt(dtype, threads: 1);
+        var split = TrainGpt(dtype, threads: 2);
+
+        AssertSplitInFour(alone, split, tolerance);
+    }
+
+    /// <summary>Ten SGD steps of <see cref="TinyGpt"/> (attention dropout on) on ten batches of 64 rows, on <paramref name="threads"/> threads.</summary>
+    static (double[] Losses, double[] Parameters, int Parts) TrainGpt(string dtype, int threads)
+    {
+        var before = Gemm.Threads;
+        try
+        {
+            Gemm.SetThreads(threads);
+            var random = new Random(9);
+            var model = TinyGpt.Describe(dtype, attentionDropout: 0.1, sgd: true);
+            using var backend = EngineBackend.Create(model, FlatModel.RandomParameters(model, random));
+            var losses = Enumerable.Range(0, 10).Select(_ => backend.TrainStep(TinyGpt.Batch(model, 64, random))).ToArray();
+            var parts = backend is EngineBackend<double> d ? d.LoadedParts : ((EngineBackend<float>)backend).LoadedParts;
+            return (losses, backend.GetParameters().SelectMany(p => p.Data).ToArray(), parts);
+        }
+        finally
+        {
+            Gemm.SetThreads(before);
+        }
+    }
+
     /// <summary>The two-thread run took four parts, the one-thread run none, and both computed the same losses and parameters within <paramref name="tolerance"/>.</summary>
     static void AssertSplitInFour((double[] Losses, double[] Parameters, int Parts) alone, (double[] Losses, double[] Parameters, int Parts) split, double tolerance)
     {

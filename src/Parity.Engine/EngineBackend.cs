@@ -28,6 +28,8 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
 {
     readonly ModelDescription _description;
     readonly EngineParts<T> _parts;
+    // The model as training runs it, and its entries in the description's flat order.
+    readonly ModelTree<T> _tree;
     readonly Sequential<T> _model;
     readonly Parameter<T>[] _parameters;
     // Parameters and buffers in state_dict order: what GetParameters and SetParameters exchange.
@@ -51,12 +53,13 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
     {
         _description = model;
         _parts = parts ?? EngineParts<T>.Standard;
-        (_model, _loss) = Replicate();
+        (_tree, _loss) = Build();
+        _model = _tree.Root;
         _parameters = [.. _model.Parameters];
         _state = [.. _model.StateDict];
         // A weight [out, in, …] is a product's multiply-adds per output position: in·out per row for
-        // linear, times the output's positions H′·W′ for conv2d.
-        _largestLayer = model.Parameters.Where(p => !p.Buffer && p.Shape.Length >= 2)
+        // linear, times the output's positions H′·W′ for conv2d or T for a sequence. An embedding's table is no product.
+        _largestLayer = model.Parameters.Where(p => !p.Buffer && p.Shape.Length >= 2 && model.Layers[p.Layer].Kind is not ("embedding" or "position-embedding"))
             .Select(p =>
             {
                 var positions = Count(model.Layers[p.Layer].OutputShape) / p.Shape[0];
@@ -102,27 +105,19 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
     {
         var outputs = new List<HostTensor>();
         _model.Prepare(ForwardMode.Inspection, batch, 0, batch.Rows);
-        var current = Input(batch);
-        for (var i = 0; i < _model.Modules.Count; i++)
-        {
-            current = _model.Modules[i].Forward(current);
-            outputs.Add(Host(i.ToString(), current, _description.Layers[i].OutputShape));
-        }
+        _tree.Forward(Input(batch), _tree.Flat.Length - 1, (i, output) => outputs.Add(Host(i.ToString(), output, _description.Layers[i].OutputShape)));
         return outputs;
     }
 
     public void ForwardInto(Batch batch, IReadOnlyList<int> layers, IReadOnlyList<double[]> outputs)
     {
         _model.Prepare(ForwardMode.Inspection, batch, 0, batch.Rows);
-        var current = Input(batch);
-        var last = layers.DefaultIfEmpty(-1).Max();
-        for (var i = 0; i <= last; i++)
+        _tree.Forward(Input(batch), layers.DefaultIfEmpty(-1).Max(), (i, output) =>
         {
-            current = _model.Modules[i].Forward(current);
             for (var k = 0; k < layers.Count; k++)
                 if (layers[k] == i)
-                    current.CopyTo(outputs[k]);
-        }
+                    output.CopyTo(outputs[k]);
+        });
     }
 
     public Gradients ComputeGradients(Batch batch)
@@ -130,14 +125,9 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
         ZeroGrad();
         _model.Prepare(ForwardMode.Training, batch, 0, batch.Rows);
         var loss = _loss.Forward(_model.Forward(Input(batch)), Targets(batch));
-        // Walk the modules backward by hand to record dL/d(output) of each layer on the way.
-        var layerOutputs = new HostTensor[_model.Modules.Count];
-        var gradient = _loss.Backward();
-        for (var i = _model.Modules.Count - 1; i >= 0; i--)
-        {
-            layerOutputs[i] = Host(i.ToString(), gradient, _description.Layers[i].OutputShape);
-            gradient = _model.Modules[i].Backward(gradient);
-        }
+        // Walk the entries backward by hand to record dL/d(output) of each on the way.
+        var layerOutputs = new HostTensor[_tree.Flat.Length];
+        var gradient = _tree.Backward(_loss.Backward(), (i, output) => layerOutputs[i] = Host(i.ToString(), output, _description.Layers[i].OutputShape));
         var parameters = _model.Parameters.Select(p => new HostTensor(p.Name, p.Shape, p.Grad.ToDoubles())).ToList();
         return new Gradients(loss, parameters, layerOutputs, Host("input", gradient, _description.InputShape));
     }
@@ -146,7 +136,7 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
     {
         var description = _description.Layers[layer];
         Expect(outputGradient, "upstream gradient", batch.Rows, description.OutputShape);
-        var module = _model.Modules[layer];
+        var module = _tree.Flat[layer];
         foreach (var parameter in module.Parameters)
             parameter.ZeroGrad();
         var output = ProbeForward(layer, ForwardMode.Training, batch, input);
@@ -163,7 +153,7 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
     {
         var description = _description.Layers[layer];
         Expect(input, "input", batch.Rows, description.InputShape);
-        var module = _model.Modules[layer];
+        var module = _tree.Flat[layer];
         module.Prepare(mode, batch, 0, batch.Rows);
         var x = Matrix<T>.Reuse(ref _probeInput, batch.Rows, input.Count / batch.Rows);
         x.CopyFrom(input.Data);
@@ -257,9 +247,15 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
 
     public void Dispose() => _split?.Dispose();
 
-    /// <summary>A model and loss made from the parts: the backend's own, and one more for each part of a split batch.</summary>
-    (Sequential<T>, Loss<T>) Replicate() =>
-        (new Sequential<T>(_description.Layers.Select(layer => _parts.Layers[layer.Kind](layer)).ToList()), _parts.Losses[_description.Loss.Kind](_description.Loss));
+    /// <summary>A model and loss made from the parts: the backend's own, and one more for each part of a split batch (<see cref="Replicate"/>).</summary>
+    (ModelTree<T>, Loss<T>) Build() =>
+        (new ModelTree<T>(_description.Layers, layer => _parts.Layers[layer.Kind](layer)), _parts.Losses[_description.Loss.Kind](_description.Loss));
+
+    (Sequential<T>, Loss<T>) Replicate()
+    {
+        var (tree, loss) = Build();
+        return (tree.Root, loss);
+    }
 
     void ZeroGrad()
     {
@@ -286,8 +282,9 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
         if (batch.Classes is not null)
         {
             // A copy: the engine holds its batch, whatever the caller does to the array afterwards.
-            if (_classes?.Length != batch.Rows)
-                _classes = new int[batch.Rows];
+            // rows·T indices for a sequence's targets
+            if (_classes?.Length != batch.Classes.Length)
+                _classes = new int[batch.Classes.Length];
             batch.Classes.CopyTo(_classes, 0);
             _classesLoaded = true;
             return LoadedTargets;

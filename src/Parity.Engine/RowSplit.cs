@@ -80,13 +80,30 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
     public void Load(Batch batch, int parts)
     {
         _active = parts;
+        var counted = Counted(batch, 0, batch.Rows);
         for (var k = 0; k < parts; k++)
         {
             var (start, end) = ((int)((long)batch.Rows * k / parts), (int)((long)batch.Rows * (k + 1) / parts));
             _parts[k].Load(batch, start, end - start);
-            // The mean over the whole batch is the row-weighted mean of the parts' means.
-            _parts[k].Weight = _reduction == Reduction.Mean ? T.CreateChecked(end - start) / T.CreateChecked(batch.Rows) : T.One;
+            // The mean over the whole batch is the mean of the parts' means, each weighted by the terms it counts.
+            _parts[k].Weight = _reduction == Reduction.Mean ? T.CreateChecked(Counted(batch, start, end - start)) / T.CreateChecked(counted) : T.One;
         }
+    }
+
+    /// <summary>
+    /// The rows' terms in the loss's mean, relative to each other: the rows, or for class targets the
+    /// positions not <see cref="Batch.IgnoredTarget"/> (a sequence's rows count the positions scored).
+    /// </summary>
+    static int Counted(Batch batch, int start, int rows)
+    {
+        if (batch.Classes is null)
+            return rows;
+        var perRow = batch.Classes.Length / batch.Rows;
+        var counted = 0;
+        foreach (var target in batch.Classes.AsSpan(start * perRow, rows * perRow))
+            if (target != Batch.IgnoredTarget)
+                counted++;
+        return counted;
     }
 
     /// <summary>Zero grad, forward and loss on every part; returns the batch's loss.</summary>
@@ -95,7 +112,9 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
         Run(Phase.Forward);
         var loss = 0.0;
         for (var k = 0; k < _active; k++)
-            loss += double.CreateChecked(_parts[k].Weight) * _parts[k].LossValue;
+            // A part whose positions are all ignored has the mean 0/0 and no weight: it adds nothing.
+            if (_parts[k].Weight != T.Zero)
+                loss += double.CreateChecked(_parts[k].Weight) * _parts[k].LossValue;
         return double.CreateChecked(T.CreateChecked(loss));
     }
 
@@ -181,9 +200,11 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
             input.CopyFrom(batch.X.AsSpan(start * batch.Features, rows * batch.Features));
             if (batch.Classes is not null)
             {
-                if (_classes?.Length != rows)
-                    _classes = new int[rows];
-                batch.Classes.AsSpan(start, rows).CopyTo(_classes);
+                // rows·T indices for a sequence's targets
+                var perRow = batch.Classes.Length / batch.Rows;
+                if (_classes?.Length != rows * perRow)
+                    _classes = new int[rows * perRow];
+                batch.Classes.AsSpan(start * perRow, rows * perRow).CopyTo(_classes);
             }
             else
                 Matrix<T>.Reuse(ref _targets, rows, batch.TargetWidth).CopyFrom(batch.Targets.AsSpan(start * batch.TargetWidth, rows * batch.TargetWidth));

@@ -27,17 +27,17 @@ public class BatchNorm<T> : Module<T> where T : unmanaged, IFloatingPointIeee754
     Matrix<T>? _input, _output, _gradInput;
     ForwardMode _mode;
 
-    public BatchNorm(int index, int channels, int size, double momentum, double eps, bool affine)
+    public BatchNorm(string prefix, int channels, int size, double momentum, double eps, bool affine)
     {
         (_channels, _size, _momentum, _eps) = (channels, size, momentum, eps);
         if (affine)
         {
-            _weight = new Parameter<T>($"{index}.weight", [channels], new Matrix<T>(1, channels));
-            _bias = new Parameter<T>($"{index}.bias", [channels], new Matrix<T>(1, channels));
+            _weight = new Parameter<T>($"{prefix}weight", [channels], new Matrix<T>(1, channels));
+            _bias = new Parameter<T>($"{prefix}bias", [channels], new Matrix<T>(1, channels));
         }
-        _runningMean = new Parameter<T>($"{index}.running_mean", [channels], new Matrix<T>(1, channels));
-        _runningVar = new Parameter<T>($"{index}.running_var", [channels], new Matrix<T>(1, channels));
-        _batches = new Parameter<T>($"{index}.num_batches_tracked", [], new Matrix<T>(1, 1));
+        _runningMean = new Parameter<T>($"{prefix}running_mean", [channels], new Matrix<T>(1, channels));
+        _runningVar = new Parameter<T>($"{prefix}running_var", [channels], new Matrix<T>(1, channels));
+        _batches = new Parameter<T>($"{prefix}num_batches_tracked", [], new Matrix<T>(1, 1));
         Parameters = affine ? [_weight!, _bias!] : [];
         Buffers = [_runningMean, _runningVar, _batches];
         (_mean, _invStd, _gradSum, _dot) = (new double[channels], new double[channels], new double[channels], new double[channels]);
@@ -45,7 +45,7 @@ public class BatchNorm<T> : Module<T> where T : unmanaged, IFloatingPointIeee754
 
     /// <summary>The layer's batch norm: C = the input's first dimension, S = the rest's size.</summary>
     public BatchNorm(LayerDescription layer)
-        : this(layer.Index, layer.InputShape[0], layer.InputShape.Skip(1).Aggregate(1, (n, d) => n * d),
+        : this(layer.Prefix, layer.InputShape[0], layer.InputShape.Skip(1).Aggregate(1, (n, d) => n * d),
             layer.Number("momentum", 0.1), layer.Number("eps", 1e-5), layer.Flag("affine", true))
     {
     }

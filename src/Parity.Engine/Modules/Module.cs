@@ -15,6 +15,9 @@ public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The buffers (batch norm's running statistics): in the state_dict after the parameters, never trained.</summary>
     public virtual IReadOnlyList<Parameter<T>> Buffers => [];
 
+    /// <summary>Its parameters and buffers in PyTorch's state_dict order: each module's parameters, then its buffers.</summary>
+    public virtual IEnumerable<Parameter<T>> StateDict => Parameters.Concat(Buffers);
+
     /// <summary>Whether a row's output depends on the other rows (batch statistics): the batch must then not be split across threads.</summary>
     public virtual bool CouplesRows => false;
 

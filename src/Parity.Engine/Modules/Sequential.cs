@@ -15,8 +15,7 @@ public sealed class Sequential<T>(IReadOnlyList<Module<T>> modules) : Module<T> 
 
     public override IReadOnlyList<Parameter<T>> Buffers { get; } = modules.SelectMany(m => m.Buffers).ToArray();
 
-    /// <summary>Every parameter and buffer in nn.Sequential's state_dict order: each module's parameters, then its buffers.</summary>
-    public IReadOnlyList<Parameter<T>> StateDict { get; } = modules.SelectMany(m => m.Parameters.Concat(m.Buffers)).ToArray();
+    public override IEnumerable<Parameter<T>> StateDict { get; } = modules.SelectMany(m => m.StateDict).ToArray();
 
     public override bool CouplesRows { get; } = modules.Any(m => m.CouplesRows);
 

@@ -119,7 +119,6 @@ public static unsafe class Gemm
                 T.One, b.Data, ldb, transposeB ? n : k, a.Data, lda, transposeA ? k : m, accumulate ? T.One : T.Zero, c.Data);
             return;
         }
-        var (ta, tb) = (transposeA ? Trans : NoTrans, transposeB ? Trans : NoTrans);
         fixed (T* pa = a.Data, pb = b.Data, pc = c.Data)
         {
             // A product with one output column or row is a matrix-vector product: gemv skips gemm's packing,
@@ -128,12 +127,53 @@ public static unsafe class Gemm
                 Gemv(transposeA, a.Rows, a.Cols, pa, pb, pc, accumulate);
             else if (m == 1)
                 Gemv(!transposeB, b.Rows, b.Cols, pb, pa, pc, accumulate);
-            // The type tests are constants once T is known: the JIT keeps one branch.
-            else if (typeof(T) == typeof(double))
-                Dgemm(RowMajor, ta, tb, m, n, k, 1.0, (double*)pa, lda, (double*)pb, ldb, accumulate ? 1.0 : 0.0, (double*)pc, n);
             else
-                Sgemm(RowMajor, ta, tb, m, n, k, 1f, (float*)pa, lda, (float*)pb, ldb, accumulate ? 1f : 0f, (float*)pc, n);
+                Blas(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, n, accumulate);
         }
+    }
+
+    /// <summary>
+    /// C = op(A)·op(B) (+ C), op(A) [m, k] and op(B) [k, n], on blocks of larger arrays whose rows are
+    /// <paramref name="lda"/>, <paramref name="ldb"/> and <paramref name="ldc"/> values apart: one head of
+    /// one sample in attention, its q, k and v columns of the sequence's [T, 3C] taken where they lie.
+    /// </summary>
+    public static void Multiply<T>(int m, int n, int k, ReadOnlySpan<T> a, int lda, bool transposeA, ReadOnlySpan<T> b, int ldb, bool transposeB, Span<T> c, int ldc, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // The BLAS reads and writes through pointers: every block must lie inside its span.
+        if (Reach(transposeA ? k : m, transposeA ? m : k, lda) > a.Length || Reach(transposeB ? n : k, transposeB ? k : n, ldb) > b.Length || Reach(m, n, ldc) > c.Length)
+            throw new ArgumentException($"gemm blocks do not fit their arrays: op(A) [{m}, {k}] rows {lda} apart in {a.Length}, op(B) [{k}, {n}] rows {ldb} apart in {b.Length}, C [{m}, {n}] rows {ldc} apart in {c.Length}");
+        if (m == 0 || n == 0)
+            return;
+        if (Dgemm == null)
+        {
+            // MathNet's provider takes whole arrays, not blocks: the fallback multiplies here, plainly.
+            for (var i = 0; i < m; i++)
+                for (var j = 0; j < n; j++)
+                {
+                    var sum = accumulate ? c[i * ldc + j] : T.Zero;
+                    for (var p = 0; p < k; p++)
+                        sum += a[transposeA ? p * lda + i : i * lda + p] * b[transposeB ? j * ldb + p : p * ldb + j];
+                    c[i * ldc + j] = sum;
+                }
+            return;
+        }
+        fixed (T* pa = a, pb = b, pc = c)
+            Blas(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
+    }
+
+    // The values a block of that many rows and columns, rows ld apart, spans.
+    static long Reach(int rows, int cols, int ld) => rows == 0 || cols == 0 ? 0 : (long)(rows - 1) * ld + cols;
+
+    static void Blas<T>(bool transposeA, bool transposeB, int m, int n, int k, T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (ta, tb) = (transposeA ? Trans : NoTrans, transposeB ? Trans : NoTrans);
+        // The type tests are constants once T is known: the JIT keeps one branch.
+        if (typeof(T) == typeof(double))
+            Dgemm(RowMajor, ta, tb, m, n, k, 1.0, (double*)a, lda, (double*)b, ldb, accumulate ? 1.0 : 0.0, (double*)c, ldc);
+        else
+            Sgemm(RowMajor, ta, tb, m, n, k, 1f, (float*)a, lda, (float*)b, ldb, accumulate ? 1f : 0f, (float*)c, ldc);
     }
 
     // y = op(A)·x (+ y), A [rows, cols] row-major, x and y contiguous.

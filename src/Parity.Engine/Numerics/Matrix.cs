@@ -4,11 +4,18 @@ using System.Numerics.Tensors;
 namespace Parity.Engine.Numerics;
 
 /// <summary>A dense row-major matrix; every activation, gradient and parameter of the engine is one.</summary>
-public sealed class Matrix<T>(int rows, int cols) where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Matrix<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public int Rows { get; } = rows;
-    public int Cols { get; } = cols;
-    public T[] Data { get; } = new T[rows * cols];
+    public Matrix(int rows, int cols)
+        : this(rows, cols, new T[rows * cols])
+    {
+    }
+
+    Matrix(int rows, int cols, T[] data) => (Rows, Cols, Data) = (rows, cols, data);
+
+    public int Rows { get; }
+    public int Cols { get; }
+    public T[] Data { get; }
 
     public T this[int row, int col]
     {
@@ -27,6 +34,22 @@ public sealed class Matrix<T>(int rows, int cols) where T : unmanaged, IFloating
         if (buffer is null || buffer.Rows != rows || buffer.Cols != cols)
             buffer = new Matrix<T>(rows, cols);
         return buffer;
+    }
+
+    /// <summary>
+    /// <paramref name="source"/>'s values seen as [<paramref name="rows"/>, <paramref name="cols"/>], the
+    /// same array (a sequence's [rows, T·C] as [rows·T, C]): the source itself when the shape is its own,
+    /// else the view kept in <paramref name="view"/> while it still fits, so that steady-state steps allocate nothing.
+    /// </summary>
+    public static Matrix<T> View(ref Matrix<T>? view, Matrix<T> source, int rows, int cols)
+    {
+        if (rows == source.Rows && cols == source.Cols)
+            return source;
+        if ((long)rows * cols != source.Data.Length)
+            throw new ArgumentException($"a [{source.Rows}, {source.Cols}] matrix cannot be seen as [{rows}, {cols}]");
+        if (view is null || view.Data != source.Data || view.Rows != rows || view.Cols != cols)
+            view = new Matrix<T>(rows, cols, source.Data);
+        return view;
     }
 
     /// <summary>Adds <paramref name="row"/> to every row (a bias): one addition per element, vectorised along the row.</summary>

@@ -31,18 +31,18 @@ public sealed class Conv2d<T> : Module<T> where T : unmanaged, IFloatingPointIee
     // Whether X̃ still holds the forward's columns of the whole batch (one block), so backward need not rebuild them.
     bool _columnsHeld;
 
-    public Conv2d(int index, Window window, int outChannels, bool bias)
+    public Conv2d(string prefix, Window window, int outChannels, bool bias)
     {
         (_window, _outChannels) = (window, outChannels);
         _reach = window.Channels * window.Taps;
-        _weight = new Parameter<T>($"{index}.weight", [outChannels, window.Channels, window.KernelHeight, window.KernelWidth], new Matrix<T>(outChannels, _reach));
-        _bias = bias ? new Parameter<T>($"{index}.bias", [outChannels], new Matrix<T>(1, outChannels)) : null;
+        _weight = new Parameter<T>($"{prefix}weight", [outChannels, window.Channels, window.KernelHeight, window.KernelWidth], new Matrix<T>(outChannels, _reach));
+        _bias = bias ? new Parameter<T>($"{prefix}bias", [outChannels], new Matrix<T>(1, outChannels)) : null;
         Parameters = _bias is null ? [_weight] : [_weight, _bias];
         _blockRows = Math.Max(1, MaxColumnValues / Math.Max(1, window.Positions * _reach));
     }
 
     public static Module<T> From(LayerDescription layer) =>
-        new Conv2d<T>(layer.Index, Window.Of(layer), layer.Integer("out_channels"), layer.Flag("bias", true));
+        new Conv2d<T>(layer.Prefix, Window.Of(layer), layer.Integer("out_channels"), layer.Flag("bias", true));
 
     public override IReadOnlyList<Parameter<T>> Parameters { get; }
 
