@@ -19,8 +19,9 @@ public sealed class CausalSelfAttention<T> : Module<T> where T : unmanaged, IFlo
     readonly T _scale;
     readonly Linear<T> _attention, _projection;
     readonly ScaledMask<T>? _mask;
-    // qkv from c_attn; A before dropout, and after it when the mask applies; y, dy's scratch and d(qkv).
+    // qkv from c_attn; A before dropout, and after it when the mask applies; y (the heads joined); d(qkv); the rows' scaled mask.
     Matrix<T>? _qkv, _probabilities, _dropped, _joined, _gradQkv, _scaledMask;
+    // dA, then dS, of one sample and head.
     T[] _gradScores = [];
     bool _dropping;
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using Parity.Engine.Numerics;
 
 namespace Parity.Engine.Modules.Activations;
@@ -21,16 +22,39 @@ public sealed class Gelu<T>(bool tanh) : Module<T> where T : unmanaged, IFloatin
         var other => throw new ArgumentException($"layer {layer.Index}: gelu's approximate is 'none' or 'tanh', not '{other}'"),
     };
 
-    // erf has no generic form, so both forms are computed in double and rounded once
+    /// <summary>Values per pass of the tanh form: its float64 scratch stays in L1 from one vector operation to the next.</summary>
+    const int Chunk = 512;
+
+    // The tanh form's float64 scratch: x, tanh(…), and the derivative's two factors.
+    readonly double[] _x = new double[Chunk], _tanh = new double[Chunk], _a = new double[Chunk], _b = new double[Chunk];
+
+    // erf has no generic form, so both forms are computed in double and rounded once; the tanh form
+    // a chunk at a time through TensorPrimitives (a transformer's MLP runs GELU on 4C values per position),
+    // its products in the same order as the scalar formula.
     public override Matrix<T> Forward(Matrix<T> input)
     {
         _input = input;
         var output = Matrix<T>.Reuse(ref _output, input.Rows, input.Cols);
         var (x, y) = (input.Data, output.Data);
+        if (tanh)
+        {
+            for (var start = 0; start < x.Length; start += Chunk)
+            {
+                var length = Tanh(x, start);
+                var v = _x.AsSpan(0, length);
+                var t = _tanh.AsSpan(0, length);
+                // ½·x·(1 + t)
+                TensorPrimitives.Add(t, 1.0, t);
+                TensorPrimitives.Multiply(t, v, t);
+                TensorPrimitives.Multiply(t, 0.5, t);
+                TensorPrimitives.ConvertTruncating<double, T>(t, y.AsSpan(start, length));
+            }
+            return output;
+        }
         for (var i = 0; i < x.Length; i++)
         {
             var v = double.CreateChecked(x[i]);
-            y[i] = T.CreateChecked(tanh ? 0.5 * v * (1 + Math.Tanh(Root2OverPi * (v + Cubic * v * v * v))) : 0.5 * v * (1 + Erf.Of(v * InvRoot2)));
+            y[i] = T.CreateChecked(0.5 * v * (1 + Erf.Of(v * InvRoot2)));
         }
         return output;
     }
@@ -40,19 +64,58 @@ public sealed class Gelu<T>(bool tanh) : Module<T> where T : unmanaged, IFloatin
     {
         var dx = Matrix<T>.Reuse(ref _gradInput, gradOutput.Rows, gradOutput.Cols);
         var (x, g, d) = (_input!.Data, gradOutput.Data, dx.Data);
+        if (tanh)
+        {
+            for (var start = 0; start < x.Length; start += Chunk)
+            {
+                var length = Tanh(x, start);
+                var v = _x.AsSpan(0, length);
+                var t = _tanh.AsSpan(0, length);
+                var a = _a.AsSpan(0, length);
+                var b = _b.AsSpan(0, length);
+                // a = ½x·(1 − t²)·√(2/π)·b, b = 1 + 3·0.044715·x²
+                TensorPrimitives.Multiply(v, 3 * Cubic, b);
+                TensorPrimitives.Multiply(b, v, b);
+                TensorPrimitives.Add(b, 1.0, b);
+                TensorPrimitives.Multiply(t, t, a);
+                TensorPrimitives.Subtract(1.0, a, a);
+                TensorPrimitives.Multiply(a, v, a);
+                TensorPrimitives.Multiply(a, 0.5, a);
+                TensorPrimitives.Multiply(a, Root2OverPi, a);
+                TensorPrimitives.Multiply(a, b, a);
+                // slope = ½(1 + t) + a, rounded to T, times g
+                TensorPrimitives.Add(t, 1.0, t);
+                TensorPrimitives.Multiply(t, 0.5, t);
+                TensorPrimitives.Add(t, a, t);
+                var slope = d.AsSpan(start, length);
+                TensorPrimitives.ConvertTruncating<double, T>(t, slope);
+                TensorPrimitives.Multiply<T>(g.AsSpan(start, length), slope, slope);
+            }
+            return dx;
+        }
         for (var i = 0; i < x.Length; i++)
         {
             var v = double.CreateChecked(x[i]);
-            double slope;
-            if (tanh)
-            {
-                var t = Math.Tanh(Root2OverPi * (v + Cubic * v * v * v));
-                slope = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * Root2OverPi * (1 + 3 * Cubic * v * v);
-            }
-            else
-                slope = 0.5 * (1 + Erf.Of(v * InvRoot2)) + v * Math.Exp(-0.5 * v * v) * InvRoot2Pi;
+            var slope = 0.5 * (1 + Erf.Of(v * InvRoot2)) + v * Math.Exp(-0.5 * v * v) * InvRoot2Pi;
             d[i] = g[i] * T.CreateChecked(slope);
         }
         return dx;
+    }
+
+    /// <summary>The chunk of <paramref name="x"/> from <paramref name="start"/> in float64 into _x, and t = tanh(√(2/π)·(x + 0.044715·x³)) of it into _tanh; returns its length.</summary>
+    int Tanh(T[] x, int start)
+    {
+        var length = Math.Min(Chunk, x.Length - start);
+        var v = _x.AsSpan(0, length);
+        var t = _tanh.AsSpan(0, length);
+        TensorPrimitives.ConvertTruncating<T, double>(x.AsSpan(start, length), v);
+        // ((0.044715·x)·x)·x, + x, ·√(2/π), as the scalar formula multiplies
+        TensorPrimitives.Multiply(v, Cubic, t);
+        TensorPrimitives.Multiply(t, v, t);
+        TensorPrimitives.Multiply(t, v, t);
+        TensorPrimitives.Add(v, t, t);
+        TensorPrimitives.Multiply(t, Root2OverPi, t);
+        TensorPrimitives.Tanh(t, t);
+        return length;
     }
 }
