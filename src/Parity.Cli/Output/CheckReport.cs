@@ -36,7 +36,7 @@ public sealed record CheckSpecReport(
             DifferenceReport.From(g.Input),
             g.Buffers.Select(b => DifferenceReport.From(b.Difference)).ToList(),
             g.Evaluation is { Difference: { } evaluation } ? DifferenceReport.From(evaluation) : null,
-            g.LayerOutputs.Zip(g.LayerOutputGradients, (o, d) => new LayerReport(int.Parse(o.Name, System.Globalization.CultureInfo.InvariantCulture), DifferenceReport.From(o), DifferenceReport.From(d))).ToList(),
+            g.LayerOutputs.Zip(g.LayerOutputGradients).Select((pair, i) => new LayerReport(i, result.Spec.Model[i].Path, DifferenceReport.From(pair.First), DifferenceReport.From(pair.Second))).ToList(),
             ResyncReport.From(result.Resync),
             g.Crossing,
             UpdatesReport.From(result.Updates),
@@ -53,7 +53,8 @@ public sealed record DifferenceReport(string Name, int[] Shape, double MaxAbsErr
 }
 
 /// <summary>Layer <see cref="Layer"/>'s output (forward) and the gradient reaching that output (backward).</summary>
-public sealed record LayerReport(int Layer, DifferenceReport Output, DifferenceReport Gradient);
+/// <summary>A layer's output and the gradient reaching it: its index in the flat post-order list, and its path in the module tree ("2.1").</summary>
+public sealed record LayerReport(int Layer, string Path, DifferenceReport Output, DifferenceReport Gradient);
 
 /// <summary>
 /// Per-layer re-sync (<see cref="LayerResync"/>): each layer's own error (fed TorchSharp's input and upstream gradient),

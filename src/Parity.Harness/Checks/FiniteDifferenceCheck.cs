@@ -51,15 +51,15 @@ public static class FiniteDifferenceCheck
     {
         var tolerance = Tolerances.Gradcheck(spec);
         var gradients = backend.ComputeGradients(batch);
-        var analytical = Analytical(gradients);
-        var nondeterminism = MaxDifference(analytical, Analytical(backend.ComputeGradients(batch)));
+        var analytical = Analytical(spec, gradients);
+        var nondeterminism = MaxDifference(analytical, Analytical(spec, backend.ComputeGradients(batch)));
         var (mode, directions) = ChooseDirections(spec, analytical);
         var probe = new LossProbe(spec, backend, batch, tolerance.Eps);
 
         var judged = Judge(directions, probe, analytical, tolerance);
         var fullMode = mode == "fast" && judged.Failed > 0 ? Recheck(spec, judged.Failing, probe, analytical, tolerance) : null;
         // Last: a layer run alone moves batch norm's buffers, which nothing above may see.
-        var linearity = Linearity(backend, batch, gradients, tolerance);
+        var linearity = Linearity(spec, backend, batch, gradients, tolerance);
         return new GradcheckResult(backend.Name, judged.Failed == 0 && nondeterminism == 0 && linearity.Passed, mode, directions.Count - judged.Kinks, judged.Kinks, judged.MaxRel, judged.Failures,
             nondeterminism, fullMode, linearity);
     }
@@ -71,7 +71,7 @@ public static class FiniteDifferenceCheck
     /// and for a zero g zero gradients. A term a backward adds whatever g is — a regulariser, a constant —
     /// fails it, as does one that scales g by anything but a factor.
     /// </summary>
-    static BackwardLinearity Linearity(IBackend backend, Batch batch, Gradients gradients, GradcheckTolerance tolerance)
+    static BackwardLinearity Linearity(ParitySpec spec, IBackend backend, Batch batch, Gradients gradients, GradcheckTolerance tolerance)
     {
         if (backend is not ILayerProbe probe)
             return new BackwardLinearity([], $"{backend.Name} does not implement ILayerProbe (contract 2.1.0)");
@@ -81,7 +81,7 @@ public static class FiniteDifferenceCheck
             var outputs = backend.Forward(batch);
             for (var layer = 0; layer < outputs.Count; layer++)
             {
-                var input = layer == 0 ? new HostTensor("input", gradients.Input.Shape, batch.X) : outputs[layer - 1];
+                var input = LayerShapes.Feeding(spec, layer) is var feeding and >= 0 ? outputs[feeding] : new HostTensor("input", gradients.Input.Shape, batch.X);
                 var g = gradients.LayerOutputs[layer];
                 var once = Tensors(probe.RunLayer(layer, batch, input, g));
                 var twice = Tensors(probe.RunLayer(layer, batch, input, new HostTensor(g.Name, g.Shape, [.. g.Data.Select(v => 2 * v)])));
@@ -169,7 +169,9 @@ public static class FiniteDifferenceCheck
     static double MaxDifference(HostTensor first, HostTensor second, double scale) =>
         first.Data.Zip(second.Data, (a, b) => a.Equals(scale * b) ? 0 : double.IsFinite(a - scale * b) ? Math.Abs(a - scale * b) : double.PositiveInfinity).DefaultIfEmpty(0).Max();
 
-    static Dictionary<string, HostTensor> Analytical(Gradients gradients) => gradients.Parameters.Append(gradients.Input).ToDictionary(g => g.Name);
+    /// <summary>The gradients finite differences judge: every parameter's, and the input's unless it is token ids, which do not vary.</summary>
+    static Dictionary<string, HostTensor> Analytical(ParitySpec spec, Gradients gradients) =>
+        (spec.Shape.IsSequence ? gradients.Parameters : gradients.Parameters.Append(gradients.Input)).ToDictionary(g => g.Name);
 
     static (string Mode, IReadOnlyList<Direction> Directions) ChooseDirections(ParitySpec spec, Dictionary<string, HostTensor> tensors)
     {

@@ -46,7 +46,11 @@ public sealed record LockstepResult(
 public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
 {
     readonly Trainer _trainer = new(spec, data);
-    readonly IReadOnlySet<string> _undetermined = UndeterminedTensors.Of(spec);
+    readonly IReadOnlyDictionary<string, Range> _undetermined = UndeterminedTensors.Of(spec);
+
+    // A loss on classes near 0 is lse(z) − z_target, a cancellation of terms at least the size of a uniform guess's
+    // loss, ln(classes), whose rounding it keeps: its difference is judged against that, not against the loss alone.
+    readonly double _lossScale = spec.Loss.Op.TakesClasses ? Math.Log(LayerShapes.Of(spec)[^1].Out[^1]) : 0;
 
     public int TotalSteps => _trainer.TotalSteps;
 
@@ -64,7 +68,7 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
         {
             var (engineParameters, twinParameters) = (engine.GetParameters(), twin.GetParameters());
             differences ??= new double[engineParameters.Max(p => p.Count)];
-            var drift = Measure(step, epoch, losses[0], losses[1], Determined(engineParameters), Determined(twinParameters), differences);
+            var drift = Measure(step, epoch, losses[0], losses[1], _lossScale, Determined(engineParameters), Determined(twinParameters), differences);
             steps.Add(drift);
             // A NaN/Inf anywhere makes the drift or a loss non-finite, so a finite step needs no search for one.
             if ((!double.IsFinite(drift.Drift) || !losses.All(double.IsFinite)) && watch.Observe(step, epoch, [Sides.Engine, Sides.Twin], losses, [engineParameters, twinParameters]))
@@ -138,11 +142,24 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
         return drift / Math.Max(scale, 1);
     }
 
+    /// <summary>The parameters without the tensors training does not determine, and with the undetermined part of a tensor (attention's key bias) zeroed on both sides.</summary>
     IReadOnlyList<HostTensor> Determined(IReadOnlyList<HostTensor> parameters) =>
-        _undetermined.Count == 0 ? parameters : [.. parameters.Where(p => !_undetermined.Contains(p.Name))];
+        _undetermined.Count == 0 ? parameters : [.. parameters.Select(Determined).OfType<HostTensor>()];
+
+    HostTensor? Determined(HostTensor parameter)
+    {
+        if (!_undetermined.TryGetValue(parameter.Name, out var part))
+            return parameter;
+        var (start, length) = part.GetOffsetAndLength(parameter.Count);
+        if (length == parameter.Count)
+            return null;
+        var determined = (double[])parameter.Data.Clone();
+        Array.Clear(determined, start, length);
+        return parameter with { Data = determined };
+    }
 
     /// <summary>The largest parameter difference and where it lies (the first NaN, if any: the largest drift there is), SIMD over <paramref name="differences"/>, a buffer the largest tensor fits.</summary>
-    static StepDrift Measure(int step, int epoch, double engineLoss, double twinLoss, IReadOnlyList<HostTensor> engine, IReadOnlyList<HostTensor> twin, double[] differences)
+    static StepDrift Measure(int step, int epoch, double engineLoss, double twinLoss, double lossScale, IReadOnlyList<HostTensor> engine, IReadOnlyList<HostTensor> twin, double[] differences)
     {
         double drift = 0, scale = 0;
         var (parameter, index) = (engine[0].Name, 0);
@@ -157,7 +174,7 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
             // MaxMagnitude gives the element, sign and all.
             scale = Math.Max(scale, Math.Abs(TensorPrimitives.MaxMagnitude<double>(twin[t].Data)));
         }
-        var lossDiff = Math.Abs(engineLoss - twinLoss) / Math.Max(Math.Abs(twinLoss), double.Epsilon);
+        var lossDiff = Math.Abs(engineLoss - twinLoss) / Math.Max(Math.Abs(twinLoss), Math.Max(lossScale, double.Epsilon));
         return new StepDrift(step, epoch, engineLoss, twinLoss, double.IsNaN(lossDiff) ? double.PositiveInfinity : lossDiff, drift, drift / Math.Max(scale, 1), parameter, index);
     }
 

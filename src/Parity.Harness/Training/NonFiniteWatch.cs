@@ -39,11 +39,11 @@ public sealed class NonFiniteWatch(ParitySpec spec)
         return true;
     }
 
-    /// <summary>"layer 2 (linear)" for parameter "2.weight".</summary>
+    /// <summary>"layer 2 (linear)" for parameter "2.weight", "layer 2.1 (causal-self-attention)" for "2.1.c_attn.weight".</summary>
     public static string LayerOf(ParitySpec spec, string parameter)
     {
-        var layer = spec.Model[int.Parse(parameter.Split('.')[0], System.Globalization.CultureInfo.InvariantCulture)];
-        return $"layer {layer.Index} ({(layer is OpLayer op ? op.Keyword : "linear")})";
+        var layer = spec.Model[LayerShapes.Owner(spec, parameter)];
+        return $"layer {layer.Path} ({(layer is OpLayer op ? op.Keyword : "linear")})";
     }
 
     static bool AllFinite(double[] values)
