@@ -66,7 +66,7 @@ public static class GradientParity
         var trained = e.Parameters.Select(p => p.Name).ToHashSet();
         var buffers = engine.GetParameters().Zip(twin.GetParameters()).Where(pair => !trained.Contains(pair.First.Name))
             .Select(pair => (pair.First, pair.Second, compare(pair.First, pair.Second))).ToList();
-        var evaluation = spec.Model.OfType<OpLayer>().Any(layer => layer.Op.TrainingDiffers) ? Evaluations(engine, twin, batch, compare) : ((HostTensor, HostTensor, TensorDifference)?)null;
+        var evaluation = spec.Model.OfType<OpLayer>().Any(layer => layer.Op.TrainingDiffers(layer.Settings)) ? Evaluations(engine, twin, batch, compare) : ((HostTensor, HostTensor, TensorDifference)?)null;
         // Last: it runs the twin's layers again, moving its buffers.
         var scales = GradientScales.Of(spec, twin, batch, twinOutputs, t);
         var crossing = KinkCrossing.Find(spec, batch, engineOutputs, twinOutputs);

@@ -37,7 +37,7 @@ public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, do
     readonly Dictionary<string, double[]> _moved = [];
     readonly (OpLayer Layer, int[] Input)[] _kinkLayers = spec.Model.Zip(LayerShapes.Of(spec))
         .Where(p => p.First is OpLayer { Op.HasKinks: true }).Select(p => ((OpLayer)p.First, p.Second.In)).ToArray();
-    readonly bool _training = spec.Model.OfType<OpLayer>().Any(a => a.Op.TrainingDiffers);
+    readonly bool _training = spec.Model.OfType<OpLayer>().Any(a => a.Op.TrainingDiffers(a.Settings));
     // The outputs the kinked layers read (the layer before each; layer 0 reads the batch), in arrays
     // reused at every point when the backend writes into them (IForwardInto): fresh copies of every
     // layer's output at each point were gigabytes of garbage for a CNN.

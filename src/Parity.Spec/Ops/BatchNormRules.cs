@@ -21,7 +21,7 @@ static class BatchNormRules
         Derived = input => new() { ["num_features"] = input[0] },
         Shape = (_, input) => Shape(keyword, input, images),
         Owns = Tensors,
-        TrainingDiffers = true,
+        TrainingDiffers = LayerOp.Always,
         OutputScale = OutputScale,
         InputGradientSlope = InputGradientSlope,
         ForwardMistakes = ForwardMistakes,

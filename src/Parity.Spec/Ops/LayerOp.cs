@@ -113,7 +113,10 @@ public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops
     /// then probe the training loss on the batch, as the gradient is taken, not the evaluation loss;
     /// and the check compares the evaluation outputs as well.
     /// </summary>
-    public bool TrainingDiffers { get; init; }
+    public Func<OpSettings, bool> TrainingDiffers { get; init; } = _ => false;
+
+    /// <summary>For an op that always computes differently in training (dropout, batch norm).</summary>
+    public static bool Always(OpSettings _) => true;
 
     /// <summary>For ops whose mistakes are not a rule per element: names the mistake the evidence shows, or null.</summary>
     public Func<LayerEvidence, string?> Explain { get; init; } = _ => null;

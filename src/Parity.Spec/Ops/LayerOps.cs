@@ -192,7 +192,7 @@ public static class LayerOps
             Options = [OpOption.Number("p", 0.5, 0, 0.99)],
             DropProbability = settings => settings.Number("p"),
             Slope = settings => 1 / (1 - settings.Number("p")),
-            TrainingDiffers = true,
+            TrainingDiffers = LayerOp.Always,
             ForwardMistakes = (settings, _) =>
             [
                 new($"it matches (1 − p)·y = {Wording(1 - settings.Number("p"))}·y: the kept values are not rescaled by 1/(1 − p), p = {Wording(settings.Number("p"))}",
@@ -247,7 +247,8 @@ public static class LayerOps
             Cost = SequenceShapes.Attention,
             DropProbability = settings => settings.Number("dropout"),
             MaskShape = (settings, input) => [settings.Integer("num_heads"), input[0], input[0]],
-            TrainingDiffers = true,
+            // Without dropout its training forward is its evaluation.
+            TrainingDiffers = settings => settings.Number("dropout") > 0,
             Explain = AttentionMistakes.Explain,
             ExplainOutput = AttentionMistakes.ExplainForward,
             Examples =

@@ -1,3 +1,4 @@
+using MathNet.Numerics;
 using System.Numerics;
 using System.Numerics.Tensors;
 using Parity.Engine.Numerics;
@@ -54,7 +55,7 @@ public sealed class Gelu<T>(bool tanh) : Module<T> where T : unmanaged, IFloatin
         for (var i = 0; i < x.Length; i++)
         {
             var v = double.CreateChecked(x[i]);
-            y[i] = T.CreateChecked(0.5 * v * (1 + Erf.Of(v * InvRoot2)));
+            y[i] = T.CreateChecked(0.5 * v * (1 + SpecialFunctions.Erf(v * InvRoot2)));
         }
         return output;
     }
@@ -96,7 +97,7 @@ public sealed class Gelu<T>(bool tanh) : Module<T> where T : unmanaged, IFloatin
         for (var i = 0; i < x.Length; i++)
         {
             var v = double.CreateChecked(x[i]);
-            var slope = 0.5 * (1 + Erf.Of(v * InvRoot2)) + v * Math.Exp(-0.5 * v * v) * InvRoot2Pi;
+            var slope = 0.5 * (1 + SpecialFunctions.Erf(v * InvRoot2)) + v * Math.Exp(-0.5 * v * v) * InvRoot2Pi;
             d[i] = g[i] * T.CreateChecked(slope);
         }
         return dx;
