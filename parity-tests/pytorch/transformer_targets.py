@@ -7,7 +7,7 @@
 
 Each prints one JSON line per seed (test loss, per-token and, for sort, per-sequence test accuracy, the
 training wall time in seconds) and a summary line with the worst seed. Defaults are the configurations
-written in parity-tests/specs-draft/<name>.yaml. Single-threaded (torch.set_num_threads(1)), as the
+written in parity-tests/specs/<name>.yaml. Single-threaded (torch.set_num_threads(1)), as the
 budget is measured on one core. Use Debian's python3-torch (/usr/bin/python3), not a pyenv python.
 
 The model is the nn.Sequential the README shows (Residual, PositionEmbedding, minGPT's
