@@ -140,6 +140,8 @@ class Sequential:
             layer.index, layer.path, layer.params, layer.buffers, layer.grads, layer.training, layer.mask = index, self.paths[index], {}, {}, {}, True, None
         self.request_set_parameters({}, tensors, method="build")
         self.state = {"lr": float(model["optimizer"]["options"]["lr"])}
+        if self.schedule:
+            self.state["lr"] = training.first_lr(self.schedule, self.state["lr"])
 
     # ---- naming: "3.weight" is layer 3's params["weight"], "2.1.c_attn.weight" layer 2.1's params["c_attn.weight"]
 
