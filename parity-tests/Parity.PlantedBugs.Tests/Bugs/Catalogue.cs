@@ -159,18 +159,10 @@ public static class Catalogue
         Bug("avg-pool-not-divided-by-window", Pooling("avg-pool2d"), At(3),
             Layer("avg-pool2d", AvgPoolNotDividedByWindow.Create),
             "gradients part at layer 3 (avg-pool2d, 3rd from the output)…it is 4× TorchSharp's, the window's 2×2 values: the gradient is not divided by the window"),
-        Bug("attention-softmax-jacobian-subtraction-missing", Gpt, At(3),
-            Attention(AttentionMistake.JacobianSubtractionMissing),
-            "gradients part at layer 2.1 (causal-self-attention, in residual block 2)…the −P·Σⱼ Pⱼ·dPⱼ term of softmax's Jacobian"),
-        Bug("attention-mask-missing-in-backward", Gpt, At(3),
-            Attention(AttentionMistake.MaskMissingInBackward),
-            "gradients part at layer 2.1 (causal-self-attention, in residual block 2)…without the causal mask: gradient reaches future positions (j > i)"),
-        Bug("attention-scale-missing-in-backward", Gpt, At(3),
-            Attention(AttentionMistake.ScaleMissingInBackward),
-            "gradients part at layer 2.1 (causal-self-attention, in residual block 2)…without the 1/√d scale of q·kᵀ/√d"),
-        Bug("attention-heads-interleaved", Gpt, At(3),
-            Attention(AttentionMistake.HeadsInterleaved),
-            "outputs part at layer 2.1 (causal-self-attention, in residual block 2)…heads split with the wrong stride: head h takes columns h, h + H"),
+        AttentionBug("attention-softmax-jacobian-subtraction-missing", AttentionMistake.JacobianSubtractionMissing, "gradients", "the −P·Σⱼ Pⱼ·dPⱼ term of softmax's Jacobian"),
+        AttentionBug("attention-mask-missing-in-backward", AttentionMistake.MaskMissingInBackward, "gradients", "without the causal mask: gradient reaches future positions (j > i)"),
+        AttentionBug("attention-scale-missing-in-backward", AttentionMistake.ScaleMissingInBackward, "gradients", "without the 1/√d scale of q·kᵀ/√d"),
+        AttentionBug("attention-heads-interleaved", AttentionMistake.HeadsInterleaved, "outputs", "heads split with the wrong stride: head h takes columns h, h + H"),
         Bug("layer-norm-backward-without-projection", Gpt, At(2, 5),
             Layer("layer-norm", LayerNormWithoutProjection.Create),
             "gradients part at layer 3 (layer-norm, 2nd from the output)…the −x̂·mean(ĝ·x̂) term of layer norm's input gradient"),
@@ -299,9 +291,13 @@ public static class Catalogue
     static EngineParts<double> Layer(string kind, Func<LayerDescription, Module<double>> planted) =>
         Standard with { Layers = Standard.Layers.With(kind, planted) };
 
-    /// <summary>The standard engine, with every causal self-attention making <paramref name="mistake"/>.</summary>
-    static EngineParts<double> Attention(AttentionMistake mistake) =>
-        Layer("causal-self-attention", layer => new PlantedAttention(layer, mistake));
+    /// <summary>
+    /// <paramref name="mistake"/> in the attention of <see cref="Gpt"/> (layer 2.1), whose <paramref name="part"/> ("outputs" or
+    /// "gradients") part there first, explained with <paramref name="explanation"/>.
+    /// </summary>
+    static PlantedBug AttentionBug(string name, AttentionMistake mistake, string part, string explanation) =>
+        Bug(name, Gpt, At(3), Layer("causal-self-attention", layer => new PlantedAttention(layer, mistake)),
+            $"{part} part at layer 2.1 (causal-self-attention, in residual block 2)…{explanation}");
 
     /// <summary>The standard engine, with the loss of <paramref name="kind"/> made by the bug.</summary>
     static EngineParts<double> Loss(string kind, Func<Described, Loss<double>> planted) =>

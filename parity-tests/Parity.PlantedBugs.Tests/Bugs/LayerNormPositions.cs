@@ -14,9 +14,9 @@ static class LayerNormPositions
         var inverseStd = new double[normalised.Length / width];
         for (var p = 0; p < inverseStd.Length; p++)
         {
-            var x = input.Data.AsSpan(p * width, width);
-            var mean = x.ToArray().Average();
-            var variance = x.ToArray().Select(v => (v - mean) * (v - mean)).Average();
+            var x = input.Data.AsSpan(p * width, width).ToArray();
+            var mean = x.Average();
+            var variance = x.Average(v => (v - mean) * (v - mean));
             inverseStd[p] = 1 / Math.Sqrt(variance + eps);
             for (var c = 0; c < width; c++)
                 normalised[p * width + c] = (x[c] - mean) * inverseStd[p];

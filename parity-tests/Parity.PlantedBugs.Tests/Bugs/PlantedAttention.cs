@@ -22,7 +22,7 @@ enum AttentionMistake
 /// <summary>
 /// minGPT's causal self-attention written head by head: each sample's and head's q, k, v gathered into [T, d]
 /// matrices, S = q·kᵀ/√d, P = softmax(S) over j ≤ i, y = P·v, with one <see cref="AttentionMistake"/> in it.
-/// c_attn and c_proj are the engine's Linear; the planted mistake is between them. Dropout is not supported.
+/// c_attn and c_proj are the engine's Linear; the planted mistake is between them. Without dropout (refused).
 /// </summary>
 sealed class PlantedAttention : Module<double>
 {
@@ -36,6 +36,8 @@ sealed class PlantedAttention : Module<double>
 
     public PlantedAttention(LayerDescription layer, AttentionMistake mistake)
     {
+        if (layer.Number("dropout", 0) > 0)
+            throw new ArgumentException($"layer {layer.Path}: the planted attention has no dropout; plant it in a spec without");
         var width = layer.Integer("embed_dim");
         (_mistake, _heads) = (mistake, layer.Integer("num_heads"));
         _headWidth = width / _heads;
