@@ -68,6 +68,7 @@ public class AttributionTests
     [InlineData("batch-norm-running-var-biased")]
     [InlineData("dropout-not-rescaled")]
     [InlineData("conv-padding-off-by-one-in-backward")]
+    [InlineData("residual-skip-dropped-in-backward")]
     public void TheCorrectEngineHasNoOwnOrInheritedError(string name)
     {
         var spec = SpecLoader.Parse(Catalogue.All.Single(b => b.Name == name).Spec, $"{name}.yaml");

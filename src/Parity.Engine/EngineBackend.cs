@@ -249,7 +249,7 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
 
     /// <summary>A model and loss made from the parts: the backend's own, and one more for each part of a split batch (<see cref="Replicate"/>).</summary>
     (ModelTree<T>, Loss<T>) Build() =>
-        (new ModelTree<T>(_description.Layers, layer => _parts.Layers[layer.Kind](layer)), _parts.Losses[_description.Loss.Kind](_description.Loss));
+        (new ModelTree<T>(_description.Layers, layer => _parts.Layers[layer.Kind](layer), (layer, layers) => _parts.Blocks[layer.Kind](layers)), _parts.Losses[_description.Loss.Kind](_description.Loss));
 
     (Sequential<T>, Loss<T>) Replicate()
     {

@@ -6,8 +6,8 @@ using Parity.Engine.Optimizers;
 namespace Parity.Engine;
 
 /// <summary>
-/// What an engine is assembled from: for each part of a model description — layers, loss, optimizer,
-/// gradient clipping, learning-rate schedule — a table from the description's kind to a factory.
+/// What an engine is assembled from: for each part of a model description — layers, residual blocks, loss,
+/// optimizer, gradient clipping, learning-rate schedule — a table from the description's kind to a factory.
 /// <see cref="Standard"/> is the engine: its layers are the module classes marked with <see cref="LayerKindAttribute"/>, its optimizers the classes marked with <see cref="OptimizerKindAttribute"/>, the other parts registered here; a
 /// variant with one factory swapped (<see cref="KindTable{TFactory}.With"/>) is how a user's
 /// alternative, or a deliberately broken part in the tests, is checked against libtorch through the
@@ -16,6 +16,7 @@ namespace Parity.Engine;
 /// </summary>
 public sealed record EngineParts<T>(
     KindTable<Func<LayerDescription, Module<T>>> Layers,
+    KindTable<Func<Sequential<T>, Residual<T>>> Blocks,
     KindTable<Func<Described, Loss<T>>> Losses,
     KindTable<Func<IReadOnlyList<Parameter<T>>, Described, IOptimizer>> Optimizers,
     KindTable<Func<Described, Action<IReadOnlyList<Parameter<T>>>>> Clips,
@@ -24,6 +25,8 @@ public sealed record EngineParts<T>(
 {
     public static EngineParts<T> Standard { get; } = new(
         new("layer", LayerKinds.Discover<T>()),
+        // A block wraps the layers before it in the flat list, already built: its factory takes them.
+        new("block", new Dictionary<string, Func<Sequential<T>, Residual<T>>> { ["residual"] = layers => new Residual<T>(layers) }),
         new("loss", new Dictionary<string, Func<Described, Loss<T>>>
         {
             ["mse"] = loss => new MseLoss<T>(ReductionOption.Of(loss)),

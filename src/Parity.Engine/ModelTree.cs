@@ -7,7 +7,7 @@ namespace Parity.Engine;
 
 /// <summary>
 /// The model built from its description's flat post-order list: each residual block a
-/// <see cref="Residual{T}"/> around a <see cref="Sequential{T}"/> of the Span entries before it (blocks
+/// <see cref="Residual{T}"/> (made by <c>block</c>) around a <see cref="Sequential{T}"/> of the Span entries before it (blocks
 /// nest), the whole a Sequential that training runs; and the flat list itself, every entry's module in
 /// the description's order (a residual entry's is its block), which the harness's layer-by-layer
 /// results walk (<see cref="Forward"/>, <see cref="Backward"/>).
@@ -18,7 +18,7 @@ sealed class ModelTree<T> where T : unmanaged, IFloatingPointIeee754<T>
     // Every entry's output in the last flat forward.
     readonly Matrix<T>[] _outputs;
 
-    public ModelTree(IReadOnlyList<LayerDescription> layers, Func<LayerDescription, Module<T>> make)
+    public ModelTree(IReadOnlyList<LayerDescription> layers, Func<LayerDescription, Module<T>> make, Func<LayerDescription, Sequential<T>, Residual<T>> block)
     {
         _layers = layers;
         Flat = new Module<T>[layers.Count];
@@ -38,9 +38,9 @@ sealed class ModelTree<T> where T : unmanaged, IFloatingPointIeee754<T>
                 covered += open[--first].Entries;
             if (covered != layer.Span || layer.Span == 0)
                 throw new ArgumentException($"residual block {layer.Path} (entry {i}) spans {layer.Span} entries, which do not end where whole layers and blocks do");
-            var block = new Residual<T>(new Sequential<T>([.. open.Skip(first).Select(entry => entry.Module)]));
+            var residual = block(layer, new Sequential<T>([.. open.Skip(first).Select(entry => entry.Module)]));
             open.RemoveRange(first, open.Count - first);
-            open.Add((Flat[i] = block, layer.Span + 1));
+            open.Add((Flat[i] = residual, layer.Span + 1));
         }
         Root = new Sequential<T>([.. open.Select(entry => entry.Module)]);
     }
@@ -75,10 +75,11 @@ sealed class ModelTree<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             var gradient = gradients[i + 1]!;
             visit(i, gradient);
-            if (Flat[i] is Residual<T>)
+            // A block's output gradient reaches its last layer unchanged, and its input through the skip as the block passes it.
+            if (Flat[i] is Residual<T> block)
             {
                 Add(ref gradients[i], gradient);
-                Add(ref gradients[i - _layers[i].Span], gradient);
+                Add(ref gradients[i - _layers[i].Span], block.Skip(gradient));
             }
             else
                 Add(ref gradients[i], Flat[i].Backward(gradient));

@@ -9,7 +9,7 @@ namespace Parity.PlantedBugs.Tests.Bugs;
 /// </summary>
 static class BiasGradientSummedInFloat32
 {
-    public static Module<double> Create(LayerDescription layer) => new LayerWithGradientEdit(layer, (_, bias, _, gradOutput) =>
+    public static Module<double> Create(LayerDescription layer) => new LayerWithGradientEdit(layer, (_, bias, _, gradOutput, _) =>
     {
         for (var j = 0; j < bias!.Grad.Data.Length; j++)
         {

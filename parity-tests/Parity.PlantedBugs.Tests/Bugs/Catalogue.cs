@@ -66,6 +66,25 @@ public static class Catalogue
     /// <summary>A convolution, a ReLU and a 2×2 pool of <paramref name="kind"/>.</summary>
     static string Pooling(string kind) => Images($"conv2d: {{out: 2, kernel: 3}}, relu, {kind}: {{kernel: 2}}");
 
+    /// <summary>
+    /// The spec changes for the transformer bugs: minGPT's sorting task on 4 digits below 3 (T = 7, every batch full of
+    /// repeated tokens), cross-entropy over [rows, T, 3] scored on the sorted half, and a model of sequences.
+    /// </summary>
+    static string Sequences(string model) =>
+        $"data: {{source: sort, length: 4, digits: 3, train: 64, test: 16}}\nmodel: [{model}]\nloss: cross-entropy";
+
+    /// <summary>
+    /// A one-block transformer <paramref name="width"/> wide: embedding (layer 0), positions (1), the residual block 2
+    /// of layer norm (2.0, flat index 2) and attention (2.1, flat 3) — the block's own entry is flat 4 — then a
+    /// layer norm (3, flat 5) and the head (4, flat 6).
+    /// </summary>
+    static string Transformer(int width, int heads) => Sequences(
+        $"embedding: {{vocab: 3, dim: {width}}}, position-embedding: {{block: 7}}, residual: [layer-norm, causal-self-attention: {{heads: {heads}}}], "
+        + "layer-norm, linear: {out: 3, bias: false}");
+
+    /// <summary>Two heads of 4: the heads' stride and 1/√d both show.</summary>
+    static readonly string Gpt = Transformer(8, 2);
+
     public static IReadOnlyList<PlantedBug> All { get; } =
     [
         Bug("sigmoid-backward-missing-factor", "model: [linear: 8, sigmoid, linear: 1]", At(1),
@@ -140,6 +159,30 @@ public static class Catalogue
         Bug("avg-pool-not-divided-by-window", Pooling("avg-pool2d"), At(3),
             Layer("avg-pool2d", AvgPoolNotDividedByWindow.Create),
             "gradients part at layer 3 (avg-pool2d, 3rd from the output)…it is 4× TorchSharp's, the window's 2×2 values: the gradient is not divided by the window"),
+        AttentionBug("attention-softmax-jacobian-subtraction-missing", AttentionMistake.JacobianSubtractionMissing, "gradients", "the −P·Σⱼ Pⱼ·dPⱼ term of softmax's Jacobian"),
+        AttentionBug("attention-mask-missing-in-backward", AttentionMistake.MaskMissingInBackward, "gradients", "without the causal mask: gradient reaches future positions (j > i)"),
+        AttentionBug("attention-scale-missing-in-backward", AttentionMistake.ScaleMissingInBackward, "gradients", "without the 1/√d scale of q·kᵀ/√d"),
+        AttentionBug("attention-heads-interleaved", AttentionMistake.HeadsInterleaved, "outputs", "heads split with the wrong stride: head h takes columns h, h + H"),
+        Bug("layer-norm-backward-without-projection", Gpt, At(2, 5),
+            Layer("layer-norm", LayerNormWithoutProjection.Create),
+            "gradients part at layer 3 (layer-norm, 2nd from the output)…the −x̂·mean(ĝ·x̂) term of layer norm's input gradient"),
+        // T = C = 7, so that a weight gradient summed over the features has the shape of one summed over the positions.
+        Bug("layer-norm-weight-gradient-over-features", Transformer(7, 1), At(2, 5),
+            Layer("layer-norm", LayerNormWeightGradientOverFeatures.Create),
+            "gradients part at layer 3 (layer-norm, 2nd from the output)…its weight gradient is Σ dy·x̂ over the rows and the 7 features, one value per position"),
+        Bug("embedding-gradient-overwritten", Gpt, At(0),
+            Layer("embedding", EmbeddingGradientOverwritten.Create),
+            "gradients part at layer 0 (embedding, 5th from the output)…the gradient of the token's last occurrence alone"),
+        Bug("position-embedding-gradient-first-row", Gpt, At(1),
+            Layer("position-embedding", PositionEmbeddingGradientFirstRow.Create),
+            "gradients part at layer 1 (position-embedding, 4th from the output)…the first sample's dy alone"),
+        Bug("residual-skip-dropped-in-backward", Gpt, At(4),
+            Standard with { Blocks = Standard.Blocks.With("residual", layers => new ResidualDroppingSkip(layers)) },
+            "gradients part at layer 2 (residual, 3rd from the output)…the backward drops the skip path's dy"),
+        // Every row scores its 4 sorted positions: the mean over the 50 rows is 4× the mean over the 200 positions.
+        Bug("cross-entropy-over-rows", Gpt, Planted.Loss,
+            Loss("cross-entropy", _ => new CrossEntropyOverRows()),
+            "every gradient is 4× TorchSharp's — 200/50, the positions scored over the rows: the mean is taken over the batch's 50 rows instead of its 200 scored positions"),
         Bug("mse-summed", "model: [linear: 8, tanh, linear: 2]\ntargets: one-hot", Planted.Loss,
             Loss("mse", MseSummed.Create),
             "the model's outputs agree but the loss does not…100 = rows × outputs: a sum where the spec says mean"),
@@ -247,6 +290,14 @@ public static class Catalogue
     /// <summary>The standard engine, with every layer of <paramref name="kind"/> made by the bug.</summary>
     static EngineParts<double> Layer(string kind, Func<LayerDescription, Module<double>> planted) =>
         Standard with { Layers = Standard.Layers.With(kind, planted) };
+
+    /// <summary>
+    /// <paramref name="mistake"/> in the attention of <see cref="Gpt"/> (layer 2.1), whose <paramref name="part"/> ("outputs" or
+    /// "gradients") part there first, explained with <paramref name="explanation"/>.
+    /// </summary>
+    static PlantedBug AttentionBug(string name, AttentionMistake mistake, string part, string explanation) =>
+        Bug(name, Gpt, At(3), Layer("causal-self-attention", layer => new PlantedAttention(layer, mistake)),
+            $"{part} part at layer 2.1 (causal-self-attention, in residual block 2)…{explanation}");
 
     /// <summary>The standard engine, with the loss of <paramref name="kind"/> made by the bug.</summary>
     static EngineParts<double> Loss(string kind, Func<Described, Loss<double>> planted) =>

@@ -9,7 +9,7 @@ namespace Parity.PlantedBugs.Tests.Bugs;
 /// </summary>
 static class ConvKernelGradientTurned
 {
-    public static Module<double> Create(LayerDescription layer) => new LayerWithGradientEdit(layer, (weight, _, _, _) =>
+    public static Module<double> Create(LayerDescription layer) => new LayerWithGradientEdit(layer, (weight, _, _, _, _) =>
     {
         var taps = weight.Shape[2] * weight.Shape[3];
         for (var start = 0; start < weight.Grad.Data.Length; start += taps)

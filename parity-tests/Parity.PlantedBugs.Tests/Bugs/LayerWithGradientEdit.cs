@@ -4,12 +4,15 @@ using Parity.Engine.Numerics;
 
 namespace Parity.PlantedBugs.Tests.Bugs;
 
-/// <summary>Rewrites a parameter gradient of a linear or conv2d layer from its input X and the gradient dY reaching its output.</summary>
-delegate void GradientEdit(Parameter<double> weight, Parameter<double>? bias, Matrix<double> input, Matrix<double> gradOutput);
+/// <summary>
+/// Rewrites a gradient of a layer with a weight (linear, conv2d, layer-norm, the embeddings) — a parameter's, or dX
+/// in <paramref name="gradInput"/> — from its input X and the gradient dY reaching its output.
+/// </summary>
+delegate void GradientEdit(Parameter<double> weight, Parameter<double>? bias, Matrix<double> input, Matrix<double> gradOutput, Matrix<double> gradInput);
 
 /// <summary>
-/// The engine's Linear or Conv2d, with one parameter gradient rewritten by the planted bug after its
-/// backward; forward, dX and the other gradient stay the engine's.
+/// The engine's layer, with one gradient rewritten by the planted bug after its backward; forward and
+/// the other gradients stay the engine's.
 /// </summary>
 sealed class LayerWithGradientEdit(LayerDescription layer, GradientEdit edit) : Module<double>
 {
@@ -23,7 +26,7 @@ sealed class LayerWithGradientEdit(LayerDescription layer, GradientEdit edit) : 
     public override Matrix<double> Backward(Matrix<double> gradOutput)
     {
         var gradInput = _layer.Backward(gradOutput);
-        edit(_layer.Parameters[0], _layer.Parameters.ElementAtOrDefault(1), _input!, gradOutput);
+        edit(_layer.Parameters[0], _layer.Parameters.ElementAtOrDefault(1), _input!, gradOutput, gradInput);
         return gradInput;
     }
 }

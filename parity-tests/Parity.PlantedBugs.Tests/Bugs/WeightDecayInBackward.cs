@@ -11,7 +11,7 @@ static class WeightDecayInBackward
 {
     const double Decay = 0.01;
 
-    public static Module<double> Create(LayerDescription layer) => new LayerWithGradientEdit(layer, (weight, _, _, _) =>
+    public static Module<double> Create(LayerDescription layer) => new LayerWithGradientEdit(layer, (weight, _, _, _, _) =>
     {
         for (var i = 0; i < weight.Grad.Data.Length; i++)
             weight.Grad.Data[i] += Decay * weight.Value.Data[i];

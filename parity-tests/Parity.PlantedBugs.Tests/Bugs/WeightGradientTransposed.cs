@@ -9,7 +9,7 @@ namespace Parity.PlantedBugs.Tests.Bugs;
 /// </summary>
 static class WeightGradientTransposed
 {
-    public static Module<double> Create(LayerDescription layer) => new LayerWithGradientEdit(layer, (weight, _, input, gradOutput) =>
+    public static Module<double> Create(LayerDescription layer) => new LayerWithGradientEdit(layer, (weight, _, input, gradOutput, _) =>
     {
         var gradient = new Matrix<double>(input.Cols, gradOutput.Cols);
         Gemm.Multiply(input, true, gradOutput, false, gradient, accumulate: false);

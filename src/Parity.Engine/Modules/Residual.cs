@@ -7,9 +7,10 @@ namespace Parity.Engine.Modules;
 /// <summary>
 /// y = x + layers(x): minGPT's skip connection around a block of layers (a <see cref="Sequential{T}"/>);
 /// it owns nothing itself. Its layers come before it in the model description (post-order), so the
-/// backend builds it from them (ModelTree), not from its own description.
+/// backend builds it from them (ModelTree), not from its own description. Not sealed: a variant of the
+/// engine (EngineParts.Blocks) may pass a different gradient around the block (<see cref="Skip"/>).
 /// </summary>
-public sealed class Residual<T>(Sequential<T> layers) : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
+public class Residual<T>(Sequential<T> layers) : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     Matrix<T>? _output, _gradInput;
 
@@ -35,12 +36,19 @@ public sealed class Residual<T>(Sequential<T> layers) : Module<T> where T : unma
         return output;
     }
 
-    // dx = g + the block's dx(g): the gradient reaches x by both ways
+    /// <summary>
+    /// What the skip path passes back to the block's input from dL/d(output): dy itself, as d(x + f(x))/dx
+    /// takes the identity around f. The one place the skip's gradient is made, for the block's backward and
+    /// for the backend's entry-by-entry walk (ModelTree) alike.
+    /// </summary>
+    public virtual Matrix<T> Skip(Matrix<T> gradOutput) => gradOutput;
+
+    // dx = skip(g) + the block's dx(g): the gradient reaches x by both ways
     public override Matrix<T> Backward(Matrix<T> gradOutput)
     {
         var blockGradient = Layers.Backward(gradOutput);
         var gradInput = Matrix<T>.Reuse(ref _gradInput, gradOutput.Rows, gradOutput.Cols);
-        TensorPrimitives.Add<T>(gradOutput.Data, blockGradient.Data, gradInput.Data);
+        TensorPrimitives.Add<T>(Skip(gradOutput).Data, blockGradient.Data, gradInput.Data);
         return gradInput;
     }
 

@@ -62,12 +62,16 @@ public static class GradientDiagnosis
             return $"{ResyncSentence} was not available: {resync.Unavailable}";
         var inheriting = resync.Layers.Where(l => l.Verdict == "inherited").Select(l => Layer(spec, l.Layer)).ToList();
         var inherit = inheriting.Count == 0 ? "" : $"; {string.Join(", ", inheriting)} only inherit{(inheriting.Count == 1 ? "s" : "")} the difference";
-        if (resync.Blamed.Count == 0)
+        var blamed = resync.Blamed;
+        if (blamed.Count == 0)
             return $"{ResyncSentence}: every layer agrees with TorchSharp's when fed TorchSharp's input and upstream gradient, in training and in evaluation, so no layer has an own error; "
                 + $"the difference comes from outside the layers (the {Loss(spec.Loss)}){inherit}";
-        var own = resync.Layers.Where(l => !l.OwnPassed)
+        var own = blamed.Select(i => resync.Layers[i])
             .Select(l => $"{Layer(spec, l.Layer)} (its {l.WorstOwn!.Name}, max abs err {Number(l.WorstOwn.MaxAbsErr)})");
-        return $"{ResyncSentence}: fed TorchSharp's input and upstream gradient, the own error is at {string.Join(" and ", own)}{inherit}";
+        // A residual block runs its layers: when one of them has the error, the block shows it too without being its cause.
+        var carrying = resync.Layers.Where(l => !l.OwnPassed && !blamed.Contains(l.Layer)).Select(l => Layer(spec, l.Layer)).ToList();
+        var carry = carrying.Count == 0 ? "" : $"; {string.Join(", ", carrying)} differ{(carrying.Count == 1 ? "s" : "")} only through {(carrying.Count == 1 ? "its" : "their")} layers";
+        return $"{ResyncSentence}: fed TorchSharp's input and upstream gradient, the own error is at {string.Join(" and ", own)}{carry}{inherit}";
     }
 
     /// <summary>The engine's layers whose backward is not linear in the upstream gradient, one line per layer.</summary>
@@ -201,7 +205,7 @@ public static class GradientDiagnosis
             if (own.Count > 0)
             {
                 var explained = spec.Model[i] is OpLayer owner ? owner.Op.Explain(Evidence(spec, batch, parity, owner, engine, twin)) : null;
-                lines.Add($"gradients part at {Layer(spec, i)}: the gradient reaching it agrees, but its {string.Join(" and ", own.Select(d => d.Name))} gradient does not"
+                lines.Add($"gradients part at {Layer(spec, i)}: the gradient reaching it agrees, but its {string.Join(" and ", own.Select(d => d.Name))} gradient{(own.Count == 1 ? " does" : "s do")} not"
                     + (explained is null ? "" : $": {explained}"));
                 return;
             }
