@@ -95,7 +95,8 @@ public class CheckCommandTests
     public void PyTorch_rebuilds_every_catalogue_op_from_the_dump()
     {
         using var temp = new TempFolder();
-        var layers = string.Concat(Parity.Spec.LayerOps.All.Select(EveryOpLayers));
+        // Every op that takes features; the embedding, which takes token ids, cannot stand in a model of features.
+        var layers = string.Concat(Parity.Spec.LayerOps.All.Where(op => op.Vocabulary is null).Select(EveryOpLayers));
         var spec = $"name: every-op\nseed: 5\ndata: {{source: quadratic, train: 20, test: 10}}\nmodel:\n{layers}  - linear: 1\nloss: mse\noptimizer: {{sgd: {{lr: 0.01}}}}\ntrain: {{epochs: 1, batch: 10}}\n";
         var (exit, output, error) = Cli.Run("check", temp.File("every-op.yaml", spec), "--dump", temp["dump"]);
         Assert.True(exit == 0, error + output);

@@ -12,6 +12,8 @@ import sys
 
 import torch
 
+from transformer_module import CausalSelfAttention, PositionEmbedding
+
 DTYPES = {"F64": torch.float64, "F32": torch.float32, "I64": torch.int64}
 
 
@@ -77,6 +79,12 @@ def build_model(layers, dtype, batch):
             modules.append(torch.nn.Unflatten(options["dim"], options["unflattened_size"]))
         elif kind == "dropout":
             modules.append(Dropout(batch[f"{index}.mask"], options["p"]))
+        elif kind == "layer-norm":
+            modules.append(torch.nn.LayerNorm(options["normalized_shape"], options["eps"], options["elementwise_affine"]))
+        elif kind == "position-embedding":
+            modules.append(PositionEmbedding(options["block_size"], options["embedding_dim"]))
+        elif kind == "causal-self-attention":
+            modules.append(CausalSelfAttention(options["embed_dim"], options["num_heads"]))
         elif kind in ("batch-norm1d", "batch-norm2d"):
             norm = torch.nn.BatchNorm1d if kind == "batch-norm1d" else torch.nn.BatchNorm2d
             modules.append(norm(options["num_features"], options["eps"], options["momentum"], options["affine"]))
