@@ -119,7 +119,9 @@ public static class RandomSpecs
             Line(yaml, $"data: {{source: sort, length: {length}, digits: {vocabulary}, train: {train}, test: {8 + random.NextInt(20)}}}");
         }
         var heads = 1 + random.NextInt(3);
-        var channels = heads * (1 + random.NextInt(4));
+        // At least 2 features: a layer norm over one outputs its bias alone, so every gradient below it is zero by
+        // construction, rounding noise that an adaptive optimizer turns into full steps (sweep 500364).
+        var channels = Math.Max(2, heads * (1 + random.NextInt(4)));
         Line(yaml, "model:");
         var model = new List<string> { $"embedding: {{vocab: {vocabulary}, dim: {channels}}}" };
         if (random.NextInt(4) != 0)
