@@ -235,6 +235,8 @@ public static class LayerOps
             Shape = SequenceShapes.LastDimension,
             Owns = (settings, input) => settings.Flag("elementwise_affine") ? [new("weight", [input[^1]], TensorRole.Ones), new("bias", [input[^1]], TensorRole.Zeros)] : [],
             Explain = SequenceMistakes.LayerNorm,
+            OutputScale = LayerNormScales.OutputScale,
+            InputGradientSlope = LayerNormScales.InputGradientSlope,
             Examples = [new([], [4]), new(new() { ["elementwise_affine"] = false, ["eps"] = 0.01 }, [3, 4])],
         },
         // minGPT's CausalSelfAttention: qkv = x·Wᵀ + b, per head softmax(q·kᵀ/√d) under the causal mask, times v, then the projection
