@@ -52,7 +52,7 @@ public static class ParityCommandLine
         }
         try
         {
-            using var threads = globals.ThreadsOf(parsed) is { } count ? Backends.UseThreads(count) : null;
+            using var threads = globals.ThreadsOf(parsed) is { } count ? Backends.FixThreads(count) : null;
             using var engines = ExecEngine.Use(TimeSpan.FromSeconds(parsed.GetValue(globals.EngineTimeout)), globals.EngineMaxLineOf(parsed), error);
             using var memory = MaxMemory.Use(globals.MaxMemoryOf(parsed) << 20);
             if (parsed.CommandResult.Command != root && !referenceAlone)

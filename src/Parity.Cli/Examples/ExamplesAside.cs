@@ -32,8 +32,8 @@ public sealed class ExamplesAside : IDisposable
         var (folder, output, errors) = (Path.Combine(scratch, "reports"), Path.Combine(scratch, "output.txt"), Path.Combine(scratch, "errors.txt"));
         var (program, prefix) = ParityProcess.Command();
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
-        // --threads sets TorchSharp's and the BLAS's counts alike: unlike, they are both still their defaults, which that process gets too.
-        string[] threads = TorchRuntime.Threads == Gemm.Threads ? ["--threads", TorchRuntime.Threads.ToString()] : [];
+        // The user's --threads, if any; else that process chooses each spec's own, as this one does.
+        string[] threads = Backends.FixedThreads is { } count ? ["--threads", count.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
         foreach (var argument in (string[])["-c", "out=$1 err=$2; shift 2; exec \"$@\" >\"$out\" 2>\"$err\"", "sh", output, errors, program, .. prefix,
                      "suite", OptionName, Shard.OptionName, shard.ToString(), "--out", folder, .. threads,
                      "--engine-timeout", ExecEngine.Timeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)])

@@ -19,6 +19,7 @@ public static class SpecResults
     /// <summary>Everything Parity measures of one spec, unshrunk, drawn on <paramref name="progress"/> (a baseline and its regression check).</summary>
     public static SpecResult Evaluate(ParitySpec spec, EngineUnderTest engine, ConsoleProgress progress)
     {
+        using var threads = Backends.ThreadsFor(spec);
         // Loaded once for all its stages: a Fashion-MNIST split is tens of MB, read-only to each of them.
         var evaluation = SpecEvaluation.Run(spec, DatasetLoader.Load(spec), Backends.Pair(engine), new EvaluationOptions(Shrink: null, ReportBench), progress);
         progress.Verdict(spec.Name, evaluation.Passed);

@@ -14,6 +14,17 @@ public static class StepThreads
     /// <summary>The operations per training step (<see cref="FlopCount"/>) from which a second thread pays.</summary>
     public const long ManyOperations = 50_000_000;
 
-    public static int For(ParitySpec spec, int cores) =>
-        FlopCount.Of(spec, spec.Train.Batch).TrainStep >= ManyOperations ? cores : 1;
+    public static int For(ParitySpec spec, int cores) => Operations(spec) >= ManyOperations ? cores : 1;
+
+    /// <summary>Why a run of <paramref name="spec"/> on <paramref name="used"/> threads took that many, in words for a report.</summary>
+    public static string Explain(ParitySpec spec, int cores, int used)
+    {
+        var step = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"its training step counts {Operations(spec) / 1e6:0.#} MFLOP");
+        var plural = used == 1 ? "" : "s";
+        return used == For(spec, cores)
+            ? $"Both sides ran on {used} thread{plural}, the count Parity takes for this spec when --threads does not set one: {step}, and a step from {ManyOperations / 1_000_000} MFLOP up runs on every core, a smaller one on one."
+            : $"Both sides ran on {used} thread{plural}, as --threads set ({step}; without it, Parity would take {For(spec, cores)}).";
+    }
+
+    static long Operations(ParitySpec spec) => FlopCount.Of(spec, spec.Train.Batch).TrainStep;
 }
