@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Parity.Cli.Commands;
+using Parity.Cli.Output;
+using Parity.Harness.Benchmarks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Parity.Torch.Tests;
+
+/// <summary>
+/// parity bench's figure for the reference at its best (<see cref="ReferenceAlone"/>: the twin in a parity
+/// process of its own, at TorchSharp's defaults) is what TorchSharp itself does: held against a plain
+/// TorchSharp training loop written here, in this test host, which leaves TorchSharp its defaults too (this
+/// project sets none of Parity's native settings). Not a speed target: two measurements of one workload,
+/// taken in turns so that the machine's load falls on both, compared by their medians.
+/// </summary>
+public class ReferenceAloneTests
+{
+    const double Within = 0.15;
+    const int Rounds = 3;
+    const double Seconds = 0.5;
+
+    [Fact]
+    public void The_reference_alone_takes_what_a_plain_torchsharp_loop_takes_within_15_percent()
+    {
+        Assert.Null(Environment.GetEnvironmentVariable("OMP_WAIT_POLICY"));
+        var spec = Path.Combine(Root(), "parity-tests", "bench", "disk-mlp-f64-b1000.yaml");
+        var (parity, plain) = (new List<double>(), new List<double>());
+        for (var round = 0; round < Rounds; round++)
+        {
+            parity.Add(ReferenceAloneBest(spec));
+            plain.Add(Enumerable.Range(1, Environment.ProcessorCount).Min(PlainLoopMs));
+        }
+        var (a, b) = (Median(parity), Median(plain));
+
+        Assert.True(Math.Abs(a / b - 1) <= Within,
+            $"reference alone {a:F4} ms against a plain TorchSharp loop {b:F4} ms (rounds: {string.Join(", ", parity.Select(p => p.ToString("F4")))} / {string.Join(", ", plain.Select(p => p.ToString("F4")))})");
+    }
+
+    /// <summary>The disk spec's model, loss, optimizer and batch as one would write them in TorchSharp: median ms of a full step on <paramref name="threads"/> threads.</summary>
+    static double PlainLoopMs(int threads)
+    {
+        set_num_threads(threads);
+        using var scope = NewDisposeScope();
+        var model = nn.Sequential(nn.Linear(2, 25), nn.ReLU(), nn.Linear(25, 25), nn.ReLU(), nn.Linear(25, 25), nn.ReLU(), nn.Linear(25, 1)).to(float64);
+        var (x, y) = (randn(1000, 2, float64), randn(1000, 1, float64));
+        var optimizer = optim.SGD(model.parameters(), 0.1);
+        void Step()
+        {
+            using var stepScope = NewDisposeScope();
+            optimizer.zero_grad();
+            var loss = nn.functional.mse_loss(model.forward(x), y);
+            loss.backward();
+            optimizer.step();
+            _ = loss.item<double>();
+        }
+        for (var i = 0; i < 200; i++)
+            Step();
+        var times = new List<double>();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < Seconds)
+        {
+            var start = Stopwatch.GetTimestamp();
+            Step();
+            times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        return Median(times);
+    }
+
+    /// <summary>parity reference-alone on the spec, as parity bench starts it: its best median.</summary>
+    static double ReferenceAloneBest(string spec)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "parity.dll"), ReferenceAlone.Name, spec, "--min-time", Seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, error);
+        return JsonSerializer.Deserialize<AtBest>(output.Result, Json.Options)!.Best.Timing.TrainStep.MedianMs;
+    }
+
+    static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    static string Root()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Parity.sln")))
+                return dir.FullName;
+        throw new InvalidOperationException("Parity.sln not found above " + AppContext.BaseDirectory);
+    }
+}
