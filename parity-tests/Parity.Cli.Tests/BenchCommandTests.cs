@@ -42,9 +42,10 @@ public class BenchCommandTests
         Assert.True(root.GetProperty("machine").GetProperty("cores").GetInt32() >= 1);
         var spec = root.GetProperty("specs")[0];
         Assert.Equal("bench-small", spec.GetProperty("spec").GetString());
-        // No --threads: side by side on the spec's own count, one thread for a step this small.
+        // No --threads: side by side on the spec's own counts, the reference on one thread for a step this small.
         Assert.Equal(JsonValueKind.Null, root.GetProperty("threads").ValueKind);
-        Assert.Equal(1, spec.GetProperty("threads").GetInt32());
+        Assert.Equal(Environment.ProcessorCount, spec.GetProperty("threads").GetInt32());
+        Assert.Equal(1, spec.GetProperty("reference_threads").GetInt32());
         Assert.Equal(64, spec.GetProperty("batch").GetInt32());
         foreach (var side in new[] { "engine", "twin" })
         {

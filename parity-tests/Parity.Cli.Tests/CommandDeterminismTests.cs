@@ -91,8 +91,9 @@ public class CommandDeterminismTests
     {
         var before = (Parity.Torch.Twin.TorchRuntime.Threads, Gemm.Threads);
         var (xor, cnn) = (Parity.Spec.SpecLoader.Load(Cli.BuiltInSpec("xor-tanh-bce.yaml")), Parity.Spec.SpecLoader.Load(Cli.BuiltInSpec("fashion-mnist-cnn.yaml")));
+        // The reference on one thread for a step this small; the engine on every core, of which it uses what the step can.
         using (Backends.ThreadsFor(xor))
-            Assert.Equal((1, 1), (Parity.Torch.Twin.TorchRuntime.Threads, Gemm.Threads));
+            Assert.Equal((1, Environment.ProcessorCount), (Parity.Torch.Twin.TorchRuntime.Threads, Gemm.Threads));
         using (Backends.ThreadsFor(cnn))
             Assert.Equal((Environment.ProcessorCount, Environment.ProcessorCount), (Parity.Torch.Twin.TorchRuntime.Threads, Gemm.Threads));
         Assert.Equal(before, (Parity.Torch.Twin.TorchRuntime.Threads, Gemm.Threads));

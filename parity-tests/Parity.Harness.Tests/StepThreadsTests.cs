@@ -17,16 +17,16 @@ public class StepThreadsTests
         """, "threads.yaml");
 
     [Fact]
-    public void A_step_of_few_operations_runs_on_one_thread_and_a_large_one_on_every_core()
+    public void The_reference_runs_a_step_of_few_operations_on_one_thread_and_a_large_one_on_every_core_the_engine_on_every_core()
     {
         // 2 → 25 → 1 at batch 1000: about 0.5 MFLOP per step; 2 → 1024 → 1024 → 1 at batch 1000: about 6.3 GFLOP.
         var small = Spec("[linear: 25, relu, linear: 1]", 1000);
         var large = Spec("[linear: 1024, relu, linear: 1024, relu, linear: 1]", 1000);
 
-        Assert.Equal(1, StepThreads.For(small, cores: 8));
-        Assert.Equal(8, StepThreads.For(large, cores: 8));
-        Assert.Contains("on 1 thread, the count Parity takes", StepThreads.Explain(small, 8, used: 1));
-        Assert.Contains("as --threads set", StepThreads.Explain(small, 8, used: 2));
+        Assert.Equal(new SideThreads(8, 1), StepThreads.For(small, cores: 8));
+        Assert.Equal(new SideThreads(8, 8), StepThreads.For(large, cores: 8));
+        Assert.Contains("It ran on 8 threads for the engine, 1 thread for the reference, the counts Parity takes", StepThreads.Explain(small, 8, new SideThreads(8, 1)));
+        Assert.Contains("It ran on 2 threads, as --threads set", StepThreads.Explain(small, 8, SideThreads.Both(2)));
     }
 
     [Fact]
@@ -35,8 +35,8 @@ public class StepThreadsTests
         // The same model crosses it by its batch alone: 2·rows·(2·w + w·w + w) + … grows with the rows.
         var rows = Enumerable.Range(1, 4096).First(r => FlopCount.Of(Spec("[linear: 512, relu, linear: 512, relu, linear: 1]", r), r).TrainStep >= StepThreads.ManyOperations);
 
-        Assert.Equal(1, StepThreads.For(Spec("[linear: 512, relu, linear: 512, relu, linear: 1]", rows - 1), cores: 2));
-        Assert.Equal(2, StepThreads.For(Spec("[linear: 512, relu, linear: 512, relu, linear: 1]", rows), cores: 2));
+        Assert.Equal(1, StepThreads.For(Spec("[linear: 512, relu, linear: 512, relu, linear: 1]", rows - 1), cores: 2).Reference);
+        Assert.Equal(2, StepThreads.For(Spec("[linear: 512, relu, linear: 512, relu, linear: 1]", rows), cores: 2).Reference);
     }
 
     static BackendTiming Timing(double ms) => new("b", null, null, null, new PhaseTiming(ms, ms, ms), null, 1 / ms, 10, true, TimingSource.TrainStep);
@@ -47,7 +47,7 @@ public class StepThreadsTests
         var engine = AtBest.Measure(3, threads => Timing(new[] { 3.0, 2.0, 2.5 }[threads - 1]));
         var reference = new AtBest([new ThreadTiming(1, Timing(4)), new ThreadTiming(2, Timing(8))]);
         var side = new BenchmarkResult(Spec("[linear: 1]", 10), 10, new FlopCount(1, 1, 1), Timing(2), Timing(8));
-        var result = new RuntimeResult(side, 2, engine, reference, new GemmPeak("float64", 1024, 2, 2));
+        var result = new RuntimeResult(side, SideThreads.Both(2), engine, reference, new GemmPeak("float64", 1024, 2, 2));
 
         Assert.Equal([1, 2, 3], engine.Counts.Select(c => c.Threads));
         Assert.Equal(2, engine.Best.Threads);

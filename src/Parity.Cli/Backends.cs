@@ -70,23 +70,25 @@ public static class Backends
     /// </summary>
     public static IDisposable FixThreads(int threads)
     {
-        var scope = UseThreads(threads, FixedThreads);
+        var scope = UseThreads(SideThreads.Both(threads), FixedThreads);
         FixedThreads = threads;
         return scope;
     }
 
     /// <summary>
-    /// Runs both sides of <paramref name="spec"/> on the thread count its step is fastest on (<see cref="StepThreads"/>)
-    /// until disposed, unless the user fixed them; reports name the count (the BLAS's, <see cref="Gemm.Threads"/>).
+    /// Runs each side of <paramref name="spec"/> on the thread count its step is fastest on (<see cref="StepThreads"/>)
+    /// until disposed, unless the user fixed them; reports name the counts (<see cref="Threads"/>).
     /// </summary>
     public static IDisposable? ThreadsFor(ParitySpec spec) =>
         FixedThreads is null ? UseThreads(StepThreads.For(spec, Environment.ProcessorCount), null) : null;
 
-    static IDisposable UseThreads(int threads, int? fixedBefore)
+    /// <summary>The counts both sides run on now: the engine's BLAS and own threads, TorchSharp's intra-op threads.</summary>
+    public static SideThreads Threads => new(Gemm.Threads, Guarded(() => TorchRuntime.Threads));
+
+    static IDisposable UseThreads(SideThreads threads, int? fixedBefore)
     {
         var scope = Guarded(() => new ThreadScope(TorchRuntime.Threads, Gemm.Threads, fixedBefore));
-        TorchRuntime.Threads = threads;
-        Gemm.SetThreads(threads);
+        NativeSettings.SetThreads(threads);
         return scope;
     }
 

@@ -69,7 +69,7 @@ public static class BenchCommand
         {
             var data = DatasetLoader.Load(spec);
             // Side by side, as check and train run the spec: on the user's threads, else the spec's own (StepThreads).
-            var sideThreads = threads ?? StepThreads.For(spec, machine.Cores);
+            var sideThreads = threads is { } fixedThreads ? SideThreads.Both(fixedThreads) : StepThreads.For(spec, machine.Cores);
             BenchmarkResult Timed(ParitySpec variant)
             {
                 NativeSettings.SetThreads(sideThreads);
@@ -78,7 +78,7 @@ public static class BenchCommand
             var sideBySide = Timed(spec);
             var engineBest = AtBest.Measure(machine.Cores, n =>
             {
-                NativeSettings.SetThreads(n);
+                NativeSettings.SetThreads(SideThreads.Both(n));
                 return BenchmarkRunner.Alone(engine.Create, options, spec, data, Backends.InitialParameters(spec));
             });
             var referenceBest = ReferenceAlone.Time(spec, machine.Cores, options);

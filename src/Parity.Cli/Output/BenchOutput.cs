@@ -8,15 +8,15 @@ namespace Parity.Cli.Output;
 public static class BenchOutput
 {
     /// <summary>
-    /// A spec timed side by side on <paramref name="threads"/> threads, printed with each side at its best and the
+    /// A spec timed side by side on <paramref name="threads"/>, printed with each side at its best and the
     /// product peak (<paramref name="runtime"/>, parity bench's), its targets (and its sweep), closing with
     /// <c>passed</c> or <c>failed</c> and <paramref name="closing"/>.
     /// </summary>
-    public static void Print(IAnsiConsole console, BenchmarkResult result, int threads, IReadOnlyList<TargetResult> targets, SweepResult? sweep, string closing, RuntimeResult? runtime = null)
+    public static void Print(IAnsiConsole console, BenchmarkResult result, SideThreads threads, IReadOnlyList<TargetResult> targets, SweepResult? sweep, string closing, RuntimeResult? runtime = null)
     {
         var (engine, twin) = (result.Engine, result.Twin);
         var table = new Table()
-            .Title($"{result.Spec.Name} · {result.Spec.DType.ToString().ToLowerInvariant()} · batch {result.Rows} · {threads} thread{(threads == 1 ? "" : "s")}")
+            .Title($"{result.Spec.Name} · {result.Spec.DType.ToString().ToLowerInvariant()} · batch {result.Rows} · {threads}")
             .Caption($"median ms (interquartile range) over {engine.Repetitions} engine and {twin.Repetitions} TorchSharp steps")
             .AddColumns("phase", "engine", "TorchSharp", "engine / TorchSharp");
         foreach (var (phase, e, t) in new[] { ("forward", engine.Forward, twin.Forward), ("backward", engine.Backward, twin.Backward), ("step", engine.Step, twin.Step), ("train step", engine.TrainStep, twin.TrainStep) })

@@ -24,6 +24,7 @@ public sealed record BenchSpecReport(
     string Spec,
     string Dtype,
     int Threads,
+    int ReferenceThreads,
     int Batch,
     bool Passed,
     BenchSideReport Engine,
@@ -35,10 +36,11 @@ public sealed record BenchSpecReport(
     // Only parity bench times each side alone: a report's result.json keeps the fields it always had.
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] BestReport? Best)
 {
-    public static BenchSpecReport From(BenchmarkResult result, int threads, IReadOnlyList<TargetResult> targets, SweepResult? sweep, RuntimeResult? runtime = null) => new(
+    public static BenchSpecReport From(BenchmarkResult result, SideThreads threads, IReadOnlyList<TargetResult> targets, SweepResult? sweep, RuntimeResult? runtime = null) => new(
         result.Spec.Name,
         result.Spec.DType.ToString().ToLowerInvariant(),
-        threads,
+        threads.Engine,
+        threads.Reference,
         result.Rows,
         targets.All(t => t.Passed),
         BenchSideReport.From(result.Engine),

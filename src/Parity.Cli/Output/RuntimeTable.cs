@@ -17,7 +17,7 @@ public static class RuntimeTable
         text.Append(string.Create(CultureInfo.InvariantCulture,
             $"Measured on {machine.Cpu} ({machine.Cores} cores, one-minute load average {machine.LoadAverage:F2} at the start); medians (interquartile range) in ms of the full training step (zero grad, forward, loss, backward, optimizer step) on one resident batch. Each side is timed alone at every thread count from 1 to {machine.Cores} and shown at its fastest: "));
         text.AppendLine("the engine in Parity's process, TorchSharp in a process of its own with its own defaults (none of Parity's native settings, no OpenMP or OpenBLAS variables). "
-            + "*Side by side* is the ratio with both in one process taking turns, as check and train run them, on the spec's threads. "
+            + "*Side by side* is the ratio with both in one process taking turns, as check and train run them, on the spec's threads (engine/reference). "
             + "*Of peak* is the engine's GFLOP/s at its best over the BLAS's on a " + $"{GemmPeak.SquareSize}² product of the spec's dtype on all cores.");
         text.AppendLine();
         text.AppendLine("| workload | model | dtype | batch | engine ms · threads | TorchSharp alone ms · threads | engine / TorchSharp | side by side · threads | engine GFLOP/s | of peak (peak GFLOP/s) | engine bytes per step | targets |");
@@ -29,7 +29,7 @@ public static class RuntimeTable
             var model = string.Join('-', spec.LinearLayers.Select(l => l.In).Append(spec.OutputWidth));
             var dtype = spec.DType.ToString().ToLowerInvariant();
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| `{spec.Name}` | {model} | {dtype} | {side.Rows} | {Ms(engine)} | {Ms(reference)} | {result.Ratio:F2} | {side.Ratio:F2} · {result.SideBySideThreads} | {engine.Timing.Gflops:F1} | {result.EngineOfPeak:P0} ({result.Peak.Gflops:F0}) | {side.Engine.AllocBytesPerStep?.ToString("0.#", CultureInfo.InvariantCulture) ?? "–"} | {Targets(targets)} |"));
+                $"| `{spec.Name}` | {model} | {dtype} | {side.Rows} | {Ms(engine)} | {Ms(reference)} | {result.Ratio:F2} | {side.Ratio:F2} · {result.SideBySideThreads.Engine}/{result.SideBySideThreads.Reference} | {engine.Timing.Gflops:F1} | {result.EngineOfPeak:P0} ({result.Peak.Gflops:F0}) | {side.Engine.AllocBytesPerStep?.ToString("0.#", CultureInfo.InvariantCulture) ?? "–"} | {Targets(targets)} |"));
         }
         return text.ToString();
     }

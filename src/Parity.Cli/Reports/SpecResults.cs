@@ -33,7 +33,7 @@ public static class SpecResults
         var name = ExecEngine.Names(engine.Name) ? $"{evaluation.Check.EngineGradcheck.Backend} ({engine.Name})" : engine.Name;
         return new SpecResult(spec.Name, spec.Description.Trim(), name, Backends.ReferenceName, evaluation.Passed,
             CheckSpecReport.From(evaluation.Check), TrainOutput.Report(evaluation.Training),
-            BenchSpecReport.From(evaluation.Bench, Engine.Numerics.Gemm.Threads, evaluation.Targets, null), MachineReport.Of(Machine.Current()))
+            BenchSpecReport.From(evaluation.Bench, Backends.Threads, evaluation.Targets, null), MachineReport.Of(Machine.Current()))
         {
             Reproduction = evaluation.Shrunk is { } shrunk ? new ReproductionSummary(Reproduction.Folder, shrunk.Before, shrunk.After, shrunk.Removed) : null,
         };

@@ -19,7 +19,7 @@ public sealed record AtBest(IReadOnlyList<ThreadTiming> Counts)
 /// A spec's runtime as <c>parity bench</c> reports it: the engine and the reference side by side (as check and
 /// train run them), each alone at its best thread count, and the machine's product peak for the spec's dtype.
 /// </summary>
-public sealed record RuntimeResult(BenchmarkResult SideBySide, int SideBySideThreads, AtBest Engine, AtBest Reference, GemmPeak Peak)
+public sealed record RuntimeResult(BenchmarkResult SideBySide, SideThreads SideBySideThreads, AtBest Engine, AtBest Reference, GemmPeak Peak)
 {
     /// <summary>The headline: the engine's best training step over the reference's best, each timed alone.</summary>
     public double Ratio => Engine.Best.Timing.TrainStep.MedianMs / Reference.Best.Timing.TrainStep.MedianMs;
