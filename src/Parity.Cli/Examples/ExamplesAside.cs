@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Parity.Cli.Reports;
 using Parity.Cli.Sharding;
-using Parity.Engine.Numerics;
 using Parity.Spec;
 using Parity.Torch.Twin;
 

@@ -1,4 +1,3 @@
-using Parity.Engine.Numerics;
 using Parity.Harness.Benchmarks;
 using Parity.Harness.Checks;
 using Parity.Harness.Pipeline;
