@@ -4,6 +4,7 @@ using Parity.Cli.Commands;
 using Parity.Cli.Output;
 using Parity.Harness.Benchmarks;
 using TorchSharp;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace Parity.Torch.Tests;
@@ -15,7 +16,7 @@ namespace Parity.Torch.Tests;
 /// project sets none of Parity's native settings). Not a speed target: two measurements of one workload,
 /// taken in turns so that the machine's load falls on both, compared by their medians.
 /// </summary>
-public class ReferenceAloneTests
+public class ReferenceAloneTests(ITestOutputHelper log)
 {
     const double Within = 0.15;
     const int Rounds = 3;
@@ -35,8 +36,9 @@ public class ReferenceAloneTests
         // Each side at its best, as parity bench takes it: the fastest thread count of each round, then the median round.
         var (a, b) = (Median(parity.Select(r => r.Min())), Median(plain.Select(r => r.Min())));
 
-        Assert.True(Math.Abs(a / b - 1) <= Within,
-            $"reference alone {a:F4} ms against a plain TorchSharp loop {b:F4} ms (ms on 1, 2, … threads each round: {Text(parity)} / {Text(plain)})");
+        var figures = $"reference alone {a:F4} ms against a plain TorchSharp loop {b:F4} ms (ms on 1, 2, … threads each round: {Text(parity)} / {Text(plain)})";
+        log.WriteLine(figures);
+        Assert.True(Math.Abs(a / b - 1) <= Within, figures);
 
         static string Text(List<double[]> rounds) => string.Join("; ", rounds.Select(r => string.Join(", ", r.Select(ms => ms.ToString("F4")))));
     }
