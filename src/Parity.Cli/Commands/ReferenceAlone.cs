@@ -47,6 +47,9 @@ public static class ReferenceAlone
         process.WaitForExit();
         if (process.ExitCode == Interruption.ExitCode)
             throw new OperationCanceledException();
+        // Its refusal of the spec is the user's input, said once as its own message; anything else is Parity's failure.
+        if (process.ExitCode == ParityCommandLine.BadInput)
+            throw new InputException(InputException.OneLine(error.Trim()).Replace("parity: ", "", StringComparison.Ordinal));
         if (process.ExitCode != ParityCommandLine.Passed)
             throw new InvalidOperationException($"timing the reference alone on {spec.SourcePath} failed (exit {process.ExitCode}): {InputException.OneLine(error.Trim())}");
         return JsonSerializer.Deserialize<AtBest>(output.Result, Json.Options) ?? throw new InvalidOperationException("the reference timed alone wrote no figures");
