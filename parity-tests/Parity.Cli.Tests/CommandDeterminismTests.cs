@@ -71,11 +71,31 @@ public class CommandDeterminismTests
     public void Threads_apply_to_torchsharp_and_the_blas_for_the_command_and_are_given_back()
     {
         var before = (Parity.Torch.Twin.TorchRuntime.Threads, Gemm.Threads);
-        using (Backends.UseThreads(1))
+        var cnn = Parity.Spec.SpecLoader.Load(Cli.BuiltInSpec("fashion-mnist-cnn.yaml"));
+        using (Backends.FixThreads(1))
+        {
             Assert.Equal((1, 1), (Parity.Torch.Twin.TorchRuntime.Threads, Gemm.Threads));
+            // The user's count holds for every spec.
+            Assert.Null(Backends.ThreadsFor(cnn));
+            Assert.Equal(1, Backends.FixedThreads);
+        }
         Assert.Equal(before, (Parity.Torch.Twin.TorchRuntime.Threads, Gemm.Threads));
-        using (Backends.UseThreads(3))
+        Assert.Null(Backends.FixedThreads);
+        using (Backends.FixThreads(3))
             Assert.Equal((3, 3), (Parity.Torch.Twin.TorchRuntime.Threads, Gemm.Threads));
+        Assert.Equal(before, (Parity.Torch.Twin.TorchRuntime.Threads, Gemm.Threads));
+    }
+
+    [Fact]
+    public void Without_threads_each_spec_runs_on_the_count_of_its_work_and_gives_it_back()
+    {
+        var before = (Parity.Torch.Twin.TorchRuntime.Threads, Gemm.Threads);
+        var (xor, cnn) = (Parity.Spec.SpecLoader.Load(Cli.BuiltInSpec("xor-tanh-bce.yaml")), Parity.Spec.SpecLoader.Load(Cli.BuiltInSpec("fashion-mnist-cnn.yaml")));
+        // The reference on one thread for a step this small; the engine on every core, of which it uses what the step can.
+        using (Backends.ThreadsFor(xor))
+            Assert.Equal((1, Environment.ProcessorCount), (Parity.Torch.Twin.TorchRuntime.Threads, Gemm.Threads));
+        using (Backends.ThreadsFor(cnn))
+            Assert.Equal((Environment.ProcessorCount, Environment.ProcessorCount), (Parity.Torch.Twin.TorchRuntime.Threads, Gemm.Threads));
         Assert.Equal(before, (Parity.Torch.Twin.TorchRuntime.Threads, Gemm.Threads));
     }
 

@@ -50,6 +50,8 @@ public class ReportAndBaselineTests
         Assert.Contains("engine under test: <strong>Parity built-in engine</strong> · reference: TorchSharp 0.107.0 (libtorch 2.10.0)", html);
         Assert.Contains("compares the engine under test, Parity built-in engine, with the reference, TorchSharp 0.107.0 (libtorch 2.10.0)", File.ReadAllText(Path.Combine(temp["reports"], "README.md")));
         Assert.Contains("```mermaid\nxychart-beta", markdown);
+        // No --threads: the reference ran a step this small on one thread, the engine on every core, and the runtime section says so and why.
+        Assert.Contains($"It ran on {new Harness.Benchmarks.SideThreads(Environment.ProcessorCount, 1)}, the counts Parity takes for this spec when --threads does not set one", markdown);
         var junit = XDocument.Load(Path.Combine(folder, "junit.xml")).Root!;
         Assert.Equal("5", junit.Attribute("tests")!.Value);
         Assert.Equal("0", junit.Attribute("failures")!.Value);
@@ -57,6 +59,8 @@ public class ReportAndBaselineTests
         Assert.True(result.RootElement.GetProperty("passed").GetBoolean());
         Assert.Equal("Parity built-in engine", result.RootElement.GetProperty("engine").GetString());
         Assert.Equal("TorchSharp 0.107.0 (libtorch 2.10.0)", result.RootElement.GetProperty("reference").GetString());
+        Assert.Equal(Environment.ProcessorCount, result.RootElement.GetProperty("bench").GetProperty("threads").GetInt32());
+        Assert.Equal(1, result.RootElement.GetProperty("bench").GetProperty("reference_threads").GetInt32());
         Assert.Equal("engine", junit.Element("properties")!.Elements("property").First().Attribute("name")!.Value);
         Assert.Equal(30, result.RootElement.GetProperty("train").GetProperty("epochs").GetArrayLength());
     }

@@ -1,4 +1,5 @@
 using Parity.Engine;
+using Parity.Harness.Benchmarks;
 using Parity.Engine.Numerics;
 using Parity.Spec;
 using Parity.Spec.Initialization;
@@ -60,24 +61,44 @@ public static class Backends
         }
     }
 
+    /// <summary>The threads the user gave with --threads for every spec of this command; null: each spec takes its own (<see cref="ThreadsFor"/>).</summary>
+    public static int? FixedThreads { get; private set; }
+
     /// <summary>
-    /// Runs TorchSharp (TorchSharp's intra-op threads) and the engine's BLAS on <paramref name="threads"/>
-    /// threads until disposed, then gives them back the counts they had.
+    /// Runs TorchSharp (TorchSharp's intra-op threads) and the engine's BLAS on the user's <paramref name="threads"/>
+    /// for every spec until disposed, then gives them back the counts they had.
     /// </summary>
-    public static IDisposable UseThreads(int threads)
+    public static IDisposable FixThreads(int threads)
     {
-        var scope = Guarded(() => new ThreadScope(TorchRuntime.Threads, Gemm.Threads));
-        TorchRuntime.Threads = threads;
-        Gemm.SetThreads(threads);
+        var scope = UseThreads(SideThreads.Both(threads), FixedThreads);
+        FixedThreads = threads;
         return scope;
     }
 
-    sealed class ThreadScope(int torchThreads, int blasThreads) : IDisposable
+    /// <summary>
+    /// Runs each side of <paramref name="spec"/> on the thread count its step is fastest on (<see cref="StepThreads"/>)
+    /// until disposed, unless the user fixed them; reports name the counts (<see cref="Threads"/>).
+    /// </summary>
+    public static IDisposable? ThreadsFor(ParitySpec spec) =>
+        FixedThreads is null ? UseThreads(StepThreads.For(spec, Environment.ProcessorCount), null) : null;
+
+    /// <summary>The counts both sides run on now: the engine's BLAS and own threads, TorchSharp's intra-op threads.</summary>
+    public static SideThreads Threads => new(Gemm.Threads, Guarded(() => TorchRuntime.Threads));
+
+    static IDisposable UseThreads(SideThreads threads, int? fixedBefore)
+    {
+        var scope = Guarded(() => new ThreadScope(TorchRuntime.Threads, Gemm.Threads, fixedBefore));
+        NativeSettings.SetThreads(threads);
+        return scope;
+    }
+
+    sealed class ThreadScope(int torchThreads, int blasThreads, int? fixedThreads) : IDisposable
     {
         public void Dispose()
         {
             TorchRuntime.Threads = torchThreads;
             Gemm.SetThreads(blasThreads);
+            FixedThreads = fixedThreads;
         }
     }
 

@@ -49,11 +49,11 @@ public static class NativeSettings
         }
     }
 
-    /// <summary>Sets TorchSharp's intra-op threads, the engine's BLAS's and the engine's own to <paramref name="threads"/>.</summary>
-    public static void SetThreads(int threads)
+    /// <summary>Sets TorchSharp's intra-op threads to the reference's count, the engine's BLAS's and the engine's own to the engine's.</summary>
+    public static void SetThreads(Harness.Benchmarks.SideThreads threads)
     {
-        TorchRuntime.Threads = threads;
-        Gemm.SetThreads(threads);
+        TorchRuntime.Threads = threads.Reference;
+        Gemm.SetThreads(threads.Engine);
     }
 
     static void SetDefault(string name, string value)

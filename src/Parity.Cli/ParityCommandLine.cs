@@ -19,8 +19,11 @@ public static class ParityCommandLine
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        // Before any native library loads: how TorchSharp and OpenBLAS wait and allocate (NativeSettings).
-        NativeSettings.ConfigureProcess();
+        // Before any native library loads: how TorchSharp and OpenBLAS wait and allocate (NativeSettings) —
+        // except where the reference is timed at its own defaults.
+        var referenceAlone = ReferenceAlone.Runs(args);
+        if (!referenceAlone)
+            NativeSettings.ConfigureProcess();
         var root = new RootCommand("Parity: is a hand-written backpropagation right, and if not, where and why.");
         var globals = new GlobalOptions();
         Command[] folderCommands = [TrainCommand.Create(globals, output), CheckCommand.Create(globals, output), BenchCommand.Create(globals, output),
@@ -35,6 +38,7 @@ public static class ParityCommandLine
         root.Subcommands.Add(ShrinkCommand.Create(globals, output));
         root.Subcommands.Add(SweepCommand.Create(globals, output));
         root.Subcommands.Add(SdkCommand.Create(output));
+        root.Subcommands.Add(ReferenceAlone.Create(output));
         foreach (var option in new Option[] { globals.Threads, globals.Engine, globals.EngineTimeout, globals.EngineMaxLine, globals.MaxMemory })
             root.Options.Add(option);
 
@@ -48,10 +52,10 @@ public static class ParityCommandLine
         }
         try
         {
-            using var threads = globals.ThreadsOf(parsed) is { } count ? Backends.UseThreads(count) : null;
+            using var threads = globals.ThreadsOf(parsed) is { } count ? Backends.FixThreads(count) : null;
             using var engines = ExecEngine.Use(TimeSpan.FromSeconds(parsed.GetValue(globals.EngineTimeout)), globals.EngineMaxLineOf(parsed), error);
             using var memory = MaxMemory.Use(globals.MaxMemoryOf(parsed) << 20);
-            if (parsed.CommandResult.Command != root)
+            if (parsed.CommandResult.Command != root && !referenceAlone)
                 Backends.NoteMissingBlas(globals.EngineOf(parsed), error);
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }

@@ -12,7 +12,10 @@ namespace Parity.Cli.Commands;
 /// <summary>
 /// <c>parity bench SPEC|DIR [--engine builtin|PATH.dll] [--json FILE] [--threads N] [--sweep batch=a,b,c|width=a,b,c] [--readme FILE]</c>:
 /// forward, backward, optimizer step and the full training step of the engine under test and of
-/// TorchSharp, timed in one process with the same threads; the spec's <c>bench</c> targets decide the exit code.
+/// TorchSharp, timed in one process with the same threads (as check and train run them); then each alone at
+/// its best thread count — the reference in a process of its own with TorchSharp's defaults
+/// (<see cref="ReferenceAlone"/>) — and the machine's product peak (<see cref="BlasPeak"/>). The spec's
+/// <c>bench</c> targets, judged on the ratio of the bests, decide the exit code.
 /// </summary>
 public static class BenchCommand
 {
@@ -38,7 +41,7 @@ public static class BenchCommand
         var command = new Command("bench", "Time forward, backward, optimizer step and training step of the engine and of TorchSharp, side by side")
             { specArgument, jsonOption, sweepOption, minTimeOption, repetitionsOption, readmeOption };
         command.SetAction(parse => Run(new BenchRequest(Specs: parse.GetValue(specArgument)!, Shard: globals.ShardOf(parse), Engine: globals.EngineOf(parse), Json: parse.GetValue(jsonOption),
-            Threads: globals.ThreadsOf(parse) ?? Environment.ProcessorCount, Sweep: parse.GetValue(sweepOption),
+            Threads: globals.ThreadsOf(parse), Sweep: parse.GetValue(sweepOption),
             Timing: new BenchmarkOptions(parse.GetValue(minTimeOption), parse.GetValue(repetitionsOption)), Readme: parse.GetValue(readmeOption)), output));
         return command;
     }
@@ -55,23 +58,37 @@ public static class BenchCommand
 
         var engine = Backends.Resolve(engineChoice);
         var machine = Machine.Current();
-        NativeSettings.SetThreads(threads);
         var console = Terminal.On(output);
         Terminal.Sides(console, engine);
         var runner = new BenchmarkRunner(engine.Create, Backends.Reference, options);
-        BenchmarkResult Timed(ParitySpec spec, Dataset data) => runner.Run(spec, data, Backends.InitialParameters(spec));
+        var peaks = new Dictionary<DType, GemmPeak>();
 
         var reports = new List<BenchSpecReport>();
-        var results = new List<(BenchmarkResult Result, IReadOnlyList<TargetResult> Targets)>();
+        var results = new List<(RuntimeResult Result, IReadOnlyList<TargetResult> Targets)>();
         foreach (var spec in specs)
         {
             var data = DatasetLoader.Load(spec);
-            var result = Timed(spec, data);
-            var targets = BenchTargets.Check(result);
-            var sweepResult = sweep is null ? null
-                : ScalingSweep.Run(spec, sweep.Parameter, sweep.Values, variant => Timed(variant, data));
-            BenchOutput.Print(console, result, threads, targets, sweepResult, spec.Name);
-            reports.Add(BenchSpecReport.From(result, threads, targets, sweepResult));
+            // Side by side, as check and train run the spec: on the user's threads, else the spec's own (StepThreads).
+            var sideThreads = threads is { } fixedThreads ? SideThreads.Both(fixedThreads) : StepThreads.For(spec, machine.Cores);
+            BenchmarkResult Timed(ParitySpec variant)
+            {
+                NativeSettings.SetThreads(sideThreads);
+                return runner.Run(variant, data, Backends.InitialParameters(variant));
+            }
+            var sideBySide = Timed(spec);
+            var engineBest = AtBest.Measure(machine.Cores, n =>
+            {
+                NativeSettings.SetThreads(SideThreads.Both(n));
+                return BenchmarkRunner.Alone(engine.Create, options, spec, data, Backends.InitialParameters(spec));
+            });
+            var referenceBest = ReferenceAlone.Time(spec, machine.Cores, options);
+            if (!peaks.TryGetValue(spec.DType, out var peak))
+                peaks[spec.DType] = peak = BlasPeak.Measure(spec.DType, machine.Cores);
+            var result = new RuntimeResult(sideBySide, sideThreads, engineBest, referenceBest, peak);
+            var targets = BenchTargets.Check(spec, result.Ratio, sideBySide.Engine.AllocBytesPerStep);
+            var sweepResult = sweep is null ? null : ScalingSweep.Run(spec, sweep.Parameter, sweep.Values, Timed);
+            BenchOutput.Print(console, sideBySide, sideThreads, targets, sweepResult, spec.Name, result);
+            reports.Add(BenchSpecReport.From(sideBySide, sideThreads, targets, sweepResult, result));
             results.Add((result, targets));
         }
 
@@ -79,7 +96,7 @@ public static class BenchCommand
         if (jsonFile is not null)
             AtomicFile.Write(jsonFile, Json.Serialize(report));
         if (readme is not null)
-            ReadmeSection.Replace(readme, "bench", RuntimeTable.Markdown(results, machine, threads));
+            ReadmeSection.Replace(readme, "bench", RuntimeTable.Markdown(results, machine));
         return report.Passed ? ParityCommandLine.Passed : ParityCommandLine.Failed;
     }
 }

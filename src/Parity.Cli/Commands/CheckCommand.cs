@@ -39,7 +39,11 @@ public static class CheckCommand
         if (baseline is not null)
             return AgainstBaseline(specs, engine, baseline, factor, margin, console);
         var progress = new ConsoleProgress(console);
-        var results = specs.Select(spec => SpecEvaluation.Check(spec, DatasetLoader.Load(spec), Backends.Pair(engine), progress)).ToList();
+        var results = specs.Select(spec =>
+        {
+            using var threads = Backends.ThreadsFor(spec);
+            return SpecEvaluation.Check(spec, DatasetLoader.Load(spec), Backends.Pair(engine), progress);
+        }).ToList();
         if (dumpFolder is not null)
         {
             foreach (var result in results)

@@ -62,6 +62,7 @@ public static class TrainCommand
         var backends = Backends.Pair(engine);
         var outcomes = specs.Select(spec =>
         {
+            using var threads = Backends.ThreadsFor(spec);
             var data = DatasetLoader.Load(spec);
             return side switch
             {

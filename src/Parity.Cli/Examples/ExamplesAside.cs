@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Parity.Cli.Reports;
 using Parity.Cli.Sharding;
-using Parity.Engine.Numerics;
 using Parity.Spec;
 using Parity.Torch.Twin;
 
@@ -30,10 +29,10 @@ public sealed class ExamplesAside : IDisposable
     {
         Directory.CreateDirectory(scratch);
         var (folder, output, errors) = (Path.Combine(scratch, "reports"), Path.Combine(scratch, "output.txt"), Path.Combine(scratch, "errors.txt"));
-        var (program, prefix) = Parity();
+        var (program, prefix) = ParityProcess.Command();
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
-        // --threads sets TorchSharp's and the BLAS's counts alike: unlike, they are both still their defaults, which that process gets too.
-        string[] threads = TorchRuntime.Threads == Gemm.Threads ? ["--threads", TorchRuntime.Threads.ToString()] : [];
+        // The user's --threads, if any; else that process chooses each spec's own, as this one does.
+        string[] threads = Backends.FixedThreads is { } count ? ["--threads", count.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
         foreach (var argument in (string[])["-c", "out=$1 err=$2; shift 2; exec \"$@\" >\"$out\" 2>\"$err\"", "sh", output, errors, program, .. prefix,
                      "suite", OptionName, Shard.OptionName, shard.ToString(), "--out", folder, .. threads,
                      "--engine-timeout", ExecEngine.Timeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)])
@@ -85,18 +84,5 @@ public sealed class ExamplesAside : IDisposable
             _process.WaitForExit();
         }
         _process.Dispose();
-    }
-
-    /// <summary>How to start this parity: its own executable when it is the .NET tool's, dotnet with its assembly otherwise (dotnet parity.dll, a test host).</summary>
-    static (string Program, string[] Prefix) Parity()
-    {
-        var host = Environment.ProcessPath ?? "dotnet";
-        var assembly = typeof(ExamplesAside).Assembly.Location;
-        return Path.GetFileNameWithoutExtension(host) switch
-        {
-            var name when name == Path.GetFileNameWithoutExtension(assembly) => (host, []),
-            "dotnet" => (host, [assembly]),
-            _ => ("dotnet", [assembly]),
-        };
     }
 }

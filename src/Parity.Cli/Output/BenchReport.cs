@@ -3,7 +3,8 @@ using Parity.Harness.Benchmarks;
 namespace Parity.Cli.Output;
 
 /// <summary>The <c>parity bench --json</c> document (docs/commands.md gives its fields): the engine under test and the reference by name, the machine, the part of the set of specs it holds (<c>--shard</c>), and per spec each side's figures and their ratio.</summary>
-public sealed record BenchReport(bool Passed, string Engine, string Reference, MachineReport Machine, int Threads, Sharding.ShardRecord Shard, IReadOnlyList<BenchSpecReport> Specs);
+/// <summary><see cref="Threads"/>: the --threads both sides were given side by side; null when each spec took its own (<see cref="StepThreads"/>).</summary>
+public sealed record BenchReport(bool Passed, string Engine, string Reference, MachineReport Machine, int? Threads, Sharding.ShardRecord Shard, IReadOnlyList<BenchSpecReport> Specs);
 
 /// <summary>
 /// The machine a run was made on: the CPU, the vector instructions .NET used and the BLAS kernel the
@@ -23,6 +24,7 @@ public sealed record BenchSpecReport(
     string Spec,
     string Dtype,
     int Threads,
+    int ReferenceThreads,
     int Batch,
     bool Passed,
     BenchSideReport Engine,
@@ -30,12 +32,15 @@ public sealed record BenchSpecReport(
     double Ratio,
     FlopReport Flops,
     IReadOnlyList<TargetReport> Targets,
-    BenchSweepReport? Sweep)
+    BenchSweepReport? Sweep,
+    // Only parity bench times each side alone: a report's result.json keeps the fields it always had.
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] BestReport? Best)
 {
-    public static BenchSpecReport From(BenchmarkResult result, int threads, IReadOnlyList<TargetResult> targets, SweepResult? sweep) => new(
+    public static BenchSpecReport From(BenchmarkResult result, SideThreads threads, IReadOnlyList<TargetResult> targets, SweepResult? sweep, RuntimeResult? runtime = null) => new(
         result.Spec.Name,
         result.Spec.DType.ToString().ToLowerInvariant(),
-        threads,
+        threads.Engine,
+        threads.Reference,
         result.Rows,
         targets.All(t => t.Passed),
         BenchSideReport.From(result.Engine),
@@ -43,8 +48,31 @@ public sealed record BenchSpecReport(
         result.Ratio,
         new FlopReport(result.Flops.Forward, result.Flops.Backward, result.Flops.Step, result.Flops.TrainStep),
         targets.Select(t => new TargetReport(t.Name, t.Limit, t.Measured, t.Passed)).ToList(),
-        sweep is null ? null : BenchSweepReport.From(sweep));
+        sweep is null ? null : BenchSweepReport.From(sweep),
+        runtime is null ? null : BestReport.From(runtime));
 }
+
+/// <summary>
+/// parity bench's figures of each side alone at its best (the reference in a process of its own, with
+/// TorchSharp's defaults), their ratio (the headline, which the targets judge) and the product peak.
+/// </summary>
+public sealed record BestReport(BestSideReport Engine, BestSideReport Twin, double Ratio, PeakReport Peak)
+{
+    public static BestReport From(RuntimeResult runtime) => new(
+        BestSideReport.From(runtime.Engine, runtime.EngineOfPeak), BestSideReport.From(runtime.Reference, runtime.ReferenceOfPeak), runtime.Ratio,
+        new PeakReport(runtime.Peak.DType, runtime.Peak.Size, runtime.Peak.Threads, runtime.Peak.Gflops));
+}
+
+/// <summary>A side's best: its thread count, median training step, GFLOP/s and their fraction of the peak, and the median at each count tried.</summary>
+public sealed record BestSideReport(int Threads, double TrainStepMs, double Gflops, double FractionOfPeak, IReadOnlyList<ThreadsPointReport> ByThreads)
+{
+    public static BestSideReport From(AtBest side, double fractionOfPeak) => new(side.Best.Threads, side.Best.Timing.TrainStep.MedianMs, side.Best.Timing.Gflops, fractionOfPeak,
+        [.. side.Counts.Select(c => new ThreadsPointReport(c.Threads, c.Timing.TrainStep.MedianMs, c.Timing.TrainStep.IqrMs))]);
+}
+
+public sealed record ThreadsPointReport(int Threads, double TrainStepMs, double IqrMs);
+
+public sealed record PeakReport(string Dtype, int Size, int Threads, double Gflops);
 
 /// <summary>
 /// Medians in milliseconds; <see cref="Iqr"/> holds each phase's interquartile range. A phase not timed

@@ -1,4 +1,3 @@
-using Parity.Engine.Numerics;
 using Parity.Harness.Benchmarks;
 using Parity.Harness.Checks;
 using Parity.Harness.Pipeline;
@@ -36,7 +35,7 @@ public sealed class ConsoleProgress(IAnsiConsole console, bool partOfReport = fa
 
     // A report times its steps at the process's thread count.
     public void Benched(BenchmarkResult bench, IReadOnlyList<TargetResult> targets) =>
-        BenchOutput.Print(console, bench, Gemm.Threads, targets, null, Closing(bench.Spec.Name, "runtime targets"));
+        BenchOutput.Print(console, bench, Backends.Threads, targets, null, Closing(bench.Spec.Name, "runtime targets"));
 
     /// <summary>The last line of a spec's evaluation: its verdict.</summary>
     public void Verdict(string spec, bool passed)

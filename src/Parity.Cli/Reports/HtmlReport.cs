@@ -72,7 +72,7 @@ public static class HtmlReport
             [("relative", gradients.Select(p => Math.Max(p.MaxRelErr, 1e-17)).ToList()), ("absolute", gradients.Select(p => Math.Max(p.MaxAbsErr, 1e-17)).ToList())], logY: true,
             limits: [($"rtol {Figures.Scientific(tolerance.Rtol)}", tolerance.Rtol, 0), ($"atol {Figures.Scientific(tolerance.Atol)}", tolerance.Atol, 1)]));
         var phases = document.Phases.ToList();
-        body.Append("<!-- timings -->").Append(SvgChart.Bars($"Runtime per phase (batch {result.Bench.Batch}, {result.Bench.Threads} threads)", "median ms",
+        body.Append("<!-- timings -->").Append(SvgChart.Bars($"Runtime per phase (batch {result.Bench.Batch}, {new Harness.Benchmarks.SideThreads(result.Bench.Threads, result.Bench.ReferenceThreads)})", "median ms",
             phases.Select(p => p.Phase).ToList(), [("engine", phases.Select(p => p.Engine).ToList()), ("reference", phases.Select(p => p.Twin).ToList())]))
             .Append("<p>").Append(E(document.MadeOn)).Append("</p>")
             .Append("<!-- /timings -->");

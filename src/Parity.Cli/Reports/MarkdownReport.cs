@@ -95,7 +95,7 @@ public static class MarkdownReport
         // markers so comparisons can set them aside.
         text.AppendLine("## Runtime").AppendLine().AppendLine("<!-- timings -->");
         text.AppendLine(document.MadeOn).AppendLine();
-        text.AppendLine($"Median milliseconds per phase at batch {bench.Batch} on {bench.Threads} threads (engine / TorchSharp); ratio of the full training step {bench.Ratio.ToString("F3", CultureInfo.InvariantCulture)}.").AppendLine();
+        text.AppendLine($"Median milliseconds per phase at batch {bench.Batch} on {new Harness.Benchmarks.SideThreads(bench.Threads, bench.ReferenceThreads)} (engine / TorchSharp); ratio of the full training step {bench.Ratio.ToString("F3", CultureInfo.InvariantCulture)}.").AppendLine();
         text.AppendLine("| phase | engine | TorchSharp |").AppendLine("|---|---|---|");
         foreach (var (phase, e, t) in document.Phases)
             text.AppendLine($"| {phase} | {e.ToString("F4", CultureInfo.InvariantCulture)} | {t.ToString("F4", CultureInfo.InvariantCulture)} |");

@@ -51,7 +51,7 @@ public sealed record ReportDocument(
             train.TeacherForcing is { } forcing
                 ? new TeacherForcingSection(forcing.Passed, $"The engine under test set to TorchSharp's parameters and optimizer state before each of {forcing.StepsForced} steps, so that each step's error is its own: {Figures.Mark(forcing.Passed)}, {forcing.Verdict}.", forcing.Parts)
                 : null,
-            $"Made on {result.Machine}. Run again with the same CPU features, BLAS kernel and threads, every figure repeats bit for bit; on another CPU or kernel, up to rounding: the verdicts hold, the last bits move.");
+            $"Made on {result.Machine}. {Harness.Benchmarks.StepThreads.Explain(spec, result.Machine.Cores, new(result.Bench.Threads, result.Bench.ReferenceThreads))} Run again with the same CPU features, BLAS kernel and threads, every figure repeats bit for bit; on another CPU or kernel, up to rounding: the verdicts hold, the last bits move.");
     }
 
     /// <summary>The re-sync table's columns.</summary>

@@ -119,6 +119,7 @@ public static class ReportRun
     static SpecResult Report(ParitySpec spec, EngineUnderTest engine, string folder, ShrinkBudget? shrink, ConsoleProgress progress)
     {
         Interruption.Check();
+        using var threads = Backends.ThreadsFor(spec);
         var evaluation = SpecEvaluation.Run(spec, DatasetLoader.Load(spec), Backends.Pair(engine), new EvaluationOptions(shrink, SpecResults.ReportBench), progress);
         // The test loads the engine that PARITY_ENGINE names: a report's engine may live in a scratch folder.
         if (evaluation.Shrunk is { } shrunk)

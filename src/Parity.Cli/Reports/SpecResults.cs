@@ -19,6 +19,7 @@ public static class SpecResults
     /// <summary>Everything Parity measures of one spec, unshrunk, drawn on <paramref name="progress"/> (a baseline and its regression check).</summary>
     public static SpecResult Evaluate(ParitySpec spec, EngineUnderTest engine, ConsoleProgress progress)
     {
+        using var threads = Backends.ThreadsFor(spec);
         // Loaded once for all its stages: a Fashion-MNIST split is tens of MB, read-only to each of them.
         var evaluation = SpecEvaluation.Run(spec, DatasetLoader.Load(spec), Backends.Pair(engine), new EvaluationOptions(Shrink: null, ReportBench), progress);
         progress.Verdict(spec.Name, evaluation.Passed);
@@ -32,7 +33,7 @@ public static class SpecResults
         var name = ExecEngine.Names(engine.Name) ? $"{evaluation.Check.EngineGradcheck.Backend} ({engine.Name})" : engine.Name;
         return new SpecResult(spec.Name, spec.Description.Trim(), name, Backends.ReferenceName, evaluation.Passed,
             CheckSpecReport.From(evaluation.Check), TrainOutput.Report(evaluation.Training),
-            BenchSpecReport.From(evaluation.Bench, Engine.Numerics.Gemm.Threads, evaluation.Targets, null), MachineReport.Of(Machine.Current()))
+            BenchSpecReport.From(evaluation.Bench, Backends.Threads, evaluation.Targets, null), MachineReport.Of(Machine.Current()))
         {
             Reproduction = evaluation.Shrunk is { } shrunk ? new ReproductionSummary(Reproduction.Folder, shrunk.Before, shrunk.After, shrunk.Removed) : null,
         };

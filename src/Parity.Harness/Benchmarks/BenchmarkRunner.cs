@@ -28,7 +28,7 @@ public sealed record BenchmarkResult(ParitySpec Spec, int Rows, FlopCount Flops,
 /// batch size, the first rows of epoch 1's order), then take training steps on it in alternating
 /// rounds — so that a change in the machine's load falls on both alike — each phase timed on its own
 /// where the engine allows it (<see cref="IStepTimer.For"/>). Steps keep updating the parameters, as
-/// training does; the batch stays.
+/// training does; the batch stays. <see cref="Alone"/> times one backend the same way, by itself.
 /// </summary>
 public sealed class BenchmarkRunner(BackendFactory engine, BackendFactory twin, BenchmarkOptions options)
 {
@@ -39,9 +39,16 @@ public sealed class BenchmarkRunner(BackendFactory engine, BackendFactory twin, 
         var model = ModelDescriptions.Describe(spec);
         using var engineBackend = engine(model, initial);
         using var twinBackend = twin(model, initial);
-        var (e, t) = (IStepTimer.For(engineBackend, batch), IStepTimer.For(twinBackend, batch));
-        var (engineSamples, twinSamples) = options.Repetitions is { } repetitions ? Fixed(e, t, repetitions) : UntilStable(e, t);
-        return new BenchmarkResult(spec, batch.Rows, flops, engineSamples.Summary(flops, Stable(engineSamples)), twinSamples.Summary(flops, Stable(twinSamples)));
+        var timings = Time([IStepTimer.For(engineBackend, batch), IStepTimer.For(twinBackend, batch)], flops, options);
+        return new BenchmarkResult(spec, batch.Rows, flops, timings[0], timings[1]);
+    }
+
+    /// <summary>One backend's figures on the spec, timed with nothing else taking turns beside it.</summary>
+    public static BackendTiming Alone(BackendFactory backend, BenchmarkOptions options, ParitySpec spec, Dataset data, IReadOnlyList<HostTensor> initial)
+    {
+        var batch = BatchOf(spec, data);
+        using var created = backend(ModelDescriptions.Describe(spec), initial);
+        return Time([IStepTimer.For(created, batch)], FlopCount.Of(spec, batch.Rows), options)[0];
     }
 
     /// <summary>The spec's batch size of rows from epoch 1's order, starting over when the training split is smaller.</summary>
@@ -52,46 +59,46 @@ public sealed class BenchmarkRunner(BackendFactory engine, BackendFactory twin, 
         return Batches.ForStep(spec, data.Train, rows, 1, 0);
     }
 
-    (PhaseSampler, PhaseSampler) Fixed(IStepTimer e, IStepTimer t, int repetitions)
+    static BackendTiming[] Time(IStepTimer[] timers, FlopCount flops, BenchmarkOptions options)
     {
-        e.WarmUp(repetitions);
-        t.WarmUp(repetitions);
-        var (engineSamples, twinSamples) = (new PhaseSampler(e, repetitions), new PhaseSampler(t, repetitions));
-        var round = Math.Max(1, repetitions / 4);
-        while (!engineSamples.Full || !twinSamples.Full)
-        {
-            engineSamples.Record(round);
-            twinSamples.Record(round);
-        }
-        return (engineSamples, twinSamples);
+        var samples = options.Repetitions is { } repetitions ? Fixed(timers, repetitions) : UntilStable(timers, options);
+        return [.. samples.Select(s => s.Summary(flops, Stable(s)))];
     }
 
-    (PhaseSampler, PhaseSampler) UntilStable(IStepTimer e, IStepTimer t)
+    static PhaseSampler[] Fixed(IStepTimer[] timers, int repetitions)
+    {
+        foreach (var timer in timers)
+            timer.WarmUp(repetitions);
+        var samples = timers.Select(t => new PhaseSampler(t, repetitions)).ToArray();
+        var round = Math.Max(1, repetitions / 4);
+        while (!samples.All(s => s.Full))
+            foreach (var sampler in samples)
+                sampler.Record(round);
+        return samples;
+    }
+
+    static PhaseSampler[] UntilStable(IStepTimer[] timers, BenchmarkOptions options)
     {
         // A first guess of each step's time sizes the rounds: about a tenth of the minimum time each.
-        e.WarmUp(3);
-        t.WarmUp(3);
-        var (engineRound, twinRound) = (RoundSteps(e), RoundSteps(t));
+        foreach (var timer in timers)
+            timer.WarmUp(3);
+        var rounds = timers.Select(RoundSteps).ToArray();
 
-        // Warm-up in the same alternation as the timing: the JIT's second tier, caches and both thread pools settle.
+        // Warm-up in the same alternation as the timing: the JIT's second tier, caches and the thread pools settle.
         for (var round = 0; round < 4; round++)
-        {
-            e.WarmUp(engineRound);
-            t.WarmUp(twinRound);
-        }
+            for (var i = 0; i < timers.Length; i++)
+                timers[i].WarmUp(rounds[i]);
 
         var most = options.MinSeconds * BenchmarkOptions.MaxTimesMinimum;
-        var engineSamples = new PhaseSampler(e, Capacity(engineRound));
-        var twinSamples = new PhaseSampler(t, Capacity(twinRound));
-        while (!(Settled(engineSamples) && Settled(twinSamples)))
+        var samples = timers.Select((t, i) => new PhaseSampler(t, Capacity(rounds[i]))).ToArray();
+        while (!samples.All(Settled))
         {
-            engineSamples.Record(engineRound);
-            twinSamples.Record(twinRound);
-            var overtime = engineSamples.Seconds >= most && twinSamples.Seconds >= most;
-            if (overtime || engineSamples.Full || twinSamples.Full)
+            for (var i = 0; i < samples.Length; i++)
+                samples[i].Record(rounds[i]);
+            if (samples.All(s => s.Seconds >= most) || samples.Any(s => s.Full))
                 break;
         }
-        return (engineSamples, twinSamples);
+        return samples;
 
         int RoundSteps(IStepTimer timer)
         {
@@ -102,7 +109,7 @@ public sealed class BenchmarkRunner(BackendFactory engine, BackendFactory twin, 
         }
 
         // Enough for the longest run, at one round a tenth of the minimum time: ten rounds per minimum, plus a margin for steps faster than the guess.
-        int Capacity(int round) => (int)Math.Min(4L * round * 10 * BenchmarkOptions.MaxTimesMinimum, 4_000_000);
+        static int Capacity(int round) => (int)Math.Min(4L * round * 10 * BenchmarkOptions.MaxTimesMinimum, 4_000_000);
 
         bool Settled(PhaseSampler samples) => samples.Seconds >= options.MinSeconds && Stable(samples);
     }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Parity.Engine.Numerics;
 
@@ -76,19 +77,41 @@ public sealed class MaxPool2d<T> : Module<T> where T : unmanaged, IFloatingPoint
         return gradInput;
     }
 
-    /// <summary>Row k of the tap matrix: tap k's input at each output position, −∞ in the padding (never greater, never NaN).</summary>
+    /// <summary>
+    /// Row k of the tap matrix: tap k's input at each output position, −∞ in the padding (never greater, never NaN).
+    /// Along an output row, the positions whose tap falls inside the image are one run (<see cref="Window.InsideRun"/>),
+    /// copied at the window's stride with no test per value: a test and a table lookup per value took 0.39 of
+    /// the first pool's 0.54 ms forward in the Fashion CNN at batch 64.
+    /// </summary>
     void Gather(ReadOnlySpan<T> plane)
     {
-        var taps = _window.Taps;
-        for (var k = 0; k < taps; k++)
-        {
-            var row = _taps.Row(k);
-            for (var p = 0; p < row.Length; p++)
+        var w = _window;
+        ref var image = ref MemoryMarshal.GetReference(plane);
+        for (var i = 0; i < w.KernelHeight; i++)
+            for (var j = 0; j < w.KernelWidth; j++)
             {
-                var offset = _offsets[p * taps + k];
-                row[p] = offset >= 0 ? plane[offset] : T.NegativeInfinity;
+                var row = _taps.Row(i * w.KernelWidth + j);
+                ref var tap = ref MemoryMarshal.GetReference(row);
+                var (first, count, stride) = (w.InsideRun(j).First, w.InsideRun(j).Count, w.StrideWidth);
+                for (var oh = 0; oh < w.OutHeight; oh++)
+                {
+                    var at = oh * w.OutWidth;
+                    var h = w.Row(oh, i);
+                    if ((uint)h >= (uint)w.Height || count == 0)
+                    {
+                        row.Slice(at, w.OutWidth).Fill(T.NegativeInfinity);
+                        continue;
+                    }
+                    for (var k = 0; k < first; k++)
+                        Unsafe.Add(ref tap, at + k) = T.NegativeInfinity;
+                    for (var k = first + count; k < w.OutWidth; k++)
+                        Unsafe.Add(ref tap, at + k) = T.NegativeInfinity;
+                    ref var from = ref Unsafe.Add(ref image, h * w.Width + w.Column(first, j));
+                    ref var to = ref Unsafe.Add(ref tap, at + first);
+                    for (var k = 0; k < count; k++)
+                        Unsafe.Add(ref to, k) = Unsafe.Add(ref from, k * stride);
+                }
             }
-        }
     }
 
     /// <summary>The running maximum over the taps in row-major order, and the tap it came from: a tap wins where it is greater or NaN.</summary>

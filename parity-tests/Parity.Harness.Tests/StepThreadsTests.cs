@@ -1,0 +1,73 @@
+using Parity.Harness.Benchmarks;
+using Parity.Spec;
+
+namespace Parity.Harness.Tests;
+
+/// <summary>The thread count each spec runs on without --threads, a best among thread counts, and the product peak's arithmetic; no timing is judged.</summary>
+public class StepThreadsTests
+{
+    static ParitySpec Spec(string model, int batch) => SpecLoader.Parse($$$"""
+        name: threads
+        seed: 1
+        data: {source: disk, train: 100}
+        model: {{{model}}}
+        loss: mse
+        optimizer: {sgd: {lr: 0.1}}
+        train: {epochs: 1, batch: {{{batch}}}}
+        """, "threads.yaml");
+
+    [Fact]
+    public void The_reference_runs_a_step_of_few_operations_on_one_thread_and_a_large_one_on_every_core_the_engine_on_every_core()
+    {
+        // 2 → 25 → 1 at batch 1000: about 0.5 MFLOP per step; 2 → 1024 → 1024 → 1 at batch 1000: about 6.3 GFLOP.
+        var small = Spec("[linear: 25, relu, linear: 1]", 1000);
+        var large = Spec("[linear: 1024, relu, linear: 1024, relu, linear: 1]", 1000);
+
+        Assert.Equal(new SideThreads(8, 1), StepThreads.For(small, cores: 8));
+        Assert.Equal(new SideThreads(8, 8), StepThreads.For(large, cores: 8));
+        Assert.Contains("It ran on 8 threads for the engine, 1 thread for the reference, the counts Parity takes", StepThreads.Explain(small, 8, new SideThreads(8, 1)));
+        Assert.Contains("It ran on 2 threads, as --threads set", StepThreads.Explain(small, 8, SideThreads.Both(2)));
+    }
+
+    [Fact]
+    public void The_boundary_is_the_operations_of_a_step_not_its_shape()
+    {
+        // The same model crosses it by its batch alone: 2·rows·(2·w + w·w + w) + … grows with the rows.
+        var rows = Enumerable.Range(1, 4096).First(r => FlopCount.Of(Spec("[linear: 512, relu, linear: 512, relu, linear: 1]", r), r).TrainStep >= StepThreads.ManyOperations);
+
+        Assert.Equal(1, StepThreads.For(Spec("[linear: 512, relu, linear: 512, relu, linear: 1]", rows - 1), cores: 2).Reference);
+        Assert.Equal(2, StepThreads.For(Spec("[linear: 512, relu, linear: 512, relu, linear: 1]", rows), cores: 2).Reference);
+    }
+
+    static BackendTiming Timing(double ms) => new("b", null, null, null, new PhaseTiming(ms, ms, ms), null, 1 / ms, 10, true, TimingSource.TrainStep);
+
+    [Fact]
+    public void A_side_at_its_best_is_its_fastest_thread_count_and_the_ratio_is_of_the_bests()
+    {
+        var engine = AtBest.Measure(3, threads => Timing(new[] { 3.0, 2.0, 2.5 }[threads - 1]));
+        var reference = new AtBest([new ThreadTiming(1, Timing(4)), new ThreadTiming(2, Timing(8))]);
+        var side = new BenchmarkResult(Spec("[linear: 1]", 10), 10, new FlopCount(1, 1, 1), Timing(2), Timing(8));
+        var result = new RuntimeResult(side, SideThreads.Both(2), engine, reference, new GemmPeak("float64", 1024, 2, 2));
+
+        Assert.Equal([1, 2, 3], engine.Counts.Select(c => c.Threads));
+        Assert.Equal(2, engine.Best.Threads);
+        Assert.Equal(1, reference.Best.Threads);
+        Assert.Equal(2.0 / 4, result.Ratio);
+        Assert.Equal(0.25, side.Ratio);
+        // GFLOP/s 1/2 and 1/4 of a peak of 2.
+        Assert.Equal(0.25, result.EngineOfPeak, 12);
+        Assert.Equal(0.125, result.ReferenceOfPeak, 12);
+    }
+
+    [Fact]
+    public void The_peak_counts_2_n_cubed_operations_per_product_at_the_fastest_product()
+    {
+        var calls = 0;
+        var peak = GemmPeak.Measure("float32", 64, 2, () => calls++, minSeconds: 0);
+
+        // Three untimed products, then at least one timed.
+        Assert.True(calls >= 4);
+        Assert.True(peak.Gflops > 2.0 * 64 * 64 * 64 / 1e9, $"{peak.Gflops}");
+        Assert.Equal(("float32", 64, 2), (peak.DType, peak.Size, peak.Threads));
+    }
+}

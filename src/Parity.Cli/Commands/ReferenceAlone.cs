@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Parity.Cli.Output;
+using Parity.Harness.Benchmarks;
+using Parity.Spec;
+using Parity.Spec.Data;
+using Parity.Torch.Twin;
+
+namespace Parity.Cli.Commands;
+
+/// <summary>
+/// The reference timed at its best for <c>parity bench</c>: in a parity process of its own (the hidden
+/// <c>reference-alone</c> command) that leaves TorchSharp every default of its own — none of Parity's
+/// native settings (<see cref="NativeSettings"/>), no OpenMP or OpenBLAS variable, no OpenBLAS loaded
+/// beside it — at each thread count from 1 to the cores. Parity's settings suit the two engines taking turns
+/// on two cores, and slowed TorchSharp's step by 1.2–2.1× against a plain TorchSharp program (issue 26).
+/// </summary>
+public static class ReferenceAlone
+{
+    public const string Name = "reference-alone";
+
+    const double WarmUpSeconds = 1;
+
+    /// <summary>Variables that tune OpenMP (libtorch's threads), oneMKL and OpenBLAS: the child process gets none of them.</summary>
+    static readonly string[] NativePrefixes = ["OMP_", "GOMP_", "KMP_", "MKL_", "OPENBLAS_", "GOTO_"];
+
+    /// <summary>Whether these arguments run the hidden command, which must find the native libraries untouched.</summary>
+    public static bool Runs(string[] args) => args is [Name, ..];
+
+    /// <summary>Times the spec's reference alone at 1 to <paramref name="cores"/> threads, in a process of its own.</summary>
+    public static AtBest Time(ParitySpec spec, int cores, BenchmarkOptions options)
+    {
+        var (program, prefix) = ParityProcess.Command();
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        string[] repetitions = options.Repetitions is { } n ? ["--repetitions", n.ToString(CultureInfo.InvariantCulture)] : [];
+        foreach (var argument in (string[])[.. prefix, Name, spec.SourcePath, "--up-to", cores.ToString(CultureInfo.InvariantCulture),
+                     "--min-time", options.MinSeconds.ToString(CultureInfo.InvariantCulture), .. repetitions])
+            start.ArgumentList.Add(argument);
+        foreach (var variable in start.Environment.Keys.Where(k => NativePrefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal))).ToList())
+            start.Environment.Remove(variable);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} could not be started to time the reference alone");
+        // Nothing else runs in this process meanwhile: reading the output on another thread is safe (TorchRuntime.Gate).
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode == Interruption.ExitCode)
+            throw new OperationCanceledException();
+        // Its refusal of the spec is the user's input, said once as its own message; anything else is Parity's failure.
+        if (process.ExitCode == ParityCommandLine.BadInput)
+            throw new InputException(InputException.OneLine(error.Trim()).Replace("parity: ", "", StringComparison.Ordinal));
+        if (process.ExitCode != ParityCommandLine.Passed)
+            throw new InvalidOperationException($"timing the reference alone on {spec.SourcePath} failed (exit {process.ExitCode}): {InputException.OneLine(error.Trim())}");
+        return JsonSerializer.Deserialize<AtBest>(output.Result, Json.Options) ?? throw new InvalidOperationException("the reference timed alone wrote no figures");
+    }
+
+    /// <summary>The hidden command: <c>parity reference-alone SPEC --up-to N --min-time S [--repetitions R]</c> writes an <see cref="AtBest"/> as JSON.</summary>
+    public static Command Create(TextWriter output)
+    {
+        var specArgument = new Argument<string>("spec");
+        var upTo = new Option<int>("--up-to") { DefaultValueFactory = _ => Environment.ProcessorCount };
+        var minTime = new Option<double>("--min-time") { DefaultValueFactory = _ => 2 };
+        var repetitions = new Option<int?>("--repetitions");
+        var command = new Command(Name, "Time the reference alone, with TorchSharp's own defaults, at 1 to N threads (parity bench runs it)")
+            { specArgument, upTo, minTime, repetitions };
+        command.Hidden = true;
+        command.SetAction(parse =>
+        {
+            var spec = SpecLoader.Load(parse.GetValue(specArgument)!);
+            var data = DatasetLoader.Load(spec);
+            var options = new BenchmarkOptions(parse.GetValue(minTime), parse.GetValue(repetitions));
+            // A fresh process: the JIT's second tier settles during a first second of steps, which is not kept.
+            // Timed at once, half a second of the disk MLP's steps read 0.44–0.61 ms; after it, 0.41, as in a warm process.
+            TorchRuntime.Threads = 1;
+            BenchmarkRunner.Alone(Backends.Reference, new BenchmarkOptions(WarmUpSeconds), spec, data, Backends.InitialParameters(spec));
+            var best = AtBest.Measure(parse.GetValue(upTo), threads =>
+            {
+                TorchRuntime.Threads = threads;
+                return BenchmarkRunner.Alone(Backends.Reference, options, spec, data, Backends.InitialParameters(spec));
+            });
+            output.Write(Json.Serialize(best));
+            return ParityCommandLine.Passed;
+        });
+        return command;
+    }
+}
