@@ -33,7 +33,7 @@ public class Conv2dGeometryTests
         var outWidth = (width + 2 * padding[1] - dilation[1] * (kernel[1] - 1) - 1) / stride + 1;
         var window = new Window(channels, height, width, outHeight, outWidth, kernel[0], kernel[1], stride, stride, padding[0], padding[1], dilation[0], dilation[1]);
         const int outChannels = 3, samples = 4;
-        var conv = new Conv2d<double>(0, window, outChannels, bias: true);
+        var conv = new Conv2d<double>("0.", window, outChannels, bias: true);
         var random = new Random(7);
         double Whole() => random.Next(-4, 5);
         var (weight, bias) = (conv.Parameters[0].Value, conv.Parameters[1].Value);
