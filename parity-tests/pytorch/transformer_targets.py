@@ -36,7 +36,6 @@ position; a sequence counts when all its scored positions are right.
 """
 import argparse
 import json
-import math
 import os
 import sys
 import time
@@ -49,30 +48,10 @@ import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
+from transformer_module import CausalSelfAttention, PositionEmbedding, Residual  # noqa: E402  (the README's module)
+
 warnings.filterwarnings("ignore", message="The epoch parameter")  # SequentialLR steps CosineAnnealingLR with step(0) at the milestone
 WORDS = "/usr/share/dict/american-english"
-
-
-class Residual(nn.Sequential):
-    def forward(self, x): return x + super().forward(x)
-
-
-class PositionEmbedding(nn.Module):
-    def __init__(self, block_size, dim): super().__init__(); self.weight = nn.Parameter(torch.randn(block_size, dim) * 0.02)
-    def forward(self, x): return x + self.weight[: x.size(1)]
-
-
-class CausalSelfAttention(nn.Module):
-    def __init__(self, dim, heads, dropout=0.0):
-        super().__init__(); self.heads = heads; self.c_attn = nn.Linear(dim, 3 * dim); self.c_proj = nn.Linear(dim, dim); self.drop = nn.Dropout(dropout)
-
-    def forward(self, x):
-        B, T, C = x.shape; q, k, v = self.c_attn(x).split(C, dim=2)
-        q, k, v = (t.view(B, T, self.heads, C // self.heads).transpose(1, 2) for t in (q, k, v))
-        att = (q @ k.transpose(-2, -1)) / math.sqrt(k.size(-1))
-        att = att.masked_fill(torch.ones(T, T, dtype=torch.bool).triu(1), float("-inf")).softmax(-1)
-        y = (self.drop(att) @ v).transpose(1, 2).contiguous().view(B, T, C)
-        return self.c_proj(y)
 
 
 def gpt(vocab, block, dim, heads, layers):
