@@ -16,7 +16,7 @@ static class ActivationHypotheses
         layer.Op.Mistakes(layer.Settings).FirstOrDefault(c => engineGradInput.Select((e, i) => (e, i)).All(p =>
         {
             var predicted = gradOutput[p.i] * c.Derivative(x[p.i], y[p.i]);
-            return Math.Abs(p.e - predicted) <= tolerance.Atol + tolerance.Rtol * Math.Abs(predicted);
+            return tolerance.Close(p.e, predicted);
         }))?.Explanation;
 
     /// <summary>The candidate forward mistake that gives the engine's output <paramref name="engineOutput"/> from TorchSharp's input x and output y, or null.</summary>
@@ -28,5 +28,5 @@ static class ActivationHypotheses
         layer.Op.BufferMistakes(layer.Settings, inputShape).FirstOrDefault(c => c.Buffer == buffer && Matches(c.After(x, rows, twinAfter), engineAfter, tolerance))?.Explanation;
 
     static bool Matches(double[] predicted, double[] engine, Tolerance tolerance) =>
-        predicted.Length == engine.Length && predicted.Zip(engine).All(p => Math.Abs(p.Second - p.First) <= tolerance.Atol + tolerance.Rtol * Math.Abs(p.First));
+        predicted.Length == engine.Length && predicted.Zip(engine).All(p => tolerance.Close(p.Second, p.First));
 }

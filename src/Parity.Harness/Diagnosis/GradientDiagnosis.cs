@@ -169,7 +169,7 @@ public static class GradientDiagnosis
     static int? SingleRow(double[] bias, HostTensor gradOutput, Tolerance tolerance)
     {
         for (var row = 0; row < gradOutput.Shape[0]; row++)
-            if (bias.Select((b, j) => Math.Abs(b - gradOutput.Data[row * bias.Length + j]) <= tolerance.Atol + tolerance.Rtol * Math.Abs(b)).All(ok => ok))
+            if (bias.Select((b, j) => tolerance.Close(gradOutput.Data[row * bias.Length + j], b)).All(ok => ok))
                 return row;
         return null;
     }
@@ -249,7 +249,7 @@ public static class GradientDiagnosis
     static double[] OwnInputGradient(ParitySpec spec, Gradients gradients, int i)
     {
         var own = (double[])gradients.LayerOutputs[LayerShapes.Feeding(spec, i)].Data.Clone();
-        foreach (var block in spec.Model.OfType<ResidualLayer>().Where(r => r.Index - r.Span == i && spec.Model[i] is not ResidualLayer))
+        foreach (var block in spec.Model.OfType<ResidualLayer>().Where(r => r.Index - r.Span == i))
             for (var k = 0; k < own.Length; k++)
                 own[k] -= gradients.LayerOutputs[block.Index].Data[k];
         return own;

@@ -19,7 +19,7 @@ static class LossHypotheses
         return spec.Loss.Op.Mistakes(spec.Loss.Settings).FirstOrDefault(c => engineGradient.Select((e, i) => (e, i)).All(p =>
         {
             var predicted = scale * c.Derivative(outputs[p.i] - targets[p.i]);
-            return Math.Abs(p.e - predicted) <= tolerance.Atol + tolerance.Rtol * Math.Abs(predicted);
+            return tolerance.Close(p.e, predicted);
         }))?.Explanation;
     }
 }

@@ -18,11 +18,12 @@ public static class UndeterminedTensors
     public static IReadOnlyDictionary<string, Range> Of(ParitySpec spec)
     {
         var parts = new Dictionary<string, Range>();
+        var shapes = LayerShapes.Of(spec);
         for (var i = 0; i < spec.Model.Count; i++)
         {
             if (spec.Model[i] is OpLayer { Keyword: "causal-self-attention" } attention)
             {
-                var width = LayerShapes.Of(spec)[i].In[^1];
+                var width = shapes[i].In[^1];
                 parts[$"{attention.Prefix}c_attn.bias"] = width..(2 * width);
             }
             if (!HasBias(spec.Model[i]))

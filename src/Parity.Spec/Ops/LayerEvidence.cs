@@ -12,7 +12,7 @@ public sealed record LayerEvidence(
     IReadOnlyList<(HostTensor Engine, HostTensor Twin)> Parameters, Tolerance Tolerance)
 {
     /// <summary>Whether <paramref name="value"/> matches <paramref name="reference"/> within the tolerance.</summary>
-    public bool Close(double value, double reference) => Math.Abs(value - reference) <= Tolerance.Atol + Tolerance.Rtol * Math.Abs(reference);
+    public bool Close(double value, double reference) => Tolerance.Close(value, reference);
 
     /// <summary>The layer's parameter values as both engines ran it (TorchSharp's), by state_dict name: what an op recomputes itself from (attention, layer norm).</summary>
     public IReadOnlyList<HostTensor> Values { get; init; } = [];

@@ -11,15 +11,14 @@ namespace Parity.Spec;
 static class LayerNormScales
 {
     public static double OutputScale(OpSettings settings, int[] input, double[] x, int rows) =>
-        Positions(settings, input, x).Max(p => p.Largest * p.Inverse);
+        Positions(settings.Number("eps"), input[^1], x).Max(p => p.Largest * p.Inverse);
 
     public static double InputGradientSlope(OpSettings settings, int[] input, double[] x, int rows) =>
-        Positions(settings, input, x).Max(p => p.Inverse);
+        Positions(settings.Number("eps"), input[^1], x).Max(p => p.Inverse);
 
-    /// <summary>Each position's largest |x| and 1/√(σ² + eps), σ² the biased variance over its features.</summary>
-    static IEnumerable<(double Largest, double Inverse)> Positions(OpSettings settings, int[] input, double[] x)
+    /// <summary>Each position's mean, 1/√(σ² + eps) (σ² the biased variance over its <paramref name="features"/>) and largest |x|, as layer norm takes them.</summary>
+    public static IEnumerable<(double Mean, double Inverse, double Largest)> Positions(double eps, int features, double[] x)
     {
-        var features = input[^1];
         for (var start = 0; start + features <= x.Length; start += features)
         {
             var values = x.AsSpan(start, features);
@@ -31,7 +30,7 @@ static class LayerNormScales
                 variance += (v - mean) * (v - mean) / features;
                 largest = Math.Max(largest, Math.Abs(v));
             }
-            yield return (largest, 1 / Math.Sqrt(variance + settings.Number("eps")));
+            yield return (mean, 1 / Math.Sqrt(variance + eps), largest);
         }
     }
 }

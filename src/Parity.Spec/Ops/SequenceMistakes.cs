@@ -13,20 +13,14 @@ public static class SequenceMistakes
     {
         var channels = e.InputShape[^1];
         var positions = e.Input.Length / channels;
-        var eps = e.Settings.Number("eps");
         var weight = e.Value("weight") ?? [.. Enumerable.Repeat(1.0, channels)];
         var normalised = new double[e.Input.Length];
         var withoutProjection = new double[e.Input.Length];
-        for (var n = 0; n < positions; n++)
+        var position = 0;
+        foreach (var (mean, inverse, _) in LayerNormScales.Positions(e.Settings.Number("eps"), channels, e.Input))
         {
+            var n = position++;
             var x = e.Input.AsSpan(n * channels, channels);
-            var mean = 0.0;
-            foreach (var v in x)
-                mean += v / channels;
-            var variance = 0.0;
-            foreach (var v in x)
-                variance += (v - mean) * (v - mean) / channels;
-            var inverse = 1 / Math.Sqrt(variance + eps);
             var meanGrad = 0.0;
             for (var c = 0; c < channels; c++)
             {
@@ -102,9 +96,8 @@ public static class SequenceMistakes
     /// </summary>
     public static string? Residual(double[] engineGradInput, double[] twinGradInput, double[] gradOutput, Tolerance tolerance)
     {
-        bool Close(double value, double reference) => Math.Abs(value - reference) <= tolerance.Atol + tolerance.Rtol * Math.Abs(reference);
-        return !engineGradInput.Select((v, i) => Close(v, twinGradInput[i])).All(ok => ok)
-            && engineGradInput.Select((v, i) => Close(v, twinGradInput[i] - gradOutput[i])).All(ok => ok)
+        return !engineGradInput.Select((v, i) => tolerance.Close(v, twinGradInput[i])).All(ok => ok)
+            && engineGradInput.Select((v, i) => tolerance.Close(v, twinGradInput[i] - gradOutput[i])).All(ok => ok)
             ? "the gradient it passes back is its layers' alone: the block computes x + f(x), so dL/dx = dy + f′ᵀ·dy — the backward drops the skip path's dy"
             : null;
     }
