@@ -14,12 +14,15 @@ namespace Parity.Torch.Tests;
 /// process of its own, at TorchSharp's defaults) is what TorchSharp itself does: held against a plain
 /// TorchSharp training loop written here, in this test host, which leaves TorchSharp its defaults too (this
 /// project sets none of Parity's native settings). Not a speed target: two measurements of one workload,
-/// taken in turns so that the machine's load falls on both, each round a median of steps.
+/// taken in turns so that the machine's load falls on both, each round a median of steps. The test command
+/// runs the test projects at once, and under that load one side's round can read 1.5× its quiet figure; so
+/// rounds go on, up to <see cref="MostRounds"/>, until each side's least disturbed round agrees with the other's
+/// — a real difference (Parity's native settings leaking into the child, say) never does.
 /// </summary>
 public class ReferenceAloneTests(ITestOutputHelper log)
 {
     const double Within = 0.15;
-    const int Rounds = 4;
+    const int MostRounds = 12;
     const double Seconds = 0.5;
 
     [Fact]
@@ -28,24 +31,32 @@ public class ReferenceAloneTests(ITestOutputHelper log)
         Assert.Null(Environment.GetEnvironmentVariable("OMP_WAIT_POLICY"));
         var spec = Path.Combine(Root(), "parity-tests", "bench", "disk-mlp-f64-b1000.yaml");
         var (parity, plain) = (new List<double[]>(), new List<double[]>());
-        for (var round = 0; round < Rounds; round++)
+        double a, b;
+        int best;
+        do
         {
             parity.Add(ReferenceAlone(spec));
             plain.Add([.. Enumerable.Range(1, Environment.ProcessorCount).Select(PlainLoopMs)]);
+            (a, b, best) = Compare(parity, plain);
         }
+        while (Math.Abs(a / b - 1) > Within && parity.Count < MostRounds);
+
+        var figures = $"reference alone {a:F4} ms against a plain TorchSharp loop {b:F4} ms on {best + 1} thread(s) after {parity.Count} rounds (ms on 1, 2, … threads each round: {Text(parity)} / {Text(plain)})";
+        log.WriteLine(figures);
+        Assert.True(Math.Abs(a / b - 1) <= Within, figures);
+
+        static string Text(List<double[]> rounds) => string.Join("; ", rounds.Select(r => string.Join(", ", r.Select(ms => ms.ToString("F4")))));
+    }
+
+    static (double Parity, double Plain, int Best) Compare(List<double[]> parity, List<double[]> plain)
+    {
         // The reference at its best, as parity bench takes it: the fastest thread count's median step, and of the rounds the
         // least disturbed, since the machine's other load only ever adds time (the test command runs the test projects at
         // once: one round of the child read 0.55 ms at a load of 6, its others 0.41, the plain loop's 0.40–0.42). The plain
         // loop at that same count: under that load one lucky round at another count (the plain loop once 0.33 ms on two
         // threads, whose every other round read 0.53–0.54) says nothing about the figure bench reports.
         var best = Enumerable.Range(0, Environment.ProcessorCount).MinBy(t => parity.Min(r => r[t]));
-        var (a, b) = (parity.Min(r => r[best]), plain.Min(r => r[best]));
-
-        var figures = $"reference alone {a:F4} ms against a plain TorchSharp loop {b:F4} ms on {best + 1} thread(s) (ms on 1, 2, … threads each round: {Text(parity)} / {Text(plain)})";
-        log.WriteLine(figures);
-        Assert.True(Math.Abs(a / b - 1) <= Within, figures);
-
-        static string Text(List<double[]> rounds) => string.Join("; ", rounds.Select(r => string.Join(", ", r.Select(ms => ms.ToString("F4")))));
+        return (parity.Min(r => r[best]), plain.Min(r => r[best]), best);
     }
 
     /// <summary>The disk spec's model, loss, optimizer and batch as one would write them in TorchSharp: median ms of a full step on <paramref name="threads"/> threads.</summary>
