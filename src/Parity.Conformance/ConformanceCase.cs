@@ -45,7 +45,8 @@ public sealed record ConformanceCase(string Name, ModelDescription Model, IReadO
         double[] x = model.TakesTokens
             ? [.. Enumerable.Range(0, rows * features).Select(_ => (double)random.Next(model.Layers[0].Integer("num_embeddings")))]
             : [.. Enumerable.Range(0, rows * features).Select(_ => Draw(0, 1))];
-        // A class index per position: one for flat outputs [V], T for a sequence's [T, V] (PyTorch's view(-1, V)).
+        // A class index per position: one for flat outputs [V], T for a sequence's [T, V] (PyTorch's view(-1, V)), the first of
+        // each row ignored, so that the loss is a mean over the scored positions alone, as a task scoring part of a sequence asks.
         var positions = outputs / output[^1];
         var batch = model.Loss.Kind switch
         {
