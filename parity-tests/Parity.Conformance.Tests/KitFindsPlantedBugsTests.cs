@@ -3,7 +3,10 @@ using Parity.Engine;
 
 namespace Parity.Conformance.Tests;
 
-/// <summary>Every check of the kit can fail: each planted contract bug, the built-in engine with one behaviour broken, is found by its check and by no other.</summary>
+/// <summary>
+/// Every check of the kit can fail: each planted contract bug, the built-in engine with one behaviour broken, is found by
+/// its check and by no other, on an MLP and on the transformer (a bug of residual blocks on the transformer alone).
+/// </summary>
 public class KitFindsPlantedBugsTests
 {
     static readonly Dictionary<string, (string Check, BackendFactory Create)> Bugs = new()
@@ -20,7 +23,11 @@ public class KitFindsPlantedBugsTests
         ["layer probe accumulates"] = ("layer-probe", Wrapped(engine => new LayerProbeAccumulates(engine))),
         ["layer probe evaluation passes through"] = ("layer-probe", Wrapped(engine => new LayerProbeEvaluationPassesThrough(engine))),
         ["forward into in model order"] = ("forward-into", Wrapped(engine => new ForwardIntoInModelOrder(engine))),
+        ["layer probe drops the skip"] = ("layer-probe", (model, initial) => new LayerProbeDropsTheSkip(EngineBackend.Create(model, initial), model)),
     };
+
+    /// <summary>The bugs only a model with a residual block has.</summary>
+    static readonly string[] BlockBugs = ["layer probe drops the skip"];
 
     static BackendFactory Wrapped(Func<IBackend, IBackend> bug) =>
         (model, initial) => bug(EngineBackend.Create(model, initial));
@@ -28,15 +35,25 @@ public class KitFindsPlantedBugsTests
     /// <summary>Momentum, Nesterov, weight decay, norm clipping and a step schedule of γ = 0.1 every epoch, in float64.</summary>
     static readonly ConformanceCase Case = ConformanceCases.Standard.Single(c => c.Name == "relu-cross-entropy-float64");
 
-    public static TheoryData<string> BugNames => new(Bugs.Keys);
+    /// <summary>Token ids, two residual blocks, cross-entropy over positions; momentum, weight decay, norm clipping and an exponential schedule, in float64.</summary>
+    static readonly ConformanceCase Transformer = ConformanceCases.Standard.Single(c => c.Name == "transformer-float64");
+
+    public static TheoryData<string, string> BugsAndCases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var bug in Bugs.Keys)
+            foreach (var c in BlockBugs.Contains(bug) ? [Transformer] : new[] { Case, Transformer })
+                data.Add(bug, c.Name);
+        return data;
+    }
 
     [Theory]
-    [MemberData(nameof(BugNames))]
-    public void EachPlantedBugIsFoundByItsCheckAlone(string bug)
+    [MemberData(nameof(BugsAndCases))]
+    public void EachPlantedBugIsFoundByItsCheckAlone(string bug, string @case)
     {
         var (check, create) = Bugs[bug];
 
-        var findings = ConformanceKit.Run(create, Case);
+        var findings = ConformanceKit.Run(create, ConformanceCases.Standard.Single(c => c.Name == @case));
 
         Assert.NotEmpty(findings);
         Assert.All(findings, finding => Assert.Equal(check, finding.Check));

@@ -8,9 +8,11 @@ namespace Parity.Conformance.Checks;
 static class LayerProbe
 {
     public static ConformanceCheck Check { get; } = new("layer-probe",
-        "a backend with the optional ILayerProbe gives, for each layer run alone on the input its Forward gave that layer and the gradient its ComputeGradients says reached "
-        + "the layer's output, the layer's output, the gradient ComputeGradients passed back from it (\"input\" for the first layer) and its parameters' gradients, within rounding; "
-        + "and its layers' RunLayerEvaluation, each on the one before's output, give Evaluate's outputs "
+        "a backend with the optional ILayerProbe gives, for each layer run alone on the input its Forward gave that layer (the output of the entry feeding it: "
+        + "for a residual block, the entry before its layers) and the gradient its ComputeGradients says reached the layer's output, the layer's output, "
+        + "the gradient ComputeGradients passed back from it (\"input\" for the first layer; less the skip's share where a residual block starts with it) "
+        + "and the gradients of its parameters (a block's: every parameter inside it), within rounding; "
+        + "and its layers' RunLayerEvaluation, each on its feeding entry's output, give Evaluate's outputs "
         + "(a backend without ILayerProbe has nothing to check)",
         Run);
 
@@ -24,20 +26,20 @@ static class LayerProbe
         var problems = new List<string>();
         // Before the layers' training runs below move the buffers again: the layers' evaluations in turn are the backend's Evaluate.
         var evaluation = backend.Evaluate(c.Batch);
-        var evaluated = c.Model.Layers.Aggregate(new HostTensor("input", [c.Batch.Rows, .. c.Model.Layers[0].InputShape], c.Batch.X),
-            (input, layer) => probe.RunLayerEvaluation(layer.Index, c.Batch, input));
-        if (Closeness.Differs(c.Model, "RunLayerEvaluation of each layer in turn: the output", evaluation.Outputs, evaluated.Data) is { } evaluates)
+        var evaluated = new HostTensor[c.Model.Layers.Count];
+        foreach (var layer in c.Model.Layers)
+            evaluated[layer.Index] = probe.RunLayerEvaluation(layer.Index, c.Batch, Wiring.Input(c, evaluated, layer.Index));
+        if (Closeness.Differs(c.Model, "RunLayerEvaluation of each layer in turn: the output", evaluation.Outputs, evaluated[^1].Data) is { } evaluates)
             problems.Add(evaluates);
         foreach (var layer in c.Model.Layers)
         {
             var i = layer.Index;
-            var input = i == 0 ? new HostTensor("input", [c.Batch.Rows, .. layer.InputShape], c.Batch.X) : outputs[i - 1];
-            var run = probe.RunLayer(i, c.Batch, input, gradients.LayerOutputs[i]);
+            var run = probe.RunLayer(i, c.Batch, Wiring.Input(c, outputs, i), gradients.LayerOutputs[i]);
             if (Closeness.Differs(c.Model, $"RunLayer({i}): the output", outputs[i].Data, run.Output.Data) is { } output)
                 problems.Add(output);
-            if (Closeness.Differs(c.Model, $"RunLayer({i}): dL/d(input)", (i == 0 ? gradients.Input : gradients.LayerOutputs[i - 1]).Data, run.Input.Data) is { } passedBack)
+            if (Closeness.Differs(c.Model, $"RunLayer({i}): dL/d(input)", Wiring.PassedBack(c.Model, gradients, i), run.Input.Data) is { } passedBack)
                 problems.Add(passedBack);
-            var own = c.Model.Parameters.Where(p => p.Layer == i && !p.Buffer).Select(p => p.Name).ToHashSet();
+            var own = c.Model.Parameters.Where(p => !p.Buffer && Wiring.Encloses(c.Model, i, p)).Select(p => p.Name).ToHashSet();
             problems.AddRange(Closeness.Differs(c.Model, $"RunLayer({i}): the gradient of", [.. gradients.Parameters.Where(p => own.Contains(p.Name))], run.Parameters));
         }
         return problems;
