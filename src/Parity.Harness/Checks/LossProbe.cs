@@ -24,7 +24,8 @@ public sealed record Direction(string Label, IReadOnlyDictionary<string, double[
 /// <summary>
 /// The numerical side of gradcheck: the loss at θ ± eps·u by central differences, with the backend's
 /// own forward and loss. A probe whose ± points put some ReLU input on different sides of zero
-/// straddles a kink (of an op the catalogue marks as kinked: at 0, or where a max-pool window changes its choice), where the derivative is not defined: it is reported, not judged.
+/// straddles a kink (of an op the catalogue marks as kinked: at 0, or where a max-pool window changes its choice), where the derivative is not defined:
+/// a disagreeing probe that straddles one is reported, not judged (<see cref="Straddles"/>).
 /// A model whose training differs from its evaluation (dropout, batch norm) is probed on its training loss — the
 /// batch's masks and statistics, as the gradient was taken — through ComputeGradients, which changes no
 /// parameter (the buffers it moves are set back with the parameters).
@@ -47,14 +48,28 @@ public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, do
     // Each kinked layer's sides at θ + eps·u and at θ − eps·u, filled anew at every probe.
     readonly bool[][] _plusSides = SidesArrays(spec, batch), _minusSides = SidesArrays(spec, batch);
 
-    /// <summary>The central difference along <paramref name="direction"/>, whether it straddles a kink, and its resolution: one rounding unit of each loss, over 2·eps.</summary>
-    public (double Derivative, bool Kink, double Resolution) Derivative(Direction direction)
+    /// <summary>The central difference along <paramref name="direction"/>, and its resolution: one rounding unit of each loss, over 2·eps.</summary>
+    public (double Derivative, double Resolution) Derivative(Direction direction)
     {
-        var plus = LossAt(direction, eps, _plusSides);
-        var minus = LossAt(direction, -eps, _minusSides);
+        var plus = LossAt(direction, eps);
+        var minus = LossAt(direction, -eps);
         backend.SetParameters(_parameters);
-        return ((plus - minus) / (2 * eps), !_plusSides.Zip(_minusSides).All(sides => sides.First.AsSpan().SequenceEqual(sides.Second)),
-            (Ulp(plus) + Ulp(minus)) / (2 * eps));
+        return ((plus - minus) / (2 * eps), (Ulp(plus) + Ulp(minus)) / (2 * eps));
+    }
+
+    /// <summary>
+    /// Whether the ± points along <paramref name="direction"/> put some input of a kinked layer on different sides
+    /// of its kink. Asked only of a direction whose difference disagrees with the gradient: each answer costs a
+    /// forward at each point, and asking it of every direction was half of a CNN's finite differences.
+    /// </summary>
+    public bool Straddles(Direction direction)
+    {
+        if (_kinkLayers.Length == 0)
+            return false;
+        FillSides(direction, eps, _plusSides);
+        FillSides(direction, -eps, _minusSides);
+        backend.SetParameters(_parameters);
+        return !_plusSides.Zip(_minusSides).All(sides => sides.First.AsSpan().SequenceEqual(sides.Second));
     }
 
     static double Ulp(double value) => double.IsFinite(value) ? Math.BitIncrement(Math.Abs(value)) - Math.Abs(value) : double.PositiveInfinity;
@@ -64,16 +79,19 @@ public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, do
 
     static int Count(int[] shape) => shape.Aggregate(1, (n, d) => n * d);
 
-    double LossAt(Direction direction, double step, bool[][] sides)
+    double LossAt(Direction direction, double step)
+    {
+        var moved = MoveTo(direction, step);
+        return _training ? backend.ComputeGradients(moved).Loss : backend.Evaluate(moved).Loss;
+    }
+
+    /// <summary>Sets the backend's parameters to θ + step·u; returns the batch at that point (its input moved too when u moves it).</summary>
+    Batch MoveTo(Direction direction, double step)
     {
         backend.SetParameters(_parameters.Select(p => Moved(p, direction, step)).ToList());
-        var moved = direction.Components.ContainsKey("input")
+        return direction.Components.ContainsKey("input")
             ? batch with { X = Moved(new HostTensor("input", [batch.Rows, batch.Features], batch.X), direction, step).Data }
             : batch;
-        var loss = _training ? backend.ComputeGradients(moved).Loss : backend.Evaluate(moved).Loss;
-        if (_kinkLayers.Length > 0)
-            FillSides(moved, sides);
-        return loss;
     }
 
     HostTensor Moved(HostTensor tensor, Direction direction, double step)
@@ -88,8 +106,9 @@ public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, do
     }
 
     /// <summary>Which side of its kinks each input of the kinked layers is on (the sign, for ReLU), per kinked layer: a change between θ + eps·u and θ − eps·u is a kink crossed.</summary>
-    void FillSides(Batch moved, bool[][] sides)
+    void FillSides(Direction direction, double step, bool[][] sides)
     {
+        var moved = MoveTo(direction, step);
         var outputs = Outputs(moved);
         for (var k = 0; k < _kinkLayers.Length; k++)
         {
