@@ -95,7 +95,7 @@ public class CheckCommandTests
     public void PyTorch_rebuilds_every_catalogue_op_from_the_dump()
     {
         using var temp = new TempFolder();
-        // Every op that takes features; the embedding, which takes token ids, cannot stand in a model of features.
+        // Every op that takes features; the embedding, which takes token ids, cannot stand in a model of features (the transformer dump test covers it).
         var layers = string.Concat(Parity.Spec.LayerOps.All.Where(op => op.Vocabulary is null).Select(EveryOpLayers));
         var spec = $"name: every-op\nseed: 5\ndata: {{source: quadratic, train: 20, test: 10}}\nmodel:\n{layers}  - linear: 1\nloss: mse\noptimizer: {{sgd: {{lr: 0.01}}}}\ntrain: {{epochs: 1, batch: 10}}\n";
         var (exit, output, error) = Cli.Run("check", temp.File("every-op.yaml", spec), "--dump", temp["dump"]);
@@ -136,11 +136,14 @@ public class CheckCommandTests
         train: {epochs: 1, batch: 16}
         """;
 
-    [Fact]
-    public void A_transformers_dump_holds_token_ids_and_sequence_targets_and_PyTorch_recomputes_its_gradients()
+    [Theory]
+    [InlineData("float64", "F64")]
+    [InlineData("float32", "F32")]
+    public void A_transformers_dump_holds_token_ids_and_sequence_targets_and_PyTorch_recomputes_its_gradients(string dtype, string floats)
     {
         using var temp = new TempFolder();
-        var (exit, output, error) = Cli.Run("check", temp.File("transformer.yaml", TransformerSpec), "--dump", temp["dump"]);
+        var spec = TransformerSpec.Replace("dtype: float64", $"dtype: {dtype}");
+        var (exit, output, error) = Cli.Run("check", temp.File("transformer.yaml", spec), "--dump", temp["dump"]);
         Assert.True(exit == 0, error + output);
 
         // As PyTorch holds them: ids and targets [rows, T] in int64, masks [rows, …] in the model's dtype.
@@ -150,8 +153,8 @@ public class CheckCommandTests
         Assert.Equal("I64 [16, 7]", Held("x"));
         Assert.Equal("I64 [16, 7]", Held("y"));
         Assert.Contains(Parity.Contract.Batch.IgnoredTarget, batch["y"].Integers!);
-        Assert.Equal("F64 [16, 2, 7, 7]", Held("2.1.mask"));
-        Assert.Equal("F64 [16, 7, 8]", Held("3.5.mask"));
+        Assert.Equal($"{floats} [16, 2, 7, 7]", Held("2.1.mask"));
+        Assert.Equal($"{floats} [16, 7, 8]", Held("3.5.mask"));
 
         var (agrees, report) = Recompute(temp["dump"]);
         Assert.True(agrees, report);

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Recomputes, with PyTorch, the loss and gradients that `parity check --dump DIR` wrote, and
 compares them with the engine's and the twin's. Reads only the dump (safetensors files; the model
-is described in params.safetensors' metadata "model", as an engine's build request describes it). Exit 0 when both agree with PyTorch, 1 otherwise.
+is described in params.safetensors' metadata "model", as an engine's build request describes it).
+Exit 0 when both agree with PyTorch, 1 otherwise.
 
     python3 recompute_from_dump.py DIR [--rtol R --atol A]
 """
