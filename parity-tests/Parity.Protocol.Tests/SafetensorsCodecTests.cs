@@ -28,6 +28,14 @@ public class SafetensorsCodecTests
         Assert.Empty(decoded[3].Floats!);
     }
 
+    /// <summary>A sequence's targets once went out as [rows] holding rows·T values: a file no reader takes.</summary>
+    [Fact]
+    public void A_shape_that_does_not_hold_the_values_is_refused_when_writing()
+    {
+        var error = Assert.Throws<ArgumentException>(() => SafetensorsCodec.Encode([SafetensorsTensor.Int64("y", [2], [1, 2, 3, 4, 5, 6])]));
+        Assert.Contains("tensor 'y' has 6 values, which its shape [2] does not hold", error.Message);
+    }
+
     [Fact]
     public void The_data_starts_8_byte_aligned_after_a_header_padded_with_spaces()
     {

@@ -22,6 +22,9 @@ public static class SafetensorsCodec
         var offset = 0L;
         foreach (var tensor in tensors)
         {
+            // A shape that does not hold the values writes a file no reader takes (safetensors checks each tensor's span against its shape).
+            if (tensor.Shape.Aggregate(1L, (n, d) => n * d) != Count(tensor))
+                throw new ArgumentException($"tensor '{tensor.Name}' has {Count(tensor)} values, which its shape {tensor.ShapeText} does not hold", nameof(tensors));
             var length = (long)Count(tensor) * Size(tensor.DType);
             header[tensor.Name] = new Dictionary<string, object>
             {

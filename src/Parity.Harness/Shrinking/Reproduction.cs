@@ -61,7 +61,8 @@ public sealed record Reproduction(string SpecYaml, IReadOnlyList<(HostTensor Ten
     {
         yield return new($"{index}.x", [batch.Rows, batch.Features], batch.X);
         if (batch.Classes is { } classes)
-            yield return new($"{index}.classes", [batch.Rows], [.. classes.Select(c => (double)c)]);
+            // One class per row, or per position of a sequence ([rows, T], as its targets are written).
+            yield return new($"{index}.classes", classes.Length == batch.Rows ? [batch.Rows] : [batch.Rows, classes.Length / batch.Rows], [.. classes.Select(c => (double)c)]);
         if (batch.Targets is { } targets)
             yield return new($"{index}.targets", [batch.Rows, batch.TargetWidth], targets);
         foreach (var mask in batch.Masks ?? [])
