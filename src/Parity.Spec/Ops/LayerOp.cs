@@ -36,6 +36,13 @@ public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops
     /// <summary>The op's FLOPs for one sample from its input and output shapes; by default the per-element counts over the output.</summary>
     public Func<OpSettings, int[], int[], OpCost>? Cost { get; init; }
 
+    /// <summary>
+    /// The values one sample of the layer holds besides its output, from its settings, one sample's input shape and
+    /// whether it trains (true) or evaluates: what its forward makes on the way and its backward needs, in both engines
+    /// (attention's q, k, v and its weights [H, T, T]); 0 by default. The memory estimate and the evaluation chunk count them.
+    /// </summary>
+    public Func<OpSettings, int[], bool, long> Holds { get; init; } = (_, _, _) => 0;
+
     public bool HasKinks { get; init; }
 
     /// <summary>

@@ -250,6 +250,7 @@ public static class LayerOps
             Shape = SequenceShapes.Attend,
             Owns = SequenceShapes.AttentionTensors,
             Cost = SequenceShapes.Attention,
+            Holds = SequenceShapes.AttentionHolds,
             DropProbability = settings => settings.Number("dropout"),
             MaskShape = (settings, input) => [settings.Integer("num_heads"), input[0], input[0]],
             // Without dropout its training forward is its evaluation.
