@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Parity.Cli.Tests;
 
@@ -65,6 +66,37 @@ public class CheckCommandTests
         Assert.Equal(spec.GetProperty("layers").GetArrayLength(), resync.GetProperty("layers").GetArrayLength());
         Assert.Equal(0, spec.GetProperty("diagnosis").GetArrayLength());
         Assert.Contains("passed unseen-check", output);
+    }
+
+    /// <summary>
+    /// A model with a residual block names each layer by its path, as its parameters are named: the console's re-sync line,
+    /// and in the JSON both layer lists, each entry with its flat index and its path.
+    /// </summary>
+    [Fact]
+    public void A_residual_model_s_check_names_its_layers_by_path()
+    {
+        using var temp = new TempFolder();
+        var spec = temp.File("block.yaml", """
+            name: block-check
+            seed: 4
+            data: {source: sort, length: 3, digits: 4, train: 16, test: 8}
+            model: [embedding: {vocab: 4, dim: 4}, residual: [layer-norm, causal-self-attention: {heads: 2}], linear: 4]
+            loss: cross-entropy
+            optimizer: {sgd: {lr: 0.1}}
+            train: {epochs: 1, batch: 8}
+            """);
+        var (exit, output, error) = Cli.Run("check", spec, "--json", temp["check.json"]);
+
+        Assert.True(exit == 0, error + output);
+        string[] paths = ["0", "1.0", "1.1", "1", "2"];
+        Assert.Matches(@"re-sync \(own / inherited max abs err\): " + string.Join(", ", paths.Select(p => Regex.Escape(p) + @" \S+ / \S+ agrees")) + "\n", output);
+        using var json = JsonDocument.Parse(File.ReadAllText(temp["check.json"]));
+        var check = json.RootElement.GetProperty("specs")[0];
+        foreach (var layers in new[] { check.GetProperty("layers"), check.GetProperty("resync").GetProperty("layers") })
+        {
+            Assert.Equal(paths, layers.EnumerateArray().Select(l => l.GetProperty("path").GetString()));
+            Assert.Equal(Enumerable.Range(0, paths.Length), layers.EnumerateArray().Select(l => l.GetProperty("layer").GetInt32()));
+        }
     }
 
     [Fact]
