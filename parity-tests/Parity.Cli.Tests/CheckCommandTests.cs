@@ -127,7 +127,7 @@ public class CheckCommandTests
     public void PyTorch_rebuilds_every_catalogue_op_from_the_dump()
     {
         using var temp = new TempFolder();
-        // Every op that takes features; the embedding, which takes token ids, cannot stand in a model of features.
+        // Every op that takes features; the embedding, which takes token ids, cannot stand in a model of features (the transformer dump test covers it).
         var layers = string.Concat(Parity.Spec.LayerOps.All.Where(op => op.Vocabulary is null).Select(EveryOpLayers));
         var spec = $"name: every-op\nseed: 5\ndata: {{source: quadratic, train: 20, test: 10}}\nmodel:\n{layers}  - linear: 1\nloss: mse\noptimizer: {{sgd: {{lr: 0.01}}}}\ntrain: {{epochs: 1, batch: 10}}\n";
         var (exit, output, error) = Cli.Run("check", temp.File("every-op.yaml", spec), "--dump", temp["dump"]);
@@ -137,6 +137,64 @@ public class CheckCommandTests
 
         Assert.True(agrees, report);
         Assert.Contains("every-op engine 0.weight", report);
+    }
+
+    // A tiny transformer with every sequence op: token ids in, blocks that nest, attention and MLP dropout, GELU in both
+    // forms, a layer norm without affine parameters, and sequence targets whose unscored positions are -100.
+    const string TransformerSpec = """
+        name: dump-transformer
+        seed: 4
+        dtype: float64
+        data: {source: sort, length: 4, digits: 3, train: 64, test: 16}
+        model:
+          - embedding: {vocab: 3, dim: 8}
+          - position-embedding: {block: 7}
+          - residual:
+              - layer-norm
+              - causal-self-attention: {heads: 2, dropout: 0.25}
+          - residual:
+              - layer-norm: {affine: false}
+              - linear: 16
+              - gelu
+              - residual:
+                  - linear: 16
+                  - gelu: {approximate: tanh}
+              - linear: 8
+              - dropout: {p: 0.25}
+          - layer-norm
+          - linear: {out: 3, bias: false}
+        loss: cross-entropy
+        optimizer: {sgd: {lr: 0.1}}
+        train: {epochs: 1, batch: 16}
+        """;
+
+    [Theory]
+    [InlineData("float64", "F64")]
+    [InlineData("float32", "F32")]
+    public void A_transformers_dump_holds_token_ids_and_sequence_targets_and_PyTorch_recomputes_its_gradients(string dtype, string floats)
+    {
+        using var temp = new TempFolder();
+        var spec = TransformerSpec.Replace("dtype: float64", $"dtype: {dtype}");
+        var (exit, output, error) = Cli.Run("check", temp.File("transformer.yaml", spec), "--dump", temp["dump"]);
+        Assert.True(exit == 0, error + output);
+
+        // As PyTorch holds them: ids and targets [rows, T] in int64, masks [rows, …] in the model's dtype.
+        var batch = Protocol.SafetensorsCodec.Decode(File.ReadAllBytes(Path.Combine(temp["dump"], "batch.safetensors"))).ToDictionary(t => t.Name);
+        Assert.Equal(["x", "y", "2.1.mask", "3.5.mask"], batch.Keys);
+        string Held(string name) => $"{batch[name].DType} {batch[name].ShapeText}";
+        Assert.Equal("I64 [16, 7]", Held("x"));
+        Assert.Equal("I64 [16, 7]", Held("y"));
+        Assert.Contains(Parity.Contract.Batch.IgnoredTarget, batch["y"].Integers!);
+        Assert.Equal($"{floats} [16, 2, 7, 7]", Held("2.1.mask"));
+        Assert.Equal($"{floats} [16, 7, 8]", Held("3.5.mask"));
+
+        var (agrees, report) = Recompute(temp["dump"]);
+        Assert.True(agrees, report);
+        foreach (var name in new[] { "0.weight", "1.weight", "2.0.bias", "2.1.c_attn.weight", "3.3.0.weight", "3.4.bias", "5.weight", "loss" })
+        {
+            Assert.Contains($"dump-transformer engine {name}: ", report);
+            Assert.Contains($"dump-transformer twin {name}: ", report);
+        }
     }
 
     /// <summary>

@@ -59,15 +59,15 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState, I
 
     public IReadOnlyList<HostTensor> Forward(Batch batch)
     {
-        var shapes = _model.Layers.Select(layer => (Name: layer.Index.ToString(), Shape: Rows(batch, layer.OutputShape))).ToList();
-        var values = Expect(_channel.Call("forward", tensors: [Input(batch), .. Masks(batch)], replyBytes: Bytes(shapes)), shapes);
+        var shapes = _model.Layers.Select(layer => (Name: layer.Index.ToString(), Shape: BatchTensors.Rows(batch, layer.OutputShape))).ToList();
+        var values = Expect(_channel.Call("forward", tensors: [BatchTensors.X(_model, batch), .. BatchTensors.Masks(_model, batch)], replyBytes: Bytes(shapes)), shapes);
         return shapes.Select(s => new HostTensor(s.Name, s.Shape, values[s.Name])).ToList();
     }
 
     public Gradients ComputeGradients(Batch batch)
     {
-        var layers = _model.Layers.Select(layer => (Name: $"output.{layer.Index}", Shape: Rows(batch, layer.OutputShape))).ToList();
-        var input = (Name: "input", Shape: Rows(batch, _model.InputShape));
+        var layers = _model.Layers.Select(layer => (Name: $"output.{layer.Index}", Shape: BatchTensors.Rows(batch, layer.OutputShape))).ToList();
+        var input = (Name: "input", Shape: BatchTensors.Rows(batch, _model.InputShape));
         // Gradients of the parameters alone: a buffer has none.
         var trained = _model.Parameters.Where(p => !p.Buffer).ToList();
         var expected = trained.Select(p => (p.Name, p.Shape)).Concat(layers).Append(input).ToList();
@@ -137,12 +137,12 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState, I
         var description = _model.Layers[layer];
         // A residual block runs its span's layers: the entries right before it.
         var parameters = _model.Parameters.Where(p => !p.Buffer && p.Layer >= layer - description.Span && p.Layer <= layer).ToList();
-        var output = (Name: "output", Shape: Rows(batch, description.OutputShape));
-        var gradInput = (Name: "grad_input", Shape: Rows(batch, description.InputShape));
+        var output = (Name: "output", Shape: BatchTensors.Rows(batch, description.OutputShape));
+        var gradInput = (Name: "grad_input", Shape: BatchTensors.Rows(batch, description.InputShape));
         var expected = parameters.Select(p => (p.Name, p.Shape)).Append(output).Append(gradInput).ToList();
         var reply = _channel.TryCall("run_layer", new JsonObject { ["layer"] = layer },
             [LayerInput(layer, batch, input),
-             SafetensorsTensor.Float("grad_output", Rows(batch, description.OutputShape), outputGradient.Data, _model.IsFloat32), .. Masks(batch)], Bytes(expected))
+             SafetensorsTensor.Float("grad_output", BatchTensors.Rows(batch, description.OutputShape), outputGradient.Data, _model.IsFloat32), .. BatchTensors.Masks(_model, batch)], Bytes(expected))
             ?? throw new NotSupportedException($"{Name} answered not-implemented to 'run_layer': re-sync and the backward linearity check run one layer "
                 + "on a given input and upstream gradient, and need the optional run_layer request (see Parity's docs/protocol.md)");
         var values = Expect(reply, expected);
@@ -159,7 +159,7 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState, I
     public HostTensor RunLayerEvaluation(int layer, Batch batch, HostTensor input)
     {
         var description = _model.Layers[layer];
-        var shape = Rows(batch, description.OutputShape);
+        var shape = BatchTensors.Rows(batch, description.OutputShape);
         var reply = _channel.TryCall("run_layer", new JsonObject { ["layer"] = layer, ["training"] = false },
             [LayerInput(layer, batch, input)], Bytes([("output", shape)]))
             ?? throw new NotSupportedException($"{Name} answered not-implemented to 'run_layer' with \"training\": false: re-sync runs each layer's evaluation forward "
@@ -250,8 +250,6 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState, I
 
     IEnumerable<(string Name, int[] Shape)> ParameterShapes() => _model.Parameters.Select(p => (p.Name, p.Shape));
 
-    static int[] Rows(Batch batch, int[] sampleShape) => [batch.Rows, .. sampleShape];
-
     /// <summary>The bytes of data the tensors take in the model's dtype: the most a response carrying them needs, before base64.</summary>
     long Bytes(IEnumerable<(string Name, int[] Shape)> tensors) =>
         tensors.Sum(t => t.Shape.Aggregate(1L, (count, n) => count * n)) * (_model.IsFloat32 ? sizeof(float) : sizeof(double));
@@ -259,34 +257,11 @@ public sealed class ProcessBackend : IBackend, IEngineTiming, IOptimizerState, I
     List<SafetensorsTensor> Parameters(IReadOnlyList<HostTensor> parameters) =>
         parameters.Select(p => SafetensorsTensor.Float(p.Name, p.Shape, p.Data, _model.IsFloat32)).ToList();
 
-    SafetensorsTensor Input(Batch batch) => Input(Rows(batch, _model.InputShape), batch.X, _model.TakesTokens);
-
     /// <summary>A layer's input <c>x</c> for run_layer: token ids when the layer (or the block it closes) starts the model and the model takes tokens.</summary>
     SafetensorsTensor LayerInput(int layer, Batch batch, HostTensor input) =>
-        Input(Rows(batch, _model.Layers[layer].InputShape), input.Data, _model.TakesTokens && layer - _model.Layers[layer].Span == 0);
+        BatchTensors.Input(_model, BatchTensors.Rows(batch, _model.Layers[layer].InputShape), input.Data, _model.TakesTokens && layer - _model.Layers[layer].Span == 0);
 
-    /// <summary>Features in the model's dtype, or token ids as int64: whole numbers, exact in the batch's doubles.</summary>
-    SafetensorsTensor Input(int[] shape, double[] values, bool tokens) => tokens
-        ? SafetensorsTensor.Int64("x", shape, values.Select(id => (long)id).ToArray())
-        : SafetensorsTensor.Float("x", shape, values, _model.IsFloat32);
-
-    /// <summary>
-    /// The batch's features and targets — float rows <c>y</c>, or int64 class indices <c>classes</c>, [rows]
-    /// or, for a sequence model (output [T, V]), [rows, T] with ignored positions −100 — and its dropout
-    /// masks (none for a model without dropout, so such an engine sees what it always saw).
-    /// </summary>
-    List<SafetensorsTensor> Examples(Batch batch) =>
-    [
-        Input(batch),
-        batch.Classes is { } classes
-            ? SafetensorsTensor.Int64("classes", Rows(batch, _model.Layers[^1].OutputShape[..^1]), classes.Select(c => (long)c).ToArray())
-            : SafetensorsTensor.Float("y", [batch.Rows, batch.TargetWidth], batch.Targets!, _model.IsFloat32),
-        .. Masks(batch),
-    ];
-
-    /// <summary>Each dropout mask under its name ("2.mask"), 0/1 in the model's dtype.</summary>
-    IEnumerable<SafetensorsTensor> Masks(Batch batch) =>
-        (batch.Masks ?? []).Select(mask => SafetensorsTensor.Float(mask.Name, mask.Shape, mask.Data, _model.IsFloat32));
+    List<SafetensorsTensor> Examples(Batch batch) => BatchTensors.Of(_model, batch, "classes");
 
     /// <summary>The reply's tensors, exactly the expected names, each in the expected shape and the model's dtype.</summary>
     Dictionary<string, double[]> Expect(EngineReply reply, IReadOnlyCollection<(string Name, int[] Shape)> expected)
