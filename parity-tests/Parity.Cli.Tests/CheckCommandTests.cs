@@ -197,6 +197,22 @@ public class CheckCommandTests
         }
     }
 
+    /// <summary>Dropout and attention with p = 0 drop nothing: the dump holds no mask for them, and PyTorch recomputes it without one.</summary>
+    [Fact]
+    public void A_transformers_dump_without_dropout_has_no_masks_and_PyTorch_recomputes_it()
+    {
+        using var temp = new TempFolder();
+        var spec = TransformerSpec.Replace("dropout: 0.25", "dropout: 0").Replace("p: 0.25", "p: 0");
+        var (exit, output, error) = Cli.Run("check", temp.File("transformer.yaml", spec), "--dump", temp["dump"]);
+        Assert.True(exit == 0, error + output);
+
+        var batch = Protocol.SafetensorsCodec.Decode(File.ReadAllBytes(Path.Combine(temp["dump"], "batch.safetensors")));
+        Assert.Equal(["x", "y"], batch.Select(t => t.Name));
+        var (agrees, report) = Recompute(temp["dump"]);
+        Assert.True(agrees, report);
+        Assert.Contains("dump-transformer engine 2.1.c_attn.weight: ", report);
+    }
+
     /// <summary>
     /// An op in its first example's settings, reached by a linear layer of its input's width (unflattened
     /// for an op of images) and followed by a flatten when it gives images, so that every op can stand
