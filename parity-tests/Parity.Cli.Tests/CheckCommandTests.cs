@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Parity.Cli.Tests;
 
@@ -65,6 +66,37 @@ public class CheckCommandTests
         Assert.Equal(spec.GetProperty("layers").GetArrayLength(), resync.GetProperty("layers").GetArrayLength());
         Assert.Equal(0, spec.GetProperty("diagnosis").GetArrayLength());
         Assert.Contains("passed unseen-check", output);
+    }
+
+    /// <summary>
+    /// A model with a residual block names each layer by its path, as its parameters are named: the console's re-sync line,
+    /// and in the JSON both layer lists, each entry with its flat index and its path.
+    /// </summary>
+    [Fact]
+    public void A_residual_model_s_check_names_its_layers_by_path()
+    {
+        using var temp = new TempFolder();
+        var spec = temp.File("block.yaml", """
+            name: block-check
+            seed: 4
+            data: {source: sort, length: 3, digits: 4, train: 16, test: 8}
+            model: [embedding: {vocab: 4, dim: 4}, residual: [layer-norm, causal-self-attention: {heads: 2}], linear: 4]
+            loss: cross-entropy
+            optimizer: {sgd: {lr: 0.1}}
+            train: {epochs: 1, batch: 8}
+            """);
+        var (exit, output, error) = Cli.Run("check", spec, "--json", temp["check.json"]);
+
+        Assert.True(exit == 0, error + output);
+        string[] paths = ["0", "1.0", "1.1", "1", "2"];
+        Assert.Matches(@"re-sync \(own / inherited max abs err\): " + string.Join(", ", paths.Select(p => Regex.Escape(p) + @" \S+ / \S+ agrees")) + "\n", output);
+        using var json = JsonDocument.Parse(File.ReadAllText(temp["check.json"]));
+        var check = json.RootElement.GetProperty("specs")[0];
+        foreach (var layers in new[] { check.GetProperty("layers"), check.GetProperty("resync").GetProperty("layers") })
+        {
+            Assert.Equal(paths, layers.EnumerateArray().Select(l => l.GetProperty("path").GetString()));
+            Assert.Equal(Enumerable.Range(0, paths.Length), layers.EnumerateArray().Select(l => l.GetProperty("layer").GetInt32()));
+        }
     }
 
     [Fact]
@@ -163,6 +195,22 @@ public class CheckCommandTests
             Assert.Contains($"dump-transformer engine {name}: ", report);
             Assert.Contains($"dump-transformer twin {name}: ", report);
         }
+    }
+
+    /// <summary>Dropout and attention with p = 0 drop nothing: the dump holds no mask for them, and PyTorch recomputes it without one.</summary>
+    [Fact]
+    public void A_transformers_dump_without_dropout_has_no_masks_and_PyTorch_recomputes_it()
+    {
+        using var temp = new TempFolder();
+        var spec = TransformerSpec.Replace("dropout: 0.25", "dropout: 0").Replace("p: 0.25", "p: 0");
+        var (exit, output, error) = Cli.Run("check", temp.File("transformer.yaml", spec), "--dump", temp["dump"]);
+        Assert.True(exit == 0, error + output);
+
+        var batch = Protocol.SafetensorsCodec.Decode(File.ReadAllBytes(Path.Combine(temp["dump"], "batch.safetensors")));
+        Assert.Equal(["x", "y"], batch.Select(t => t.Name));
+        var (agrees, report) = Recompute(temp["dump"]);
+        Assert.True(agrees, report);
+        Assert.Contains("dump-transformer engine 2.1.c_attn.weight: ", report);
     }
 
     /// <summary>

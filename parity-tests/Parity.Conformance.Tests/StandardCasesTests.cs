@@ -84,6 +84,27 @@ public class StandardCasesTests
         ConformanceKit.Verify(BackendsUnderTest.ByName[backend], c);
     }
 
+    /// <summary>Dropout and attention with p = 0 drop nothing: the case carries no mask, as Parity's batches, and the backends keep the contract without one.</summary>
+    [Theory]
+    [InlineData("engine")]
+    [InlineData("twin")]
+    public void A_generated_case_has_no_mask_for_p_0(string backend)
+    {
+        var spec = SpecLoader.Parse("""
+            name: no-dropout
+            seed: 3
+            data: {source: sort, length: 3, digits: 4, train: 8, test: 8}
+            model: [embedding: {vocab: 4, dim: 4}, residual: [causal-self-attention: {heads: 2, dropout: 0}, {dropout: {p: 0}}], linear: 4]
+            loss: cross-entropy
+            optimizer: {sgd: {lr: 0.5}}
+            train: {epochs: 1, batch: 8}
+            """, "no-dropout.yaml");
+        var c = ConformanceCase.Generate("no-dropout", ModelDescriptions.Describe(spec), rows: 4);
+
+        Assert.Null(c.Batch.Masks);
+        ConformanceKit.Verify(BackendsUnderTest.ByName[backend], c);
+    }
+
     /// <summary>Everything the description holds, as JSON: two equal texts are the same model for every engine.</summary>
     static string Text(ModelDescription model) => JsonSerializer.Serialize(model, new JsonSerializerOptions { WriteIndented = true });
 }

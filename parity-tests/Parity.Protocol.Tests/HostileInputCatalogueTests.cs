@@ -109,6 +109,9 @@ public class HostileInputCatalogueTests(ITestOutputHelper log)
             2, "the largest part is the activations of a training batch", 20),
         ["a spec beyond --max-memory"] = new(f => ["check", f.Write("many-rows.yaml", Disk("  - linear: 25\n", rows: 100_000, batch: 100)), "--max-memory", "1"],
             2, "more than the 1.0 MiB of --max-memory; the largest part is the data", 20),
+        // 39 MiB before attention's weights [8, 63, 63] a row, its dropout mask and the weights after it were counted.
+        ["attention beyond --max-memory"] = new(f => ["check", f.Write("wide-attention.yaml", WideAttention), "--max-memory", "80"],
+            2, "parity: wide-attention.yaml: a run needs an estimated 96.3 MiB for both engines, more than the 80.0 MiB of --max-memory; the largest part is the activations of a training batch, 96.2 MiB", 20),
         ["NaN in the init: {from} weights"] = new(f => ["check", f.Write("from-nan.yaml", Xor + $"init: {{from: {f.Weights("w.safetensors", double.NaN)}}}\n")],
             2, "tensor '2.weight' holds NaN at flat index 1", 20),
         ["Infinity in the init: {from} weights"] = new(f => ["check", f.Write("from-inf.yaml", Xor + $"init: {{from: {f.Weights("w.safetensors", double.PositiveInfinity)}}}\n")],
@@ -127,6 +130,19 @@ public class HostileInputCatalogueTests(ITestOutputHelper log)
         optimizer:
           sgd: {lr: 0.1}
         train: {epochs: 1, batch: {{batch}}}
+        """;
+
+    /// <summary>T = 63 (sort of 32 digits), 8 heads: attention's weights are 31,752 values a row, every layer's output 1,260.</summary>
+    const string WideAttention = """
+        name: wide-attention
+        seed: 1
+        dtype: float32
+        data: {source: sort, length: 32, digits: 3, train: 64, test: 16}
+        model: [embedding: {vocab: 3, dim: 8}, causal-self-attention: {heads: 8, dropout: 0.1}, linear: 3]
+        loss: cross-entropy
+        optimizer:
+          sgd: {lr: 0.1}
+        train: {epochs: 1, batch: 64}
         """;
 
     static string Table(string path) => $$"""

@@ -1,3 +1,4 @@
+using static System.FormattableString;
 using Parity.Spec.Initialization;
 
 namespace Parity.Spec.Tests;
@@ -163,6 +164,28 @@ public class TransformerSpecTests
         Assert.NotEqual(batch.Masks![0].Data, Batches.ForStep(spec, data.Train, [0, 1, 2, 3], 0, 4).Masks![0].Data);
     }
 
+    /// <summary>A layer drops, and its batches carry its mask, only with p > 0: attention's [rows, heads, T, T] of ones would be pure cost.</summary>
+    [Theory]
+    [InlineData(0.0, 0.0, new string[0])]
+    [InlineData(0.1, 0.0, new[] { "1.1.mask" })]
+    [InlineData(0.0, 0.2, new[] { "2.1.mask" })]
+    public void Only_a_layer_with_p_above_0_gets_a_mask(double attention, double dropout, string[] masks)
+    {
+        var spec = Parse(WithModel("""
+              - embedding: {vocab: 3, dim: 12}
+              - residual:
+                  - layer-norm
+                  - causal-self-attention: {heads: 3, dropout: ATTENTION}
+              - residual: [{linear: 12}, {dropout: {p: DROPOUT}}]
+              - linear: 3
+
+            """.Replace("ATTENTION", Invariant($"{attention}")).Replace("DROPOUT", Invariant($"{dropout}"))));
+        var batch = Batches.ForStep(spec, Data.DatasetLoader.Load(spec).Train, [0, 1, 2, 3], epoch: 0, start: 0);
+        Assert.Equal(masks, batch.Masks?.Select(m => m.Name) ?? []);
+        Assert.All(batch.Masks ?? [], mask => Assert.Contains(0.0, mask.Data));
+        Assert.Equal(masks.Length > 0, spec.Model.OfType<OpLayer>().Any(layer => layer.Op.TrainingDiffers(layer.Settings)));
+    }
+
     [Fact]
     public void A_batch_of_sequences_holds_token_ids_and_rows_times_t_targets()
     {
@@ -174,9 +197,8 @@ public class TransformerSpecTests
         Assert.Equal(data.Train.Labels!.AsSpan(5 * 11, 11).ToArray(), batch.Classes[..11]);
         Assert.Equal(data.Train.Labels!.AsSpan(2 * 11, 11).ToArray(), batch.Classes[11..]);
         Assert.All(batch.X, id => Assert.True(id is 0 or 1 or 2));
-        // Attention without dropout keeps everything, as dropout with p = 0 does.
-        Assert.Equal(["2.1.mask"], batch.Masks!.Select(m => m.Name));
-        Assert.All(batch.Masks![0].Data, keep => Assert.Equal(1, keep));
+        // Attention without dropout drops nothing: no mask [rows, heads, T, T] of ones.
+        Assert.Null(batch.Masks);
         Assert.Equal(AccuracyRule.PerSequence, spec.Accuracy);
     }
 

@@ -17,7 +17,7 @@ namespace Parity.Torch.Tests;
 /// random upstream gradient — engine <c>Backward(g)</c> against <c>output.backward(g)</c> on the input's
 /// and every parameter's gradient — in float64 and float32; plus central differences of the random
 /// linear functional Σ g ⊙ y checking the engine's float64 backward on its own. Both sides run a
-/// training step on one batch — an op whose row says it drops elements gets a seeded mask from it, the
+/// training step on one batch — an op whose row says it drops elements (p > 0) gets a seeded mask from it, the
 /// same for the engine, TorchSharp and the differences, shaped as its row says — an op that takes token ids
 /// gets ids below its vocabulary, whose gradient is zeros — and the buffers it moves (batch norm's running
 /// statistics) are compared after it; an evaluation forward is compared on its own.
@@ -121,8 +121,9 @@ public class OpHelperTests
             ? [.. Enumerable.Range(0, Rows * Count(layer.InputShape)).Select(_ => (double)random.NextInt(vocabulary))]
             : Normals(Rows * Count(layer.InputShape), 3);
         var upstream = Normals(Rows * Count(layer.OutputShape), 1);
-        var masks = op?.DropProbability is not { } drop ? null
-            : new[] { Batches.Mask(Batch.MaskName(layer.Path), Rows, op.MaskShape(settings, layer.InputShape), drop(settings), random) };
+        // As Parity's batches: a mask only for a layer that drops (p > 0), so that one with p = 0 shows it needs none.
+        var masks = op?.Drops(settings) is not true ? null
+            : new[] { Batches.Mask(Batch.MaskName(layer.Path), Rows, op.MaskShape(settings, layer.InputShape), op.DropProbability!(settings), random) };
         var batch = new Batch(Rows, Count(layer.InputShape), input, null, null, 0, masks);
         module.Prepare(mode, batch, 0, Rows);
         return (module, input, upstream, tensors, batch);

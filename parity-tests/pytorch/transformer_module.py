@@ -70,9 +70,10 @@ def entries(module, prefix=""):
 
 
 class MaskedDropout(nn.Module):
-    """F.dropout's computation with a given mask (1 kept, 0 dropped), as Parity's engines apply it; nothing in evaluation."""
+    """F.dropout's computation with a given mask (1 kept, 0 dropped), as Parity's engines apply it; nothing in evaluation,
+    nor with p = 0, for which Parity draws no mask (mask None)."""
     def __init__(self, mask, p): super().__init__(); self.mask, self.p = mask, p
-    def forward(self, x): return x * (self.mask / (1 - self.p)) if self.training else x
+    def forward(self, x): return x * (self.mask / (1 - self.p)) if self.training and self.p > 0 else x
 
 
 def main():

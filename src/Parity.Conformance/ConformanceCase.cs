@@ -15,7 +15,7 @@ public sealed record ConformanceCase(string Name, ModelDescription Model, IReadO
     /// model's loss takes — class indices for cross-entropy and nll, one per output position (rows × T for
     /// a sequence output [T, V], the first position of each row <see cref="Batch.IgnoredTarget"/>, as a task
     /// that scores part of a sequence leaves it), 0/1 labels for the binary losses, values in [0, 1) for
-    /// MSE — every value held exactly in the model's dtype — and a seeded mask for each dropout layer and each attention layer with dropout.
+    /// MSE — every value held exactly in the model's dtype — and a seeded mask for each layer that drops, dropout or attention with p > 0.
     /// </summary>
     public static ConformanceCase Generate(string name, ModelDescription model, int rows = 8, int seed = 1)
     {
@@ -55,11 +55,11 @@ public sealed record ConformanceCase(string Name, ModelDescription Model, IReadO
             "bce" or "bce-with-logits" => new Batch(rows, features, x, null, [.. Enumerable.Range(0, rows * outputs).Select(_ => (double)random.Next(2))], outputs),
             _ => new Batch(rows, features, x, null, [.. Enumerable.Range(0, rows * outputs).Select(_ => Draw(0, 1))], outputs),
         };
-        // A layer that drops trains with a mask from the batch, each element kept with probability 1 − p: dropout's shaped as its
-        // input, attention's as its attention weights [heads, T, T], only with dropout (without, its training is its evaluation).
+        // A layer that drops (p > 0) trains with a mask from the batch, each element kept with probability 1 − p: dropout's shaped
+        // as its input, attention's as its attention weights [heads, T, T]. With p = 0 its training is its evaluation: no mask, as Parity's batches.
         var masks = model.Layers.Select(layer => layer.Kind switch
         {
-            "dropout" => (Layer: layer, P: layer.Number("p", 0.5), Shape: layer.InputShape),
+            "dropout" when layer.Number("p", 0.5) > 0 => (Layer: layer, P: layer.Number("p"), Shape: layer.InputShape),
             "causal-self-attention" when layer.Number("dropout", 0) > 0 =>
                 (Layer: layer, P: layer.Number("dropout"), Shape: [layer.Integer("num_heads"), layer.InputShape[0], layer.InputShape[0]]),
             _ => default,

@@ -5,8 +5,9 @@ namespace Parity.Contract;
 /// token ids, <see cref="ModelDescription.InputDType"/> "int64", X holds the ids [Rows, T] as whole
 /// numbers, exact in float64, and the protocol sends them as I64), the targets in the form the
 /// spec's loss takes — class indices, or float rows [Rows, TargetWidth] — and, for a model with
-/// dropout, one mask per dropout layer, named "{layer}.mask" (e.g. "2.mask"), shaped
-/// [Rows, …the layer's input shape], 1 where an element is kept and 0 where it is dropped. Parity
+/// dropout, one mask per layer that drops (a dropout layer, or attention's dropout, with p > 0: with p = 0
+/// none), named "{layer}.mask" (e.g. "2.mask"), shaped [Rows, …the layer's input shape]
+/// (attention's [Rows, H, T, T]), 1 where an element is kept and 0 where it is dropped.
 /// For a sequence model (output [T, V]) Classes holds Rows × T class indices, row-major, as PyTorch's
 /// <c>cross_entropy(logits.view(-1, V), targets.view(-1))</c> takes them; a position the task does not score
 /// holds <see cref="IgnoredTarget"/>. A mask's name starts with its layer's <see cref="LayerDescription.Path"/>. Parity
@@ -14,7 +15,7 @@ namespace Parity.Contract;
 /// multiplies its input by its mask and scales the kept values by 1/(1 − p) itself, in every call that
 /// trains or inspects training (<see cref="IBackend.ComputeGradients"/>, <see cref="IBackend.TrainStep"/>,
 /// <see cref="IBackend.Forward"/>, <see cref="IPhasedBackend.Load"/>) and not in <see cref="IBackend.Evaluate"/>,
-/// which passes its input through. Null when the model has no dropout.
+/// which passes its input through. Null when no layer drops.
 /// </summary>
 public sealed record Batch(int Rows, int Features, double[] X, int[]? Classes, double[]? Targets, int TargetWidth, IReadOnlyList<HostTensor>? Masks = null)
 {

@@ -7,14 +7,14 @@ public static class Batches
 {
     /// <summary>
     /// A training step's batch: the rows of <paramref name="split"/> at <paramref name="indices"/>, and
-    /// a dropout mask for every layer that drops, named by its path and shaped as its op says, drawn from
+    /// a dropout mask for every layer that drops (p > 0: <see cref="LayerOp.Drops"/>), named by its path and shaped as its op says, drawn from
     /// the spec's seed for this epoch and the batch's first position in the epoch's order — the same masks
     /// at the same step of every run, for every engine, in lockstep training as in <c>parity check</c>.
     /// </summary>
     public static Batch ForStep(ParitySpec spec, DataSplit split, ReadOnlySpan<int> indices, int epoch, int start)
     {
         var batch = Gather(split, indices, spec.TargetEncoding, spec.Shape.Classes ?? 0);
-        var dropping = spec.Model.OfType<OpLayer>().Where(layer => layer.Op.DropProbability is not null).ToList();
+        var dropping = spec.Model.OfType<OpLayer>().Where(layer => layer.Op.Drops(layer.Settings)).ToList();
         if (dropping.Count == 0)
             return batch;
         var layers = ModelDescriptions.Describe(spec).Layers;

@@ -5,7 +5,8 @@ namespace Parity.Spec;
 /// <summary>
 /// What a run of a spec holds in memory, estimated from the spec alone when it loads: for each of the
 /// two engines side by side — the engine under test and the TorchSharp twin — its parameters with
-/// their gradients and optimizer state, and its activations (every layer's output and its gradient)
+/// their gradients and optimizer state, and its activations (every layer's output and what a layer holds
+/// besides, such as attention's weights [H, T, T] and dropout mask, and in training their gradients)
 /// at a training batch or at an evaluation chunk, whichever is larger; and once, the data. A spec
 /// beyond the memory the machine has available, or beyond <c>--max-memory</c>, is refused before any
 /// work rather than found out by the system's out-of-memory killer, or by TorchSharp, part way through.
@@ -21,14 +22,13 @@ public sealed record MemoryEstimate(long Parameters, long BatchActivations, long
         var model = ModelDescriptions.Describe(spec);
         long element = spec.DType == DType.Float32 ? sizeof(float) : sizeof(double);
         var parameterValues = model.Parameters.Sum(p => p.Shape.Aggregate(1L, (n, d) => n * d));
-        var perRow = EvaluationChunk.ValuesPerRow(model) * element;
         var (train, test) = Rows(spec.Data);
         return new MemoryEstimate(
             // The values, their gradients and the optimizer's buffers.
             parameterValues * element * (2 + StateBuffers(spec.Optimizer)),
-            // Each layer's output and the gradient flowing back into it.
-            2 * Math.Min(spec.Train.Batch, Math.Max(train, 1)) * perRow,
-            EvaluationChunk.Rows(spec) * perRow,
+            // Each layer's output and what it holds, and the gradient flowing back into each.
+            2 * Math.Min(spec.Train.Batch, Math.Max(train, 1)) * EvaluationChunk.ValuesPerRow(model, training: true) * element,
+            EvaluationChunk.Rows(spec) * EvaluationChunk.ValuesPerRow(model, training: false) * element,
             // Parity keeps the data in float64: features and targets of every row.
             spec.Data.Source == DataSource.Csv
                 ? new FileInfo(spec.Data.Path!).Length

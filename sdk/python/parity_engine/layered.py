@@ -27,13 +27,14 @@ class Layer:
 
 
 class Dropout(Layer):
-    """x·mask/(1 − p) with the batch's mask from Parity in training, x in evaluation: built in, since the masks are the protocol's."""
+    """x·mask/(1 − p) with the batch's mask from Parity in training, x in evaluation and with p = 0 (Parity sends
+    no mask then): built in, since the masks are the protocol's."""
 
     def __init__(self, p):
         self.p = float(p)
 
     def forward(self, x):
-        self.scale = None if not self.training else self.mask * (x.dtype.type(1) / x.dtype.type(1 - self.p))
+        self.scale = None if not self.training or self.p == 0 else self.mask * (x.dtype.type(1) / x.dtype.type(1 - self.p))
         return x if self.scale is None else x * self.scale
 
     def backward(self, dy):

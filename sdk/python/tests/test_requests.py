@@ -193,6 +193,15 @@ class Answers(unittest.TestCase):
         np.testing.assert_array_equal([[28.0], [0.0]], t["output.0"])
         np.testing.assert_array_equal([[28.0, 28.0]], t["0.weight"])
 
+    def test_dropout_with_p_0_trains_without_a_mask(self):
+        # Parity sends no mask for p = 0: the layer passes its input through, in training too.
+        model = dict(MODEL, layers=[MODEL["layers"][0], dict(MODEL["layers"][1], options={"p": 0.0})])
+        batch = {name: value for name, value in BATCH.items() if name != "1.mask"}
+        (_, r), _ = exchange(tiny_engine(), request("build", {"model": model}, PARAMETERS), request("gradients", tensors=batch, id=2))
+        # Outputs 3.5 and 2.5, none dropped: loss 3.5² + 1.5².
+        self.assertEqual(14.5, r["result"]["loss"])
+        np.testing.assert_array_equal(r["tensors"]["output.0"], r["tensors"]["output.1"])
+
     def test_a_nan_loss_is_written_as_a_string(self):
         batch = dict(BATCH, y=np.array([[np.nan], [1.0]]))
         (_, r), _ = exchange(tiny_engine(), BUILD, request("gradients", tensors=batch, id=2))

@@ -46,9 +46,9 @@ public static class CheckOutput
         console.WriteLine();
     }
 
-    /// <summary>Re-sync in one line: each layer's own and inherited error, or why it was not available.</summary>
+    /// <summary>Re-sync in one line: each layer by its path ("2.1" inside a residual block, the index outside), its own and inherited error; or why it was not available.</summary>
     static string Resync(LayerResyncResult resync) => resync.Available
-        ? "re-sync (own / inherited max abs err): " + string.Join(", ", resync.Layers.Select(l => $"{l.Layer} {Figures.Scientific(l.OwnError)} / {Figures.Scientific(l.InheritedError)} {l.Verdict}"))
+        ? "re-sync (own / inherited max abs err): " + string.Join(", ", resync.Layers.Select(l => $"{l.Path} {Figures.Scientific(l.OwnError)} / {Figures.Scientific(l.InheritedError)} {l.Verdict}"))
         : $"re-sync not available: {resync.Unavailable}";
 
     static void Line(IAnsiConsole console, bool passed, string text) =>

@@ -52,7 +52,6 @@ public sealed record DifferenceReport(string Name, int[] Shape, double MaxAbsErr
     public static DifferenceReport From(TensorDifference d) => new(d.Name, d.Shape, d.MaxAbsErr, d.MaxRelErr, d.MaxUlp, d.MedianUlp, d.Cosine, d.NormRatio, d.Passed);
 }
 
-/// <summary>Layer <see cref="Layer"/>'s output (forward) and the gradient reaching that output (backward).</summary>
 /// <summary>A layer's output and the gradient reaching it: its index in the flat post-order list, and its path in the module tree ("2.1").</summary>
 public sealed record LayerReport(int Layer, string Path, DifferenceReport Output, DifferenceReport Gradient);
 
@@ -63,11 +62,14 @@ public sealed record LayerReport(int Layer, string Path, DifferenceReport Output
 public sealed record ResyncReport(bool Available, string? Unavailable, IReadOnlyList<ResyncLayerReport> Layers)
 {
     public static ResyncReport From(LayerResyncResult r) => new(r.Available, r.Unavailable,
-        r.Layers.Select(l => new ResyncLayerReport(l.Layer, l.OwnError, l.InheritedError, l.Verdict, l.WorstOwn?.Name)).ToList());
+        r.Layers.Select(l => new ResyncLayerReport(l.Layer, l.Path, l.OwnError, l.InheritedError, l.Verdict, l.WorstOwn?.Name)).ToList());
 }
 
-/// <summary>One layer re-synced; <see cref="WorstOwn"/> names the tensor of its own error furthest outside tolerance (null when it has none).</summary>
-public sealed record ResyncLayerReport(int Layer, double OwnError, double InheritedError, string Verdict, string? WorstOwn);
+/// <summary>
+/// One layer re-synced, by its index in the flat post-order list and its path in the module tree ("2.1"), as <see cref="LayerReport"/>;
+/// <see cref="WorstOwn"/> names the tensor of its own error furthest outside tolerance (null when it has none).
+/// </summary>
+public sealed record ResyncLayerReport(int Layer, string Path, double OwnError, double InheritedError, string Verdict, string? WorstOwn);
 
 /// <summary>
 /// The update check; <see cref="Gradients"/> says which gradients the reference's optimizer stepped on: "engine" (the

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Parity.Cli.Output;
 using Parity.Harness;
 using Parity.Spec;
@@ -47,7 +46,7 @@ public sealed record ReportDocument(
             $"test loss {Figures.Loss(result.Last.Engine?.TestLoss)} / {Figures.Loss(result.Last.Twin?.TestLoss)}, test accuracy {Figures.Accuracy(result.Last.Engine?.TestAccuracy)} / {Figures.Accuracy(result.Last.Twin?.TestAccuracy)}",
             [.. check.Diagnosis.Concat(train.Failures)],
             check.Resync.Available ? ResyncText : $"Not available: {check.Resync.Unavailable}.",
-            [.. check.Resync.Layers.Select(row => new[] { row.Layer.ToString(CultureInfo.InvariantCulture), Figures.Scientific(row.OwnError) + (row.WorstOwn is { } worst ? $" ({worst})" : ""), Figures.Scientific(row.InheritedError), row.Verdict })],
+            [.. check.Resync.Layers.Select(row => new[] { row.Path, Figures.Scientific(row.OwnError) + (row.WorstOwn is { } worst ? $" ({worst})" : ""), Figures.Scientific(row.InheritedError), row.Verdict })],
             train.TeacherForcing is { } forcing
                 ? new TeacherForcingSection(forcing.Passed, $"The engine under test set to TorchSharp's parameters and optimizer state before each of {forcing.StepsForced} steps, so that each step's error is its own: {Figures.Mark(forcing.Passed)}, {forcing.Verdict}.", forcing.Parts)
                 : null,

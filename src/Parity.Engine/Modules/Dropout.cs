@@ -6,12 +6,12 @@ namespace Parity.Engine.Modules;
 
 /// <summary>
 /// In training, y = x·m/(1 − p) with the batch's 0/1 mask m for this layer ("{path}.mask", <see cref="ScaledMask{T}"/>), as
-/// PyTorch's dropout multiplies by its scaled noise; in evaluation y = x, the input itself.
+/// PyTorch's dropout multiplies by its scaled noise; in evaluation, or with p = 0 (whose batches carry no mask), y = x, the input itself.
 /// </summary>
 [LayerKind("dropout")]
 public sealed class Dropout<T>(string path, double p) : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    readonly ScaledMask<T> _mask = new("dropout", path, p);
+    readonly ScaledMask<T>? _mask = p > 0 ? new("dropout", path, p) : null;
     Matrix<T>? _scaledMask, _output, _gradInput;
     bool _training;
 
@@ -19,9 +19,9 @@ public sealed class Dropout<T>(string path, double p) : Module<T> where T : unma
 
     public override void Prepare(ForwardMode mode, Batch batch, int start, int rows)
     {
-        _training = mode != ForwardMode.Evaluation;
+        _training = mode != ForwardMode.Evaluation && _mask is not null;
         if (_training)
-            _scaledMask = _mask.Load(batch, start, rows);
+            _scaledMask = _mask!.Load(batch, start, rows);
     }
 
     public override Matrix<T> Forward(Matrix<T> input)
@@ -36,7 +36,7 @@ public sealed class Dropout<T>(string path, double p) : Module<T> where T : unma
         return output;
     }
 
-    // dx = g·m/(1 − p) in training; g itself in evaluation
+    // dx = g·m/(1 − p) in training; g itself in evaluation and with p = 0
     public override Matrix<T> Backward(Matrix<T> gradOutput)
     {
         if (!_training)

@@ -10,9 +10,10 @@ namespace Parity.Harness.Checks;
 /// the buffers its forward moved) and, in a model whose evaluation differs from training, its evaluation
 /// output on TorchSharp's eval-mode input to it; <see cref="EndToEnd"/> the same tensors in the normal run, where the
 /// layer also carries what the layers before and after it did. The errors are the largest absolute
-/// differences; the inherited error is what the end-to-end run adds to the own one.
+/// differences; the inherited error is what the end-to-end run adds to the own one. <see cref="Layer"/> is the layer's
+/// index in the flat post-order list, <see cref="Path"/> its place in the module tree ("2.1"; the index itself outside residual blocks).
 /// </summary>
-public sealed record LayerResyncRow(int Layer, IReadOnlyList<TensorDifference> Own, IReadOnlyList<TensorDifference> EndToEnd)
+public sealed record LayerResyncRow(int Layer, string Path, IReadOnlyList<TensorDifference> Own, IReadOnlyList<TensorDifference> EndToEnd)
 {
     /// <summary>For a residual block, how many entries before it are its layers (<see cref="ResidualLayer.Span"/>); 0 otherwise.</summary>
     public int Span { get; init; }
@@ -99,7 +100,7 @@ public static class LayerResync
         foreach (var (e, t) in engine.GetParameters().Zip(twin.GetParameters()).Where(pair => !trained.Contains(pair.First.Name)))
             own[Wording.LayerIndex(spec, e.Name)].Add(compare(e, t));
 
-        return new LayerResyncResult([.. Enumerable.Range(0, layers).Select(i => new LayerResyncRow(i, own[i], EndToEnd(spec, parity, i)) { Span = (spec.Model[i] as ResidualLayer)?.Span ?? 0 })]);
+        return new LayerResyncResult([.. Enumerable.Range(0, layers).Select(i => new LayerResyncRow(i, spec.Model[i].Path, own[i], EndToEnd(spec, parity, i)) { Span = (spec.Model[i] as ResidualLayer)?.Span ?? 0 })]);
     }
 
     /// <summary>What layer <paramref name="index"/> received in TorchSharp's run: the batch's features, or the output of the layer before, shaped as the layer takes it.</summary>

@@ -36,6 +36,13 @@ public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops
     /// <summary>The op's FLOPs for one sample from its input and output shapes; by default the per-element counts over the output.</summary>
     public Func<OpSettings, int[], int[], OpCost>? Cost { get; init; }
 
+    /// <summary>
+    /// The values one sample of the layer holds besides its output, from its settings, one sample's input shape and
+    /// whether it trains (true) or evaluates: what its forward makes on the way and its backward needs, in both engines
+    /// (attention's q, k, v and its weights [H, T, T]); 0 by default. The memory estimate and the evaluation chunk count them.
+    /// </summary>
+    public Func<OpSettings, int[], bool, long> Holds { get; init; } = (_, _, _) => 0;
+
     public bool HasKinks { get; init; }
 
     /// <summary>
@@ -85,10 +92,16 @@ public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops
     public Func<OpSettings, IReadOnlyList<LayerMistake>> Mistakes { get; init; } = _ => [];
 
     /// <summary>
-    /// For an op that drops elements (dropout): the probability of dropping one, from its settings.
-    /// Parity then draws a 0/1 mask of the op's input shape for every training batch (<see cref="Batches"/>).
+    /// For an op that drops elements (dropout, attention's dropout): the probability of dropping one, from its settings.
+    /// Parity then draws a 0/1 mask of <see cref="MaskShape"/> for every training batch (<see cref="Batches"/>) when it is above 0.
     /// </summary>
     public Func<OpSettings, double>? DropProbability { get; init; }
+
+    /// <summary>
+    /// It drops elements with these settings: p > 0. With p = 0 the layer's training is its evaluation, and its
+    /// batches carry no mask for it (attention's would be [rows, H, T, T] of ones, in every batch and over the protocol).
+    /// </summary>
+    public bool Drops(OpSettings settings) => DropProbability?.Invoke(settings) > 0;
 
     /// <summary>
     /// The shape of one sample's mask, from its settings and one sample's input shape: dropout's is its input's,
@@ -109,13 +122,13 @@ public sealed record LayerOp(string Keyword, int ForwardFlops, int BackwardFlops
     public Func<OpSettings, int[], IReadOnlyList<BufferMistake>> BufferMistakes { get; init; } = (_, _) => [];
 
     /// <summary>
-    /// It computes differently in training and in evaluation (dropout, batch norm): finite differences
+    /// It computes differently in training and in evaluation (dropout with p > 0, batch norm): finite differences
     /// then probe the training loss on the batch, as the gradient is taken, not the evaluation loss;
     /// and the check compares the evaluation outputs as well.
     /// </summary>
     public Func<OpSettings, bool> TrainingDiffers { get; init; } = _ => false;
 
-    /// <summary>For an op that always computes differently in training (dropout, batch norm).</summary>
+    /// <summary>For an op that always computes differently in training (batch norm).</summary>
     public static bool Always(OpSettings _) => true;
 
     /// <summary>For ops whose mistakes are not a rule per element: names the mistake the evidence shows, or null.</summary>

@@ -192,13 +192,16 @@ public static class LayerOps
             Options = [OpOption.Number("p", 0.5, 0, 0.99)],
             DropProbability = settings => settings.Number("p"),
             Slope = settings => 1 / (1 - settings.Number("p")),
-            TrainingDiffers = LayerOp.Always,
+            // p = 0 keeps everything: its training is its evaluation, and it gets no mask.
+            TrainingDiffers = settings => settings.Number("p") > 0,
             ForwardMistakes = (settings, _) =>
             [
                 new($"it matches (1 − p)·y = {Wording(1 - settings.Number("p"))}·y: the kept values are not rescaled by 1/(1 − p), p = {Wording(settings.Number("p"))}",
                     (x, y, _) => [.. y.Select(v => (1 - settings.Number("p")) * v)]),
                 new("it matches x: the mask is not applied in training", (x, y, _) => x),
             ],
+            // p = 0: no mask in the batch, and the layer passes its input through in training too
+            Examples = [new([], [4]), new(new() { ["p"] = 0.0 }, [4])],
         },
         BatchNormRules.Op("batch-norm1d", images: false, [new([], [4]), new(new() { ["affine"] = false, ["momentum"] = 0.3 }, [3, 2])]),
         BatchNormRules.Op("batch-norm2d", images: true, [new([], [2, 3, 2]), new(new() { ["affine"] = false, ["eps"] = 0.01 }, [3, 2, 2])]),
@@ -247,6 +250,7 @@ public static class LayerOps
             Shape = SequenceShapes.Attend,
             Owns = SequenceShapes.AttentionTensors,
             Cost = SequenceShapes.Attention,
+            Holds = SequenceShapes.AttentionHolds,
             DropProbability = settings => settings.Number("dropout"),
             MaskShape = (settings, input) => [settings.Integer("num_heads"), input[0], input[0]],
             // Without dropout its training forward is its evaluation.

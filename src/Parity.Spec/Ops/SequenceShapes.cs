@@ -44,6 +44,19 @@ static class SequenceShapes
         return input;
     }
 
+    /// <summary>
+    /// What one sample of attention holds besides its output, in the engine (CausalSelfAttention's buffers) as in the twin
+    /// (autograd's saved tensors): q, k, v [T, 3C], the heads joined [T, C] and the weights [H, T, T]; in training with
+    /// dropout also the scaled mask and the weights after it, two more [H, T, T]. At T = 256 and 8 heads the weights
+    /// alone are 524,288 values a sample, four times the output of a 512-wide layer.
+    /// </summary>
+    public static long AttentionHolds(OpSettings settings, int[] input, bool training)
+    {
+        long positions = input[0], channels = input[1], weights = settings.Integer("num_heads") * positions * positions;
+        var dropping = training && settings.Number("dropout") > 0;
+        return 4 * positions * channels + (dropping ? 3 : 1) * weights;
+    }
+
     /// <summary>c_attn (q, k and v in one [3C, C] weight) and c_proj, as nn.Linear's, in minGPT's state_dict order.</summary>
     public static IReadOnlyList<OwnedTensor> AttentionTensors(OpSettings settings, int[] input)
     {

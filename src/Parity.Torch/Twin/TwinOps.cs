@@ -109,11 +109,11 @@ public static class TwinOps
     /// <summary>The layers whose call depends on the mode and the batch (<see cref="TwinMode"/>), read as the call runs; bound to parameters and buffers by state_dict name.</summary>
     static readonly Dictionary<string, Func<LayerDescription, IReadOnlyDictionary<string, Parameter>, IReadOnlyDictionary<string, Tensor>, TwinMode, Func<Tensor, Tensor>>> ModeLayers = new()
     {
-        // F.dropout's own computation, input·(noise/(1 − p)), with Parity's noise; nn.Dropout in eval returns its input.
+        // F.dropout's own computation, input·(noise/(1 − p)), with Parity's noise; nn.Dropout in eval, or with p = 0 (no mask), returns its input.
         ["dropout"] = (layer, _, _, mode) =>
         {
             var (p, name) = (layer.Number("p", 0.5), Batch.MaskName(layer.Path));
-            return input => mode.Training ? input * (mode.Mask(name) / (1 - p)) : input;
+            return input => mode.Training && p > 0 ? input * (mode.Mask(name) / (1 - p)) : input;
         },
         ["batch-norm1d"] = BatchNorm,
         ["batch-norm2d"] = BatchNorm,
