@@ -92,11 +92,12 @@ public static class BenchCommand
             results.Add((result, targets));
         }
 
-        var report = new BenchReport(reports.All(r => r.Passed), engine.Name, Backends.ReferenceName, MachineReport.Of(machine), threads, part, reports);
+        var machineReport = MachineReport.Of(machine);
+        var report = new BenchReport(reports.All(r => r.Passed), engine.Name, Backends.ReferenceName, machineReport, threads, part, reports);
         if (jsonFile is not null)
             AtomicFile.Write(jsonFile, Json.Serialize(report));
         if (readme is not null)
-            ReadmeSection.Replace(readme, "bench", RuntimeTable.Markdown(results, machine));
+            ReadmeSection.Replace(readme, "bench", RuntimeTable.Markdown(results, machineReport));
         return report.Passed ? ParityCommandLine.Passed : ParityCommandLine.Failed;
     }
 }

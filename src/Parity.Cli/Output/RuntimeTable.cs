@@ -11,11 +11,11 @@ namespace Parity.Cli.Output;
 /// </summary>
 public static class RuntimeTable
 {
-    public static string Markdown(IReadOnlyList<(RuntimeResult Result, IReadOnlyList<TargetResult> Targets)> runs, Machine machine)
+    public static string Markdown(IReadOnlyList<(RuntimeResult Result, IReadOnlyList<TargetResult> Targets)> runs, MachineReport machine)
     {
         var text = new StringBuilder();
         text.Append(string.Create(CultureInfo.InvariantCulture,
-            $"Measured on {machine.Cpu} ({machine.Cores} cores, one-minute load average {machine.LoadAverage:F2} at the start), the engine's products by {Blas()}; medians (interquartile range) in ms of the full training step (zero grad, forward, loss, backward, optimizer step) on one resident batch. Each side is timed alone at every thread count from 1 to {machine.Cores} and shown at its fastest: "));
+            $"Measured on {machine.Cpu} ({machine.Cores} cores, one-minute load average {machine.LoadAverage:F2} at the start), the engine's products by {Blas(machine)}; medians (interquartile range) in ms of the full training step (zero grad, forward, loss, backward, optimizer step) on one resident batch. Each side is timed alone at every thread count from 1 to {machine.Cores} and shown at its fastest: "));
         text.AppendLine("the engine in Parity's process, TorchSharp in a process of its own with its own defaults (none of Parity's native settings, no OpenMP or OpenBLAS variables). "
             + "*Side by side* is the ratio with both in one process taking turns, as check and train run them, on the spec's threads (engine/reference). "
             + "*Of peak* is the engine's GFLOP/s at its best over the BLAS's on a " + $"{GemmPeak.SquareSize}² product of the spec's dtype on all cores.");
@@ -35,8 +35,8 @@ public static class RuntimeTable
     }
 
     /// <summary>The engine's BLAS and its kernel, which bound the product-heavy rows: OpenBLAS's Haswell kernel reached 218-236 GFLOP/s on this project's AVX-512 EPYC in float32, its SkylakeX kernel 451.</summary>
-    static string Blas() => Engine.Numerics.Gemm.Provider == "openblas"
-        ? $"OpenBLAS with its {Engine.Numerics.Gemm.Kernel} kernel (OPENBLAS_CORETYPE chooses another)"
+    static string Blas(MachineReport machine) => machine.Blas == "openblas"
+        ? $"OpenBLAS with its {machine.BlasKernel} kernel (OPENBLAS_CORETYPE chooses another)"
         : "MathNet's managed products";
 
     static string Ms(ThreadTiming best) => string.Create(CultureInfo.InvariantCulture, $"{best.Timing.TrainStep.MedianMs:0.000} ({best.Timing.TrainStep.IqrMs:0.000}) · {best.Threads}");
