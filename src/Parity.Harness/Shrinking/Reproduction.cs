@@ -33,7 +33,7 @@ public sealed record Reproduction(string SpecYaml, IReadOnlyList<(HostTensor Ten
         var model = ModelDescriptions.Describe(failure.Spec);
         var yaml = YamlText.Write(Standalone(shrunk.Spec, failure.Spec));
         var steps = UpdateSteps(failure);
-        var batches = failure.Batches.Take(steps ?? 1).SelectMany(Frozen).ToList();
+        var batches = failure.Batches.Take(steps ?? 1).SelectMany((batch, index) => Frozen(model, batch, index)).ToList();
         var expected = steps is { } k ? AfterStep(failure.Updates.Steps[k - 1]) : GradientStep(failure.Gradients);
         var test = ReproductionTest.Source(failure, shrunk, model, Tolerances.Gradient(failure.Spec), steps, Math.Min(steps ?? 1, failure.Batches.Count), enginePath);
         return new Reproduction(yaml, [.. failure.InitialParameters.Select(p => (p, StateDictMatch.DType(model, p.Name)))], batches, expected, steps, test, ReproductionTest.Project());
@@ -57,12 +57,12 @@ public sealed record Reproduction(string SpecYaml, IReadOnlyList<(HostTensor Ten
     static int? UpdateSteps(CheckResult failure) => failure.Gradients.Passed ? failure.Updates.FirstFailure?.Step : null;
 
     /// <summary>A batch as tensors named "{batch}.x", "{batch}.classes" or "{batch}.targets", and "{batch}.{mask name}".</summary>
-    static IEnumerable<HostTensor> Frozen(Batch batch, int index)
+    static IEnumerable<HostTensor> Frozen(ModelDescription model, Batch batch, int index)
     {
         yield return new($"{index}.x", [batch.Rows, batch.Features], batch.X);
         if (batch.Classes is { } classes)
-            // One class per row, or per position of a sequence ([rows, T], as its targets are written).
-            yield return new($"{index}.classes", classes.Length == batch.Rows ? [batch.Rows] : [batch.Rows, classes.Length / batch.Rows], [.. classes.Select(c => (double)c)]);
+            // One class per output position: [rows] for an output [V], [rows, T] for a sequence's [T, V], as the protocol sends them.
+            yield return new($"{index}.classes", [batch.Rows, .. model.Layers[^1].OutputShape[..^1]], [.. classes.Select(c => (double)c)]);
         if (batch.Targets is { } targets)
             yield return new($"{index}.targets", [batch.Rows, batch.TargetWidth], targets);
         foreach (var mask in batch.Masks ?? [])
