@@ -66,16 +66,7 @@ public class StandardCasesTests
     [InlineData("twin")]
     public void A_generated_case_masks_attention_dropout(string backend)
     {
-        var spec = SpecLoader.Parse("""
-            name: attention-dropout
-            seed: 3
-            data: {source: sort, length: 3, digits: 4, train: 8, test: 8}
-            model: [embedding: {vocab: 4, dim: 4}, residual: [residual: [causal-self-attention: {heads: 2, dropout: 0.5}], layer-norm], linear: 4]
-            loss: cross-entropy
-            optimizer: {sgd: {lr: 0.5}}
-            train: {epochs: 1, batch: 8}
-            """, "attention-dropout.yaml");
-        var c = ConformanceCase.Generate("attention-dropout", ModelDescriptions.Describe(spec), rows: 4);
+        var c = SortCase("attention-dropout", "[embedding: {vocab: 4, dim: 4}, residual: [residual: [causal-self-attention: {heads: 2, dropout: 0.5}], layer-norm], linear: 4]");
 
         var mask = Assert.Single(c.Batch.Masks!);
         Assert.Equal("1.0.0.mask", mask.Name);
@@ -90,19 +81,25 @@ public class StandardCasesTests
     [InlineData("twin")]
     public void A_generated_case_has_no_mask_for_p_0(string backend)
     {
-        var spec = SpecLoader.Parse("""
-            name: no-dropout
-            seed: 3
-            data: {source: sort, length: 3, digits: 4, train: 8, test: 8}
-            model: [embedding: {vocab: 4, dim: 4}, residual: [causal-self-attention: {heads: 2, dropout: 0}, {dropout: {p: 0}}], linear: 4]
-            loss: cross-entropy
-            optimizer: {sgd: {lr: 0.5}}
-            train: {epochs: 1, batch: 8}
-            """, "no-dropout.yaml");
-        var c = ConformanceCase.Generate("no-dropout", ModelDescriptions.Describe(spec), rows: 4);
+        var c = SortCase("no-dropout", "[embedding: {vocab: 4, dim: 4}, residual: [causal-self-attention: {heads: 2, dropout: 0}, {dropout: {p: 0}}], linear: 4]");
 
         Assert.Null(c.Batch.Masks);
         ConformanceKit.Verify(BackendsUnderTest.ByName[backend], c);
+    }
+
+    /// <summary>A generated case of 4 rows for <paramref name="model"/> (a spec's model list) on sort sequences of 5 tokens below 4.</summary>
+    static ConformanceCase SortCase(string name, string model)
+    {
+        var spec = SpecLoader.Parse($$$"""
+            name: {{{name}}}
+            seed: 3
+            data: {source: sort, length: 3, digits: 4, train: 8, test: 8}
+            model: {{{model}}}
+            loss: cross-entropy
+            optimizer: {sgd: {lr: 0.5}}
+            train: {epochs: 1, batch: 8}
+            """, $"{name}.yaml");
+        return ConformanceCase.Generate(name, ModelDescriptions.Describe(spec), rows: 4);
     }
 
     /// <summary>Everything the description holds, as JSON: two equal texts are the same model for every engine.</summary>
