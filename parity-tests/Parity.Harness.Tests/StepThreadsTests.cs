@@ -30,13 +30,18 @@ public class StepThreadsTests
     }
 
     [Fact]
-    public void The_boundary_is_the_operations_of_a_step_not_its_shape()
+    public void The_boundary_is_the_operations_per_layer_so_the_same_step_over_more_layers_stays_on_one_thread()
     {
-        // The same model crosses it by its batch alone: 2·rows·(2·w + w·w + w) + … grows with the rows.
-        var rows = Enumerable.Range(1, 4096).First(r => FlopCount.Of(Spec("[linear: 512, relu, linear: 512, relu, linear: 1]", r), r).TrainStep >= StepThreads.ManyOperations);
+        const string model = "[linear: 512, relu, linear: 512, relu, linear: 1]";
+        // The model crosses it by its batch alone: 2·rows·(2·w + w·w + w) + … grows with the rows.
+        var rows = Enumerable.Range(1, 8192).First(r => FlopCount.Of(Spec(model, r), r).TrainStep / 5 >= StepThreads.ManyOperationsPerLayer);
+        // The same products with five more layers in between: each of its calls shorter, as a transformer's are.
+        const string deeper = "[linear: 512, relu, identity, identity, linear: 512, relu, identity, identity, identity, linear: 1]";
 
-        Assert.Equal(1, StepThreads.For(Spec("[linear: 512, relu, linear: 512, relu, linear: 1]", rows - 1), cores: 2).Reference);
-        Assert.Equal(2, StepThreads.For(Spec("[linear: 512, relu, linear: 512, relu, linear: 1]", rows), cores: 2).Reference);
+        Assert.Equal(1, StepThreads.For(Spec(model, rows - 1), cores: 2).Reference);
+        Assert.Equal(2, StepThreads.For(Spec(model, rows), cores: 2).Reference);
+        Assert.Equal(1, StepThreads.For(Spec(deeper, rows), cores: 2).Reference);
+        Assert.Contains("over 10 layers", StepThreads.Explain(Spec(deeper, rows), 2, new SideThreads(2, 1)));
     }
 
     static BackendTiming Timing(double ms) => new("b", null, null, null, new PhaseTiming(ms, ms, ms), null, 1 / ms, 10, true, TimingSource.TrainStep);

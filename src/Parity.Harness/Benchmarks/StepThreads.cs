@@ -19,10 +19,13 @@ public sealed record SideThreads(int Engine, int Reference)
 /// with it the last bits of results that depend on how the work is split. The two sides take turns, so
 /// each may use every core while it runs.
 /// <list type="bullet">
-/// <item>The reference takes every core for a step of at least <see cref="ManyOperations"/>, one thread
-/// below: a small step is a long row of short libtorch calls, each too short to share, and waking
-/// OpenMP's threads for each costs more than it saves (a 20,000-step disk soak: 4.05 s on one thread,
-/// 17.06 s on two; the Fashion MLP, 259 MFLOP a step, runs alone in 3.8 ms on one and 1.9 ms on two).</item>
+/// <item>The reference takes every core when its layers average at least <see cref="ManyOperationsPerLayer"/>
+/// a step, one thread below. Each layer is a few libtorch calls forward, backward and in the optimizer, and
+/// with OpenMP's threads asleep between calls (<c>OMP_WAIT_POLICY=PASSIVE</c>) a call shared between two
+/// threads pays for waking the second: a short call loses more than it gains. The work per layer, not per
+/// step, tells the two apart: minGPT's sorter, 191 MFLOP a step over 28 layers, took 12.6 ms on two threads
+/// beside the engine and 5.8 ms on one; the Fashion CNN, 462 MFLOP over 11 layers, 7.2 ms on two and about
+/// 11 on one; a 20,000-step disk soak (0.3 MFLOP a step) 17.06 s on two and 4.05 s on one.</item>
 /// <item>The engine takes every core: it decides itself how much of them a step uses — a step too small
 /// to split runs on one (RowSplit's parts, the BLAS's own thresholds) — and the disk MLP's 8 MFLOP step,
 /// split by rows, ran alone in 0.138 ms on two against 0.257 on one (one parity bench run).</item>
@@ -30,20 +33,22 @@ public sealed record SideThreads(int Engine, int Reference)
 /// </summary>
 public static class StepThreads
 {
-    /// <summary>The operations per training step (<see cref="FlopCount"/>) from which the reference's second thread pays.</summary>
-    public const long ManyOperations = 50_000_000;
+    /// <summary>The operations of a training step (<see cref="FlopCount"/>) per layer from which the reference's second thread pays.</summary>
+    public const long ManyOperationsPerLayer = 15_000_000;
 
-    public static SideThreads For(ParitySpec spec, int cores) => new(cores, Operations(spec) >= ManyOperations ? cores : 1);
+    public static SideThreads For(ParitySpec spec, int cores) => new(cores, OperationsPerLayer(spec) >= ManyOperationsPerLayer ? cores : 1);
 
     /// <summary>Why a run of <paramref name="spec"/> on <paramref name="used"/> took those counts, in words for a report.</summary>
     public static string Explain(ParitySpec spec, int cores, SideThreads used)
     {
-        var step = string.Create(CultureInfo.InvariantCulture, $"its training step counts {Operations(spec) / 1e6:0.#} MFLOP");
+        var step = string.Create(CultureInfo.InvariantCulture, $"its training step counts {Operations(spec) / 1e6:0.#} MFLOP over {spec.Model.Count} layers, {OperationsPerLayer(spec) / 1e6:0.#} a layer");
         var chosen = For(spec, cores);
         return used == chosen
-            ? $"It ran on {used}, the counts Parity takes for this spec when --threads does not set one: {step}; the reference takes every core for a step from {ManyOperations / 1_000_000} MFLOP up and one thread for a smaller one, the engine every core, of which it uses what the step can."
+            ? $"It ran on {used}, the counts Parity takes for this spec when --threads does not set one: {step}; the reference takes every core from {ManyOperationsPerLayer / 1_000_000} MFLOP a layer up, whose libtorch calls are long enough to share, and one thread below, the engine every core, of which it uses what the step can."
             : $"It ran on {used}, as --threads set ({step}; without it, Parity would take {chosen}).";
     }
 
     static long Operations(ParitySpec spec) => FlopCount.Of(spec, spec.Train.Batch).TrainStep;
+
+    static long OperationsPerLayer(ParitySpec spec) => Operations(spec) / spec.Model.Count;
 }

@@ -44,7 +44,7 @@ public sealed record BackwardLinearity(IReadOnlyList<LinearityFailure> Failures,
 /// </summary>
 public static class FiniteDifferenceCheck
 {
-    public const int FullModeLimit = 4096, Directions = 8, SamplesPerTensor = 16, RecheckSamples = 256;
+    public const int FullModeLimit = 4096, Directions = 8, SamplesPerTensor = 16, MinSamplesPerTensor = 4, CoordinateBudget = 256, RecheckSamples = 256;
     const int FailuresKept = 5;
 
     public static GradcheckResult Run(ParitySpec spec, IBackend backend, Batch batch)
@@ -186,11 +186,20 @@ public static class FiniteDifferenceCheck
         var directions = new List<Direction>();
         for (var d = 0; d < Directions; d++)
             directions.Add(RandomDirection($"random direction {d + 1}", tensors, random));
+        var samples = SamplesPerTensorOf(tensors.Count);
         foreach (var tensor in tensors.Values)
-            foreach (var index in random.Permutation(tensor.Count).Take(SamplesPerTensor))
+            foreach (var index in random.Permutation(tensor.Count).Take(samples))
                 directions.Add(Direction.Coordinate(tensor, index));
         return ("fast", directions);
     }
+
+    /// <summary>
+    /// Fast mode's seeded coordinates per tensor: <see cref="SamplesPerTensor"/>, fewer when the tensors are many, so that
+    /// they share <see cref="CoordinateBudget"/> — each costs two forwards, and a transformer's 41 tensors at 16 each were
+    /// most of its check — but never fewer than <see cref="MinSamplesPerTensor"/>. The random directions move every
+    /// coordinate of every tensor whatever the count.
+    /// </summary>
+    public static int SamplesPerTensorOf(int tensors) => Math.Clamp(CoordinateBudget / Math.Max(1, tensors), MinSamplesPerTensor, SamplesPerTensor);
 
     /// <summary>A unit vector drawn uniformly over the sphere of all parameters and the input.</summary>
     static Direction RandomDirection(string label, Dictionary<string, HostTensor> tensors, SeededRandom random)
