@@ -35,12 +35,14 @@ public static class ShrinkCommand
     {
         var (specPath, engineChoice, outPath, budget, jsonPath) = request;
         var jsonFile = jsonPath is null ? null : AtomicFile.ClaimJson(jsonPath);
-        var name = SpecLoader.Load(specPath).Name;
-        using var folder = OutputFolder.Claim(outPath ?? $"{name}-shrunk", "--out");
+        var spec = SpecLoader.Load(specPath);
+        using var folder = OutputFolder.Claim(outPath ?? $"{spec.Name}-shrunk", "--out");
         var engine = Backends.Resolve(engineChoice);
         var console = Terminal.On(output);
         Terminal.Sides(console, engine);
 
+        // Every smaller spec runs on the threads of the one that failed, where its failure was seen.
+        using var threads = Backends.ThreadsFor(spec);
         var shrunk = new Shrinker(engine.Create, Backends.Reference, Backends.InitialParameters).Run(specPath, budget);
         // The test loads an engine assembly; Parity's own engine and a process engine are not one, and the user names theirs.
         var enginePath = engineChoice == Backends.Builtin || ExecEngine.Names(engineChoice) ? "" : Path.GetFullPath(engineChoice);
@@ -48,7 +50,7 @@ public static class ShrinkCommand
         folder.Commit();
         Print(console, shrunk, folder.Target);
         if (jsonFile is not null)
-            AtomicFile.Write(jsonFile, Json.Serialize(ShrinkReport.From(name, engine.Name, shrunk, folder.Target)));
+            AtomicFile.Write(jsonFile, Json.Serialize(ShrinkReport.From(spec.Name, engine.Name, shrunk, folder.Target)));
         return ParityCommandLine.Passed;
     }
 

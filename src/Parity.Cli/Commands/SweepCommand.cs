@@ -87,6 +87,9 @@ public static class SweepCommand
         {
             var spec = SpecLoader.Load(path);
             var data = DatasetLoader.Load(spec);
+            // On the threads check and train would take for it: a small spec's libtorch calls on two threads spent
+            // most of a sweep waking OpenMP's second thread (seeds 1–40: 62 s).
+            using var threads = Backends.ThreadsFor(spec);
             var check = SpecEvaluation.Check(spec, data, Backends.Pair(engine), quiet);
             var train = SpecTraining.Both(spec, data, Backends.Pair(engine), quiet);
             var problems = new List<string>();
