@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Parity.Harness.Benchmarks;
+using Parity.Spec;
 
 namespace Parity.Cli.Output;
 
@@ -26,12 +27,29 @@ public static class RuntimeTable
         {
             var (side, engine, reference) = (result.SideBySide, result.Engine.Best, result.Reference.Best);
             var spec = side.Spec;
-            var model = string.Join('-', spec.LinearLayers.Select(l => l.In).Append(spec.OutputWidth));
+            var model = Model(spec);
             var dtype = spec.DType.ToString().ToLowerInvariant();
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"| `{spec.Name}` | {model} | {dtype} | {side.Rows} | {Ms(engine)} | {Ms(reference)} | {result.Ratio:F2} | {side.Ratio:F2} · {result.SideBySideThreads.Engine}/{result.SideBySideThreads.Reference} | {engine.Timing.Gflops:F1} | {result.EngineOfPeak:P0} ({result.Peak.Gflops:F0}) | {side.Engine.AllocBytesPerStep?.ToString("0.#", CultureInfo.InvariantCulture) ?? "–"} | {Targets(targets)} |"));
         }
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The workload's model in a few words: an MLP by its widths (2-25-25-25-1), a CNN or a transformer by its
+    /// convolutions or attention blocks and its parameters. Their dense widths alone would read as an MLP over
+    /// the flattened features (1568-128-10), or over a whole sequence's logits.
+    /// </summary>
+    public static string Model(ParitySpec spec)
+    {
+        var kinds = spec.Model.OfType<OpLayer>().Select(layer => layer.Keyword).ToList();
+        var (attention, convolutions) = (kinds.Count(k => k == "causal-self-attention"), kinds.Count(k => k == "conv2d"));
+        var parameters = FlopCount.ParameterCount(spec);
+        var count = parameters >= 1_000_000 ? FormattableString.Invariant($"{parameters / 1e6:0.##}M")
+            : parameters >= 1_000 ? FormattableString.Invariant($"{parameters / 1e3:0.#}k") : $"{parameters}";
+        return attention > 0 ? $"transformer: {attention} attention blocks, {count} parameters"
+            : convolutions > 0 ? $"CNN: {convolutions} convolutions, {count} parameters"
+            : string.Join('-', spec.LinearLayers.Select(l => l.In).Append(spec.OutputWidth));
     }
 
     /// <summary>The engine's BLAS and its kernel, which bound the product-heavy rows: OpenBLAS's Haswell kernel reached 218-236 GFLOP/s on this project's AVX-512 EPYC in float32, its SkylakeX kernel 451.</summary>
