@@ -22,6 +22,7 @@ public static class ConformanceKit
         EndEpochAdvancesSchedule.Check,
         LayerProbe.Check,
         ForwardInto.Check,
+        TrainingLoss.Check,
     ];
 
     /// <summary>Every check on the case, each on backends of its own; what they found (empty when the backend conforms). A check the backend throws in reports the exception.</summary>

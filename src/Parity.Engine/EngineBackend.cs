@@ -24,7 +24,7 @@ public static class EngineBackend
 /// on several threads (<see cref="RowSplit{T}"/>); everything else — and every result the harness
 /// compares layer by layer — runs on the calling thread.
 /// </summary>
-public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerProbe, IForwardInto where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerProbe, IForwardInto, ITrainingLoss where T : unmanaged, IFloatingPointIeee754<T>
 {
     readonly ModelDescription _description;
     readonly EngineParts<T> _parts;
@@ -118,6 +118,13 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
                 if (layers[k] == i)
                     output.CopyTo(outputs[k]);
         });
+    }
+
+    public double TrainingLoss(Batch batch)
+    {
+        // Inspection: training's masks and batch statistics, the running statistics left as they are.
+        _model.Prepare(ForwardMode.Inspection, batch, 0, batch.Rows);
+        return _loss.Forward(_model.Forward(Input(batch)), Targets(batch));
     }
 
     public Gradients ComputeGradients(Batch batch)

@@ -27,8 +27,8 @@ public sealed record Direction(string Label, IReadOnlyDictionary<string, double[
 /// straddles a kink (of an op the catalogue marks as kinked: at 0, or where a max-pool window changes its choice), where the derivative is not defined:
 /// a disagreeing probe that straddles one is reported, not judged (<see cref="Straddles"/>).
 /// A model whose training differs from its evaluation (dropout, batch norm) is probed on its training loss — the
-/// batch's masks and statistics, as the gradient was taken — through ComputeGradients, which changes no
-/// parameter (the buffers it moves are set back with the parameters).
+/// batch's masks and statistics, as the gradient was taken — through the optional <see cref="ITrainingLoss"/>, or else
+/// ComputeGradients, which changes no parameter (the buffers it moves are set back with the parameters).
 /// </summary>
 public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, double eps)
 {
@@ -82,7 +82,9 @@ public sealed class LossProbe(ParitySpec spec, IBackend backend, Batch batch, do
     double LossAt(Direction direction, double step)
     {
         var moved = MoveTo(direction, step);
-        return _training ? backend.ComputeGradients(moved).Loss : backend.Evaluate(moved).Loss;
+        if (!_training)
+            return backend.Evaluate(moved).Loss;
+        return backend is ITrainingLoss loss ? loss.TrainingLoss(moved) : backend.ComputeGradients(moved).Loss;
     }
 
     /// <summary>Sets the backend's parameters to θ + step·u; returns the batch at that point (its input moved too when u moves it).</summary>

@@ -10,7 +10,7 @@ namespace Parity.Torch.Twin;
 /// ours. Each call runs in a dispose scope, so no tensor outlives it but the parameters, the loaded
 /// batch and the graph between <see cref="Forward()"/> and <see cref="Backward"/>.
 /// </summary>
-public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe, IForwardInto, IGradientInjection
+public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe, IForwardInto, IGradientInjection, ITrainingLoss
 {
     readonly ScalarType _dtype;
     // Every parameter and buffer in state_dict order (what GetParameters and SetParameters exchange), and the parameters alone, which train.
@@ -117,6 +117,17 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe, 
             var run = _layers.Run(Input(batch));
             for (var k = 0; k < layers.Count; k++)
                 HostTensors.CopyTo(run[layers[k]], outputs[k]);
+        }
+    }
+
+    public double TrainingLoss(Batch batch)
+    {
+        lock (TorchRuntime.Gate)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            _mode.Train(Masks(batch), updatesBuffers: false);
+            return Scalar(_loss(_layers.Run(Input(batch))[^1], Target(batch)));
         }
     }
 
