@@ -33,7 +33,7 @@ public static class CheckOutput
             Line(console, evaluation.Passed, $"evaluation: the outputs in eval mode {(evaluation.Passed ? "agree" : "part")} (max rel err {Figures.Scientific(evaluation.MaxRelErr)})");
         Line(console, result.Resync.Blamed.Count == 0, Resync(result.Resync));
         if (g.Crossing is { } crossing)
-            console.MarkupLine($"  [yellow]·[/] {Markup.Escape($"kinks: rounding put {crossing.Count} inputs of layer {crossing.Layer} on another side of its kink (or another max-pool choice) than TorchSharp's forward did; the gradients below it are judged by re-sync")}");
+            console.MarkupLine($"  [yellow]·[/] {Markup.Escape($"kinks: rounding put {crossing.Count} inputs of {crossing.Place} on another side of its kink (or another max-pool choice) than TorchSharp's forward did; the gradients below it are judged by re-sync")}");
         var gradients = result.Updates.Gradients == UpdateGradients.EngineGradients ? "TorchSharp's optimizer on the engine's gradients" : "each on its own gradients";
         Line(console, result.Updates.Passed, result.Updates.Passed
             ? $"updates: {result.Updates.Steps.Count} optimizer steps agree ({gradients})"

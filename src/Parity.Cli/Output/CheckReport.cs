@@ -99,6 +99,6 @@ public sealed record GradcheckReport(bool Passed, string Mode, double MaxRelErr,
             null => "",
             { Unavailable: not null } => "; backward linearity not available",
             { Passed: true } => "; backward linear in the upstream gradient",
-            { Failures: var failures } => $"; backward not linear in the upstream gradient at {string.Join(", ", failures.Select(f => $"layer {f.Layer} {f.Tensor} ({(f.Zero ? "zero upstream" : "doubled upstream")}, off by {Figures.Scientific(f.Size)})"))}",
+            { Failures: var failures } => $"; backward not linear in the upstream gradient at {string.Join(", ", failures.Select(f => $"layer {f.Path} {f.Tensor} ({(f.Zero ? "zero upstream" : "doubled upstream")}, off by {Figures.Scientific(f.Size)})"))}",
         };
 }

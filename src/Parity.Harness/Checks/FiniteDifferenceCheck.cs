@@ -23,10 +23,11 @@ public sealed record GradcheckResult(string Backend, bool Passed, string Mode, i
 /// <summary>
 /// A gradient of layer <see cref="Layer"/> that is not linear in the upstream gradient: with the upstream
 /// gradient doubled (<see cref="Zero"/> false) it is off twice the first by up to <see cref="Size"/>,
-/// or with a zero upstream gradient (<see cref="Zero"/>) it is not zero but up to <see cref="Size"/>.
+/// or with a zero upstream gradient (<see cref="Zero"/>) it is not zero but up to <see cref="Size"/>. <see cref="Path"/> is the
+/// layer's place in the module tree ("3.1"; the index outside residual blocks).
 /// <see cref="Tensor"/> is the parameter's name, or "input" for dL/d(input).
 /// </summary>
-public sealed record LinearityFailure(int Layer, string Tensor, bool Zero, double Size);
+public sealed record LinearityFailure(int Layer, string Path, string Tensor, bool Zero, double Size);
 
 /// <summary>The backward linearity check of one backend: its failures, or why it was not available (a backend without <see cref="ILayerProbe"/>).</summary>
 public sealed record BackwardLinearity(IReadOnlyList<LinearityFailure> Failures, string? Unavailable = null)
@@ -89,9 +90,9 @@ public static class FiniteDifferenceCheck
                 foreach (var (name, first) in once)
                 {
                     if (Deviation(twice[name], first, 2, tolerance) is { } doubled)
-                        failures.Add(new LinearityFailure(layer, name, Zero: false, doubled));
+                        failures.Add(new LinearityFailure(layer, spec.Model[layer].Path, name, Zero: false, doubled));
                     if (Deviation(none[name], first, 0, tolerance) is { } zero)
-                        failures.Add(new LinearityFailure(layer, name, Zero: true, zero));
+                        failures.Add(new LinearityFailure(layer, spec.Model[layer].Path, name, Zero: true, zero));
                 }
             }
         }
