@@ -1,5 +1,6 @@
 using Parity.Conformance.Tests.ContractBugs;
 using Parity.Engine;
+using Parity.Spec;
 
 namespace Parity.Conformance.Tests;
 
@@ -58,6 +59,26 @@ public class KitFindsPlantedBugsTests
 
         Assert.NotEmpty(findings);
         Assert.All(findings, finding => Assert.Equal(check, finding.Check));
+    }
+
+    /// <summary>
+    /// A loss in evaluation semantics is ComputeGradients' on the standard cases, which neither drop nor normalise; on a
+    /// model with dropout or batch norm the training-loss check finds it, and no other check does.
+    /// </summary>
+    [Theory]
+    [InlineData("{dropout: {p: 0.5}}")]
+    [InlineData("batch-norm1d")]
+    public void A_training_loss_in_evaluation_semantics_is_found_on_a_training_mode_layer(string layer)
+    {
+        var spec = SpecLoader.Parse("name: modes\nseed: 2\ndtype: float64\ndata: {source: disk, train: 8}\n"
+            + $"model: [linear: 6, relu, {layer}, linear: 2]\nloss: cross-entropy\noptimizer: {{sgd: {{lr: 0.5}}}}\ntrain: {{epochs: 1, batch: 8}}\n", "modes.yaml");
+        var c = ConformanceCase.Generate("modes", ModelDescriptions.Describe(spec));
+
+        var findings = ConformanceKit.Run(Wrapped(engine => new TrainingLossEvaluates(engine)), c);
+
+        Assert.NotEmpty(findings);
+        Assert.All(findings, finding => Assert.Equal("training-loss", finding.Check));
+        Assert.Empty(ConformanceKit.Run(Wrapped(engine => new TrainingLossEvaluates(engine)), Case));
     }
 
     [Fact]
