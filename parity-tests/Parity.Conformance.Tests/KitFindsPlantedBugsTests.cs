@@ -1,6 +1,5 @@
 using Parity.Conformance.Tests.ContractBugs;
 using Parity.Engine;
-using Parity.Spec;
 
 namespace Parity.Conformance.Tests;
 
@@ -70,9 +69,7 @@ public class KitFindsPlantedBugsTests
     [InlineData("batch-norm1d")]
     public void A_training_loss_in_evaluation_semantics_is_found_on_a_training_mode_layer(string layer)
     {
-        var spec = SpecLoader.Parse("name: modes\nseed: 2\ndtype: float64\ndata: {source: disk, train: 8}\n"
-            + $"model: [linear: 6, relu, {layer}, linear: 2]\nloss: cross-entropy\noptimizer: {{sgd: {{lr: 0.5}}}}\ntrain: {{epochs: 1, batch: 8}}\n", "modes.yaml");
-        var c = ConformanceCase.Generate("modes", ModelDescriptions.Describe(spec));
+        var c = TrainingModeCase.Of("float64", layer);
 
         var findings = ConformanceKit.Run(Wrapped(engine => new TrainingLossEvaluates(engine)), c);
 

@@ -36,19 +36,21 @@ public static class StepThreads
     /// <summary>The operations of a training step (<see cref="FlopCount"/>) per layer from which the reference's second thread pays.</summary>
     public const long ManyOperationsPerLayer = 15_000_000;
 
-    public static SideThreads For(ParitySpec spec, int cores) => new(cores, OperationsPerLayer(spec) >= ManyOperationsPerLayer ? cores : 1);
+    public static SideThreads For(ParitySpec spec, int cores) => For(Operations(spec) / spec.Model.Count, cores);
+
+    static SideThreads For(long operationsPerLayer, int cores) => new(cores, operationsPerLayer >= ManyOperationsPerLayer ? cores : 1);
 
     /// <summary>Why a run of <paramref name="spec"/> on <paramref name="used"/> took those counts, in words for a report.</summary>
     public static string Explain(ParitySpec spec, int cores, SideThreads used)
     {
-        var step = string.Create(CultureInfo.InvariantCulture, $"its training step counts {Operations(spec) / 1e6:0.#} MFLOP over {spec.Model.Count} layers, {OperationsPerLayer(spec) / 1e6:0.#} a layer");
-        var chosen = For(spec, cores);
+        var operations = Operations(spec);
+        var perLayer = operations / spec.Model.Count;
+        var step = string.Create(CultureInfo.InvariantCulture, $"its training step counts {operations / 1e6:0.#} MFLOP over {spec.Model.Count} layers, {perLayer / 1e6:0.#} a layer");
+        var chosen = For(perLayer, cores);
         return used == chosen
             ? $"It ran on {used}, the counts Parity takes for this spec when --threads does not set one: {step}; the reference takes every core from {ManyOperationsPerLayer / 1_000_000} MFLOP a layer up, whose libtorch calls are long enough to share, and one thread below, the engine every core, of which it uses what the step can."
             : $"It ran on {used}, as --threads set ({step}; without it, Parity would take {chosen}).";
     }
 
     static long Operations(ParitySpec spec) => FlopCount.Of(spec, spec.Train.Batch).TrainStep;
-
-    static long OperationsPerLayer(ParitySpec spec) => Operations(spec) / spec.Model.Count;
 }
