@@ -7,7 +7,7 @@ using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
-namespace Parity.Torch.Tests;
+namespace Parity.ReferenceAlone.Tests;
 
 /// <summary>
 /// parity bench's figure for the reference at its best (<see cref="ReferenceAlone"/>: the twin in a parity
