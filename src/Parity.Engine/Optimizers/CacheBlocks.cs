@@ -1,0 +1,22 @@
+using System.Runtime.CompilerServices;
+
+namespace Parity.Engine.Optimizers;
+
+/// <summary>
+/// An optimizer's passes over a parameter (Adam's are ten, each one TensorPrimitives call rounded as PyTorch rounds
+/// it) taken a block at a time, all of them over one block before the next: the block's stretch of every buffer
+/// stays in the core's L1 across the passes, where a whole Fashion CNN weight's passes each streamed it through L2
+/// or L3. Every element still goes through the same operations in the same order, so the values are the same bit
+/// for bit.
+/// </summary>
+static class CacheBlocks
+{
+    /// <summary>Bytes of each buffer per block: five buffers' blocks (Adam's p, grad, m, v and its scratch) fit a 48 KiB L1.</summary>
+    const int BlockBytes = 8 << 10;
+
+    /// <summary>Elements of <typeparamref name="T"/> per block.</summary>
+    public static int Size<T>() where T : unmanaged => BlockBytes / Unsafe.SizeOf<T>();
+
+    /// <summary>Elements [start, start + length) of a buffer, or the buffer itself when the options made it empty (unused).</summary>
+    public static Span<T> Of<T>(T[] buffer, int start, int length) => buffer.Length == 0 ? buffer : buffer.AsSpan(start, length);
+}
