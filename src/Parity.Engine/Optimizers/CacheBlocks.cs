@@ -6,8 +6,9 @@ namespace Parity.Engine.Optimizers;
 /// An optimizer's passes over a parameter (Adam's are ten, each one TensorPrimitives call rounded as PyTorch rounds
 /// it) taken a block at a time, all of them over one block before the next: the block's stretch of every buffer
 /// stays in the core's L1 across the passes, where a whole Fashion CNN weight's passes each streamed it through L2
-/// or L3. Every element still goes through the same operations in the same order, so the values are the same bit
-/// for bit.
+/// or L3 (Adam's step there: 0.337 → 0.271 ms). Every element still goes through the same operations in the same
+/// order, so the values are the same bit for bit. Adam, Nadam, RMSprop and Adagrad use it; SGD's two to four passes
+/// are left whole.
 /// </summary>
 static class CacheBlocks
 {
