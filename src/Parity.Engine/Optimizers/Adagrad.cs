@@ -52,18 +52,20 @@ public sealed class Adagrad<T> : IOptimizer where T : unmanaged, IFloatingPointI
         _steps++;
         var clr = T.CreateChecked(Lr / (1 + (_steps - 1) * _options.LrDecay));
         var eps = T.CreateChecked(_options.Eps);
-        foreach (var block in CacheBlocks.Over(_parameters))
-        {
-            var k = block.Parameter;
-            var p = block.Of(_parameters[k].Value.Data);
-            var s = block.Of(_sums[k].Data);
-            var d = block.Of(_scratch[k].Data);
-            var g = L2Decay.Apply<T>(p, block.Of(_parameters[k].Grad.Data), _options.WeightDecay, block.Of(_directions[k].Data));
-            TensorPrimitives.MultiplyAdd(g, g, s, s);
-            TensorPrimitives.Sqrt(s, d);
-            TensorPrimitives.Add(d, eps, d);
-            TensorPrimitives.Divide(g, d, d);
-            TensorPrimitives.MultiplyAdd(d, -clr, p, p);
-        }
+        var block = CacheBlocks.Size<T>();
+        for (var k = 0; k < _parameters.Count; k++)
+            for (var start = 0; start < _parameters[k].Value.Data.Length; start += block)
+            {
+                var length = Math.Min(block, _parameters[k].Value.Data.Length - start);
+                var p = CacheBlocks.Of(_parameters[k].Value.Data, start, length);
+                var s = CacheBlocks.Of(_sums[k].Data, start, length);
+                var d = CacheBlocks.Of(_scratch[k].Data, start, length);
+                var g = L2Decay.Apply<T>(p, CacheBlocks.Of(_parameters[k].Grad.Data, start, length), _options.WeightDecay, CacheBlocks.Of(_directions[k].Data, start, length));
+                TensorPrimitives.MultiplyAdd(g, g, s, s);
+                TensorPrimitives.Sqrt(s, d);
+                TensorPrimitives.Add(d, eps, d);
+                TensorPrimitives.Divide(g, d, d);
+                TensorPrimitives.MultiplyAdd(d, -clr, p, p);
+            }
     }
 }

@@ -64,32 +64,33 @@ public sealed class Adam<T> : IOptimizer where T : unmanaged, IFloatingPointIeee
         var (keep1, keep2, eps) = (T.CreateChecked(1 - _options.Beta1), T.CreateChecked(1 - _options.Beta2), T.CreateChecked(_options.Eps));
         var stepSize = T.CreateChecked(Lr / (1 - Math.Pow(_options.Beta1, _steps)));
         var correction2 = T.CreateChecked(Math.Sqrt(1 - Math.Pow(_options.Beta2, _steps)));
-        var decay = T.CreateChecked(1 - Lr * _options.WeightDecay);
-        foreach (var block in CacheBlocks.Over(_parameters))
-        {
-            var k = block.Parameter;
-            var p = block.Of(_parameters[k].Value.Data);
-            var m = block.Of(_firstMoments[k].Data);
-            var v = block.Of(_secondMoments[k].Data);
-            var scratch = block.Of(_scratch[k].Data);
-            if (_options.Decoupled && _options.WeightDecay != 0)
-                TensorPrimitives.Multiply(p, decay, p);
-            var grad = block.Of(_parameters[k].Grad.Data);
-            var g = _options.Decoupled ? grad : L2Decay.Apply<T>(p, grad, _options.WeightDecay, block.Of(_directions[k].Data));
-            Moments.Update(m, v, g, scratch, (beta1, keep1), (beta2, keep2));
-            ReadOnlySpan<T> second = v;
-            if (_options.Amsgrad)
+        var (decay, block) = (T.CreateChecked(1 - Lr * _options.WeightDecay), CacheBlocks.Size<T>());
+        for (var k = 0; k < _parameters.Count; k++)
+            for (var start = 0; start < _parameters[k].Value.Data.Length; start += block)
             {
-                var max = block.Of(_maxSecondMoments[k].Data);
-                TensorPrimitives.Max(max, v, max);
-                second = max;
+                var length = Math.Min(block, _parameters[k].Value.Data.Length - start);
+                var p = CacheBlocks.Of(_parameters[k].Value.Data, start, length);
+                var m = CacheBlocks.Of(_firstMoments[k].Data, start, length);
+                var v = CacheBlocks.Of(_secondMoments[k].Data, start, length);
+                var scratch = CacheBlocks.Of(_scratch[k].Data, start, length);
+                if (_options.Decoupled && _options.WeightDecay != 0)
+                    TensorPrimitives.Multiply(p, decay, p);
+                var grad = CacheBlocks.Of(_parameters[k].Grad.Data, start, length);
+                var g = _options.Decoupled ? grad : L2Decay.Apply<T>(p, grad, _options.WeightDecay, CacheBlocks.Of(_directions[k].Data, start, length));
+                Moments.Update(m, v, g, scratch, (beta1, keep1), (beta2, keep2));
+                ReadOnlySpan<T> second = v;
+                if (_options.Amsgrad)
+                {
+                    var max = CacheBlocks.Of(_maxSecondMoments[k].Data, start, length);
+                    TensorPrimitives.Max(max, v, max);
+                    second = max;
+                }
+                TensorPrimitives.Sqrt(second, scratch);
+                TensorPrimitives.Divide(scratch, correction2, scratch);
+                TensorPrimitives.Add(scratch, eps, scratch);
+                // addcdiv_: p + (−step)·(m / d)
+                TensorPrimitives.Divide(m, scratch, scratch);
+                TensorPrimitives.MultiplyAdd(scratch, -stepSize, p, p);
             }
-            TensorPrimitives.Sqrt(second, scratch);
-            TensorPrimitives.Divide(scratch, correction2, scratch);
-            TensorPrimitives.Add(scratch, eps, scratch);
-            // addcdiv_: p + (−step)·(m / d)
-            TensorPrimitives.Divide(m, scratch, scratch);
-            TensorPrimitives.MultiplyAdd(scratch, -stepSize, p, p);
-        }
     }
 }

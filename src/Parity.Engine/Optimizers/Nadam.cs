@@ -65,24 +65,26 @@ public sealed class Nadam<T> : IOptimizer where T : unmanaged, IFloatingPointIee
         var momentStep = T.CreateChecked(-Lr * muNext / (1 - _muProduct * muNext));
         var (beta1, beta2, keep1, keep2) = (T.CreateChecked(_beta1), T.CreateChecked(_beta2), T.CreateChecked(1 - _beta1), T.CreateChecked(1 - _beta2));
         var (correction2, eps) = (T.CreateChecked(1 - Math.Pow(_beta2, _steps)), T.CreateChecked(_eps));
-        foreach (var block in CacheBlocks.Over(_parameters))
-        {
-            var k = block.Parameter;
-            var p = block.Of(_parameters[k].Value.Data);
-            var m = block.Of(_firstMoments[k].Data);
-            var v = block.Of(_secondMoments[k].Data);
-            var d = block.Of(_scratch[k].Data);
-            var g = L2Decay.Apply<T>(p, block.Of(_parameters[k].Grad.Data), _weightDecay, block.Of(_directions[k].Data));
-            Moments.Update(m, v, g, d, (beta1, keep1), (beta2, keep2));
-            TensorPrimitives.Divide(v, correction2, d);
-            TensorPrimitives.Sqrt(d, d);
-            TensorPrimitives.Add(d, eps, d);
-            // two addcdiv_: p + step·(g / d), then p + step·(m / d); the scratch d is read by both, so each quotient goes through p's own update.
-            for (var i = 0; i < p.Length; i++)
+        var block = CacheBlocks.Size<T>();
+        for (var k = 0; k < _parameters.Count; k++)
+            for (var start = 0; start < _parameters[k].Value.Data.Length; start += block)
             {
-                p[i] += gradientStep * (g[i] / d[i]);
-                p[i] += momentStep * (m[i] / d[i]);
+                var length = Math.Min(block, _parameters[k].Value.Data.Length - start);
+                var p = CacheBlocks.Of(_parameters[k].Value.Data, start, length);
+                var m = CacheBlocks.Of(_firstMoments[k].Data, start, length);
+                var v = CacheBlocks.Of(_secondMoments[k].Data, start, length);
+                var d = CacheBlocks.Of(_scratch[k].Data, start, length);
+                var g = L2Decay.Apply<T>(p, CacheBlocks.Of(_parameters[k].Grad.Data, start, length), _weightDecay, CacheBlocks.Of(_directions[k].Data, start, length));
+                Moments.Update(m, v, g, d, (beta1, keep1), (beta2, keep2));
+                TensorPrimitives.Divide(v, correction2, d);
+                TensorPrimitives.Sqrt(d, d);
+                TensorPrimitives.Add(d, eps, d);
+                // two addcdiv_: p + step·(g / d), then p + step·(m / d); the scratch d is read by both, so each quotient goes through p's own update.
+                for (var i = 0; i < p.Length; i++)
+                {
+                    p[i] += gradientStep * (g[i] / d[i]);
+                    p[i] += momentStep * (m[i] / d[i]);
+                }
             }
-        }
     }
 }

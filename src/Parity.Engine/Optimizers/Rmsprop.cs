@@ -60,37 +60,39 @@ public sealed class Rmsprop<T> : IOptimizer where T : unmanaged, IFloatingPointI
     {
         _steps++;
         var (alpha, keep, eps, lr) = (T.CreateChecked(_options.Alpha), T.CreateChecked(1 - _options.Alpha), T.CreateChecked(_options.Eps), T.CreateChecked(Lr));
-        foreach (var block in CacheBlocks.Over(_parameters))
-        {
-            var k = block.Parameter;
-            var p = block.Of(_parameters[k].Value.Data);
-            var s = block.Of(_squareAverages[k].Data);
-            var d = block.Of(_scratch[k].Data);
-            var g = L2Decay.Apply<T>(p, block.Of(_parameters[k].Grad.Data), _options.WeightDecay, block.Of(_directions[k].Data));
-            // addcmul_: s + ((1 − α)·g)·g
-            TensorPrimitives.Multiply(s, alpha, s);
-            TensorPrimitives.Multiply(g, keep, d);
-            TensorPrimitives.MultiplyAdd(d, g, s, s);
-            if (_options.Centered)
+        var block = CacheBlocks.Size<T>();
+        for (var k = 0; k < _parameters.Count; k++)
+            for (var start = 0; start < _parameters[k].Value.Data.Length; start += block)
             {
-                var mean = block.Of(_gradientAverages[k].Data);
-                TensorPrimitives.Multiply(mean, alpha, mean);
-                TensorPrimitives.MultiplyAdd(g, keep, mean, mean);
-                TensorPrimitives.Multiply(mean, mean, d);
-                TensorPrimitives.Subtract(s, d, d);
-                TensorPrimitives.Sqrt(d, d);
+                var length = Math.Min(block, _parameters[k].Value.Data.Length - start);
+                var p = CacheBlocks.Of(_parameters[k].Value.Data, start, length);
+                var s = CacheBlocks.Of(_squareAverages[k].Data, start, length);
+                var d = CacheBlocks.Of(_scratch[k].Data, start, length);
+                var g = L2Decay.Apply<T>(p, CacheBlocks.Of(_parameters[k].Grad.Data, start, length), _options.WeightDecay, CacheBlocks.Of(_directions[k].Data, start, length));
+                // addcmul_: s + ((1 − α)·g)·g
+                TensorPrimitives.Multiply(s, alpha, s);
+                TensorPrimitives.Multiply(g, keep, d);
+                TensorPrimitives.MultiplyAdd(d, g, s, s);
+                if (_options.Centered)
+                {
+                    var mean = CacheBlocks.Of(_gradientAverages[k].Data, start, length);
+                    TensorPrimitives.Multiply(mean, alpha, mean);
+                    TensorPrimitives.MultiplyAdd(g, keep, mean, mean);
+                    TensorPrimitives.Multiply(mean, mean, d);
+                    TensorPrimitives.Subtract(s, d, d);
+                    TensorPrimitives.Sqrt(d, d);
+                }
+                else
+                    TensorPrimitives.Sqrt(s, d);
+                TensorPrimitives.Add(d, eps, d);
+                TensorPrimitives.Divide(g, d, d);
+                if (_options.Momentum > 0)
+                {
+                    var buffer = CacheBlocks.Of(_momentumBuffers[k].Data, start, length);
+                    TensorPrimitives.MultiplyAdd(buffer, T.CreateChecked(_options.Momentum), d, buffer);
+                    d = buffer;
+                }
+                TensorPrimitives.MultiplyAdd(d, -lr, p, p);
             }
-            else
-                TensorPrimitives.Sqrt(s, d);
-            TensorPrimitives.Add(d, eps, d);
-            TensorPrimitives.Divide(g, d, d);
-            if (_options.Momentum > 0)
-            {
-                var buffer = block.Of(_momentumBuffers[k].Data);
-                TensorPrimitives.MultiplyAdd(buffer, T.CreateChecked(_options.Momentum), d, buffer);
-                d = buffer;
-            }
-            TensorPrimitives.MultiplyAdd(d, -lr, p, p);
-        }
     }
 }
