@@ -82,6 +82,9 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
     /// <summary>How many parts the loaded batch's training step is split into across threads (1: the calling thread alone).</summary>
     public int LoadedParts => _splitLoaded ? _split!.Active : 1;
 
+    /// <summary>Bytes the engine's threads other than the caller's have allocated so far (0 with no split).</summary>
+    public long AllocatedOnOtherThreads => _split?.AllocatedOnOtherThreads ?? 0;
+
     public IReadOnlyList<HostTensor> GetParameters() =>
         _state.Select(p => new HostTensor(p.Name, p.Shape, p.Value.ToDoubles())).ToList();
 

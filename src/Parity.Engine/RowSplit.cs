@@ -73,6 +73,22 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
     /// <summary>The parts the loaded batch is split into.</summary>
     public int Active => _active;
 
+    /// <summary>
+    /// Bytes the engine's other threads have allocated so far, each read on its own thread after each
+    /// phase: a steady step allocates nothing there either, and the process-wide count would also hold
+    /// whatever else the process allocates meanwhile.
+    /// </summary>
+    public long AllocatedOnOtherThreads
+    {
+        get
+        {
+            var bytes = 0L;
+            foreach (var thread in _threads)
+                bytes += Volatile.Read(ref thread.Allocated);
+            return bytes;
+        }
+    }
+
     /// <summary>Whether this split was made for that many parts and threads.</summary>
     public bool Fits(int parts, int threads) => parts <= _parts.Length && threads == _threads.Length + 1;
 
@@ -230,6 +246,7 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
         readonly Thread _thread;
         readonly Signal _wake = new();
         volatile bool _stop;
+        public long Allocated;
 
         public PartThread(RowSplit<T> split)
         {
@@ -255,6 +272,7 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
                 if (_stop)
                     return;
                 _split.TakeParts();
+                Volatile.Write(ref Allocated, GC.GetAllocatedBytesForCurrentThread());
             }
         }
     }
