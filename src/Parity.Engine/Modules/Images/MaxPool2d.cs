@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Parity.Engine.Numerics;
 
 namespace Parity.Engine.Modules.Images;
@@ -15,7 +16,9 @@ namespace Parity.Engine.Modules.Images;
 /// A scalar scan with an early winner mispredicts a branch per output on real data and ran ten times
 /// slower than the arithmetic, so each image is scanned tap by tap instead: tap k's value at every
 /// output position is gathered into a row, and one vector pass per tap keeps the running maximum and
-/// the tap that holds it, with selects rather than branches.
+/// the tap that holds it, with selects rather than branches. The CNN's usual window, 2×2 at stride 2
+/// with no padding in float32, skips the tap rows (<see cref="TiledForward"/>): they took 16 % of the
+/// Fashion CNN's engine step.
 /// </remarks>
 [LayerKind("max-pool2d")]
 public sealed class MaxPool2d<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -30,6 +33,8 @@ public sealed class MaxPool2d<T> : Module<T> where T : unmanaged, IFloatingPoint
     Matrix<T>? _output, _gradInput;
     // For each output, the tap (as T) whose input it took.
     T[] _chosen = [];
+    // Whether windows are 2×2 at stride 2, with no padding or dilation, over float32: every input in at most one window, every tap inside.
+    readonly bool _tiled;
 
     public MaxPool2d(Window window)
     {
@@ -38,6 +43,7 @@ public sealed class MaxPool2d<T> : Module<T> where T : unmanaged, IFloatingPoint
         _firstInside = [.. Enumerable.Range(0, window.Positions)
             .Select(p => T.CreateTruncating(Array.FindIndex(_offsets, p * window.Taps, window.Taps, offset => offset >= 0) - p * window.Taps))];
         _taps = new Matrix<T>(window.Taps, window.Positions);
+        _tiled = typeof(T) == typeof(float) && window is { KernelHeight: 2, KernelWidth: 2, StrideHeight: 2, StrideWidth: 2, PaddingHeight: 0, PaddingWidth: 0, DilationHeight: 1, DilationWidth: 1 };
     }
 
     public static Module<T> From(LayerDescription layer) => new MaxPool2d<T>(Window.Of(layer));
@@ -48,6 +54,11 @@ public sealed class MaxPool2d<T> : Module<T> where T : unmanaged, IFloatingPoint
         var output = Matrix<T>.Reuse(ref _output, input.Rows, w.Channels * w.Positions);
         if (_chosen.Length != output.Data.Length)
             _chosen = new T[output.Data.Length];
+        if (_tiled)
+        {
+            TiledForward(Floats(input.Data), Floats(output.Data), Floats(_chosen), input.Rows * w.Channels);
+            return output;
+        }
         for (var n = 0; n < input.Rows; n++)
             for (var c = 0; c < w.Channels; c++)
             {
@@ -64,7 +75,14 @@ public sealed class MaxPool2d<T> : Module<T> where T : unmanaged, IFloatingPoint
     {
         var w = _window;
         var gradInput = Matrix<T>.Reuse(ref _gradInput, gradOutput.Rows, w.InputSize);
-        Array.Clear(gradInput.Data);
+        // Tiled windows write every input they cover: only an odd last row or column is left to clear.
+        if (!_tiled || w.Height % 2 != 0 || w.Width % 2 != 0)
+            Array.Clear(gradInput.Data);
+        if (_tiled)
+        {
+            TiledBackward(Floats(gradOutput.Data), Floats(_chosen), Floats(gradInput.Data), gradOutput.Rows * w.Channels);
+            return gradInput;
+        }
         var (g, dx) = (gradOutput.Data, gradInput.Data);
         var o = 0;
         for (var n = 0; n < gradOutput.Rows; n++)
@@ -138,5 +156,139 @@ public sealed class MaxPool2d<T> : Module<T> where T : unmanaged, IFloatingPoint
                 if (row[p] > best[p] || T.IsNaN(row[p]))
                     (best[p], chosen[p]) = (row[p], tap);
         }
+    }
+
+    static Span<float> Floats(T[] values) => MemoryMarshal.Cast<T, float>(values.AsSpan());
+
+    /// <summary>
+    /// 2×2 windows at stride 2, four outputs at a time: eight floats of a row read as four pairs of
+    /// 64 bits, whose low halves (narrowed) are the windows' left column and whose high halves are the
+    /// right — the tap rows without copying them. The taps are then taken in the same row-major order,
+    /// with the same rule, as <see cref="Scan"/>: the same outputs and choices, bit for bit. A row's last
+    /// four outputs are taken again where its width is no multiple of four (the same values rewritten),
+    /// so that no output is left to a branchy scalar loop; rows of fewer than four outputs take it.
+    /// </summary>
+    void TiledForward(ReadOnlySpan<float> input, Span<float> output, Span<float> chosen, int planes)
+    {
+        var w = _window;
+        var (plane, positions) = (w.Height * w.Width, w.Positions);
+        for (var q = 0; q < planes; q++)
+        {
+            // One bounds check per plane; every read and write below stays inside these.
+            ref var image = ref MemoryMarshal.GetReference(input.Slice(q * plane, plane));
+            ref var best = ref MemoryMarshal.GetReference(output.Slice(q * positions, positions));
+            ref var taps = ref MemoryMarshal.GetReference(chosen.Slice(q * positions, positions));
+            for (var oh = 0; oh < w.OutHeight; oh++)
+            {
+                ref var top = ref Unsafe.Add(ref image, 2 * oh * w.Width);
+                ref var bottom = ref Unsafe.Add(ref top, w.Width);
+                var at = oh * w.OutWidth;
+                if (w.OutWidth < 4)
+                {
+                    for (var ow = 0; ow < w.OutWidth; ow++)
+                        (Unsafe.Add(ref best, at + ow), Unsafe.Add(ref taps, at + ow)) = ScalarWindow(ref Unsafe.Add(ref top, 2 * ow), ref Unsafe.Add(ref bottom, 2 * ow));
+                    continue;
+                }
+                for (var ow = 0; ; ow += 4)
+                {
+                    ow = Math.Min(ow, w.OutWidth - 4);
+                    var (topLeft, topRight) = Columns(ref Unsafe.Add(ref top, 2 * ow));
+                    var (bottomLeft, bottomRight) = Columns(ref Unsafe.Add(ref bottom, 2 * ow));
+                    var (value, tap) = (topLeft, Vector128<float>.Zero);
+                    Take(topRight, 1f, ref value, ref tap);
+                    Take(bottomLeft, 2f, ref value, ref tap);
+                    Take(bottomRight, 3f, ref value, ref tap);
+                    value.StoreUnsafe(ref best, (nuint)(at + ow));
+                    tap.StoreUnsafe(ref taps, (nuint)(at + ow));
+                    if (ow == w.OutWidth - 4)
+                        break;
+                }
+            }
+        }
+    }
+
+    /// <summary>One window by the rule, for rows too short for a vector.</summary>
+    static (float Best, float Tap) ScalarWindow(ref float top, ref float bottom)
+    {
+        var (best, tap) = (top, 0f);
+        ReadOnlySpan<float> later = [Unsafe.Add(ref top, 1), bottom, Unsafe.Add(ref bottom, 1)];
+        for (var k = 0; k < later.Length; k++)
+            if (later[k] > best || float.IsNaN(later[k]))
+                (best, tap) = (later[k], k + 1);
+        return (best, tap);
+    }
+
+    /// <summary>Columns 0, 2, 4, 6 and 1, 3, 5, 7 from <paramref name="from"/> on.</summary>
+    static (Vector128<float> Even, Vector128<float> Odd) Columns(ref float from)
+    {
+        ref var pairs = ref Unsafe.As<float, ulong>(ref from);
+        var (low, high) = (Vector128.LoadUnsafe(ref pairs), Vector128.LoadUnsafe(ref pairs, 2));
+        return (Vector128.Narrow(low, high).AsSingle(),
+            Vector128.Narrow(Vector128.ShiftRightLogical(low, 32), Vector128.ShiftRightLogical(high, 32)).AsSingle());
+    }
+
+    /// <summary>A later tap wins where it is greater or NaN.</summary>
+    static void Take(Vector128<float> value, float k, ref Vector128<float> best, ref Vector128<float> tap)
+    {
+        var wins = Vector128.GreaterThan(value, best) | ~Vector128.Equals(value, value);
+        best = Vector128.ConditionalSelect(wins, value, best);
+        tap = Vector128.ConditionalSelect(wins, Vector128.Create(k), tap);
+    }
+
+    /// <summary>
+    /// Each window's four inputs get 0 + g where the window chose them and +0 elsewhere, as the scatter
+    /// onto a cleared gradient gives them (0 + −0 is +0), written two rows of pairs at a time; a row's
+    /// last four windows again where its width is no multiple of four, as forward takes them.
+    /// </summary>
+    void TiledBackward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> chosen, Span<float> gradInput, int planes)
+    {
+        var w = _window;
+        var (plane, positions) = (w.Height * w.Width, w.Positions);
+        for (var q = 0; q < planes; q++)
+        {
+            ref var grad = ref MemoryMarshal.GetReference(gradOutput.Slice(q * positions, positions));
+            ref var taps = ref MemoryMarshal.GetReference(chosen.Slice(q * positions, positions));
+            ref var image = ref MemoryMarshal.GetReference(gradInput.Slice(q * plane, plane));
+            for (var oh = 0; oh < w.OutHeight; oh++)
+            {
+                ref var top = ref Unsafe.Add(ref image, 2 * oh * w.Width);
+                ref var bottom = ref Unsafe.Add(ref top, w.Width);
+                var at = oh * w.OutWidth;
+                if (w.OutWidth < 4)
+                {
+                    for (var ow = 0; ow < w.OutWidth; ow++)
+                    {
+                        var (g, tap) = (Unsafe.Add(ref grad, at + ow), Unsafe.Add(ref taps, at + ow));
+                        Unsafe.Add(ref top, 2 * ow) = 0f + (tap == 0f ? g : 0f);
+                        Unsafe.Add(ref top, 2 * ow + 1) = 0f + (tap == 1f ? g : 0f);
+                        Unsafe.Add(ref bottom, 2 * ow) = 0f + (tap == 2f ? g : 0f);
+                        Unsafe.Add(ref bottom, 2 * ow + 1) = 0f + (tap == 3f ? g : 0f);
+                    }
+                    continue;
+                }
+                for (var ow = 0; ; ow += 4)
+                {
+                    ow = Math.Min(ow, w.OutWidth - 4);
+                    var g = Vector128.LoadUnsafe(ref grad, (nuint)(at + ow));
+                    var tap = Vector128.LoadUnsafe(ref taps, (nuint)(at + ow));
+                    Interleave(To(0f, tap, g), To(1f, tap, g), ref Unsafe.Add(ref top, 2 * ow));
+                    Interleave(To(2f, tap, g), To(3f, tap, g), ref Unsafe.Add(ref bottom, 2 * ow));
+                    if (ow == w.OutWidth - 4)
+                        break;
+                }
+            }
+        }
+    }
+
+    static Vector128<float> To(float k, Vector128<float> tap, Vector128<float> g) =>
+        Vector128<float>.Zero + (Vector128.Equals(tap, Vector128.Create(k)) & g);
+
+    /// <summary>Writes even[0], odd[0], even[1], odd[1], … to eight columns from <paramref name="to"/> on.</summary>
+    static void Interleave(Vector128<float> even, Vector128<float> odd, ref float to)
+    {
+        var (e, o) = (even.AsUInt32(), odd.AsUInt32());
+        ref var pairs = ref Unsafe.As<float, ulong>(ref to);
+        (Vector128.WidenLower(e) | Vector128.ShiftLeft(Vector128.WidenLower(o), 32)).StoreUnsafe(ref pairs);
+        (Vector128.WidenUpper(e) | Vector128.ShiftLeft(Vector128.WidenUpper(o), 32)).StoreUnsafe(ref pairs, 2);
     }
 }
