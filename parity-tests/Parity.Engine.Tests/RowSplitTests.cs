@@ -12,12 +12,12 @@ namespace Parity.Engine.Tests;
 [Collection(nameof(EngineThreads))]
 public class RowSplitTests
 {
-    static ParitySpec Spec(string dtype, string loss, int batch) => SpecLoader.Parse($"""
+    static ParitySpec Spec(string dtype, string loss, int batch, int width = 25) => SpecLoader.Parse($"""
         name: row-split
         seed: 8
         dtype: {dtype}
         data: {"{"}source: disk, train: 1000{"}"}
-        model: [linear: 25, relu, linear: 25, tanh, linear: 2]
+        model: [linear: {width}, relu, linear: 25, tanh, linear: 2]
         loss: {loss}
         targets: {(loss == "cross-entropy" ? "indices" : "one-hot")}
         optimizer: {"{"}sgd: {"{"}lr: 0.1, momentum: 0.9{"}"}{"}"}
@@ -62,6 +62,18 @@ public class RowSplitTests
         var split = Train(spec, threads: 2);
 
         AssertSplitInFour(alone, split, tolerance);
+    }
+
+    [Fact]
+    public void A_split_step_of_a_wide_model_sums_the_parts_gradients_on_every_thread_up_to_rounding()
+    {
+        // 2 → 4096 → 25 → 2: 115,000 gradient values, summed across the parts in blocks that both threads take.
+        var spec = Spec("float64", "cross-entropy", 1000, width: 4096);
+
+        var alone = Train(spec, threads: 1);
+        var split = Train(spec, threads: 2);
+
+        AssertSplitInFour(alone, split, 1e-13);
     }
 
     [Fact]
@@ -132,18 +144,19 @@ public class RowSplitTests
     }
 
     [Theory]
-    [InlineData(1000, 625, 2, 4)]     // the disk MLP at batch 1000: four parts on two threads
-    [InlineData(1000, 625, 1, 1)]     // one thread: nothing to split onto
-    [InlineData(100, 625, 2, 1)]      // too few rows for two parts of 64
-    [InlineData(200, 625, 2, 3)]      // three parts of 64 rows or more
-    [InlineData(256, 200_704, 2, 1)]  // the Fashion-MNIST MLP: products big enough for the BLAS's own threads
-    public void Only_batches_of_small_products_are_split(int rows, long largestLayer, int threads, int parts) =>
-        Assert.Equal(parts, RowSplitRule(rows, largestLayer, threads));
+    [InlineData(1000, 312, 2, 4)]       // the disk MLP's size at batch 1000: four parts on two threads
+    [InlineData(1000, 312, 1, 1)]       // one thread: nothing to split onto
+    [InlineData(100, 312, 2, 1)]        // too few rows for two parts of 64
+    [InlineData(200, 312, 2, 3)]        // three parts of 64 rows or more
+    [InlineData(256, 100_352, 2, 4)]    // the Fashion-MNIST MLP's largest product: four copies of 3.2 MB of gradients fit the cache
+    [InlineData(256, 400_000, 2, 1)]    // four copies of 12.8 MB do not: the BLAS's own threads
+    public void Only_batches_whose_gradient_copies_fit_the_cache_are_split(int rows, int width, int threads, int parts) =>
+        Assert.Equal(parts, RowSplitRule(rows, width, threads));
 
-    static int RowSplitRule(int rows, long largestLayer, int threads)
+    static int RowSplitRule(int rows, int width, int threads)
     {
-        // The rule is the engine's own (internal); reach it through a backend whose widest layer, 2 → largestLayer / 2, is that large.
-        var spec = SpecLoader.Parse($"name: rule\nseed: 1\ndata: {{source: disk, train: {rows}}}\nmodel: [linear: {largestLayer / 2}, linear: 1]\nloss: mse\noptimizer: {{sgd: {{lr: 0.1}}}}\ntrain: {{epochs: 1, batch: {rows}}}\n", "rule.yaml");
+        // The rule is the engine's own (internal); reach it through a backend of one hidden layer that wide, 2 → width → 1, in float64.
+        var spec = SpecLoader.Parse($"name: rule\nseed: 1\ndata: {{source: disk, train: {rows}}}\nmodel: [linear: {width}, linear: 1]\nloss: mse\noptimizer: {{sgd: {{lr: 0.1}}}}\ntrain: {{epochs: 1, batch: {rows}}}\n", "rule.yaml");
         var before = Gemm.Threads;
         try
         {

@@ -46,6 +46,8 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
     Matrix<T>? _probeInput, _probeGradient;
     // The largest product layer's multiply-adds per row and output positions: with the batch's rows, whether splitting the rows pays.
     readonly (long MultiplyAdds, long Positions) _largestLayer;
+    // The model's gradients, which each part of a split batch holds a copy of.
+    readonly long _gradientBytes;
     RowSplit<T>? _split;
     bool _splitLoaded;
 
@@ -66,6 +68,7 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
                 return (MultiplyAdds: Count(p.Shape) * positions, Positions: positions);
             })
             .DefaultIfEmpty((MultiplyAdds: 0L, Positions: 1L)).MaxBy(layer => layer.MultiplyAdds);
+        _gradientBytes = _parameters.Sum(p => (long)p.Grad.Data.Length) * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
         _optimizer = _parts.Optimizers[model.Optimizer.Kind](_model.Parameters, model.Optimizer);
         _schedule = model.Schedule is { } schedule ? _parts.Schedules[schedule.Kind](schedule) : null;
         // A scheduler's constructor sets the first epoch's lr (LinearLR's warm-up starts below lr).
@@ -194,7 +197,7 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
     public void Load(Batch batch)
     {
         // Batch statistics are over the whole batch: such a model's step is not split.
-        var parts = _model.CouplesRows ? 1 : RowSplit<T>.PartsFor(batch.Rows, _largestLayer, Gemm.Threads);
+        var parts = _model.CouplesRows ? 1 : RowSplit<T>.PartsFor(batch.Rows, _largestLayer.Positions, _gradientBytes, Gemm.Threads);
         _splitLoaded = parts > 1;
         if (!_splitLoaded)
         {
