@@ -8,10 +8,11 @@ using Parity.Engine.Numerics;
 namespace Parity.Engine;
 
 /// <summary>
-/// Data parallelism inside one training step, for models whose matrix products are too small for
-/// the BLAS's own threads to pay (a 1000×25·25×25 product gains little from two threads, and its
-/// output lands in the other core's cache for the next op), and for convolutions, whose copies,
-/// pools and activations the BLAS's threads never touch: the batch's rows are split into a few
+/// Data parallelism inside one training step (<see cref="PartsFor"/> says when): for small products
+/// (a 1000×25·25×25 product gains little from two threads, and its output lands in the other core's
+/// cache for the next op), for convolutions, whose copies, pools and activations the BLAS's threads
+/// never touch, and for a machine that takes a core away now and then, which stalls the BLAS's static
+/// halves and costs one part here: the batch's rows are split into a few
 /// contiguous parts, each with a replica of the model (its own activations and gradients, the same
 /// parameter values), the engine's threads take the parts one by one — forward and loss, then
 /// backward — with the BLAS single-threaded, and the parts' gradients are then added into the
