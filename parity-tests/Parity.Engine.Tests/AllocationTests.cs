@@ -33,6 +33,8 @@ public class AllocationTests
         { "float64", "model: [linear: 8, tanh, linear: 2]\nloss: cross-entropy\noptimizer: {rmsprop: {weight_decay: 0.01, momentum: 0.9, centered: true}}" },
         { "float32", "model: [linear: 8, tanh, linear: 2]\nloss: cross-entropy\noptimizer: {adagrad: {lr_decay: 0.01, weight_decay: 0.01}}" },
         { "float32", "model: [linear: 8, relu, {dropout: {p: 0.5}}, linear: 1]\nloss: {kind: huber, delta: 0.5}\noptimizer: {sgd: {lr: 0.1}}" },
+        // 67,000 values: split, the parts' gradients are summed and Adam's blocks updated on both threads
+        { "float32", "model: [linear: 256, relu, linear: 256, relu, linear: 2]\nloss: cross-entropy\noptimizer: {adam: {lr: 0.001}}" },
     };
 
     /// <summary>Models whose rows are coupled by batch statistics: their step runs on one thread, unsplit.</summary>

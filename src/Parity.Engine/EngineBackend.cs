@@ -182,7 +182,10 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
     public void Step()
     {
         _clip?.Invoke(_model.Parameters);
-        _optimizer.Step();
+        if (_splitLoaded)
+            _split!.Step(_optimizer);
+        else
+            _optimizer.Step();
     }
 
     public double TrainStep(Batch batch)

@@ -4,6 +4,7 @@ using System.Numerics.Tensors;
 using Parity.Engine.Losses;
 using Parity.Engine.Modules;
 using Parity.Engine.Numerics;
+using Parity.Engine.Optimizers;
 
 namespace Parity.Engine;
 
@@ -18,8 +19,9 @@ namespace Parity.Engine;
 /// backward — with the BLAS single-threaded, and the parts' gradients are then added into the
 /// model's, each weighted by its share of the loss's mean. A thread that gets no core (the machine
 /// is busy) just takes no part: the others finish the step. The parts' gradients are added up on
-/// every thread too, each taking blocks of the parameters (a model of a few thousand, on the calling
-/// thread alone). Up to three forks and joins per step; the threads are made once and the step
+/// every thread too, each taking blocks of the parameters, and so is the optimizer's update, block by
+/// block (<see cref="BlockedOptimizer{T}"/>); a model of a few thousand values does both on the calling
+/// thread alone. Up to four forks and joins per step; the threads are made once and the step
 /// allocates nothing.
 /// </summary>
 sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
@@ -39,8 +41,8 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
     /// <summary>Parts per thread: more than one, so that a thread held up costs a part, not half the step.</summary>
     const int PartsPerThread = 2;
 
-    /// <summary>Gradient values per block of the sum of the parts' gradients, and the fewest worth a fork and join.</summary>
-    const int MergeBlock = 1 << 14, MinParallelMerge = 1 << 16;
+    /// <summary>Gradient values per block of the sum of the parts' gradients, and the fewest values worth a fork and join to sum or update.</summary>
+    const int MergeBlock = 1 << 14, MinParallelValues = 1 << 16;
 
     readonly Part[] _parts;
     readonly PartThread[] _threads;
@@ -48,8 +50,10 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
     readonly Signal _done = new();
     // Each parameter's gradient in blocks: (parameter, start, length).
     readonly (int Parameter, int Start, int Length)[] _mergeBlocks;
-    readonly bool _parallelMerge;
-    // _items: what the current phase hands out, parts or merge blocks.
+    readonly bool _manyValues;
+    // The optimizer whose blocks the update phase hands out.
+    BlockedOptimizer<T>? _optimizer;
+    // _items: what the current phase hands out, parts or blocks.
     int _active, _items, _next, _remaining;
     Phase _phase;
     Exception? _error;
@@ -68,12 +72,11 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
             _parts[k] = new Part(replica, replicaLoss);
         }
         _threads = [.. Enumerable.Range(1, threads - 1).Select(_ => new PartThread(this))];
-        _mergeBlocks = [.. model.Parameters.SelectMany((parameter, i) => Enumerable.Range(0, (parameter.Grad.Data.Length + MergeBlock - 1) / MergeBlock)
-            .Select(b => (i, b * MergeBlock, Math.Min(MergeBlock, parameter.Grad.Data.Length - b * MergeBlock))))];
-        _parallelMerge = threads > 1 && model.Parameters.Sum(parameter => (long)parameter.Grad.Data.Length) >= MinParallelMerge;
+        _mergeBlocks = CacheBlocks.Over(model.Parameters, MergeBlock);
+        _manyValues = threads > 1 && model.Parameters.Sum(parameter => (long)parameter.Grad.Data.Length) >= MinParallelValues;
     }
 
-    enum Phase { Forward, Backward, Merge }
+    enum Phase { Forward, Backward, Merge, Update }
 
     /// <summary>
     /// How many parts a batch of <paramref name="rows"/> is worth splitting into on <paramref name="threads"/>
@@ -161,7 +164,7 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
     public void Backward()
     {
         Run(Phase.Backward, _active);
-        if (_parallelMerge)
+        if (_manyValues)
             Run(Phase.Merge, _mergeBlocks.Length);
         else
             for (var b = 0; b < _mergeBlocks.Length; b++)
@@ -177,6 +180,20 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
             TensorPrimitives.Multiply(sum, _parts[0].Weight, sum);
         for (var k = 1; k < _active; k++)
             TensorPrimitives.MultiplyAdd(_parts[k].Model.Parameters[i].Grad.Data.AsSpan(start, length), _parts[k].Weight, sum, sum);
+    }
+
+    /// <summary>The optimizer's step, its blocks on every thread when the model has many values.</summary>
+    public void Step(IOptimizer optimizer)
+    {
+        if (!_manyValues || optimizer is not BlockedOptimizer<T> blocked)
+        {
+            optimizer.Step();
+            return;
+        }
+        blocked.BeginStep();
+        _optimizer = blocked;
+        Run(Phase.Update, blocked.Blocks);
+        blocked.EndStep();
     }
 
     public void Dispose()
@@ -221,6 +238,8 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
             {
                 if (_phase == Phase.Merge)
                     Merge(k);
+                else if (_phase == Phase.Update)
+                    _optimizer!.Update(k);
                 else
                     _parts[k].Run(_phase == Phase.Forward);
             }

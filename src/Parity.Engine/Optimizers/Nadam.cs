@@ -12,18 +12,17 @@ namespace Parity.Engine.Optimizers;
 /// p ← p − (lr·(1 − μₜ) / (1 − Πₜ))·(g / d) − (lr·μₜ₊₁ / (1 − Πₜ·μₜ₊₁))·(m / d).
 /// </summary>
 [OptimizerKind("nadam")]
-public sealed class Nadam<T> : IOptimizer where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Nadam<T> : BlockedOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    readonly IReadOnlyList<Parameter<T>> _parameters;
     readonly double _beta1, _beta2, _eps, _weightDecay, _momentumDecay;
     readonly Matrix<T>[] _firstMoments, _secondMoments, _directions, _scratch;
     int _steps;
     double _muProduct = 1;
+    // The step's numbers (BeginStep).
+    T _gradientStep, _momentStep, _beta1T, _beta2T, _keep1, _keep2, _correction2, _epsT;
 
-    public Nadam(IReadOnlyList<Parameter<T>> parameters, Described options)
+    public Nadam(IReadOnlyList<Parameter<T>> parameters, Described options) : base(parameters, options.Number("lr"))
     {
-        _parameters = parameters;
-        Lr = options.Number("lr");
         (_beta1, _beta2) = (options.Numbers("betas")[0], options.Numbers("betas")[1]);
         (_eps, _weightDecay, _momentumDecay) = (options.Number("eps"), options.Number("weight_decay"), options.Number("momentum_decay"));
         _firstMoments = StateBuffers.For(parameters, true);
@@ -32,22 +31,20 @@ public sealed class Nadam<T> : IOptimizer where T : unmanaged, IFloatingPointIee
         _scratch = StateBuffers.For(parameters, true);
     }
 
-    public double Lr { get; set; }
-
-    public IReadOnlyList<HostTensor> State() => [.. _parameters.SelectMany((p, k) => new[]
+    public override IReadOnlyList<HostTensor> State() => [.. Parameters.SelectMany((p, k) => new[]
     {
         StateTensors.Step(p, _steps), StateTensors.Scalar(p, OptimizerStateKeys.MuProduct, _muProduct),
         StateTensors.Of(p, OptimizerStateKeys.ExpAvg, _firstMoments[k]), StateTensors.Of(p, OptimizerStateKeys.ExpAvgSq, _secondMoments[k]),
     })];
 
-    public void SetState(IReadOnlyList<HostTensor> state)
+    public override void SetState(IReadOnlyList<HostTensor> state)
     {
         var reader = new StateReader(state);
-        var steps = reader.Steps(_parameters);
-        var muProduct = reader.Scalar(_parameters, OptimizerStateKeys.MuProduct, 1, double.IsFinite, "one number, the product of the momentum coefficients so far");
-        var buffers = _parameters.Select(p => (m: reader.Buffer(p, OptimizerStateKeys.ExpAvg), v: reader.Buffer(p, OptimizerStateKeys.ExpAvgSq))).ToList();
+        var steps = reader.Steps(Parameters);
+        var muProduct = reader.Scalar(Parameters, OptimizerStateKeys.MuProduct, 1, double.IsFinite, "one number, the product of the momentum coefficients so far");
+        var buffers = Parameters.Select(p => (m: reader.Buffer(p, OptimizerStateKeys.ExpAvg), v: reader.Buffer(p, OptimizerStateKeys.ExpAvgSq))).ToList();
         reader.Finish();
-        for (var k = 0; k < _parameters.Count; k++)
+        for (var k = 0; k < Parameters.Count; k++)
         {
             StateReader.Load(buffers[k].m, _firstMoments[k]);
             StateReader.Load(buffers[k].v, _secondMoments[k]);
@@ -55,36 +52,34 @@ public sealed class Nadam<T> : IOptimizer where T : unmanaged, IFloatingPointIee
         (_steps, _muProduct) = (steps, muProduct);
     }
 
-    public void Step()
+    public override void BeginStep()
     {
         _steps++;
         var mu = _beta1 * (1 - 0.5 * Math.Pow(0.96, _steps * _momentumDecay));
         var muNext = _beta1 * (1 - 0.5 * Math.Pow(0.96, (_steps + 1) * _momentumDecay));
         _muProduct *= mu;
-        var gradientStep = T.CreateChecked(-Lr * (1 - mu) / (1 - _muProduct));
-        var momentStep = T.CreateChecked(-Lr * muNext / (1 - _muProduct * muNext));
-        var (beta1, beta2, keep1, keep2) = (T.CreateChecked(_beta1), T.CreateChecked(_beta2), T.CreateChecked(1 - _beta1), T.CreateChecked(1 - _beta2));
-        var (correction2, eps) = (T.CreateChecked(1 - Math.Pow(_beta2, _steps)), T.CreateChecked(_eps));
-        var block = CacheBlocks.Size<T>();
-        for (var k = 0; k < _parameters.Count; k++)
-            for (var start = 0; start < _parameters[k].Value.Data.Length; start += block)
-            {
-                var length = Math.Min(block, _parameters[k].Value.Data.Length - start);
-                var p = CacheBlocks.Of(_parameters[k].Value.Data, start, length);
-                var m = CacheBlocks.Of(_firstMoments[k].Data, start, length);
-                var v = CacheBlocks.Of(_secondMoments[k].Data, start, length);
-                var d = CacheBlocks.Of(_scratch[k].Data, start, length);
-                var g = L2Decay.Apply<T>(p, CacheBlocks.Of(_parameters[k].Grad.Data, start, length), _weightDecay, CacheBlocks.Of(_directions[k].Data, start, length));
-                Moments.Update(m, v, g, d, (beta1, keep1), (beta2, keep2));
-                TensorPrimitives.Divide(v, correction2, d);
-                TensorPrimitives.Sqrt(d, d);
-                TensorPrimitives.Add(d, eps, d);
-                // two addcdiv_: p + step·(g / d), then p + step·(m / d); the scratch d is read by both, so each quotient goes through p's own update.
-                for (var i = 0; i < p.Length; i++)
-                {
-                    p[i] += gradientStep * (g[i] / d[i]);
-                    p[i] += momentStep * (m[i] / d[i]);
-                }
-            }
+        _gradientStep = T.CreateChecked(-Lr * (1 - mu) / (1 - _muProduct));
+        _momentStep = T.CreateChecked(-Lr * muNext / (1 - _muProduct * muNext));
+        (_beta1T, _beta2T, _keep1, _keep2) = (T.CreateChecked(_beta1), T.CreateChecked(_beta2), T.CreateChecked(1 - _beta1), T.CreateChecked(1 - _beta2));
+        (_correction2, _epsT) = (T.CreateChecked(1 - Math.Pow(_beta2, _steps)), T.CreateChecked(_eps));
+    }
+
+    protected override void Update(int k, int start, int length)
+    {
+        var p = CacheBlocks.Of(Parameters[k].Value.Data, start, length);
+        var m = CacheBlocks.Of(_firstMoments[k].Data, start, length);
+        var v = CacheBlocks.Of(_secondMoments[k].Data, start, length);
+        var d = CacheBlocks.Of(_scratch[k].Data, start, length);
+        var g = L2Decay.Apply<T>(p, CacheBlocks.Of(Parameters[k].Grad.Data, start, length), _weightDecay, CacheBlocks.Of(_directions[k].Data, start, length));
+        Moments.Update(m, v, g, d, (_beta1T, _keep1), (_beta2T, _keep2));
+        TensorPrimitives.Divide(v, _correction2, d);
+        TensorPrimitives.Sqrt(d, d);
+        TensorPrimitives.Add(d, _epsT, d);
+        // two addcdiv_: p + step·(g / d), then p + step·(m / d); the scratch d is read by both, so each quotient goes through p's own update.
+        for (var i = 0; i < p.Length; i++)
+        {
+            p[i] += _gradientStep * (g[i] / d[i]);
+            p[i] += _momentStep * (m[i] / d[i]);
+        }
     }
 }

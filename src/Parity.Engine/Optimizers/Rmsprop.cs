@@ -11,22 +11,21 @@ namespace Parity.Engine.Optimizers;
 /// with momentum b ← μ·b + g / d, p ← p − lr·b, else p ← p − lr·(g / d).
 /// </summary>
 [OptimizerKind("rmsprop")]
-public sealed class Rmsprop<T> : IOptimizer where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Rmsprop<T> : BlockedOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    readonly IReadOnlyList<Parameter<T>> _parameters;
     readonly RmspropOptions _options;
     readonly Matrix<T>[] _squareAverages, _gradientAverages, _momentumBuffers, _directions, _scratch;
     int _steps;
+    // The step's numbers (BeginStep).
+    T _alpha, _keep, _eps, _lr, _momentum;
 
     public Rmsprop(IReadOnlyList<Parameter<T>> parameters, Described options) : this(parameters, RmspropOptions.From(options))
     {
     }
 
-    public Rmsprop(IReadOnlyList<Parameter<T>> parameters, RmspropOptions options)
+    public Rmsprop(IReadOnlyList<Parameter<T>> parameters, RmspropOptions options) : base(parameters, options.Lr)
     {
-        _parameters = parameters;
         _options = options;
-        Lr = options.Lr;
         _squareAverages = StateBuffers.For(parameters, true);
         _gradientAverages = StateBuffers.For(parameters, options.Centered);
         _momentumBuffers = StateBuffers.For(parameters, options.Momentum > 0);
@@ -34,20 +33,18 @@ public sealed class Rmsprop<T> : IOptimizer where T : unmanaged, IFloatingPointI
         _scratch = StateBuffers.For(parameters, true);
     }
 
-    public double Lr { get; set; }
-
-    public IReadOnlyList<HostTensor> State() => [.. _parameters.SelectMany((p, k) => new[] { StateTensors.Step(p, _steps), StateTensors.Of(p, OptimizerStateKeys.SquareAvg, _squareAverages[k]) }
+    public override IReadOnlyList<HostTensor> State() => [.. Parameters.SelectMany((p, k) => new[] { StateTensors.Step(p, _steps), StateTensors.Of(p, OptimizerStateKeys.SquareAvg, _squareAverages[k]) }
         .Concat(_options.Momentum > 0 ? [StateTensors.Of(p, OptimizerStateKeys.MomentumBuffer, _momentumBuffers[k])] : [])
         .Concat(_options.Centered ? [StateTensors.Of(p, OptimizerStateKeys.GradAvg, _gradientAverages[k])] : []))];
 
-    public void SetState(IReadOnlyList<HostTensor> state)
+    public override void SetState(IReadOnlyList<HostTensor> state)
     {
         var reader = new StateReader(state);
-        var steps = reader.Steps(_parameters);
-        var buffers = _parameters.Select(p => (square: reader.Buffer(p, OptimizerStateKeys.SquareAvg), momentum: _options.Momentum > 0 ? reader.Buffer(p, OptimizerStateKeys.MomentumBuffer) : null,
+        var steps = reader.Steps(Parameters);
+        var buffers = Parameters.Select(p => (square: reader.Buffer(p, OptimizerStateKeys.SquareAvg), momentum: _options.Momentum > 0 ? reader.Buffer(p, OptimizerStateKeys.MomentumBuffer) : null,
             mean: _options.Centered ? reader.Buffer(p, OptimizerStateKeys.GradAvg) : null)).ToList();
         reader.Finish();
-        for (var k = 0; k < _parameters.Count; k++)
+        for (var k = 0; k < Parameters.Count; k++)
         {
             StateReader.Load(buffers[k].square, _squareAverages[k]);
             StateReader.Load(buffers[k].momentum, _momentumBuffers[k]);
@@ -56,43 +53,42 @@ public sealed class Rmsprop<T> : IOptimizer where T : unmanaged, IFloatingPointI
         _steps = steps;
     }
 
-    public void Step()
+    public override void BeginStep()
     {
         _steps++;
-        var (alpha, keep, eps, lr) = (T.CreateChecked(_options.Alpha), T.CreateChecked(1 - _options.Alpha), T.CreateChecked(_options.Eps), T.CreateChecked(Lr));
-        var block = CacheBlocks.Size<T>();
-        for (var k = 0; k < _parameters.Count; k++)
-            for (var start = 0; start < _parameters[k].Value.Data.Length; start += block)
-            {
-                var length = Math.Min(block, _parameters[k].Value.Data.Length - start);
-                var p = CacheBlocks.Of(_parameters[k].Value.Data, start, length);
-                var s = CacheBlocks.Of(_squareAverages[k].Data, start, length);
-                var d = CacheBlocks.Of(_scratch[k].Data, start, length);
-                var g = L2Decay.Apply<T>(p, CacheBlocks.Of(_parameters[k].Grad.Data, start, length), _options.WeightDecay, CacheBlocks.Of(_directions[k].Data, start, length));
-                // addcmul_: s + ((1 − α)·g)·g
-                TensorPrimitives.Multiply(s, alpha, s);
-                TensorPrimitives.Multiply(g, keep, d);
-                TensorPrimitives.MultiplyAdd(d, g, s, s);
-                if (_options.Centered)
-                {
-                    var mean = CacheBlocks.Of(_gradientAverages[k].Data, start, length);
-                    TensorPrimitives.Multiply(mean, alpha, mean);
-                    TensorPrimitives.MultiplyAdd(g, keep, mean, mean);
-                    TensorPrimitives.Multiply(mean, mean, d);
-                    TensorPrimitives.Subtract(s, d, d);
-                    TensorPrimitives.Sqrt(d, d);
-                }
-                else
-                    TensorPrimitives.Sqrt(s, d);
-                TensorPrimitives.Add(d, eps, d);
-                TensorPrimitives.Divide(g, d, d);
-                if (_options.Momentum > 0)
-                {
-                    var buffer = CacheBlocks.Of(_momentumBuffers[k].Data, start, length);
-                    TensorPrimitives.MultiplyAdd(buffer, T.CreateChecked(_options.Momentum), d, buffer);
-                    d = buffer;
-                }
-                TensorPrimitives.MultiplyAdd(d, -lr, p, p);
-            }
+        (_alpha, _keep, _eps, _lr) = (T.CreateChecked(_options.Alpha), T.CreateChecked(1 - _options.Alpha), T.CreateChecked(_options.Eps), T.CreateChecked(Lr));
+        _momentum = T.CreateChecked(_options.Momentum);
+    }
+
+    protected override void Update(int k, int start, int length)
+    {
+        var p = CacheBlocks.Of(Parameters[k].Value.Data, start, length);
+        var s = CacheBlocks.Of(_squareAverages[k].Data, start, length);
+        var d = CacheBlocks.Of(_scratch[k].Data, start, length);
+        var g = L2Decay.Apply<T>(p, CacheBlocks.Of(Parameters[k].Grad.Data, start, length), _options.WeightDecay, CacheBlocks.Of(_directions[k].Data, start, length));
+        // addcmul_: s + ((1 − α)·g)·g
+        TensorPrimitives.Multiply(s, _alpha, s);
+        TensorPrimitives.Multiply(g, _keep, d);
+        TensorPrimitives.MultiplyAdd(d, g, s, s);
+        if (_options.Centered)
+        {
+            var mean = CacheBlocks.Of(_gradientAverages[k].Data, start, length);
+            TensorPrimitives.Multiply(mean, _alpha, mean);
+            TensorPrimitives.MultiplyAdd(g, _keep, mean, mean);
+            TensorPrimitives.Multiply(mean, mean, d);
+            TensorPrimitives.Subtract(s, d, d);
+            TensorPrimitives.Sqrt(d, d);
+        }
+        else
+            TensorPrimitives.Sqrt(s, d);
+        TensorPrimitives.Add(d, _eps, d);
+        TensorPrimitives.Divide(g, d, d);
+        if (_options.Momentum > 0)
+        {
+            var buffer = CacheBlocks.Of(_momentumBuffers[k].Data, start, length);
+            TensorPrimitives.MultiplyAdd(buffer, _momentum, d, buffer);
+            d = buffer;
+        }
+        TensorPrimitives.MultiplyAdd(d, -_lr, p, p);
     }
 }

@@ -9,85 +9,82 @@ namespace Parity.Engine.Optimizers;
 /// torch.optim.SGD, step for step:
 /// g ← grad + wd·p;  b ← g on the first step, else μ·b + (1 − dampening)·g;
 /// g ← g + μ·b (Nesterov) or b;  p ← p − lr·g.
-/// Each line is one vectorised pass over a parameter; the products are rounded as written.
+/// Each line is one vectorised pass over a block of a parameter; the products are rounded as written.
 /// </summary>
 [OptimizerKind("sgd")]
-public sealed class Sgd<T> : IOptimizer where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Sgd<T> : BlockedOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    readonly IReadOnlyList<Parameter<T>> _parameters;
     readonly SgdOptions _options;
     readonly Matrix<T>[] _momentumBuffers;
     // g where it is not the gradient itself (weight decay, Nesterov): the gradient is left as backward made it, as in PyTorch.
     readonly Matrix<T>[] _directions;
     bool _hasMomentumBuffers;
+    // The step's numbers (BeginStep).
+    T _momentum, _keep, _lr, _weightDecay;
 
     public Sgd(IReadOnlyList<Parameter<T>> parameters, Described options) : this(parameters, SgdOptions.From(options))
     {
     }
 
-    public Sgd(IReadOnlyList<Parameter<T>> parameters, SgdOptions options)
+    public Sgd(IReadOnlyList<Parameter<T>> parameters, SgdOptions options) : base(parameters, options.Lr)
     {
-        _parameters = parameters;
         _options = options;
-        Lr = options.Lr;
         _momentumBuffers = [.. parameters.Select(p => new Matrix<T>(options.Momentum != 0 ? p.Value.Rows : 0, p.Value.Cols))];
         _directions = [.. parameters.Select(p => new Matrix<T>(options.WeightDecay != 0 || options.Nesterov ? p.Value.Rows : 0, p.Value.Cols))];
     }
 
-    public double Lr { get; set; }
-
-    public IReadOnlyList<HostTensor> State() => _options.Momentum == 0 || !_hasMomentumBuffers
+    public override IReadOnlyList<HostTensor> State() => _options.Momentum == 0 || !_hasMomentumBuffers
         ? []
-        : [.. _parameters.Select((p, k) => StateTensors.Of(p, OptimizerStateKeys.MomentumBuffer, _momentumBuffers[k]))];
+        : [.. Parameters.Select((p, k) => StateTensors.Of(p, OptimizerStateKeys.MomentumBuffer, _momentumBuffers[k]))];
 
-    public void SetState(IReadOnlyList<HostTensor> state)
+    public override void SetState(IReadOnlyList<HostTensor> state)
     {
         var reader = new StateReader(state);
-        var buffers = _options.Momentum == 0 ? [] : _parameters.Select(p => reader.Buffer(p, OptimizerStateKeys.MomentumBuffer)).ToList();
+        var buffers = _options.Momentum == 0 ? [] : Parameters.Select(p => reader.Buffer(p, OptimizerStateKeys.MomentumBuffer)).ToList();
         reader.Finish();
         // PyTorch makes every buffer on the same step: the state has all of them or none.
         if (buffers.Any(b => b is null) && buffers.Any(b => b is not null))
-            throw new ArgumentException($"the optimizer state has a momentum_buffer for some parameters only; {_parameters[buffers.FindIndex(b => b is null)].Name}.momentum_buffer is missing");
+            throw new ArgumentException($"the optimizer state has a momentum_buffer for some parameters only; {Parameters[buffers.FindIndex(b => b is null)].Name}.momentum_buffer is missing");
         for (var k = 0; k < buffers.Count; k++)
             StateReader.Load(buffers[k], _momentumBuffers[k]);
         _hasMomentumBuffers = buffers.Count > 0 && buffers[0] is not null;
     }
 
-    public void Step()
+    public override void BeginStep() =>
+        (_momentum, _keep, _lr, _weightDecay) = (T.CreateChecked(_options.Momentum), T.CreateChecked(1 - _options.Dampening), T.CreateChecked(Lr), T.CreateChecked(_options.WeightDecay));
+
+    protected override void Update(int k, int start, int length)
     {
-        var (momentum, keep, lr) = (T.CreateChecked(_options.Momentum), T.CreateChecked(1 - _options.Dampening), T.CreateChecked(Lr));
-        for (var k = 0; k < _parameters.Count; k++)
+        var p = Parameters[k].Value.Data.AsSpan(start, length);
+        ReadOnlySpan<T> g = Parameters[k].Grad.Data.AsSpan(start, length);
+        var direction = CacheBlocks.Of(_directions[k].Data, start, length);
+        if (_options.WeightDecay != 0)
         {
-            var p = _parameters[k].Value.Data;
-            ReadOnlySpan<T> g = _parameters[k].Grad.Data;
-            var direction = _directions[k].Data;
-            if (_options.WeightDecay != 0)
+            TensorPrimitives.MultiplyAdd(p, _weightDecay, g, direction);
+            g = direction;
+        }
+        if (_options.Momentum != 0)
+        {
+            var buffer = CacheBlocks.Of(_momentumBuffers[k].Data, start, length);
+            if (!_hasMomentumBuffers)
+                g.CopyTo(buffer);
+            else
             {
-                TensorPrimitives.MultiplyAdd(p, T.CreateChecked(_options.WeightDecay), g, direction);
+                // μ·b + (1 − dampening)·g, each product rounded before the sum
+                TensorPrimitives.Multiply(buffer, _momentum, buffer);
+                TensorPrimitives.MultiplyAdd(g, _keep, buffer, buffer);
+            }
+            if (_options.Nesterov)
+            {
+                TensorPrimitives.MultiplyAdd(buffer, _momentum, g, direction);
                 g = direction;
             }
-            if (_options.Momentum != 0)
-            {
-                var buffer = _momentumBuffers[k].Data;
-                if (!_hasMomentumBuffers)
-                    g.CopyTo(buffer);
-                else
-                {
-                    // μ·b + (1 − dampening)·g, each product rounded before the sum
-                    TensorPrimitives.Multiply(buffer, momentum, buffer);
-                    TensorPrimitives.MultiplyAdd(g, keep, buffer, buffer);
-                }
-                if (_options.Nesterov)
-                {
-                    TensorPrimitives.MultiplyAdd(buffer, momentum, g, direction);
-                    g = direction;
-                }
-                else
-                    g = buffer;
-            }
-            // p + (−lr)·g rounds exactly as p − lr·g
-            TensorPrimitives.MultiplyAdd(g, -lr, p, p);
+            else
+                g = buffer;
         }
-        _hasMomentumBuffers = true;
+        // p + (−lr)·g rounds exactly as p − lr·g
+        TensorPrimitives.MultiplyAdd(g, -_lr, p, p);
     }
+
+    public override void EndStep() => _hasMomentumBuffers = true;
 }
