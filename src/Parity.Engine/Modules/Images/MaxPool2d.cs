@@ -17,7 +17,7 @@ namespace Parity.Engine.Modules.Images;
 /// slower than the arithmetic, so each image is scanned tap by tap instead: tap k's value at every
 /// output position is gathered into a row, and one vector pass per tap keeps the running maximum and
 /// the tap that holds it, with selects rather than branches. The CNN's usual window, 2×2 at stride 2
-/// with no padding in float32, skips the tap rows (<see cref="TiledForward"/>): they took 16 % of the
+/// with no padding in float32, skips the tap rows (<see cref="Tiled{TWindows}"/>): they took 16 % of the
 /// Fashion CNN's engine step.
 /// </remarks>
 [LayerKind("max-pool2d")]
@@ -56,7 +56,7 @@ public sealed class MaxPool2d<T> : Module<T> where T : unmanaged, IFloatingPoint
             _chosen = new T[output.Data.Length];
         if (_tiled)
         {
-            TiledForward(Floats(input.Data), Floats(output.Data), Floats(_chosen), input.Rows * w.Channels);
+            Tiled<TiledMaximum>(Floats(input.Data), Floats(output.Data), Floats(_chosen), input.Rows * w.Channels);
             return output;
         }
         for (var n = 0; n < input.Rows; n++)
@@ -80,7 +80,7 @@ public sealed class MaxPool2d<T> : Module<T> where T : unmanaged, IFloatingPoint
             Array.Clear(gradInput.Data);
         if (_tiled)
         {
-            TiledBackward(Floats(gradOutput.Data), Floats(_chosen), Floats(gradInput.Data), gradOutput.Rows * w.Channels);
+            Tiled<TiledGradient>(Floats(gradInput.Data), Floats(gradOutput.Data), Floats(_chosen), gradOutput.Rows * w.Channels);
             return gradInput;
         }
         var (g, dx) = (gradOutput.Data, gradInput.Data);
@@ -161,61 +161,102 @@ public sealed class MaxPool2d<T> : Module<T> where T : unmanaged, IFloatingPoint
     static Span<float> Floats(T[] values) => MemoryMarshal.Cast<T, float>(values.AsSpan());
 
     /// <summary>
-    /// 2×2 windows at stride 2, four outputs at a time: eight floats of a row read as four pairs of
-    /// 64 bits, whose low halves (narrowed) are the windows' left column and whose high halves are the
-    /// right — the tap rows without copying them. The taps are then taken in the same row-major order,
-    /// with the same rule, as <see cref="Scan"/>: the same outputs and choices, bit for bit. A row's last
-    /// four outputs are taken again where its width is no multiple of four (the same values rewritten),
-    /// so that no output is left to a branchy scalar loop; rows of fewer than four outputs take it.
+    /// The work of one window of a 2×2, stride-2 pool: its image rows from the window's first column, and
+    /// its output (forward: the maximum; backward: the gradient) and chosen tap, four windows of a row at
+    /// a time or one alone.
     /// </summary>
-    void TiledForward(ReadOnlySpan<float> input, Span<float> output, Span<float> chosen, int planes)
+    interface ITiledWindows
+    {
+        static abstract void Four(ref float top, ref float bottom, ref float value, ref float tap);
+
+        static abstract void One(ref float top, ref float bottom, ref float value, ref float tap);
+    }
+
+    /// <summary>
+    /// Walks every window of a 2×2, stride-2 pool over <paramref name="planes"/> image planes: four at a
+    /// time along each output row, and a row's last four again where its width is no multiple of four
+    /// (the same values rewritten), so that no window is left to a branchy scalar loop; rows of fewer
+    /// than four windows take them one by one.
+    /// </summary>
+    void Tiled<TWindows>(Span<float> image, Span<float> values, Span<float> chosen, int planes) where TWindows : struct, ITiledWindows
     {
         var w = _window;
         var (plane, positions) = (w.Height * w.Width, w.Positions);
         for (var q = 0; q < planes; q++)
         {
             // One bounds check per plane; every read and write below stays inside these.
-            ref var image = ref MemoryMarshal.GetReference(input.Slice(q * plane, plane));
-            ref var best = ref MemoryMarshal.GetReference(output.Slice(q * positions, positions));
-            ref var taps = ref MemoryMarshal.GetReference(chosen.Slice(q * positions, positions));
+            ref var pixels = ref MemoryMarshal.GetReference(image.Slice(q * plane, plane));
+            ref var value = ref MemoryMarshal.GetReference(values.Slice(q * positions, positions));
+            ref var tap = ref MemoryMarshal.GetReference(chosen.Slice(q * positions, positions));
             for (var oh = 0; oh < w.OutHeight; oh++)
             {
-                ref var top = ref Unsafe.Add(ref image, 2 * oh * w.Width);
+                ref var top = ref Unsafe.Add(ref pixels, 2 * oh * w.Width);
                 ref var bottom = ref Unsafe.Add(ref top, w.Width);
                 var at = oh * w.OutWidth;
                 if (w.OutWidth < 4)
-                {
                     for (var ow = 0; ow < w.OutWidth; ow++)
-                        (Unsafe.Add(ref best, at + ow), Unsafe.Add(ref taps, at + ow)) = ScalarWindow(ref Unsafe.Add(ref top, 2 * ow), ref Unsafe.Add(ref bottom, 2 * ow));
-                    continue;
-                }
-                for (var ow = 0; ; ow += 4)
-                {
-                    ow = Math.Min(ow, w.OutWidth - 4);
-                    var (topLeft, topRight) = Columns(ref Unsafe.Add(ref top, 2 * ow));
-                    var (bottomLeft, bottomRight) = Columns(ref Unsafe.Add(ref bottom, 2 * ow));
-                    var (value, tap) = (topLeft, Vector128<float>.Zero);
-                    Take(topRight, 1f, ref value, ref tap);
-                    Take(bottomLeft, 2f, ref value, ref tap);
-                    Take(bottomRight, 3f, ref value, ref tap);
-                    value.StoreUnsafe(ref best, (nuint)(at + ow));
-                    tap.StoreUnsafe(ref taps, (nuint)(at + ow));
-                    if (ow == w.OutWidth - 4)
-                        break;
-                }
+                        TWindows.One(ref Unsafe.Add(ref top, 2 * ow), ref Unsafe.Add(ref bottom, 2 * ow), ref Unsafe.Add(ref value, at + ow), ref Unsafe.Add(ref tap, at + ow));
+                else
+                    for (var next = 0; next < w.OutWidth; next += 4)
+                    {
+                        var ow = Math.Min(next, w.OutWidth - 4);
+                        TWindows.Four(ref Unsafe.Add(ref top, 2 * ow), ref Unsafe.Add(ref bottom, 2 * ow), ref Unsafe.Add(ref value, at + ow), ref Unsafe.Add(ref tap, at + ow));
+                    }
             }
         }
     }
 
-    /// <summary>One window by the rule, for rows too short for a vector.</summary>
-    static (float Best, float Tap) ScalarWindow(ref float top, ref float bottom)
+    /// <summary>
+    /// Forward: eight floats of a row read as four pairs of 64 bits, whose low halves (narrowed) are the
+    /// windows' left column and whose high halves are the right — the tap rows without copying them. The
+    /// taps are then taken in the same row-major order, with the same rule, as <see cref="Scan"/>: the
+    /// same outputs and choices, bit for bit.
+    /// </summary>
+    struct TiledMaximum : ITiledWindows
     {
-        var (best, tap) = (top, 0f);
-        ReadOnlySpan<float> later = [Unsafe.Add(ref top, 1), bottom, Unsafe.Add(ref bottom, 1)];
-        for (var k = 0; k < later.Length; k++)
-            if (later[k] > best || float.IsNaN(later[k]))
-                (best, tap) = (later[k], k + 1);
-        return (best, tap);
+        public static void Four(ref float top, ref float bottom, ref float value, ref float tap)
+        {
+            var (topLeft, topRight) = Columns(ref top);
+            var (bottomLeft, bottomRight) = Columns(ref bottom);
+            var (best, taken) = (topLeft, Vector128<float>.Zero);
+            Take(topRight, 1f, ref best, ref taken);
+            Take(bottomLeft, 2f, ref best, ref taken);
+            Take(bottomRight, 3f, ref best, ref taken);
+            best.StoreUnsafe(ref value);
+            taken.StoreUnsafe(ref tap);
+        }
+
+        public static void One(ref float top, ref float bottom, ref float value, ref float tap)
+        {
+            var (best, taken) = (top, 0f);
+            ReadOnlySpan<float> later = [Unsafe.Add(ref top, 1), bottom, Unsafe.Add(ref bottom, 1)];
+            for (var k = 0; k < later.Length; k++)
+                if (later[k] > best || float.IsNaN(later[k]))
+                    (best, taken) = (later[k], k + 1);
+            (value, tap) = (best, taken);
+        }
+    }
+
+    /// <summary>
+    /// Backward: each window's four inputs get 0 + g where the window chose them and +0 elsewhere, as the
+    /// scatter onto a cleared gradient gives them (0 + −0 is +0), written as pairs of 64 bits.
+    /// </summary>
+    struct TiledGradient : ITiledWindows
+    {
+        public static void Four(ref float top, ref float bottom, ref float value, ref float tap)
+        {
+            var (g, taken) = (Vector128.LoadUnsafe(ref value), Vector128.LoadUnsafe(ref tap));
+            Interleave(To(0f, taken, g), To(1f, taken, g), ref top);
+            Interleave(To(2f, taken, g), To(3f, taken, g), ref bottom);
+        }
+
+        public static void One(ref float top, ref float bottom, ref float value, ref float tap)
+        {
+            top = 0f + (tap == 0f ? value : 0f);
+            Unsafe.Add(ref top, 1) = 0f + (tap == 1f ? value : 0f);
+            bottom = 0f + (tap == 2f ? value : 0f);
+            Unsafe.Add(ref bottom, 1) = 0f + (tap == 3f ? value : 0f);
+        }
     }
 
     /// <summary>Columns 0, 2, 4, 6 and 1, 3, 5, 7 from <paramref name="from"/> on.</summary>
@@ -233,51 +274,6 @@ public sealed class MaxPool2d<T> : Module<T> where T : unmanaged, IFloatingPoint
         var wins = Vector128.GreaterThan(value, best) | ~Vector128.Equals(value, value);
         best = Vector128.ConditionalSelect(wins, value, best);
         tap = Vector128.ConditionalSelect(wins, Vector128.Create(k), tap);
-    }
-
-    /// <summary>
-    /// Each window's four inputs get 0 + g where the window chose them and +0 elsewhere, as the scatter
-    /// onto a cleared gradient gives them (0 + −0 is +0), written two rows of pairs at a time; a row's
-    /// last four windows again where its width is no multiple of four, as forward takes them.
-    /// </summary>
-    void TiledBackward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> chosen, Span<float> gradInput, int planes)
-    {
-        var w = _window;
-        var (plane, positions) = (w.Height * w.Width, w.Positions);
-        for (var q = 0; q < planes; q++)
-        {
-            ref var grad = ref MemoryMarshal.GetReference(gradOutput.Slice(q * positions, positions));
-            ref var taps = ref MemoryMarshal.GetReference(chosen.Slice(q * positions, positions));
-            ref var image = ref MemoryMarshal.GetReference(gradInput.Slice(q * plane, plane));
-            for (var oh = 0; oh < w.OutHeight; oh++)
-            {
-                ref var top = ref Unsafe.Add(ref image, 2 * oh * w.Width);
-                ref var bottom = ref Unsafe.Add(ref top, w.Width);
-                var at = oh * w.OutWidth;
-                if (w.OutWidth < 4)
-                {
-                    for (var ow = 0; ow < w.OutWidth; ow++)
-                    {
-                        var (g, tap) = (Unsafe.Add(ref grad, at + ow), Unsafe.Add(ref taps, at + ow));
-                        Unsafe.Add(ref top, 2 * ow) = 0f + (tap == 0f ? g : 0f);
-                        Unsafe.Add(ref top, 2 * ow + 1) = 0f + (tap == 1f ? g : 0f);
-                        Unsafe.Add(ref bottom, 2 * ow) = 0f + (tap == 2f ? g : 0f);
-                        Unsafe.Add(ref bottom, 2 * ow + 1) = 0f + (tap == 3f ? g : 0f);
-                    }
-                    continue;
-                }
-                for (var ow = 0; ; ow += 4)
-                {
-                    ow = Math.Min(ow, w.OutWidth - 4);
-                    var g = Vector128.LoadUnsafe(ref grad, (nuint)(at + ow));
-                    var tap = Vector128.LoadUnsafe(ref taps, (nuint)(at + ow));
-                    Interleave(To(0f, tap, g), To(1f, tap, g), ref Unsafe.Add(ref top, 2 * ow));
-                    Interleave(To(2f, tap, g), To(3f, tap, g), ref Unsafe.Add(ref bottom, 2 * ow));
-                    if (ow == w.OutWidth - 4)
-                        break;
-                }
-            }
-        }
     }
 
     static Vector128<float> To(float k, Vector128<float> tap, Vector128<float> g) =>
