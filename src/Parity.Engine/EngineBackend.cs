@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Parity.Engine.Losses;
 using Parity.Engine.Modules;
 using Parity.Engine.Numerics;
@@ -44,7 +45,7 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
     bool _classesLoaded;
     // ILayerProbe's copies of the input and upstream gradient it is handed.
     Matrix<T>? _probeInput, _probeGradient;
-    // The largest product layer's multiply-adds per row and output positions: with the batch's rows, whether splitting the rows pays.
+    // The largest product layer (by multiply-adds per row) and its output positions: a convolution's or a sequence's, more than one, always split.
     readonly (long MultiplyAdds, long Positions) _largestLayer;
     // The model's gradients, which each part of a split batch holds a copy of.
     readonly long _gradientBytes;
@@ -68,7 +69,7 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
                 return (MultiplyAdds: Count(p.Shape) * positions, Positions: positions);
             })
             .DefaultIfEmpty((MultiplyAdds: 0L, Positions: 1L)).MaxBy(layer => layer.MultiplyAdds);
-        _gradientBytes = _parameters.Sum(p => (long)p.Grad.Data.Length) * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        _gradientBytes = _parameters.Sum(p => (long)p.Grad.Data.Length) * Unsafe.SizeOf<T>();
         _optimizer = _parts.Optimizers[model.Optimizer.Kind](_model.Parameters, model.Optimizer);
         _schedule = model.Schedule is { } schedule ? _parts.Schedules[schedule.Kind](schedule) : null;
         // A scheduler's constructor sets the first epoch's lr (LinearLR's warm-up starts below lr).

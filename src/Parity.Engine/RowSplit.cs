@@ -202,7 +202,7 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
             thread.Dispose();
     }
 
-    /// <summary>Hands the phase's items (parts, or merge blocks) out to this thread and the engine's others, and returns when every one has run.</summary>
+    /// <summary>Hands the phase's items (parts, or blocks of the gradients' sum or of the optimizer's update) out to this thread and the engine's others, and returns when every one has run.</summary>
     void Run(Phase phase, int items)
     {
         Gemm.SetBlasThreads(1);
