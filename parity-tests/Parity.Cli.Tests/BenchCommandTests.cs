@@ -73,6 +73,8 @@ public class BenchCommandTests
             var alone = best.GetProperty(side);
             var counts = alone.GetProperty("by_threads").EnumerateArray().ToList();
             Assert.Equal(Enumerable.Range(1, Environment.ProcessorCount), counts.Select(c => c.GetProperty("threads").GetInt32()));
+            // --repetitions: one round of exactly that many steps.
+            Assert.Equal(1, alone.GetProperty("rounds").GetInt32());
             // The best is the fastest count, and its GFLOP/s a fraction of the peak.
             Assert.Equal(counts.Min(c => c.GetProperty("train_step_ms").GetDouble()), alone.GetProperty("train_step_ms").GetDouble());
             Assert.Equal(counts.Single(c => c.GetProperty("train_step_ms").GetDouble() == alone.GetProperty("train_step_ms").GetDouble()).GetProperty("threads").GetInt32(), alone.GetProperty("threads").GetInt32());

@@ -65,6 +65,20 @@ public class StepThreadsTests
     }
 
     [Fact]
+    public void Rounds_keep_each_thread_count_s_fastest_and_count_themselves()
+    {
+        var first = new AtBest([new ThreadTiming(1, Timing(4)), new ThreadTiming(2, Timing(3))]);
+        var second = new AtBest([new ThreadTiming(2, Timing(5)), new ThreadTiming(1, Timing(3.5))]);
+
+        var fastest = AtBest.Fastest([first, second]);
+
+        Assert.Equal([(1, 3.5), (2, 3.0)], fastest.Counts.Select(c => (c.Threads, c.Timing.TrainStep.MedianMs)));
+        Assert.Equal(2, fastest.Rounds);
+        Assert.Equal(2, fastest.Best.Threads);
+        Assert.Equal(1, AtBest.Fastest([first]).Rounds);
+    }
+
+    [Fact]
     public void The_peak_counts_2_n_cubed_operations_per_product_at_the_fastest_product()
     {
         var calls = 0;

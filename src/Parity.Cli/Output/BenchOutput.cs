@@ -56,7 +56,8 @@ public static class BenchOutput
     static void PrintBest(IAnsiConsole console, RuntimeResult runtime)
     {
         var (engine, reference, peak) = (runtime.Engine.Best, runtime.Reference.Best, runtime.Peak);
-        console.MarkupLine(Markup.Escape($"  at its best, alone: engine {Number(engine.Timing.TrainStep.MedianMs)} ms on {Threads(engine.Threads)} ({ByThreads(runtime.Engine)}); "
+        var rounds = runtime.Engine.Rounds > 1 ? $" (the faster of {runtime.Engine.Rounds} alternating rounds)" : "";
+        console.MarkupLine(Markup.Escape($"  at its best, alone{rounds}: engine {Number(engine.Timing.TrainStep.MedianMs)} ms on {Threads(engine.Threads)} ({ByThreads(runtime.Engine)}); "
             + $"TorchSharp in a process of its own with its defaults {Number(reference.Timing.TrainStep.MedianMs)} ms on {Threads(reference.Threads)} ({ByThreads(runtime.Reference)}); "
             + $"engine / TorchSharp {Ratio(runtime.Ratio)}"));
         console.MarkupLine(Markup.Escape($"  {peak.DType} product peak ({peak.Size}² on {Threads(peak.Threads)}): {Number(peak.Gflops)} GFLOP/s; "

@@ -63,10 +63,10 @@ public sealed record BestReport(BestSideReport Engine, BestSideReport Twin, doub
         new PeakReport(runtime.Peak.DType, runtime.Peak.Size, runtime.Peak.Threads, runtime.Peak.Gflops));
 }
 
-/// <summary>A side's best: its thread count, median training step, GFLOP/s and their fraction of the peak, and the median at each count tried.</summary>
-public sealed record BestSideReport(int Threads, double TrainStepMs, double Gflops, double FractionOfPeak, IReadOnlyList<ThreadsPointReport> ByThreads)
+/// <summary>A side's best: its thread count, median training step, GFLOP/s and their fraction of the peak, the rounds it was timed in, and the median at each count tried (its fastest round).</summary>
+public sealed record BestSideReport(int Threads, double TrainStepMs, double Gflops, double FractionOfPeak, int Rounds, IReadOnlyList<ThreadsPointReport> ByThreads)
 {
-    public static BestSideReport From(AtBest side, double fractionOfPeak) => new(side.Best.Threads, side.Best.Timing.TrainStep.MedianMs, side.Best.Timing.Gflops, fractionOfPeak,
+    public static BestSideReport From(AtBest side, double fractionOfPeak) => new(side.Best.Threads, side.Best.Timing.TrainStep.MedianMs, side.Best.Timing.Gflops, fractionOfPeak, side.Rounds,
         [.. side.Counts.Select(c => new ThreadsPointReport(c.Threads, c.Timing.TrainStep.MedianMs, c.Timing.TrainStep.IqrMs))]);
 }
 

@@ -12,11 +12,15 @@ namespace Parity.Cli.Output;
 /// </summary>
 public static class RuntimeTable
 {
+    // How many times each side was timed alone: rounds that alternate the sides, or once (--repetitions).
+    static string Rounds(IReadOnlyList<(RuntimeResult Result, IReadOnlyList<TargetResult> Targets)> runs) =>
+        runs.Count > 0 && runs[0].Result.Engine.Rounds is var rounds and > 1 ? $", in {rounds} rounds that alternate the engine and the reference," : "";
+
     public static string Markdown(IReadOnlyList<(RuntimeResult Result, IReadOnlyList<TargetResult> Targets)> runs, MachineReport machine)
     {
         var text = new StringBuilder();
         text.Append(string.Create(CultureInfo.InvariantCulture,
-            $"Measured on {machine.Cpu} ({machine.Cores} cores, one-minute load average {machine.LoadAverage:F2} at the start), the engine's products by {Blas(machine)}; medians (interquartile range) in ms of the full training step (zero grad, forward, loss, backward, optimizer step) on one resident batch. Each side is timed alone at every thread count from 1 to {machine.Cores} and shown at its fastest: "));
+            $"Measured on {machine.Cpu} ({machine.Cores} cores, one-minute load average {machine.LoadAverage:F2} at the start), the engine's products by {Blas(machine)}; medians (interquartile range) in ms of the full training step (zero grad, forward, loss, backward, optimizer step) on one resident batch. Each side is timed alone at every thread count from 1 to {machine.Cores}{Rounds(runs)} and shown at its fastest: "));
         text.AppendLine("the engine in Parity's process, TorchSharp in a process of its own with its own defaults (none of Parity's native settings, no OpenMP or OpenBLAS variables). "
             + "*Side by side* is the ratio with both in one process taking turns, as check and train run them, on the spec's threads (engine/reference). "
             + "*Of peak* is the engine's GFLOP/s at its best over the BLAS's on a " + $"{GemmPeak.SquareSize}² product of the spec's dtype on all cores.");

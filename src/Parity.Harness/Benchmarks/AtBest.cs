@@ -3,8 +3,11 @@ namespace Parity.Harness.Benchmarks;
 /// <summary>One backend timed alone on <see cref="Threads"/> threads.</summary>
 public sealed record ThreadTiming(int Threads, BackendTiming Timing);
 
-/// <summary>One backend timed alone at each thread count it was tried on; its best is the fastest median training step.</summary>
-public sealed record AtBest(IReadOnlyList<ThreadTiming> Counts)
+/// <summary>
+/// One backend timed alone at each thread count it was tried on, in <see cref="Rounds"/> rounds; its best is
+/// the fastest median training step.
+/// </summary>
+public sealed record AtBest(IReadOnlyList<ThreadTiming> Counts, int Rounds = 1)
 {
     public ThreadTiming Best => Counts.Count > 0
         ? Counts.MinBy(c => c.Timing.TrainStep.MedianMs)!
@@ -13,6 +16,11 @@ public sealed record AtBest(IReadOnlyList<ThreadTiming> Counts)
     /// <summary>Times <paramref name="alone"/> at each count from 1 to <paramref name="cores"/>, in that order.</summary>
     public static AtBest Measure(int cores, Func<int, BackendTiming> alone) =>
         new([.. Enumerable.Range(1, cores).Select(threads => new ThreadTiming(threads, alone(threads)))]);
+
+    /// <summary>Each thread count's fastest timing over several rounds of <see cref="Measure"/>.</summary>
+    public static AtBest Fastest(IReadOnlyList<AtBest> rounds) =>
+        new([.. rounds.SelectMany(round => round.Counts).GroupBy(count => count.Threads).OrderBy(counts => counts.Key)
+            .Select(counts => counts.MinBy(count => count.Timing.TrainStep.MedianMs)!)], rounds.Sum(round => round.Rounds));
 }
 
 /// <summary>
