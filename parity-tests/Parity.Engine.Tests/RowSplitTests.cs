@@ -77,6 +77,53 @@ public class RowSplitTests
     }
 
     [Fact]
+    public void Split_steps_come_out_the_same_bits_run_after_run_on_a_busy_machine()
+    {
+        // 67,000 values: every step hands out parts, merge blocks and Adam's blocks in turn, three counts.
+        // Two threads spinning beside it take the cores away at random moments; with the phase's count
+        // read apart from the ticket, a thread late from one phase ran an item of the next twice, and
+        // 40 such runs under three busy loops gave 4 different results.
+        var spec = SpecLoader.Parse("""
+            name: busy
+            seed: 3
+            dtype: float32
+            data: {source: disk, train: 600}
+            model: [linear: 256, relu, linear: 256, relu, linear: 2]
+            loss: cross-entropy
+            optimizer: {adam: {lr: 0.001}}
+            train: {epochs: 1, batch: 512}
+            """, "busy.yaml");
+        var data = DatasetLoader.Load(spec);
+        var batch = Batches.Gather(data.Train, Enumerable.Range(0, 512).ToArray(), spec.TargetEncoding, spec.Shape.Classes ?? 0);
+        var before = Gemm.Threads;
+        using var stop = new CancellationTokenSource();
+        var busy = Enumerable.Range(0, 2).Select(_ => new Thread(() => { while (!stop.IsCancellationRequested) Thread.SpinWait(1000); }) { IsBackground = true }).ToArray();
+        foreach (var thread in busy)
+            thread.Start();
+        try
+        {
+            Gemm.SetThreads(2);
+            var results = new HashSet<string>();
+            for (var run = 0; run < 12; run++)
+            {
+                using var backend = EngineBackend.Create(ModelDescriptions.Describe(spec), InitialParameters.Create(spec));
+                for (var step = 0; step < 200; step++)
+                    backend.TrainStep(batch);
+                Assert.Equal(4, ((EngineBackend<float>)backend).LoadedParts);
+                results.Add(Convert.ToHexString(backend.GetParameters().SelectMany(p => p.Data).SelectMany(BitConverter.GetBytes).ToArray()));
+            }
+            Assert.Single(results);
+        }
+        finally
+        {
+            stop.Cancel();
+            foreach (var thread in busy)
+                thread.Join();
+            Gemm.SetThreads(before);
+        }
+    }
+
+    [Fact]
     public void A_split_convolution_step_computes_the_one_thread_step_up_to_rounding()
     {
         // Fashion-MNIST's images through both image layers; at batch 64 each of the four parts has

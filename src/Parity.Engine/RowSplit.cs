@@ -53,9 +53,13 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
     readonly bool _manyValues;
     // The optimizer whose blocks the update phase hands out.
     BlockedOptimizer<T>? _optimizer;
-    // _items: what the current phase hands out, parts or blocks.
-    int _active, _items, _next, _remaining;
-    Phase _phase;
+    int _active, _remaining;
+    // The current phase's tickets: its kind (2 bits), its item count (30 bits) and the next item (32 bits).
+    // Each ticket carries its own phase: a thread late from the last phase holds one of that phase's
+    // spent tickets (its item past that phase's count) and stops, whatever phase has begun meanwhile.
+    // With the phase and count in fields read after taking the ticket, such a thread could read the
+    // next phase's larger count and run an item that phase also hands out: a merge block summed twice.
+    long _tickets;
     Exception? _error;
 
     /// <summary>Part 0 is the backend's own model and loss; each other part gets a replica from <paramref name="replicate"/>.</summary>
@@ -208,11 +212,13 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
         Gemm.SetBlasThreads(1);
         try
         {
-            // Phase and count first: a thread late from the last phase may start taking parts as soon as _next is reset.
-            _phase = phase;
-            _items = items;
+            if ((uint)items >= 1u << 30)
+                throw new ArgumentOutOfRangeException(nameof(items), $"{items} items do not fit a ticket");
+            if (items == 0)
+                return;
+            // The count first: a thread late from the last phase may take this phase's tickets as soon as they are issued.
             Volatile.Write(ref _remaining, items);
-            Interlocked.Exchange(ref _next, 0);
+            Interlocked.Exchange(ref _tickets, ((long)phase << 62) | ((long)items << 32));
             foreach (var thread in _threads)
                 thread.Wake();
             TakeParts();
@@ -231,17 +237,20 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
 
     void TakeParts()
     {
-        int k;
-        while ((k = Interlocked.Increment(ref _next) - 1) < _items)
+        while (true)
         {
+            var ticket = Interlocked.Increment(ref _tickets) - 1;
+            var (phase, items, k) = ((Phase)(ticket >>> 62), (int)((ticket >> 32) & ((1 << 30) - 1)), (int)(uint)ticket);
+            if (k >= items)
+                return;
             try
             {
-                if (_phase == Phase.Merge)
+                if (phase == Phase.Merge)
                     Merge(k);
-                else if (_phase == Phase.Update)
+                else if (phase == Phase.Update)
                     _optimizer!.Update(k);
                 else
-                    _parts[k].Run(_phase == Phase.Forward);
+                    _parts[k].Run(phase == Phase.Forward);
             }
             catch (Exception e)
             {
