@@ -51,12 +51,11 @@ public sealed class Adagrad<T> : BlockedOptimizer<T> where T : unmanaged, IFloat
         _eps = T.CreateChecked(_options.Eps);
     }
 
-    protected override void Update(int k, int start, int length)
+    protected override void Update(int k, int start, int length, Span<T> p, ReadOnlySpan<T> grad)
     {
-        var p = CacheBlocks.Of(Parameters[k].Value.Data, start, length);
         var s = CacheBlocks.Of(_sums[k].Data, start, length);
         var d = CacheBlocks.Of(_scratch[k].Data, start, length);
-        var g = L2Decay.Apply<T>(p, CacheBlocks.Of(Parameters[k].Grad.Data, start, length), _options.WeightDecay, CacheBlocks.Of(_directions[k].Data, start, length));
+        var g = L2Decay.Apply<T>(p, grad, _options.WeightDecay, CacheBlocks.Of(_directions[k].Data, start, length));
         TensorPrimitives.MultiplyAdd(g, g, s, s);
         TensorPrimitives.Sqrt(s, d);
         TensorPrimitives.Add(d, _eps, d);

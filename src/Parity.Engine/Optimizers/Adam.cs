@@ -64,15 +64,13 @@ public sealed class Adam<T> : BlockedOptimizer<T> where T : unmanaged, IFloating
         _decay = T.CreateChecked(1 - Lr * _options.WeightDecay);
     }
 
-    protected override void Update(int k, int start, int length)
+    protected override void Update(int k, int start, int length, Span<T> p, ReadOnlySpan<T> grad)
     {
-        var p = CacheBlocks.Of(Parameters[k].Value.Data, start, length);
         var m = CacheBlocks.Of(_firstMoments[k].Data, start, length);
         var v = CacheBlocks.Of(_secondMoments[k].Data, start, length);
         var scratch = CacheBlocks.Of(_scratch[k].Data, start, length);
         if (_options.Decoupled && _options.WeightDecay != 0)
             TensorPrimitives.Multiply(p, _decay, p);
-        var grad = CacheBlocks.Of(Parameters[k].Grad.Data, start, length);
         var g = _options.Decoupled ? grad : L2Decay.Apply<T>(p, grad, _options.WeightDecay, CacheBlocks.Of(_directions[k].Data, start, length));
         Moments.Update(m, v, g, scratch, (_beta1, _keep1), (_beta2, _keep2));
         ReadOnlySpan<T> second = v;

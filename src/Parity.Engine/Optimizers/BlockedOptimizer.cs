@@ -44,11 +44,14 @@ public abstract class BlockedOptimizer<T> : IOptimizer where T : unmanaged, IFlo
     public void Update(int block)
     {
         var (parameter, start, length) = _blocks[block];
-        Update(parameter, start, length);
+        Update(parameter, start, length, Parameters[parameter].Value.Data.AsSpan(start, length), Parameters[parameter].Grad.Data.AsSpan(start, length));
     }
 
-    /// <summary>Updates values [start, start + length) of parameter <paramref name="parameter"/> and of its state.</summary>
-    protected abstract void Update(int parameter, int start, int length);
+    /// <summary>
+    /// Updates values [start, start + length) of parameter <paramref name="parameter"/> and of its state:
+    /// <paramref name="p"/> and <paramref name="grad"/> are that block of its values and of its gradient.
+    /// </summary>
+    protected abstract void Update(int parameter, int start, int length, Span<T> p, ReadOnlySpan<T> grad);
 
     /// <summary>After every block.</summary>
     public virtual void EndStep()

@@ -64,13 +64,12 @@ public sealed class Nadam<T> : BlockedOptimizer<T> where T : unmanaged, IFloatin
         (_correction2, _epsT) = (T.CreateChecked(1 - Math.Pow(_beta2, _steps)), T.CreateChecked(_eps));
     }
 
-    protected override void Update(int k, int start, int length)
+    protected override void Update(int k, int start, int length, Span<T> p, ReadOnlySpan<T> grad)
     {
-        var p = CacheBlocks.Of(Parameters[k].Value.Data, start, length);
         var m = CacheBlocks.Of(_firstMoments[k].Data, start, length);
         var v = CacheBlocks.Of(_secondMoments[k].Data, start, length);
         var d = CacheBlocks.Of(_scratch[k].Data, start, length);
-        var g = L2Decay.Apply<T>(p, CacheBlocks.Of(Parameters[k].Grad.Data, start, length), _weightDecay, CacheBlocks.Of(_directions[k].Data, start, length));
+        var g = L2Decay.Apply<T>(p, grad, _weightDecay, CacheBlocks.Of(_directions[k].Data, start, length));
         Moments.Update(m, v, g, d, (_beta1T, _keep1), (_beta2T, _keep2));
         TensorPrimitives.Divide(v, _correction2, d);
         TensorPrimitives.Sqrt(d, d);

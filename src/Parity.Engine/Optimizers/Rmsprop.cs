@@ -60,12 +60,11 @@ public sealed class Rmsprop<T> : BlockedOptimizer<T> where T : unmanaged, IFloat
         _momentum = T.CreateChecked(_options.Momentum);
     }
 
-    protected override void Update(int k, int start, int length)
+    protected override void Update(int k, int start, int length, Span<T> p, ReadOnlySpan<T> grad)
     {
-        var p = CacheBlocks.Of(Parameters[k].Value.Data, start, length);
         var s = CacheBlocks.Of(_squareAverages[k].Data, start, length);
         var d = CacheBlocks.Of(_scratch[k].Data, start, length);
-        var g = L2Decay.Apply<T>(p, CacheBlocks.Of(Parameters[k].Grad.Data, start, length), _options.WeightDecay, CacheBlocks.Of(_directions[k].Data, start, length));
+        var g = L2Decay.Apply<T>(p, grad, _options.WeightDecay, CacheBlocks.Of(_directions[k].Data, start, length));
         // addcmul_: s + ((1 − α)·g)·g
         TensorPrimitives.Multiply(s, _alpha, s);
         TensorPrimitives.Multiply(g, _keep, d);

@@ -53,10 +53,8 @@ public sealed class Sgd<T> : BlockedOptimizer<T> where T : unmanaged, IFloatingP
     public override void BeginStep() =>
         (_momentum, _keep, _lr, _weightDecay) = (T.CreateChecked(_options.Momentum), T.CreateChecked(1 - _options.Dampening), T.CreateChecked(Lr), T.CreateChecked(_options.WeightDecay));
 
-    protected override void Update(int k, int start, int length)
+    protected override void Update(int k, int start, int length, Span<T> p, ReadOnlySpan<T> g)
     {
-        var p = Parameters[k].Value.Data.AsSpan(start, length);
-        ReadOnlySpan<T> g = Parameters[k].Grad.Data.AsSpan(start, length);
         var direction = CacheBlocks.Of(_directions[k].Data, start, length);
         if (_options.WeightDecay != 0)
         {
