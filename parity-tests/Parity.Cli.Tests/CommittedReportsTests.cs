@@ -149,7 +149,19 @@ public class CommittedReportsTests
     static Task Parity(params string[] arguments) => Task.Run(() =>
     {
         var (exit, output, error) = Cli.RunProcess("dotnet", [Path.Combine(AppContext.BaseDirectory, "parity.dll"), .. arguments], Cli.RepositoryRoot);
-        // Its errors last: a CI log is read from its end, and a suite's output runs to hundreds of lines.
-        Assert.True(exit == 0, $"parity {string.Join(' ', arguments)} exited {exit}. The end of its output:\n{string.Join('\n', output.Split('\n').TakeLast(40))}\nIts errors:\n{error}");
+        // Its errors last: a CI log is read from its end, and a suite's output runs to hundreds of lines (in which the
+        // example engines' planted bugs fail too, as they should), so the specs that failed are named first.
+        Assert.True(exit == 0, $"parity {string.Join(' ', arguments)} exited {exit}. {FailedSpecs(arguments[Array.IndexOf(arguments, "--out") + 1])}\nThe end of its output:\n{string.Join('\n', output.Split('\n').TakeLast(40))}\nIts errors:\n{error}");
     });
+
+    /// <summary>The specs a suite's folder records as failed, from its index's list and each spec's result.json.</summary>
+    static string FailedSpecs(string folder)
+    {
+        var index = Path.Combine(folder, "result.json");
+        if (!File.Exists(index))
+            return $"It wrote no {index}.";
+        var failed = JsonNode.Parse(File.ReadAllText(index))!["specs"]!.AsArray().Select(spec => (string)spec!)
+            .Where(spec => Path.Combine(folder, spec, "result.json") is var result && (!File.Exists(result) || !(bool)JsonNode.Parse(File.ReadAllText(result))!["passed"]!));
+        return $"Specs failed: {string.Join(", ", failed.DefaultIfEmpty("none (an example engine's planted bug went uncaught, or the run itself failed)"))}.";
+    }
 }

@@ -36,7 +36,7 @@ public static class SpecEvaluation
         if ((!check.Passed || !training.Passed) && spec.Grid is null && SpecTraining.TeacherForced(spec, data, backends, progress, required: false) is { } forcing)
             training = TrainingVerdicts.WithTeacherForcing(training, forcing, check);
         progress.BetweenStages();
-        var shrunk = options.Shrink is { } budget && !check.Passed ? Shrunk(spec, backends, budget, progress) : null;
+        var shrunk = options.Shrink is { } budget && !check.Passed ? Shrunk(spec, check, data, backends, budget, progress) : null;
         progress.BetweenStages();
         var (bench, targets) = Bench(spec, data, backends, options.Bench, progress);
         progress.BetweenStages();
@@ -61,9 +61,9 @@ public static class SpecEvaluation
     }
 
     /// <summary>The smallest spec that still fails the check the same way.</summary>
-    static ShrinkResult Shrunk(ParitySpec spec, BackendPair backends, ShrinkBudget budget, IEvaluationProgress progress)
+    static ShrinkResult Shrunk(ParitySpec spec, CheckResult failure, Dataset data, BackendPair backends, ShrinkBudget budget, IEvaluationProgress progress)
     {
         progress.Shrinking(spec);
-        return new Shrinker(backends.Engine, backends.Reference, backends.InitialParameters).Run(spec.SourcePath, budget);
+        return new Shrinker(backends.Engine, backends.Reference, backends.InitialParameters).Run(spec.SourcePath, budget, (failure, data.Train.Rows));
     }
 }

@@ -35,13 +35,14 @@ public sealed record ShrinkResult(MappingNode Spec, CheckResult Failure, string 
 /// </summary>
 public sealed class Shrinker(BackendFactory engine, BackendFactory twin, Func<ParitySpec, IReadOnlyList<HostTensor>> initialParameters)
 {
-    public ShrinkResult Run(string specPath, ShrinkBudget budget)
+    /// <param name="known">The original spec's failing check and its training rows when the caller has just made the check (a report has), so that it is not made twice.</param>
+    public ShrinkResult Run(string specPath, ShrinkBudget budget, (CheckResult Failure, int TrainRows)? known = null)
     {
         var clock = Stopwatch.StartNew();
         var original = SpecLoader.Load(specPath);
         var tree = (MappingNode)YamlTree.Parse(File.ReadAllText(specPath), specPath);
         var current = SpecReductions.Unchecked.Aggregate(tree, SpecReductions.Without);
-        var (failure, before) = Check(original);
+        var (failure, before) = known is var (made, rows) ? (made, Size(original, rows)) : Check(original);
         if (failure.Passed)
             throw new InputException($"{specPath}: the engine passes every check on this spec, so there is no failure to shrink; run parity shrink on a spec that parity check fails");
         var identity = FailureIdentity.Of(failure);
