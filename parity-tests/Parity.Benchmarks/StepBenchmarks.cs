@@ -40,7 +40,7 @@ public class StepBenchmarks
         _sgd = new Sgd<float>(parameters, new SgdOptions(0.05, Momentum: 0.9));
         _sgd.Step();
         Gemm.SetThreads(Threads);
-        var spec = SpecLoader.Load(Path.Combine(RepositoryRoot(), "parity-tests", "bench", "disk-mlp-f64-b1000.yaml"));
+        var spec = SpecLoader.Load(Path.Combine(Repository.Root, "parity-tests", "bench", "disk-mlp-f64-b1000.yaml"));
         var data = DatasetLoader.Load(spec);
         _batch = Batches.Gather(data.Train, BatchOrder.ForEpoch(spec, 1, data.Train.Rows), spec.TargetEncoding, 0);
         _disk = EngineBackend.Create(ModelDescriptions.Describe(spec), InitialParameters.Create(spec));
@@ -68,12 +68,4 @@ public class StepBenchmarks
 
     [Benchmark(Description = "disk MLP training step, batch 1000 f64")]
     public double DiskTrainStep() => _disk.TrainStep(_batch);
-
-    static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            if (File.Exists(Path.Combine(folder.FullName, "Parity.sln")))
-                return folder.FullName;
-        throw new InvalidOperationException($"no Parity.sln above {AppContext.BaseDirectory}");
-    }
 }

@@ -5,7 +5,7 @@ namespace Parity.Cli.Tests;
 /// <summary>The layering the pipeline keeps: commands parse, call the Harness and render, never each other; the Harness draws nothing on a console.</summary>
 public class ArchitectureTests
 {
-    static string Commands => Path.Combine(Cli.RepositoryRoot, "src", "Parity.Cli", "Commands");
+    static string Commands => Path.Combine(Repository.Root, "src", "Parity.Cli", "Commands");
 
     /// <summary>The command classes other than <paramref name="own"/> that <paramref name="source"/> names.</summary>
     static IEnumerable<string> OtherCommands(string source, string own, IEnumerable<string> commands) =>

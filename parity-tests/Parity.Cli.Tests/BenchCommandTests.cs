@@ -200,7 +200,7 @@ public class BenchCommandTests
     [Fact]
     public void The_built_in_bench_specs_load_and_declare_their_targets()
     {
-        var specs = Spec.SpecLoader.LoadAll(Path.Combine(Cli.RepositoryRoot, "parity-tests", "bench"));
+        var specs = Spec.SpecLoader.LoadAll(Path.Combine(Repository.Root, "parity-tests", "bench"));
 
         Assert.Equal(["disk-mlp-f64-b1000", "fashion-cnn-f32-b64", "fashion-mlp-f32-b256", "fashion-mlp-f64-b256", "gpt-f32-b32"], specs.Select(s => s.Name));
         Assert.All(specs, s => Assert.Equal(0, s.Bench!.MaxAllocBytes));

@@ -255,7 +255,7 @@ public class CheckCommandTests
 
     static (bool Agrees, string Report) Recompute(string dump)
     {
-        var script = Path.Combine(Cli.RepositoryRoot, "parity-tests", "pytorch", "recompute_from_dump.py");
+        var script = Path.Combine(Repository.Root, "parity-tests", "pytorch", "recompute_from_dump.py");
         using var python = Process.Start(new ProcessStartInfo("/usr/bin/python3", [script, dump]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var report = python.StandardOutput.ReadToEnd() + python.StandardError.ReadToEnd();
         python.WaitForExit();

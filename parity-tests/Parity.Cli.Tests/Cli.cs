@@ -35,17 +35,7 @@ public static class Cli
         return (process.ExitCode, output.Result, error);
     }
 
-    public static string RepositoryRoot { get; } = FindRoot();
-
-    public static string BuiltInSpec(string name) => Path.Combine(RepositoryRoot, "parity-tests", "specs", name);
-
-    static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Parity.sln")))
-                return dir.FullName;
-        throw new InvalidOperationException("Parity.sln not found above " + AppContext.BaseDirectory);
-    }
+    public static string BuiltInSpec(string name) => Path.Combine(Repository.Root, "parity-tests", "specs", name);
 }
 
 /// <summary>A temporary folder removed after the test.</summary>

@@ -16,7 +16,7 @@ public class CommittedReportsTests
 {
     const int Shards = 2;
 
-    static string Committed => Path.Combine(Cli.RepositoryRoot, "reports");
+    static string Committed => Path.Combine(Repository.Root, "reports");
 
     /// <summary>A class of its own, so a collection of its own, which <see cref="CommittedReportsFirst"/> starts first: the class's quick tests then run beside it.</summary>
     public class FreshRun
@@ -148,7 +148,7 @@ public class CommittedReportsTests
 
     static Task Parity(params string[] arguments) => Task.Run(() =>
     {
-        var (exit, output, error) = Cli.RunProcess("dotnet", [Path.Combine(AppContext.BaseDirectory, "parity.dll"), .. arguments], Cli.RepositoryRoot);
+        var (exit, output, error) = Cli.RunProcess("dotnet", [Path.Combine(AppContext.BaseDirectory, "parity.dll"), .. arguments], Repository.Root);
         // Its errors last: a CI log is read from its end, and a suite's output runs to hundreds of lines (in which the
         // example engines' planted bugs fail too, as they should), so the specs that failed are named first.
         Assert.True(exit == 0, $"parity {string.Join(' ', arguments)} exited {exit}. {FailedSpecs(arguments[Array.IndexOf(arguments, "--out") + 1])}\nThe end of its output:\n{string.Join('\n', output.Split('\n').TakeLast(40))}\nIts errors:\n{error}");

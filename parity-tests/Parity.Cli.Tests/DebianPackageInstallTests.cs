@@ -15,7 +15,7 @@ public class DebianPackageInstallTests
         Run("apt-get", "purge", "-y", "-qq", Package);
         try
         {
-            var script = Path.Combine(Cli.RepositoryRoot, "src", "ensure-debian-packages.sh");
+            var script = Path.Combine(Repository.Root, "src", "ensure-debian-packages.sh");
             var runs = Enumerable.Range(0, 4).Select(_ => Task.Run(() => Run("bash", script, Package))).ToArray();
             Task.WaitAll(runs);
 

@@ -11,7 +11,7 @@ public class DocsTests
 {
     const int ReadmeMostLines = 200;
 
-    static string Root => Cli.RepositoryRoot;
+    static string Root => Repository.Root;
 
     static string Readme => Path.Combine(Root, "README.md");
 

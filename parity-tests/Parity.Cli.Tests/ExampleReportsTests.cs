@@ -35,7 +35,7 @@ public class ExampleReportsTests
         {
             Spec = "xor-tanh-bce",
             // The suite runs from the repository's root, where the example's relative path holds.
-            Resolve = _ => Backends.Resolve(ExampleEngines.Numpy(Cli.RepositoryRoot, numpy.Bug)),
+            Resolve = _ => Backends.Resolve(ExampleEngines.Numpy(Repository.Root, numpy.Bug)),
         };
     }
 
@@ -50,7 +50,7 @@ public class ExampleReportsTests
         Assert.Contains("numpy-engine --bug bias-grad-mean", report);
         var index = File.ReadAllText(Path.Combine(temp["reports"], "README.md"));
         Assert.Contains("1 of 1 planted bugs were caught", index);
-        Assert.Contains($"| numpy-engine --bug bias-grad-mean ({ExampleEngines.Numpy(Cli.RepositoryRoot, "--bug bias-grad-mean")}) | `--bug bias-grad-mean` | [xor-tanh-bce](examples/numpy-engine/xor-tanh-bce/report.md) | failed, as planted | only the bias gradients are wrong", index);
+        Assert.Contains($"| numpy-engine --bug bias-grad-mean ({ExampleEngines.Numpy(Repository.Root, "--bug bias-grad-mean")}) | `--bug bias-grad-mean` | [xor-tanh-bce](examples/numpy-engine/xor-tanh-bce/report.md) | failed, as planted | only the bias gradients are wrong", index);
         Assert.Contains("href=\"examples/numpy-engine/xor-tanh-bce/report.html\"", File.ReadAllText(Path.Combine(temp["reports"], "index.html")));
     }
 

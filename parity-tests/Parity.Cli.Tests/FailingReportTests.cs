@@ -9,7 +9,7 @@ namespace Parity.Cli.Tests;
 [Collection(TwinInThisProcessCollection.Name)]
 public partial class FailingReportTests
 {
-    static string Numpy(string options) => Examples.ExampleEngines.Numpy(Cli.RepositoryRoot, options);
+    static string Numpy(string options) => Examples.ExampleEngines.Numpy(Repository.Root, options);
 
     [Fact]
     public void A_failing_report_opens_with_the_culprit_and_its_evidence()

@@ -15,7 +15,7 @@ public class FalseAlarmTests
     public void The_specs_of_former_false_alarms_pass_check()
     {
         using var temp = new TempFolder();
-        var (exit, output, error) = Cli.Run("check", Path.Combine(Cli.RepositoryRoot, "parity-tests", "false-alarms"), "--json", temp["check.json"]);
+        var (exit, output, error) = Cli.Run("check", Path.Combine(Repository.Root, "parity-tests", "false-alarms"), "--json", temp["check.json"]);
         Assert.True(exit == 0, output + error);
         Assert.Contains("optimizer steps agree (TorchSharp's optimizer on the engine's gradients)", output);
         using var json = JsonDocument.Parse(File.ReadAllText(temp["check.json"]));
@@ -31,7 +31,7 @@ public class FalseAlarmTests
     [Fact]
     public void The_specs_of_former_false_alarms_train_in_lockstep_up_to_rounding()
     {
-        var (exit, output, error) = Cli.Run("train", Path.Combine(Cli.RepositoryRoot, "parity-tests", "false-alarms"));
+        var (exit, output, error) = Cli.Run("train", Path.Combine(Repository.Root, "parity-tests", "false-alarms"));
         Assert.True(exit == 0, output + error);
     }
 

@@ -55,7 +55,7 @@ public class HostileInputTests
     [Fact]
     public void The_committed_reports_carry_the_mark_so_that_parity_suite_replaces_them()
     {
-        Assert.True(File.Exists(Path.Combine(Cli.RepositoryRoot, SuiteCommand.Reports, OutputFolder.MarkFile)));
+        Assert.True(File.Exists(Path.Combine(Repository.Root, SuiteCommand.Reports, OutputFolder.MarkFile)));
     }
 
     [Fact]

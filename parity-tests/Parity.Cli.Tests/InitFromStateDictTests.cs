@@ -16,7 +16,7 @@ public class InitFromStateDictTests
     /// <summary>The xor spec's model (2-4-1, tanh, sigmoid) saved by PyTorch into the folder, with its values.</summary>
     static Dictionary<string, double[]> SaveWithPyTorch(string folder, string layers = "2,4,1", string dtype = "float64")
     {
-        var script = Path.Combine(Cli.RepositoryRoot, "parity-tests", "pytorch", "save_state_dict.py");
+        var script = Path.Combine(Repository.Root, "parity-tests", "pytorch", "save_state_dict.py");
         using var python = Process.Start(new ProcessStartInfo("/usr/bin/python3", [script, folder, "--layers", layers, "--dtype", dtype]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var report = python.StandardOutput.ReadToEnd() + python.StandardError.ReadToEnd();
         python.WaitForExit();
@@ -76,7 +76,7 @@ public class InitFromStateDictTests
     public void Both_engines_start_from_the_README_transformer_saved_by_PyTorch()
     {
         using var temp = new TempFolder();
-        var script = Path.Combine(Cli.RepositoryRoot, "parity-tests", "pytorch", "transformer_module.py");
+        var script = Path.Combine(Repository.Root, "parity-tests", "pytorch", "transformer_module.py");
         using (var python = Process.Start(new ProcessStartInfo("/usr/bin/python3", [script, temp.Path]) { RedirectStandardOutput = true, RedirectStandardError = true })!)
         {
             var report = python.StandardOutput.ReadToEnd() + python.StandardError.ReadToEnd();

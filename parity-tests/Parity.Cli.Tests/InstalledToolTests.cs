@@ -144,7 +144,7 @@ public sealed class InstalledTool : IDisposable
     {
         var configuration = typeof(InstalledTool).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
         var packages = folder["packages"];
-        Succeed(Cli.RunProcess("dotnet", ["pack", Path.Combine(Cli.RepositoryRoot, "src", "Parity.Cli"), "-c", configuration, "--no-build", "-o", packages]), "dotnet pack");
+        Succeed(Cli.RunProcess("dotnet", ["pack", Path.Combine(Repository.Root, "src", "Parity.Cli"), "-c", configuration, "--no-build", "-o", packages]), "dotnet pack");
         Package = Directory.GetFiles(packages, "Parity.Cli.*.nupkg").Single();
         var version = Path.GetFileNameWithoutExtension(Package)["Parity.Cli.".Length..];
         Succeed(Cli.RunProcess("dotnet", ["tool", "install", "Parity.Cli", "--tool-path", folder["tools"], "--add-source", packages, "--version", version]), "dotnet tool install");

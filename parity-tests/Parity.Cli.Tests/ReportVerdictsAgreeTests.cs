@@ -24,12 +24,12 @@ public partial class ReportVerdictsAgreeTests
     ];
 
     public static TheoryData<string> Reports() =>
-        [.. Directory.GetFiles(Path.Combine(Cli.RepositoryRoot, "reports"), "report.md", SearchOption.AllDirectories)
-            .Select(f => Path.GetRelativePath(Cli.RepositoryRoot, Path.GetDirectoryName(f)!))];
+        [.. Directory.GetFiles(Path.Combine(Repository.Root, "reports"), "report.md", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(Repository.Root, Path.GetDirectoryName(f)!))];
 
     [Theory]
     [MemberData(nameof(Reports))]
-    public void Markdown_html_and_junit_give_every_verdict_result_json_records(string folder) => Agree(Path.Combine(Cli.RepositoryRoot, folder));
+    public void Markdown_html_and_junit_give_every_verdict_result_json_records(string folder) => Agree(Path.Combine(Repository.Root, folder));
 
     static void Agree(string folder)
     {
@@ -55,7 +55,7 @@ public partial class ReportVerdictsAgreeTests
     public void The_console_of_a_report_run_gives_every_verdict_its_files_record(string? bug)
     {
         using var temp = new TempFolder();
-        string[] engine = bug is null ? [] : ["--engine", Examples.ExampleEngines.Numpy(Cli.RepositoryRoot, bug)];
+        string[] engine = bug is null ? [] : ["--engine", Examples.ExampleEngines.Numpy(Repository.Root, bug)];
         var (exit, output, error) = Cli.Run(["report", Cli.BuiltInSpec("xor-tanh-bce.yaml"), "--out", temp["reports"], "--shrink-seconds", "0", .. engine]);
         Assert.True(exit == (bug is null ? 0 : 1), output + error);
         var folder = Path.Combine(temp["reports"], "xor-tanh-bce");
@@ -98,7 +98,7 @@ public partial class ReportVerdictsAgreeTests
     [Fact]
     public void A_renderer_that_decides_a_verdict_of_its_own_is_caught()
     {
-        var committed = Path.Combine(Cli.RepositoryRoot, "reports", "examples", "numpy-engine", "disk-three-layers");
+        var committed = Path.Combine(Repository.Root, "reports", "examples", "numpy-engine", "disk-three-layers");
         using var temp = new TempFolder();
         foreach (var file in Directory.GetFiles(committed))
             File.Copy(file, Path.Combine(temp.Path, Path.GetFileName(file)));

@@ -13,7 +13,7 @@ public class RuntimeTableTests
     [InlineData("gpt-f32-b32", "transformer: 4 attention blocks, 819.5k parameters")]
     public void A_bench_workload_s_model_is_named_by_its_kind_and_size(string name, string model)
     {
-        var spec = SpecLoader.Load(Path.Combine(Cli.RepositoryRoot, "parity-tests", "bench", $"{name}.yaml"));
+        var spec = SpecLoader.Load(Path.Combine(Repository.Root, "parity-tests", "bench", $"{name}.yaml"));
 
         Assert.Equal(model, RuntimeTable.Model(spec));
     }

@@ -70,8 +70,8 @@ public class ShardTests(ShardedRuns runs) : IClassFixture<ShardedRuns>
     [Fact]
     public void Every_report_lands_in_exactly_one_shard_whatever_the_count()
     {
-        var specs = Directory.GetFiles(Path.Combine(Cli.RepositoryRoot, "parity-tests", "specs"), "*.yaml").Select(SpecLoader.Load).ToList();
-        var costs = SpecCosts.Of(specs.Select(s => (s.Name, s)).ToList(), SpecCosts.Measured(Path.Combine(Cli.RepositoryRoot, "parity-tests", "specs")));
+        var specs = Directory.GetFiles(Path.Combine(Repository.Root, "parity-tests", "specs"), "*.yaml").Select(SpecLoader.Load).ToList();
+        var costs = SpecCosts.Of(specs.Select(s => (s.Name, s)).ToList(), SpecCosts.Measured(Path.Combine(Repository.Root, "parity-tests", "specs")));
         for (var n = 1; n <= 8; n++)
         {
             var parts = Shard.Partition(costs, n);
@@ -139,7 +139,7 @@ public class ShardTests(ShardedRuns runs) : IClassFixture<ShardedRuns>
     [Fact]
     public void The_committed_cost_file_prices_only_built_in_specs()
     {
-        var folder = Path.Combine(Cli.RepositoryRoot, "parity-tests", "specs");
+        var folder = Path.Combine(Repository.Root, "parity-tests", "specs");
         var measured = SpecCosts.Measured(folder);
 
         Assert.NotEmpty(measured);

@@ -19,7 +19,7 @@ public class CSharpExampleTests(ExampleBuild example) : IClassFixture<ExampleBui
     /// <summary>Whole Fashion-MNIST trainings take minutes with the example's plain loops; their check covers the same code.</summary>
     static readonly string[] TooLongToTrain = ["fashion-mnist-grid", "fashion-mnist-mlp"];
 
-    static IEnumerable<string> Covered() => Directory.EnumerateFiles(Path.Combine(ExampleBuild.RepositoryRoot, "parity-tests", "specs"), "*.yaml")
+    static IEnumerable<string> Covered() => Directory.EnumerateFiles(Path.Combine(Repository.Root, "parity-tests", "specs"), "*.yaml")
         .Where(file => Has(ModelDescriptions.Describe(SpecLoader.Load(file))))
         .Select(file => Path.GetFileNameWithoutExtension(file)!)
         .Order(StringComparer.Ordinal);
@@ -34,7 +34,7 @@ public class CSharpExampleTests(ExampleBuild example) : IClassFixture<ExampleBui
     /// <summary>The kit's cases on the example's layers: not its transformer.</summary>
     public static TheoryData<string> Cases => new(ConformanceCases.Standard.Where(c => Has(c.Model)).Select(c => c.Name));
 
-    static string Spec(string name) => Path.Combine(ExampleBuild.RepositoryRoot, "parity-tests", "specs", name + ".yaml");
+    static string Spec(string name) => Path.Combine(Repository.Root, "parity-tests", "specs", name + ".yaml");
 
     static (int Exit, string Output, string Error) Parity(params string[] args)
     {

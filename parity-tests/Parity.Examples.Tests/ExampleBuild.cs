@@ -13,11 +13,9 @@ public sealed class ExampleBuild : IDisposable
 
     public ExampleBuild()
     {
-        Assembly = ExampleEngines.BuildCSharpExample(RepositoryRoot, _work);
+        Assembly = ExampleEngines.BuildCSharpExample(Repository.Root, _work);
         Engine = Backends.Resolve(Assembly);
     }
-
-    public static string RepositoryRoot { get; } = FindRoot();
 
     /// <summary>The built engine: what <c>--engine</c> takes.</summary>
     public string Assembly { get; }
@@ -29,12 +27,4 @@ public sealed class ExampleBuild : IDisposable
     public EngineUnderTest Engine { get; }
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
-
-    static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Parity.sln")))
-                return dir.FullName;
-        throw new InvalidOperationException("Parity.sln not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -14,7 +14,7 @@ namespace Parity.PlantedBugs.Tests;
 /// </summary>
 public class OneBackendAtATimeTests
 {
-    static readonly ParitySpec ThreeLayers = SpecLoader.Load(Path.Combine(ParityCheck.RepositoryRoot, "parity-tests", "specs", "disk-three-layers.yaml"));
+    static readonly ParitySpec ThreeLayers = SpecLoader.Load(Path.Combine(Repository.Root, "parity-tests", "specs", "disk-three-layers.yaml"));
     static readonly ParitySpec Spec = ThreeLayers with { Train = ThreeLayers.Train with { Epochs = 2 } };
 
     [Fact]

@@ -20,14 +20,4 @@ static class ParityCheck
     /// <summary>The initial parameters both engines start from, as <c>parity check</c> makes them.</summary>
     public static IReadOnlyList<HostTensor> Initial(ParitySpec spec) =>
         spec.Init.Kind == InitKind.Torch ? TorchInitialParameters.Create(ModelDescriptions.Describe(spec)) : InitialParameters.Create(spec);
-
-    public static string RepositoryRoot { get; } = FindRoot();
-
-    static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Parity.sln")))
-                return dir.FullName;
-        throw new InvalidOperationException("Parity.sln not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -91,7 +91,7 @@ public class TeacherForcingTests
     [InlineData("disk-three-layers.yaml")]
     public void TheCorrectEngineHasNoDifferingStepOnBuiltInSpecs(string file)
     {
-        var spec = SpecLoader.Load(Path.Combine(ParityCheck.RepositoryRoot, "parity-tests", "specs", file));
+        var spec = SpecLoader.Load(Path.Combine(Repository.Root, "parity-tests", "specs", file));
 
         var result = Force(spec, EngineBackend.Create);
 

@@ -29,7 +29,7 @@ public class ReferenceAloneTests(ITestOutputHelper log)
     public void The_reference_alone_takes_what_a_plain_torchsharp_loop_takes_within_15_percent()
     {
         Assert.Null(Environment.GetEnvironmentVariable("OMP_WAIT_POLICY"));
-        var spec = Path.Combine(Root(), "parity-tests", "bench", "disk-mlp-f64-b1000.yaml");
+        var spec = Path.Combine(Repository.Root, "parity-tests", "bench", "disk-mlp-f64-b1000.yaml");
         var (parity, plain) = (new List<double[]>(), new List<double[]>());
         double a, b;
         int best;
@@ -109,13 +109,5 @@ public class ReferenceAloneTests(ITestOutputHelper log)
     {
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    static string Root()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Parity.sln")))
-                return dir.FullName;
-        throw new InvalidOperationException("Parity.sln not found above " + AppContext.BaseDirectory);
     }
 }

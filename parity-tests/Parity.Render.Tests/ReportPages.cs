@@ -12,7 +12,7 @@ public sealed class ReportPages : IDisposable
 
     public ReportPages()
     {
-        var numpy = Cli.Examples.ExampleEngines.Numpy(RepositoryRoot, "--bug bias-grad-mean");
+        var numpy = Cli.Examples.ExampleEngines.Numpy(Repository.Root, "--bug bias-grad-mean");
         Write(Passing, Backends.Builtin, expectedExit: 0);
         Write(Failing, numpy, expectedExit: 1);
     }
@@ -23,22 +23,12 @@ public sealed class ReportPages : IDisposable
 
     public const string Spec = "xor-tanh-bce";
 
-    public static string RepositoryRoot { get; } = FindRoot();
-
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     static void Write(string folder, string engine, int expectedExit)
     {
         var (output, error) = (new StringWriter(), new StringWriter());
-        var exit = ParityCommandLine.Run(["report", Path.Combine(RepositoryRoot, "parity-tests", "specs", $"{Spec}.yaml"), "--engine", engine, "--out", folder], output, error);
+        var exit = ParityCommandLine.Run(["report", Path.Combine(Repository.Root, "parity-tests", "specs", $"{Spec}.yaml"), "--engine", engine, "--out", folder], output, error);
         Assert.True(exit == expectedExit, $"parity report exited {exit}:\n{output}\n{error}");
-    }
-
-    static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Parity.sln")))
-                return dir.FullName;
-        throw new InvalidOperationException("Parity.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -3,18 +3,10 @@ namespace Parity.Spec.Tests;
 /// <summary>Loading spec files and folders: the built-in suite, and the mistakes a path can hold.</summary>
 public class SpecFileTests
 {
-    internal static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            if (File.Exists(Path.Combine(folder.FullName, "Parity.sln")))
-                return folder.FullName;
-        throw new InvalidOperationException($"no Parity.sln above {AppContext.BaseDirectory}");
-    }
-
     [Fact]
     public void Every_built_in_spec_loads_and_is_named_after_its_file()
     {
-        var folder = Path.Combine(RepositoryRoot(), "parity-tests", "specs");
+        var folder = Path.Combine(Repository.Root, "parity-tests", "specs");
         var files = Directory.GetFiles(folder, "*.yaml").Order(StringComparer.Ordinal).ToList();
 
         var specs = SpecLoader.LoadAll(folder);

@@ -54,5 +54,5 @@ public class YamlTextTests
         _ => layer.GetType().Name,
     };
 
-    static string SpecFolder() => Path.Combine(SpecFileTests.RepositoryRoot(), "parity-tests", "specs");
+    static string SpecFolder() => Path.Combine(Repository.Root, "parity-tests", "specs");
 }

@@ -6,7 +6,7 @@ namespace Parity.Torch.Tests;
 /// <summary>Specs and the mini-batches of their epochs, as the harness's trainer draws them.</summary>
 static class Training
 {
-    public static ParitySpec BuiltInSpec(string name) => SpecLoader.Load(Path.Combine(RepositoryRoot(), "parity-tests", "specs", name + ".yaml"));
+    public static ParitySpec BuiltInSpec(string name) => SpecLoader.Load(Path.Combine(Repository.Root, "parity-tests", "specs", name + ".yaml"));
 
     /// <summary>Epoch <paramref name="epoch"/>'s batches of the training split, in BatchOrder's order.</summary>
     public static IEnumerable<Batch> EpochBatches(ParitySpec spec, DataSplit train, int epoch)
@@ -19,12 +19,4 @@ static class Training
     /// <summary>The whole split as one batch.</summary>
     public static Batch All(ParitySpec spec, DataSplit split) =>
         Batches.Gather(split, Enumerable.Range(0, split.Rows).ToArray(), spec.TargetEncoding, spec.Shape.Classes ?? 0);
-
-    public static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Parity.sln")))
-                return dir.FullName;
-        throw new InvalidOperationException("Parity.sln not found above " + AppContext.BaseDirectory);
-    }
 }

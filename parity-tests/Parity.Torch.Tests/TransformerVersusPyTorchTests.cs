@@ -61,7 +61,7 @@ public class TransformerVersusPyTorchTests
         var folder = Directory.CreateTempSubdirectory("parity-transformer-").FullName;
         try
         {
-            var script = Path.Combine(Training.RepositoryRoot(), "parity-tests", "pytorch", "transformer_module.py");
+            var script = Path.Combine(Repository.Root, "parity-tests", "pytorch", "transformer_module.py");
             string[] arguments = [script, folder, "--seed", $"{Seed}", "--rows", $"{Rows}", "--steps", $"{Steps}", "--attention-dropout", $"{attentionDropout:R}", "--dtype", dtype, .. mlpDropout is { } p ? ["--mlp-dropout", $"{p:R}"] : Array.Empty<string>()];
             using (var python = Process.Start(new ProcessStartInfo("/usr/bin/python3", arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!)
             {
