@@ -77,12 +77,7 @@ public class AllocationTests
         return (EngineBackend.Create(ModelDescriptions.Describe(spec), InitialParameters.Create(spec)), batch);
     }
 
-    static int LoadedParts(IBackend backend) => backend switch
-    {
-        EngineBackend<double> e => e.LoadedParts,
-        EngineBackend<float> e => e.LoadedParts,
-        _ => throw new ArgumentException("not the engine", nameof(backend)),
-    };
+    static int LoadedParts(IBackend backend) => ((ISplitTraining)backend).LoadedParts;
 
     static long BytesPerSteps(IBackend backend, Batch batch, int steps)
     {
@@ -155,10 +150,5 @@ public class AllocationTests
         Assert.Equal(0, OtherThreadsAllocated(backend) - before);
     }
 
-    static long OtherThreadsAllocated(IBackend backend) => backend switch
-    {
-        EngineBackend<double> e => e.AllocatedOnOtherThreads,
-        EngineBackend<float> e => e.AllocatedOnOtherThreads,
-        _ => throw new ArgumentException("not the engine", nameof(backend)),
-    };
+    static long OtherThreadsAllocated(IBackend backend) => ((ISplitTraining)backend).AllocatedOnOtherThreads;
 }

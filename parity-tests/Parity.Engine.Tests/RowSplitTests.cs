@@ -40,7 +40,7 @@ public class RowSplitTests
             {
                 var rows = Enumerable.Range(0, spec.Train.Batch).Select(i => order[(step * spec.Train.Batch + i) % order.Length]).ToArray();
                 losses[step] = backend.TrainStep(Batches.Gather(data.Train, rows, spec.TargetEncoding, spec.Shape.Classes ?? 0));
-                parts = backend is EngineBackend<double> d ? d.LoadedParts : ((EngineBackend<float>)backend).LoadedParts;
+                parts = ((ISplitTraining)backend).LoadedParts;
             }
             return (losses, backend.GetParameters().SelectMany(p => p.Data).ToArray(), parts);
         }
@@ -109,7 +109,7 @@ public class RowSplitTests
                 using var backend = EngineBackend.Create(ModelDescriptions.Describe(spec), InitialParameters.Create(spec));
                 for (var step = 0; step < 200; step++)
                     backend.TrainStep(batch);
-                Assert.Equal(4, ((EngineBackend<float>)backend).LoadedParts);
+                Assert.Equal(4, ((ISplitTraining)backend).LoadedParts);
                 results.Add(Convert.ToHexString(backend.GetParameters().SelectMany(p => p.Data).SelectMany(BitConverter.GetBytes).ToArray()));
             }
             Assert.Single(results);
@@ -169,7 +169,7 @@ public class RowSplitTests
             var model = TinyGpt.Describe(dtype, attentionDropout: 0.1, sgd: true);
             using var backend = EngineBackend.Create(model, FlatModel.RandomParameters(model, random));
             var losses = Enumerable.Range(0, 10).Select(_ => backend.TrainStep(TinyGpt.Batch(model, 64, random))).ToArray();
-            var parts = backend is EngineBackend<double> d ? d.LoadedParts : ((EngineBackend<float>)backend).LoadedParts;
+            var parts = ((ISplitTraining)backend).LoadedParts;
             return (losses, backend.GetParameters().SelectMany(p => p.Data).ToArray(), parts);
         }
         finally

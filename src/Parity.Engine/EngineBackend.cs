@@ -25,7 +25,7 @@ public static class EngineBackend
 /// on several threads (<see cref="RowSplit{T}"/>); everything else — and every result the harness
 /// compares layer by layer — runs on the calling thread.
 /// </summary>
-public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerProbe, IForwardInto, ITrainingLoss where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerProbe, IForwardInto, ITrainingLoss, ISplitTraining where T : unmanaged, IFloatingPointIeee754<T>
 {
     readonly ModelDescription _description;
     readonly EngineParts<T> _parts;
@@ -83,10 +83,8 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
 
     public IReadOnlyList<Parameter<T>> Parameters => _model.Parameters;
 
-    /// <summary>How many parts the loaded batch's training step is split into across threads (1: the calling thread alone).</summary>
     public int LoadedParts => _splitLoaded ? _split!.Active : 1;
 
-    /// <summary>Bytes the engine's threads other than the caller's have allocated so far (0 with no split).</summary>
     public long AllocatedOnOtherThreads => _split?.AllocatedOnOtherThreads ?? 0;
 
     public IReadOnlyList<HostTensor> GetParameters() =>
