@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using Parity.Engine.Losses;
 using Parity.Engine.Modules;
 using Parity.Engine.Numerics;
@@ -47,8 +46,8 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
     Matrix<T>? _probeInput, _probeGradient;
     // The largest product layer (by multiply-adds per row) and its output positions: a convolution's or a sequence's, more than one, always split.
     readonly (long MultiplyAdds, long Positions) _largestLayer;
-    // The model's gradients, which each part of a split batch holds a copy of.
-    readonly long _gradientBytes;
+    // The model's gradient values, which each part of a split batch holds a copy of.
+    readonly long _gradientValues;
     RowSplit<T>? _split;
     bool _splitLoaded;
 
@@ -69,7 +68,7 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
                 return (MultiplyAdds: Count(p.Shape) * positions, Positions: positions);
             })
             .DefaultIfEmpty((MultiplyAdds: 0L, Positions: 1L)).MaxBy(layer => layer.MultiplyAdds);
-        _gradientBytes = _parameters.Sum(p => (long)p.Grad.Data.Length) * Unsafe.SizeOf<T>();
+        _gradientValues = _parameters.Sum(p => (long)p.Grad.Data.Length);
         _optimizer = _parts.Optimizers[model.Optimizer.Kind](_model.Parameters, model.Optimizer);
         _schedule = model.Schedule is { } schedule ? _parts.Schedules[schedule.Kind](schedule) : null;
         // A scheduler's constructor sets the first epoch's lr (LinearLR's warm-up starts below lr).
@@ -199,7 +198,7 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
     public void Load(Batch batch)
     {
         // Batch statistics are over the whole batch: such a model's step is not split.
-        var parts = _model.CouplesRows ? 1 : RowSplit<T>.PartsFor(batch.Rows, _largestLayer.Positions, _gradientBytes, Gemm.Threads);
+        var parts = _model.CouplesRows ? 1 : RowSplit<T>.PartsFor(batch.Rows, _largestLayer.Positions, _gradientValues, Gemm.Threads);
         _splitLoaded = parts > 1;
         if (!_splitLoaded)
         {
@@ -211,7 +210,7 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
         if (_split is null || !_split.Fits(parts, Gemm.Threads))
         {
             _split?.Dispose();
-            _split = new RowSplit<T>(_model, _loss, Replicate, parts, Gemm.Threads);
+            _split = new RowSplit<T>(_model, _loss, Replicate, parts, Gemm.Threads, _gradientValues);
         }
         _split.Load(batch, parts);
     }

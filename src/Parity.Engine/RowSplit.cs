@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using Parity.Engine.Losses;
 using Parity.Engine.Modules;
 using Parity.Engine.Numerics;
@@ -62,8 +63,11 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
     long _tickets;
     Exception? _error;
 
-    /// <summary>Part 0 is the backend's own model and loss; each other part gets a replica from <paramref name="replicate"/>.</summary>
-    public RowSplit(Sequential<T> model, Loss<T> loss, Func<(Sequential<T> Model, Loss<T> Loss)> replicate, int parts, int threads)
+    /// <summary>
+    /// Part 0 is the backend's own model and loss; each other part gets a replica from <paramref name="replicate"/>.
+    /// <paramref name="gradientValues"/> is the model's count of gradient values.
+    /// </summary>
+    public RowSplit(Sequential<T> model, Loss<T> loss, Func<(Sequential<T> Model, Loss<T> Loss)> replicate, int parts, int threads, long gradientValues)
     {
         _reduction = loss.Reduction;
         _parts = new Part[parts];
@@ -77,7 +81,7 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
         }
         _threads = [.. Enumerable.Range(1, threads - 1).Select(_ => new PartThread(this))];
         _mergeBlocks = CacheBlocks.Over(model.Parameters, MergeBlock);
-        _manyValues = threads > 1 && model.Parameters.Sum(parameter => (long)parameter.Grad.Data.Length) >= MinParallelValues;
+        _manyValues = threads > 1 && gradientValues >= MinParallelValues;
     }
 
     enum Phase { Forward, Backward, Merge, Update }
@@ -85,7 +89,7 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
     /// <summary>
     /// How many parts a batch of <paramref name="rows"/> is worth splitting into on <paramref name="threads"/>
     /// threads (1: not at all), given the largest product layer's output positions and the model's
-    /// <paramref name="gradientBytes"/>. A part's products need <see cref="MinColumnsPerPart"/> columns to
+    /// <paramref name="gradientValues"/>. A part's products need <see cref="MinColumnsPerPart"/> columns to
     /// run well. A convolution's step also copies every position into columns, pools and activates them:
     /// work only a split runs on every core, so it is split whatever its size. A dense model is split while
     /// its parts' gradient copies stay in the cache (<see cref="MaxSplitGradientBytes"/>). Split, its products
@@ -93,10 +97,10 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
     /// the BLAS's static halves wait for it — the Fashion MLP's float64 step on two threads beside a busy
     /// loop on one core took 14–24 ms unsplit, 4.6–5.0 ms split, 4.6 ms on one thread.
     /// </summary>
-    public static int PartsFor(int rows, long positions, long gradientBytes, int threads)
+    public static int PartsFor(int rows, long positions, long gradientValues, int threads)
     {
         var parts = (int)Math.Min(PartsPerThread * threads, rows * positions / MinColumnsPerPart);
-        var pays = positions > 1 || gradientBytes * parts <= MaxSplitGradientBytes;
+        var pays = positions > 1 || gradientValues * Unsafe.SizeOf<T>() * parts <= MaxSplitGradientBytes;
         return threads > 1 && parts > 1 && pays ? Math.Min(parts, rows) : 1;
     }
 

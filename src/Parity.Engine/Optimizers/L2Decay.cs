@@ -4,7 +4,7 @@ using System.Numerics.Tensors;
 namespace Parity.Engine.Optimizers;
 
 /// <summary>
-/// Weight decay as PyTorch's Adam, RMSprop and Adagrad apply it: an L2 term added to the gradient,
+/// Weight decay as PyTorch's SGD, Adam, NAdam, RMSprop and Adagrad apply it: an L2 term added to the gradient,
 /// g ← grad + wd·p, written to <paramref name="direction"/> so that the gradient stays as backward made it.
 /// </summary>
 static class L2Decay

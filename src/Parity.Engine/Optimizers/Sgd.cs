@@ -20,7 +20,7 @@ public sealed class Sgd<T> : BlockedOptimizer<T> where T : unmanaged, IFloatingP
     readonly Matrix<T>[] _directions;
     bool _hasMomentumBuffers;
     // The step's numbers (BeginStep).
-    T _momentum, _keep, _lr, _weightDecay;
+    T _momentum, _keep, _lr;
 
     public Sgd(IReadOnlyList<Parameter<T>> parameters, Described options) : this(parameters, SgdOptions.From(options))
     {
@@ -51,16 +51,12 @@ public sealed class Sgd<T> : BlockedOptimizer<T> where T : unmanaged, IFloatingP
     }
 
     public override void BeginStep() =>
-        (_momentum, _keep, _lr, _weightDecay) = (T.CreateChecked(_options.Momentum), T.CreateChecked(1 - _options.Dampening), T.CreateChecked(Lr), T.CreateChecked(_options.WeightDecay));
+        (_momentum, _keep, _lr) = (T.CreateChecked(_options.Momentum), T.CreateChecked(1 - _options.Dampening), T.CreateChecked(Lr));
 
     protected override void Update(int k, int start, int length, Span<T> p, ReadOnlySpan<T> g)
     {
         var direction = CacheBlocks.Of(_directions[k].Data, start, length);
-        if (_options.WeightDecay != 0)
-        {
-            TensorPrimitives.MultiplyAdd(p, _weightDecay, g, direction);
-            g = direction;
-        }
+        g = L2Decay.Apply<T>(p, g, _options.WeightDecay, direction);
         if (_options.Momentum != 0)
         {
             var buffer = CacheBlocks.Of(_momentumBuffers[k].Data, start, length);
