@@ -4,9 +4,10 @@ using Parity.Engine.Numerics;
 namespace Parity.Benchmarks;
 
 /// <summary>
-/// The products of the two bench workloads' training steps, as the engine calls OpenBLAS: the disk
+/// The products of the two bench workloads' training steps, as the engine makes them: the disk
 /// MLP's narrow ones (25 wide, 1000 rows), where per-call overhead shows, and the Fashion-MNIST
-/// MLP's first layer, where the BLAS runs near peak. One thread, as a row-split part runs them.
+/// MLP's first layer, where the BLAS runs near peak. One thread, as a row-split part runs them (with
+/// 512-bit vectors, the wide ones through the engine's packed kernel; PARITY_BLAS=openblas for OpenBLAS's).
 /// </summary>
 public class GemmBenchmarks
 {

@@ -52,7 +52,7 @@ public class StepThreadsTests
         var engine = AtBest.Measure(3, threads => Timing(new[] { 3.0, 2.0, 2.5 }[threads - 1]));
         var reference = new AtBest([new ThreadTiming(1, Timing(4)), new ThreadTiming(2, Timing(8))]);
         var side = new BenchmarkResult(Spec("[linear: 1]", 10), 10, new FlopCount(1, 1, 1), Timing(2), Timing(8));
-        var result = new RuntimeResult(side, SideThreads.Both(2), engine, reference, new GemmPeak("float64", 1024, 2, 2));
+        var result = new RuntimeResult(side, SideThreads.Both(2), engine, reference, new GemmPeak("float64", 1024, 2, 2, "OpenBLAS Haswell"));
 
         Assert.Equal([1, 2, 3], engine.Counts.Select(c => c.Threads));
         Assert.Equal(2, engine.Best.Threads);
@@ -79,14 +79,18 @@ public class StepThreadsTests
     }
 
     [Fact]
-    public void The_peak_counts_2_n_cubed_operations_per_product_at_the_fastest_product()
+    public void The_peak_counts_2_n_cubed_operations_per_product_at_the_fastest_call()
     {
         var calls = 0;
-        var peak = GemmPeak.Measure("float32", 64, 2, () => calls++, minSeconds: 0);
+        var one = GemmPeak.Measure("float32", 64, 2, "one", 1, () => calls++, minSeconds: 0);
+        var two = GemmPeak.Measure("float32", 64, 2, "two", 2, () => Thread.Sleep(1), minSeconds: 0);
 
         // Three untimed products, then at least one timed.
         Assert.True(calls >= 4);
-        Assert.True(peak.Gflops > 2.0 * 64 * 64 * 64 / 1e9, $"{peak.Gflops}");
-        Assert.Equal(("float32", 64, 2), (peak.DType, peak.Size, peak.Threads));
+        Assert.True(one.Gflops > 2.0 * 64 * 64 * 64 / 1e9, $"{one.Gflops}");
+        Assert.Equal(("float32", 64, 2, "one"), (one.DType, one.Size, one.Threads, one.Kernel));
+        // Two products in a call of at least a millisecond: at most 2·2·64³ operations in a millisecond.
+        Assert.InRange(two.Gflops, 0, 2 * 2.0 * 64 * 64 * 64 / 1e6);
+        Assert.Same(one, GemmPeak.Faster(one, two));
     }
 }

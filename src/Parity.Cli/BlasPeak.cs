@@ -5,26 +5,47 @@ using Parity.Spec;
 
 namespace Parity.Cli;
 
-/// <summary>The machine's product peak in a dtype (<see cref="GemmPeak"/>): the BLAS the built-in engine multiplies with, through its own <see cref="Gemm"/>.</summary>
+/// <summary>
+/// The machine's product peak in a dtype (<see cref="GemmPeak"/>), through the built-in engine's own
+/// <see cref="Gemm"/>: the faster of OpenBLAS on one product on all the threads, and, where the engine
+/// has it, its 512-bit kernel with a product on each thread at once, as a row-split step runs it.
+/// </summary>
 public static class BlasPeak
 {
     /// <summary>Half a second of products: the peak is their fastest, which settles within a few dozen.</summary>
     const double Seconds = 0.5;
 
-    /// <summary>The peak on <paramref name="threads"/> threads; the BLAS's thread count is left at that.</summary>
-    public static GemmPeak Measure(DType dtype, int threads)
-    {
-        Gemm.SetThreads(threads);
-        return dtype == DType.Float32 ? Measure<float>("float32", threads) : Measure<double>("float64", threads);
-    }
+    /// <summary>The peak on <paramref name="threads"/> threads; the engine's thread count is left at that.</summary>
+    public static GemmPeak Measure(DType dtype, int threads) =>
+        dtype == DType.Float32 ? Measure<float>("float32", threads) : Measure<double>("float64", threads);
 
     static GemmPeak Measure<T>(string dtype, int threads) where T : unmanaged, IFloatingPointIeee754<T>
     {
         const int n = GemmPeak.SquareSize;
-        var (a, b, c) = (new Matrix<T>(n, n), new Matrix<T>(n, n), new Matrix<T>(n, n));
-        // Values of an ordinary size (no zeros or subnormals that some hardware takes another path for).
-        for (var i = 0; i < a.Data.Length; i++)
-            a.Data[i] = b.Data[i] = T.CreateChecked(1 + i % 7) / T.CreateChecked(n);
-        return GemmPeak.Measure(dtype, n, threads, () => Gemm.Multiply(a, false, b, false, c, accumulate: false), Seconds);
+        var products = Enumerable.Range(0, threads).Select(_ => (A: Square<T>(n), B: Square<T>(n), C: new Matrix<T>(n, n))).ToArray();
+        var (a, b, c) = products[0];
+        void One() => Gemm.Multiply(a, false, b, false, c, accumulate: false);
+        Gemm.SetThreads(threads);
+        var blas = GemmPeak.Measure(dtype, n, threads, $"OpenBLAS {Gemm.Kernel}", 1, One, Seconds);
+        if (!Gemm.Packed)
+            return blas;
+        // One thread each: the engine's products on one thread go to its 512-bit kernel.
+        Gemm.SetThreads(1);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
+        void Each() => Parallel.ForEach(products, options, p => Gemm.Multiply(p.A, false, p.B, false, p.C, accumulate: false));
+        var packed = threads == 1
+            ? GemmPeak.Measure(dtype, n, 1, "the engine's 512-bit kernel", 1, One, Seconds)
+            : GemmPeak.Measure(dtype, n, threads, "the engine's 512-bit kernel, a product on each thread", threads, Each, Seconds);
+        Gemm.SetThreads(threads);
+        return GemmPeak.Faster(blas, packed);
+    }
+
+    // Values of an ordinary size (no zeros or subnormals that some hardware takes another path for).
+    static Matrix<T> Square<T>(int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var m = new Matrix<T>(n, n);
+        for (var i = 0; i < m.Data.Length; i++)
+            m.Data[i] = T.CreateChecked(1 + i % 7) / T.CreateChecked(n);
+        return m;
     }
 }

@@ -60,7 +60,7 @@ public static class BenchOutput
         console.MarkupLine(Markup.Escape($"  at its best, alone{rounds}: engine {Number(engine.Timing.TrainStep.MedianMs)} ms on {Threads(engine.Threads)} ({ByThreads(runtime.Engine)}); "
             + $"TorchSharp in a process of its own with its defaults {Number(reference.Timing.TrainStep.MedianMs)} ms on {Threads(reference.Threads)} ({ByThreads(runtime.Reference)}); "
             + $"engine / TorchSharp {Ratio(runtime.Ratio)}"));
-        console.MarkupLine(Markup.Escape($"  {peak.DType} product peak ({peak.Size}² on {Threads(peak.Threads)}): {Number(peak.Gflops)} GFLOP/s; "
+        console.MarkupLine(Markup.Escape($"  {peak.DType} product peak ({peak.Size}² on {Threads(peak.Threads)}, {peak.Kernel}): {Number(peak.Gflops)} GFLOP/s; "
             + $"the step at its best uses {runtime.EngineOfPeak:P0} of it in the engine, {runtime.ReferenceOfPeak:P0} in TorchSharp"));
     }
 

@@ -11,13 +11,13 @@ public sealed record BenchReport(bool Passed, string Engine, string Reference, M
 /// engine multiplied with. These set the order of sums, so a run repeats bit for bit only where they are
 /// the same; elsewhere its figures are equal up to rounding (libtorch's oneMKL picks its own kernel by CPU).
 /// </summary>
-public sealed record MachineReport(string Cpu, int Cores, double LoadAverage, string Instructions, string Blas, string BlasKernel)
+public sealed record MachineReport(string Cpu, int Cores, double LoadAverage, string Instructions, string Blas, string BlasKernel, bool PackedKernel)
 {
     public static MachineReport Of(Machine machine) =>
-        new(machine.Cpu, machine.Cores, machine.LoadAverage, machine.Instructions, Engine.Numerics.Gemm.Provider, Engine.Numerics.Gemm.Kernel);
+        new(machine.Cpu, machine.Cores, machine.LoadAverage, machine.Instructions, Engine.Numerics.Gemm.Provider, Engine.Numerics.Gemm.Kernel, Engine.Numerics.Gemm.Packed);
 
     /// <summary>One line for a report: what made these last bits.</summary>
-    public override string ToString() => $"{Cpu} ({Cores} cores; {Instructions}; BLAS {Blas}, kernel {BlasKernel})";
+    public override string ToString() => $"{Cpu} ({Cores} cores; {Instructions}; BLAS {Blas}, kernel {BlasKernel}{(PackedKernel ? ", and the engine's 512-bit kernel on one thread" : "")})";
 }
 
 public sealed record BenchSpecReport(
@@ -60,7 +60,7 @@ public sealed record BestReport(BestSideReport Engine, BestSideReport Twin, doub
 {
     public static BestReport From(RuntimeResult runtime) => new(
         BestSideReport.From(runtime.Engine, runtime.EngineOfPeak), BestSideReport.From(runtime.Reference, runtime.ReferenceOfPeak), runtime.Ratio,
-        new PeakReport(runtime.Peak.DType, runtime.Peak.Size, runtime.Peak.Threads, runtime.Peak.Gflops));
+        new PeakReport(runtime.Peak.DType, runtime.Peak.Size, runtime.Peak.Threads, runtime.Peak.Gflops, runtime.Peak.Kernel));
 }
 
 /// <summary>A side's best: its thread count, median training step, GFLOP/s and their fraction of the peak, the rounds it was timed in, and the median at each count tried (its fastest round).</summary>
@@ -72,7 +72,7 @@ public sealed record BestSideReport(int Threads, double TrainStepMs, double Gflo
 
 public sealed record ThreadsPointReport(int Threads, double TrainStepMs, double IqrMs);
 
-public sealed record PeakReport(string Dtype, int Size, int Threads, double Gflops);
+public sealed record PeakReport(string Dtype, int Size, int Threads, double Gflops, string Kernel);
 
 /// <summary>
 /// Medians in milliseconds; <see cref="Iqr"/> holds each phase's interquartile range. A phase not timed

@@ -23,7 +23,7 @@ public static class RuntimeTable
             $"Measured on {machine.Cpu} ({machine.Cores} cores, one-minute load average {machine.LoadAverage:F2} at the start), the engine's products by {Blas(machine)}; medians (interquartile range) in ms of the full training step (zero grad, forward, loss, backward, optimizer step) on one resident batch. Each side is timed alone at every thread count from 1 to {machine.Cores}{Rounds(runs)} and shown at its fastest: "));
         text.AppendLine("the engine in Parity's process, TorchSharp in a process of its own with its own defaults (none of Parity's native settings, no OpenMP or OpenBLAS variables). "
             + "*Side by side* is the ratio with both in one process taking turns, as check and train run them, on the spec's threads (engine/reference). "
-            + "*Of peak* is the engine's GFLOP/s at its best over the BLAS's on a " + $"{GemmPeak.SquareSize}² product of the spec's dtype on all cores.");
+            + $"*Of peak* is the engine's GFLOP/s at its best over the fastest products of the spec's dtype on all cores: OpenBLAS on a {GemmPeak.SquareSize}² product{(machine.PackedKernel ? $", or the engine's own kernel with one {GemmPeak.SquareSize}² product on each core, whichever is faster" : "")}.");
         text.AppendLine();
         text.AppendLine("| workload | model | dtype | batch | engine ms · threads | TorchSharp alone ms · threads | engine / TorchSharp | side by side · threads | engine GFLOP/s | of peak (peak GFLOP/s) | engine bytes per step | targets |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
@@ -56,10 +56,15 @@ public static class RuntimeTable
             : string.Join('-', spec.LinearLayers.Select(l => l.In).Append(spec.OutputWidth));
     }
 
-    /// <summary>The engine's BLAS and its kernel, which bound the product-heavy rows: OpenBLAS's Haswell kernel reached 218-236 GFLOP/s on this project's AVX-512 EPYC in float32, its SkylakeX kernel 451.</summary>
-    static string Blas(MachineReport machine) => machine.Blas == "openblas"
-        ? $"OpenBLAS with its {machine.BlasKernel} kernel (OPENBLAS_CORETYPE chooses another)"
-        : "MathNet's managed products";
+    /// <summary>
+    /// The engine's products, which bound the product-heavy rows: OpenBLAS's Haswell kernel reached 218-236
+    /// GFLOP/s on this project's AVX-512 EPYC in float32, its SkylakeX kernel (which the machine forbids) 451.
+    /// </summary>
+    static string Blas(MachineReport machine) => machine.Blas != "openblas"
+        ? "MathNet's managed products"
+        : machine.PackedKernel
+            ? $"its own 512-bit kernel on one thread (a row-split part's products, all of them on one thread) and OpenBLAS with its {machine.BlasKernel} kernel on the rest (OPENBLAS_CORETYPE chooses another)"
+            : $"OpenBLAS with its {machine.BlasKernel} kernel (OPENBLAS_CORETYPE chooses another)";
 
     static string Ms(ThreadTiming best) => string.Create(CultureInfo.InvariantCulture, $"{best.Timing.TrainStep.MedianMs:0.000} ({best.Timing.TrainStep.IqrMs:0.000}) · {best.Threads}");
 

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using MathNet.Numerics.Providers.LinearAlgebra;
 
 namespace Parity.Engine.Numerics;
@@ -8,7 +9,9 @@ namespace Parity.Engine.Numerics;
 /// <summary>
 /// C = op(A)·op(B) (+ C when accumulating), row-major. Calls OpenBLAS when it can be loaded (Debian's
 /// libopenblas0-pthread; the TorchSharp twin multiplies with its own oneMKL), else MathNet's managed
-/// provider; PARITY_BLAS=managed forces the fallback.
+/// provider; PARITY_BLAS=managed forces the fallback. On a CPU with 512-bit vectors, the products that
+/// run on one thread (a row-split part's, or all of them on one thread) go to <see cref="PackedGemm{T}"/>
+/// instead, unless PARITY_BLAS=openblas.
 /// </summary>
 public static unsafe class Gemm
 {
@@ -29,6 +32,9 @@ public static unsafe class Gemm
     /// </summary>
     public static string Kernel { get; }
 
+    /// <summary>Whether <see cref="PackedGemm{T}"/> takes the products that run on one thread.</summary>
+    public static bool Packed { get; }
+
     /// <summary>The OpenBLAS library when it was wanted and could not be loaded, so the fallback multiplies; else null.</summary>
     public static string? Missing { get; }
 
@@ -36,7 +42,8 @@ public static unsafe class Gemm
     {
         const string openBlas = "libopenblas.so.0";
         Provider = Kernel = "managed";
-        if (Environment.GetEnvironmentVariable("PARITY_BLAS") == "managed")
+        var chosen = Environment.GetEnvironmentVariable("PARITY_BLAS");
+        if (chosen == "managed")
             return;
         if (!NativeLibrary.TryLoad(openBlas, out var library))
         {
@@ -49,6 +56,7 @@ public static unsafe class Gemm
         Sgemv = (delegate* unmanaged<int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)NativeLibrary.GetExport(library, "cblas_sgemv");
         SetThreadsExport = (delegate* unmanaged<int, void>)NativeLibrary.GetExport(library, "openblas_set_num_threads");
         Provider = "openblas";
+        Packed = chosen != "openblas" && Vector512.IsHardwareAccelerated;
         Kernel = Marshal.PtrToStringUTF8((nint)((delegate* unmanaged<byte*>)NativeLibrary.GetExport(library, "openblas_get_corename"))()) ?? "unknown";
     }
 
@@ -69,9 +77,12 @@ public static unsafe class Gemm
     /// <summary>The BLAS's threads alone: 1 while the engine runs products on threads of its own (<see cref="RowSplit{T}"/>), then back.</summary>
     internal static void SetBlasThreads(int threads)
     {
+        _blasThreads = threads;
         if (SetThreadsExport != null)
             SetThreadsExport(threads);
     }
+
+    static volatile int _blasThreads = Environment.ProcessorCount;
 
     /// <summary>Outputs at most, and the shortest k, for which a product A·Bᵀ is taken as dot products of rows.</summary>
     const int MaxDotOutputs = 256, MinDotLength = 4096;
@@ -168,6 +179,11 @@ public static unsafe class Gemm
     static void Blas<T>(bool transposeA, bool transposeB, int m, int n, int k, T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (Packed && _blasThreads == 1 && PackedGemm<T>.Takes(m, n, k, transposeB))
+        {
+            PackedGemm<T>.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+            return;
+        }
         var (ta, tb) = (transposeA ? Trans : NoTrans, transposeB ? Trans : NoTrans);
         // The type tests are constants once T is known: the JIT keeps one branch.
         if (typeof(T) == typeof(double))

@@ -1,0 +1,197 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Parity.Engine.Numerics;
+
+/// <summary>
+/// C = op(A)·op(B) (+ C) on one thread with 512-bit vectors, for the CPUs that have them. The machines
+/// Parity runs on pin OpenBLAS to its Haswell kernel (256-bit): its AVX-512 kernel computes wrong results
+/// on some of them, so nothing may choose it. On a core with full-width 512-bit units that leaves half
+/// the core unused: this kernel ran 1.7× OpenBLAS's on one thread (1024² float32 and float64 products,
+/// and the Fashion MLP's per-part shapes 1.4–1.8×).
+/// The layout is the usual one of BLIS and GotoBLAS: op(B) is packed a block of <see cref="DepthBlock"/>
+/// rows by <see cref="WidthBlock"/> columns at a time into panels <see cref="Width"/> wide, op(A) a block
+/// of <see cref="HeightBlock"/> rows into panels <see cref="Height"/> high, each panel k-major, and a
+/// register tile of Height × Width outputs (24 vector accumulators) runs down one A panel and one B panel.
+/// Every output is the same sums in the same order whatever the thread and whatever block it lies in:
+/// over k in blocks of <see cref="DepthBlock"/>, each block's sum added to C in turn.
+/// </summary>
+static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Rows of the register tile, and its columns: two vectors.</summary>
+    const int Height = 12;
+    static int Width => 2 * Vector512<T>.Count;
+
+    /// <summary>k per packed block: a B panel (384 × 32 float32, 48 KiB) stays in L1 while the A panels stream past it from L2.</summary>
+    const int DepthBlock = 384;
+    /// <summary>Rows of op(A) per packed block: 96 × 384 values, 144 KiB of float32 or 288 of float64, in L2.</summary>
+    const int HeightBlock = 96;
+    /// <summary>Columns of op(B) per packed block: 384 × 1024 values, in the last-level cache.</summary>
+    const int WidthBlock = 1024;
+
+    // Each thread packs into its own buffers, made once: a row-split part's products allocate nothing.
+    [ThreadStatic] static T[]? _packedA, _packedB;
+
+    /// <summary>
+    /// Whether this kernel takes a product of that shape. OpenBLAS is faster on narrow products (the disk
+    /// MLP's 25 wide: it does not pad them to a tile) and on A·Bᵀ over a few rows, where packing Bᵀ
+    /// (one value at a time here, with vector transposes in OpenBLAS) costs as much as the product: a
+    /// convolution's weight gradient 32×144 over 3,136, a part's 16 rows of a linear layer.
+    /// </summary>
+    public static bool Takes(int m, int n, int k, bool transposeB) =>
+        Vector512.IsHardwareAccelerated && m >= 32 && n >= 32 && k >= 16 && (!transposeB || m >= 64);
+
+    // Compiled fully optimized at once: the tiers' first versions of the tile, its loop replaced on the
+    // stack, ran the Fashion MLP's products at 0.5–0.75 of the speed of this.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k, T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate)
+    {
+        _packedA ??= GC.AllocateUninitializedArray<T>(DepthBlock * (HeightBlock + Height), pinned: true);
+        _packedB ??= GC.AllocateUninitializedArray<T>(DepthBlock * (WidthBlock + Width), pinned: true);
+        fixed (T* packedA = _packedA, packedB = _packedB)
+            for (var j0 = 0; j0 < n; j0 += WidthBlock)
+            {
+                var nc = Math.Min(WidthBlock, n - j0);
+                for (var p0 = 0; p0 < k; p0 += DepthBlock)
+                {
+                    var kc = Math.Min(DepthBlock, k - p0);
+                    // The first block of k writes C unless the product accumulates; the later ones add to it.
+                    var add = accumulate || p0 > 0;
+                    PackB(transposeB, b, ldb, p0, kc, j0, nc, packedB);
+                    for (var i0 = 0; i0 < m; i0 += HeightBlock)
+                    {
+                        var mc = Math.Min(HeightBlock, m - i0);
+                        PackA(transposeA, a, lda, i0, mc, p0, kc, packedA);
+                        for (var j = 0; j < nc; j += Width)
+                            for (var i = 0; i < mc; i += Height)
+                                Tile(kc, packedA + i * kc, packedB + j * kc, c + (long)(i0 + i) * ldc + j0 + j, ldc, Math.Min(Height, mc - i), Math.Min(Width, nc - j), add);
+                    }
+                }
+            }
+    }
+
+    // op(B)[p0 .. p0+kc, j0 .. j0+nc] into panels of Width columns, row p of a panel at p·Width, the last panel zero-padded.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void PackB(bool transposed, T* b, int ldb, int p0, int kc, int j0, int nc, T* packed)
+    {
+        var width = Width;
+        for (var j = 0; j < nc; j += width)
+        {
+            var panel = packed + j * kc;
+            var w = Math.Min(width, nc - j);
+            if (transposed)
+            {
+                // op(B)[p, j] = B[j, p]: each column of the panel is a stretch of one row of B, read
+                // along all w rows at once so that the panel is written in order.
+                var source = b + (long)(j0 + j) * ldb + p0;
+                for (var p = 0; p < kc; p++)
+                {
+                    var row = panel + p * width;
+                    for (var jj = 0; jj < w; jj++)
+                        row[jj] = source[(long)jj * ldb + p];
+                    for (var jj = w; jj < width; jj++)
+                        row[jj] = T.Zero;
+                }
+            }
+            else
+                for (var p = 0; p < kc; p++)
+                {
+                    var source = new ReadOnlySpan<T>(b + (long)(p0 + p) * ldb + j0 + j, w);
+                    var row = new Span<T>(panel + p * width, width);
+                    source.CopyTo(row);
+                    row[w..].Clear();
+                }
+        }
+    }
+
+    // op(A)[i0 .. i0+mc, p0 .. p0+kc] into panels of Height rows, column p of a panel at p·Height, the last panel zero-padded.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void PackA(bool transposed, T* a, int lda, int i0, int mc, int p0, int kc, T* packed)
+    {
+        for (var i = 0; i < mc; i += Height)
+        {
+            var panel = packed + i * kc;
+            var h = Math.Min(Height, mc - i);
+            if (transposed)
+                // op(A)[i, p] = A[p, i]: each column of the panel is a stretch of one row of A.
+                for (var p = 0; p < kc; p++)
+                {
+                    var column = new Span<T>(panel + p * Height, Height);
+                    new ReadOnlySpan<T>(a + (long)(p0 + p) * lda + i0 + i, h).CopyTo(column);
+                    column[h..].Clear();
+                }
+            else
+            {
+                // Read along all h rows of A at once, so that the panel is written in order.
+                var source = a + (long)(i0 + i) * lda + p0;
+                for (var p = 0; p < kc; p++)
+                {
+                    var column = panel + p * Height;
+                    for (var ii = 0; ii < h; ii++)
+                        column[ii] = source[(long)ii * lda + p];
+                    for (var ii = h; ii < Height; ii++)
+                        column[ii] = T.Zero;
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector512<T> MultiplyAdd(Vector512<T> a, Vector512<T> b, Vector512<T> c) =>
+        typeof(T) == typeof(float)
+            ? Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>()
+            : Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+
+    /// <summary>The register tile: C[0..h, 0..w] (+)= Σₚ a[p]·b[p] over one A panel and one B panel; a tile cut by C's edge goes through a buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Tile(int kc, T* a, T* b, T* c, int ldc, int h, int w, bool add)
+    {
+        var lanes = Vector512<T>.Count;
+        Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default,
+            c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default,
+            c80 = default, c81 = default, c90 = default, c91 = default, ca0 = default, ca1 = default, cb0 = default, cb1 = default;
+        for (var p = 0; p < kc; p++)
+        {
+            var (b0, b1) = (Vector512.Load(b), Vector512.Load(b + lanes));
+            c00 = MultiplyAdd(Vector512.Create(a[0]), b0, c00); c01 = MultiplyAdd(Vector512.Create(a[0]), b1, c01);
+            c10 = MultiplyAdd(Vector512.Create(a[1]), b0, c10); c11 = MultiplyAdd(Vector512.Create(a[1]), b1, c11);
+            c20 = MultiplyAdd(Vector512.Create(a[2]), b0, c20); c21 = MultiplyAdd(Vector512.Create(a[2]), b1, c21);
+            c30 = MultiplyAdd(Vector512.Create(a[3]), b0, c30); c31 = MultiplyAdd(Vector512.Create(a[3]), b1, c31);
+            c40 = MultiplyAdd(Vector512.Create(a[4]), b0, c40); c41 = MultiplyAdd(Vector512.Create(a[4]), b1, c41);
+            c50 = MultiplyAdd(Vector512.Create(a[5]), b0, c50); c51 = MultiplyAdd(Vector512.Create(a[5]), b1, c51);
+            c60 = MultiplyAdd(Vector512.Create(a[6]), b0, c60); c61 = MultiplyAdd(Vector512.Create(a[6]), b1, c61);
+            c70 = MultiplyAdd(Vector512.Create(a[7]), b0, c70); c71 = MultiplyAdd(Vector512.Create(a[7]), b1, c71);
+            c80 = MultiplyAdd(Vector512.Create(a[8]), b0, c80); c81 = MultiplyAdd(Vector512.Create(a[8]), b1, c81);
+            c90 = MultiplyAdd(Vector512.Create(a[9]), b0, c90); c91 = MultiplyAdd(Vector512.Create(a[9]), b1, c91);
+            ca0 = MultiplyAdd(Vector512.Create(a[10]), b0, ca0); ca1 = MultiplyAdd(Vector512.Create(a[10]), b1, ca1);
+            cb0 = MultiplyAdd(Vector512.Create(a[11]), b0, cb0); cb1 = MultiplyAdd(Vector512.Create(a[11]), b1, cb1);
+            a += Height;
+            b += 2 * lanes;
+        }
+        var full = h == Height && w == 2 * lanes;
+        // A cut tile is written whole into a buffer of its own width, then its h × w corner into C.
+        var buffer = stackalloc T[full ? 0 : Height * 2 * lanes];
+        var target = full ? c : buffer;
+        var stride = full ? ldc : 2 * lanes;
+        var adds = full && add;
+        Store(target, lanes, adds, c00, c01); Store(target + stride, lanes, adds, c10, c11);
+        Store(target + 2 * stride, lanes, adds, c20, c21); Store(target + 3 * stride, lanes, adds, c30, c31);
+        Store(target + 4 * stride, lanes, adds, c40, c41); Store(target + 5 * stride, lanes, adds, c50, c51);
+        Store(target + 6 * stride, lanes, adds, c60, c61); Store(target + 7 * stride, lanes, adds, c70, c71);
+        Store(target + 8 * stride, lanes, adds, c80, c81); Store(target + 9 * stride, lanes, adds, c90, c91);
+        Store(target + 10 * stride, lanes, adds, ca0, ca1); Store(target + 11 * stride, lanes, adds, cb0, cb1);
+        if (full)
+            return;
+        for (var r = 0; r < h; r++)
+            for (var j = 0; j < w; j++)
+                c[(long)r * ldc + j] = add ? c[(long)r * ldc + j] + buffer[r * 2 * lanes + j] : buffer[r * 2 * lanes + j];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Store(T* row, int lanes, bool add, Vector512<T> left, Vector512<T> right)
+    {
+        (add ? Vector512.Load(row) + left : left).Store(row);
+        (add ? Vector512.Load(row + lanes) + right : right).Store(row + lanes);
+    }
+}
