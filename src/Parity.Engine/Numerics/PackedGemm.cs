@@ -58,11 +58,15 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
                     var kc = Math.Min(DepthBlock, k - p0);
                     // The first block of k writes C unless the product accumulates; the later ones add to it.
                     var add = accumulate || p0 > 0;
-                    PackB(transposeB, b, ldb, p0, kc, j0, nc, packedB);
+                    // op(B)[p0 .. p0+kc, j0 .. j0+nc]: its columns are the lines.
+                    var blockB = transposeB ? b + (long)j0 * ldb + p0 : b + (long)p0 * ldb + j0;
+                    Pack(blockB, transposeB ? ldb : 1, transposeB ? 1 : ldb, nc, kc, Width, packedB);
                     for (var i0 = 0; i0 < m; i0 += HeightBlock)
                     {
                         var mc = Math.Min(HeightBlock, m - i0);
-                        PackA(transposeA, a, lda, i0, mc, p0, kc, packedA);
+                        // op(A)[i0 .. i0+mc, p0 .. p0+kc]: its rows are the lines.
+                        var blockA = transposeA ? a + (long)p0 * lda + i0 : a + (long)i0 * lda + p0;
+                        Pack(blockA, transposeA ? 1 : lda, transposeA ? lda : 1, mc, kc, Height, packedA);
                         for (var j = 0; j < nc; j += Width)
                             for (var i = 0; i < mc; i += Height)
                                 Tile(kc, packedA + i * kc, packedB + j * kc, c + (long)(i0 + i) * ldc + j0 + j, ldc, Math.Min(Height, mc - i), Math.Min(Width, nc - j), add);
@@ -71,68 +75,31 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
             }
     }
 
-    // op(B)[p0 .. p0+kc, j0 .. j0+nc] into panels of Width columns, row p of a panel at p·Width, the last panel zero-padded.
+    /// <summary>
+    /// A block of <paramref name="count"/> lines (rows of op(A), or columns of op(B)) by
+    /// <paramref name="kc"/> values of k into panels of <paramref name="size"/> lines, each panel k-major
+    /// (the panel's values at one k side by side) and the last one zero-padded. Line r's value at k = p
+    /// lies at source[r·across + p·along]: lines that lie side by side in memory (across = 1) are copied a
+    /// stretch at a time; others are read along all of a panel's lines at once, so that the panel is
+    /// written in order.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void PackB(bool transposed, T* b, int ldb, int p0, int kc, int j0, int nc, T* packed)
+    static void Pack(T* source, long across, long along, int count, int kc, int size, T* packed)
     {
-        var width = Width;
-        for (var j = 0; j < nc; j += width)
+        for (var first = 0; first < count; first += size)
         {
-            var panel = packed + j * kc;
-            var w = Math.Min(width, nc - j);
-            if (transposed)
+            var panel = packed + first * kc;
+            var start = source + first * across;
+            var lines = Math.Min(size, count - first);
+            for (var p = 0; p < kc; p++)
             {
-                // op(B)[p, j] = B[j, p]: each column of the panel is a stretch of one row of B, read
-                // along all w rows at once so that the panel is written in order.
-                var source = b + (long)(j0 + j) * ldb + p0;
-                for (var p = 0; p < kc; p++)
-                {
-                    var row = panel + p * width;
-                    for (var jj = 0; jj < w; jj++)
-                        row[jj] = source[(long)jj * ldb + p];
-                    for (var jj = w; jj < width; jj++)
-                        row[jj] = T.Zero;
-                }
-            }
-            else
-                for (var p = 0; p < kc; p++)
-                {
-                    var source = new ReadOnlySpan<T>(b + (long)(p0 + p) * ldb + j0 + j, w);
-                    var row = new Span<T>(panel + p * width, width);
-                    source.CopyTo(row);
-                    row[w..].Clear();
-                }
-        }
-    }
-
-    // op(A)[i0 .. i0+mc, p0 .. p0+kc] into panels of Height rows, column p of a panel at p·Height, the last panel zero-padded.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void PackA(bool transposed, T* a, int lda, int i0, int mc, int p0, int kc, T* packed)
-    {
-        for (var i = 0; i < mc; i += Height)
-        {
-            var panel = packed + i * kc;
-            var h = Math.Min(Height, mc - i);
-            if (transposed)
-                // op(A)[i, p] = A[p, i]: each column of the panel is a stretch of one row of A.
-                for (var p = 0; p < kc; p++)
-                {
-                    var column = new Span<T>(panel + p * Height, Height);
-                    new ReadOnlySpan<T>(a + (long)(p0 + p) * lda + i0 + i, h).CopyTo(column);
-                    column[h..].Clear();
-                }
-            else
-            {
-                // Read along all h rows of A at once, so that the panel is written in order.
-                var source = a + (long)(i0 + i) * lda + p0;
-                for (var p = 0; p < kc; p++)
-                {
-                    var column = panel + p * Height;
-                    for (var ii = 0; ii < h; ii++)
-                        column[ii] = source[(long)ii * lda + p];
-                    for (var ii = h; ii < Height; ii++)
-                        column[ii] = T.Zero;
-                }
+                var values = new Span<T>(panel + p * size, size);
+                if (across == 1)
+                    new ReadOnlySpan<T>(start + p * along, lines).CopyTo(values);
+                else
+                    for (var r = 0; r < lines; r++)
+                        values[r] = start[r * across + p * along];
+                values[lines..].Clear();
             }
         }
     }
