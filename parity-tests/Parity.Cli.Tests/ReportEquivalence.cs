@@ -243,11 +243,11 @@ public static partial class ReportEquivalence
                 var column = Cells(a[..x[i].Index]).Count() - 1;
                 var context = a[Math.Max(0, x[i].Index - 40)..x[i].Index];
                 var heading = column >= 0 && column < header.Length ? header[column] : "";
-                var integer = !p.Contains('.') && !q.Contains('.');
                 var agreement = p.Contains('E') || p.Contains('e') || q.Contains('E') || q.Contains('e')
                     || AgreementWords().IsMatch(context) || AgreementWords().IsMatch(heading);
                 if (agreement)
                     continue;
+                var integer = !p.Contains('.') && !q.Contains('.');
                 var (u, v) = (double.Parse(p, CultureInfo.InvariantCulture), double.Parse(q, CultureInfo.InvariantCulture));
                 var accuracy = context.Contains("accuracy", StringComparison.Ordinal) || heading.Contains("accuracy", StringComparison.Ordinal);
                 // A chaotic training's per-epoch table is its path, held where result.json holds it (the last epoch alone).

@@ -22,22 +22,22 @@ public static class BlasPeak
     static GemmPeak Measure<T>(string dtype, int threads) where T : unmanaged, IFloatingPointIeee754<T>
     {
         const int n = GemmPeak.SquareSize;
-        var products = Enumerable.Range(0, threads).Select(_ => (A: Square<T>(n), B: Square<T>(n), C: new Matrix<T>(n, n))).ToArray();
+        // One product for OpenBLAS, one for each thread of the packed kernel.
+        var products = Enumerable.Range(0, Gemm.Packed ? threads : 1).Select(_ => (A: Square<T>(n), B: Square<T>(n), C: new Matrix<T>(n, n))).ToArray();
         var (a, b, c) = products[0];
-        void One() => Gemm.Multiply(a, false, b, false, c, accumulate: false);
+        GemmPeak Blas() => GemmPeak.Measure(dtype, n, threads, Gemm.Provider == "openblas" ? $"OpenBLAS {Gemm.Kernel}" : "MathNet's managed GEMM", 1,
+            () => Gemm.Multiply(a, false, b, false, c, accumulate: false), Seconds);
         Gemm.SetThreads(threads);
-        var blas = GemmPeak.Measure(dtype, n, threads, $"OpenBLAS {Gemm.Kernel}", 1, One, Seconds);
         if (!Gemm.Packed)
-            return blas;
-        // One thread each: the engine's products on one thread go to its 512-bit kernel.
+            return Blas();
+        // The engine's products on one thread go to its 512-bit kernel: one product on each thread at once.
         Gemm.SetThreads(1);
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
-        void Each() => Parallel.ForEach(products, options, p => Gemm.Multiply(p.A, false, p.B, false, p.C, accumulate: false));
-        var packed = threads == 1
-            ? GemmPeak.Measure(dtype, n, 1, "the engine's 512-bit kernel", 1, One, Seconds)
-            : GemmPeak.Measure(dtype, n, threads, "the engine's 512-bit kernel, a product on each thread", threads, Each, Seconds);
+        var packed = GemmPeak.Measure(dtype, n, threads, "the engine's 512-bit kernel, a product on each thread", threads,
+            () => Parallel.ForEach(products, options, p => Gemm.Multiply(p.A, false, p.B, false, p.C, accumulate: false)), Seconds);
         Gemm.SetThreads(threads);
-        return GemmPeak.Faster(blas, packed);
+        // On one thread that kernel is all the engine multiplies with; on more, OpenBLAS splits one product over them.
+        return threads == 1 ? packed : GemmPeak.Faster(Blas(), packed);
     }
 
     // Values of an ordinary size (no zeros or subnormals that some hardware takes another path for).

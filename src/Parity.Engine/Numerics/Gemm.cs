@@ -82,6 +82,8 @@ public static unsafe class Gemm
             SetThreadsExport(threads);
     }
 
+    // The BLAS's thread count as last set (OpenBLAS starts on every core): a product made while it is 1
+    // runs on one thread, the packed kernel's case.
     static volatile int _blasThreads = Environment.ProcessorCount;
 
     /// <summary>Outputs at most, and the shortest k, for which a product A·Bᵀ is taken as dot products of rows.</summary>

@@ -39,8 +39,7 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// (one value at a time here, with vector transposes in OpenBLAS) costs as much as the product: a
     /// convolution's weight gradient 32×144 over 3,136, a part's 16 rows of a linear layer.
     /// </summary>
-    public static bool Takes(int m, int n, int k, bool transposeB) =>
-        Vector512.IsHardwareAccelerated && m >= 32 && n >= 32 && k >= 16 && (!transposeB || m >= 64);
+    public static bool Takes(int m, int n, int k, bool transposeB) => m >= 32 && n >= 32 && k >= 16 && (!transposeB || m >= 64);
 
     // Compiled fully optimized at once: the tiers' first versions of the tile, its loop replaced on the
     // stack, ran the Fashion MLP's products at 0.5–0.75 of the speed of this.
