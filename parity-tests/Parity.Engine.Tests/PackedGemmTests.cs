@@ -7,13 +7,14 @@ namespace Parity.Engine.Tests;
 /// <summary>
 /// The 512-bit kernel that takes the engine's one-thread products (<see cref="PackedGemm{T}"/>), against
 /// a naive product in float64, at shapes that cut its register tiles (12 rows, 2 vectors of columns) and
-/// its packed blocks (96 rows, 384 of k, 1024 columns) short, on blocks of larger arrays.
+/// its packed blocks (96 rows, 384 of k, 1024 columns) short, on blocks of larger arrays. Where OpenBLAS
+/// runs an SSE kernel the packed one takes every product, so the shapes include ones smaller than a tile.
 /// </summary>
 [Collection(nameof(EngineThreads))]
 public class PackedGemmTests
 {
     public static IEnumerable<object[]> Cases =>
-        from shape in new[] { (64, 32, 16), (77, 45, 17), (100, 33, 800), (70, 1030, 40) }
+        from shape in new[] { (64, 32, 16), (77, 45, 17), (100, 33, 800), (70, 1030, 40), (5, 3, 2), (2, 25, 25), (1000, 10, 9) }
         from transposeA in new[] { false, true }
         from transposeB in new[] { false, true }
         from accumulate in new[] { false, true }
@@ -22,6 +23,10 @@ public class PackedGemmTests
     [Fact]
     public void TakesTheOneThreadProductsWhereTheCpuHas512BitVectors() =>
         Assert.Equal(Vector512.IsHardwareAccelerated && Environment.GetEnvironmentVariable("PARITY_BLAS") is null, Gemm.Packed);
+
+    [Fact]
+    public void TakesEveryProductWhereOpenBlasRunsAnSseKernel() =>
+        Assert.Equal(Gemm.Packed && Gemm.Kernel is "Prescott" or "Core2" or "Penryn" or "Dunnington" or "Nehalem" or "Atom" or "Sandybridge", Gemm.PackedForAll);
 
     [Theory, MemberData(nameof(Cases))]
     public void DoubleMatchesNaiveProduct(int m, int n, int k, bool transposeA, bool transposeB, bool accumulate) =>

@@ -11,13 +11,13 @@ public sealed record BenchReport(bool Passed, string Engine, string Reference, M
 /// engine multiplied with. These set the order of sums, so a run repeats bit for bit only where they are
 /// the same; elsewhere its figures are equal up to rounding (libtorch's oneMKL picks its own kernel by CPU).
 /// </summary>
-public sealed record MachineReport(string Cpu, int Cores, double LoadAverage, string Instructions, string Blas, string BlasKernel, bool PackedKernel)
+public sealed record MachineReport(string Cpu, int Cores, double LoadAverage, string Instructions, string Blas, string BlasKernel, bool PackedKernel, bool PackedForAll)
 {
     public static MachineReport Of(Machine machine) =>
-        new(machine.Cpu, machine.Cores, machine.LoadAverage, machine.Instructions, Engine.Numerics.Gemm.Provider, Engine.Numerics.Gemm.Kernel, Engine.Numerics.Gemm.Packed);
+        new(machine.Cpu, machine.Cores, machine.LoadAverage, machine.Instructions, Engine.Numerics.Gemm.Provider, Engine.Numerics.Gemm.Kernel, Engine.Numerics.Gemm.Packed, Engine.Numerics.Gemm.PackedForAll);
 
     /// <summary>One line for a report: what made these last bits.</summary>
-    public override string ToString() => $"{Cpu} ({Cores} cores; {Instructions}; BLAS {Blas}, kernel {BlasKernel}{(PackedKernel ? ", and the engine's 512-bit kernel on one thread" : "")})";
+    public override string ToString() => $"{Cpu} ({Cores} cores; {Instructions}; BLAS {Blas}, kernel {BlasKernel}{(PackedForAll ? ", the engine's 512-bit kernel on every product" : PackedKernel ? ", and the engine's 512-bit kernel on one thread" : "")})";
 }
 
 public sealed record BenchSpecReport(

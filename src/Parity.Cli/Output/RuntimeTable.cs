@@ -62,6 +62,8 @@ public static class RuntimeTable
     /// </summary>
     static string Blas(MachineReport machine) => machine.Blas != "openblas"
         ? "MathNet's managed products"
+        : machine.PackedForAll
+            ? $"its own 512-bit kernel on every product (OpenBLAS's {machine.BlasKernel} kernel, its SSE fallback for a CPU newer than it, is several times slower)"
         : machine.PackedKernel
             ? $"its own 512-bit kernel on one thread (a row-split part's products, all of them on one thread) and OpenBLAS with its {machine.BlasKernel} kernel on the rest (OPENBLAS_CORETYPE chooses another)"
             : $"OpenBLAS with its {machine.BlasKernel} kernel (OPENBLAS_CORETYPE chooses another)";

@@ -35,6 +35,17 @@ public static unsafe class Gemm
     /// <summary>Whether <see cref="PackedGemm{T}"/> takes the products that run on one thread.</summary>
     public static bool Packed { get; }
 
+    /// <summary>
+    /// Whether <see cref="PackedGemm{T}"/> takes every product, of any shape and thread count, because
+    /// OpenBLAS runs one of its SSE kernels: an OpenBLAS older than the CPU falls back to Prescott's
+    /// (Debian 12's 0.3.21 on a 5th-generation Xeon), which read 7–16 GFLOP/s on one thread where the
+    /// packed kernel read 12–81, at every shape of the built-in specs but conv1's k = 9 in float32.
+    /// </summary>
+    public static bool PackedForAll { get; }
+
+    // OpenBLAS's kernels with 256-bit FMA or wider (the names openblas_get_corename gives).
+    static readonly string[] VectorKernels = ["Haswell", "Zen", "SkylakeX", "Cooperlake", "SapphireRapids"];
+
     /// <summary>The OpenBLAS library when it was wanted and could not be loaded, so the fallback multiplies; else null.</summary>
     public static string? Missing { get; }
 
@@ -58,6 +69,7 @@ public static unsafe class Gemm
         Provider = "openblas";
         Packed = chosen != "openblas" && Vector512.IsHardwareAccelerated;
         Kernel = Marshal.PtrToStringUTF8((nint)((delegate* unmanaged<byte*>)NativeLibrary.GetExport(library, "openblas_get_corename"))()) ?? "unknown";
+        PackedForAll = Packed && !VectorKernels.Contains(Kernel, StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>The thread count of the last <see cref="SetThreads"/> (at first, the cores): the engine's own parallel work follows it too.</summary>
@@ -181,7 +193,7 @@ public static unsafe class Gemm
     static void Blas<T>(bool transposeA, bool transposeB, int m, int n, int k, T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (Packed && _blasThreads == 1 && PackedGemm<T>.Takes(m, n, k, transposeB))
+        if (PackedForAll || Packed && _blasThreads == 1 && PackedGemm<T>.Takes(m, n, k, transposeB))
         {
             PackedGemm<T>.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
             return;

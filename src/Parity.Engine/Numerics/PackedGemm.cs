@@ -9,7 +9,8 @@ namespace Parity.Engine.Numerics;
 /// Parity runs on pin OpenBLAS to its Haswell kernel (256-bit): its AVX-512 kernel computes wrong results
 /// on some of them, so nothing may choose it. On a core with full-width 512-bit units that leaves half
 /// the core unused: this kernel ran 1.7× OpenBLAS's on one thread (1024² float32 and float64 products,
-/// and the Fashion MLP's per-part shapes 1.4–1.8×).
+/// and the Fashion MLP's per-part shapes 1.4–1.8×). Where OpenBLAS knows no kernel for the CPU and falls
+/// back to an SSE one, this kernel takes every product (<see cref="Gemm.PackedForAll"/>).
 /// The layout is the usual one of BLIS and GotoBLAS: op(B) is packed a block of <see cref="DepthBlock"/>
 /// rows by <see cref="WidthBlock"/> columns at a time into panels <see cref="Width"/> wide, op(A) a block
 /// of <see cref="HeightBlock"/> rows into panels <see cref="Height"/> high, each panel k-major, and a
