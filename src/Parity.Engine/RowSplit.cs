@@ -332,6 +332,8 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
 
         void Loop()
         {
+            if (Gemm.Packed)
+                PackedGemm<T>.Reserve();
             while (true)
             {
                 _wake.Wait();
