@@ -41,10 +41,12 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
     [ThreadStatic] static T[]? _packedA, _packedB;
 
     /// <summary>
-    /// Whether this kernel takes a product of that shape. OpenBLAS is faster on narrow products (the disk
-    /// MLP's 25 wide: it does not pad them to a tile) and on A·Bᵀ over a few rows, where packing Bᵀ
-    /// (one value at a time here, with vector transposes in OpenBLAS) costs as much as the product: a
-    /// convolution's weight gradient 32×144 over 3,136, a part's 16 rows of a linear layer.
+    /// Whether this kernel takes a product of that shape from OpenBLAS's Haswell kernel. On the Zen 5 where
+    /// this was measured, OpenBLAS was faster on narrow products (the disk MLP's 25 wide: it does not pad
+    /// them to a tile) and on A·Bᵀ over a few rows, where packing Bᵀ (one value at a time here, with
+    /// vector transposes in OpenBLAS) cost as much as the product: a convolution's weight gradient 32×144
+    /// over 3,136, a part's 16 rows of a linear layer. Such products now pack op(A) instead (Multiply),
+    /// which this rule has not been measured against.
     /// </summary>
     public static bool Takes(int m, int n, int k, bool transposeB) => m >= 32 && n >= 32 && k >= 16 && (!transposeB || m >= 64);
 
@@ -68,6 +70,20 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (k == 0 && !accumulate)
             for (var i = 0; i < m; i++)
                 new Span<T>(c + (long)i * ldc, n).Clear();
+        // A·Bᵀ wider than it is high (a convolution's weight gradient, 32×144 over 12,544; a linear
+        // layer's forward in a part) is made as Cᵀ = op(B)ᵀ·op(A)ᵀ written into C transposed: the
+        // operand packed one value at a time is then op(A), not the wider Bᵀ. Each output is the same
+        // products summed in the same order, so the bits do not change.
+        if (transposeB && m < n)
+            Product(false, !transposeA, n, m, k, b, ldb, a, lda, c, 1, ldc, accumulate);
+        else
+            Product(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, 1, accumulate);
+    }
+
+    /// <summary>C = op(A)·op(B) (+ C) with C's element (i, j) at c[i·rowStride + j·columnStride].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Product(bool transposeA, bool transposeB, int m, int n, int k, T* a, int lda, T* b, int ldb, T* c, long rowStride, long columnStride, bool accumulate)
+    {
         fixed (T* packedA = _packedA, packedB = _packedB)
             for (var j0 = 0; j0 < n; j0 += WidthBlock)
             {
@@ -92,7 +108,7 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
                             Pack(blockA, across, along, mc, kc, Height, packedA);
                             for (var j = 0; j < nc; j += Width)
                                 for (var i = 0; i < mc; i += Height)
-                                    Tile(kc, packedA + i * kc, 1, Height, packedB + j * kc, c + (long)(i0 + i) * ldc + j0 + j, ldc, Math.Min(Height, mc - i), Math.Min(Width, nc - j), add);
+                                    Tile(kc, packedA + i * kc, 1, Height, packedB + j * kc, c + (i0 + i) * rowStride + (j0 + j) * columnStride, rowStride, columnStride, Math.Min(Height, mc - i), Math.Min(Width, nc - j), add);
                             continue;
                         }
                         // Narrow products read op(A) where it lies: packing it cost as much as the product (the
@@ -109,7 +125,7 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
                                     rows = packedA;
                                     (ra, ka) = (1, Height);
                                 }
-                                Tile(kc, rows, ra, ka, packedB + j * kc, c + (long)(i0 + i) * ldc + j0 + j, ldc, Math.Min(Height, mc - i), Math.Min(Width, nc - j), add);
+                                Tile(kc, rows, ra, ka, packedB + j * kc, c + (i0 + i) * rowStride + (j0 + j) * columnStride, rowStride, columnStride, Math.Min(Height, mc - i), Math.Min(Width, nc - j), add);
                             }
                     }
                 }
@@ -154,10 +170,10 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>
     /// The register tile: C[0..h, 0..w] (+)= Σₚ A[·, p]·b[p] over twelve rows of op(A), row r's value at
     /// k = p at a[r·ra + p·ka] (a packed panel, or the rows where they lie), and one B panel; a tile cut
-    /// by C's edge goes through a buffer.
+    /// by C's edge, or written into C transposed, goes through a buffer.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Tile(int kc, T* a, long ra, long ka, T* b, T* c, int ldc, int h, int w, bool add)
+    static void Tile(int kc, T* a, long ra, long ka, T* b, T* c, long rowStride, long columnStride, int h, int w, bool add)
     {
         long r1 = ra, r2 = 2 * ra, r3 = 3 * ra, r4 = 4 * ra, r5 = 5 * ra, r6 = 6 * ra, r7 = 7 * ra, r8 = 8 * ra, r9 = 9 * ra, r10 = 10 * ra, r11 = 11 * ra;
         var lanes = Vector512<T>.Count;
@@ -182,11 +198,11 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
             a += ka;
             b += 2 * lanes;
         }
-        var full = h == Height && w == 2 * lanes;
-        // A cut tile is written whole into a buffer of its own width, then its h × w corner into C.
+        var full = h == Height && w == 2 * lanes && columnStride == 1;
+        // A cut or transposed tile is written whole into a buffer of its own width, then its h × w corner into C.
         var buffer = stackalloc T[full ? 0 : Height * 2 * lanes];
         var target = full ? c : buffer;
-        var stride = full ? ldc : 2 * lanes;
+        var stride = full ? rowStride : 2 * lanes;
         var adds = full && add;
         Store(target, lanes, adds, c00, c01); Store(target + stride, lanes, adds, c10, c11);
         Store(target + 2 * stride, lanes, adds, c20, c21); Store(target + 3 * stride, lanes, adds, c30, c31);
@@ -198,7 +214,10 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
             return;
         for (var r = 0; r < h; r++)
             for (var j = 0; j < w; j++)
-                c[(long)r * ldc + j] = add ? c[(long)r * ldc + j] + buffer[r * 2 * lanes + j] : buffer[r * 2 * lanes + j];
+            {
+                ref var output = ref c[r * rowStride + j * columnStride];
+                output = add ? output + buffer[r * 2 * lanes + j] : buffer[r * 2 * lanes + j];
+            }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
