@@ -55,9 +55,13 @@ public sealed class ShardedRuns : IDisposable
             Report(Part(i), "--shard", $"{i}/3");
     }
 
+    // Each run is a process of its own, as each shard of a sharded CI is. In this test host, after other
+    // specs, a spec's last bits can come out otherwise (the xor spec's drift 2.91E-16 whole, 3.33E-16
+    // sharded, 2.34E-16 from the command line, on main 0ef5eb3 as on later commits): a cause not found
+    // yet, which a user's separate runs do not meet.
     void Report(string output, params string[] shard)
     {
-        var (exit, printed, error) = Cli.Run(["report", Folder, "--out", output, .. shard]);
+        var (exit, printed, error) = Cli.RunProcess("dotnet", [Path.Combine(AppContext.BaseDirectory, "parity.dll"), "report", Folder, "--out", output, .. shard]);
         Assert.True(exit == 0, error + printed);
     }
 

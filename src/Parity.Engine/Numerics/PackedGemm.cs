@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Parity.Engine.Numerics;
 
@@ -137,27 +138,75 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <paramref name="kc"/> values of k into panels of <paramref name="size"/> lines, each panel k-major
     /// (the panel's values at one k side by side) and the last one zero-padded. Line r's value at k = p
     /// lies at source[r·across + p·along]: lines that lie side by side in memory (across = 1) are copied a
-    /// stretch at a time; others are read along all of a panel's lines at once, so that the panel is
-    /// written in order.
+    /// stretch at a time; lines whose values along k lie side by side (along = 1, a row-major operand's
+    /// rows) are transposed a square of vectors at a time; others are read one value at a time, along all
+    /// of a panel's lines at once, so that the panel is written in order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Pack(T* source, long across, long along, int count, int kc, int size, T* packed)
     {
+        var square = Vector256<T>.Count;
         for (var first = 0; first < count; first += size)
         {
             var panel = packed + first * kc;
             var start = source + first * across;
             var lines = Math.Min(size, count - first);
+            // Lines [0, squareLines) at k in [0, squaredK) go a square at a time; the rest one value at a time.
+            var squareLines = across != 1 && along == 1 ? lines / square * square : 0;
+            var squaredK = squareLines > 0 ? kc / square * square : 0;
+            for (var p = 0; p < squaredK; p += square)
+                for (var r = 0; r < squareLines; r += square)
+                    TransposeSquare(start + r * across + p, across, panel + p * size + r, size);
             for (var p = 0; p < kc; p++)
             {
                 var values = new Span<T>(panel + p * size, size);
                 if (across == 1)
                     new ReadOnlySpan<T>(start + p * along, lines).CopyTo(values);
                 else
-                    for (var r = 0; r < lines; r++)
+                    for (var r = p < squaredK ? squareLines : 0; r < lines; r++)
                         values[r] = start[r * across + p * along];
                 values[lines..].Clear();
             }
+        }
+    }
+
+    /// <summary>
+    /// A square of 256-bit vectors (8 × 8 float32, 4 × 4 float64) transposed in registers: vector i of the
+    /// source, read at source + i·across, becomes element i of each vector written at target + q·stride.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void TransposeSquare(T* source, long across, T* target, int stride)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var s = (float*)source;
+            var t = (float*)target;
+            Vector256<float> v0 = Avx.LoadVector256(s), v1 = Avx.LoadVector256(s + across), v2 = Avx.LoadVector256(s + 2 * across), v3 = Avx.LoadVector256(s + 3 * across),
+                v4 = Avx.LoadVector256(s + 4 * across), v5 = Avx.LoadVector256(s + 5 * across), v6 = Avx.LoadVector256(s + 6 * across), v7 = Avx.LoadVector256(s + 7 * across);
+            // Pairs interleaved, then quadruples, within each 128-bit half; then the halves exchanged.
+            Vector256<float> a0 = Avx.UnpackLow(v0, v1), a1 = Avx.UnpackHigh(v0, v1), a2 = Avx.UnpackLow(v2, v3), a3 = Avx.UnpackHigh(v2, v3),
+                a4 = Avx.UnpackLow(v4, v5), a5 = Avx.UnpackHigh(v4, v5), a6 = Avx.UnpackLow(v6, v7), a7 = Avx.UnpackHigh(v6, v7);
+            Vector256<float> b0 = Avx.Shuffle(a0, a2, 0x44), b1 = Avx.Shuffle(a0, a2, 0xEE), b2 = Avx.Shuffle(a1, a3, 0x44), b3 = Avx.Shuffle(a1, a3, 0xEE),
+                b4 = Avx.Shuffle(a4, a6, 0x44), b5 = Avx.Shuffle(a4, a6, 0xEE), b6 = Avx.Shuffle(a5, a7, 0x44), b7 = Avx.Shuffle(a5, a7, 0xEE);
+            Avx.Store(t, Avx.Permute2x128(b0, b4, 0x20));
+            Avx.Store(t + stride, Avx.Permute2x128(b1, b5, 0x20));
+            Avx.Store(t + 2 * stride, Avx.Permute2x128(b2, b6, 0x20));
+            Avx.Store(t + 3 * stride, Avx.Permute2x128(b3, b7, 0x20));
+            Avx.Store(t + 4 * stride, Avx.Permute2x128(b0, b4, 0x31));
+            Avx.Store(t + 5 * stride, Avx.Permute2x128(b1, b5, 0x31));
+            Avx.Store(t + 6 * stride, Avx.Permute2x128(b2, b6, 0x31));
+            Avx.Store(t + 7 * stride, Avx.Permute2x128(b3, b7, 0x31));
+        }
+        else
+        {
+            var s = (double*)source;
+            var t = (double*)target;
+            Vector256<double> v0 = Avx.LoadVector256(s), v1 = Avx.LoadVector256(s + across), v2 = Avx.LoadVector256(s + 2 * across), v3 = Avx.LoadVector256(s + 3 * across);
+            Vector256<double> a0 = Avx.UnpackLow(v0, v1), a1 = Avx.UnpackHigh(v0, v1), a2 = Avx.UnpackLow(v2, v3), a3 = Avx.UnpackHigh(v2, v3);
+            Avx.Store(t, Avx.Permute2x128(a0, a2, 0x20));
+            Avx.Store(t + stride, Avx.Permute2x128(a1, a3, 0x20));
+            Avx.Store(t + 2 * stride, Avx.Permute2x128(a0, a2, 0x31));
+            Avx.Store(t + 3 * stride, Avx.Permute2x128(a1, a3, 0x31));
         }
     }
 
