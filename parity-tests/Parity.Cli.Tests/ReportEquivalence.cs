@@ -34,8 +34,12 @@ namespace Parity.Cli.Tests;
 /// </summary>
 public static partial class ReportEquivalence
 {
-    /// <summary>The differences between a committed report folder and a fresh one, each naming the file, the place and both figures; none when they agree.</summary>
-    public static IReadOnlyList<string> Differences(string committed, string fresh)
+    /// <summary>
+    /// The differences between a committed report folder and a fresh one, each naming the file, the place
+    /// and both figures; none when they agree. The reports' specs are the built-in ones, or those of
+    /// <paramref name="specs"/>, each named after its spec.
+    /// </summary>
+    public static IReadOnlyList<string> Differences(string committed, string fresh, string? specs = null)
     {
         var differences = new List<string>();
         var kept = Files(committed);
@@ -43,7 +47,7 @@ public static partial class ReportEquivalence
         differences.AddRange(kept.Except(made).Select(f => $"{f}: committed, not made by the fresh run"));
         differences.AddRange(made.Except(kept).Select(f => $"{f}: made by the fresh run, not committed"));
         var reports = kept.Intersect(made).Where(f => Path.GetFileName(f) == "result.json")
-            .Select(f => (Folder: Path.GetDirectoryName(f)!, Bounds: Bounds.Of(JsonNode.Parse(File.ReadAllText(Path.Combine(committed, f)))!)))
+            .Select(f => (Folder: Path.GetDirectoryName(f)!, Bounds: Bounds.Of(JsonNode.Parse(File.ReadAllText(Path.Combine(committed, f)))!, specs)))
             .Where(r => r.Bounds is not null)
             .ToDictionary(r => r.Folder, r => r.Bounds!);
         // An index holds every report's row: each row is judged by its report's bounds, any other text by the loosest.
@@ -92,11 +96,11 @@ public static partial class ReportEquivalence
         public static Bounds Looser(Bounds a, Bounds b) => new(Math.Max(a.Drift, b.Drift), Math.Max(a.Gradient, b.Gradient), a.Chaotic || b.Chaotic, Math.Max(a.LastEpoch, b.LastEpoch));
 
         /// <summary>A report's bounds, read off its result.json and its spec; null for an index's result.json.</summary>
-        public static Bounds? Of(JsonNode result)
+        public static Bounds? Of(JsonNode result, string? specs = null)
         {
             if (result["check"]?["dtype"]?.GetValue<string>() is not { } dtypeName || result["spec"]?.GetValue<string>() is not { } name)
                 return null;
-            var spec = SpecLoader.Load(Cli.BuiltInSpec(name + ".yaml"));
+            var spec = SpecLoader.Load(specs is null ? Cli.BuiltInSpec(name + ".yaml") : Path.Combine(specs, name + ".yaml"));
             var dtype = dtypeName == "float32" ? DType.Float32 : DType.Float64;
             var steps = Math.Max(1, result["train"]?["steps"]?.AsArray().Count ?? 1);
             var drift = RoundingBound.At(dtype, steps);
