@@ -1,28 +1,29 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Parity.Cli.Commands;
 using Parity.Cli.Output;
 using Parity.Harness.Benchmarks;
-using TorchSharp;
 using Xunit.Abstractions;
-using static TorchSharp.torch;
 
 namespace Parity.ReferenceAlone.Tests;
 
 /// <summary>
 /// parity bench's figure for the reference at its best (<see cref="ReferenceAlone"/>: the twin in a parity
 /// process of its own, at TorchSharp's defaults) is what TorchSharp itself does: held against a plain
-/// TorchSharp training loop written here, in this test host, which leaves TorchSharp its defaults too (this
-/// project sets none of Parity's native settings). Not a speed target: two measurements of one workload,
-/// taken in turns so that the machine's load falls on both, each round a median of steps. The test command
-/// runs the test projects at once, and under that load one side's round can read 1.5× its quiet figure; so
-/// rounds go on, up to <see cref="MostRounds"/>, until each side's least disturbed round agrees with the other's
-/// — a real difference (Parity's native settings leaking into the child, say) never does.
+/// TorchSharp training loop written here (<see cref="PlainLoop"/>), which leaves TorchSharp its defaults too (this
+/// project sets none of Parity's native settings). Not a speed target: two measurements of one workload, each in
+/// a fresh process of its own, taken in turns, each round a median of steps, and compared round by round, so that
+/// the machine's load falls on both figures of a pair. The test command runs the test projects at once, and under
+/// that load a round of either side can read 1.5–3× its quiet figure; the median of the rounds' ratios is what is
+/// held, over at least <see cref="FewestRounds"/> rounds and, while it is off, up to <see cref="MostRounds"/>.
+/// Each side's least disturbed round alone was not enough: in one CI run the reference-alone process never read
+/// below 0.87 ms in 12 rounds where the loop, then in the test host, read 0.63–0.70 in 7.
 /// </summary>
 public class ReferenceAloneTests(ITestOutputHelper log)
 {
     const double Within = 0.15;
-    const int MostRounds = 12;
+    const int FewestRounds = 5, MostRounds = 12;
     const double Seconds = 0.5;
 
     [Fact]
@@ -31,83 +32,55 @@ public class ReferenceAloneTests(ITestOutputHelper log)
         Assert.Null(Environment.GetEnvironmentVariable("OMP_WAIT_POLICY"));
         var spec = Path.Combine(Repository.Root, "parity-tests", "bench", "disk-mlp-f64-b1000.yaml");
         var (parity, plain) = (new List<double[]>(), new List<double[]>());
-        double a, b;
+        double ratio;
         int best;
         do
         {
             parity.Add(ReferenceAlone(spec));
-            plain.Add([.. Enumerable.Range(1, Environment.ProcessorCount).Select(PlainLoopMs)]);
-            (a, b, best) = Compare(parity, plain);
+            plain.Add(Plain());
+            (ratio, best) = Compare(parity, plain);
         }
-        while (Math.Abs(a / b - 1) > Within && parity.Count < MostRounds);
+        while (parity.Count < FewestRounds || (Math.Abs(ratio - 1) > Within && parity.Count < MostRounds));
 
-        var figures = $"reference alone {a:F4} ms against a plain TorchSharp loop {b:F4} ms on {best + 1} thread(s) after {parity.Count} rounds (ms on 1, 2, … threads each round: {Text(parity)} / {Text(plain)})";
+        var figures = $"reference alone / plain TorchSharp loop {ratio:F3} (median of {parity.Count} rounds) on {best + 1} thread(s) (ms on 1, 2, … threads each round: {Text(parity)} / {Text(plain)})";
         log.WriteLine(figures);
-        Assert.True(Math.Abs(a / b - 1) <= Within, figures);
+        Assert.True(Math.Abs(ratio - 1) <= Within, figures);
 
         static string Text(List<double[]> rounds) => string.Join("; ", rounds.Select(r => string.Join(", ", r.Select(ms => ms.ToString("F4")))));
     }
 
-    static (double Parity, double Plain, int Best) Compare(List<double[]> parity, List<double[]> plain)
+    /// <summary>The median of the rounds' ratios, at the thread count the plain loop runs best on.</summary>
+    static (double Ratio, int Best) Compare(List<double[]> parity, List<double[]> plain)
     {
-        // Each side's least disturbed round, since the machine's other load only ever adds time (the test command runs the
-        // test projects at once: one round of the child read 0.55 ms at a load of 6, its others 0.41, the plain loop's
-        // 0.40–0.42), at the thread count the plain loop runs best on: it is the steadier of the two (same process, warm),
-        // while under load either side has lucky rounds on two threads (the child once 0.33 ms, every other round of it
-        // 0.36–0.86; the plain loop once 0.33, its others 0.53–0.54), which say nothing about TorchSharp's own figure.
+        // Under load the two-thread rounds are the wilder ones (libgomp's spinning workers, preempted, read up to 88 ms a
+        // step against a quiet 0.8), so the thread count is the plain loop's best over all its rounds.
         var best = Enumerable.Range(0, Environment.ProcessorCount).MinBy(t => plain.Min(r => r[t]));
-        return (parity.Min(r => r[best]), plain.Min(r => r[best]), best);
-    }
-
-    /// <summary>The disk spec's model, loss, optimizer and batch as one would write them in TorchSharp: median ms of a full step on <paramref name="threads"/> threads.</summary>
-    static double PlainLoopMs(int threads)
-    {
-        set_num_threads(threads);
-        using var scope = NewDisposeScope();
-        var model = nn.Sequential(nn.Linear(2, 25), nn.ReLU(), nn.Linear(25, 25), nn.ReLU(), nn.Linear(25, 25), nn.ReLU(), nn.Linear(25, 1)).to(float64);
-        var (x, y) = (randn(1000, 2, float64), randn(1000, 1, float64));
-        var optimizer = optim.SGD(model.parameters(), 0.1);
-        void Step()
-        {
-            using var stepScope = NewDisposeScope();
-            optimizer.zero_grad();
-            var loss = nn.functional.mse_loss(model.forward(x), y);
-            loss.backward();
-            optimizer.step();
-            _ = loss.item<double>();
-        }
-        // As long a warm-up as the reference-alone process takes (the JIT's second tier settles in it).
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed.TotalSeconds < 1)
-            Step();
-        var times = new List<double>();
-        clock.Restart();
-        while (clock.Elapsed.TotalSeconds < Seconds)
-        {
-            var start = Stopwatch.GetTimestamp();
-            Step();
-            times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-        }
-        return Median(times);
+        var ratios = parity.Zip(plain, (p, q) => p[best] / q[best]).Order().ToArray();
+        var half = ratios.Length / 2;
+        return (ratios.Length % 2 == 1 ? ratios[half] : (ratios[half - 1] + ratios[half]) / 2, best);
     }
 
     /// <summary>parity reference-alone on the spec, as parity bench starts it: its median at each thread count.</summary>
-    static double[] ReferenceAlone(string spec)
+    static double[] ReferenceAlone(string spec) =>
+        [.. JsonSerializer.Deserialize<AtBest>(Run(Path.Combine(AppContext.BaseDirectory, "parity.dll"), Cli.Commands.ReferenceAlone.Name, spec, "--min-time", Invariant(Seconds)), Json.Options)!
+            .Counts.Select(c => c.Timing.TrainStep.MedianMs)];
+
+    /// <summary><see cref="PlainLoop"/> in a process of its own: its median at each thread count.</summary>
+    static double[] Plain() =>
+        [.. Run(typeof(PlainLoop).Assembly.Location, PlainLoop.Argument, Invariant(Seconds)).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => double.Parse(line, CultureInfo.InvariantCulture))];
+
+    static string Run(string assembly, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "parity.dll"), Cli.Commands.ReferenceAlone.Name, spec, "--min-time", Seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        foreach (var argument in (string[])[assembly, .. arguments])
             start.ArgumentList.Add(argument);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEnd();
         process.WaitForExit();
         Assert.True(process.ExitCode == 0, error);
-        return [.. JsonSerializer.Deserialize<AtBest>(output.Result, Json.Options)!.Counts.Select(c => c.Timing.TrainStep.MedianMs)];
+        return output.Result;
     }
 
-    static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
+    static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

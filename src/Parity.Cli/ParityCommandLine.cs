@@ -20,9 +20,11 @@ public static class ParityCommandLine
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         // Before any native library loads: how TorchSharp and OpenBLAS wait and allocate (NativeSettings) —
-        // except where the reference is timed at its own defaults.
+        // except where the reference is timed at its own defaults, which keeps only the heap's setting.
         var referenceAlone = ReferenceAlone.Runs(args);
-        if (!referenceAlone)
+        if (referenceAlone)
+            NativeSettings.KeepFreedMemory();
+        else
             NativeSettings.ConfigureProcess();
         var root = new RootCommand("Parity: is a hand-written backpropagation right, and if not, where and why.");
         var globals = new GlobalOptions();

@@ -13,9 +13,11 @@ namespace Parity.Cli.Commands;
 /// <summary>
 /// The reference timed at its best for <c>parity bench</c>: in a parity process of its own (the hidden
 /// <c>reference-alone</c> command) that leaves TorchSharp every default of its own — none of Parity's
-/// native settings (<see cref="NativeSettings"/>), no OpenMP or OpenBLAS variable, no OpenBLAS loaded
-/// beside it — at each thread count from 1 to the cores. Parity's settings suit the two engines taking turns
+/// waiting policies (<see cref="NativeSettings"/>), no OpenMP or OpenBLAS variable, no OpenBLAS loaded
+/// beside it — at each thread count from 1 to the cores. Parity's policies suit the two engines taking turns
 /// on two cores, and slowed TorchSharp's step by 1.2–2.1× against a plain TorchSharp program (issue 26).
+/// The one setting it keeps is the heap's (<see cref="NativeSettings.KeepFreedMemory"/>), which only spares
+/// libtorch page faults; the plain TorchSharp loop it is tested against keeps it too.
 /// </summary>
 public static class ReferenceAlone
 {
