@@ -61,7 +61,7 @@ public partial class CommittedReportsTests
     public void A_figure_printed_in_a_report_that_moves_in_its_last_digit_by_rounding_is_no_difference()
     {
         using var copy = CopyOfCommitted();
-        Replace(copy.Path, "disk-adamw/report.md", "| 0 | 2.22E-16 | 0E+0 | agrees |", "| 0 | 1.11E-16 | 5.55E-17 | agrees |");
+        Replace(copy.Path, "disk-adamw/report.md", @"\| 0 \| [^|]+ \| [^|]+ \| agrees \|", "| 0 | 1.11E-16 | 5.55E-17 | agrees |");
         Assert.Empty(ReportEquivalence.Differences(Committed, copy.Path));
     }
 
@@ -83,18 +83,23 @@ public partial class CommittedReportsTests
         Assert.Contains(ReportEquivalence.Differences(Committed, copy.Path), d => d.StartsWith(file, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Each change is planted where a pattern finds it, not at a literal figure: README's first command rewrites
+    /// reports/ on the user's CPU (there the CNN's accuracies read 0.9036 / 0.9049 where the committed ones read
+    /// 0.9056 / 0.9040), and the test command that follows it must still plant its changes.
+    /// </summary>
     [Theory]
-    [InlineData("disk-adamw/report.md", "test accuracy 0.9710 / 0.9710", "test accuracy 0.9720 / 0.9710")]
-    [InlineData("README.md", "| 0.9710 / 0.9710 |", "| 0.9610 / 0.9710 |")]
-    [InlineData("README.md", "| 0.9056 / 0.9040 |", "| 0.8856 / 0.9040 |")]
+    [InlineData("disk-adamw/report.md", @"test accuracy \d\.\d{4} /", "test accuracy 0.5000 /")]
+    [InlineData("README.md", @"(\[disk-adamw\].*\| )\d\.\d{4}( / \d\.\d{4} \|)", "${1}0.5000${2}")]
+    [InlineData("README.md", @"(\[fashion-mnist-cnn\].*\| )\d\.\d{4}( / \d\.\d{4} \|)", "${1}0.5000${2}")]
     [InlineData("disk-adamw/report.md", "# disk-adamw — ✅ passed", "# disk-adamw — ❌ failed")]
     [InlineData("index.html", "identical up to rounding", "rounding amplified by the dynamics")]
     [InlineData("examples/numpy-engine/disk-three-layers/report.md", "divided by the batch once too often", "divided by the batch twice")]
     [InlineData("disk-adamw/junit.xml", "tests=\"5\"", "tests=\"4\"")]
-    public void A_planted_change_to_a_verdict_or_an_accuracy_in_a_rendered_report_is_found(string file, string committedText, string plantedText)
+    public void A_planted_change_to_a_verdict_or_an_accuracy_in_a_rendered_report_is_found(string file, string pattern, string planted)
     {
         using var copy = CopyOfCommitted();
-        Replace(copy.Path, file, committedText, plantedText);
+        Replace(copy.Path, file, pattern, planted);
         Assert.Contains(ReportEquivalence.Differences(Committed, copy.Path), d => d.StartsWith(file, StringComparison.Ordinal));
     }
 
@@ -138,12 +143,16 @@ public partial class CommittedReportsTests
         return copy;
     }
 
-    static void Replace(string root, string file, string committedText, string plantedText)
+    /// <summary>Replaces the first match of <paramref name="pattern"/> (a regular expression) in one file of the copy.</summary>
+    static void Replace(string root, string file, string pattern, string replacement)
     {
         var path = Path.Combine(root, file);
         var text = File.ReadAllText(path);
-        Assert.Contains(committedText, text);
-        File.WriteAllText(path, text.Replace(committedText, plantedText));
+        var regex = new Regex(pattern);
+        Assert.Matches(regex, text);
+        var planted = regex.Replace(text, replacement, 1);
+        Assert.NotEqual(text, planted);
+        File.WriteAllText(path, planted);
     }
 
     /// <summary>Sets one figure of a result.json, at a path of keys and [indices].</summary>
