@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Parity.Cli.Commands;
-using Parity.Cli.Output;
 using Parity.Harness.Benchmarks;
+using Parity.Spec;
 using Xunit.Abstractions;
 
 namespace Parity.ReferenceAlone.Tests;
@@ -58,26 +57,23 @@ public class ReferenceAloneTests(ITestOutputHelper log)
         return (parity.Min(r => r[best]), plain.Min(r => r[best]), best);
     }
 
-    /// <summary>parity reference-alone on the spec, as parity bench starts it: its median at each thread count.</summary>
+    /// <summary>parity reference-alone on the spec, started as parity bench starts it: its median at each thread count.</summary>
     static double[] ReferenceAlone(string spec) =>
-        [.. JsonSerializer.Deserialize<AtBest>(Run(Path.Combine(AppContext.BaseDirectory, "parity.dll"), Cli.Commands.ReferenceAlone.Name, spec, "--min-time", Invariant(Seconds)), Json.Options)!
-            .Counts.Select(c => c.Timing.TrainStep.MedianMs)];
+        [.. Cli.Commands.ReferenceAlone.Time(SpecLoader.Load(spec), Environment.ProcessorCount, new BenchmarkOptions(Seconds)).Counts.Select(c => c.Timing.TrainStep.MedianMs)];
 
-    /// <summary><see cref="PlainLoop"/> in a process of its own: its median at each thread count.</summary>
-    static double[] Plain() =>
-        [.. Run(typeof(PlainLoop).Assembly.Location, PlainLoop.Argument, Invariant(Seconds)).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => double.Parse(line, CultureInfo.InvariantCulture))];
-
-    static string Run(string assembly, params string[] arguments)
+    /// <summary><see cref="PlainLoop"/> in a process of its own, prepared as the reference-alone process is: its median at each thread count.</summary>
+    static double[] Plain()
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])[assembly, .. arguments])
+        foreach (var argument in (string[])[typeof(PlainLoop).Assembly.Location, PlainLoop.Argument, Invariant(Seconds)])
             start.ArgumentList.Add(argument);
+        Cli.Commands.ReferenceAlone.Prepare(start);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEnd();
         process.WaitForExit();
         Assert.True(process.ExitCode == 0, error);
-        return output.Result;
+        return [.. output.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => double.Parse(line, CultureInfo.InvariantCulture))];
     }
 
     static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);

@@ -40,8 +40,7 @@ public static class ReferenceAlone
         foreach (var argument in (string[])[.. prefix, Name, spec.SourcePath, "--up-to", cores.ToString(CultureInfo.InvariantCulture),
                      "--min-time", options.MinSeconds.ToString(CultureInfo.InvariantCulture), .. repetitions])
             start.ArgumentList.Add(argument);
-        foreach (var variable in start.Environment.Keys.Where(k => NativePrefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal))).ToList())
-            start.Environment.Remove(variable);
+        Prepare(start);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} could not be started to time the reference alone");
         // Nothing else runs in this process meanwhile: reading the output on another thread is safe (TorchRuntime.Gate).
         var output = process.StandardOutput.ReadToEndAsync();
@@ -55,6 +54,20 @@ public static class ReferenceAlone
         if (process.ExitCode != ParityCommandLine.Passed)
             throw new InvalidOperationException($"timing the reference alone on {spec.SourcePath} failed (exit {process.ExitCode}): {InputException.OneLine(error.Trim())}");
         return JsonSerializer.Deserialize<AtBest>(output.Result, Json.Options) ?? throw new InvalidOperationException("the reference timed alone wrote no figures");
+    }
+
+    /// <summary>
+    /// The process the reference is timed in, and any program timed against it: no variable that tunes the native
+    /// libraries, and every method compiled fully optimized at its first call. With the JIT's tiers, a fresh parity
+    /// process was still compiling 9 s into its warm-up (its quarter-second rounds of the disk MLP's steps compiled
+    /// nothing only from 9.6 s on; with this, from 0.5 s), and under the test command's load its one-thread figures, timed first, read 1.1–1.3×
+    /// its two-thread ones, timed after.
+    /// </summary>
+    public static void Prepare(ProcessStartInfo start)
+    {
+        foreach (var variable in start.Environment.Keys.Where(k => NativePrefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal))).ToList())
+            start.Environment.Remove(variable);
+        start.Environment["DOTNET_TieredCompilation"] = "0";
     }
 
     /// <summary>The hidden command: <c>parity reference-alone SPEC --up-to N --min-time S [--repetitions R]</c> writes an <see cref="AtBest"/> as JSON.</summary>
@@ -72,8 +85,9 @@ public static class ReferenceAlone
             var spec = SpecLoader.Load(parse.GetValue(specArgument)!);
             var data = DatasetLoader.Load(spec);
             var options = new BenchmarkOptions(parse.GetValue(minTime), parse.GetValue(repetitions));
-            // A fresh process: the JIT's second tier settles during a first second of steps, which is not kept.
-            // Timed at once, half a second of the disk MLP's steps read 0.44–0.61 ms; after it, 0.41, as in a warm process.
+            // A fresh process: a first second of steps, not kept, fills libtorch's caches (and the JIT's, where the
+            // process was not started by Time). Timed at once, half a second of the disk MLP's steps read 0.44–0.61 ms;
+            // after it, 0.41, as in a warm process.
             TorchRuntime.Threads = 1;
             BenchmarkRunner.Alone(Backends.Reference, new BenchmarkOptions(WarmUpSeconds), spec, data, Backends.InitialParameters(spec));
             var best = AtBest.Measure(parse.GetValue(upTo), threads =>
