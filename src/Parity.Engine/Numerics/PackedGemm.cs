@@ -6,12 +6,13 @@ using System.Runtime.Intrinsics.X86;
 namespace Parity.Engine.Numerics;
 
 /// <summary>
-/// C = op(A)·op(B) (+ C) on one thread with 512-bit vectors, for the CPUs that have them. The machines
-/// Parity runs on pin OpenBLAS to its Haswell kernel (256-bit): its AVX-512 kernel computes wrong results
-/// on some of them, so nothing may choose it. On a core with full-width 512-bit units that leaves half
-/// the core unused: this kernel ran 1.7× OpenBLAS's on one thread (1024² float32 and float64 products,
-/// and the Fashion MLP's per-part shapes 1.4–1.8×). Where OpenBLAS knows no kernel for the CPU and falls
-/// back to an SSE one, this kernel takes every product (<see cref="Gemm.PackedForAll"/>).
+/// C = op(A)·op(B) (+ C) on one thread with 512-bit vectors, for the CPUs that have them. Some machines
+/// Parity runs on pin OpenBLAS to its Haswell kernel (256-bit), since its AVX-512 kernel computes wrong
+/// results on some of them; on a core with full-width 512-bit units that leaves half the core unused, and
+/// this kernel ran 1.7× OpenBLAS's Haswell one on one thread (a Zen 5: 1024² float32 and float64 products,
+/// and the Fashion MLP's per-part shapes 1.4–1.8×). Others leave OpenBLAS to choose, and Debian's knows
+/// no kernel for a 5th-generation Xeon and falls back to an SSE one: there this kernel takes every product
+/// (<see cref="Gemm.PackedForAll"/>).
 /// The layout is the usual one of BLIS and GotoBLAS: op(B) is packed a block of <see cref="DepthBlock"/>
 /// rows by <see cref="WidthBlock"/> columns at a time into panels <see cref="Width"/> wide, op(A) a block
 /// of <see cref="HeightBlock"/> rows into panels <see cref="Height"/> high, each panel k-major, and a
@@ -26,7 +27,11 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
     const int Height = 12;
     static int Width => 2 * Vector512<T>.Count;
 
-    /// <summary>k per packed block: a B panel (384 × 32 float32, 48 KiB) stays in L1 while the A panels stream past it from L2.</summary>
+    /// <summary>
+    /// k per packed block. A B panel is 384 × 32 float32 or 384 × 16 float64, 48 KiB, as large as the L1 of the
+    /// cores measured, so it is mostly read from L2 along with the A panel; 192 (half of L1) ran no faster on
+    /// the 5th-generation Xeon (±5 %), and a deeper block halves how often C is read and written.
+    /// </summary>
     const int DepthBlock = 384;
     /// <summary>Rows of op(A) per packed block: 96 × 384 values, 144 KiB of float32 or 288 of float64, in L2.</summary>
     const int HeightBlock = 96;
@@ -104,23 +109,19 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
                         // lies at blockA[r·across + p·along].
                         var blockA = transposeA ? a + (long)p0 * lda + i0 : a + (long)i0 * lda + p0;
                         var (across, along) = transposeA ? (1L, (long)lda) : (lda, 1L);
-                        if (n >= DirectWidth)
-                        {
+                        // A wide product packs op(A)'s block once for its many B panels. A narrow one reads op(A)
+                        // where it lies: packing it cost as much as the product (the CNN's conv2 forward,
+                        // 12544×32×144, ran 3.4× faster so), and its rows stay in cache over the few B panels;
+                        // only a panel cut short by the block's edge is packed, to be read as a whole one.
+                        var packs = n >= DirectWidth;
+                        if (packs)
                             Pack(blockA, across, along, mc, kc, Height, packedA);
-                            for (var j = 0; j < nc; j += Width)
-                                for (var i = 0; i < mc; i += Height)
-                                    Tile(kc, packedA + i * kc, 1, Height, packedB + j * kc, c + (i0 + i) * rowStride + (j0 + j) * columnStride, rowStride, columnStride, Math.Min(Height, mc - i), Math.Min(Width, nc - j), add);
-                            continue;
-                        }
-                        // Narrow products read op(A) where it lies: packing it cost as much as the product (the
-                        // CNN's conv2 forward, 12544×32×144, ran 3.4× faster so), and its rows stay in cache
-                        // over the few B panels. Only a panel cut short by the block's edge is packed.
                         for (var j = 0; j < nc; j += Width)
                             for (var i = 0; i < mc; i += Height)
                             {
-                                var rows = blockA + i * across;
-                                var (ra, ka) = (across, along);
-                                if (mc - i < Height)
+                                var rows = packs ? packedA + i * kc : blockA + i * across;
+                                var (ra, ka) = packs ? (1L, (long)Height) : (across, along);
+                                if (!packs && mc - i < Height)
                                 {
                                     Pack(rows, across, along, mc - i, kc, Height, packedA);
                                     rows = packedA;
@@ -224,12 +225,17 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Tile(int kc, T* a, long ra, long ka, T* b, T* c, long rowStride, long columnStride, int h, int w, bool add)
     {
-        long r1 = ra, r2 = 2 * ra, r3 = 3 * ra, r4 = 4 * ra, r5 = 5 * ra, r6 = 6 * ra, r7 = 7 * ra, r8 = 8 * ra, r9 = 9 * ra, r10 = 10 * ra, r11 = 11 * ra;
+        // Rows 0–5 from a, rows 6–11 from a second pointer six rows down, each at five offsets: eleven offsets of
+        // their own, with the loop's pointers, took more registers than x64 has, and six were reloaded from the
+        // stack on every k.
+        long r1 = ra, r2 = 2 * ra, r3 = 3 * ra, r4 = 4 * ra, r5 = 5 * ra;
+        var lower = a + 6 * ra;
         var lanes = Vector512<T>.Count;
         Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default,
             c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default,
             c80 = default, c81 = default, c90 = default, c91 = default, ca0 = default, ca1 = default, cb0 = default, cb1 = default;
-        for (var p = 0; p < kc; p++)
+        // Counted by B's pointer, which frees the register of a counter of k.
+        for (var end = b + (long)kc * 2 * lanes; b < end; )
         {
             var (b0, b1) = (Vector512.Load(b), Vector512.Load(b + lanes));
             c00 = MultiplyAdd(Vector512.Create(a[0]), b0, c00); c01 = MultiplyAdd(Vector512.Create(a[0]), b1, c01);
@@ -238,13 +244,14 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
             c30 = MultiplyAdd(Vector512.Create(a[r3]), b0, c30); c31 = MultiplyAdd(Vector512.Create(a[r3]), b1, c31);
             c40 = MultiplyAdd(Vector512.Create(a[r4]), b0, c40); c41 = MultiplyAdd(Vector512.Create(a[r4]), b1, c41);
             c50 = MultiplyAdd(Vector512.Create(a[r5]), b0, c50); c51 = MultiplyAdd(Vector512.Create(a[r5]), b1, c51);
-            c60 = MultiplyAdd(Vector512.Create(a[r6]), b0, c60); c61 = MultiplyAdd(Vector512.Create(a[r6]), b1, c61);
-            c70 = MultiplyAdd(Vector512.Create(a[r7]), b0, c70); c71 = MultiplyAdd(Vector512.Create(a[r7]), b1, c71);
-            c80 = MultiplyAdd(Vector512.Create(a[r8]), b0, c80); c81 = MultiplyAdd(Vector512.Create(a[r8]), b1, c81);
-            c90 = MultiplyAdd(Vector512.Create(a[r9]), b0, c90); c91 = MultiplyAdd(Vector512.Create(a[r9]), b1, c91);
-            ca0 = MultiplyAdd(Vector512.Create(a[r10]), b0, ca0); ca1 = MultiplyAdd(Vector512.Create(a[r10]), b1, ca1);
-            cb0 = MultiplyAdd(Vector512.Create(a[r11]), b0, cb0); cb1 = MultiplyAdd(Vector512.Create(a[r11]), b1, cb1);
+            c60 = MultiplyAdd(Vector512.Create(lower[0]), b0, c60); c61 = MultiplyAdd(Vector512.Create(lower[0]), b1, c61);
+            c70 = MultiplyAdd(Vector512.Create(lower[r1]), b0, c70); c71 = MultiplyAdd(Vector512.Create(lower[r1]), b1, c71);
+            c80 = MultiplyAdd(Vector512.Create(lower[r2]), b0, c80); c81 = MultiplyAdd(Vector512.Create(lower[r2]), b1, c81);
+            c90 = MultiplyAdd(Vector512.Create(lower[r3]), b0, c90); c91 = MultiplyAdd(Vector512.Create(lower[r3]), b1, c91);
+            ca0 = MultiplyAdd(Vector512.Create(lower[r4]), b0, ca0); ca1 = MultiplyAdd(Vector512.Create(lower[r4]), b1, ca1);
+            cb0 = MultiplyAdd(Vector512.Create(lower[r5]), b0, cb0); cb1 = MultiplyAdd(Vector512.Create(lower[r5]), b1, cb1);
             a += ka;
+            lower += ka;
             b += 2 * lanes;
         }
         var full = h == Height && w == 2 * lanes && columnStride == 1;
