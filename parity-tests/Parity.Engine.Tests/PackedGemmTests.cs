@@ -44,6 +44,46 @@ public class PackedGemmTests
         Assert.Equal(whole.AsSpan(29 * 50, 70 * 50).ToArray(), part);
     }
 
+    public static IEnumerable<object[]> SharedCases =>
+        from shape in new[] { (256, 784, 256), (64, 256, 784), (300, 70, 200), (40, 900, 60), (129, 161, 99) }
+        from transposeA in new[] { false, true }
+        from transposeB in new[] { false, true }
+        from accumulate in new[] { false, true }
+        select new object[] { shape.Item1, shape.Item2, shape.Item3, transposeA, transposeB, accumulate };
+
+    /// <summary>
+    /// Where the packed kernel takes every product it shares one among the engine's threads (<see cref="ProductFork"/>),
+    /// cut into stripes of C: each output must come out as on one thread, bit for bit, or runs would depend on the
+    /// threads. Elsewhere OpenBLAS's threads take it, held to the naive product.
+    /// </summary>
+    [Theory, MemberData(nameof(SharedCases))]
+    public void AProductSharedAmongThreadsIsTheSameBitsAsOnOne(int m, int n, int k, bool transposeA, bool transposeB, bool accumulate)
+    {
+        var random = new Random(m + n + k);
+        float[] Fill(int length) => [.. Enumerable.Range(0, length).Select(_ => (float)(2 * random.NextDouble() - 1))];
+        var (a, b, c) = (Fill(m * k), Fill(k * n), Fill(m * n));
+        float[] On(int threads)
+        {
+            var before = Gemm.Threads;
+            Gemm.SetThreads(threads);
+            try
+            {
+                var output = (float[])c.Clone();
+                Gemm.Multiply<float>(m, n, k, a, transposeA ? m : k, transposeA, b, transposeB ? k : n, transposeB, output, n, accumulate);
+                return output;
+            }
+            finally
+            {
+                Gemm.SetThreads(before);
+            }
+        }
+        var (one, shared) = (On(1), On(3));
+        if (Gemm.PackedForAll)
+            Assert.Equal(one, shared);
+        else
+            Elementwise.AssertClose([.. one.Select(v => (double)v)], [.. shared.Select(v => (double)v)], 2e-5 * Math.Sqrt(k));
+    }
+
     static float[] Product(int rows, int first, int count)
     {
         const int n = 50, k = 700;

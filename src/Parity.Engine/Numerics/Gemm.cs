@@ -195,7 +195,9 @@ public static unsafe class Gemm
     {
         if (PackedForAll || Packed && _blasThreads == 1 && PackedGemm<T>.Takes(m, n, k, transposeB))
         {
-            PackedGemm<T>.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+            // Where the packed kernel takes every product, it takes the BLAS's threads too.
+            if (!PackedForAll || !ProductFork.Multiply(_blasThreads, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate))
+                PackedGemm<T>.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
             return;
         }
         var (ta, tb) = (transposeA ? Trans : NoTrans, transposeB ? Trans : NoTrans);
