@@ -211,6 +211,15 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
+    /// <summary>One row of the tile at one k: its value of op(A) times the B panel's two vectors, added to the row's two accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Row(T value, Vector512<T> b0, Vector512<T> b1, ref Vector512<T> left, ref Vector512<T> right)
+    {
+        var a = Vector512.Create(value);
+        left = MultiplyAdd(a, b0, left);
+        right = MultiplyAdd(a, b1, right);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static Vector512<T> MultiplyAdd(Vector512<T> a, Vector512<T> b, Vector512<T> c) =>
         typeof(T) == typeof(float)
@@ -238,18 +247,10 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
         for (var end = b + (long)kc * 2 * lanes; b < end; )
         {
             var (b0, b1) = (Vector512.Load(b), Vector512.Load(b + lanes));
-            c00 = MultiplyAdd(Vector512.Create(a[0]), b0, c00); c01 = MultiplyAdd(Vector512.Create(a[0]), b1, c01);
-            c10 = MultiplyAdd(Vector512.Create(a[r1]), b0, c10); c11 = MultiplyAdd(Vector512.Create(a[r1]), b1, c11);
-            c20 = MultiplyAdd(Vector512.Create(a[r2]), b0, c20); c21 = MultiplyAdd(Vector512.Create(a[r2]), b1, c21);
-            c30 = MultiplyAdd(Vector512.Create(a[r3]), b0, c30); c31 = MultiplyAdd(Vector512.Create(a[r3]), b1, c31);
-            c40 = MultiplyAdd(Vector512.Create(a[r4]), b0, c40); c41 = MultiplyAdd(Vector512.Create(a[r4]), b1, c41);
-            c50 = MultiplyAdd(Vector512.Create(a[r5]), b0, c50); c51 = MultiplyAdd(Vector512.Create(a[r5]), b1, c51);
-            c60 = MultiplyAdd(Vector512.Create(lower[0]), b0, c60); c61 = MultiplyAdd(Vector512.Create(lower[0]), b1, c61);
-            c70 = MultiplyAdd(Vector512.Create(lower[r1]), b0, c70); c71 = MultiplyAdd(Vector512.Create(lower[r1]), b1, c71);
-            c80 = MultiplyAdd(Vector512.Create(lower[r2]), b0, c80); c81 = MultiplyAdd(Vector512.Create(lower[r2]), b1, c81);
-            c90 = MultiplyAdd(Vector512.Create(lower[r3]), b0, c90); c91 = MultiplyAdd(Vector512.Create(lower[r3]), b1, c91);
-            ca0 = MultiplyAdd(Vector512.Create(lower[r4]), b0, ca0); ca1 = MultiplyAdd(Vector512.Create(lower[r4]), b1, ca1);
-            cb0 = MultiplyAdd(Vector512.Create(lower[r5]), b0, cb0); cb1 = MultiplyAdd(Vector512.Create(lower[r5]), b1, cb1);
+            Row(a[0], b0, b1, ref c00, ref c01); Row(a[r1], b0, b1, ref c10, ref c11); Row(a[r2], b0, b1, ref c20, ref c21);
+            Row(a[r3], b0, b1, ref c30, ref c31); Row(a[r4], b0, b1, ref c40, ref c41); Row(a[r5], b0, b1, ref c50, ref c51);
+            Row(lower[0], b0, b1, ref c60, ref c61); Row(lower[r1], b0, b1, ref c70, ref c71); Row(lower[r2], b0, b1, ref c80, ref c81);
+            Row(lower[r3], b0, b1, ref c90, ref c91); Row(lower[r4], b0, b1, ref ca0, ref ca1); Row(lower[r5], b0, b1, ref cb0, ref cb1);
             a += ka;
             lower += ka;
             b += 2 * lanes;
