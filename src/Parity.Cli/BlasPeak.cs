@@ -7,8 +7,9 @@ namespace Parity.Cli;
 
 /// <summary>
 /// The machine's product peak in a dtype (<see cref="GemmPeak"/>), through the built-in engine's own
-/// <see cref="Gemm"/>: the faster of OpenBLAS on one product on all the threads, and, where the engine
-/// has it, its 512-bit kernel with a product on each thread at once, as a row-split step runs it.
+/// <see cref="Gemm"/>: the faster of one product on all the threads (OpenBLAS's, or the engine's 512-bit kernel's
+/// where it takes every product), and, where the engine has that kernel, a product on each thread at once, as a
+/// row-split step runs it.
 /// </summary>
 public static class BlasPeak
 {
@@ -25,7 +26,9 @@ public static class BlasPeak
         // One product for OpenBLAS, one for each thread of the packed kernel.
         var products = Enumerable.Range(0, Gemm.Packed ? threads : 1).Select(_ => (A: Square<T>(n), B: Square<T>(n), C: new Matrix<T>(n, n))).ToArray();
         var (a, b, c) = products[0];
-        GemmPeak Blas() => GemmPeak.Measure(dtype, n, threads, Gemm.Provider == "openblas" ? $"OpenBLAS {Gemm.Kernel}" : "MathNet's managed GEMM", 1,
+        var shared = Gemm.PackedForAll ? "the engine's 512-bit kernel, one product shared among the threads"
+            : Gemm.Provider == "openblas" ? $"OpenBLAS {Gemm.Kernel}" : "MathNet's managed GEMM";
+        GemmPeak Blas() => GemmPeak.Measure(dtype, n, threads, shared, 1,
             () => Gemm.Multiply(a, false, b, false, c, accumulate: false), Seconds);
         Gemm.SetThreads(threads);
         if (!Gemm.Packed)
@@ -36,7 +39,7 @@ public static class BlasPeak
         var packed = GemmPeak.Measure(dtype, n, threads, "the engine's 512-bit kernel, a product on each thread", threads,
             () => Parallel.ForEach(products, options, p => Gemm.Multiply(p.A, false, p.B, false, p.C, accumulate: false)), Seconds);
         Gemm.SetThreads(threads);
-        // On one thread that kernel is all the engine multiplies with; on more, OpenBLAS splits one product over them.
+        // On one thread that kernel is all the engine multiplies with; on more, one product is split over them.
         return threads == 1 ? packed : GemmPeak.Faster(Blas(), packed);
     }
 

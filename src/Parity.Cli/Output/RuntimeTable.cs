@@ -21,9 +21,9 @@ public static class RuntimeTable
         var text = new StringBuilder();
         text.Append(string.Create(CultureInfo.InvariantCulture,
             $"Measured on {machine.Cpu} ({machine.Cores} cores, one-minute load average {machine.LoadAverage:F2} at the start), the engine's products by {Blas(machine)}; medians (interquartile range) in ms of the full training step (zero grad, forward, loss, backward, optimizer step) on one resident batch. Each side is timed alone at every thread count from 1 to {machine.Cores}{Rounds(runs)} and shown at its fastest: "));
-        text.AppendLine("the engine in Parity's process, TorchSharp in a process of its own with its own defaults (none of Parity's native settings, no OpenMP or OpenBLAS variables). "
+        text.AppendLine("the engine in Parity's process, TorchSharp in a process of its own with its own defaults (none of Parity's waiting policies, no OpenMP or OpenBLAS variables; only freed memory kept in the heap, as Parity keeps it, and every method compiled fully optimized at once). "
             + "*Side by side* is the ratio with both in one process taking turns, as check and train run them, on the spec's threads (engine/reference). "
-            + $"*Of peak* is the engine's GFLOP/s at its best over the fastest products of the spec's dtype on all cores: OpenBLAS on a {GemmPeak.SquareSize}² product{(machine.PackedKernel ? $", or the engine's own kernel with one {GemmPeak.SquareSize}² product on each core, whichever is faster" : "")}.");
+            + $"*Of peak* is the engine's GFLOP/s at its best over the fastest products of the spec's dtype on all cores: {(machine.PackedForAll ? "the engine's own kernel" : "OpenBLAS")} on a {GemmPeak.SquareSize}² product{(machine.PackedKernel ? $", or the engine's own kernel with one {GemmPeak.SquareSize}² product on each core, whichever is faster" : "")}.");
         text.AppendLine();
         text.AppendLine("| workload | model | dtype | batch | engine ms · threads | TorchSharp alone ms · threads | engine / TorchSharp | side by side · threads | engine GFLOP/s | of peak (peak GFLOP/s) | engine bytes per step | targets |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
