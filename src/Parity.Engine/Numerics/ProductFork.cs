@@ -15,7 +15,7 @@ static unsafe class ProductFork
     /// <summary>Multiply-adds from which a product is worth waking a thread for: 2 MFLOP, some 30 µs of one thread's work here.</summary>
     public const long MinWork = 1L << 20;
 
-    /// <summary>Stripes are cut at multiples of this many rows or columns, a register tile's width.</summary>
+    /// <summary>Stripes are cut at multiples of this many rows or columns: a float32 register tile's width, two of float64's.</summary>
     const int Unit = 32;
 
     static readonly object Sharing = new();
