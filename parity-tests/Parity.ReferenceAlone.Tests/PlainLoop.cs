@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Parity.Harness.Benchmarks;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -48,7 +49,7 @@ public static class PlainLoop
             optimizer.step();
             _ = loss.item<double>();
         }
-        // As long a warm-up as the reference-alone process takes (the JIT's second tier settles in it).
+        // As long a warm-up as the reference-alone process takes (libtorch's caches fill in it).
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed.TotalSeconds < 1)
             Step();
@@ -60,7 +61,7 @@ public static class PlainLoop
             Step();
             times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
-        times.Sort();
-        return times.Count % 2 == 1 ? times[times.Count / 2] : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
+        // The median as parity bench takes it.
+        return PhaseTiming.Of([.. times]).MedianMs;
     }
 }

@@ -60,8 +60,8 @@ public static class ReferenceAlone
     /// The process the reference is timed in, and any program timed against it: no variable that tunes the native
     /// libraries, and every method compiled fully optimized at its first call. With the JIT's tiers, a fresh parity
     /// process was still compiling 9 s into its warm-up (its quarter-second rounds of the disk MLP's steps compiled
-    /// nothing only from 9.6 s on; with this, from 0.5 s), and under the test command's load its one-thread figures, timed first, read 1.1–1.3×
-    /// its two-thread ones, timed after.
+    /// nothing only from 9.6 s on; with this, from 0.5 s), and under the test command's load its one-thread figures,
+    /// timed first, read 1.1–1.3× its two-thread ones, timed after.
     /// </summary>
     public static void Prepare(ProcessStartInfo start)
     {

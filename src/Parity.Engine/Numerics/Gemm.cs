@@ -195,8 +195,9 @@ public static unsafe class Gemm
     {
         if (PackedForAll || Packed && _blasThreads == 1 && PackedGemm<T>.Takes(m, n, k, transposeB))
         {
-            // Where the packed kernel takes every product, it takes the BLAS's threads too.
-            if (!PackedForAll || !ProductFork.Multiply(_blasThreads, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate))
+            // On more than one of the BLAS's threads, which only happens here where the packed kernel takes every
+            // product, the product is shared among them.
+            if (!ProductFork.Multiply(_blasThreads, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate))
                 PackedGemm<T>.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
             return;
         }

@@ -76,9 +76,12 @@ static unsafe class ProductFork
 
         static void RunStripe(int stripe)
         {
+            // C is cut across its longer side, as Multiply counted the stripes.
             var rows = _m >= _n;
-            var units = ((rows ? _m : _n) + Unit - 1) / Unit;
-            var (from, to) = (Math.Min(rows ? _m : _n, units * stripe / _count * Unit), Math.Min(rows ? _m : _n, units * (stripe + 1) / _count * Unit));
+            var size = rows ? _m : _n;
+            var units = (size + Unit - 1) / Unit;
+            int Edge(int s) => Math.Min(size, units * s / _count * Unit);
+            var (from, to) = (Edge(stripe), Edge(stripe + 1));
             if (from >= to)
                 return;
             try
