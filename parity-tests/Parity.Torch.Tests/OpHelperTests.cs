@@ -28,7 +28,8 @@ public class OpHelperTests
 
     /// <summary>
     /// Each catalogue op in each of its examples (settings and one sample's input shape: images for the
-    /// ops that take them), the first also with each other word of its choice options; and linear.
+    /// ops that take them), the first also with each other word of its choice options, and all of that again
+    /// with every dimension odd; and linear.
     /// </summary>
     public static TheoryData<string, string, string> Ops()
     {
