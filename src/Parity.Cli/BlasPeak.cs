@@ -23,16 +23,16 @@ public static class BlasPeak
     static GemmPeak Measure<T>(string dtype, int threads) where T : unmanaged, IFloatingPointIeee754<T>
     {
         const int n = GemmPeak.SquareSize;
-        // One product for OpenBLAS, one for each thread of the packed kernel.
+        // One product for all the threads at once, and one for each thread of the packed kernel.
         var products = Enumerable.Range(0, Gemm.Packed ? threads : 1).Select(_ => (A: Square<T>(n), B: Square<T>(n), C: new Matrix<T>(n, n))).ToArray();
         var (a, b, c) = products[0];
-        var shared = Gemm.PackedForAll ? "the engine's 512-bit kernel, one product shared among the threads"
+        var oneProductKernel = Gemm.PackedForAll ? "the engine's 512-bit kernel, one product shared among the threads"
             : Gemm.Provider == "openblas" ? $"OpenBLAS {Gemm.Kernel}" : "MathNet's managed GEMM";
-        GemmPeak Blas() => GemmPeak.Measure(dtype, n, threads, shared, 1,
+        GemmPeak OneProduct() => GemmPeak.Measure(dtype, n, threads, oneProductKernel, 1,
             () => Gemm.Multiply(a, false, b, false, c, accumulate: false), Seconds);
         Gemm.SetThreads(threads);
         if (!Gemm.Packed)
-            return Blas();
+            return OneProduct();
         // The engine's products on one thread go to its 512-bit kernel: one product on each thread at once.
         Gemm.SetThreads(1);
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
@@ -40,7 +40,7 @@ public static class BlasPeak
             () => Parallel.ForEach(products, options, p => Gemm.Multiply(p.A, false, p.B, false, p.C, accumulate: false)), Seconds);
         Gemm.SetThreads(threads);
         // On one thread that kernel is all the engine multiplies with; on more, one product is split over them.
-        return threads == 1 ? packed : GemmPeak.Faster(Blas(), packed);
+        return threads == 1 ? packed : GemmPeak.Faster(OneProduct(), packed);
     }
 
     // Values of an ordinary size (no zeros or subnormals that some hardware takes another path for).
