@@ -15,6 +15,11 @@ public sealed class Gelu<T>(bool tanh) : Module<T> where T : unmanaged, IFloatin
     const double Cubic = 0.044715;
     static readonly double Root2OverPi = Math.Sqrt(2 / Math.PI), InvRoot2 = 1 / Math.Sqrt(2), InvRoot2Pi = 1 / Math.Sqrt(2 * Math.PI);
     Matrix<T>? _input, _output, _gradInput;
+    // The forward's erf(x/√2), or its tanh(…), of every input value, in float64 as computed, for the backward:
+    // that one transcendental is each pass's costliest part, and reading it back gives the backward the same
+    // bits as computing it again. Not kept in evaluation, which never runs a backward (LayerOps' Holds).
+    double[] _kept = [];
+    bool _keeps = true;
 
     public static Module<T> From(LayerDescription layer) => layer.Word("approximate", "none") switch
     {
@@ -29,6 +34,8 @@ public sealed class Gelu<T>(bool tanh) : Module<T> where T : unmanaged, IFloatin
     // The tanh form's float64 scratch: x, tanh(…), and the derivative's two factors.
     readonly double[] _x = new double[Chunk], _tanh = new double[Chunk], _a = new double[Chunk], _b = new double[Chunk];
 
+    public override void Prepare(ForwardMode mode, Batch batch, int start, int rows) => _keeps = mode != ForwardMode.Evaluation;
+
     // erf has no generic form, so both forms are computed in double and rounded once; the tanh form
     // a chunk at a time through TensorPrimitives (a transformer's MLP runs GELU on 4C values per position),
     // its products in the same order as the scalar formula.
@@ -37,6 +44,8 @@ public sealed class Gelu<T>(bool tanh) : Module<T> where T : unmanaged, IFloatin
         _input = input;
         var output = Matrix<T>.Reuse(ref _output, input.Rows, input.Cols);
         var (x, y) = (input.Data, output.Data);
+        if (_keeps && _kept.Length != x.Length)
+            _kept = new double[x.Length];
         if (tanh)
         {
             for (var start = 0; start < x.Length; start += Chunk)
@@ -44,6 +53,8 @@ public sealed class Gelu<T>(bool tanh) : Module<T> where T : unmanaged, IFloatin
                 var length = Tanh(x, start);
                 var v = _x.AsSpan(0, length);
                 var t = _tanh.AsSpan(0, length);
+                if (_keeps)
+                    t.CopyTo(_kept.AsSpan(start));
                 // ½·x·(1 + t)
                 TensorPrimitives.Add(t, 1.0, t);
                 TensorPrimitives.Multiply(t, v, t);
@@ -55,7 +66,10 @@ public sealed class Gelu<T>(bool tanh) : Module<T> where T : unmanaged, IFloatin
         for (var i = 0; i < x.Length; i++)
         {
             var v = double.CreateChecked(x[i]);
-            y[i] = T.CreateChecked(0.5 * v * (1 + SpecialFunctions.Erf(v * InvRoot2)));
+            var erf = SpecialFunctions.Erf(v * InvRoot2);
+            if (_keeps)
+                _kept[i] = erf;
+            y[i] = T.CreateChecked(0.5 * v * (1 + erf));
         }
         return output;
     }
@@ -65,39 +79,43 @@ public sealed class Gelu<T>(bool tanh) : Module<T> where T : unmanaged, IFloatin
     {
         var dx = Matrix<T>.Reuse(ref _gradInput, gradOutput.Rows, gradOutput.Cols);
         var (x, g, d) = (_input!.Data, gradOutput.Data, dx.Data);
+        if (!_keeps)
+            throw new InvalidOperationException("GELU's backward follows a training forward of the same input");
         if (tanh)
         {
             for (var start = 0; start < x.Length; start += Chunk)
             {
-                var length = Tanh(x, start);
+                var length = Math.Min(Chunk, x.Length - start);
                 var v = _x.AsSpan(0, length);
-                var t = _tanh.AsSpan(0, length);
+                TensorPrimitives.ConvertTruncating<T, double>(x.AsSpan(start, length), v);
+                var kept = _kept.AsSpan(start, length);
+                var slope = _tanh.AsSpan(0, length);
                 var a = _a.AsSpan(0, length);
                 var b = _b.AsSpan(0, length);
                 // a = ½x·(1 − t²)·√(2/π)·b, b = 1 + 3·0.044715·x²
                 TensorPrimitives.Multiply(v, 3 * Cubic, b);
                 TensorPrimitives.Multiply(b, v, b);
                 TensorPrimitives.Add(b, 1.0, b);
-                TensorPrimitives.Multiply(t, t, a);
+                TensorPrimitives.Multiply(kept, kept, a);
                 TensorPrimitives.Subtract(1.0, a, a);
                 TensorPrimitives.Multiply(a, v, a);
                 TensorPrimitives.Multiply(a, 0.5, a);
                 TensorPrimitives.Multiply(a, Root2OverPi, a);
                 TensorPrimitives.Multiply(a, b, a);
                 // slope = ½(1 + t) + a, rounded to T, times g
-                TensorPrimitives.Add(t, 1.0, t);
-                TensorPrimitives.Multiply(t, 0.5, t);
-                TensorPrimitives.Add(t, a, t);
-                var slope = d.AsSpan(start, length);
-                TensorPrimitives.ConvertTruncating<double, T>(t, slope);
-                TensorPrimitives.Multiply<T>(g.AsSpan(start, length), slope, slope);
+                TensorPrimitives.Add(kept, 1.0, slope);
+                TensorPrimitives.Multiply(slope, 0.5, slope);
+                TensorPrimitives.Add(slope, a, slope);
+                var rounded = d.AsSpan(start, length);
+                TensorPrimitives.ConvertTruncating<double, T>(slope, rounded);
+                TensorPrimitives.Multiply<T>(g.AsSpan(start, length), rounded, rounded);
             }
             return dx;
         }
         for (var i = 0; i < x.Length; i++)
         {
             var v = double.CreateChecked(x[i]);
-            var slope = 0.5 * (1 + SpecialFunctions.Erf(v * InvRoot2)) + v * Math.Exp(-0.5 * v * v) * InvRoot2Pi;
+            var slope = 0.5 * (1 + _kept[i]) + v * Math.Exp(-0.5 * v * v) * InvRoot2Pi;
             d[i] = g[i] * T.CreateChecked(slope);
         }
         return dx;
