@@ -13,13 +13,21 @@ namespace Parity.Engine.Modules.Activations;
 public sealed class Gelu<T>(bool tanh) : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     const double Cubic = 0.044715;
-    static readonly double Root2OverPi = Math.Sqrt(2 / Math.PI), InvRoot2 = 1 / Math.Sqrt(2), InvRoot2Pi = 1 / Math.Sqrt(2 * Math.PI);
+    static readonly double InvRoot2 = 1 / Math.Sqrt(2), InvRoot2Pi = 1 / Math.Sqrt(2 * Math.PI);
+    static readonly T Cubic3 = T.CreateChecked(3 * Cubic), CubicT = T.CreateChecked(Cubic), Half = T.CreateChecked(0.5),
+        Root2OverPi = T.CreateChecked(Math.Sqrt(2 / Math.PI));
+
+    /// <summary>Values per pass of the tanh form: a chunk's scratch stays in L1 from one vector operation to the next.</summary>
+    const int Chunk = 512;
+
     Matrix<T>? _input, _output, _gradInput;
-    // The forward's erf(x/√2), or its tanh(…), of every input value, in float64 as computed, for the backward:
-    // that one transcendental is each pass's costliest part, and reading it back gives the backward the same
-    // bits as computing it again. Not kept in evaluation, which never runs a backward (LayerOps' Holds).
-    double[] _kept = [];
+    // The forward's erf(x/√2), or its tanh(…), of every input value, for the backward: that one
+    // transcendental is each pass's costliest part. Not kept in evaluation, which never runs a backward
+    // (LayerOps' Holds counts it in training).
+    T[] _kept = [];
     bool _keeps = true;
+    // The tanh form's scratch: tanh(…) in evaluation, and the derivative's two factors.
+    readonly T[] _tanh = new T[Chunk], _a = new T[Chunk], _b = new T[Chunk];
 
     public static Module<T> From(LayerDescription layer) => layer.Word("approximate", "none") switch
     {
@@ -28,38 +36,37 @@ public sealed class Gelu<T>(bool tanh) : Module<T> where T : unmanaged, IFloatin
         var other => throw new ArgumentException($"layer {layer.Index}: gelu's approximate is 'none' or 'tanh', not '{other}'"),
     };
 
-    /// <summary>Values per pass of the tanh form: its float64 scratch stays in L1 from one vector operation to the next.</summary>
-    const int Chunk = 512;
-
-    // The tanh form's float64 scratch: x, tanh(…), and the derivative's two factors.
-    readonly double[] _x = new double[Chunk], _tanh = new double[Chunk], _a = new double[Chunk], _b = new double[Chunk];
-
     public override void Prepare(ForwardMode mode, Batch batch, int start, int rows) => _keeps = mode != ForwardMode.Evaluation;
 
-    // erf has no generic form, so both forms are computed in double and rounded once; the tanh form
-    // a chunk at a time through TensorPrimitives (a transformer's MLP runs GELU on 4C values per position),
-    // its products in the same order as the scalar formula.
+    // The tanh form in T, as PyTorch computes it, a chunk at a time through TensorPrimitives (a transformer's
+    // MLP runs GELU on 4C values per position), its products in the order of the formula; erf has no generic
+    // form, so the exact form is computed in double and rounded once.
     public override Matrix<T> Forward(Matrix<T> input)
     {
         _input = input;
         var output = Matrix<T>.Reuse(ref _output, input.Rows, input.Cols);
         var (x, y) = (input.Data, output.Data);
         if (_keeps && _kept.Length != x.Length)
-            _kept = new double[x.Length];
+            _kept = new T[x.Length];
         if (tanh)
         {
             for (var start = 0; start < x.Length; start += Chunk)
             {
-                var length = Tanh(x, start);
-                var v = _x.AsSpan(0, length);
-                var t = _tanh.AsSpan(0, length);
-                if (_keeps)
-                    t.CopyTo(_kept.AsSpan(start));
-                // ½·x·(1 + t)
-                TensorPrimitives.Add(t, 1.0, t);
+                var length = Math.Min(Chunk, x.Length - start);
+                var v = x.AsSpan(start, length);
+                var t = _keeps ? _kept.AsSpan(start, length) : _tanh.AsSpan(0, length);
+                // t = tanh(√(2/π)·(x + ((0.044715·x)·x)·x))
+                TensorPrimitives.Multiply(v, CubicT, t);
                 TensorPrimitives.Multiply(t, v, t);
-                TensorPrimitives.Multiply(t, 0.5, t);
-                TensorPrimitives.ConvertTruncating<double, T>(t, y.AsSpan(start, length));
+                TensorPrimitives.Multiply(t, v, t);
+                TensorPrimitives.Add(v, t, t);
+                TensorPrimitives.Multiply(t, Root2OverPi, t);
+                TensorPrimitives.Tanh(t, t);
+                // ½·x·(1 + t)
+                var o = y.AsSpan(start, length);
+                TensorPrimitives.Add(t, T.One, o);
+                TensorPrimitives.Multiply(o, v, o);
+                TensorPrimitives.Multiply(o, Half, o);
             }
             return output;
         }
@@ -68,7 +75,7 @@ public sealed class Gelu<T>(bool tanh) : Module<T> where T : unmanaged, IFloatin
             var v = double.CreateChecked(x[i]);
             var erf = SpecialFunctions.Erf(v * InvRoot2);
             if (_keeps)
-                _kept[i] = erf;
+                _kept[i] = T.CreateChecked(erf);
             y[i] = T.CreateChecked(0.5 * v * (1 + erf));
         }
         return output;
@@ -86,55 +93,35 @@ public sealed class Gelu<T>(bool tanh) : Module<T> where T : unmanaged, IFloatin
             for (var start = 0; start < x.Length; start += Chunk)
             {
                 var length = Math.Min(Chunk, x.Length - start);
-                var v = _x.AsSpan(0, length);
-                TensorPrimitives.ConvertTruncating<T, double>(x.AsSpan(start, length), v);
-                var kept = _kept.AsSpan(start, length);
-                var slope = _tanh.AsSpan(0, length);
+                var v = x.AsSpan(start, length);
+                var t = _kept.AsSpan(start, length);
                 var a = _a.AsSpan(0, length);
                 var b = _b.AsSpan(0, length);
                 // a = ½x·(1 − t²)·√(2/π)·b, b = 1 + 3·0.044715·x²
-                TensorPrimitives.Multiply(v, 3 * Cubic, b);
+                TensorPrimitives.Multiply(v, Cubic3, b);
                 TensorPrimitives.Multiply(b, v, b);
-                TensorPrimitives.Add(b, 1.0, b);
-                TensorPrimitives.Multiply(kept, kept, a);
-                TensorPrimitives.Subtract(1.0, a, a);
+                TensorPrimitives.Add(b, T.One, b);
+                TensorPrimitives.Multiply(t, t, a);
+                TensorPrimitives.Subtract(T.One, a, a);
                 TensorPrimitives.Multiply(a, v, a);
-                TensorPrimitives.Multiply(a, 0.5, a);
+                TensorPrimitives.Multiply(a, Half, a);
                 TensorPrimitives.Multiply(a, Root2OverPi, a);
                 TensorPrimitives.Multiply(a, b, a);
-                // slope = ½(1 + t) + a, rounded to T, times g
-                TensorPrimitives.Add(kept, 1.0, slope);
-                TensorPrimitives.Multiply(slope, 0.5, slope);
+                // (½(1 + t) + a)·g
+                var slope = d.AsSpan(start, length);
+                TensorPrimitives.Add(t, T.One, slope);
+                TensorPrimitives.Multiply(slope, Half, slope);
                 TensorPrimitives.Add(slope, a, slope);
-                var rounded = d.AsSpan(start, length);
-                TensorPrimitives.ConvertTruncating<double, T>(slope, rounded);
-                TensorPrimitives.Multiply<T>(g.AsSpan(start, length), rounded, rounded);
+                TensorPrimitives.Multiply(g.AsSpan(start, length), slope, slope);
             }
             return dx;
         }
         for (var i = 0; i < x.Length; i++)
         {
             var v = double.CreateChecked(x[i]);
-            var slope = 0.5 * (1 + _kept[i]) + v * Math.Exp(-0.5 * v * v) * InvRoot2Pi;
+            var slope = 0.5 * (1 + double.CreateChecked(_kept[i])) + v * Math.Exp(-0.5 * v * v) * InvRoot2Pi;
             d[i] = g[i] * T.CreateChecked(slope);
         }
         return dx;
-    }
-
-    /// <summary>The chunk of <paramref name="x"/> from <paramref name="start"/> in float64 into _x, and t = tanh(√(2/π)·(x + 0.044715·x³)) of it into _tanh; returns its length.</summary>
-    int Tanh(T[] x, int start)
-    {
-        var length = Math.Min(Chunk, x.Length - start);
-        var v = _x.AsSpan(0, length);
-        var t = _tanh.AsSpan(0, length);
-        TensorPrimitives.ConvertTruncating<T, double>(x.AsSpan(start, length), v);
-        // ((0.044715·x)·x)·x, + x, ·√(2/π), as the scalar formula multiplies
-        TensorPrimitives.Multiply(v, Cubic, t);
-        TensorPrimitives.Multiply(t, v, t);
-        TensorPrimitives.Multiply(t, v, t);
-        TensorPrimitives.Add(v, t, t);
-        TensorPrimitives.Multiply(t, Root2OverPi, t);
-        TensorPrimitives.Tanh(t, t);
-        return length;
     }
 }
