@@ -2,14 +2,16 @@ using System.Numerics;
 using Parity.Engine.Numerics;
 using Parity.Harness.Benchmarks;
 using Parity.Spec;
+using Parity.Torch.Twin;
 
 namespace Parity.Cli;
 
 /// <summary>
-/// The machine's product peak in a dtype (<see cref="GemmPeak"/>), through the built-in engine's own
-/// <see cref="Gemm"/>: the faster of one product on all the threads (OpenBLAS's, or the engine's 512-bit kernel's
-/// where it takes every product), and, where the engine has that kernel, a product on each thread at once, as a
-/// row-split step runs it.
+/// The machine's product peak in a dtype (<see cref="GemmPeak"/>): the fastest of one product on all the threads
+/// through the built-in engine's own <see cref="Gemm"/> (OpenBLAS's, or the engine's 512-bit kernel's where it
+/// takes every product); where the engine has that kernel, a product on each thread at once, as a row-split step
+/// runs it; and one product on all the threads by the reference's oneMKL, which can be the faster BLAS of the two:
+/// a peak of the engine's own products alone would say how near the engine is to itself, not to the machine.
 /// </summary>
 public static class BlasPeak
 {
@@ -31,16 +33,36 @@ public static class BlasPeak
         GemmPeak OneProduct() => GemmPeak.Measure(dtype, n, threads, oneProductKernel, 1,
             () => Gemm.Multiply(a, false, b, false, c, accumulate: false), Seconds);
         Gemm.SetThreads(threads);
-        if (!Gemm.Packed)
-            return OneProduct();
-        // The engine's products on one thread go to its 512-bit kernel: one product on each thread at once.
-        Gemm.SetThreads(1);
-        var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
-        var packed = GemmPeak.Measure(dtype, n, threads, "the engine's 512-bit kernel, a product on each thread", threads,
-            () => Parallel.ForEach(products, options, p => Gemm.Multiply(p.A, false, p.B, false, p.C, accumulate: false)), Seconds);
-        Gemm.SetThreads(threads);
-        // On one thread that kernel is all the engine multiplies with; on more, one product is split over them.
-        return threads == 1 ? packed : GemmPeak.Faster(OneProduct(), packed);
+        var engine = !Gemm.Packed ? OneProduct() : Packed();
+        return GemmPeak.Faster(engine, Reference(dtype, threads));
+
+        GemmPeak Packed()
+        {
+            // The engine's products on one thread go to its 512-bit kernel: one product on each thread at once.
+            Gemm.SetThreads(1);
+            var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
+            var packed = GemmPeak.Measure(dtype, n, threads, "the engine's 512-bit kernel, a product on each thread", threads,
+                () => Parallel.ForEach(products, options, p => Gemm.Multiply(p.A, false, p.B, false, p.C, accumulate: false)), Seconds);
+            Gemm.SetThreads(threads);
+            // On one thread that kernel is all the engine multiplies with; on more, one product is split over them.
+            return threads == 1 ? packed : GemmPeak.Faster(OneProduct(), packed);
+        }
+    }
+
+    /// <summary>One product on <paramref name="threads"/> threads by TorchSharp's oneMKL; its thread count is put back after.</summary>
+    static GemmPeak Reference(string dtype, int threads)
+    {
+        using var product = Backends.ReferenceProduct(dtype == "float64", GemmPeak.SquareSize);
+        var before = Backends.Threads.Reference;
+        TorchRuntime.Threads = threads;
+        try
+        {
+            return GemmPeak.Measure(dtype, GemmPeak.SquareSize, threads, "oneMKL through TorchSharp, one product shared among the threads", 1, product.Multiply, Seconds);
+        }
+        finally
+        {
+            TorchRuntime.Threads = before;
+        }
     }
 
     // Values of an ordinary size (no zeros or subnormals that some hardware takes another path for).
