@@ -37,8 +37,8 @@ public static class Backends
     public static IBackend Reference(ModelDescription model, IReadOnlyList<HostTensor> initialParameters) =>
         Guarded(() => new TwinBackend(model, initialParameters));
 
-    /// <summary>An n×n product by the reference's own BLAS, for the machine's product peak (<see cref="BlasPeak"/>).</summary>
-    public static TorchSquareProduct ReferenceProduct(bool float64, int n) => Guarded(() => new TorchSquareProduct(float64, n));
+    /// <summary>An n×n product of <paramref name="values"/> by itself by the reference's own BLAS, for the machine's product peak (<see cref="BlasPeak"/>).</summary>
+    public static TorchSquareProduct ReferenceProduct(double[] values, int n, bool float64) => Guarded(() => new TorchSquareProduct(values, n, float64));
 
     /// <summary>"TorchSharp 0.107.0 (libtorch 2.10.0)", as reports name the reference.</summary>
     public static string ReferenceName => Guarded(() => TorchRuntime.Description);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using Parity.Engine.Numerics;
 using Parity.Harness.Benchmarks;
 using Parity.Spec;
@@ -52,7 +53,7 @@ public static class BlasPeak
     /// <summary>One product on <paramref name="threads"/> threads by TorchSharp's oneMKL; its thread count is put back after.</summary>
     static GemmPeak Reference(string dtype, int threads)
     {
-        using var product = Backends.ReferenceProduct(dtype == "float64", GemmPeak.SquareSize);
+        using var product = Backends.ReferenceProduct(Values(GemmPeak.SquareSize), GemmPeak.SquareSize, dtype == "float64");
         var before = Backends.Threads.Reference;
         TorchRuntime.Threads = threads;
         try
@@ -65,12 +66,13 @@ public static class BlasPeak
         }
     }
 
-    // Values of an ordinary size (no zeros or subnormals that some hardware takes another path for).
     static Matrix<T> Square<T>(int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var m = new Matrix<T>(n, n);
-        for (var i = 0; i < m.Data.Length; i++)
-            m.Data[i] = T.CreateChecked(1 + i % 7) / T.CreateChecked(n);
+        TensorPrimitives.ConvertTruncating<double, T>(Values(n), m.Data);
         return m;
     }
+
+    // Values of an ordinary size (no zeros or subnormals that some hardware takes another path for): (1 + i mod 7)/n.
+    static double[] Values(int n) => [.. Enumerable.Range(0, n * n).Select(i => (1 + i % 7) / (double)n)];
 }

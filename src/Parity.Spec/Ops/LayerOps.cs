@@ -85,7 +85,7 @@ public static class LayerOps
             // Φ(x) + x·φ(x) peaks at 1.129 (x = √2)
             Slope = _ => 1.13,
             // in training the engine keeps the forward's erf or tanh of each value for the backward
-            Holds = (_, input, training) => training ? input.Aggregate(1L, (n, d) => n * d) : 0,
+            Holds = (_, input, training) => training ? Count(input) : 0,
             Mistakes = settings => settings.Word("approximate") == "none"
                 ? [new("it matches the derivative of GELU's tanh approximation: approximate 'none' asks for the exact x·Φ(x), whose derivative is Φ(x) + x·φ(x)", GeluTanhDerivative)]
                 : [],

@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Parity.Torch.Twin;
@@ -12,16 +11,15 @@ public sealed class TorchSquareProduct : IDisposable
 {
     readonly Tensor _a, _b, _c;
 
-    public TorchSquareProduct(bool float64, int n)
+    /// <summary>A and B both the n×n <paramref name="values"/> (row-major), in float64 or float32.</summary>
+    public TorchSquareProduct(double[] values, int n, bool float64)
     {
         lock (TorchRuntime.Gate)
         {
-            using var scope = NewDisposeScope();
             var type = float64 ? ScalarType.Float64 : ScalarType.Float32;
-            // Values of an ordinary size (no zeros or subnormals that some hardware takes another path for).
-            _a = (arange(n * n, type) % 7 + 1).div_(n).reshape(n, n).MoveToOuterDisposeScope();
-            _b = _a.clone().MoveToOuterDisposeScope();
-            _c = zeros(n, n, type).MoveToOuterDisposeScope();
+            _a = HostTensors.ToTorch(values, [n, n], type);
+            _b = _a.clone();
+            _c = zeros(n, n, type);
         }
     }
 
