@@ -27,7 +27,8 @@ public static unsafe class Gemm
     public static string Provider { get; }
 
     /// <summary>
-    /// OpenBLAS's kernel for this CPU ("SkylakeX", "Haswell", …; OPENBLAS_CORETYPE chooses another), or
+    /// OpenBLAS's kernel for this CPU's vector instructions (<see cref="OpenBlasCore"/>: "SkylakeX", "Haswell";
+    /// OPENBLAS_CORETYPE chooses another, and without AVX2 OpenBLAS chooses by the CPU's model), or
     /// "managed": the kernel sets the order of a product's sums, and with it the last bits of every result.
     /// </summary>
     public static string Kernel { get; }
@@ -37,8 +38,8 @@ public static unsafe class Gemm
 
     /// <summary>
     /// Whether <see cref="PackedGemm{T}"/> takes every product, of any shape and thread count, because
-    /// OpenBLAS runs one of its SSE kernels: an OpenBLAS older than the CPU falls back to Prescott's
-    /// (Debian 12's 0.3.21 on a 5th-generation Xeon), which read 7–16 GFLOP/s on one thread where the
+    /// OpenBLAS runs one of its SSE kernels (the user named one, as <see cref="OpenBlasCore"/> otherwise names a
+    /// vector kernel on a CPU with 512-bit vectors): Prescott's read 7–16 GFLOP/s on one thread where the
     /// packed kernel read 12–81, at every shape of the built-in specs but conv1's k = 9 in float32.
     /// </summary>
     public static bool PackedForAll { get; }
@@ -56,7 +57,7 @@ public static unsafe class Gemm
         var chosen = Environment.GetEnvironmentVariable("PARITY_BLAS");
         if (chosen == "managed")
             return;
-        if (!NativeLibrary.TryLoad(openBlas, out var library))
+        if (!OpenBlasCore.TryLoad(openBlas, out var library))
         {
             Missing = openBlas;
             return;
