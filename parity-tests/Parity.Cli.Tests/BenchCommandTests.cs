@@ -82,6 +82,7 @@ public class BenchCommandTests
         }
         Assert.Equal(best.GetProperty("engine").GetProperty("train_step_ms").GetDouble() / best.GetProperty("twin").GetProperty("train_step_ms").GetDouble(),
             best.GetProperty("ratio").GetDouble(), 12);
+        Assert.Equal([best.GetProperty("ratio").GetDouble()], best.GetProperty("round_ratios").EnumerateArray().Select(r => r.GetDouble()));
         Assert.Contains("TorchSharp in a process of its own with its defaults", output);
         Assert.Contains("float64 product peak (1024² on", output);
         // Products 2·64·(2·16 + 16·8 + 8·1), biases 64·(16 + 8 + 1), tanh 64·16, relu 64·8, loss 3·64.

@@ -52,7 +52,7 @@ public class StepThreadsTests
         var engine = AtBest.Measure(3, threads => Timing(new[] { 3.0, 2.0, 2.5 }[threads - 1]));
         var reference = new AtBest([new ThreadTiming(1, Timing(4)), new ThreadTiming(2, Timing(8))]);
         var side = new BenchmarkResult(Spec("[linear: 1]", 10), 10, new FlopCount(1, 1, 1), Timing(2), Timing(8));
-        var result = new RuntimeResult(side, SideThreads.Both(2), engine, reference, new GemmPeak("float64", 1024, 2, 2, "OpenBLAS Haswell"));
+        var result = new RuntimeResult(side, SideThreads.Both(2), [new AloneRound(engine, reference)], new GemmPeak("float64", 1024, 2, 2, "OpenBLAS Haswell"));
 
         Assert.Equal([1, 2, 3], engine.Counts.Select(c => c.Threads));
         Assert.Equal(2, engine.Best.Threads);
@@ -65,17 +65,23 @@ public class StepThreadsTests
     }
 
     [Fact]
-    public void Rounds_keep_each_thread_count_s_fastest_and_count_themselves()
+    public void The_headline_is_the_round_of_median_ratio_not_each_side_s_fastest_round()
     {
-        var first = new AtBest([new ThreadTiming(1, Timing(4)), new ThreadTiming(2, Timing(3))]);
-        var second = new AtBest([new ThreadTiming(2, Timing(5)), new ThreadTiming(1, Timing(3.5))]);
+        static AloneRound Round(double engine, double reference) =>
+            new(new AtBest([new ThreadTiming(1, Timing(engine)), new ThreadTiming(2, Timing(engine + 1))]), new AtBest([new ThreadTiming(2, Timing(reference))]));
+        // A fast minute for both sides, a slow one for both, and one between: each side's fastest would pair 1 with 4.
+        var (fast, slow, between) = (Round(1, 2), Round(3, 4), Round(2, 3));
+        var side = new BenchmarkResult(Spec("[linear: 1]", 10), 10, new FlopCount(1, 1, 1), Timing(2), Timing(8));
+        var peak = new GemmPeak("float64", 1024, 2, 2, "OpenBLAS Haswell");
 
-        var fastest = AtBest.Fastest([first, second]);
+        var result = new RuntimeResult(side, SideThreads.Both(2), [fast, slow, between], peak);
 
-        Assert.Equal([(1, 3.5), (2, 3.0)], fastest.Counts.Select(c => (c.Threads, c.Timing.TrainStep.MedianMs)));
-        Assert.Equal(2, fastest.Rounds);
-        Assert.Equal(2, fastest.Best.Threads);
-        Assert.Equal(1, AtBest.Fastest([first]).Rounds);
+        Assert.Same(between, result.Median);
+        Assert.Equal(2.0 / 3, result.Ratio, 12);
+        Assert.Equal(2, result.Engine.Best.Timing.TrainStep.MedianMs);
+        Assert.Equal(3, result.Reference.Best.Timing.TrainStep.MedianMs);
+        // An even count takes the lower of the middle two.
+        Assert.Same(fast, new RuntimeResult(side, SideThreads.Both(2), [slow, fast], peak).Median);
     }
 
     [Fact]

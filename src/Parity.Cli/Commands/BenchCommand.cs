@@ -79,13 +79,12 @@ public static class BenchCommand
             }
             var sideBySide = Timed(spec);
             var rounds = AloneRounds(options);
-            var alone = Enumerable.Range(0, rounds.Count).Select(_ => (Engine: AtBest.Measure(machine.Cores, n =>
+            var alone = Enumerable.Range(0, rounds.Count).Select(_ => new AloneRound(AtBest.Measure(machine.Cores, n =>
             {
                 NativeSettings.SetThreads(SideThreads.Both(n));
                 return BenchmarkRunner.Alone(engine.Create, rounds.Options, spec, data, Backends.InitialParameters(spec));
-            }), Reference: ReferenceAlone.Time(spec, machine.Cores, rounds.Options))).ToList();
-            var (engineBest, referenceBest) = (AtBest.Fastest([.. alone.Select(round => round.Engine)]), AtBest.Fastest([.. alone.Select(round => round.Reference)]));
-            var result = new RuntimeResult(sideBySide, sideThreads, engineBest, referenceBest, peaks[spec.DType]);
+            }), ReferenceAlone.Time(spec, machine.Cores, rounds.Options))).ToList();
+            var result = new RuntimeResult(sideBySide, sideThreads, alone, peaks[spec.DType]);
             var targets = BenchTargets.Check(spec, result.Ratio, sideBySide.Engine.AllocBytesPerStep);
             var sweepResult = sweep is null ? null : ScalingSweep.Run(spec, sweep.Parameter, sweep.Values, Timed);
             BenchOutput.Print(console, sideBySide, sideThreads, targets, sweepResult, spec.Name, result);
@@ -106,11 +105,11 @@ public static class BenchCommand
     /// Each side alone is timed in rounds that alternate, engine then reference, each with its share of
     /// the time: this machine moves between a faster and a slower state from one minute to the next (the
     /// same TorchSharp step alone read 1.34 and 1.62 ms in runs a minute apart), and a side timed once
-    /// meets one of them. Two rounds, each thread count at its fastest of the two. With --repetitions,
-    /// exactly that many steps, once.
+    /// meets one of them. Three rounds, the headline from the round of median ratio (<see cref="RuntimeResult.Median"/>).
+    /// With --repetitions, exactly that many steps, once.
     /// </summary>
     static (int Count, BenchmarkOptions Options) AloneRounds(BenchmarkOptions options) =>
-        options.Repetitions is null ? (2, options with { MinSeconds = options.MinSeconds / 2 }) : (1, options);
+        options.Repetitions is null ? (3, options with { MinSeconds = options.MinSeconds / 3 }) : (1, options);
 }
 
 /// <summary>A parsed <c>--sweep</c>: batch=a,b,c or width=a,b,c.</summary>

@@ -56,7 +56,7 @@ public static class BenchOutput
     static void PrintBest(IAnsiConsole console, RuntimeResult runtime)
     {
         var (engine, reference, peak) = (runtime.Engine.Best, runtime.Reference.Best, runtime.Peak);
-        var rounds = runtime.Engine.Rounds > 1 ? $" (the faster of {runtime.Engine.Rounds} alternating rounds)" : "";
+        var rounds = runtime.Rounds.Count > 1 ? $" (the round of median ratio of {runtime.Rounds.Count} that alternate the sides; ratios {string.Join(", ", runtime.Rounds.Select(r => Ratio(r.Ratio)))})" : "";
         console.MarkupLine(Markup.Escape($"  at its best, alone{rounds}: engine {Number(engine.Timing.TrainStep.MedianMs)} ms on {Threads(engine.Threads)} ({ByThreads(runtime.Engine)}); "
             + $"TorchSharp in a process of its own with its defaults {Number(reference.Timing.TrainStep.MedianMs)} ms on {Threads(reference.Threads)} ({ByThreads(runtime.Reference)}); "
             + $"engine / TorchSharp {Ratio(runtime.Ratio)}"));

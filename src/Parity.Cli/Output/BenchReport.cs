@@ -54,19 +54,21 @@ public sealed record BenchSpecReport(
 
 /// <summary>
 /// parity bench's figures of each side alone at its best (the reference in a process of its own, with
-/// TorchSharp's defaults), their ratio (the headline, which the targets judge) and the product peak.
+/// TorchSharp's defaults) in the round of median ratio, that ratio (the headline, which the targets judge),
+/// every round's, and the product peak.
 /// </summary>
-public sealed record BestReport(BestSideReport Engine, BestSideReport Twin, double Ratio, PeakReport Peak)
+public sealed record BestReport(BestSideReport Engine, BestSideReport Twin, double Ratio, IReadOnlyList<double> RoundRatios, PeakReport Peak)
 {
     public static BestReport From(RuntimeResult runtime) => new(
-        BestSideReport.From(runtime.Engine, runtime.EngineOfPeak), BestSideReport.From(runtime.Reference, runtime.ReferenceOfPeak), runtime.Ratio,
+        BestSideReport.From(runtime.Engine, runtime.EngineOfPeak, runtime.Rounds.Count), BestSideReport.From(runtime.Reference, runtime.ReferenceOfPeak, runtime.Rounds.Count), runtime.Ratio,
+        [.. runtime.Rounds.Select(round => round.Ratio)],
         new PeakReport(runtime.Peak.DType, runtime.Peak.Size, runtime.Peak.Threads, runtime.Peak.Gflops, runtime.Peak.Kernel));
 }
 
-/// <summary>A side's best: its thread count, median training step, GFLOP/s and their fraction of the peak, the rounds it was timed in, and the median at each count tried (its fastest round).</summary>
+/// <summary>A side's best: its thread count, median training step, GFLOP/s and their fraction of the peak, the rounds it was timed in, and the median at each count tried (in the round of median ratio).</summary>
 public sealed record BestSideReport(int Threads, double TrainStepMs, double Gflops, double FractionOfPeak, int Rounds, IReadOnlyList<ThreadsPointReport> ByThreads)
 {
-    public static BestSideReport From(AtBest side, double fractionOfPeak) => new(side.Best.Threads, side.Best.Timing.TrainStep.MedianMs, side.Best.Timing.Gflops, fractionOfPeak, side.Rounds,
+    public static BestSideReport From(AtBest side, double fractionOfPeak, int rounds) => new(side.Best.Threads, side.Best.Timing.TrainStep.MedianMs, side.Best.Timing.Gflops, fractionOfPeak, rounds,
         [.. side.Counts.Select(c => new ThreadsPointReport(c.Threads, c.Timing.TrainStep.MedianMs, c.Timing.TrainStep.IqrMs))]);
 }
 

@@ -14,7 +14,7 @@ public static class RuntimeTable
 {
     // How many times each side was timed alone: rounds that alternate the sides, or once (--repetitions).
     static string Rounds(IReadOnlyList<(RuntimeResult Result, IReadOnlyList<TargetResult> Targets)> runs) =>
-        runs.Count > 0 && runs[0].Result.Engine.Rounds is var rounds and > 1 ? $", in {rounds} rounds that alternate the engine and the reference," : "";
+        runs.Count > 0 && runs[0].Result.Rounds.Count is var rounds and > 1 ? $", in {rounds} rounds that alternate the engine and the reference, and shown from the round whose ratio is the median" : "";
 
     public static string Markdown(IReadOnlyList<(RuntimeResult Result, IReadOnlyList<TargetResult> Targets)> runs, MachineReport machine)
     {
