@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Parity.Engine;
 using Parity.Engine.Numerics;
 using Parity.Torch.Twin;
 
@@ -72,13 +73,9 @@ public static class NativeSettings
             return;
         // Native code in this process reads the C library's copy; .NET's copy is the one child processes
         // get, and an exec: engine's numpy has its own OpenBLAS pool that spins on the same two cores.
-        if (OperatingSystem.IsLinux())
-            setenv(name, value, overwrite: 0);
+        NativeEnvironment.SetDefault(name, value);
         Environment.SetEnvironmentVariable(name, value);
     }
-
-    [DllImport("libc", CharSet = CharSet.Ansi)]
-    static extern int setenv(string name, string value, int overwrite);
 
     [DllImport("libc")]
     static extern int mallopt(int parameter, int value);

@@ -22,16 +22,15 @@ public static class OpenBlasCore
         : null;
 
     /// <summary>
-    /// Loads OpenBLAS with OPENBLAS_CORETYPE set in the process's native environment (where OpenBLAS reads it as it
-    /// loads; .NET's Environment.SetEnvironmentVariable does not reach it) unless the user set it, and takes it out
-    /// again after, so that the engines Parity starts see the user's environment.
+    /// Loads OpenBLAS with OPENBLAS_CORETYPE set in the process's native environment (<see cref="NativeEnvironment"/>),
+    /// where OpenBLAS reads it as it loads, unless the user set it, and takes it out again after, so that the
+    /// engines Parity starts see the user's environment.
     /// </summary>
     internal static bool TryLoad(string library, out nint handle)
     {
         var kernel = Environment.GetEnvironmentVariable(Variable) is null ? ForInstructions() : null;
-        // A setenv that fails (out of memory) leaves the choice to OpenBLAS: slower, never wrong.
         if (kernel is not null)
-            SetEnvironment(Variable, kernel, overwrite: 0);
+            NativeEnvironment.SetDefault(Variable, kernel);
         try
         {
             return NativeLibrary.TryLoad(library, out handle);
@@ -39,13 +38,7 @@ public static class OpenBlasCore
         finally
         {
             if (kernel is not null)
-                UnsetEnvironment(Variable);
+                NativeEnvironment.Unset(Variable);
         }
     }
-
-    [DllImport("libc", EntryPoint = "setenv")]
-    static extern int SetEnvironment([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
-
-    [DllImport("libc", EntryPoint = "unsetenv")]
-    static extern int UnsetEnvironment([MarshalAs(UnmanagedType.LPUTF8Str)] string name);
 }
