@@ -65,8 +65,11 @@ public static class RuntimeTable
         : machine.PackedForAll
             ? $"its own 512-bit kernel on every product (OpenBLAS's {machine.BlasKernel} kernel, an SSE one, is several times slower)"
         : machine.PackedKernel
-            ? $"its own 512-bit kernel on one thread (a row-split part's products, all of them on one thread) and OpenBLAS with its {machine.BlasKernel} kernel on the rest (Parity names it by the CPU's vector instructions unless OPENBLAS_CORETYPE names one)"
-            : $"OpenBLAS with its {machine.BlasKernel} kernel (Parity names it by the CPU's vector instructions unless OPENBLAS_CORETYPE names one)";
+            ? $"its own 512-bit kernel on one thread (a row-split part's products, all of them on one thread) and {OpenBlas(machine, "on the rest ")}"
+            : OpenBlas(machine, "");
+
+    static string OpenBlas(MachineReport machine, string which) =>
+        $"OpenBLAS with its {machine.BlasKernel} kernel {which}(Parity names it by the CPU's vector instructions unless OPENBLAS_CORETYPE names one)";
 
     static string Ms(ThreadTiming best) => string.Create(CultureInfo.InvariantCulture, $"{best.Timing.TrainStep.MedianMs:0.000} ({best.Timing.TrainStep.IqrMs:0.000}) · {best.Threads}");
 
