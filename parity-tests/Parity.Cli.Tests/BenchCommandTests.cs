@@ -73,8 +73,6 @@ public class BenchCommandTests
             var alone = best.GetProperty(side);
             var counts = alone.GetProperty("by_threads").EnumerateArray().ToList();
             Assert.Equal(Enumerable.Range(1, Environment.ProcessorCount), counts.Select(c => c.GetProperty("threads").GetInt32()));
-            // --repetitions: one round of exactly that many steps.
-            Assert.Equal(1, alone.GetProperty("rounds").GetInt32());
             // The best is the fastest count, and its GFLOP/s a fraction of the peak.
             Assert.Equal(counts.Min(c => c.GetProperty("train_step_ms").GetDouble()), alone.GetProperty("train_step_ms").GetDouble());
             Assert.Equal(counts.Single(c => c.GetProperty("train_step_ms").GetDouble() == alone.GetProperty("train_step_ms").GetDouble()).GetProperty("threads").GetInt32(), alone.GetProperty("threads").GetInt32());
@@ -82,6 +80,7 @@ public class BenchCommandTests
         }
         Assert.Equal(best.GetProperty("engine").GetProperty("train_step_ms").GetDouble() / best.GetProperty("twin").GetProperty("train_step_ms").GetDouble(),
             best.GetProperty("ratio").GetDouble(), 12);
+        // --repetitions: one round of exactly that many steps, whose ratio is the headline.
         Assert.Equal([best.GetProperty("ratio").GetDouble()], best.GetProperty("round_ratios").EnumerateArray().Select(r => r.GetDouble()));
         Assert.Contains("TorchSharp in a process of its own with its defaults", output);
         Assert.Contains("float64 product peak (1024² on", output);

@@ -60,15 +60,15 @@ public sealed record BenchSpecReport(
 public sealed record BestReport(BestSideReport Engine, BestSideReport Twin, double Ratio, IReadOnlyList<double> RoundRatios, PeakReport Peak)
 {
     public static BestReport From(RuntimeResult runtime) => new(
-        BestSideReport.From(runtime.Engine, runtime.EngineOfPeak, runtime.Rounds.Count), BestSideReport.From(runtime.Reference, runtime.ReferenceOfPeak, runtime.Rounds.Count), runtime.Ratio,
+        BestSideReport.From(runtime.Engine, runtime.EngineOfPeak), BestSideReport.From(runtime.Reference, runtime.ReferenceOfPeak), runtime.Ratio,
         [.. runtime.Rounds.Select(round => round.Ratio)],
         new PeakReport(runtime.Peak.DType, runtime.Peak.Size, runtime.Peak.Threads, runtime.Peak.Gflops, runtime.Peak.Kernel));
 }
 
 /// <summary>A side's best: its thread count, median training step, GFLOP/s and their fraction of the peak, the rounds it was timed in, and the median at each count tried (in the round of median ratio).</summary>
-public sealed record BestSideReport(int Threads, double TrainStepMs, double Gflops, double FractionOfPeak, int Rounds, IReadOnlyList<ThreadsPointReport> ByThreads)
+public sealed record BestSideReport(int Threads, double TrainStepMs, double Gflops, double FractionOfPeak, IReadOnlyList<ThreadsPointReport> ByThreads)
 {
-    public static BestSideReport From(AtBest side, double fractionOfPeak, int rounds) => new(side.Best.Threads, side.Best.Timing.TrainStep.MedianMs, side.Best.Timing.Gflops, fractionOfPeak, rounds,
+    public static BestSideReport From(AtBest side, double fractionOfPeak) => new(side.Best.Threads, side.Best.Timing.TrainStep.MedianMs, side.Best.Timing.Gflops, fractionOfPeak,
         [.. side.Counts.Select(c => new ThreadsPointReport(c.Threads, c.Timing.TrainStep.MedianMs, c.Timing.TrainStep.IqrMs))]);
 }
 

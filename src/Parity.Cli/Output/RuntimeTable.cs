@@ -14,13 +14,13 @@ public static class RuntimeTable
 {
     // How many times each side was timed alone: rounds that alternate the sides, or once (--repetitions).
     static string Rounds(IReadOnlyList<(RuntimeResult Result, IReadOnlyList<TargetResult> Targets)> runs) =>
-        runs.Count > 0 && runs[0].Result.Rounds.Count is var rounds and > 1 ? $", in {rounds} rounds that alternate the engine and the reference, and shown from the round whose ratio is the median" : "";
+        runs.Count > 0 && runs[0].Result.Rounds.Count is var rounds and > 1 ? $", in {rounds} rounds that alternate the engine and the reference, each side shown from the round whose ratio is the median" : "";
 
     public static string Markdown(IReadOnlyList<(RuntimeResult Result, IReadOnlyList<TargetResult> Targets)> runs, MachineReport machine)
     {
         var text = new StringBuilder();
         text.Append(string.Create(CultureInfo.InvariantCulture,
-            $"Measured on {machine.Cpu} ({machine.Cores} cores, one-minute load average {machine.LoadAverage:F2} at the start), the engine's products by {Blas(machine)}; medians (interquartile range) in ms of the full training step (zero grad, forward, loss, backward, optimizer step) on one resident batch. Each side is timed alone at every thread count from 1 to {machine.Cores}{Rounds(runs)} and shown at its fastest: "));
+            $"Measured on {machine.Cpu} ({machine.Cores} cores, one-minute load average {machine.LoadAverage:F2} at the start), the engine's products by {Blas(machine)}; medians (interquartile range) in ms of the full training step (zero grad, forward, loss, backward, optimizer step) on one resident batch. Each side is timed alone at every thread count from 1 to {machine.Cores}{Rounds(runs)}, at its fastest thread count: "));
         text.AppendLine("the engine in Parity's process, TorchSharp in a process of its own with its own defaults (none of Parity's waiting policies, no OpenMP or OpenBLAS variables; only freed memory kept in the heap, as Parity keeps it, and every method compiled fully optimized at once). "
             + "*Side by side* is the ratio with both in one process taking turns, as check and train run them, on the spec's threads (engine/reference). "
             + $"*Of peak* is the engine's GFLOP/s at its best over the fastest products of the spec's dtype on all cores: {(machine.PackedForAll ? "the engine's own kernel" : "OpenBLAS")} on a {GemmPeak.SquareSize}² product{(machine.PackedKernel ? $", the engine's own kernel with one {GemmPeak.SquareSize}² product on each core" : "")} or TorchSharp's oneMKL on a {GemmPeak.SquareSize}² product, whichever is fastest.");
@@ -57,8 +57,9 @@ public static class RuntimeTable
     }
 
     /// <summary>
-    /// The engine's products, which bound the product-heavy rows: OpenBLAS's Haswell kernel reached 218-236
-    /// GFLOP/s on this project's AVX-512 EPYC in float32, its SkylakeX kernel (which the machine forbids) 451.
+    /// The engine's products, which bound the product-heavy rows, so the caption names what made them: OpenBLAS's
+    /// kernels differ several-fold (a 1024² float64 product on one thread of this project's AVX-512 Xeon: 12–14
+    /// GFLOP/s with the SSE kernel Debian's OpenBLAS fell back to, 64–68 with SkylakeX).
     /// </summary>
     static string Blas(MachineReport machine) => machine.Blas != "openblas"
         ? "MathNet's managed products"
