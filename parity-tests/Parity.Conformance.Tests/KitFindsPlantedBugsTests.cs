@@ -23,6 +23,7 @@ public class KitFindsPlantedBugsTests
         ["layer probe accumulates"] = ("layer-probe", Wrapped(engine => new LayerProbeAccumulates(engine))),
         ["layer probe evaluation passes through"] = ("layer-probe", Wrapped(engine => new LayerProbeEvaluationPassesThrough(engine))),
         ["forward into in model order"] = ("forward-into", Wrapped(engine => new ForwardIntoInModelOrder(engine))),
+        ["parameters into from the start"] = ("parameters-into", Wrapped(engine => new ParametersIntoFromTheStart(engine))),
         ["training loss trains"] = ("training-loss", Wrapped(engine => new TrainingLossTrains(engine))),
         ["layer probe drops the skip"] = ("layer-probe", (model, initial) => new LayerProbeDropsTheSkip(EngineBackend.Create(model, initial), model)),
     };

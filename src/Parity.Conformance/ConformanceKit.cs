@@ -22,6 +22,7 @@ public static class ConformanceKit
         EndEpochAdvancesSchedule.Check,
         LayerProbe.Check,
         ForwardInto.Check,
+        ParametersInto.Check,
         TrainingLoss.Check,
     ];
 

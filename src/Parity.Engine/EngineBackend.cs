@@ -24,7 +24,7 @@ public static class EngineBackend
 /// on several threads (<see cref="RowSplit{T}"/>); everything else — and every result the harness
 /// compares layer by layer — runs on the calling thread.
 /// </summary>
-public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerProbe, IForwardInto, ITrainingLoss, ISplitTraining where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerProbe, IForwardInto, IParametersInto, ITrainingLoss, ISplitTraining where T : unmanaged, IFloatingPointIeee754<T>
 {
     readonly ModelDescription _description;
     readonly EngineParts<T> _parts;
@@ -88,6 +88,12 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
 
     public IReadOnlyList<HostTensor> GetParameters() =>
         _state.Select(p => new HostTensor(p.Name, p.Shape, p.Value.ToDoubles())).ToList();
+
+    public void GetParametersInto(IReadOnlyList<double[]> values)
+    {
+        for (var i = 0; i < _state.Length; i++)
+            _state[i].Value.CopyTo(values[i]);
+    }
 
     public void SetParameters(IReadOnlyList<HostTensor> parameters)
     {

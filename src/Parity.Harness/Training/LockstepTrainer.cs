@@ -64,9 +64,10 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
         // first, the engine's are the reference's (both start from the same), and an engine in another process is not asked.
         var before = twin.GetParameters();
         var engineBefore = before;
+        var (engineReader, twinReader) = (new ParameterReader(engine), new ParameterReader(twin));
         var metrics = _trainer.Train([engine, twin], (step, epoch, losses, batch) =>
         {
-            var (engineParameters, twinParameters) = (engine.GetParameters(), twin.GetParameters());
+            var (engineParameters, twinParameters) = (engineReader.Read(), twinReader.Read());
             differences ??= new double[engineParameters.Max(p => p.Count)];
             var drift = Measure(step, epoch, losses[0], losses[1], _lossScale, Determined(engineParameters), Determined(twinParameters), differences);
             steps.Add(drift);

@@ -10,7 +10,7 @@ namespace Parity.Torch.Twin;
 /// ours. Each call runs in a dispose scope, so no tensor outlives it but the parameters, the loaded
 /// batch and the graph between <see cref="Forward()"/> and <see cref="Backward"/>.
 /// </summary>
-public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe, IForwardInto, IGradientInjection, ITrainingLoss
+public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe, IForwardInto, IParametersInto, IGradientInjection, ITrainingLoss
 {
     readonly ScalarType _dtype;
     // Every parameter and buffer in state_dict order (what GetParameters and SetParameters exchange), and the parameters alone, which train.
@@ -82,6 +82,13 @@ public sealed class TwinBackend : IPhasedBackend, IOptimizerState, ILayerProbe, 
     {
         lock (TorchRuntime.Gate)
             return _names.Select((name, i) => HostTensors.ToHost(name, _state[i])).ToList();
+    }
+
+    public void GetParametersInto(IReadOnlyList<double[]> values)
+    {
+        lock (TorchRuntime.Gate)
+            for (var i = 0; i < _state.Count; i++)
+                HostTensors.CopyTo(_state[i], values[i]);
     }
 
     public void SetParameters(IReadOnlyList<HostTensor> parameters)
