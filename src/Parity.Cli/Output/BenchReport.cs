@@ -65,7 +65,7 @@ public sealed record BestReport(BestSideReport Engine, BestSideReport Twin, doub
         new PeakReport(runtime.Peak.DType, runtime.Peak.Size, runtime.Peak.Threads, runtime.Peak.Gflops, runtime.Peak.Kernel));
 }
 
-/// <summary>A side's best: its thread count, median training step, GFLOP/s and their fraction of the peak, the rounds it was timed in, and the median at each count tried (in the round of median ratio).</summary>
+/// <summary>A side's best: its thread count, median training step, GFLOP/s and their fraction of the peak, and the median at each count tried (in the round of median ratio).</summary>
 public sealed record BestSideReport(int Threads, double TrainStepMs, double Gflops, double FractionOfPeak, IReadOnlyList<ThreadsPointReport> ByThreads)
 {
     public static BestSideReport From(AtBest side, double fractionOfPeak) => new(side.Best.Threads, side.Best.Timing.TrainStep.MedianMs, side.Best.Timing.Gflops, fractionOfPeak,
