@@ -103,7 +103,7 @@ public class AllocationTests
     {
         var (backend, batch) = Setup(dtype, body, rows: 512);
         using (backend)
-            AssertSplitInFourAllocatesNothing(backend, batch);
+            AssertSplitAllocatesNothing(backend, batch);
     });
 
     /// <summary>A small GPT (<see cref="TinyGpt"/>, attention dropout on) trained with AdamW, from a hand-written description.</summary>
@@ -129,16 +129,17 @@ public class AllocationTests
     [InlineData("float32")]
     public void A_step_of_a_small_gpt_split_across_threads_allocates_nothing_either(string dtype) => OnBlasThreads(2, () =>
     {
-        // 64 rows of 5 positions make four parts.
+        // 64 rows of 5 positions make parts.
         var (backend, batch) = SetupGpt(dtype, rows: 64);
         using (backend)
-            AssertSplitInFourAllocatesNothing(backend, batch);
+            AssertSplitAllocatesNothing(backend, batch);
     });
 
-    static void AssertSplitInFourAllocatesNothing(IBackend backend, Batch batch)
+    static void AssertSplitAllocatesNothing(IBackend backend, Batch batch)
     {
         Assert.Equal(0, BytesPerSteps(backend, batch, steps: 20));
-        Assert.Equal(4, LoadedParts(backend));
+        // Four parts, or two of a large step (RowSplit.OnePartPerThreadWork): split either way.
+        Assert.True(LoadedParts(backend) > 1, $"{LoadedParts(backend)} part: the step was not split");
         // Each of the engine's other threads counts its own bytes after each phase (the process-wide
         // count would also hold whatever the test runner allocates meanwhile). The pauses let them
         // record their last phase: a late record can only hide bytes, never add some.

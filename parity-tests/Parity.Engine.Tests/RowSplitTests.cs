@@ -61,25 +61,26 @@ public class RowSplitTests
         var alone = Train(spec, threads: 1);
         var split = Train(spec, threads: 2);
 
-        AssertSplitInFour(alone, split, tolerance);
+        AssertSplit(alone, split, 4, tolerance);
     }
 
     [Fact]
     public void A_split_step_of_a_wide_model_sums_the_parts_gradients_on_every_thread_up_to_rounding()
     {
-        // 2 → 4096 → 25 → 2: 115,000 gradient values, summed across the parts in blocks that both threads take.
+        // 2 → 4096 → 25 → 2: 115,000 gradient values, summed across the parts in blocks that both threads take;
+        // a large step, in one part per thread.
         var spec = Spec("float64", "cross-entropy", 1000, width: 4096);
 
         var alone = Train(spec, threads: 1);
         var split = Train(spec, threads: 2);
 
-        AssertSplitInFour(alone, split, 1e-13);
+        AssertSplit(alone, split, 2, 1e-13);
     }
 
     [Fact]
     public void Split_steps_come_out_the_same_bits_run_after_run_on_a_busy_machine()
     {
-        // 67,000 values: every step hands out parts, merge blocks and Adam's blocks in turn, three counts.
+        // 67,000 values: every step hands out parts (one per thread, a large step), merge blocks and Adam's blocks in turn, three counts.
         // Two threads spinning beside it take the cores away at random moments; with the phase's count
         // read apart from the ticket, a thread late from one phase ran an item of the next twice, and
         // 40 such runs under three busy loops gave 4 different results.
@@ -109,7 +110,7 @@ public class RowSplitTests
                 using var backend = EngineBackend.Create(ModelDescriptions.Describe(spec), InitialParameters.Create(spec));
                 for (var step = 0; step < 200; step++)
                     backend.TrainStep(batch);
-                Assert.Equal(4, ((ISplitTraining)backend).LoadedParts);
+                Assert.Equal(2, ((ISplitTraining)backend).LoadedParts);
                 results.Add(Convert.ToHexString(backend.GetParameters().SelectMany(p => p.Data).SelectMany(BitConverter.GetBytes).ToArray()));
             }
             Assert.Single(results);
@@ -142,7 +143,7 @@ public class RowSplitTests
         var alone = Train(spec, threads: 1);
         var split = Train(spec, threads: 2);
 
-        AssertSplitInFour(alone, split, 1e-5);
+        AssertSplit(alone, split, 4, 1e-5);
     }
 
     [Theory]
@@ -155,7 +156,7 @@ public class RowSplitTests
         var alone = TrainGpt(dtype, threads: 1);
         var split = TrainGpt(dtype, threads: 2);
 
-        AssertSplitInFour(alone, split, tolerance);
+        AssertSplit(alone, split, 4, tolerance);
     }
 
     /// <summary>Ten SGD steps of <see cref="TinyGpt"/> (attention dropout on) on ten batches of 64 rows, on <paramref name="threads"/> threads.</summary>
@@ -178,11 +179,11 @@ public class RowSplitTests
         }
     }
 
-    /// <summary>The two-thread run took four parts, the one-thread run none, and both computed the same losses and parameters within <paramref name="tolerance"/>.</summary>
-    static void AssertSplitInFour((double[] Losses, double[] Parameters, int Parts) alone, (double[] Losses, double[] Parameters, int Parts) split, double tolerance)
+    /// <summary>The two-thread run took <paramref name="parts"/> parts, the one-thread run none, and both computed the same losses and parameters within <paramref name="tolerance"/>.</summary>
+    static void AssertSplit((double[] Losses, double[] Parameters, int Parts) alone, (double[] Losses, double[] Parameters, int Parts) split, int parts, double tolerance)
     {
         Assert.Equal(1, alone.Parts);
-        Assert.Equal(4, split.Parts);
+        Assert.Equal(parts, split.Parts);
         for (var i = 0; i < alone.Losses.Length; i++)
             Assert.Equal(alone.Losses[i], split.Losses[i], tolerance * Math.Abs(alone.Losses[i]));
         var scale = alone.Parameters.Max(Math.Abs);
@@ -195,9 +196,12 @@ public class RowSplitTests
     [InlineData(1000, 312, 1, 1)]       // one thread: nothing to split onto
     [InlineData(100, 312, 2, 1)]        // too few rows for two parts of 64
     [InlineData(200, 312, 2, 3)]        // three parts of 64 rows or more
-    [InlineData(256, 100_352, 2, 4)]    // the Fashion-MNIST MLP's largest product: four copies of 3.2 MB of gradients fit the cache
-    [InlineData(256, 400_000, 2, 1)]    // four copies of 12.8 MB do not: the BLAS's own threads
-    public void Only_batches_whose_gradient_copies_fit_the_cache_are_split(int rows, int width, int threads, int parts) =>
+    [InlineData(1000, 999, 2, 4)]       // 3,997 gradient values times 1,000 rows: just below a large step
+    [InlineData(1000, 1000, 2, 2)]      // 4,001 values: a large step, one part per thread
+    [InlineData(256, 100_352, 2, 2)]    // the Fashion-MNIST MLP's largest product: two copies of 3.2 MB of gradients fit the cache
+    [InlineData(256, 400_000, 2, 2)]    // two copies of 12.8 MB too
+    [InlineData(256, 1_000_000, 2, 1)]  // two copies of 32 MB do not: the BLAS's own threads
+    public void Batches_are_split_while_their_gradient_copies_fit_the_cache_and_a_large_step_in_one_part_per_thread(int rows, int width, int threads, int parts) =>
         Assert.Equal(parts, RowSplitRule(rows, width, threads));
 
     static int RowSplitRule(int rows, int width, int threads)

@@ -39,8 +39,18 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
     /// </summary>
     public const long MaxSplitGradientBytes = 32L << 20;
 
-    /// <summary>Parts per thread: more than one, so that a thread held up costs a part, not half the step.</summary>
-    const int PartsPerThread = 2;
+    /// <summary>
+    /// Rows times gradient values (a sixth of a dense step's operations) from which each thread takes one part
+    /// of the batch; a smaller step is cut into two parts per thread, so that a thread held up costs a part,
+    /// not half the step. A large step's parts run long enough that halving their count pays more: larger
+    /// products and half the per-part work. Measured in one process, two engines stepping in turn, 10 steps
+    /// each, on the 2-core Xeon (parity-tests/bench), one part against two per thread, ratio of medians: Fashion
+    /// MLP float32 0.907 and 0.906 (256 rows × 235k values), float64 0.902 and 0.906, Fashion CNN 0.950 and 0.967
+    /// (64 × 207k), GPT 0.997 and 0.993 (32 × 820k). With a busy loop on one of the cores: the MLPs 0.70–0.94, the
+    /// CNN 0.975, the GPT 1.014, but the disk MLP's step (1,000 × 1,376, 0.2 ms) 1.12–2.17, where quiet it took
+    /// 0.89: its parts are too short for a thread that has lost its core to be waited for.
+    /// </summary>
+    public const long OnePartPerThreadWork = 4_000_000;
 
     /// <summary>Gradient values per block of the sum of the parts' gradients, and the fewest values worth a fork and join to sum or update.</summary>
     const int MergeBlock = 1 << 14, MinParallelValues = 1 << 16;
@@ -93,13 +103,15 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
     /// run well. A convolution's step also copies every position into columns, pools and activates them:
     /// work only a split runs on every core, so it is split whatever its size. A dense model is split while
     /// its parts' gradient copies stay in the cache (<see cref="MaxSplitGradientBytes"/>). Split, its products
-    /// share no thread with the BLAS: a thread the machine takes away for a while holds up one part, where
-    /// the BLAS's static halves wait for it — the Fashion MLP's float64 step on two threads beside a busy
-    /// loop on one core took 14–24 ms unsplit, 4.6–5.0 ms split, 4.6 ms on one thread.
+    /// share no thread with the BLAS, whose static halves wait for a thread the machine takes away for a
+    /// while — the Fashion MLP's float64 step on two threads beside a busy loop on one core took 14–24 ms
+    /// unsplit, 4.6–5.0 ms split in four parts, 4.6 ms on one thread. Each thread takes one part of a large
+    /// step and two of a small one (<see cref="OnePartPerThreadWork"/>).
     /// </summary>
     public static int PartsFor(int rows, long positions, long gradientValues, int threads)
     {
-        var parts = (int)Math.Min(PartsPerThread * threads, rows * positions / MinColumnsPerPart);
+        var partsPerThread = (long)rows * gradientValues >= OnePartPerThreadWork ? 1 : 2;
+        var parts = (int)Math.Min(partsPerThread * threads, rows * positions / MinColumnsPerPart);
         var pays = positions > 1 || gradientValues * Unsafe.SizeOf<T>() * parts <= MaxSplitGradientBytes;
         return threads > 1 && parts > 1 && pays ? Math.Min(parts, rows) : 1;
     }
