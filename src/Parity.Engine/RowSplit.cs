@@ -47,7 +47,7 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
     /// each, on the 2-core Xeon (parity-tests/bench), one part against two per thread, ratio of medians: Fashion
     /// MLP float32 0.907 and 0.906 (256 rows × 235k values), float64 0.902 and 0.906, Fashion CNN 0.950 and 0.967
     /// (64 × 207k), GPT 0.997 and 0.993 (32 × 820k). With a busy loop on one of the cores: the MLPs 0.70–0.94, the
-    /// CNN 0.975, the GPT 1.014, but the disk MLP's step (1,000 × 1,376, 0.2 ms) 1.12–2.17, where quiet it took
+    /// CNN 0.975, the GPT 1.014, but the disk MLP's step (1,000 × 1,401, 0.2 ms) 1.12–2.17, where quiet it took
     /// 0.89: its parts are too short for a thread that has lost its core to be waited for.
     /// </summary>
     public const long OnePartPerThreadWork = 4_000_000;
