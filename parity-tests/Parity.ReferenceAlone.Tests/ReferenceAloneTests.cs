@@ -51,6 +51,20 @@ public class ReferenceAloneTests(ITestOutputHelper log)
         static string Text(List<double[]> rounds) => string.Join("; ", rounds.Select(r => string.Join(", ", r.Select(ms => ms.ToString("F4")))));
     }
 
+    [Fact]
+    public void A_session_times_the_reference_round_after_round_in_the_process_it_warmed_up_once()
+    {
+        // parity bench's rounds: one process, one warm-up, then a timing at every thread count each time it is asked.
+        var spec = SpecLoader.Load(Path.Combine(Repository.Root, "parity-tests", "bench", "disk-mlp-f64-b1000.yaml"));
+        using var session = Cli.Commands.ReferenceAlone.Session.Start(spec, Environment.ProcessorCount, new BenchmarkOptions(0.05));
+        for (var round = 0; round < 3; round++)
+        {
+            var counts = session.Next().Counts;
+            Assert.Equal(Enumerable.Range(1, Environment.ProcessorCount), counts.Select(c => c.Threads));
+            Assert.All(counts, c => Assert.True(c.Timing.TrainStep.MedianMs > 0, $"round {round}, {c.Threads} thread(s): {c.Timing.TrainStep.MedianMs} ms"));
+        }
+    }
+
     static (double Parity, double Plain, int Best) Compare(List<double[]> parity, List<double[]> plain)
     {
         // Each side's least disturbed round, at the thread count the plain loop runs best on: under load the two-thread

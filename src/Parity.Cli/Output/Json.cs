@@ -14,4 +14,9 @@ public static class Json
     };
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+
+    static readonly JsonSerializerOptions OneLineOptions = new(Options) { WriteIndented = false };
+
+    /// <summary>The same conventions on one line, for a reply in a line-by-line exchange between processes.</summary>
+    public static string SerializeLine<T>(T value) => JsonSerializer.Serialize(value, OneLineOptions);
 }
