@@ -74,8 +74,11 @@ public class ReferenceAloneTests(ITestOutputHelper log)
     }
 
     /// <summary>parity reference-alone on the spec, started as parity bench starts it: its median at each thread count.</summary>
-    static double[] ReferenceAlone(string spec) =>
-        [.. Cli.Commands.ReferenceAlone.Time(SpecLoader.Load(spec), Environment.ProcessorCount, new BenchmarkOptions(Seconds)).Counts.Select(c => c.Timing.TrainStep.MedianMs)];
+    static double[] ReferenceAlone(string spec)
+    {
+        using var session = Cli.Commands.ReferenceAlone.Session.Start(SpecLoader.Load(spec), Environment.ProcessorCount, new BenchmarkOptions(Seconds));
+        return [.. session.Next().Counts.Select(c => c.Timing.TrainStep.MedianMs)];
+    }
 
     /// <summary><see cref="PlainLoop"/> in a process of its own, prepared as the reference-alone process is: its median at each thread count.</summary>
     static double[] Plain()

@@ -34,13 +34,6 @@ public static class ReferenceAlone
     /// <summary>Whether these arguments run the hidden command, which must find the native libraries untouched.</summary>
     public static bool Runs(string[] args) => args is [Name, ..];
 
-    /// <summary>Times the spec's reference alone at 1 to <paramref name="cores"/> threads once, in a process of its own.</summary>
-    public static AtBest Time(ParitySpec spec, int cores, BenchmarkOptions options)
-    {
-        using var session = Session.Start(spec, cores, options);
-        return session.Next();
-    }
-
     /// <summary>
     /// A reference-alone process kept for all of a spec's rounds: started and warmed up once, then timed at every
     /// thread count each time <see cref="Next"/> asks, so that the rounds alternating it with the engine cost one
