@@ -206,9 +206,9 @@ public static unsafe class Gemm
             return;
         }
         // A·Bᵀ with a small B — a narrow layer's forward, X·Wᵀ — is multiplied as A·(Bᵀ copied): OpenBLAS's kernels for
-        // a transposed B ran 1.2–2.8× the time of its plain ones on such a copy (SkylakeX, one thread, copy included):
-        // the disk MLP's 250 × 25 · (25 × 25)ᵀ in float64 0.71, at k = 2 0.77, with 1,000 rows 0.65; a B wider, or
-        // longer in k, than NarrowTransposed gained nothing or lost (k = 64: 0.48–1.76).
+        // a transposed B are its slow ones at such shapes, and the copy and a plain product took 0.36–0.85 of their time
+        // (SkylakeX, one thread): the disk MLP's 250 × 25 · (25 × 25)ᵀ in float64 0.71, at k = 2 0.77, with 1,000 rows
+        // 0.65. At k = 64 the ratio went from 0.48 to 1.76 by shape, so a longer B stays as it is.
         if (transposeB && n < NarrowTransposed && k <= NarrowTransposed)
         {
             // At most 32 × 32 values, on the stack: a step allocates nothing. It lasts until Blas returns.
