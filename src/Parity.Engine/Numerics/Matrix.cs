@@ -70,13 +70,21 @@ public sealed class Matrix<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>
     /// sums[j] += Σ_r this[r, j], adding the rows in order as libtorch's sum over dim 0 does (a float32
-    /// bias gradient summed in another order sends lockstep training 600× further from libtorch);
-    /// vectorised across the columns, each column's running sum held in a register.
+    /// bias gradient summed in another order sends lockstep training 600× further from libtorch). A matrix
+    /// of at least <see cref="RowWiseSumColumns"/> columns is added a row at a time onto the sums, which stay
+    /// in the cache while the rows stream past; a narrower one a column strip at a time, each column's
+    /// running sum held in a register. Both add each column's values in the same order: the same bits.
     /// </summary>
     public void AddColumnSumsTo(Span<T> sums)
     {
         if (sums.Length != Cols)
             throw new ArgumentException($"{sums.Length} sums for a [{Rows}, {Cols}] matrix");
+        if (Cols >= RowWiseSumColumns)
+        {
+            for (var r = 0; r < Rows; r++)
+                TensorPrimitives.Add(sums, Row(r), sums);
+            return;
+        }
         var j = 0;
         for (; j <= Cols - Vector<T>.Count; j += Vector<T>.Count)
         {
@@ -93,6 +101,15 @@ public sealed class Matrix<T> where T : unmanaged, IFloatingPointIeee754<T>
             sums[j] = sum;
         }
     }
+
+    /// <summary>
+    /// Column strips walk the rows at a stride of a whole row, a new cache line and every few rows a new page
+    /// per load, which the prefetcher does not follow: at 2048 rows of 512 float32 columns (a GPT's MLP bias)
+    /// they took 614 µs where rows added onto the sums took 204, at 384 columns 347 against 118, at 128 67
+    /// against 38, at 70 34 against 19 (256 × 100 float64: 6.4 against 3.7). At 32 columns and fewer a row is
+    /// too short for the row-at-a-time call (2048 × 25: 10 against 19 µs; 1000 × 1 float64: 0.6 against 4.2).
+    /// </summary>
+    const int RowWiseSumColumns = 64;
 
     public static Matrix<T> From(int rows, int cols, ReadOnlySpan<double> values)
     {
