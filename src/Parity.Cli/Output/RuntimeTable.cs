@@ -14,7 +14,7 @@ public static class RuntimeTable
 {
     // How many times each side was timed alone: rounds that alternate the sides, or once (--repetitions).
     static string Rounds(IReadOnlyList<(RuntimeResult Result, IReadOnlyList<TargetResult> Targets)> runs) =>
-        runs.Count > 0 && runs[0].Result.Rounds.Count is var rounds and > 1 ? $", in {rounds} rounds that alternate the engine and the reference, each side shown from the round whose ratio is the median" : "";
+        runs.Count > 0 && runs[0].Result.Rounds.Count is var rounds and > 1 ? $", in {rounds} rounds that alternate the engine and the reference, each side shown from the round whose ratio is the median (the lowest and the highest round's ratio in brackets after it: how far the machine moved it within the run)" : "";
 
     public static string Markdown(IReadOnlyList<(RuntimeResult Result, IReadOnlyList<TargetResult> Targets)> runs, MachineReport machine)
     {
@@ -34,7 +34,7 @@ public static class RuntimeTable
             var model = Model(spec);
             var dtype = spec.DType.ToString().ToLowerInvariant();
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| `{spec.Name}` | {model} | {dtype} | {side.Rows} | {Ms(engine)} | {Ms(reference)} | {result.Ratio:F2} | {side.Ratio:F2} · {result.SideBySideThreads.Engine}/{result.SideBySideThreads.Reference} | {engine.Timing.Gflops:F1} | {result.EngineOfPeak:P0} ({result.Peak.Gflops:F0}) | {side.Engine.AllocBytesPerStep?.ToString("0.#", CultureInfo.InvariantCulture) ?? "–"} | {Targets(targets)} |"));
+                $"| `{spec.Name}` | {model} | {dtype} | {side.Rows} | {Ms(engine)} | {Ms(reference)} | {Ratio(result)} | {side.Ratio:F2} · {result.SideBySideThreads.Engine}/{result.SideBySideThreads.Reference} | {engine.Timing.Gflops:F1} | {result.EngineOfPeak:P0} ({result.Peak.Gflops:F0}) | {side.Engine.AllocBytesPerStep?.ToString("0.#", CultureInfo.InvariantCulture) ?? "–"} | {Targets(targets)} |"));
         }
         return text.ToString();
     }
@@ -71,6 +71,11 @@ public static class RuntimeTable
 
     static string OpenBlas(MachineReport machine, string which) =>
         $"OpenBLAS with its {machine.BlasKernel} kernel {which}(Parity names it by the CPU's vector instructions unless OPENBLAS_CORETYPE names one)";
+
+    /// <summary>The headline ratio, and with more than one round, the range of the rounds' ratios: a target missed or met within that range is the machine's draw as much as the engine's.</summary>
+    static string Ratio(RuntimeResult result) => result.Rounds.Count > 1
+        ? string.Create(CultureInfo.InvariantCulture, $"{result.Ratio:F2} ({result.RatioRange.Lowest:F2}–{result.RatioRange.Highest:F2})")
+        : string.Create(CultureInfo.InvariantCulture, $"{result.Ratio:F2}");
 
     static string Ms(ThreadTiming best) => string.Create(CultureInfo.InvariantCulture, $"{best.Timing.TrainStep.MedianMs:0.000} ({best.Timing.TrainStep.IqrMs:0.000}) · {best.Threads}");
 

@@ -46,6 +46,11 @@ public sealed record RuntimeResult(BenchmarkResult SideBySide, SideThreads SideB
     /// <summary>The headline: the engine's best training step over the reference's best, each timed alone, in the median round.</summary>
     public double Ratio => Median.Ratio;
 
+    /// <summary>The lowest and the highest of the rounds' ratios: how far the machine moved the headline within one run.</summary>
+    public (double Lowest, double Highest) RatioRange => Rounds.Count > 0
+        ? (Rounds.Min(round => round.Ratio), Rounds.Max(round => round.Ratio))
+        : throw new InvalidOperationException("no round was timed");
+
     /// <summary>The engine's GFLOP/s at its best as a fraction of the product peak.</summary>
     public double EngineOfPeak => Engine.Best.Timing.Gflops / Peak.Gflops;
 
