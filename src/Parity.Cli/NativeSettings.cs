@@ -20,8 +20,8 @@ namespace Parity.Cli;
 /// (disk: 0.55 ms) in the same conditions; 0.1 ms of spin (GOMP_SPINCOUNT=10000) still gave 17 ms.
 /// A short spin does speed TorchSharp up on a machine with nothing else to run: with GOMP_SPINCOUNT=100000
 /// (about 1 ms) the Fashion CNN's step beside the engine took 9.8 ms instead of 14.5 and the suite 147 s
-/// instead of 170 (one run each); but beside one busy process the Fashion MLP's lockstep training took 19.9 s instead of
-/// 10.3 (10,000 spins: 12.1), and CI runs test projects side by side.</item>
+/// instead of 170 (one run each); but beside one busy process the Fashion MLP's lockstep training took
+/// 19.9 s instead of 10.3 (10,000 spins: 12.1), and CI runs test projects side by side.</item>
 /// <item><c>OPENBLAS_THREAD_TIMEOUT=20</c>: an idle OpenBLAS thread spins (on sched_yield) for 2^20
 /// cycles, about 0.4 ms — long enough to stay awake between one step's products — instead of 2^28,
 /// about 0.1 s, which spills into TorchSharp's turn on the same two cores.</item>
