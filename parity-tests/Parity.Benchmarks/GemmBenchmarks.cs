@@ -12,7 +12,7 @@ namespace Parity.Benchmarks;
 public class GemmBenchmarks
 {
     Matrix<double> _x = null!, _w = null!, _y = null!, _dy = null!, _dw = null!, _column = null!, _vector = null!;
-    Matrix<float> _image = null!, _w1 = null!, _h1 = null!, _dh1 = null!, _dw1 = null!;
+    Matrix<float> _image = null!, _w1 = null!, _h1 = null!, _dh1 = null!, _dw1 = null!, _partImage = null!, _partH1 = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -21,6 +21,7 @@ public class GemmBenchmarks
         (_x, _w, _y, _dy, _dw) = (Random<double>(1000, 25), Random<double>(25, 25), new(1000, 25), Random<double>(1000, 25), new(25, 25));
         (_column, _vector) = (new Matrix<double>(1000, 1), Random<double>(1, 25));
         (_image, _w1, _h1, _dh1, _dw1) = (Random<float>(256, 784), Random<float>(256, 784), new(256, 256), Random<float>(256, 256), new(256, 784));
+        (_partImage, _partH1) = (Random<float>(128, 784), new(128, 256));
     }
 
     [Benchmark(Description = "y = x·Wᵀ  1000×25·25×25 f64")]
@@ -34,6 +35,10 @@ public class GemmBenchmarks
 
     [Benchmark(Description = "h = x·W₁ᵀ  256×784·784×256 f32")]
     public void WideForward() => Gemm.Multiply(_image, false, _w1, true, _h1, accumulate: false);
+
+    // Fewer rows than outputs: made as hᵀ = W₁·xᵀ, then transposed into h.
+    [Benchmark(Description = "h = x·W₁ᵀ  128×784·784×256 f32 (a part's)")]
+    public void PartForward() => Gemm.Multiply(_partImage, false, _w1, true, _partH1, accumulate: false);
 
     [Benchmark(Description = "dW₁ += dHᵀ·x  256×256·256×784 f32")]
     public void WideWeightGradient() => Gemm.Multiply(_dh1, true, _image, false, _dw1, accumulate: true);

@@ -43,8 +43,9 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// </summary>
     const int DirectWidth = 256;
 
-    // Each thread packs into its own buffers, made once: a row-split part's products allocate nothing.
-    [ThreadStatic] static T[]? _packedA, _packedB;
+    // Each thread packs into its own buffers, made once: a row-split part's products allocate nothing. The
+    // transposed-product buffer grows to the largest such product the thread has made, once.
+    [ThreadStatic] static T[]? _packedA, _packedB, _transposed;
 
     /// <summary>
     /// Whether this kernel takes a product of that shape from OpenBLAS's Haswell kernel. On the Zen 5 where
@@ -73,22 +74,52 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         Reserve();
         // No k: the product is zero, and C is set to it unless the product accumulates.
-        if (k == 0 && !accumulate)
-            for (var i = 0; i < m; i++)
-                new Span<T>(c + (long)i * ldc, n).Clear();
-        // A·Bᵀ wider than it is high (a convolution's weight gradient, 32×144 over 12,544; a linear
-        // layer's forward in a part) is made as Cᵀ = op(B)ᵀ·op(A)ᵀ written into C transposed: the
-        // operand packed one value at a time is then op(A), not the wider Bᵀ. Each output is the same
-        // products summed in the same order, so the bits do not change.
-        if (transposeB && m < n)
-            Product(false, !transposeA, n, m, k, b, ldb, a, lda, c, 1, ldc, accumulate);
-        else
-            Product(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, 1, accumulate);
+        if (k == 0)
+        {
+            if (!accumulate)
+                for (var i = 0; i < m; i++)
+                    new Span<T>(c + (long)i * ldc, n).Clear();
+            return;
+        }
+        if (!(transposeB && m < n))
+        {
+            Product(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+            return;
+        }
+        // A·Bᵀ wider than it is high (a convolution's weight gradient, 32×144 over 12,544; a linear layer's
+        // forward in a part) is made as Cᵀ = op(B)ᵀ·op(A)ᵀ: the operand packed one value at a time is then
+        // op(A), not the wider Bᵀ. Cᵀ is made in a buffer, a whole tile stored at a time, and transposed into C
+        // a square at a time: written into C directly, each tile went value by value through a buffer of its
+        // own, and the Fashion MLP's first layer in a part (128 × 784 · (256 × 784)ᵀ) took 1.3× as long. C
+        // accumulated goes into the buffer first; each output is the same sums added in the same order, so the
+        // bits do not change.
+        if (_transposed is null || _transposed.Length < (long)m * n)
+            _transposed = GC.AllocateUninitializedArray<T>(m * n, pinned: true);
+        fixed (T* transposed = _transposed)
+        {
+            if (accumulate)
+                Transpose(c, ldc, m, n, transposed, m);
+            Product(false, !transposeA, n, m, k, b, ldb, a, lda, transposed, m, accumulate);
+            Transpose(transposed, m, n, m, c, ldc);
+        }
     }
 
-    /// <summary>C = op(A)·op(B) (+ C) with C's element (i, j) at c[i·rowStride + j·columnStride].</summary>
+    /// <summary>Target [cols, rows] (rows <paramref name="targetStride"/> apart) = source [rows, cols]ᵀ (rows <paramref name="sourceStride"/> apart).</summary>
+    static void Transpose(T* source, long sourceStride, int rows, int cols, T* target, long targetStride)
+    {
+        var square = Vector256<T>.Count;
+        var (squareRows, squareCols) = (rows / square * square, cols / square * square);
+        for (var i = 0; i < squareRows; i += square)
+            for (var j = 0; j < squareCols; j += square)
+                TransposeSquare(source + i * sourceStride + j, sourceStride, target + j * targetStride + i, (int)targetStride);
+        for (var i = 0; i < rows; i++)
+            for (var j = i < squareRows ? squareCols : 0; j < cols; j++)
+                target[j * targetStride + i] = source[i * sourceStride + j];
+    }
+
+    /// <summary>C = op(A)·op(B) (+ C), C's rows <paramref name="ldc"/> apart.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Product(bool transposeA, bool transposeB, int m, int n, int k, T* a, int lda, T* b, int ldb, T* c, long rowStride, long columnStride, bool accumulate)
+    static void Product(bool transposeA, bool transposeB, int m, int n, int k, T* a, int lda, T* b, int ldb, T* c, long ldc, bool accumulate)
     {
         // A wide product packs each block of op(A) once for its many B panels. A narrow one reads op(A) where it
         // lies: packing it cost as much as the product (the CNN's conv2 forward, 12544×32×144, ran 3.4× faster
@@ -127,7 +158,7 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
                                     rows = packedA;
                                     (ra, ka) = (1, Height);
                                 }
-                                Tile(kc, rows, ra, ka, packedB + j * kc, c + (i0 + i) * rowStride + (j0 + j) * columnStride, rowStride, columnStride, Math.Min(Height, mc - i), Math.Min(Width, nc - j), add);
+                                Tile(kc, rows, ra, ka, packedB + j * kc, c + (i0 + i) * ldc + j0 + j, ldc, Math.Min(Height, mc - i), Math.Min(Width, nc - j), add);
                             }
                     }
                 }
@@ -228,11 +259,11 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>
     /// The register tile: C[0..h, 0..w] (+)= Σₚ A[·, p]·b[p] over twelve rows of op(A), row r's value at
-    /// k = p at a[r·ra + p·ka] (a packed panel, or the rows where they lie), and one B panel; a tile cut
-    /// by C's edge, or written into C transposed, goes through a buffer.
+    /// k = p at a[r·ra + p·ka] (a packed panel, or the rows where they lie), and one B panel, C's rows
+    /// <paramref name="ldc"/> apart; a tile cut by C's edge goes through a buffer.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Tile(int kc, T* a, long ra, long ka, T* b, T* c, long rowStride, long columnStride, int h, int w, bool add)
+    static void Tile(int kc, T* a, long ra, long ka, T* b, T* c, long ldc, int h, int w, bool add)
     {
         // Rows 0–5 from a, rows 6–11 from a second pointer six rows down, each at five offsets: eleven offsets of
         // their own, with the loop's pointers, took more registers than x64 has, and six were reloaded from the
@@ -255,11 +286,11 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
             lower += ka;
             b += 2 * lanes;
         }
-        var full = h == Height && w == 2 * lanes && columnStride == 1;
-        // A cut or transposed tile is written whole into a buffer of its own width, then its h × w corner into C.
+        var full = h == Height && w == 2 * lanes;
+        // A cut tile is written whole into a buffer of its own width, then its h × w corner into C.
         var buffer = stackalloc T[full ? 0 : Height * 2 * lanes];
         var target = full ? c : buffer;
-        var stride = full ? rowStride : 2 * lanes;
+        var stride = full ? ldc : 2 * lanes;
         var adds = full && add;
         Store(target, lanes, adds, c00, c01); Store(target + stride, lanes, adds, c10, c11);
         Store(target + 2 * stride, lanes, adds, c20, c21); Store(target + 3 * stride, lanes, adds, c30, c31);
@@ -272,7 +303,7 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
         for (var r = 0; r < h; r++)
             for (var j = 0; j < w; j++)
             {
-                ref var output = ref c[r * rowStride + j * columnStride];
+                ref var output = ref c[r * ldc + j];
                 output = add ? output + buffer[r * 2 * lanes + j] : buffer[r * 2 * lanes + j];
             }
     }
