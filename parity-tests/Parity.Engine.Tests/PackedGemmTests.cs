@@ -14,7 +14,7 @@ namespace Parity.Engine.Tests;
 public class PackedGemmTests
 {
     public static IEnumerable<object[]> Cases =>
-        from shape in new[] { (64, 32, 16), (77, 45, 17), (100, 33, 800), (70, 1030, 40), (5, 3, 2), (2, 25, 25), (1000, 10, 9), (7, 5, 0), (20, 300, 500) }
+        from shape in new[] { (64, 32, 16), (77, 45, 17), (100, 33, 800), (70, 1030, 40), (40, 150, 700), (5, 3, 2), (2, 25, 25), (1000, 10, 9), (7, 5, 0), (20, 300, 500) }
         from transposeA in new[] { false, true }
         from transposeB in new[] { false, true }
         from accumulate in new[] { false, true }

@@ -48,14 +48,17 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
     [ThreadStatic] static T[]? _packedA, _packedB, _transposed;
 
     /// <summary>
-    /// Whether this kernel takes a product of that shape from OpenBLAS's Haswell kernel. On the Zen 5 where
-    /// this was measured, OpenBLAS was faster on narrow products (the disk MLP's 25 wide: it does not pad
-    /// them to a tile) and on A·Bᵀ over a few rows, where packing Bᵀ (one value at a time here, with
-    /// vector transposes in OpenBLAS) cost as much as the product: a convolution's weight gradient 32×144
-    /// over 3,136, a part's 16 rows of a linear layer. Such products now pack op(A) instead (Multiply),
-    /// which this rule has not been measured against.
+    /// Whether this kernel takes a product of that shape from OpenBLAS. On the Zen 5 where this was first
+    /// measured, OpenBLAS was faster on narrow products (the disk MLP's 25 wide: it does not pad them to a
+    /// tile) and on A·Bᵀ over a few rows, where packing Bᵀ one value at a time cost as much as the product.
+    /// Such a product wider than high is now made transposed (Multiply), packing the few rows instead, and
+    /// on the 5th-generation Xeon it beat OpenBLAS's SkylakeX kernel on one thread (best of 15, hot caches):
+    /// the Fashion CNN's conv2 weight gradient in a part, 32 × 6,272 · (144 × 6,272)ᵀ, 431–433 µs against
+    /// 635–653 in float32 and 864–875 against 1,205–1,208 in float64; its first linear layer in a part,
+    /// 32 × 1,568 · (128 × 1,568)ᵀ, 91–99 against 140–142 µs. A·Bᵀ over 32 to 63 rows and no wider stays
+    /// with OpenBLAS, unmeasured.
     /// </summary>
-    public static bool Takes(int m, int n, int k, bool transposeB) => m >= 32 && n >= 32 && k >= 16 && (!transposeB || m >= 64);
+    public static bool Takes(int m, int n, int k, bool transposeB) => m >= 32 && n >= 32 && k >= 16 && (!transposeB || m >= 64 || m < n);
 
     /// <summary>
     /// Makes this thread's pack buffers: the engine's own threads do so when they start, so that a step
