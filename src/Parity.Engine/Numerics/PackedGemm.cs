@@ -93,9 +93,9 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
         // forward in a part) is made as Cᵀ = op(B)ᵀ·op(A)ᵀ: the operand packed one value at a time is then
         // op(A), not the wider Bᵀ. Cᵀ is made in a buffer, a whole tile stored at a time, and transposed into C
         // a square at a time: written into C directly, each tile went value by value through a buffer of its
-        // own, and the Fashion MLP's first layer in a part (128 × 784 · (256 × 784)ᵀ) took 1.3× as long. C
-        // accumulated goes into the buffer first; each output is the same sums added in the same order, so the
-        // bits do not change.
+        // own, and the Fashion MLP's first layer in a part (128 × 784 · (256 × 784)ᵀ) took 1.21–1.26× as
+        // long. C accumulated goes into the buffer first; each output is the same sums added in the same
+        // order, so the bits do not change.
         if (_transposed is null || _transposed.Length < (long)m * n)
             _transposed = GC.AllocateUninitializedArray<T>(m * n, pinned: true);
         fixed (T* transposed = _transposed)
