@@ -25,7 +25,7 @@ public class RuntimeTableTests
         var spec = SpecLoader.Load(Path.Combine(Repository.Root, "parity-tests", "bench", "disk-mlp-f64-b1000.yaml"));
         // The engine's step 1 ms in every round, the reference's 2, 4 and 2.5: ratios 0.5, 0.25 and 0.4.
         var rounds = new[] { 2.0, 4.0, 2.5 }.Select(reference => new AloneRound(Alone(1.0), Alone(reference))).ToList();
-        var side = new BenchmarkResult(spec, 1000, FlopCount.Of(spec, 1000), Timing(1.0), Timing(2.0));
+        var side = new BenchmarkResult(spec, 1000, FlopCount.Of(spec, 1000), BenchTimings.TrainStep(1.0), BenchTimings.TrainStep(2.0));
         var result = new RuntimeResult(side, SideThreads.Both(2), rounds, new GemmPeak("float64", GemmPeak.SquareSize, 2, 100, "openblas"));
         var machine = new MachineReport("a CPU", 2, 0.1, "AVX2", "openblas", "Haswell", PackedKernel: false, PackedForAll: false);
 
@@ -37,8 +37,5 @@ public class RuntimeTableTests
         Assert.Contains("| 0.50 | 0.50 · 2/2 |", RuntimeTable.Markdown([(result with { Rounds = [rounds[0]] }, [])], machine));
     }
 
-    static AtBest Alone(double milliseconds) => new([new ThreadTiming(1, Timing(milliseconds))]);
-
-    static BackendTiming Timing(double milliseconds) =>
-        new("backend", null, null, null, new PhaseTiming(milliseconds, milliseconds, milliseconds), 0, 1, 10, true, TimingSource.TrainStep);
+    static AtBest Alone(double milliseconds) => new([new ThreadTiming(1, BenchTimings.TrainStep(milliseconds))]);
 }

@@ -44,14 +44,12 @@ public class StepThreadsTests
         Assert.Contains("over 10 layers", StepThreads.Explain(Spec(deeper, rows), 2, new SideThreads(2, 1)));
     }
 
-    static BackendTiming Timing(double ms) => new("b", null, null, null, new PhaseTiming(ms, ms, ms), null, 1 / ms, 10, true, TimingSource.TrainStep);
-
     [Fact]
     public void A_side_at_its_best_is_its_fastest_thread_count_and_the_ratio_is_of_the_bests()
     {
-        var engine = AtBest.Measure(3, threads => Timing(new[] { 3.0, 2.0, 2.5 }[threads - 1]));
-        var reference = new AtBest([new ThreadTiming(1, Timing(4)), new ThreadTiming(2, Timing(8))]);
-        var side = new BenchmarkResult(Spec("[linear: 1]", 10), 10, new FlopCount(1, 1, 1), Timing(2), Timing(8));
+        var engine = AtBest.Measure(3, threads => BenchTimings.TrainStep(new[] { 3.0, 2.0, 2.5 }[threads - 1]));
+        var reference = new AtBest([new ThreadTiming(1, BenchTimings.TrainStep(4)), new ThreadTiming(2, BenchTimings.TrainStep(8))]);
+        var side = new BenchmarkResult(Spec("[linear: 1]", 10), 10, new FlopCount(1, 1, 1), BenchTimings.TrainStep(2), BenchTimings.TrainStep(8));
         var result = new RuntimeResult(side, SideThreads.Both(2), [new AloneRound(engine, reference)], new GemmPeak("float64", 1024, 2, 2, "OpenBLAS Haswell"));
 
         Assert.Equal([1, 2, 3], engine.Counts.Select(c => c.Threads));
@@ -68,10 +66,10 @@ public class StepThreadsTests
     public void The_headline_is_the_round_of_median_ratio_not_each_side_s_fastest_round()
     {
         static AloneRound Round(double engine, double reference) =>
-            new(new AtBest([new ThreadTiming(1, Timing(engine)), new ThreadTiming(2, Timing(engine + 1))]), new AtBest([new ThreadTiming(2, Timing(reference))]));
+            new(new AtBest([new ThreadTiming(1, BenchTimings.TrainStep(engine)), new ThreadTiming(2, BenchTimings.TrainStep(engine + 1))]), new AtBest([new ThreadTiming(2, BenchTimings.TrainStep(reference))]));
         // A fast minute for both sides, a slow one for both, and one between: each side's fastest would pair 1 with 4.
         var (fast, slow, between) = (Round(1, 2), Round(3, 4), Round(2, 3));
-        var side = new BenchmarkResult(Spec("[linear: 1]", 10), 10, new FlopCount(1, 1, 1), Timing(2), Timing(8));
+        var side = new BenchmarkResult(Spec("[linear: 1]", 10), 10, new FlopCount(1, 1, 1), BenchTimings.TrainStep(2), BenchTimings.TrainStep(8));
         var peak = new GemmPeak("float64", 1024, 2, 2, "OpenBLAS Haswell");
 
         var result = new RuntimeResult(side, SideThreads.Both(2), [fast, slow, between], peak);
