@@ -78,7 +78,7 @@ public class OpHelperTests
     }
 
     /// <summary>The layer as a model description has it: options, and one sample's input and output shapes (the catalogue's rule).</summary>
-    static LayerDescription Layer(string kind, string options, string inputShape)
+    internal static LayerDescription Layer(string kind, string options, string inputShape)
     {
         var parsed = JsonNode.Parse(options)!.AsObject();
         int[] input = [.. inputShape.Split(',').Select(int.Parse)];
@@ -234,7 +234,7 @@ public class OpHelperTests
             FiniteDifferences.AssertMatches(FiniteDifferences.Gradient(parameter.Value.Data, Functional), parameter.Grad.Data, $"{layer.Kind} {parameter.Name}");
     }
 
-    static int Count(int[] shape) => shape.Aggregate(1, (n, d) => n * d);
+    internal static int Count(int[] shape) => shape.Aggregate(1, (n, d) => n * d);
 
     static double[] Host<T>(T[] values) where T : unmanaged, IFloatingPointIeee754<T> => values.Select(double.CreateChecked).ToArray();
 }

@@ -15,33 +15,30 @@ public class TwinMaxPoolTests
 {
     static readonly double[] Values = [-0.0, 0.0, -0.0, 0.0, -0.0, 0.0, -0.0, 0.0, -1, double.NegativeInfinity, 1, 2, double.NaN, double.PositiveInfinity];
 
+    /// <summary>Each of the catalogue's max-pool2d examples, the Fashion CNN's first pool, and windows that overlap (an input the maximum of several), as described layers.</summary>
     public static TheoryData<string, string, ScalarType> Cases()
     {
+        var op = LayerOps.Of("max-pool2d");
         var cases = new TheoryData<string, string, ScalarType>();
-        var examples = LayerOps.Of("max-pool2d").Examples.Select(e => ((JsonObject)e.Given.DeepClone(), e.InputShape))
-            // the Fashion CNN's first pool; and windows that overlap, where an input is the maximum of several
-            .Append((new JsonObject { ["kernel_size"] = new JsonArray(2, 2) }, [16, 28, 28]))
-            .Append((new JsonObject { ["kernel_size"] = new JsonArray(3, 3), ["stride"] = new JsonArray(1, 2), ["padding"] = new JsonArray(1, 0) }, [3, 7, 6]));
-        foreach (var (given, shape) in examples)
+        var examples = op.Examples.Append(new(new() { ["kernel_size"] = new JsonArray(2, 2) }, [16, 28, 28]))
+            .Append(new(new() { ["kernel_size"] = new JsonArray(3, 3), ["stride"] = new JsonArray(1, 2), ["padding"] = new JsonArray(1, 0) }, [3, 7, 6]));
+        foreach (var example in examples)
             foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
-                cases.Add(given.ToJsonString(), string.Join(",", shape), dtype);
+                cases.Add(op.Describe(op.Settle(example.Given), example.InputShape).ToJsonString(), string.Join(",", example.InputShape), dtype);
         return cases;
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Without_a_gradient_the_same_bits_as_with_one(string given, string inputShape, ScalarType dtype)
+    public void Without_a_gradient_the_same_bits_as_with_one(string options, string inputShape, ScalarType dtype)
     {
-        var op = LayerOps.Of("max-pool2d");
-        var settings = op.Settle(JsonNode.Parse(given)!.AsObject());
-        int[] shape = [.. inputShape.Split(',').Select(int.Parse)];
-        var layer = new LayerDescription(0, "max-pool2d", op.Describe(settings, shape), shape, op.Shape(settings, shape));
+        var layer = OpHelperTests.Layer("max-pool2d", options, inputShape);
         const int rows = 4;
-        var random = new Random(shape.Sum());
-        var input = Enumerable.Range(0, rows * shape.Aggregate(1, (n, d) => n * d)).Select(_ => Values[random.Next(Values.Length)]).ToArray();
+        var random = new Random(layer.InputShape.Sum());
+        var input = Enumerable.Range(0, rows * OpHelperTests.Count(layer.InputShape)).Select(_ => Values[random.Next(Values.Length)]).ToArray();
         using var scope = NewDisposeScope();
         var pool = TwinOps.Layer(layer, new Dictionary<string, TorchSharp.Modules.Parameter>(), new Dictionary<string, Tensor>(), new TwinMode());
-        var x = HostTensors.ToTorch(input, [rows, .. shape.Select(d => (long)d)], dtype);
+        var x = HostTensors.ToTorch(input, [rows, .. layer.InputShape.Select(d => (long)d)], dtype);
 
         var withGradient = HostTensors.ToHost(pool(x.detach().requires_grad_()));
         double[] without;

@@ -69,7 +69,7 @@ public static class TwinOps
             // copies (float32, one thread), half its forward. Both kernels keep a window's first maximum (or first NaN), so the
             // values are the same bits. Only without a gradient: the channels-last backward hands its gradient down in
             // channels-last strides, and the layers below then ran their backward 2.2× slower.
-            return input => is_grad_enabled() || input.dim() != 4 ? F.max_pool2d(input, kernel, stride, padding)
+            return input => is_grad_enabled() ? F.max_pool2d(input, kernel, stride, padding)
                 : F.max_pool2d(input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2), kernel, stride, padding).contiguous();
         },
         ["avg-pool2d"] = (layer, _) =>
