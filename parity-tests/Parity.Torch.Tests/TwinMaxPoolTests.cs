@@ -6,10 +6,12 @@ using static TorchSharp.torch;
 namespace Parity.Torch.Tests;
 
 /// <summary>
-/// The twin's max-pool2d runs libtorch's channels-last kernel when no gradient is taken (every evaluation) and the
-/// [N, C, H, W] kernel when one is: the two must give the same bits, or the twin's evaluation would part from its
-/// training. The inputs are drawn from few values, so that most windows hold ties — −0 beside +0 among them, which
-/// only the first-maximum rule tells apart — and NaNs and infinities.
+/// The twin's max-pool2d takes its maxima from libtorch's channels-last kernel: the values alone without a gradient
+/// (every evaluation), and with one the input gathered at those maxima, which autograd differentiates. Both must give
+/// the bits of F.max_pool2d over [N, C, H, W], the values and the gradient of the input, or the twin would not be what
+/// a PyTorch user's model computes. The inputs are drawn from few values, so that most windows hold ties — −0 beside
+/// +0 among them, which only the first-maximum rule tells apart — and NaNs and infinities; the upstream gradient holds
+/// ±0 too, whose sign a backward that added in another order would change.
 /// </summary>
 public class TwinMaxPoolTests
 {
@@ -30,7 +32,7 @@ public class TwinMaxPoolTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Without_a_gradient_the_same_bits_as_with_one(string options, string inputShape, ScalarType dtype)
+    public void With_and_without_a_gradient_the_bits_of_max_pool2d(string options, string inputShape, ScalarType dtype)
     {
         var layer = OpHelperTests.Layer("max-pool2d", options, inputShape);
         const int rows = 4;
@@ -39,14 +41,29 @@ public class TwinMaxPoolTests
         using var scope = NewDisposeScope();
         var pool = TwinOps.Layer(layer, new Dictionary<string, TorchSharp.Modules.Parameter>(), new Dictionary<string, Tensor>(), new TwinMode());
         var x = HostTensors.ToTorch(input, [rows, .. layer.InputShape.Select(d => (long)d)], dtype);
+        var (kernel, stride, padding) = (Longs(layer, "kernel_size"), Longs(layer, "stride"), Longs(layer, "padding"));
+        var plainInput = x.detach().requires_grad_();
+        var plain = nn.functional.max_pool2d(plainInput, kernel, stride, padding);
+        // ±0, and values whose sums depend on the order in which they are added (an input the maximum of several windows).
+        var upstream = HostTensors.ToTorch([.. Enumerable.Range(0, (int)plain.numel()).Select(_ => random.Next(3) switch { 0 => -0.0, 1 => 0.0, _ => Math.Exp(20 * random.NextDouble() - 10) * (random.Next(2) * 2 - 1) })], plain.shape, dtype);
+        plain.backward([upstream]);
 
-        var withGradient = HostTensors.ToHost(pool(x.detach().requires_grad_()));
-        double[] without;
+        var twinInput = x.detach().requires_grad_();
+        var twin = pool(twinInput);
+        twin.backward([upstream]);
+        Tensor evaluated;
         using (no_grad())
-            without = HostTensors.ToHost(pool(x));
+            evaluated = pool(x);
 
-        Assert.Equal(withGradient.Select(BitConverter.DoubleToInt64Bits), without.Select(BitConverter.DoubleToInt64Bits));
-        Assert.Contains(withGradient, double.IsNaN);
-        Assert.Contains(withGradient, v => v == 0 && double.IsNegative(v));
+        var expected = Bits(plain);
+        Assert.Equal(expected, Bits(twin));
+        Assert.Equal(expected, Bits(evaluated));
+        Assert.Equal(Bits(plainInput.grad!), Bits(twinInput.grad!));
+        Assert.Contains(HostTensors.ToHost(plain), double.IsNaN);
+        Assert.Contains(HostTensors.ToHost(plain), v => v == 0 && double.IsNegative(v));
     }
+
+    static long[] Longs(LayerDescription layer, string name) => [.. layer.Integers(name).Select(n => (long)n)];
+
+    static IEnumerable<long> Bits(Tensor t) => HostTensors.ToHost(t).Select(BitConverter.DoubleToInt64Bits);
 }

@@ -7,10 +7,13 @@ namespace Parity.Harness.Shrinking;
 public sealed record Reduction(string Change, MappingNode Spec);
 
 /// <summary>
-/// The reductions <see cref="Shrinker"/> tries on a spec's YAML tree, in a fixed order: first fewer epochs, batch
-/// rows and data examples, which make every later check cheap; then a layer pair (a hidden linear and its
-/// activation) or a single layer out of the model; the optimizer's options other than its learning rate, the
-/// schedule and the clipping; and narrower layers. A reduction may make a spec that does not load (a layer whose shapes no longer
+/// The reductions <see cref="Shrinker"/> tries on a spec's YAML tree, in a fixed order, each chosen to make the
+/// checks after it cheaper: first fewer epochs; then a layer pair (a hidden linear and its activation) or a
+/// single layer out of the model, which cuts the coordinates finite differences check in full mode and the work
+/// of every evaluation; then fewer batch rows and data examples; the optimizer's options other than its learning
+/// rate, the schedule and the clipping; and narrower layers. Layers before rows: finite differences evaluate the
+/// model once or twice per coordinate, so the number of parameters, not of rows, sets a small spec's check — the
+/// numpy example's planted bug (1,185 parameters) took 4.2–4.6 s a try until its layers went, whatever its rows. A reduction may make a spec that does not load (a layer whose shapes no longer
 /// fit, a loss that needs another output width): the loader refuses it, and it is not tried. Working on the
 /// tree, not on <c>ParitySpec</c>, lets the loader validate every candidate and lets the result be written
 /// as the YAML a user reads.
@@ -22,12 +25,8 @@ public static class SpecReductions
 
     public static IEnumerable<Reduction> Of(MappingNode spec)
     {
-        foreach (var (block, key) in new[] { ("train", "epochs"), ("train", "batch"), ("data", "train"), ("data", "test") })
-            if (Entry(spec, block) is MappingNode mapping && Entry(mapping, key) is ScalarNode value)
-                foreach (var smaller in Smaller(value.Value))
-                    yield return new Reduction($"{block}.{key} {value.Value} → {smaller}", With(spec, block, With(mapping, key, value with { Value = Text(smaller) })));
-        if (Entry(spec, "data") is MappingNode data && Entry(data, "validation") is not null)
-            yield return new Reduction("dropped data.validation", With(spec, "data", Without(data, "validation")));
+        foreach (var reduction in Fewer(spec, ("train", "epochs")))
+            yield return reduction;
         if (Entry(spec, "model") is SequenceNode model)
         {
             for (var i = 0; i + 1 < model.Items.Count; i++)
@@ -36,6 +35,10 @@ public static class SpecReductions
             for (var i = 0; i < model.Items.Count; i++)
                 yield return new Reduction($"removed layer {i} ({Word(model.Items[i])})", With(spec, "model", model with { Items = [.. model.Items.Where((_, j) => j != i)] }));
         }
+        foreach (var reduction in Fewer(spec, ("train", "batch"), ("data", "train"), ("data", "test")))
+            yield return reduction;
+        if (Entry(spec, "data") is MappingNode data && Entry(data, "validation") is not null)
+            yield return new Reduction("dropped data.validation", With(spec, "data", Without(data, "validation")));
         foreach (var key in new[] { "clip", "schedule" })
             if (Entry(spec, key) is not null)
                 yield return new Reduction($"dropped {key}", Without(spec, key));
@@ -48,6 +51,15 @@ public static class SpecReductions
                 foreach (var (width, narrower) in Widths(layers.Items[i]))
                     yield return new Reduction($"narrowed layer {i} ({Word(layers.Items[i])}) to {width}",
                         With(spec, "model", layers with { Items = [.. layers.Items.Select((item, j) => j == i ? narrower : item)] }));
+    }
+
+    /// <summary>Each count of <paramref name="keys"/> (block.key) made smaller, in <see cref="Smaller"/>'s order.</summary>
+    static IEnumerable<Reduction> Fewer(MappingNode spec, params (string Block, string Key)[] keys)
+    {
+        foreach (var (block, key) in keys)
+            if (Entry(spec, block) is MappingNode mapping && Entry(mapping, key) is ScalarNode value)
+                foreach (var smaller in Smaller(value.Value))
+                    yield return new Reduction($"{block}.{key} {value.Value} → {smaller}", With(spec, block, With(mapping, key, value with { Value = Text(smaller) })));
     }
 
     /// <summary>A layer's output width narrowed: <c>linear: N</c>, <c>linear: {out: N}</c>, or an op's <c>out</c> (conv2d's channels).</summary>
