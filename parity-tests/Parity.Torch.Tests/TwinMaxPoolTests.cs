@@ -10,8 +10,9 @@ namespace Parity.Torch.Tests;
 /// (every evaluation), and with one the input gathered at those maxima, which autograd differentiates. Both must give
 /// the bits of F.max_pool2d over [N, C, H, W], the values and the gradient of the input, or the twin would not be what
 /// a PyTorch user's model computes. The inputs are drawn from few values, so that most windows hold ties — −0 beside
-/// +0 among them, which only the first-maximum rule tells apart — and NaNs and infinities; the upstream gradient holds
-/// ±0 too, whose sign a backward that added in another order would change.
+/// +0 among them, which only the first-maximum rule tells apart — and NaNs and infinities. The upstream gradient holds
+/// ±0 and values twenty orders of magnitude apart, whose sums at an input that is the maximum of several overlapping
+/// windows change with the order they are added in.
 /// </summary>
 public class TwinMaxPoolTests
 {

@@ -13,8 +13,9 @@ public sealed record Reduction(string Change, MappingNode Spec);
 /// of every evaluation; then fewer batch rows and data examples; the optimizer's options other than its learning
 /// rate, the schedule and the clipping; and narrower layers. Layers before rows: finite differences evaluate the
 /// model once or twice per coordinate, so the number of parameters, not of rows, sets a small spec's check — the
-/// numpy example's planted bug (1,185 parameters) took 4.2–4.6 s a try until its layers went, whatever its rows. A reduction may make a spec that does not load (a layer whose shapes no longer
-/// fit, a loss that needs another output width): the loader refuses it, and it is not tried. Working on the
+/// numpy example's planted bug (1,185 parameters) took 4.2–4.6 s a try until its layers went, whatever its rows.
+/// A reduction may make a spec that does not load (a layer whose shapes no longer fit, a loss that needs another
+/// output width): the loader refuses it, and it is not tried. Working on the
 /// tree, not on <c>ParitySpec</c>, lets the loader validate every candidate and lets the result be written
 /// as the YAML a user reads.
 /// </summary>
