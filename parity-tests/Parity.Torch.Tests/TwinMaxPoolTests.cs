@@ -42,7 +42,7 @@ public class TwinMaxPoolTests
         using var scope = NewDisposeScope();
         var pool = TwinOps.Layer(layer, new Dictionary<string, TorchSharp.Modules.Parameter>(), new Dictionary<string, Tensor>(), new TwinMode());
         var x = HostTensors.ToTorch(input, [rows, .. layer.InputShape.Select(d => (long)d)], dtype);
-        var (kernel, stride, padding) = (Longs(layer, "kernel_size"), Longs(layer, "stride"), Longs(layer, "padding"));
+        var (kernel, stride, padding) = (TwinOps.Longs(layer, "kernel_size"), TwinOps.Longs(layer, "stride"), TwinOps.Longs(layer, "padding"));
         var plainInput = x.detach().requires_grad_();
         var plain = nn.functional.max_pool2d(plainInput, kernel, stride, padding);
         // ±0, and values whose sums depend on the order in which they are added (an input the maximum of several windows).
@@ -63,8 +63,6 @@ public class TwinMaxPoolTests
         Assert.Contains(HostTensors.ToHost(plain), double.IsNaN);
         Assert.Contains(HostTensors.ToHost(plain), v => v == 0 && double.IsNegative(v));
     }
-
-    static long[] Longs(LayerDescription layer, string name) => [.. layer.Integers(name).Select(n => (long)n)];
 
     static IEnumerable<long> Bits(Tensor t) => HostTensors.ToHost(t).Select(BitConverter.DoubleToInt64Bits);
 }

@@ -258,7 +258,8 @@ public static class TwinOps
         },
     };
 
-    static long[] Longs(Described layer, string name) => [.. layer.Integers(name).Select(n => (long)n)];
+    /// <summary>An option's integers (a kernel's size, strides, padding) as TorchSharp takes them.</summary>
+    public static long[] Longs(Described layer, string name) => [.. layer.Integers(name).Select(n => (long)n)];
 
     static (long, long) Pair(Described layer, string name) => layer.Integers(name) is [var h, var w] ? (h, w) : throw new ArgumentException($"{layer.Kind}: {name} is not a pair");
 
