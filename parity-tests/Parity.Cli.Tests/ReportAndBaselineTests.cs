@@ -51,7 +51,7 @@ public class ReportAndBaselineTests
         Assert.Contains("compares the engine under test, Parity built-in engine, with the reference, TorchSharp 0.107.0 (libtorch 2.10.0)", File.ReadAllText(Path.Combine(temp["reports"], "README.md")));
         Assert.Contains("```mermaid\nxychart-beta", markdown);
         // No --threads: the reference ran a step this small on one thread, the engine on every core, and the runtime section says so and why.
-        Assert.Contains($"It ran on {new Harness.Benchmarks.SideThreads(Environment.ProcessorCount, 1)}, the counts Parity takes for this spec when --threads does not set one", markdown);
+        Assert.Contains($"It ran on {new Harness.Benchmarks.SideThreads(Environment.ProcessorCount, 1)}, the two sides taking turns, the counts Parity takes for this spec when --threads does not set one", markdown);
         var junit = XDocument.Load(Path.Combine(folder, "junit.xml")).Root!;
         Assert.Equal("5", junit.Attribute("tests")!.Value);
         Assert.Equal("0", junit.Attribute("failures")!.Value);

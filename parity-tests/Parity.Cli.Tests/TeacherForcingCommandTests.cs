@@ -68,7 +68,7 @@ public class TeacherForcingReportTests
         };
         var engine = new EngineUnderTest("dampened", (model, initial) => new Engine.EngineBackend<double>(model, initial, parts));
 
-        var evaluation = Harness.Pipeline.SpecEvaluation.Run(spec, Spec.Data.DatasetLoader.Load(spec), Backends.Pair(engine),
+        var evaluation = Harness.Pipeline.SpecEvaluation.Run(spec, Spec.Data.DatasetLoader.Load(spec), Backends.Pair(engine, spec),
             new Harness.Pipeline.EvaluationOptions(Shrink: null, new Harness.Benchmarks.BenchmarkOptions(Repetitions: 1)), new Output.ConsoleProgress(Output.Terminal.On(TextWriter.Null)));
 
         Assert.False(evaluation.Passed);

@@ -17,16 +17,35 @@ public class StepThreadsTests
         """, "threads.yaml");
 
     [Fact]
-    public void The_reference_runs_a_step_of_few_operations_on_one_thread_and_a_large_one_on_every_core_the_engine_on_every_core()
+    public void A_small_step_runs_in_turn_the_reference_on_one_thread_and_a_large_one_at_once_the_cores_shared_out()
     {
         // 2 → 25 → 1 at batch 1000: about 0.5 MFLOP per step; 2 → 1024 → 1024 → 1 at batch 1000: about 6.3 GFLOP.
         var small = Spec("[linear: 25, relu, linear: 1]", 1000);
         var large = Spec("[linear: 1024, relu, linear: 1024, relu, linear: 1]", 1000);
 
         Assert.Equal(new SideThreads(8, 1), StepThreads.For(small, cores: 8));
-        Assert.Equal(new SideThreads(8, 8), StepThreads.For(large, cores: 8));
-        Assert.Contains("It ran on 8 threads for the engine, 1 thread for the reference, the counts Parity takes", StepThreads.Explain(small, 8, new SideThreads(8, 1)));
-        Assert.Contains("It ran on 2 threads, as --threads set", StepThreads.Explain(small, 8, SideThreads.Both(2)));
+        Assert.False(StepThreads.AtOnce(small, new SideThreads(1, 1), cores: 8));
+        Assert.Equal(new SideThreads(4, 4), StepThreads.For(large, cores: 8));
+        Assert.True(StepThreads.AtOnce(large, new SideThreads(4, 4), cores: 8));
+        Assert.Equal(new SideThreads(1, 1), StepThreads.For(large, cores: 2));
+        Assert.Equal(new SideThreads(1, 1), StepThreads.For(large, cores: 1));
+        Assert.False(StepThreads.AtOnce(large, new SideThreads(1, 1), cores: 1));
+        Assert.Contains("It ran on 8 threads for the engine, 1 thread for the reference, the two sides taking turns, the counts Parity takes", StepThreads.Explain(small, 8, new SideThreads(8, 1)));
+        Assert.Contains("It ran on 1 thread each, the two sides taking each lockstep step at once, the counts Parity takes", StepThreads.Explain(large, 2, new SideThreads(1, 1)));
+        Assert.Contains("It ran on 2 threads, the two sides taking turns, as --threads set", StepThreads.Explain(small, 8, SideThreads.Both(2)));
+    }
+
+    [Fact]
+    public void The_sides_step_at_once_from_a_step_of_many_operations_when_their_threads_fit_the_cores()
+    {
+        const string model = "[linear: 64, relu, linear: 1]";
+        var rows = Enumerable.Range(1, 8192).First(r => FlopCount.Of(Spec(model, r), r).TrainStep >= StepThreads.ManyOperationsToOverlap);
+
+        Assert.Equal(new SideThreads(4, 1), StepThreads.For(Spec(model, rows - 1), cores: 4));
+        Assert.Equal(new SideThreads(3, 1), StepThreads.For(Spec(model, rows), cores: 4));
+        Assert.False(StepThreads.AtOnce(Spec(model, rows - 1), new SideThreads(1, 1), cores: 4));
+        Assert.True(StepThreads.AtOnce(Spec(model, rows), new SideThreads(2, 2), cores: 4));
+        Assert.False(StepThreads.AtOnce(Spec(model, rows), new SideThreads(3, 2), cores: 4));
     }
 
     [Fact]
@@ -38,10 +57,10 @@ public class StepThreadsTests
         // The same products with five more layers in between: each of its calls shorter, as a transformer's are.
         const string deeper = "[linear: 512, relu, identity, identity, linear: 512, relu, identity, identity, identity, linear: 1]";
 
-        Assert.Equal(1, StepThreads.For(Spec(model, rows - 1), cores: 2).Reference);
-        Assert.Equal(2, StepThreads.For(Spec(model, rows), cores: 2).Reference);
-        Assert.Equal(1, StepThreads.For(Spec(deeper, rows), cores: 2).Reference);
-        Assert.Contains("over 10 layers", StepThreads.Explain(Spec(deeper, rows), 2, new SideThreads(2, 1)));
+        Assert.Equal(1, StepThreads.For(Spec(model, rows - 1), cores: 4).Reference);
+        Assert.Equal(2, StepThreads.For(Spec(model, rows), cores: 4).Reference);
+        Assert.Equal(1, StepThreads.For(Spec(deeper, rows), cores: 4).Reference);
+        Assert.Contains("over 10 layers", StepThreads.Explain(Spec(deeper, rows), 4, new SideThreads(3, 1)));
     }
 
     [Fact]

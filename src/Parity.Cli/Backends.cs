@@ -30,8 +30,12 @@ public static class Backends
         _ => EngineAssembly.Load(engine),
     }) with { Option = engine };
 
-    /// <summary>The engine under test beside the reference, as the Harness's stages take them.</summary>
-    public static Harness.Pipeline.BackendPair Pair(EngineUnderTest engine) => new(engine.Name, engine.Create, Reference, InitialParameters);
+    /// <summary>
+    /// The engine under test beside the reference, as the Harness's stages take them for <paramref name="spec"/>: at once
+    /// in lockstep when the threads both sides run on now (<see cref="ThreadsFor"/>, <see cref="FixThreads"/>) allow it.
+    /// </summary>
+    public static Harness.Pipeline.BackendPair Pair(EngineUnderTest engine, ParitySpec spec) =>
+        new(engine.Name, engine.Create, Reference, InitialParameters, StepThreads.AtOnce(spec, Threads, Environment.ProcessorCount));
 
     /// <summary>The reference every engine is checked against: the TorchSharp twin.</summary>
     public static IBackend Reference(ModelDescription model, IReadOnlyList<HostTensor> initialParameters) =>

@@ -42,7 +42,7 @@ public static class CheckCommand
         var results = specs.Select(spec =>
         {
             using var threads = Backends.ThreadsFor(spec);
-            return SpecEvaluation.Check(spec, DatasetLoader.Load(spec), Backends.Pair(engine), progress);
+            return SpecEvaluation.Check(spec, DatasetLoader.Load(spec), Backends.Pair(engine, spec), progress);
         }).ToList();
         if (dumpFolder is not null)
         {

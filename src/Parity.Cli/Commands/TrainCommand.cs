@@ -59,11 +59,11 @@ public static class TrainCommand
         var console = Terminal.On(output);
         Terminal.Sides(console, engine);
         var progress = new ConsoleProgress(console);
-        var backends = Backends.Pair(engine);
         var outcomes = specs.Select(spec =>
         {
             using var threads = Backends.ThreadsFor(spec);
             var data = DatasetLoader.Load(spec);
+            var backends = Backends.Pair(engine, spec);
             return side switch
             {
                 EngineSide => SpecTraining.Alone(spec, data, Sides.Engine, engine.Create, Backends.InitialParameters, progress),

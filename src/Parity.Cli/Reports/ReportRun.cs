@@ -120,7 +120,7 @@ public static class ReportRun
     {
         Interruption.Check();
         using var threads = Backends.ThreadsFor(spec);
-        var evaluation = SpecEvaluation.Run(spec, DatasetLoader.Load(spec), Backends.Pair(engine), new EvaluationOptions(shrink, SpecResults.ReportBench), progress);
+        var evaluation = SpecEvaluation.Run(spec, DatasetLoader.Load(spec), Backends.Pair(engine, spec), new EvaluationOptions(shrink, SpecResults.ReportBench), progress);
         // The test loads the engine that PARITY_ENGINE names: a report's engine may live in a scratch folder.
         if (evaluation.Shrunk is { } shrunk)
             ReproductionFiles.Write(Path.Combine(folder, Reproduction.Folder), Reproduction.Of(shrunk, enginePath: ""));

@@ -21,7 +21,7 @@ public static class SpecResults
     {
         using var threads = Backends.ThreadsFor(spec);
         // Loaded once for all its stages: a Fashion-MNIST split is tens of MB, read-only to each of them.
-        var evaluation = SpecEvaluation.Run(spec, DatasetLoader.Load(spec), Backends.Pair(engine), new EvaluationOptions(Shrink: null, ReportBench), progress);
+        var evaluation = SpecEvaluation.Run(spec, DatasetLoader.Load(spec), Backends.Pair(engine, spec), new EvaluationOptions(Shrink: null, ReportBench), progress);
         progress.Verdict(spec.Name, evaluation.Passed);
         return From(evaluation, engine);
     }

@@ -61,7 +61,7 @@ public static class SpecTraining
                 var model = ModelDescriptions.Describe(variant);
                 using var tested = backends.Engine(model, initial);
                 using var twin = backends.Reference(model, initial);
-                return new LockstepTrainer(variant, data).Train(tested, twin, tick);
+                return new LockstepTrainer(variant, data, backends.AtOnce).Train(tested, twin, tick);
             }).ToList());
         return Reported(TrainingVerdicts.Seeds(spec, variants, results, margin), data, progress);
     }
@@ -84,7 +84,7 @@ public static class SpecTraining
 
     static LockstepResult Lockstep(ParitySpec spec, Dataset data, BackendPair backends, IEvaluationProgress progress)
     {
-        var trainer = new LockstepTrainer(spec, data);
+        var trainer = new LockstepTrainer(spec, data, backends.AtOnce);
         var initial = backends.InitialParameters(spec);
         var model = ModelDescriptions.Describe(spec);
         using var tested = backends.Engine(model, initial);
@@ -94,7 +94,7 @@ public static class SpecTraining
 
     static TrainingOutcome Grid(ParitySpec spec, Dataset data, BackendPair backends, IEvaluationProgress progress)
     {
-        var study = new GridStudy(spec, data);
+        var study = new GridStudy(spec, data, backends.AtOnce);
         var initial = backends.InitialParameters(spec);
         var result = progress.Steps($"{spec.Name} (grid of {spec.Grid!.Optimizers.Count}, lockstep)", study.TotalSteps,
             tick => study.Run(backends.Engine, backends.Reference, initial, tick));

@@ -15,8 +15,8 @@ public sealed record GridResult(IReadOnlyList<GridEntry> Entries, int EngineWinn
     public bool SameWinner => EngineWinner == TwinWinner;
 }
 
-/// <summary>Runs a spec's grid: one lockstep training per optimizer setting, from the same initial parameters and batches.</summary>
-public sealed class GridStudy(ParitySpec spec, Dataset data)
+/// <summary>Runs a spec's grid: one lockstep training per optimizer setting, from the same initial parameters and batches, the sides <paramref name="atOnce"/> or in turn (<see cref="Trainer"/>).</summary>
+public sealed class GridStudy(ParitySpec spec, Dataset data, bool atOnce = false)
 {
     public int TotalSteps => new Trainer(spec, data).TotalSteps * spec.Grid!.Optimizers.Count;
 
@@ -31,7 +31,7 @@ public sealed class GridStudy(ParitySpec spec, Dataset data)
             using (var engine = engineFactory(model, initial))
             using (var twin = twinFactory(model, initial))
             {
-                entries.Add(new GridEntry(optimizer, new LockstepTrainer(variant, data).Train(engine, twin, tick)));
+                entries.Add(new GridEntry(optimizer, new LockstepTrainer(variant, data, atOnce).Train(engine, twin, tick)));
                 var evaluator = new SplitEvaluator(variant);
                 confusions.Add((evaluator.Confusion(engine, data.Test), evaluator.Confusion(twin, data.Test)));
             }

@@ -42,10 +42,11 @@ public sealed record LockstepResult(
 /// Trains the engine and the twin in lockstep — same initial parameters, same batches in the same
 /// order — and after every step compares their losses and their parameters (all but those training does not
 /// determine, <see cref="UndeterminedTensors"/>) against the bound rounding alone can explain (<see cref="RoundingBound"/>).
+/// The two take each step <paramref name="atOnce"/> or in turn (<see cref="Trainer"/>).
 /// </summary>
-public sealed class LockstepTrainer(ParitySpec spec, Dataset data)
+public sealed class LockstepTrainer(ParitySpec spec, Dataset data, bool atOnce = false)
 {
-    readonly Trainer _trainer = new(spec, data);
+    readonly Trainer _trainer = new(spec, data, atOnce);
     readonly IReadOnlyDictionary<string, Range> _undetermined = UndeterminedTensors.Of(spec);
 
     // A loss on classes near 0 is lse(z) − z_target, a cancellation of terms at least the size of a uniform guess's

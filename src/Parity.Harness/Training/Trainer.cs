@@ -6,8 +6,10 @@ namespace Parity.Harness.Training;
 /// <summary>
 /// Trains backends per their spec, side by side: the spec's epochs, the seeded batch order, every
 /// backend given the same batch at every step, an evaluation of every split after each epoch.
+/// Two backends <paramref name="atOnce"/> take each training step at the same time (<see cref="AtOnceSteps"/>); their
+/// evaluations, which allocate their splits' batches, in turn.
 /// </summary>
-public sealed class Trainer(ParitySpec spec, Dataset data)
+public sealed class Trainer(ParitySpec spec, Dataset data, bool atOnce = false)
 {
     /// <summary>
     /// The most training rows an epoch's train loss and accuracy are measured on; a larger split is
@@ -33,6 +35,7 @@ public sealed class Trainer(ParitySpec spec, Dataset data)
     {
         var epochs = backends.Select(_ => new List<EpochMetrics>()).ToArray();
         var taken = 0;
+        using var together = atOnce && backends.Count == 2 ? new AtOnceSteps() : null;
         for (var epoch = 1; epoch <= spec.Train.Epochs; epoch++)
         {
             var order = BatchOrder.ForEpoch(spec, epoch, data.Train.Rows);
@@ -40,7 +43,7 @@ public sealed class Trainer(ParitySpec spec, Dataset data)
             {
                 var rows = order.AsSpan(start, Math.Min(spec.Train.Batch, order.Length - start));
                 var batch = Batches.ForStep(spec, data.Train, rows, epoch, start);
-                var losses = step?.Invoke(batch) ?? backends.Select(b => b.TrainStep(batch)).ToArray();
+                var losses = step?.Invoke(batch) ?? together?.Step(backends[0], backends[1], batch) ?? [.. backends.Select(b => b.TrainStep(batch))];
                 afterStep?.Invoke(++taken, epoch, losses, batch);
             }
             foreach (var backend in backends)

@@ -1,0 +1,106 @@
+using Parity.Engine;
+using Parity.Harness.Checks;
+using Parity.Harness.Training;
+using Parity.Spec;
+using Parity.Spec.Data;
+
+namespace Parity.PlantedBugs.Tests;
+
+/// <summary>
+/// Which threads the harness calls the backends on. A TorchSharp twin is not safe beside another thread that
+/// runs managed code: a garbage collection that thread starts can free, mid-call, a native scalar TorchSharp
+/// made for the twin (TorchRuntime.Gate's remarks). So the check, and lockstep training in turn, make every call
+/// on the calling thread; lockstep training at once steps the engine on a thread of its own while the twin steps on
+/// the calling one, with no collection meanwhile — and the same results as in turn, bit for bit.
+/// </summary>
+public class BackendThreadsTests
+{
+    static readonly ParitySpec ThreeLayers = SpecLoader.Load(Path.Combine(Repository.Root, "parity-tests", "specs", "disk-three-layers.yaml"));
+    static readonly ParitySpec Spec = ThreeLayers with { Train = ThreeLayers.Train with { Epochs = 6 } };
+
+    [Fact]
+    public void The_check_calls_the_engine_and_the_twin_on_the_calling_thread_alone()
+    {
+        var calls = new CallThreads();
+        new CheckRunner(calls.Around(EngineBackend.Create), calls.Around(ParityCheck.Twin)).Run(Spec, DatasetLoader.Load(Spec), ParityCheck.Initial(Spec));
+        calls.AssertAllOnThisThread();
+    }
+
+    [Fact]
+    public void Lockstep_training_in_turn_and_its_evaluations_call_the_engine_and_the_twin_on_the_calling_thread_alone()
+    {
+        var calls = new CallThreads();
+        Lockstep(calls, atOnce: false);
+        calls.AssertAllOnThisThread();
+    }
+
+    [Fact]
+    public void Lockstep_training_at_once_steps_the_engine_elsewhere_and_the_twin_here_with_no_collection_meanwhile_and_the_results_of_training_in_turn()
+    {
+        // An engine that allocates a megabyte a step: a hundred steps start collections unless the harness holds them off.
+        var calls = new CallThreads { GarbagePerStep = 1 << 20, SleepPerStep = 2 };
+        var atOnce = Lockstep(calls, atOnce: true);
+        var inTurn = Lockstep(new CallThreads(), atOnce: false);
+
+        Assert.True(atOnce.Steps.Count > 100, $"only {atOnce.Steps.Count} steps");
+        Assert.DoesNotContain(Environment.CurrentManagedThreadId, calls.ThreadsOf("engine", nameof(IBackend.TrainStep)));
+        Assert.Equal([Environment.CurrentManagedThreadId], calls.ThreadsOf("twin"));
+        Assert.Equal(2, calls.MostAtOnce);
+        Assert.DoesNotContain(calls.Collected, c => c.Call == nameof(IBackend.TrainStep));
+        Assert.Equal(inTurn.Steps, atOnce.Steps);
+        Assert.Equal(inTurn.Engine, atOnce.Engine);
+        Assert.Equal(inTurn.Twin, atOnce.Twin);
+    }
+
+    [Fact]
+    public void An_engine_that_allocates_past_half_the_budget_a_step_is_stepped_in_turn_with_the_same_results()
+    {
+        var calls = new CallThreads { GarbagePerStep = (int)AtOnceSteps.AllocationBudget, SleepPerStep = 2 };
+        var atOnce = Lockstep(calls, atOnce: true);
+        var inTurn = Lockstep(new CallThreads(), atOnce: false);
+
+        Assert.Equal(1, calls.MostAtOnce);
+        Assert.Equal(inTurn.Steps, atOnce.Steps);
+    }
+
+    [Fact]
+    public void An_engine_failing_at_once_is_told_by_its_own_exception_after_the_twin_has_finished_its_step()
+    {
+        var model = ModelDescriptions.Describe(Spec);
+        var initial = ParityCheck.Initial(Spec);
+        var calls = new CallThreads();
+        using var engine = new FailingAt(5, EngineBackend.Create(model, initial));
+        using var twin = calls.Around(ParityCheck.Twin)(model, initial);
+
+        var failure = Assert.Throws<InvalidOperationException>(() => new LockstepTrainer(Spec, DatasetLoader.Load(Spec), atOnce: true).Train(engine, twin));
+
+        Assert.Equal("planted failure at step 5", failure.Message);
+        Assert.Equal(5, calls.Count("twin", nameof(IBackend.TrainStep)));
+    }
+
+    static LockstepResult Lockstep(CallThreads calls, bool atOnce)
+    {
+        var model = ModelDescriptions.Describe(Spec);
+        var initial = ParityCheck.Initial(Spec);
+        using var engine = calls.Around(EngineBackend.Create)(model, initial);
+        using var twin = calls.Around(ParityCheck.Twin)(model, initial);
+        return new LockstepTrainer(Spec, DatasetLoader.Load(Spec), atOnce).Train(engine, twin);
+    }
+
+    /// <summary>An engine whose training step fails at step <paramref name="step"/>, and nothing else changed.</summary>
+    sealed class FailingAt(int step, IBackend inner) : IBackend
+    {
+        int _steps;
+
+        public string Name => inner.Name;
+        public IReadOnlyList<HostTensor> GetParameters() => inner.GetParameters();
+        public void SetParameters(IReadOnlyList<HostTensor> parameters) => inner.SetParameters(parameters);
+        public IReadOnlyList<HostTensor> Forward(Batch batch) => inner.Forward(batch);
+        public Gradients ComputeGradients(Batch batch) => inner.ComputeGradients(batch);
+        public void Step() => inner.Step();
+        public double TrainStep(Batch batch) => ++_steps == step ? throw new InvalidOperationException($"planted failure at step {step}") : inner.TrainStep(batch);
+        public Evaluation Evaluate(Batch batch) => inner.Evaluate(batch);
+        public void EndEpoch() => inner.EndEpoch();
+        public void Dispose() => inner.Dispose();
+    }
+}

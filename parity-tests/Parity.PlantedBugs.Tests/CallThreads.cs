@@ -1,0 +1,88 @@
+namespace Parity.PlantedBugs.Tests;
+
+/// <summary>
+/// The threads the calls of every backend it wraps were made on, by the backend's name and the call's, and the
+/// garbage collections any of those calls saw happen between its start and its end.
+/// </summary>
+sealed class CallThreads
+{
+    readonly int _caller = Environment.CurrentManagedThreadId;
+    readonly List<(string Backend, string Call, int Thread)> _calls = [];
+
+    /// <summary>Calls during which a collection happened: (backend, call) each time.</summary>
+    public List<(string Backend, string Call)> Collected { get; } = [];
+
+    /// <summary>Managed bytes each wrapped TrainStep allocates before it steps, as an engine that allocates would.</summary>
+    public int GarbagePerStep { get; init; }
+
+    /// <summary>Milliseconds each wrapped TrainStep sleeps before it steps: long enough for two taken at once to overlap.</summary>
+    public int SleepPerStep { get; init; }
+
+    /// <summary>The most calls that were in flight at one time.</summary>
+    public int MostAtOnce { get; private set; }
+
+    int _inFlight;
+
+    public BackendFactory Around(BackendFactory create) => (model, initial) => new Recorded(create(model, initial), this);
+
+    public IReadOnlyList<int> ThreadsOf(string backend, string? call = null)
+    {
+        lock (_calls)
+            return [.. _calls.Where(c => c.Backend == backend && (call is null || c.Call == call)).Select(c => c.Thread).Distinct()];
+    }
+
+    public int Count(string backend, string call)
+    {
+        lock (_calls)
+            return _calls.Count(c => c.Backend == backend && c.Call == call);
+    }
+
+    public void AssertAllOnThisThread()
+    {
+        lock (_calls)
+        {
+            Assert.True(_calls.Count > 100, $"only {_calls.Count} calls recorded");
+            Assert.Equal([_caller], _calls.Select(c => c.Thread).Distinct());
+        }
+    }
+
+    T Record<T>(string backend, string call, Func<T> work)
+    {
+        lock (_calls)
+        {
+            _calls.Add((backend, call, Environment.CurrentManagedThreadId));
+            MostAtOnce = Math.Max(MostAtOnce, ++_inFlight);
+        }
+        var collections = GC.CollectionCount(0);
+        var result = work();
+        lock (_calls)
+        {
+            if (GC.CollectionCount(0) != collections)
+                Collected.Add((backend, call));
+            _inFlight--;
+        }
+        return result;
+    }
+
+    void Record(string backend, string call, Action work) => Record(backend, call, () => { work(); return 0; });
+
+    sealed class Recorded(IBackend inner, CallThreads calls) : IBackend
+    {
+        public string Name => inner.Name;
+        public IReadOnlyList<HostTensor> GetParameters() => calls.Record(Name, nameof(GetParameters), inner.GetParameters);
+        public void SetParameters(IReadOnlyList<HostTensor> parameters) => calls.Record(Name, nameof(SetParameters), () => inner.SetParameters(parameters));
+        public IReadOnlyList<HostTensor> Forward(Batch batch) => calls.Record(Name, nameof(Forward), () => inner.Forward(batch));
+        public Gradients ComputeGradients(Batch batch) => calls.Record(Name, nameof(ComputeGradients), () => inner.ComputeGradients(batch));
+        public void Step() => calls.Record(Name, nameof(Step), inner.Step);
+        public double TrainStep(Batch batch) => calls.Record(Name, nameof(TrainStep), () =>
+        {
+            if (calls.GarbagePerStep > 0)
+                GC.KeepAlive(new byte[calls.GarbagePerStep]);
+            Thread.Sleep(calls.SleepPerStep);
+            return inner.TrainStep(batch);
+        });
+        public Evaluation Evaluate(Batch batch) => calls.Record(Name, nameof(Evaluate), () => inner.Evaluate(batch));
+        public void EndEpoch() => calls.Record(Name, nameof(EndEpoch), inner.EndEpoch);
+        public void Dispose() => inner.Dispose();
+    }
+}
