@@ -9,7 +9,10 @@ sealed class CallThreads
     readonly int _caller = Environment.CurrentManagedThreadId;
     readonly List<(string Backend, string Call, int Thread)> _calls = [];
 
-    /// <summary>Calls during which a collection happened: (backend, call) each time.</summary>
+    /// <summary>
+    /// Calls that overlapped another wrapped call and saw a collection happen meanwhile: (backend, call) each time. A
+    /// collection during a call with nothing beside it is the calling thread's own, which a twin survives.
+    /// </summary>
     public List<(string Backend, string Call)> Collected { get; } = [];
 
     /// <summary>Managed bytes each wrapped TrainStep allocates before it steps, as an engine that allocates would.</summary>
@@ -21,7 +24,7 @@ sealed class CallThreads
     /// <summary>The most calls that were in flight at one time.</summary>
     public int MostAtOnce { get; private set; }
 
-    int _inFlight;
+    int _inFlight, _overlaps;
 
     public BackendFactory Around(BackendFactory create) => (model, initial) => new Recorded(create(model, initial), this);
 
@@ -48,16 +51,21 @@ sealed class CallThreads
 
     T Record<T>(string backend, string call, Func<T> work)
     {
+        int overlapsBefore, collections;
+        bool besideAnother;
         lock (_calls)
         {
             _calls.Add((backend, call, Environment.CurrentManagedThreadId));
+            besideAnother = _inFlight > 0;
+            if (besideAnother)
+                _overlaps++;
             MostAtOnce = Math.Max(MostAtOnce, ++_inFlight);
+            (overlapsBefore, collections) = (_overlaps, GC.CollectionCount(0));
         }
-        var collections = GC.CollectionCount(0);
         var result = work();
         lock (_calls)
         {
-            if (GC.CollectionCount(0) != collections)
+            if (GC.CollectionCount(0) != collections && (besideAnother || _overlaps != overlapsBefore))
                 Collected.Add((backend, call));
             _inFlight--;
         }
