@@ -88,19 +88,10 @@ public class BackendThreadsTests
     }
 
     /// <summary>An engine whose training step fails at step <paramref name="step"/>, and nothing else changed.</summary>
-    sealed class FailingAt(int step, IBackend inner) : IBackend
+    sealed class FailingAt(int step, IBackend inner) : ForwardingBackend(inner)
     {
         int _steps;
 
-        public string Name => inner.Name;
-        public IReadOnlyList<HostTensor> GetParameters() => inner.GetParameters();
-        public void SetParameters(IReadOnlyList<HostTensor> parameters) => inner.SetParameters(parameters);
-        public IReadOnlyList<HostTensor> Forward(Batch batch) => inner.Forward(batch);
-        public Gradients ComputeGradients(Batch batch) => inner.ComputeGradients(batch);
-        public void Step() => inner.Step();
-        public double TrainStep(Batch batch) => ++_steps == step ? throw new InvalidOperationException($"planted failure at step {step}") : inner.TrainStep(batch);
-        public Evaluation Evaluate(Batch batch) => inner.Evaluate(batch);
-        public void EndEpoch() => inner.EndEpoch();
-        public void Dispose() => inner.Dispose();
+        public override double TrainStep(Batch batch) => ++_steps == step ? throw new InvalidOperationException($"planted failure at step {step}") : Inner.TrainStep(batch);
     }
 }

@@ -90,8 +90,9 @@ public static class SweepCommand
             // On the threads check and train would take for it: a small spec's libtorch calls on two threads spent
             // most of a sweep waking OpenMP's second thread (seeds 1–40: 62 s).
             using var threads = Backends.ThreadsFor(spec);
-            var check = SpecEvaluation.Check(spec, data, Backends.Pair(engine, spec), quiet);
-            var train = SpecTraining.Both(spec, data, Backends.Pair(engine, spec), quiet);
+            var backends = Backends.Pair(engine, spec);
+            var check = SpecEvaluation.Check(spec, data, backends, quiet);
+            var train = SpecTraining.Both(spec, data, backends, quiet);
             var problems = new List<string>();
             if (!check.Passed)
                 problems.AddRange(check.Diagnosis.Prepend($"check: gradients {Verdict(check.Gradients.Passed)}, updates {Verdict(check.Updates.Passed)}, "

@@ -47,11 +47,11 @@ public static class StepThreads
     public static SideThreads For(ParitySpec spec, int cores)
     {
         var operations = Operations(spec);
-        var reference = operations / spec.Model.Count >= ManyOperationsPerLayer ? cores : 1;
+        var manyPerLayer = operations / spec.Model.Count >= ManyOperationsPerLayer;
         if (cores < 2 || operations < ManyOperationsToOverlap)
-            return new(cores, reference);
-        var half = cores / 2;
-        return new(cores - Math.Min(reference, half), Math.Min(reference, half));
+            return new(cores, manyPerLayer ? cores : 1);
+        var reference = manyPerLayer ? cores / 2 : 1;
+        return new(cores - reference, reference);
     }
 
     /// <summary>
@@ -68,10 +68,11 @@ public static class StepThreads
         var operations = Operations(spec);
         var perLayer = operations / spec.Model.Count;
         var step = string.Create(CultureInfo.InvariantCulture, $"its training step counts {operations / 1e6:0.#} MFLOP over {spec.Model.Count} layers, {perLayer / 1e6:0.#} a layer");
+        var chosen = For(spec, cores);
         var ran = AtOnce(spec, used, cores) ? $"{used}{(used.Engine == used.Reference ? " each" : "")}, the two sides taking each lockstep step at once" : $"{used}, the two sides taking turns";
-        return used == For(spec, cores)
+        return used == chosen
             ? $"It ran on {ran}, the counts Parity takes for this spec when --threads does not set one: {step}; from {ManyOperationsToOverlap / 1_000_000} MFLOP a step the sides step at once, each on its share of the cores, and in turn below, each on every core; the reference takes more than one thread from {ManyOperationsPerLayer / 1_000_000} MFLOP a layer up, whose libtorch calls are long enough to share, the engine the rest, of which it uses what the step can."
-            : $"It ran on {ran}, as --threads set ({step}; without it, Parity would take {For(spec, cores)}).";
+            : $"It ran on {ran}, as --threads set ({step}; without it, Parity would take {chosen}).";
     }
 
     static long Operations(ParitySpec spec) => FlopCount.Of(spec, spec.Train.Batch).TrainStep;

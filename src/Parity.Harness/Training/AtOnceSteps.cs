@@ -26,7 +26,7 @@ public sealed class AtOnceSteps : IDisposable
 
     readonly Thread _thread;
     readonly SemaphoreSlim _started = new(0), _finished = new(0);
-    Func<double>? _work;
+    (IBackend Backend, Batch Batch) _work;
     double _loss;
     ExceptionDispatchInfo? _failure;
     bool _fits, _disposed;
@@ -49,7 +49,7 @@ public sealed class AtOnceSteps : IDisposable
                 return InTurn(first, second, batch);
             try
             {
-                Start(() => first.TrainStep(batch));
+                Start(first, batch);
                 // The first finishes before anything is thrown on, so that no backend is called again while it still runs;
                 // its failure (the engine's) is the one told when both fail.
                 (double Loss, ExceptionDispatchInfo? Failure) secondStep;
@@ -87,15 +87,15 @@ public sealed class AtOnceSteps : IDisposable
     double[] InTurn(IBackend first, IBackend second, Batch batch)
     {
         var allocated = GC.GetTotalAllocatedBytes();
-        Start(() => first.TrainStep(batch));
+        Start(first, batch);
         var firstLoss = Finish();
         _fits = GC.GetTotalAllocatedBytes() - allocated <= AllocationBudget / 2;
         return [firstLoss, second.TrainStep(batch)];
     }
 
-    void Start(Func<double> work)
+    void Start(IBackend backend, Batch batch)
     {
-        _work = work;
+        _work = (backend, batch);
         _started.Release();
     }
 
@@ -115,7 +115,7 @@ public sealed class AtOnceSteps : IDisposable
                 return;
             try
             {
-                (_loss, _failure) = (_work!(), null);
+                (_loss, _failure) = (_work.Backend.TrainStep(_work.Batch), null);
             }
             catch (Exception e)
             {

@@ -1,6 +1,6 @@
-namespace Parity.Conformance.Tests.ContractBugs;
+namespace Parity.TestSupport;
 
-/// <summary>A backend that hands every call to another: each planted contract bug overrides the one call it breaks.</summary>
+/// <summary>A backend that hands every call to another: a planted bug (a contract bug, a failing step) overrides the one call it breaks.</summary>
 abstract class ForwardingBackend(IBackend inner) : IBackend
 {
     protected IBackend Inner => inner;
