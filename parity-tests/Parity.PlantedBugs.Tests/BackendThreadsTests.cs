@@ -10,8 +10,8 @@ namespace Parity.PlantedBugs.Tests;
 /// Which threads the harness calls the backends on. A TorchSharp twin is not safe beside another thread that
 /// runs managed code: a garbage collection that thread starts can free, mid-call, a native scalar TorchSharp
 /// made for the twin (TorchRuntime.Gate's remarks). So the check, and lockstep training in turn, make every call
-/// on the calling thread; lockstep training at once steps the engine on a thread of its own while the twin steps on
-/// the calling one, with no collection meanwhile — and the same results as in turn, bit for bit.
+/// on the calling thread; lockstep training at once steps and evaluates the engine on a thread of its own while the
+/// twin does on the calling one, with no collection meanwhile — and the same results as in turn, bit for bit.
 /// </summary>
 public class BackendThreadsTests
 {
@@ -35,7 +35,7 @@ public class BackendThreadsTests
     }
 
     [Fact]
-    public void Lockstep_training_at_once_steps_the_engine_elsewhere_and_the_twin_here_with_no_collection_meanwhile_and_the_results_of_training_in_turn()
+    public void Lockstep_training_at_once_steps_and_evaluates_the_engine_elsewhere_and_the_twin_here_with_no_collection_meanwhile_and_the_results_of_training_in_turn()
     {
         // An engine that allocates a megabyte a step: a hundred steps start collections unless the harness holds them off.
         var calls = new CallThreads { GarbagePerStep = 1 << 20, SleepPerStep = 2 };
@@ -44,9 +44,10 @@ public class BackendThreadsTests
 
         Assert.True(atOnce.Steps.Count > 100, $"only {atOnce.Steps.Count} steps");
         Assert.DoesNotContain(Environment.CurrentManagedThreadId, calls.ThreadsOf("engine", nameof(IBackend.TrainStep)));
+        Assert.DoesNotContain(Environment.CurrentManagedThreadId, calls.ThreadsOf("engine", nameof(IBackend.Evaluate)));
         Assert.Equal([Environment.CurrentManagedThreadId], calls.ThreadsOf("twin"));
         Assert.Equal(2, calls.MostAtOnce);
-        Assert.DoesNotContain(calls.Collected, c => c.Call == nameof(IBackend.TrainStep));
+        Assert.Empty(calls.Collected);
         Assert.Equal(inTurn.Steps, atOnce.Steps);
         Assert.Equal(inTurn.Engine, atOnce.Engine);
         Assert.Equal(inTurn.Twin, atOnce.Twin);
@@ -55,12 +56,30 @@ public class BackendThreadsTests
     [Fact]
     public void An_engine_that_allocates_past_half_the_budget_a_step_is_stepped_in_turn_with_the_same_results()
     {
-        var calls = new CallThreads { GarbagePerStep = (int)AtOnceSteps.AllocationBudget, SleepPerStep = 2 };
+        var calls = new CallThreads { GarbagePerStep = (int)AtOnceCalls.AllocationBudget, SleepPerStep = 2 };
         var atOnce = Lockstep(calls, atOnce: true);
         var inTurn = Lockstep(new CallThreads(), atOnce: false);
 
-        Assert.Equal(1, calls.MostAtOnce);
+        Assert.DoesNotContain(calls.Overlapping, c => c.Call == nameof(IBackend.TrainStep));
+        Assert.Contains(calls.Overlapping, c => c.Call == nameof(IBackend.Evaluate));
         Assert.Equal(inTurn.Steps, atOnce.Steps);
+    }
+
+    [Fact]
+    public void The_first_step_after_an_evaluation_is_taken_in_turn_so_an_engine_remaking_its_buffers_starts_no_collection_beside_the_twin()
+    {
+        // As the built-in engine on one thread does: an epoch's evaluation chunks resize its layers' buffers, and the step
+        // after them resizes them back, past the budget (a CNN's: some 20 MB).
+        var calls = new CallThreads { GarbageAfterEvaluate = (int)AtOnceCalls.AllocationBudget, SleepPerStep = 2 };
+        var atOnce = Lockstep(calls, atOnce: true);
+        var inTurn = Lockstep(new CallThreads(), atOnce: false);
+
+        Assert.Equal(Spec.Train.Epochs - 1, calls.Count("engine", CallThreads.StepAfterEvaluate));
+        Assert.DoesNotContain(calls.Overlapping, c => c.Call == CallThreads.StepAfterEvaluate);
+        Assert.Contains(calls.Overlapping, c => c.Call == nameof(IBackend.TrainStep));
+        Assert.Empty(calls.Collected);
+        Assert.Equal(inTurn.Steps, atOnce.Steps);
+        Assert.Equal(inTurn.Engine, atOnce.Engine);
     }
 
     [Fact]

@@ -18,8 +18,20 @@ sealed class CallThreads
     /// <summary>Managed bytes each wrapped TrainStep allocates before it steps, as an engine that allocates would.</summary>
     public int GarbagePerStep { get; init; }
 
+    /// <summary>
+    /// Managed bytes the first wrapped TrainStep after an Evaluate allocates before it steps, as an engine that remakes
+    /// its layers' buffers for the batch's rows after an evaluation's chunks would.
+    /// </summary>
+    public int GarbageAfterEvaluate { get; init; }
+
     /// <summary>Milliseconds each wrapped TrainStep sleeps before it steps: long enough for two taken at once to overlap.</summary>
     public int SleepPerStep { get; init; }
+
+    /// <summary>Calls that were in flight with another wrapped call at some time: (backend, call) each time.</summary>
+    public List<(string Backend, string Call)> Overlapping { get; } = [];
+
+    /// <summary>The call name a TrainStep that allocates <see cref="GarbageAfterEvaluate"/> is recorded under.</summary>
+    public const string StepAfterEvaluate = "TrainStep after an Evaluate";
 
     /// <summary>The most calls that were in flight at one time.</summary>
     public int MostAtOnce { get; private set; }
@@ -65,8 +77,12 @@ sealed class CallThreads
         var result = work();
         lock (_calls)
         {
-            if (GC.CollectionCount(0) != collections && (besideAnother || _overlaps != overlapsBefore))
-                Collected.Add((backend, call));
+            if (besideAnother || _overlaps != overlapsBefore)
+            {
+                Overlapping.Add((backend, call));
+                if (GC.CollectionCount(0) != collections)
+                    Collected.Add((backend, call));
+            }
             _inFlight--;
         }
         return result;
@@ -76,20 +92,33 @@ sealed class CallThreads
 
     sealed class Recorded(IBackend inner, CallThreads calls) : IBackend
     {
+        bool _evaluated;
+
         public string Name => inner.Name;
         public IReadOnlyList<HostTensor> GetParameters() => calls.Record(Name, nameof(GetParameters), inner.GetParameters);
         public void SetParameters(IReadOnlyList<HostTensor> parameters) => calls.Record(Name, nameof(SetParameters), () => inner.SetParameters(parameters));
         public IReadOnlyList<HostTensor> Forward(Batch batch) => calls.Record(Name, nameof(Forward), () => inner.Forward(batch));
         public Gradients ComputeGradients(Batch batch) => calls.Record(Name, nameof(ComputeGradients), () => inner.ComputeGradients(batch));
         public void Step() => calls.Record(Name, nameof(Step), inner.Step);
-        public double TrainStep(Batch batch) => calls.Record(Name, nameof(TrainStep), () =>
+        public double TrainStep(Batch batch)
         {
-            if (calls.GarbagePerStep > 0)
-                GC.KeepAlive(new byte[calls.GarbagePerStep]);
-            Thread.Sleep(calls.SleepPerStep);
-            return inner.TrainStep(batch);
+            var afterEvaluate = _evaluated && calls.GarbageAfterEvaluate > 0;
+            _evaluated = false;
+            return calls.Record(Name, afterEvaluate ? StepAfterEvaluate : nameof(TrainStep), () =>
+            {
+                if (calls.GarbagePerStep > 0)
+                    GC.KeepAlive(new byte[calls.GarbagePerStep]);
+                if (afterEvaluate)
+                    GC.KeepAlive(new byte[calls.GarbageAfterEvaluate]);
+                Thread.Sleep(calls.SleepPerStep);
+                return inner.TrainStep(batch);
+            });
+        }
+        public Evaluation Evaluate(Batch batch) => calls.Record(Name, nameof(Evaluate), () =>
+        {
+            _evaluated = true;
+            return inner.Evaluate(batch);
         });
-        public Evaluation Evaluate(Batch batch) => calls.Record(Name, nameof(Evaluate), () => inner.Evaluate(batch));
         public void EndEpoch() => calls.Record(Name, nameof(EndEpoch), inner.EndEpoch);
         public void Dispose() => inner.Dispose();
     }

@@ -4,29 +4,33 @@ using Parity.Spec.Data;
 
 namespace Parity.Harness.Training;
 
-/// <summary>Loss, accuracy and confusion of a backend over a whole split, in chunks so memory stays bounded on large splits.</summary>
+/// <summary>Loss, accuracy and confusion of backends over a whole split, in chunks so memory stays bounded on large splits.</summary>
 public sealed class SplitEvaluator(ParitySpec spec)
 {
     readonly int _chunkRows = EvaluationChunk.Rows(spec);
 
-    public (double Loss, double? Accuracy)? Evaluate(IBackend backend, DataSplit? split)
+    /// <summary>
+    /// Each backend's loss and accuracy over <paramref name="split"/>, in order; each chunk gathered once for all of
+    /// them, and evaluated by two <paramref name="together"/> at once when given.
+    /// </summary>
+    public (double Loss, double? Accuracy)[]? Evaluate(IReadOnlyList<IBackend> backends, DataSplit? split, AtOnceCalls? together = null)
     {
         if (split is null || split.Rows == 0)
             return null;
-        var lossSum = 0.0;
-        var (correct, judged) = (0, 0);
-        foreach (var (evaluation, start, rows) in Chunks(backend, split))
-        {
-            // A mean over the split is the row-weighted mean of the chunks' means; a sum adds up.
-            lossSum += spec.Loss.Reduction == Reduction.Mean ? evaluation.Loss * rows : evaluation.Loss;
-            if (split.Labels is not null && spec.Accuracy != AccuracyRule.None)
+        var lossSums = new double[backends.Count];
+        var (correct, judged) = (new int[backends.Count], new int[backends.Count]);
+        foreach (var (evaluations, start, rows) in Chunks(backends, split, together))
+            for (var i = 0; i < backends.Count; i++)
             {
-                var (right, counted) = Accuracy.Count(spec.Accuracy, evaluation, split.Labels.AsSpan(start * split.TargetWidth, rows * split.TargetWidth), rows);
-                (correct, judged) = (correct + right, judged + counted);
+                // A mean over the split is the row-weighted mean of the chunks' means; a sum adds up.
+                lossSums[i] += spec.Loss.Reduction == Reduction.Mean ? evaluations[i].Loss * rows : evaluations[i].Loss;
+                if (split.Labels is not null && spec.Accuracy != AccuracyRule.None)
+                {
+                    var (right, counted) = Accuracy.Count(spec.Accuracy, evaluations[i], split.Labels.AsSpan(start * split.TargetWidth, rows * split.TargetWidth), rows);
+                    (correct[i], judged[i]) = (correct[i] + right, judged[i] + counted);
+                }
             }
-        }
-        var loss = spec.Loss.Reduction == Reduction.Mean ? lossSum / split.Rows : lossSum;
-        return (loss, spec.Accuracy == AccuracyRule.None ? null : (double)correct / judged);
+        return [.. lossSums.Select((sum, i) => (spec.Loss.Reduction == Reduction.Mean ? sum / split.Rows : sum, spec.Accuracy == AccuracyRule.None ? (double?)null : (double)correct[i] / judged[i]))];
     }
 
     /// <summary>counts[true class][predicted class] over the split (classification only); for a sequence, over its scored tokens.</summary>
@@ -35,9 +39,10 @@ public sealed class SplitEvaluator(ParitySpec spec)
         var classes = spec.Shape.Classes ?? throw new InvalidOperationException("a regression has no confusion matrix");
         var counts = Enumerable.Range(0, classes).Select(_ => new int[classes]).ToArray();
         var positions = split.TargetWidth;
-        foreach (var (evaluation, start, rows) in Chunks(backend, split))
+        foreach (var (evaluations, start, rows) in Chunks([backend], split, together: null))
             for (var row = 0; row < rows; row++)
             {
+                var evaluation = evaluations[0];
                 var output = evaluation.Outputs.AsSpan(row * evaluation.Width, evaluation.Width);
                 if (!spec.Shape.IsSequence)
                 {
@@ -51,13 +56,16 @@ public sealed class SplitEvaluator(ParitySpec spec)
         return counts;
     }
 
-    IEnumerable<(Evaluation Evaluation, int Start, int Rows)> Chunks(IBackend backend, DataSplit split)
+    IEnumerable<(Evaluation[] Evaluations, int Start, int Rows)> Chunks(IReadOnlyList<IBackend> backends, DataSplit split, AtOnceCalls? together)
     {
         var all = Enumerable.Range(0, split.Rows).ToArray();
         for (var start = 0; start < split.Rows; start += _chunkRows)
         {
             var rows = Math.Min(_chunkRows, split.Rows - start);
-            yield return (backend.Evaluate(Batches.Gather(split, all.AsSpan(start, rows), spec.TargetEncoding, spec.Shape.Classes ?? 0)), start, rows);
+            var chunk = Batches.Gather(split, all.AsSpan(start, rows), spec.TargetEncoding, spec.Shape.Classes ?? 0);
+            yield return (together is not null && backends.Count == 2
+                ? together.Call(backends[0], backends[1], nameof(IBackend.Evaluate), rows, b => b.Evaluate(chunk))
+                : [.. backends.Select(b => b.Evaluate(chunk))], start, rows);
         }
     }
 }

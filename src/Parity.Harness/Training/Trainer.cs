@@ -6,8 +6,8 @@ namespace Parity.Harness.Training;
 /// <summary>
 /// Trains backends per their spec, side by side: the spec's epochs, the seeded batch order, every
 /// backend given the same batch at every step, an evaluation of every split after each epoch.
-/// Two backends <paramref name="atOnce"/> take each training step at the same time (<see cref="AtOnceSteps"/>); their
-/// evaluations, which allocate their splits' batches, in turn.
+/// Two backends <paramref name="atOnce"/> take each training step, and evaluate each chunk of a split, at the same
+/// time (<see cref="AtOnceCalls"/>).
 /// </summary>
 public sealed class Trainer(ParitySpec spec, Dataset data, bool atOnce = false)
 {
@@ -35,7 +35,7 @@ public sealed class Trainer(ParitySpec spec, Dataset data, bool atOnce = false)
     {
         var epochs = backends.Select(_ => new List<EpochMetrics>()).ToArray();
         var taken = 0;
-        using var together = atOnce && backends.Count == 2 ? new AtOnceSteps() : null;
+        using var together = atOnce && backends.Count == 2 ? new AtOnceCalls() : null;
         for (var epoch = 1; epoch <= spec.Train.Epochs; epoch++)
         {
             var order = BatchOrder.ForEpoch(spec, epoch, data.Train.Rows);
@@ -43,22 +43,24 @@ public sealed class Trainer(ParitySpec spec, Dataset data, bool atOnce = false)
             {
                 var rows = order.AsSpan(start, Math.Min(spec.Train.Batch, order.Length - start));
                 var batch = Batches.ForStep(spec, data.Train, rows, epoch, start);
-                var losses = step?.Invoke(batch) ?? together?.Step(backends[0], backends[1], batch) ?? [.. backends.Select(b => b.TrainStep(batch))];
+                var losses = step?.Invoke(batch) ?? together?.Call(backends[0], backends[1], nameof(IBackend.TrainStep), batch.Rows, b => b.TrainStep(batch))
+                    ?? [.. backends.Select(b => b.TrainStep(batch))];
                 afterStep?.Invoke(++taken, epoch, losses, batch);
             }
             foreach (var backend in backends)
                 backend.EndEpoch();
+            var measured = Measure(backends, epoch, together);
             for (var i = 0; i < backends.Count; i++)
-                epochs[i].Add(Measure(backends[i], epoch));
+                epochs[i].Add(measured[i]);
         }
         return epochs;
     }
 
-    EpochMetrics Measure(IBackend backend, int epoch)
+    EpochMetrics[] Measure(IReadOnlyList<IBackend> backends, int epoch, AtOnceCalls? together)
     {
-        var train = _evaluator.Evaluate(backend, _trainEvaluation)!.Value;
-        var validation = _evaluator.Evaluate(backend, data.Validation);
-        var test = _evaluator.Evaluate(backend, data.Test);
-        return new EpochMetrics(epoch, train.Loss, train.Accuracy, validation?.Loss, validation?.Accuracy, test?.Loss, test?.Accuracy);
+        var train = _evaluator.Evaluate(backends, _trainEvaluation, together)!;
+        var validation = _evaluator.Evaluate(backends, data.Validation, together);
+        var test = _evaluator.Evaluate(backends, data.Test, together);
+        return [.. train.Select((t, i) => new EpochMetrics(epoch, t.Loss, t.Accuracy, validation?[i].Loss, validation?[i].Accuracy, test?[i].Loss, test?[i].Accuracy))];
     }
 }
