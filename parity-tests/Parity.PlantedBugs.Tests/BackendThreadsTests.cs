@@ -1,5 +1,6 @@
 using Parity.Engine;
 using Parity.Harness.Checks;
+using Parity.Harness.Concurrency;
 using Parity.Harness.Training;
 using Parity.Spec;
 using Parity.Spec.Data;
@@ -10,8 +11,9 @@ namespace Parity.PlantedBugs.Tests;
 /// Which threads the harness calls the backends on. A TorchSharp twin is not safe beside another thread that
 /// runs managed code: a garbage collection that thread starts can free, mid-call, a native scalar TorchSharp
 /// made for the twin (TorchRuntime.Gate's remarks). So the check, and lockstep training in turn, make every call
-/// on the calling thread; lockstep training at once steps and evaluates the engine on a thread of its own while the
-/// twin does on the calling one, with no collection meanwhile — and the same results as in turn, bit for bit.
+/// on the calling thread; at once, lockstep training steps and evaluates the engine, and the check takes its finite
+/// differences, on a thread of its own while the twin does on the calling one, with no collection meanwhile — and the
+/// same results as in turn, bit for bit.
 /// </summary>
 public class BackendThreadsTests
 {
@@ -24,6 +26,26 @@ public class BackendThreadsTests
         var calls = new CallThreads();
         new CheckRunner(calls.Around(EngineBackend.Create), calls.Around(ParityCheck.Twin)).Run(Spec, DatasetLoader.Load(Spec), ParityCheck.Initial(Spec));
         calls.AssertAllOnThisThread();
+    }
+
+    [Fact]
+    public void The_check_at_once_takes_the_engines_finite_differences_elsewhere_and_the_twins_here_with_no_collection_meanwhile_and_the_results_in_turn()
+    {
+        // An engine that allocates a megabyte an evaluation: the check's hundreds of loss probes start collections unless held off.
+        var calls = new CallThreads { GarbagePerEvaluate = 1 << 20 };
+        var data = DatasetLoader.Load(Spec);
+        var atOnce = new CheckRunner(calls.Around(EngineBackend.Create), calls.Around(ParityCheck.Twin), atOnce: true).Run(Spec, data, ParityCheck.Initial(Spec));
+        var inTurn = new CheckRunner(EngineBackend.Create, ParityCheck.Twin).Run(Spec, data, ParityCheck.Initial(Spec));
+
+        Assert.DoesNotContain(Environment.CurrentManagedThreadId, calls.ThreadsOf("engine", nameof(IBackend.Evaluate)));
+        Assert.Equal([Environment.CurrentManagedThreadId], calls.ThreadsOf("twin"));
+        Assert.True(calls.Overlapping.Count(c => c.Call == nameof(IBackend.Evaluate)) > 100, $"{calls.Overlapping.Count} calls overlapped");
+        Assert.Empty(calls.Collected);
+        foreach (var (first, second) in new[] { (atOnce.EngineGradcheck, inTurn.EngineGradcheck), (atOnce.TwinGradcheck, inTurn.TwinGradcheck) })
+        {
+            Assert.Equal((second.Passed, second.Mode, second.Checked, second.Kinks, second.MaxRelErr, second.Nondeterminism), (first.Passed, first.Mode, first.Checked, first.Kinks, first.MaxRelErr, first.Nondeterminism));
+            Assert.Equal(second.Failures, first.Failures);
+        }
     }
 
     [Fact]

@@ -24,6 +24,9 @@ sealed class CallThreads
     /// </summary>
     public int GarbageAfterEvaluate { get; init; }
 
+    /// <summary>Managed bytes each wrapped Evaluate allocates before it evaluates.</summary>
+    public int GarbagePerEvaluate { get; init; }
+
     /// <summary>Milliseconds each wrapped TrainStep sleeps before it steps: long enough for two taken at once to overlap.</summary>
     public int SleepPerStep { get; init; }
 
@@ -117,6 +120,8 @@ sealed class CallThreads
         public Evaluation Evaluate(Batch batch) => calls.Record(Name, nameof(Evaluate), () =>
         {
             _evaluated = true;
+            if (calls.GarbagePerEvaluate > 0)
+                GC.KeepAlive(new byte[calls.GarbagePerEvaluate]);
             return inner.Evaluate(batch);
         });
         public void EndEpoch() => calls.Record(Name, nameof(EndEpoch), inner.EndEpoch);

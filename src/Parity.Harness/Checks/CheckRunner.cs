@@ -1,4 +1,5 @@
 using Parity.Harness.Comparison;
+using Parity.Harness.Concurrency;
 using Parity.Harness.Diagnosis;
 using Parity.Spec;
 using Parity.Spec.Data;
@@ -61,14 +62,15 @@ public static class SharedFailures
 /// Runs the checks of one spec on the first mini-batch of epoch 1: gradient parity, each layer
 /// re-synced to TorchSharp's input and upstream gradient, the optimizer
 /// over a few steps, and finite differences on each engine (in float64, whatever the spec's dtype),
-/// each from fresh backends built from the same initial parameters; then the diagnosis.
+/// each from fresh backends built from the same initial parameters; then the diagnosis. <paramref name="atOnce"/>, the
+/// two sides take each finite difference at the same time (<see cref="AtOnceCalls"/>), as lockstep training takes its steps.
 /// </summary>
 /// <remarks>
 /// <paramref name="afterPart"/>, when given, runs after each part, once its backends are disposed of: a
 /// part's copies of a large model's layer outputs and gradients are hundreds of MB of garbage, which a
 /// caller with a memory ceiling (the suite) may want handed back before the next part makes more.
 /// </remarks>
-public sealed class CheckRunner(BackendFactory engine, BackendFactory twin, Action? afterPart = null)
+public sealed class CheckRunner(BackendFactory engine, BackendFactory twin, Action? afterPart = null, bool atOnce = false)
 {
     public CheckResult Run(ParitySpec spec, Dataset data, IReadOnlyList<HostTensor> initial)
     {
@@ -102,12 +104,12 @@ public sealed class CheckRunner(BackendFactory engine, BackendFactory twin, Acti
         // A float32 model's parameters and data are exact in float64, where differences resolve.
         var float64 = spec with { DType = DType.Float64 };
         var model64 = ModelDescriptions.Describe(float64);
-        GradcheckResult engineCheck, twinCheck;
+        GradcheckResult[] gradchecks;
         using (var e = engine(model64, initial))
-            engineCheck = FiniteDifferenceCheck.Run(float64, e, batches[0]);
-        afterPart?.Invoke();
         using (var t = twin(model64, initial))
-            twinCheck = FiniteDifferenceCheck.Run(float64, t, batches[0]);
+        using (var together = atOnce ? new AtOnceCalls() : null)
+            gradchecks = FiniteDifferenceCheck.Run(float64, [e, t], batches[0], together);
+        var (engineCheck, twinCheck) = (gradchecks[0], gradchecks[1]);
 
         var diagnosis = GradientDiagnosis.Explain(spec, batches[0], gradients, resync, updates, engineCheck, twinCheck);
         return new CheckResult(spec, batches[0], initial, gradients, resync, updates, engineCheck, twinCheck, diagnosis, batches);

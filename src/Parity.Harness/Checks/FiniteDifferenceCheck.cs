@@ -1,4 +1,5 @@
 using Parity.Harness.Comparison;
+using Parity.Harness.Concurrency;
 using Parity.Spec;
 
 namespace Parity.Harness.Checks;
@@ -48,21 +49,58 @@ public static class FiniteDifferenceCheck
     public const int FullModeLimit = 4096, Directions = 8, SamplesPerTensor = 16, MinSamplesPerTensor = 4, CoordinateBudget = 256, RecheckSamples = 256;
     const int FailuresKept = 5;
 
-    public static GradcheckResult Run(ParitySpec spec, IBackend backend, Batch batch)
+    /// <summary>
+    /// The check of each of <paramref name="backends"/>, in order. Its bulk, the numerical derivatives (two forwards
+    /// each), two backends <paramref name="together"/> take at once, direction by direction; the rest each in turn.
+    /// </summary>
+    public static GradcheckResult[] Run(ParitySpec spec, IReadOnlyList<IBackend> backends, Batch batch, AtOnceCalls? together = null)
     {
         var tolerance = Tolerances.Gradcheck(spec);
-        var gradients = backend.ComputeGradients(batch);
-        var analytical = Analytical(spec, gradients);
-        var nondeterminism = MaxDifference(analytical, Analytical(spec, backend.ComputeGradients(batch)));
-        var (mode, directions) = ChooseDirections(spec, analytical);
-        var probe = new LossProbe(spec, backend, batch, tolerance.Eps);
+        var sides = backends.Select(backend => Side.Of(spec, backend, batch, tolerance)).ToArray();
+        var derivatives = Derivatives(sides, batch.Rows, together);
+        return [.. sides.Select((side, i) => side.Finish(spec, batch, derivatives[i], tolerance))];
+    }
 
-        var judged = Judge(directions, probe, analytical, tolerance);
-        var fullMode = mode == "fast" && judged.Failed > 0 ? Recheck(spec, judged.Failing, probe, analytical, tolerance) : null;
-        // Last: a layer run alone moves batch norm's buffers, which nothing above may see.
-        var linearity = Linearity(spec, backend, batch, gradients, tolerance);
-        return new GradcheckResult(backend.Name, judged.Failed == 0 && nondeterminism == 0 && linearity.Passed, mode, directions.Count - judged.Kinks, judged.Kinks, judged.MaxRel, judged.Failures,
-            nondeterminism, fullMode, linearity);
+    /// <summary>One backend's check up to its numerical derivatives: its gradient, taken twice, and the directions to probe.</summary>
+    sealed record Side(IBackend Backend, Gradients Gradients, Dictionary<string, HostTensor> Analytical, double Nondeterminism, string Mode, IReadOnlyList<Direction> Directions, LossProbe Probe)
+    {
+        public static Side Of(ParitySpec spec, IBackend backend, Batch batch, GradcheckTolerance tolerance)
+        {
+            var gradients = backend.ComputeGradients(batch);
+            var analytical = FiniteDifferenceCheck.Analytical(spec, gradients);
+            var nondeterminism = MaxDifference(analytical, FiniteDifferenceCheck.Analytical(spec, backend.ComputeGradients(batch)));
+            var (mode, directions) = ChooseDirections(spec, analytical);
+            return new Side(backend, gradients, analytical, nondeterminism, mode, directions, new LossProbe(spec, backend, batch, tolerance.Eps));
+        }
+
+        public GradcheckResult Finish(ParitySpec spec, Batch batch, IReadOnlyList<(double Derivative, double Resolution)> derivatives, GradcheckTolerance tolerance)
+        {
+            var judged = Judge(Directions, derivatives, Probe, Analytical, tolerance);
+            var fullMode = Mode == "fast" && judged.Failed > 0 ? Recheck(spec, judged.Failing, Probe, Analytical, tolerance) : null;
+            // Last: a layer run alone moves batch norm's buffers, which nothing above may see.
+            var linearity = Linearity(spec, Backend, batch, Gradients, tolerance);
+            return new GradcheckResult(Backend.Name, judged.Failed == 0 && Nondeterminism == 0 && linearity.Passed, Mode, Directions.Count - judged.Kinks, judged.Kinks, judged.MaxRel, judged.Failures,
+                Nondeterminism, fullMode, linearity);
+        }
+    }
+
+    /// <summary>Each side's numerical derivative along each of its directions; two sides with as many directions at once when <paramref name="together"/> is given.</summary>
+    static (double Derivative, double Resolution)[][] Derivatives(Side[] sides, int rows, AtOnceCalls? together)
+    {
+        if (together is null || sides.Length != 2 || sides[0].Directions.Count != sides[1].Directions.Count)
+            return [.. sides.Select(side => side.Directions.Select(side.Probe.Derivative).ToArray())];
+        var both = sides.Select(side => new (double, double)[side.Directions.Count]).ToArray();
+        for (var k = 0; k < both[0].Length; k++)
+        {
+            var direction = k;
+            var pair = together.Call(sides[0].Backend, sides[1].Backend, "finite difference", rows, backend =>
+            {
+                var side = backend == sides[0].Backend ? sides[0] : sides[1];
+                return side.Probe.Derivative(side.Directions[direction]);
+            });
+            (both[0][k], both[1][k]) = (pair[0], pair[1]);
+        }
+        return both;
     }
 
     /// <summary>
@@ -119,14 +157,14 @@ public static class FiniteDifferenceCheck
         public int Failed => Failing.Count;
     }
 
-    static Judgement Judge(IReadOnlyList<Direction> directions, LossProbe probe, Dictionary<string, HostTensor> analytical, GradcheckTolerance tolerance)
+    static Judgement Judge(IReadOnlyList<Direction> directions, IReadOnlyList<(double Derivative, double Resolution)> derivatives, LossProbe probe,
+        Dictionary<string, HostTensor> analytical, GradcheckTolerance tolerance)
     {
         var (kinks, maxRel) = (0, 0.0);
         var failures = new List<GradcheckFailure>();
         var failing = new List<Direction>();
-        foreach (var direction in directions)
+        foreach (var (direction, (numerical, resolution)) in directions.Zip(derivatives))
         {
-            var (numerical, resolution) = probe.Derivative(direction);
             var predicted = direction.Dot(analytical);
             var error = Math.Abs(predicted - numerical);
             var agrees = error <= tolerance.Atol + tolerance.Rtol * Math.Abs(numerical) && double.IsFinite(predicted);
@@ -162,7 +200,7 @@ public static class FiniteDifferenceCheck
         var exhaustive = tensors.Sum(name => analytical[name].Count) <= FullModeLimit;
         var coordinates = tensors.SelectMany(name => (exhaustive ? Enumerable.Range(0, analytical[name].Count) : random.Permutation(analytical[name].Count).Take(RecheckSamples))
             .Select(i => Direction.Coordinate(analytical[name], i))).ToList();
-        var judged = Judge(coordinates, probe, analytical, tolerance);
+        var judged = Judge(coordinates, [.. coordinates.Select(probe.Derivative)], probe, analytical, tolerance);
         return new FullModeRecheck(tensors, exhaustive, coordinates.Count - judged.Kinks, judged.Failed);
     }
 

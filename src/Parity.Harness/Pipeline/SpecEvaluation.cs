@@ -46,7 +46,7 @@ public static class SpecEvaluation
     /// <summary>All of <c>parity check</c>'s checks on one spec, the engine under test against the reference.</summary>
     public static CheckResult Check(ParitySpec spec, Dataset data, BackendPair backends, IEvaluationProgress progress)
     {
-        var result = new CheckRunner(backends.Engine, backends.Reference, progress.BetweenStages).Run(spec, data, backends.InitialParameters(spec));
+        var result = new CheckRunner(backends.Engine, backends.Reference, progress.BetweenStages, backends.AtOnce).Run(spec, data, backends.InitialParameters(spec));
         progress.Checked(result);
         return result;
     }

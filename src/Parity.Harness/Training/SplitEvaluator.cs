@@ -1,4 +1,5 @@
 using Parity.Contract;
+using Parity.Harness.Concurrency;
 using Parity.Spec;
 using Parity.Spec.Data;
 

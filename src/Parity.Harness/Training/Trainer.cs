@@ -1,3 +1,4 @@
+using Parity.Harness.Concurrency;
 using Parity.Spec;
 using Parity.Spec.Data;
 

@@ -23,8 +23,8 @@ public static class TorchRuntime
     /// be true", or reads another value. A test program with a second thread allocating nonstop saw 39
     /// such failures in 292,527 rounds of four scalar-taking calls, and none with that thread idle. So
     /// Parity's commands never run managed code on another thread while a twin works: the harness runs
-    /// its backends one after the other (training steps and evaluations taken at once hold collections off
-    /// meanwhile, Harness.Training.AtOnceCalls), the suite takes its example engines' reports in a process of
+    /// its backends one after the other (training steps, evaluations and finite differences taken at once hold
+    /// collections off meanwhile, Harness.Concurrency.AtOnceCalls), the suite takes its example engines' reports in a process of
     /// their own, a progress bar is drawn on the calling thread, and an engine process's stderr is passed
     /// on under this lock; and background collection is off (Parity.Cli.csproj).
     /// </remarks>

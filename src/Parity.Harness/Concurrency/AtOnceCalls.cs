@@ -2,7 +2,7 @@ using System.Runtime;
 using System.Runtime.ExceptionServices;
 using Parity.Harness.Benchmarks;
 
-namespace Parity.Harness.Training;
+namespace Parity.Harness.Concurrency;
 
 /// <summary>
 /// The same call made on two backends at the same time (<see cref="StepThreads.AtOnce"/>): a training step, or the
