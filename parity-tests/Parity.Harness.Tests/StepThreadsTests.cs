@@ -31,7 +31,7 @@ public class StepThreadsTests
         Assert.Equal(new SideThreads(1, 1), StepThreads.For(large, cores: 1));
         Assert.False(StepThreads.AtOnce(large, new SideThreads(1, 1), cores: 1));
         Assert.Contains("It ran on 8 threads for the engine, 1 thread for the reference, the two sides taking turns, the counts Parity takes", StepThreads.Explain(small, 8, new SideThreads(8, 1)));
-        Assert.Contains("It ran on 1 thread each, the two sides taking each lockstep step at once, the counts Parity takes", StepThreads.Explain(large, 2, new SideThreads(1, 1)));
+        Assert.Contains("It ran on 1 thread each, the two sides taking each lockstep step, evaluation chunk and finite difference at once, the counts Parity takes", StepThreads.Explain(large, 2, new SideThreads(1, 1)));
         Assert.Contains("It ran on 2 threads, the two sides taking turns, as --threads set", StepThreads.Explain(small, 8, SideThreads.Both(2)));
     }
 

@@ -69,7 +69,7 @@ public static class StepThreads
         var perLayer = operations / spec.Model.Count;
         var step = string.Create(CultureInfo.InvariantCulture, $"its training step counts {operations / 1e6:0.#} MFLOP over {spec.Model.Count} layers, {perLayer / 1e6:0.#} a layer");
         var chosen = For(spec, cores);
-        var ran = AtOnce(spec, used, cores) ? $"{used}{(used.Engine == used.Reference ? " each" : "")}, the two sides taking each lockstep step at once" : $"{used}, the two sides taking turns";
+        var ran = AtOnce(spec, used, cores) ? $"{used}{(used.Engine == used.Reference ? " each" : "")}, the two sides taking each lockstep step, evaluation chunk and finite difference at once" : $"{used}, the two sides taking turns";
         return used == chosen
             ? $"It ran on {ran}, the counts Parity takes for this spec when --threads does not set one: {step}; from {ManyOperationsToOverlap / 1_000_000} MFLOP a step the sides step at once, each on its share of the cores, and in turn below, each on every core; the reference takes more than one thread from {ManyOperationsPerLayer / 1_000_000} MFLOP a layer up, whose libtorch calls are long enough to share, the engine the rest, of which it uses what the step can."
             : $"It ran on {ran}, as --threads set ({step}; without it, Parity would take {chosen}).";
