@@ -41,9 +41,10 @@ public sealed class SplitEvaluator(ParitySpec spec)
         var counts = Enumerable.Range(0, classes).Select(_ => new int[classes]).ToArray();
         var positions = split.TargetWidth;
         foreach (var (evaluations, start, rows) in Chunks([backend], split, together: null))
+        {
+            var evaluation = evaluations[0];
             for (var row = 0; row < rows; row++)
             {
-                var evaluation = evaluations[0];
                 var output = evaluation.Outputs.AsSpan(row * evaluation.Width, evaluation.Width);
                 if (!spec.Shape.IsSequence)
                 {
@@ -54,6 +55,7 @@ public sealed class SplitEvaluator(ParitySpec spec)
                     if (split.Labels![(start + row) * positions + t] is var label and not Batch.IgnoredTarget)
                         counts[label][Accuracy.PredictAt(output, t, classes)]++;
             }
+        }
         return counts;
     }
 
