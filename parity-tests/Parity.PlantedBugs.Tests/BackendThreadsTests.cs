@@ -61,8 +61,7 @@ public class BackendThreadsTests
     {
         // An engine that allocates a megabyte a step: a hundred steps start collections unless the harness holds them off.
         var calls = new CallThreads { GarbagePerStep = 1 << 20, SleepPerStep = 2 };
-        var atOnce = Lockstep(calls, atOnce: true);
-        var inTurn = Lockstep(new CallThreads(), atOnce: false);
+        var (atOnce, inTurn) = AtOnceAndInTurn(calls);
 
         Assert.True(atOnce.Steps.Count > 100, $"only {atOnce.Steps.Count} steps");
         Assert.DoesNotContain(Environment.CurrentManagedThreadId, calls.ThreadsOf("engine", nameof(IBackend.TrainStep)));
@@ -79,8 +78,7 @@ public class BackendThreadsTests
     public void An_engine_that_allocates_past_half_the_budget_a_step_is_stepped_in_turn_with_the_same_results()
     {
         var calls = new CallThreads { GarbagePerStep = (int)AtOnceCalls.AllocationBudget, SleepPerStep = 2 };
-        var atOnce = Lockstep(calls, atOnce: true);
-        var inTurn = Lockstep(new CallThreads(), atOnce: false);
+        var (atOnce, inTurn) = AtOnceAndInTurn(calls);
 
         Assert.DoesNotContain(calls.Overlapping, c => c.Call == nameof(IBackend.TrainStep));
         Assert.Contains(calls.Overlapping, c => c.Call == nameof(IBackend.Evaluate));
@@ -93,8 +91,7 @@ public class BackendThreadsTests
         // As the built-in engine on one thread does: an epoch's evaluation chunks resize its layers' buffers, and the step
         // after them resizes them back, past the budget (a CNN's: some 20 MB).
         var calls = new CallThreads { GarbageAfterEvaluate = (int)AtOnceCalls.AllocationBudget, SleepPerStep = 2 };
-        var atOnce = Lockstep(calls, atOnce: true);
-        var inTurn = Lockstep(new CallThreads(), atOnce: false);
+        var (atOnce, inTurn) = AtOnceAndInTurn(calls);
 
         Assert.Equal(Spec.Train.Epochs - 1, calls.Count("engine", CallThreads.StepAfterEvaluate));
         Assert.DoesNotContain(calls.Overlapping, c => c.Call == CallThreads.StepAfterEvaluate);
@@ -118,6 +115,9 @@ public class BackendThreadsTests
         Assert.Equal("planted failure at step 5", failure.Message);
         Assert.Equal(5, calls.Count("twin", nameof(IBackend.TrainStep)));
     }
+
+    /// <summary>The same lockstep run at once, its calls recorded by <paramref name="calls"/>, and in turn, for its results to compare with.</summary>
+    static (LockstepResult AtOnce, LockstepResult InTurn) AtOnceAndInTurn(CallThreads calls) => (Lockstep(calls, atOnce: true), Lockstep(new CallThreads(), atOnce: false));
 
     static LockstepResult Lockstep(CallThreads calls, bool atOnce)
     {

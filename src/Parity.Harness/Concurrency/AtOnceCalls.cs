@@ -5,8 +5,8 @@ using Parity.Harness.Benchmarks;
 namespace Parity.Harness.Concurrency;
 
 /// <summary>
-/// The same call made on two backends at the same time (<see cref="StepThreads.AtOnce"/>): a training step, or the
-/// evaluation of one chunk of a split. The first's call runs on a thread of its own, the second's on the calling
+/// The same call made on two backends at the same time (<see cref="StepThreads.AtOnce"/>): a training step, the
+/// evaluation of one chunk of a split, or one numerical derivative of the check. The first's call runs on a thread of its own, the second's on the calling
 /// thread, which keeps the reference's TorchSharp on the thread that made it (libtorch's grad mode and thread count,
 /// TorchSharp's dispose scopes are the thread's own). No garbage collection happens meanwhile: a collection that
 /// either thread's allocation starts may free a native scalar TorchSharp made for a call still running on the other
