@@ -32,7 +32,9 @@ public class BackendThreadsTests
     public void The_check_at_once_takes_the_engines_finite_differences_elsewhere_and_the_twins_here_with_no_collection_meanwhile_and_the_results_in_turn()
     {
         // An engine that allocates a megabyte an evaluation: the check's hundreds of loss probes start collections unless held off.
-        var calls = new CallThreads { GarbagePerEvaluate = 1 << 20 };
+        // Each sleeps a millisecond, so that two made at once overlap however the threads are scheduled (without it, a busy
+        // machine saw 91 of them overlap where the test asks for more than 100).
+        var calls = new CallThreads { GarbagePerEvaluate = 1 << 20, SleepPerEvaluate = 1 };
         var data = DatasetLoader.Load(Spec);
         var atOnce = new CheckRunner(calls.Around(EngineBackend.Create), calls.Around(ParityCheck.Twin), atOnce: true).Run(Spec, data, ParityCheck.Initial(Spec));
         var inTurn = new CheckRunner(EngineBackend.Create, ParityCheck.Twin).Run(Spec, data, ParityCheck.Initial(Spec));
@@ -77,7 +79,8 @@ public class BackendThreadsTests
     [Fact]
     public void An_engine_that_allocates_past_half_the_budget_a_step_is_stepped_in_turn_with_the_same_results()
     {
-        var calls = new CallThreads { GarbagePerStep = (int)AtOnceCalls.AllocationBudget, SleepPerStep = 2 };
+        // Evaluations sleep too, so that those made at once overlap however the threads are scheduled (a busy machine saw none).
+        var calls = new CallThreads { GarbagePerStep = (int)AtOnceCalls.AllocationBudget, SleepPerStep = 2, SleepPerEvaluate = 1 };
         var (atOnce, inTurn) = AtOnceAndInTurn(calls);
 
         Assert.DoesNotContain(calls.Overlapping, c => c.Call == nameof(IBackend.TrainStep));

@@ -30,6 +30,9 @@ sealed class CallThreads
     /// <summary>Milliseconds each wrapped TrainStep sleeps before it steps: long enough for two taken at once to overlap.</summary>
     public int SleepPerStep { get; init; }
 
+    /// <summary>Milliseconds each wrapped Evaluate sleeps before it evaluates, for the same reason.</summary>
+    public int SleepPerEvaluate { get; init; }
+
     /// <summary>Calls that were in flight with another wrapped call at some time: (backend, call) each time.</summary>
     public List<(string Backend, string Call)> Overlapping { get; } = [];
 
@@ -122,6 +125,7 @@ sealed class CallThreads
             _evaluated = true;
             if (calls.GarbagePerEvaluate > 0)
                 GC.KeepAlive(new byte[calls.GarbagePerEvaluate]);
+            Thread.Sleep(calls.SleepPerEvaluate);
             return inner.Evaluate(batch);
         });
         public void EndEpoch() => calls.Record(Name, nameof(EndEpoch), inner.EndEpoch);
