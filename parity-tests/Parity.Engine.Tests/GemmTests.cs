@@ -5,7 +5,7 @@ namespace Parity.Engine.Tests;
 
 /// <summary>
 /// C = op(A)·op(B) (+ C) with op(A) [3, k] and op(B) [k, 4], against a naive triple loop in float64:
-/// k = 5, and k = 5000, where A·Bᵀ takes the path of one dot product per output.
+/// k = 5, and a long k = 5000.
 /// </summary>
 public class GemmTests
 {

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using MathNet.Numerics.Providers.LinearAlgebra;
@@ -99,12 +98,6 @@ public static unsafe class Gemm
     // runs on one thread, the packed kernel's case.
     static volatile int _blasThreads = Environment.ProcessorCount;
 
-    /// <summary>Outputs at most, and the shortest k, for which a product A·Bᵀ is taken as dot products of rows.</summary>
-    const int MaxDotOutputs = 256, MinDotLength = 4096;
-
-    /// <summary>Values of each row per stretch of those dot products: (m + n) stretches fit in a core's L2.</summary>
-    const int DotStretch = 2048;
-
     public static void Multiply<T>(Matrix<T> a, bool transposeA, Matrix<T> b, bool transposeB, Matrix<T> c, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -117,24 +110,6 @@ public static unsafe class Gemm
         if (typeof(T) != typeof(double) && typeof(T) != typeof(float))
             throw new NotSupportedException($"the engine computes in float32 or float64, not {typeof(T).Name}");
 
-        // A few hundred outputs over a long k with both operands' rows running along k (conv2d's weight
-        // gradient dZ·X̃ᵀ of a layer with few channels): each output is one dot product of two contiguous
-        // rows, several times faster than OpenBLAS's gemm at these shapes.
-        // The rows are taken a stretch of DotStretch at a time, all products of one stretch together, so
-        // that the stretch of every row stays in cache across the m·n dot products that read it.
-        if (!transposeA && transposeB && (long)m * n <= MaxDotOutputs && k >= MinDotLength)
-        {
-            if (!accumulate)
-                Array.Clear(c.Data);
-            for (var from = 0; from < k; from += DotStretch)
-            {
-                var length = Math.Min(DotStretch, k - from);
-                for (var i = 0; i < m; i++)
-                    for (var j = 0; j < n; j++)
-                        c.Data[i * n + j] += TensorPrimitives.Dot<T>(a.Row(i).Slice(from, length), b.Row(j).Slice(from, length));
-            }
-            return;
-        }
         // lda, ldb: the row lengths of A and B as stored; C's is n.
         var (lda, ldb) = (a.Cols, b.Cols);
         if (Dgemm == null)
