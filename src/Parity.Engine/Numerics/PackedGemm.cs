@@ -101,23 +101,10 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
         fixed (T* transposed = _transposed)
         {
             if (accumulate)
-                Transpose(c, ldc, m, n, transposed, m);
+                Transposition.Transpose(c, ldc, m, n, transposed, m);
             Product(false, !transposeA, n, m, k, b, ldb, a, lda, transposed, m, accumulate);
-            Transpose(transposed, m, n, m, c, ldc);
+            Transposition.Transpose(transposed, m, n, m, c, ldc);
         }
-    }
-
-    /// <summary>Target [cols, rows] (rows <paramref name="targetStride"/> apart) = source [rows, cols]ᵀ (rows <paramref name="sourceStride"/> apart).</summary>
-    static void Transpose(T* source, long sourceStride, int rows, int cols, T* target, long targetStride)
-    {
-        var square = Vector256<T>.Count;
-        var (squareRows, squareCols) = (rows / square * square, cols / square * square);
-        for (var i = 0; i < squareRows; i += square)
-            for (var j = 0; j < squareCols; j += square)
-                TransposeSquare(source + i * sourceStride + j, sourceStride, target + j * targetStride + i, (int)targetStride);
-        for (var i = 0; i < rows; i++)
-            for (var j = i < squareRows ? squareCols : 0; j < cols; j++)
-                target[j * targetStride + i] = source[i * sourceStride + j];
     }
 
     /// <summary>C = op(A)·op(B) (+ C), C's rows <paramref name="ldc"/> apart.</summary>
@@ -191,7 +178,7 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
             var squaredK = squareLines > 0 ? kc / square * square : 0;
             for (var p = 0; p < squaredK; p += square)
                 for (var r = 0; r < squareLines; r += square)
-                    TransposeSquare(start + r * across + p, across, panel + p * size + r, size);
+                    Transposition.Square(start + r * across + p, across, panel + p * size + r, size);
             for (var p = 0; p < kc; p++)
             {
                 var values = new Span<T>(panel + p * size, size);
@@ -202,46 +189,6 @@ static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
                         values[r] = start[r * across + p * along];
                 values[lines..].Clear();
             }
-        }
-    }
-
-    /// <summary>
-    /// A square of 256-bit vectors (8 × 8 float32, 4 × 4 float64) transposed in registers: vector i of the
-    /// source, read at source + i·across, becomes element i of each vector written at target + q·stride.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void TransposeSquare(T* source, long across, T* target, int stride)
-    {
-        if (typeof(T) == typeof(float))
-        {
-            var s = (float*)source;
-            var t = (float*)target;
-            Vector256<float> v0 = Avx.LoadVector256(s), v1 = Avx.LoadVector256(s + across), v2 = Avx.LoadVector256(s + 2 * across), v3 = Avx.LoadVector256(s + 3 * across),
-                v4 = Avx.LoadVector256(s + 4 * across), v5 = Avx.LoadVector256(s + 5 * across), v6 = Avx.LoadVector256(s + 6 * across), v7 = Avx.LoadVector256(s + 7 * across);
-            // Pairs interleaved, then quadruples, within each 128-bit half; then the halves exchanged.
-            Vector256<float> a0 = Avx.UnpackLow(v0, v1), a1 = Avx.UnpackHigh(v0, v1), a2 = Avx.UnpackLow(v2, v3), a3 = Avx.UnpackHigh(v2, v3),
-                a4 = Avx.UnpackLow(v4, v5), a5 = Avx.UnpackHigh(v4, v5), a6 = Avx.UnpackLow(v6, v7), a7 = Avx.UnpackHigh(v6, v7);
-            Vector256<float> b0 = Avx.Shuffle(a0, a2, 0x44), b1 = Avx.Shuffle(a0, a2, 0xEE), b2 = Avx.Shuffle(a1, a3, 0x44), b3 = Avx.Shuffle(a1, a3, 0xEE),
-                b4 = Avx.Shuffle(a4, a6, 0x44), b5 = Avx.Shuffle(a4, a6, 0xEE), b6 = Avx.Shuffle(a5, a7, 0x44), b7 = Avx.Shuffle(a5, a7, 0xEE);
-            Avx.Store(t, Avx.Permute2x128(b0, b4, 0x20));
-            Avx.Store(t + stride, Avx.Permute2x128(b1, b5, 0x20));
-            Avx.Store(t + 2 * stride, Avx.Permute2x128(b2, b6, 0x20));
-            Avx.Store(t + 3 * stride, Avx.Permute2x128(b3, b7, 0x20));
-            Avx.Store(t + 4 * stride, Avx.Permute2x128(b0, b4, 0x31));
-            Avx.Store(t + 5 * stride, Avx.Permute2x128(b1, b5, 0x31));
-            Avx.Store(t + 6 * stride, Avx.Permute2x128(b2, b6, 0x31));
-            Avx.Store(t + 7 * stride, Avx.Permute2x128(b3, b7, 0x31));
-        }
-        else
-        {
-            var s = (double*)source;
-            var t = (double*)target;
-            Vector256<double> v0 = Avx.LoadVector256(s), v1 = Avx.LoadVector256(s + across), v2 = Avx.LoadVector256(s + 2 * across), v3 = Avx.LoadVector256(s + 3 * across);
-            Vector256<double> a0 = Avx.UnpackLow(v0, v1), a1 = Avx.UnpackHigh(v0, v1), a2 = Avx.UnpackLow(v2, v3), a3 = Avx.UnpackHigh(v2, v3);
-            Avx.Store(t, Avx.Permute2x128(a0, a2, 0x20));
-            Avx.Store(t + stride, Avx.Permute2x128(a1, a3, 0x20));
-            Avx.Store(t + 2 * stride, Avx.Permute2x128(a0, a2, 0x31));
-            Avx.Store(t + 3 * stride, Avx.Permute2x128(a1, a3, 0x31));
         }
     }
 
