@@ -10,9 +10,9 @@ namespace Parity.Engine.Modules.Images;
 /// F.conv2d (groups 1): y[n, o] = b[o] + Σ_c W[o, c] ⋆ x[n, c], a cross-correlation with stride,
 /// zero padding and dilation; W [out, in, kh, kw] as nn.Conv2d stores it. Computed by im2col as
 /// Caffe lays it out: each kernel tap (c, i, j) becomes a row of X̃ [in·kh·kw, samples·H′·W′] holding
-/// the input it meets at every output position, and the convolution is one product Z = W·X̃
-/// [out, samples·H′·W′] per block of samples — wide products the BLAS runs well even with few channels,
-/// and rows that copy into NCHW per (sample, channel). Backward is the same products transposed:
+/// the input it meets at every output position, and the convolution is one product per block of samples,
+/// made as Zᵀ = X̃ᵀ·Wᵀ [samples·H′·W′, out] — long products the BLAS runs well even with few channels —
+/// and transposed into NCHW a sample at a time. Backward takes Z's gradient as dZ [out, samples·H′·W′]:
 /// dW += dZ·X̃ᵀ, db += Σ dZ, and dX̃ = Wᵀ·dZ added back onto the image (col2im) — the kernel's flip of
 /// the textbook's dX = dY ∗ rot180(W) is the scatter's index. The batch runs in blocks of a few samples
 /// whose X̃ and Z fit a core's L2 together (<see cref="BlockBytes"/>); every buffer is kept across steps.
