@@ -78,8 +78,7 @@ public sealed class Conv2d<T> : Module<T> where T : unmanaged, IFloatingPointIee
         var output = Matrix<T>.Reuse(ref _output, input.Rows, _outChannels * _window.Positions);
         for (var start = 0; start < input.Rows; start += _blockRows)
         {
-            var rows = Math.Min(_blockRows, input.Rows - start);
-            var (columns, products) = Block(rows);
+            var (columns, _, byPosition) = Block(Math.Min(_blockRows, input.Rows - start));
             Im2Col(input, start, columns);
             // Zᵀ = X̃ᵀ·Wᵀ [samples·H′·W′, out] rather than Z = W·X̃: the product's many rows are then the positions, read
             // where X̃ lies, and its few columns the channels, where the packed kernel's tiles are full at 32 channels
@@ -87,9 +86,6 @@ public sealed class Conv2d<T> : Module<T> where T : unmanaged, IFloatingPointIee
             // the Fashion CNN, 3 samples a block (32 × 144 · 144 × 588): 73.9 → 35.1 µs on the packed kernel; OpenBLAS's
             // kernels took 9 % longer at Sandybridge's, and the first convolution's (16 × 9 · 9 × 4,704) 15 % longer at
             // Haswell's. Each output is the same sum in the same order either way.
-            var byPosition = rows == _blockRows
-                ? Matrix<T>.View(ref _byPosition, products, products.Cols, _outChannels)
-                : Matrix<T>.View(ref _tailByPosition, products, products.Cols, _outChannels);
             Gemm.Multiply(columns, true, _weight.Value, true, byPosition, accumulate: false);
             ToImages(byPosition, output, start);
         }
@@ -112,7 +108,7 @@ public sealed class Conv2d<T> : Module<T> where T : unmanaged, IFloatingPointIee
         }
         for (var start = 0; start < gradOutput.Rows; start += _blockRows)
         {
-            var (columns, gradProducts) = Block(Math.Min(_blockRows, gradOutput.Rows - start));
+            var (columns, gradProducts, _) = Block(Math.Min(_blockRows, gradOutput.Rows - start));
             if (!_columnsHeld)
                 Im2Col(input, start, columns);
             FromImages(gradOutput, start, gradProducts);
@@ -130,9 +126,17 @@ public sealed class Conv2d<T> : Module<T> where T : unmanaged, IFloatingPointIee
         return gradInput;
     }
 
-    (Matrix<T> Columns, Matrix<T> Products) Block(int rows) => rows == _blockRows
-        ? (Matrix<T>.Reuse(ref _columns, _reach, rows * _window.Positions), Matrix<T>.Reuse(ref _products, _outChannels, rows * _window.Positions))
-        : (Matrix<T>.Reuse(ref _tailColumns, _reach, rows * _window.Positions), Matrix<T>.Reuse(ref _tailProducts, _outChannels, rows * _window.Positions));
+    /// <summary>The buffers of a block of <paramref name="rows"/> samples: X̃, dZ, and dZ's values seen as Zᵀ for the forward.</summary>
+    (Matrix<T> Columns, Matrix<T> Products, Matrix<T> ByPosition) Block(int rows) => rows == _blockRows
+        ? BlockBuffers(rows, ref _columns, ref _products, ref _byPosition)
+        : BlockBuffers(rows, ref _tailColumns, ref _tailProducts, ref _tailByPosition);
+
+    (Matrix<T>, Matrix<T>, Matrix<T>) BlockBuffers(int rows, ref Matrix<T>? columns, ref Matrix<T>? products, ref Matrix<T>? byPosition)
+    {
+        var positions = rows * _window.Positions;
+        var product = Matrix<T>.Reuse(ref products, _outChannels, positions);
+        return (Matrix<T>.Reuse(ref columns, _reach, positions), product, Matrix<T>.View(ref byPosition, product, positions, _outChannels));
+    }
 
     /// <summary>X̃ for the block's samples from row <paramref name="start"/>: row (c, i, j) holds, for each sample and output position, the input under that kernel tap, zero in the padding.</summary>
     void Im2Col(Matrix<T> input, int start, Matrix<T> columns) => Taps(input.Data, start, columns, scatter: false);
