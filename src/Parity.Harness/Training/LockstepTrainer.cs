@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using Parity.Harness.Checks;
 using Parity.Harness.Comparison;
 using Parity.Harness.Diagnosis;
@@ -60,16 +59,18 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data, bool atOnce =
         var steps = new List<StepDrift>();
         Divergence? beyondRounding = null, divergence = null;
         var watch = new NonFiniteWatch(spec);
-        double[]? differences = null;
+        var differences = new double[LargestDifference.Block];
         // Each side's parameters and buffers before each step, to take the step's gradients again at a jump; before the
         // first, the engine's are the reference's (both start from the same), and an engine in another process is not asked.
         var before = twin.GetParameters();
         var engineBefore = before;
-        var (engineReader, twinReader) = (new ParameterReader(engine), new ParameterReader(twin));
+        // Each side reads its parameters on the thread that took its step, right after it: the engine's read, taken at once
+        // with the reference's step, costs no time when the engine steps faster (a CNN's 207k parameters, 0.24 ms a step).
+        var readers = new[] { new ParameterReader(engine), new ParameterReader(twin) };
+        var read = new IReadOnlyList<HostTensor>[2];
         var metrics = _trainer.Train([engine, twin], (step, epoch, losses, batch) =>
         {
-            var (engineParameters, twinParameters) = (engineReader.Read(), twinReader.Read());
-            differences ??= new double[engineParameters.Max(p => p.Count)];
+            var (engineParameters, twinParameters) = (read[0], read[1]);
             var drift = Measure(step, epoch, losses[0], losses[1], _lossScale, Determined(engineParameters), Determined(twinParameters), differences);
             steps.Add(drift);
             // A NaN/Inf anywhere makes the drift or a loss non-finite, so a finite step needs no search for one.
@@ -94,7 +95,7 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data, bool atOnce =
             }
             (engineBefore, before) = (engineParameters, twinParameters);
             tick?.Invoke();
-        });
+        }, afterOwnStep: side => read[side] = readers[side].Read());
         return new LockstepResult(metrics[0], metrics[1], steps, beyondRounding, divergence, watch.First);
     }
 
@@ -160,21 +161,18 @@ public sealed class LockstepTrainer(ParitySpec spec, Dataset data, bool atOnce =
         return parameter with { Data = determined };
     }
 
-    /// <summary>The largest parameter difference and where it lies (the first NaN, if any: the largest drift there is), SIMD over <paramref name="differences"/>, a buffer the largest tensor fits.</summary>
+    /// <summary>The largest parameter difference and where it lies (the first NaN, if any: the largest drift there is), over <paramref name="differences"/>, a buffer of <see cref="LargestDifference.Block"/>.</summary>
     static StepDrift Measure(int step, int epoch, double engineLoss, double twinLoss, double lossScale, IReadOnlyList<HostTensor> engine, IReadOnlyList<HostTensor> twin, double[] differences)
     {
         double drift = 0, scale = 0;
         var (parameter, index) = (engine[0].Name, 0);
         for (var t = 0; t < engine.Count && !double.IsInfinity(drift); t++)
         {
-            var difference = differences.AsSpan(0, engine[t].Count);
-            TensorPrimitives.Subtract(engine[t].Data, twin[t].Data, difference);
-            var largest = TensorPrimitives.IndexOfMaxMagnitude<double>(difference);
-            var size = Math.Abs(difference[largest]);
+            var (largest, value, magnitude) = LargestDifference.Of(engine[t].Data, twin[t].Data, differences);
+            var size = Math.Abs(value);
             if (double.IsNaN(size) || size > drift)
                 (drift, parameter, index) = (double.IsNaN(size) ? double.PositiveInfinity : size, engine[t].Name, largest);
-            // MaxMagnitude gives the element, sign and all.
-            scale = Math.Max(scale, Math.Abs(TensorPrimitives.MaxMagnitude<double>(twin[t].Data)));
+            scale = Math.Max(scale, magnitude);
         }
         var lossDiff = Math.Abs(engineLoss - twinLoss) / Math.Max(Math.Abs(twinLoss), Math.Max(lossScale, double.Epsilon));
         return new StepDrift(step, epoch, engineLoss, twinLoss, double.IsNaN(lossDiff) ? double.PositiveInfinity : lossDiff, drift, drift / Math.Max(scale, 1), parameter, index);

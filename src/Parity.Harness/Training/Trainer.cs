@@ -31,8 +31,11 @@ public sealed class Trainer(ParitySpec spec, Dataset data, bool atOnce = false)
     /// <summary>
     /// Per backend, its metrics per epoch. <paramref name="afterStep"/> sees every step's number, epoch, losses (one per backend)
     /// and batch; <paramref name="step"/>, when given, takes every backend's step on the batch in place of their TrainStep, and returns their losses.
+    /// <paramref name="afterOwnStep"/>, when given, follows each backend's TrainStep with its index, on the thread that took the step:
+    /// what it does there for the side that finishes first is done while the other still steps.
     /// </summary>
-    public IReadOnlyList<IReadOnlyList<EpochMetrics>> Train(IReadOnlyList<IBackend> backends, Action<int, int, double[], Batch>? afterStep = null, Func<Batch, double[]>? step = null)
+    public IReadOnlyList<IReadOnlyList<EpochMetrics>> Train(IReadOnlyList<IBackend> backends, Action<int, int, double[], Batch>? afterStep = null, Func<Batch, double[]>? step = null,
+        Action<int>? afterOwnStep = null)
     {
         var epochs = backends.Select(_ => new List<EpochMetrics>()).ToArray();
         var taken = 0;
@@ -44,8 +47,14 @@ public sealed class Trainer(ParitySpec spec, Dataset data, bool atOnce = false)
             {
                 var rows = order.AsSpan(start, Math.Min(spec.Train.Batch, order.Length - start));
                 var batch = Batches.ForStep(spec, data.Train, rows, epoch, start);
-                var losses = step?.Invoke(batch) ?? together?.Call(backends[0], backends[1], nameof(IBackend.TrainStep), batch.Rows, b => b.TrainStep(batch))
-                    ?? [.. backends.Select(b => b.TrainStep(batch))];
+                double TrainStep(IBackend backend, int index)
+                {
+                    var loss = backend.TrainStep(batch);
+                    afterOwnStep?.Invoke(index);
+                    return loss;
+                }
+                var losses = step?.Invoke(batch) ?? together?.Call(backends[0], backends[1], nameof(IBackend.TrainStep), batch.Rows, b => TrainStep(b, b == backends[0] ? 0 : 1))
+                    ?? [.. backends.Select(TrainStep)];
                 afterStep?.Invoke(++taken, epoch, losses, batch);
             }
             foreach (var backend in backends)
