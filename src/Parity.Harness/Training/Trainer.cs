@@ -32,7 +32,8 @@ public sealed class Trainer(ParitySpec spec, Dataset data, bool atOnce = false)
     /// Per backend, its metrics per epoch. <paramref name="afterStep"/> sees every step's number, epoch, losses (one per backend)
     /// and batch; <paramref name="step"/>, when given, takes every backend's step on the batch in place of their TrainStep, and returns their losses.
     /// <paramref name="afterOwnStep"/>, when given, follows each backend's TrainStep with its index, on the thread that took the step:
-    /// what it does there for the side that finishes first is done while the other still steps.
+    /// what it does there for the side that finishes first is done while the other still steps. A <paramref name="step"/> that
+    /// replaces TrainStep takes both sides' steps itself, so it is not called then.
     /// </summary>
     public IReadOnlyList<IReadOnlyList<EpochMetrics>> Train(IReadOnlyList<IBackend> backends, Action<int, int, double[], Batch>? afterStep = null, Func<Batch, double[]>? step = null,
         Action<int>? afterOwnStep = null)
