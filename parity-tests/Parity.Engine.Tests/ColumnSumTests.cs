@@ -5,21 +5,26 @@ namespace Parity.Engine.Tests;
 
 /// <summary>
 /// A bias gradient, <see cref="Matrix{T}.AddColumnSumsTo"/>, adds each column's values onto the sum it is given
-/// in row order, bit for bit as one running sum per column does (libtorch's order), on both of its paths: column
-/// strips (narrow matrices) and whole rows (64 columns and more).
+/// in row order, bit for bit as one running sum per column does (libtorch's order), on each of its paths: whole rows
+/// (64 columns and more), column strips eight at a time (float64's 33 columns are nine strips, the last over lanes of
+/// the eighth, which the first pass has summed already) and single columns (narrower than a vector).
 /// </summary>
 public class ColumnSumTests
 {
     [Theory]
     [InlineData(300, 100)]
     [InlineData(300, 64)]
+    [InlineData(300, 63)]
     [InlineData(300, 20)]
+    [InlineData(300, 7)]
     [InlineData(1000, 1)]
     public void Single_sums_every_column_in_row_order(int rows, int cols) => SumsInRowOrder<float>(rows, cols);
 
     [Theory]
     [InlineData(256, 100)]
     [InlineData(1000, 25)]
+    [InlineData(300, 33)]
+    [InlineData(300, 3)]
     public void Double_sums_every_column_in_row_order(int rows, int cols) => SumsInRowOrder<double>(rows, cols);
 
     static void SumsInRowOrder<T>(int rows, int cols) where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Parity.Engine.Numerics;
 
@@ -93,8 +94,9 @@ public sealed class Matrix<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// sums[j] += Σ_r this[r, j], adding the rows in order as libtorch's sum over dim 0 does (a float32
     /// bias gradient summed in another order sends lockstep training 600× further from libtorch). A matrix
     /// of at least <see cref="RowWiseSumColumns"/> columns is added a row at a time onto the sums, which stay
-    /// in the cache while the rows stream past; a narrower one a column strip at a time, each column's
-    /// running sum held in a register. Both add each column's values in the same order: the same bits.
+    /// in the cache while the rows stream past; a narrower one in strips of a vector's columns, eight strips a
+    /// pass (<see cref="AddStripSumsTo"/>), each column's running sum held in a register; one narrower than a
+    /// vector a column at a time. All add each column's values in the same order: the same bits.
     /// </summary>
     public void AddColumnSumsTo(Span<T> sums)
     {
@@ -106,22 +108,64 @@ public sealed class Matrix<T> where T : unmanaged, IFloatingPointIeee754<T>
                 TensorPrimitives.Add(sums, Row(r), sums);
             return;
         }
-        var j = 0;
-        for (; j <= Cols - Vector<T>.Count; j += Vector<T>.Count)
+        if (Cols < Vector<T>.Count)
         {
-            var sum = new Vector<T>(sums[j..]);
-            for (var r = 0; r < Rows; r++)
-                sum += new Vector<T>(Data, r * Cols + j);
-            sum.CopyTo(sums[j..]);
+            for (var j = 0; j < Cols; j++)
+            {
+                var sum = sums[j];
+                for (var r = 0; r < Rows; r++)
+                    sum += Data[r * Cols + j];
+                sums[j] = sum;
+            }
+            return;
         }
-        for (; j < Cols; j++)
+        var strips = (Cols + Vector<T>.Count - 1) / Vector<T>.Count;
+        for (var first = 0; first < strips; first += StripsAtOnce)
+            AddStripSumsTo(sums, first, Math.Min(StripsAtOnce, strips - first), strips);
+    }
+
+    /// <summary>
+    /// Column strips <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> − 1 summed in one pass
+    /// over the rows, one register each: the strips' additions are independent chains, so a row costs the adds'
+    /// throughput rather than one add's latency per strip (float64, one thread, tiered-up code: 1000 rows of 25 took
+    /// 8.0 µs a strip at a time and take 3.3, 256 rows of 32 3.2 and 0.84). The last strip ends at the last column,
+    /// over lanes of the one before when the columns are not a multiple of a vector, and stores only its own lanes.
+    /// </summary>
+    void AddStripSumsTo(Span<T> sums, int first, int count, int strips)
+    {
+        var width = Vector<T>.Count;
+        int Start(int strip) => Math.Min(strip * width, Cols - width);
+        int o0 = Start(first), o1 = Start(first + 1), o2 = Start(first + 2), o3 = Start(first + 3),
+            o4 = Start(first + 4), o5 = Start(first + 5), o6 = Start(first + 6), o7 = Start(first + 7);
+        ReadOnlySpan<T> start = sums;
+        Vector<T> s0 = new(start[o0..]), s1 = new(start[o1..]), s2 = new(start[o2..]), s3 = new(start[o3..]),
+            s4 = new(start[o4..]), s5 = new(start[o5..]), s6 = new(start[o6..]), s7 = new(start[o7..]);
+        // Unchecked loads: every offset is at most Cols − width, so each load lies inside its row.
+        ref var row = ref MemoryMarshal.GetArrayDataReference(Data);
+        for (var r = 0; r < Rows; r++, row = ref Unsafe.Add(ref row, Cols))
         {
-            var sum = sums[j];
-            for (var r = 0; r < Rows; r++)
-                sum += Data[r * Cols + j];
-            sums[j] = sum;
+            s0 += Vector.LoadUnsafe(ref row, (nuint)o0);
+            if (count > 1) s1 += Vector.LoadUnsafe(ref row, (nuint)o1);
+            if (count > 2) s2 += Vector.LoadUnsafe(ref row, (nuint)o2);
+            if (count > 3) s3 += Vector.LoadUnsafe(ref row, (nuint)o3);
+            if (count > 4) s4 += Vector.LoadUnsafe(ref row, (nuint)o4);
+            if (count > 5) s5 += Vector.LoadUnsafe(ref row, (nuint)o5);
+            if (count > 6) s6 += Vector.LoadUnsafe(ref row, (nuint)o6);
+            if (count > 7) s7 += Vector.LoadUnsafe(ref row, (nuint)o7);
+        }
+        ReadOnlySpan<Vector<T>> totals = [s0, s1, s2, s3, s4, s5, s6, s7];
+        Span<T> lanes = stackalloc T[width];
+        for (var k = 0; k < count; k++)
+        {
+            // The last strip's own lanes are those past the strip before it.
+            var own = first + k == strips - 1 ? Cols - (strips - 1) * width : width;
+            totals[k].CopyTo(lanes);
+            lanes[(width - own)..].CopyTo(sums[(Start(first + k) + width - own)..]);
         }
     }
+
+    /// <summary>Column strips summed in one pass: eight chains of four-cycle adds keep two adders busy.</summary>
+    const int StripsAtOnce = 8;
 
     /// <summary>
     /// Column strips walk the rows at a stride of a whole row, a new cache line and every few rows a new page
