@@ -121,6 +121,22 @@ public class ShardTests(ShardedRuns runs) : IClassFixture<ShardedRuns>
     }
 
     [Fact]
+    public void Refreshing_costs_keeps_a_figure_that_moved_by_a_run_s_noise_alone()
+    {
+        using var temp = new TempFolder();
+        var before = """{"wall_seconds": {"cnn": 53.2, "small": 1.2, "mid": 8.6}}""";
+        temp.File(SpecCosts.FileName, before);
+
+        // Within a quarter, or within two seconds: the file's figures stay, so the checkout stays clean.
+        SpecCosts.Refresh(temp.Path, new Dictionary<string, double> { ["cnn"] = 59.9, ["small"] = 3.1, ["mid"] = 10.6 }, ["cnn", "small", "mid"]);
+        Assert.Equal(new Dictionary<string, double> { ["cnn"] = 53.2, ["small"] = 1.2, ["mid"] = 8.6 }, SpecCosts.Measured(temp.Path));
+
+        // Beyond both: the new figure.
+        SpecCosts.Refresh(temp.Path, new Dictionary<string, double> { ["cnn"] = 67.0, ["small"] = 3.3, ["mid"] = 6.3 }, ["cnn", "small", "mid"]);
+        Assert.Equal(new Dictionary<string, double> { ["cnn"] = 67, ["small"] = 3.3, ["mid"] = 6.3 }, SpecCosts.Measured(temp.Path));
+    }
+
+    [Fact]
     public void A_cost_file_that_is_no_cost_file_is_bad_input_naming_it()
     {
         using var temp = new TempFolder();

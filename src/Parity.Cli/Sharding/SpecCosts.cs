@@ -59,15 +59,26 @@ public static class SpecCosts
     /// <summary>
     /// Writes the folder's cost file: the seconds just measured, the file's earlier figures for the
     /// reports of <paramref name="set"/> not run this time, none for a report no longer in the set.
-    /// Tenths of a second: finer would change the committed file on every run without changing a split.
+    /// A measured figure within <see cref="Noise"/> of the file's is the file's: on the 2-core machine
+    /// the same code's reports moved by up to 1.8 s (a 1.8 s spec took 3.6) and 13 % (the CNN, 53 → 60 s)
+    /// from run to run, which is no change worth a split: the shards now stay as they were unless a
+    /// report's cost really moved. Tenths of a second: finer would change the file without changing a split.
     /// </summary>
     public static void Refresh(string folder, IReadOnlyDictionary<string, double> measured, IReadOnlyList<string> set)
     {
         var before = Measured(folder);
         var seconds = new SortedDictionary<string, double>(StringComparer.Ordinal);
         foreach (var name in set)
-            if (measured.TryGetValue(name, out var s) || before.TryGetValue(name, out s))
-                seconds[name] = Math.Round(s, 1);
+        {
+            var known = before.TryGetValue(name, out var earlier);
+            if (measured.TryGetValue(name, out var now) && !(known && Noise(earlier, now)))
+                seconds[name] = Math.Round(now, 1);
+            else if (known)
+                seconds[name] = earlier;
+        }
         AtomicFile.Write(Path.Combine(folder, FileName), Json.Serialize(new CostFile(seconds)) + "\n");
     }
+
+    /// <summary>Whether a report's cost moved from <paramref name="earlier"/> to <paramref name="now"/> seconds by no more than a run's noise: two seconds, or a quarter.</summary>
+    static bool Noise(double earlier, double now) => Math.Abs(now - earlier) <= Math.Max(2, earlier / 4);
 }
