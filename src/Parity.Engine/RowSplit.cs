@@ -65,12 +65,7 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
     // The optimizer whose blocks the update phase hands out.
     BlockedOptimizer<T>? _optimizer;
     int _active, _remaining;
-    // The current phase's tickets: its kind (2 bits), its item count (30 bits) and the next item (32 bits).
-    // Each ticket carries its own phase: a thread late from the last phase holds one of that phase's
-    // spent tickets (its item past that phase's count) and stops, whatever phase has begun meanwhile.
-    // With the phase and count in fields read after taking the ticket, such a thread could read the
-    // next phase's larger count and run an item that phase also hands out: a merge block summed twice.
-    long _tickets;
+    readonly PhaseTickets _tickets = new();
     Exception? _error;
 
     /// <summary>
@@ -228,13 +223,11 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
         Gemm.SetBlasThreads(1);
         try
         {
-            if ((uint)items >= 1u << 30)
-                throw new ArgumentOutOfRangeException(nameof(items), $"{items} items do not fit a ticket");
             if (items == 0)
                 return;
             // The count first: a thread late from the last phase may take this phase's tickets as soon as they are issued.
             Volatile.Write(ref _remaining, items);
-            Interlocked.Exchange(ref _tickets, ((long)phase << 62) | ((long)items << 32));
+            _tickets.Issue((int)phase, items);
             foreach (var thread in _threads)
                 thread.Wake();
             TakeParts();
@@ -255,8 +248,8 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
     {
         while (true)
         {
-            var ticket = Interlocked.Increment(ref _tickets) - 1;
-            var (phase, items, k) = ((Phase)(ticket >>> 62), (int)((ticket >> 32) & ((1 << 30) - 1)), (int)(uint)ticket);
+            var (taken, items, k) = _tickets.Read(_tickets.Take());
+            var phase = (Phase)taken;
             if (k >= items)
                 return;
             try
