@@ -127,7 +127,7 @@ public class ShardTests(ShardedRuns runs) : IClassFixture<ShardedRuns>
         var before = """{"wall_seconds": {"cnn": 53.2, "small": 1.2, "mid": 8.6}}""";
         temp.File(SpecCosts.FileName, before);
 
-        // Within a quarter, or within two seconds: the file's figures stay, so the checkout stays clean.
+        // Within a quarter, or within two seconds: the file's figures stay, and so does the split.
         SpecCosts.Refresh(temp.Path, new Dictionary<string, double> { ["cnn"] = 59.9, ["small"] = 3.1, ["mid"] = 10.6 }, ["cnn", "small", "mid"]);
         Assert.Equal(new Dictionary<string, double> { ["cnn"] = 53.2, ["small"] = 1.2, ["mid"] = 8.6 }, SpecCosts.Measured(temp.Path));
 

@@ -6,8 +6,8 @@ namespace Parity.Engine.Tests;
 /// <summary>
 /// A bias gradient, <see cref="Matrix{T}.AddColumnSumsTo"/>, adds each column's values onto the sum it is given
 /// in row order, bit for bit as one running sum per column does (libtorch's order), on each of its paths: whole rows
-/// (64 columns and more), column strips eight at a time (float64's 33 columns are nine strips, the last over lanes of
-/// the eighth, which the first pass has summed already) and single columns (narrower than a vector).
+/// (64 columns and more), column strips eight at a time (with 256-bit vectors, float64's 33 columns are nine strips, the
+/// last over lanes of the eighth, which the first pass has summed already) and single columns (narrower than a vector).
 /// </summary>
 public class ColumnSumTests
 {
