@@ -28,7 +28,7 @@ public class PhaseTicketsTests
     [Theory]
     [InlineData(0, 0)]
     [InlineData(2, 12_345)]
-    [InlineData(3, PhaseTickets.MaxItems)]
+    [InlineData(PhaseTickets.MaxPhase, PhaseTickets.MaxItems)]
     public void Every_phase_and_count_comes_back_from_its_tickets(int phase, int items)
     {
         var tickets = new PhaseTickets();
@@ -39,10 +39,10 @@ public class PhaseTicketsTests
     }
 
     [Fact]
-    public void A_count_beyond_30_bits_or_a_fifth_phase_is_refused()
+    public void A_count_beyond_29_bits_or_a_ninth_phase_is_refused()
     {
         var tickets = new PhaseTickets();
         Assert.Throws<ArgumentOutOfRangeException>(() => tickets.Issue(0, PhaseTickets.MaxItems + 1));
-        Assert.Throws<ArgumentOutOfRangeException>(() => tickets.Issue(4, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => tickets.Issue(PhaseTickets.MaxPhase + 1, 1));
     }
 }

@@ -194,14 +194,21 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
 
     public double TrainStep(Batch batch)
     {
-        Load(batch);
-        var loss = ForwardLoss();
-        Backward();
+        // The batch outlives this call: a split step's parts copy their rows on their own threads.
+        Load(batch, copyInNextPhase: true);
+        if (_splitLoaded && _clip is null)
+            return _split!.TrainStep(_optimizer);
+        // Clipping needs every gradient summed before any value is updated.
+        var loss = _splitLoaded ? _split!.ForwardBackward() : ForwardLoss();
+        if (!_splitLoaded)
+            Backward();
         Step();
         return loss;
     }
 
-    public void Load(Batch batch)
+    public void Load(Batch batch) => Load(batch, copyInNextPhase: false);
+
+    void Load(Batch batch, bool copyInNextPhase)
     {
         // Batch statistics are over the whole batch: such a model's step is not split.
         var parts = _model.CouplesRows ? 1 : RowSplit<T>.PartsFor(batch.Rows, _largestLayer.Positions, _gradientValues, Gemm.Threads);
@@ -218,7 +225,7 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
             _split?.Dispose();
             _split = new RowSplit<T>(_model, _loss, Replicate, parts, Gemm.Threads, _gradientValues);
         }
-        _split.Load(batch, parts);
+        _split.Load(batch, parts, copyInNextPhase);
     }
 
     void IPhasedBackend.Forward() => ForwardLoss();

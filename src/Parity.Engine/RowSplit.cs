@@ -22,8 +22,9 @@ namespace Parity.Engine;
 /// is busy) just takes no part: the others finish the step. The parts' gradients are added up on
 /// every thread too, each taking blocks of the parameters, and so is the optimizer's update, block by
 /// block (<see cref="BlockedOptimizer{T}"/>); a model of a few thousand values does both on the calling
-/// thread alone. Up to four forks and joins per step; the threads are made once and the step
-/// allocates nothing.
+/// thread alone. A training step forks and joins twice (each part's forward and backward, then each
+/// block summed and updated at once), the phased calls up to four times; the threads are made once and
+/// the step allocates nothing.
 /// </summary>
 sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -89,7 +90,9 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
         _manyValues = threads > 1 && gradientValues >= MinParallelValues;
     }
 
-    enum Phase { Forward, Backward, Merge, Update }
+    // Train is a training step's forward and backward on each part in turn: one fork and join where the phased calls
+    // take two. MergeUpdate sums a block of the parts' gradients and updates it, in one more.
+    enum Phase { Forward, Backward, Train, Merge, Update, MergeUpdate }
 
     /// <summary>
     /// How many parts a batch of <paramref name="rows"/> is worth splitting into on <paramref name="threads"/>
@@ -133,15 +136,20 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
     /// <summary>Whether this split was made for that many parts and threads.</summary>
     public bool Fits(int parts, int threads) => parts <= _parts.Length && threads == _threads.Length + 1;
 
-    /// <summary>Copies the batch's rows into <paramref name="parts"/> parts.</summary>
-    public void Load(Batch batch, int parts)
+    /// <summary>
+    /// Splits the batch's rows into <paramref name="parts"/> parts and copies them now, or with <paramref name="copyInNextPhase"/>
+    /// in the next phase, each part on the thread that takes it (the caller keeps the batch unchanged until then).
+    /// </summary>
+    public void Load(Batch batch, int parts, bool copyInNextPhase)
     {
         _active = parts;
         var counted = Counted(batch, 0, batch.Rows);
         for (var k = 0; k < parts; k++)
         {
             var (start, end) = ((int)((long)batch.Rows * k / parts), (int)((long)batch.Rows * (k + 1) / parts));
-            _parts[k].Load(batch, start, end - start);
+            _parts[k].Assign(batch, start, end - start);
+            if (!copyInNextPhase)
+                _parts[k].CopyAssigned();
             // The mean over the whole batch is the mean of the parts' means, each weighted by the terms it counts.
             _parts[k].Weight = _reduction == Reduction.Mean ? T.CreateChecked(Counted(batch, start, end - start)) / T.CreateChecked(counted) : T.One;
         }
@@ -167,6 +175,44 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
     public double Forward()
     {
         Run(Phase.Forward, _active);
+        return Loss();
+    }
+
+    /// <summary>
+    /// <see cref="Forward"/> then <see cref="Backward"/>, each part's backward run by the thread that ran its forward,
+    /// right after it: the same work and sums as the two calls, one fork and join fewer.
+    /// </summary>
+    public double ForwardBackward()
+    {
+        Run(Phase.Train, _active);
+        MergeGradients();
+        return Loss();
+    }
+
+    /// <summary>
+    /// A whole training step with no clipping, whose gradients no one reads before the update: <see cref="ForwardBackward"/>,
+    /// then each block of the parts' gradients summed and updated at once, by the thread that takes it, while its values are
+    /// in that core's cache. The same sums and updates as <see cref="ForwardBackward"/> then <see cref="Step"/>.
+    /// </summary>
+    public double TrainStep(IOptimizer optimizer)
+    {
+        if (!_manyValues || optimizer is not BlockedOptimizer<T> blocked)
+        {
+            var loss = ForwardBackward();
+            Step(optimizer);
+            return loss;
+        }
+        Run(Phase.Train, _active);
+        blocked.BeginStep();
+        _optimizer = blocked;
+        Run(Phase.MergeUpdate, blocked.Blocks);
+        blocked.EndStep();
+        return Loss();
+    }
+
+    /// <summary>The batch's loss, from the parts' losses in the parts' order.</summary>
+    double Loss()
+    {
         var loss = 0.0;
         for (var k = 0; k < _active; k++)
             // A part whose positions are all ignored has the mean 0/0 and no weight: it adds nothing.
@@ -179,17 +225,24 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
     public void Backward()
     {
         Run(Phase.Backward, _active);
+        MergeGradients();
+    }
+
+    void MergeGradients()
+    {
         if (_manyValues)
             Run(Phase.Merge, _mergeBlocks.Length);
         else
-            for (var b = 0; b < _mergeBlocks.Length; b++)
-                Merge(b);
+            foreach (var (i, start, length) in _mergeBlocks)
+                Merge(i, start, length);
     }
 
-    /// <summary>One block of g = Σ weightₖ·gₖ, added in the order of the parts whichever thread takes it: the same sums, bit for bit.</summary>
-    void Merge(int block)
+    /// <summary>
+    /// One block of g = Σ weightₖ·gₖ, values [start, start + length) of parameter <paramref name="i"/>, added in the order
+    /// of the parts whichever thread takes it and however the values are cut into blocks: the same sums, bit for bit.
+    /// </summary>
+    void Merge(int i, int start, int length)
     {
-        var (i, start, length) = _mergeBlocks[block];
         var sum = _parts[0].Model.Parameters[i].Grad.Data.AsSpan(start, length);
         if (_parts[0].Weight != T.One)
             TensorPrimitives.Multiply(sum, _parts[0].Weight, sum);
@@ -255,11 +308,17 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
             try
             {
                 if (phase == Phase.Merge)
-                    Merge(k);
+                    Merge(_mergeBlocks[k].Parameter, _mergeBlocks[k].Start, _mergeBlocks[k].Length);
                 else if (phase == Phase.Update)
                     _optimizer!.Update(k);
+                else if (phase == Phase.MergeUpdate)
+                {
+                    var (i, start, length) = _optimizer!.Block(k);
+                    Merge(i, start, length);
+                    _optimizer.Update(k);
+                }
                 else
-                    _parts[k].Run(phase == Phase.Forward);
+                    _parts[k].Run(forward: phase != Phase.Backward, backward: phase != Phase.Forward);
             }
             catch (Exception e)
             {
@@ -275,13 +334,21 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
     {
         Matrix<T>? _input, _targets;
         int[]? _classes;
+        // The rows assigned and not yet copied: a batch of 256 Fashion images is 200k values, which the parts copy at once.
+        (Batch Batch, int Start, int Rows)? _assigned;
 
         public Sequential<T> Model { get; } = model;
         public T Weight { get; set; } = T.One;
         public double LossValue { get; private set; }
 
-        public void Load(Batch batch, int start, int rows)
+        public void Assign(Batch batch, int start, int rows) => _assigned = (batch, start, rows);
+
+        public void CopyAssigned()
         {
+            if (_assigned is not { } assigned)
+                return;
+            _assigned = null;
+            var (batch, start, rows) = assigned;
             Model.Prepare(ForwardMode.Training, batch, start, rows);
             var input = Matrix<T>.Reuse(ref _input, rows, batch.Features);
             input.CopyFrom(batch.X.AsSpan(start * batch.Features, rows * batch.Features));
@@ -297,15 +364,16 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
                 Matrix<T>.Reuse(ref _targets, rows, batch.TargetWidth).CopyFrom(batch.Targets.AsSpan(start * batch.TargetWidth, rows * batch.TargetWidth));
         }
 
-        public void Run(bool forward)
+        public void Run(bool forward, bool backward)
         {
+            CopyAssigned();
             if (forward)
             {
                 for (var i = 0; i < Model.Parameters.Count; i++)
                     Model.Parameters[i].ZeroGrad();
                 LossValue = loss.Forward(Model.Forward(_input!), _classes is not null ? new(null, _classes) : new(_targets, null));
             }
-            else
+            if (backward)
                 Model.BackwardToParameters(loss.Backward());
         }
     }

@@ -29,6 +29,9 @@ public abstract class BlockedOptimizer<T> : IOptimizer where T : unmanaged, IFlo
     /// <summary>The blocks a step updates, numbered from 0.</summary>
     public int Blocks => _blocks.Length;
 
+    /// <summary>Which values block <paramref name="block"/> updates: its parameter's index and the block's range of its values.</summary>
+    public (int Parameter, int Start, int Length) Block(int block) => _blocks[block];
+
     public void Step()
     {
         BeginStep();
@@ -43,7 +46,7 @@ public abstract class BlockedOptimizer<T> : IOptimizer where T : unmanaged, IFlo
     /// <summary>Updates one block, on any thread, between <see cref="BeginStep"/> and <see cref="EndStep"/>.</summary>
     public void Update(int block)
     {
-        var (parameter, start, length) = _blocks[block];
+        var (parameter, start, length) = Block(block);
         Update(parameter, start, length, Parameters[parameter].Value.Data.AsSpan(start, length), Parameters[parameter].Grad.Data.AsSpan(start, length));
     }
 
