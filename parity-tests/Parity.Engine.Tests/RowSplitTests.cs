@@ -12,7 +12,7 @@ namespace Parity.Engine.Tests;
 [Collection(nameof(EngineThreads))]
 public class RowSplitTests
 {
-    static ParitySpec Spec(string dtype, string loss, int batch, int width = 25) => SpecLoader.Parse($"""
+    static ParitySpec Spec(string dtype, string loss, int batch, int width = 25, string clip = "") => SpecLoader.Parse($"""
         name: row-split
         seed: 8
         dtype: {dtype}
@@ -22,6 +22,7 @@ public class RowSplitTests
         targets: {(loss == "cross-entropy" ? "indices" : "one-hot")}
         optimizer: {"{"}sgd: {"{"}lr: 0.1, momentum: 0.9{"}"}{"}"}
         train: {"{"}epochs: 1, batch: {batch}{"}"}
+        {clip}
         """, "row-split.yaml");
 
     /// <summary>Ten steps on ten batches, with the engine on <paramref name="threads"/> threads: the losses and the parameters after.</summary>
@@ -62,6 +63,24 @@ public class RowSplitTests
         var split = Train(spec, threads: 2);
 
         AssertSplit(alone, split, 4, tolerance);
+    }
+
+    /// <summary>
+    /// Clipping by the global norm needs every part's gradient summed before any value is updated, so a clipped
+    /// split step sums first and updates after, on the calling thread (25 wide) or on every thread (4096 wide).
+    /// A norm of 0.01 clips every step.
+    /// </summary>
+    [Theory]
+    [InlineData(25, 4)]
+    [InlineData(4096, 2)]
+    public void A_clipped_split_step_computes_the_one_thread_step_up_to_rounding(int width, int parts)
+    {
+        var spec = Spec("float64", "cross-entropy", 1000, width, clip: "clip: {norm: 0.01}");
+
+        var alone = Train(spec, threads: 1);
+        var split = Train(spec, threads: 2);
+
+        AssertSplit(alone, split, parts, 1e-13);
     }
 
     [Fact]

@@ -196,12 +196,10 @@ public sealed class EngineBackend<T> : IPhasedBackend, IOptimizerState, ILayerPr
     {
         // The batch outlives this call: a split step's parts copy their rows on their own threads.
         Load(batch, copyInNextPhase: true);
-        if (_splitLoaded && _clip is null)
-            return _split!.TrainStep(_optimizer);
-        // Clipping needs every gradient summed before any value is updated.
-        var loss = _splitLoaded ? _split!.ForwardBackward() : ForwardLoss();
-        if (!_splitLoaded)
-            Backward();
+        if (_splitLoaded)
+            return _split!.TrainStep(_optimizer, _clip);
+        var loss = ForwardLoss();
+        Backward();
         Step();
         return loss;
     }

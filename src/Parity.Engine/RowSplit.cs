@@ -22,9 +22,9 @@ namespace Parity.Engine;
 /// is busy) just takes no part: the others finish the step. The parts' gradients are added up on
 /// every thread too, each taking blocks of the parameters, and so is the optimizer's update, block by
 /// block (<see cref="BlockedOptimizer{T}"/>); a model of a few thousand values does both on the calling
-/// thread alone. A training step forks and joins twice (each part's forward and backward, then each
-/// block summed and updated at once), the phased calls up to four times; the threads are made once and
-/// the step allocates nothing.
+/// thread alone. A training step forks and joins at most twice (each part's forward and backward, then
+/// each block summed and updated at once; with a clip, three times), the phased calls up to four times;
+/// the threads are made once and the step allocates nothing.
 /// </summary>
 sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -90,8 +90,8 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
         _manyValues = threads > 1 && gradientValues >= MinParallelValues;
     }
 
-    // Train is a training step's forward and backward on each part in turn: one fork and join where the phased calls
-    // take two. MergeUpdate sums a block of the parts' gradients and updates it, in one more.
+    // Train is a training step's forward and backward on each part in turn, MergeUpdate a block of the parts'
+    // gradients summed and updated (TrainStep): one fork and join each where the phased calls take two.
     enum Phase { Forward, Backward, Train, Merge, Update, MergeUpdate }
 
     /// <summary>
@@ -179,34 +179,28 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
     }
 
     /// <summary>
-    /// <see cref="Forward"/> then <see cref="Backward"/>, each part's backward run by the thread that ran its forward,
-    /// right after it: the same work and sums as the two calls, one fork and join fewer.
+    /// A whole training step: each part's forward and backward in one phase, run by the thread that takes the part,
+    /// then each block of the parts' gradients summed and updated at once, while its values are in that core's cache —
+    /// the same sums and updates as the phased calls then <see cref="Step"/>, two forks and joins fewer. With a
+    /// <paramref name="clip"/>, which needs every gradient summed before any value is updated, or an optimizer not
+    /// updated by blocks, the sums come first and the update after.
     /// </summary>
-    public double ForwardBackward()
+    public double TrainStep(IOptimizer optimizer, Action<IReadOnlyList<Parameter<T>>>? clip)
     {
         Run(Phase.Train, _active);
-        MergeGradients();
-        return Loss();
-    }
-
-    /// <summary>
-    /// A whole training step with no clipping, whose gradients no one reads before the update: <see cref="ForwardBackward"/>,
-    /// then each block of the parts' gradients summed and updated at once, by the thread that takes it, while its values are
-    /// in that core's cache. The same sums and updates as <see cref="ForwardBackward"/> then <see cref="Step"/>.
-    /// </summary>
-    public double TrainStep(IOptimizer optimizer)
-    {
-        if (!_manyValues || optimizer is not BlockedOptimizer<T> blocked)
+        if (clip is null && _manyValues && optimizer is BlockedOptimizer<T> blocked)
         {
-            var loss = ForwardBackward();
-            Step(optimizer);
-            return loss;
+            blocked.BeginStep();
+            _optimizer = blocked;
+            Run(Phase.MergeUpdate, blocked.Blocks);
+            blocked.EndStep();
         }
-        Run(Phase.Train, _active);
-        blocked.BeginStep();
-        _optimizer = blocked;
-        Run(Phase.MergeUpdate, blocked.Blocks);
-        blocked.EndStep();
+        else
+        {
+            MergeGradients();
+            clip?.Invoke(_parts[0].Model.Parameters);
+            Step(optimizer);
+        }
         return Loss();
     }
 
@@ -233,16 +227,17 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
         if (_manyValues)
             Run(Phase.Merge, _mergeBlocks.Length);
         else
-            foreach (var (i, start, length) in _mergeBlocks)
-                Merge(i, start, length);
+            foreach (var block in _mergeBlocks)
+                Merge(block);
     }
 
     /// <summary>
-    /// One block of g = Σ weightₖ·gₖ, values [start, start + length) of parameter <paramref name="i"/>, added in the order
-    /// of the parts whichever thread takes it and however the values are cut into blocks: the same sums, bit for bit.
+    /// One block of g = Σ weightₖ·gₖ, values [start, start + length) of parameter i, added in the order of the parts
+    /// whichever thread takes it and however the values are cut into blocks: the same sums, bit for bit.
     /// </summary>
-    void Merge(int i, int start, int length)
+    void Merge((int Parameter, int Start, int Length) block)
     {
+        var (i, start, length) = block;
         var sum = _parts[0].Model.Parameters[i].Grad.Data.AsSpan(start, length);
         if (_parts[0].Weight != T.One)
             TensorPrimitives.Multiply(sum, _parts[0].Weight, sum);
@@ -308,13 +303,12 @@ sealed class RowSplit<T> : IDisposable where T : unmanaged, IFloatingPointIeee75
             try
             {
                 if (phase == Phase.Merge)
-                    Merge(_mergeBlocks[k].Parameter, _mergeBlocks[k].Start, _mergeBlocks[k].Length);
+                    Merge(_mergeBlocks[k]);
                 else if (phase == Phase.Update)
                     _optimizer!.Update(k);
                 else if (phase == Phase.MergeUpdate)
                 {
-                    var (i, start, length) = _optimizer!.Block(k);
-                    Merge(i, start, length);
+                    Merge(_optimizer!.Block(k));
                     _optimizer.Update(k);
                 }
                 else
